@@ -1,0 +1,40 @@
+// ESLint flat config. The workflow-safe zone (src/ir, src/core, src/workflows) may not import
+// Node built-ins or adapter libraries: Temporal's sandbox would refuse them at bundle time,
+// and this catches it in the editor first (DESIGN.md §5).
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http',
+  'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'tls', 'tty', 'url', 'util',
+  'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.settle/**', 'coverage/**', 'test-artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/ir/**/*.ts', 'src/core/**/*.ts', 'src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).concat([
+            'ajv', 'ajv-formats', 'yaml', 'js-yaml', 'liquidjs', 'nodemailer', 'twilio', 'stripe', 'prom-client',
+            '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+          ]),
+          patterns: ['**/compiler/**', '**/templates/**', '**/activities/**', '**/channels/**', '**/server/**', '**/cli/**', '**/config/**'],
+        },
+      ],
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

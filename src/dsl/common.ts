@@ -1,0 +1,129 @@
+/**
+ * Building blocks shared by every kind of the authoring format (apiVersion settle/v1).
+ * These TypeBox definitions are the single source of truth: the TypeScript types, the
+ * committed JSON Schemas in schemas/ and ajv's validators all come from them.
+ */
+import { Type, type TSchema, type SchemaOptions } from '@sinclair/typebox';
+
+export const API_VERSION = 'settle/v1';
+
+/** Engagement events a journey can wait for or branch on (DESIGN.md §1). */
+export const ENGAGEMENT_EVENTS = [
+  'delivered',
+  'bounced',
+  'softBounced',
+  'opened',
+  'clicked',
+  'visited',
+  'paid',
+  'partiallyPaid',
+  'optedOut',
+  'replied',
+] as const;
+export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
+
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * Extra annotation read by the compiler (never by editors): the diagnostic code to use when a
+ * value fails this schema's `pattern`/`format`, so `3 days` is INVALID_DURATION, not a regex dump.
+ */
+export interface SettleAnnotations {
+  errorCode?: string;
+  errorHint?: string;
+}
+type Opts = SchemaOptions & SettleAnnotations;
+
+export const DURATION_PATTERN = '^[0-9]+(s|m|h|d|w)$';
+export const Duration = (opts: Opts = {}) =>
+  Type.String({
+    pattern: DURATION_PATTERN,
+    errorCode: 'INVALID_DURATION',
+    errorHint: 'write a whole number followed by s, m (minutes), h, d or w, e.g. 30m, 3d, 2w',
+    description: 'A duration: <n>s|m|h|d|w. m is minutes; d is exactly 24 h and w 7 × 24 h.',
+    ...opts,
+  });
+
+export const TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$';
+export const TimeOfDay = (opts: Opts = {}) =>
+  Type.String({
+    pattern: TIME_PATTERN,
+    errorCode: 'INVALID_TIME',
+    errorHint: 'write a 24-hour local time as HH:MM, e.g. 08:00 or 21:30 (24:00 means end of day)',
+    ...opts,
+  });
+
+export const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+export const IsoDate = (opts: Opts = {}) =>
+  Type.String({
+    pattern: DATE_PATTERN,
+    errorCode: 'INVALID_DATE',
+    errorHint: 'write a calendar date as YYYY-MM-DD, e.g. 2026-12-25',
+    ...opts,
+  });
+
+export const NAME_PATTERN = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
+export const ResourceName = (opts: Opts = {}) =>
+  Type.String({
+    pattern: NAME_PATTERN,
+    errorCode: 'INVALID_NAME',
+    errorHint: 'use kebab-case: lowercase letters, digits and dashes, e.g. soft-collection',
+    ...opts,
+  });
+
+export const STEP_ID_PATTERN = '^[a-z][a-z0-9-]{0,62}$';
+export const StepId = (opts: Opts = {}) =>
+  Type.String({
+    pattern: STEP_ID_PATTERN,
+    errorCode: 'INVALID_STEP_ID',
+    errorHint: 'step ids are kebab-case and start with a letter, e.g. first-email',
+    ...opts,
+  });
+
+export const Cel = (opts: Opts = {}) =>
+  Type.String({ minLength: 1, description: 'A CEL expression over debtor, debt, attributes, engagement and now.', ...opts });
+
+export const Metadata = Type.Object(
+  {
+    name: ResourceName({ description: 'Unique kebab-case name of this resource.' }),
+    description: Type.Optional(Type.String()),
+    owner: Type.Optional(Type.String({ description: 'Team responsible for this resource.' })),
+    labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { additionalProperties: false },
+);
+
+/** The envelope every document shares: apiVersion, kind, metadata, spec. */
+export function Document<K extends string, M extends TSchema, S extends TSchema>(
+  kind: K,
+  metadata: M,
+  spec: S,
+  opts: SchemaOptions = {},
+) {
+  return Type.Object(
+    {
+      apiVersion: Type.Literal(API_VERSION),
+      kind: Type.Literal(kind),
+      metadata,
+      spec,
+    },
+    { additionalProperties: false, ...opts },
+  );
+}
+
+/** A string enum as `{ type: string, enum }`: one clear error instead of one per literal. */
+export function StringEnum<const T extends readonly string[]>(values: T, opts: Opts = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+}
+
+export const EngagementEventSchema = (opts: Opts = {}) =>
+  StringEnum(ENGAGEMENT_EVENTS, {
+    errorCode: 'UNKNOWN_EVENT',
+    errorHint: `engagement events are: ${ENGAGEMENT_EVENTS.join(', ')}`,
+    ...opts,
+  });
+export const ChannelSchema = (opts: Opts = {}) => StringEnum(CHANNELS, { description: 'email | sms', ...opts });

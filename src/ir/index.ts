@@ -1,0 +1,3 @@
+/** Workflow-safe IR: the compiled plan types and the enrollment record's field table. */
+export * from './plan.js';
+export * from './record.js';

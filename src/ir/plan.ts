@@ -1,0 +1,156 @@
+/**
+ * The compiled plan (IR) of one journey version: what `journeyWorkflow` interprets. It is plain,
+ * JSON-serialisable data, passed whole in the workflow input so that a running journey stays
+ * pinned to the version it started with. Workflow-safe: no imports beyond this folder.
+ */
+import type { FieldType } from './record.js';
+
+export const IR_VERSION = 1 as const;
+
+export type EngagementEvent =
+  | 'delivered'
+  | 'bounced'
+  | 'softBounced'
+  | 'opened'
+  | 'clicked'
+  | 'visited'
+  | 'paid'
+  | 'partiallyPaid'
+  | 'optedOut'
+  | 'replied';
+export type Channel = 'email' | 'sms';
+
+export interface PlanRetry {
+  maxAttempts: number;
+  initialIntervalMs: number;
+  backoff: number;
+  maxIntervalMs: number;
+}
+
+interface StepBase {
+  id: string;
+  /** Where this step was written, for messages and `settle plan`. */
+  source: { file: string; line: number };
+}
+
+export interface PlanSend extends StepBase {
+  kind: 'send';
+  channel: Channel;
+  template: string;
+  paymentLink: boolean;
+  retry: PlanRetry;
+  next: string;
+  onFailure?: string;
+  onBlocked?: string;
+}
+
+export type PlanWaitSpec =
+  | { type: 'duration'; ms: number }
+  | { type: 'until'; expr: string }
+  | { type: 'businessDays'; days: number };
+
+export interface PlanWait extends StepBase {
+  kind: 'wait';
+  wait: PlanWaitSpec;
+  next: string;
+}
+
+export interface PlanWaitFor extends StepBase {
+  kind: 'waitFor';
+  events: EngagementEvent[];
+  timeoutMs: number;
+  /** Route per listed event; a listed event without a route goes to `next`. */
+  on: Partial<Record<EngagementEvent, string>>;
+  onTimeout: string;
+  next: string;
+  /** The send step whose messages are listened to (resolved: the previous send by default). */
+  after?: string;
+}
+
+export interface PlanBranch extends StepBase {
+  kind: 'branch';
+  cases: { when: string; next: string }[];
+  default: string;
+}
+
+export interface PlanSplit extends StepBase {
+  kind: 'split';
+  variants: { name: string; weight: number; next: string }[];
+}
+
+export interface PlanWebhook extends StepBase {
+  kind: 'webhook';
+  url: { literal: string } | { env: string };
+  retry: PlanRetry;
+  next: string;
+  onFailure?: string;
+}
+
+export interface PlanExit extends StepBase {
+  kind: 'exit';
+  outcome: string;
+}
+
+export type PlanStep = PlanSend | PlanWait | PlanWaitFor | PlanBranch | PlanSplit | PlanWebhook | PlanExit;
+export type PlanStepKind = PlanStep['kind'];
+
+export interface PlanTemplate {
+  name: string;
+  channel: Channel;
+  defaultLocale: string;
+  /** Liquid sources per locale, rendered at send time. */
+  locales: Record<string, { subject?: string; text: string; html?: string }>;
+}
+
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6; // 0 = Sunday, as Date#getDay
+
+export interface PlanWindow {
+  days: Weekday[];
+  /** Minutes after local midnight, [fromMin, toMin). */
+  fromMin: number;
+  toMin: number;
+}
+
+export interface PlanFrequencyCap {
+  channels: Channel[];
+  max: number;
+  perMs: number;
+  onExceed: 'defer' | 'skip';
+}
+
+export interface PlanPolicy {
+  name: string;
+  timezoneFallback: string;
+  unknownTimezone: 'fallback' | 'skip';
+  windows: PlanWindow[];
+  holidays: { country?: string; region?: string; closedDays: string[] };
+  frequencyCaps: PlanFrequencyCap[];
+  consent: Record<Channel, 'required' | 'assumed'>;
+  jitterMs: number;
+  /** Opt-out keyword per locale for SMS ('*' = any locale). */
+  smsOptOutKeywords: Record<string, string>;
+}
+
+export interface JourneyPlan {
+  irVersion: typeof IR_VERSION;
+  journey: string;
+  version: number;
+  /** sha256 of the canonical plan content (steps, templates, policy): changes iff the plan does. */
+  sourceHash: string;
+  description?: string;
+  owner?: string;
+  goal: EngagementEvent;
+  start: string;
+  /** Steps in authoring order. */
+  steps: PlanStep[];
+  templates: Record<string, PlanTemplate>;
+  policy: PlanPolicy;
+  paymentPlans?: { instalments: number[]; minAmount?: number };
+  /** Types of the custom attributes this journey's expressions and templates use. */
+  attributes: Record<string, FieldType>;
+}
+
+/** Finds a step by id (plans are small; a linear scan keeps the IR plain JSON). */
+export function stepById(plan: JourneyPlan, id: string): PlanStep | undefined {
+  return plan.steps.find((s) => s.id === id);
+}

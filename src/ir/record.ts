@@ -1,0 +1,49 @@
+/**
+ * The typed shape of an enrollment record as expressions and templates see it. Workflow-safe
+ * plain data: the CEL type environment (compile time and run time), the Liquid variable check
+ * and the enrollment JSON Schema (src/dsl/enrollment.ts) are all derived from this one table.
+ */
+export type FieldType = 'string' | 'int' | 'double' | 'bool' | 'timestamp';
+
+export interface RecordField {
+  type: FieldType;
+  /** Present in every enrollment record (schema `required`). */
+  required?: boolean;
+  /** Computed by Settle, not supplied in the record (e.g. debt.daysPastDue). */
+  derived?: boolean;
+  description: string;
+}
+
+export const DEBTOR_FIELDS = {
+  id: { type: 'string', required: true, description: 'Your id of the debtor (hashed before it reaches Temporal).' },
+  firstName: { type: 'string', required: true, description: 'First name, used in greetings.' },
+  lastName: { type: 'string', description: 'Last name.' },
+  email: { type: 'string', description: 'Email address (needed for email sends).' },
+  phone: { type: 'string', description: 'Mobile number in E.164 form, e.g. +33612345678 (needed for SMS).' },
+  locale: { type: 'string', description: 'Preferred language, e.g. fr or nl-BE.' },
+  timezone: { type: 'string', description: 'IANA time zone, e.g. Europe/Paris.' },
+  country: { type: 'string', description: 'ISO 3166-1 alpha-2 country of residence.' },
+} as const satisfies Record<string, RecordField>;
+
+export const CONSENT_FIELDS = {
+  email: { type: 'bool', description: 'Consent to be contacted by email.' },
+  sms: { type: 'bool', description: 'Consent to be contacted by SMS.' },
+} as const satisfies Record<string, RecordField>;
+
+export const DEBT_FIELDS = {
+  reference: { type: 'string', required: true, description: 'Invoice or contract reference shown to the debtor.' },
+  amountDue: { type: 'double', required: true, description: 'Amount still due, in currency units (420.5).' },
+  currency: { type: 'string', required: true, description: 'ISO 4217 currency code, e.g. EUR.' },
+  dueDate: { type: 'timestamp', required: true, description: 'Due date (YYYY-MM-DD, 00:00 in the debtor’s zone).' },
+  issuedAt: { type: 'timestamp', description: 'Issue date (YYYY-MM-DD).' },
+  creditor: { type: 'string', description: 'Name of the creditor shown on messages and the payment page.' },
+  daysPastDue: {
+    type: 'int',
+    derived: true,
+    description: 'Whole days from the due date to now in the debtor’s zone (negative before it).',
+  },
+} as const satisfies Record<string, RecordField>;
+
+/** Links a template can use; `pay` exists only when the send step has `paymentLink: true`. */
+export const LINK_FIELDS = ['pay', 'optOut'] as const;
+export type LinkName = (typeof LINK_FIELDS)[number];
