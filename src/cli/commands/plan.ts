@@ -1,0 +1,47 @@
+/** settle plan NAME|FILE [--format text|mermaid|json] [--dir DIR]: the compiled plan of one journey. */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatPlanMermaid, formatPlanText } from '../../render/index.js';
+import { closest } from '../../compiler/suggest.js';
+import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
+import { displayPath, failOnErrors, loadProject } from '../project.js';
+
+export const usage = 'settle plan NAME|FILE [--format text|mermaid|json] [--dir journeys]';
+
+export function plan(argv: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { format: { type: 'string' }, dir: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const format = oneOf(values.format, ['text', 'mermaid', 'json'] as const, 'format', 'text');
+  if (positionals.length !== 1) throw new UsageError('plan takes exactly one journey name or file');
+  const target = positionals[0]!;
+  const isFile = /\.ya?ml$/i.test(target) || existsSync(target);
+  const result = loadProject(values.dir ?? 'journeys', io, isFile ? [target] : []);
+  let name = target;
+  if (isFile) {
+    if (!existsSync(target)) throw new CliError(`${target}: no such file`, EXIT.usage);
+    const shown = displayPath(target, io);
+    const found = [...result.project.journeys.values()].find((j) => j.file === shown);
+    if (!found) {
+      failOnErrors(result, new Set([shown]), io, shown);
+      throw new CliError(`${shown} does not define a Journey`, EXIT.invalid);
+    }
+    name = found.doc.metadata.name;
+  }
+  const res = result.project.journeys.get(name);
+  if (!res) {
+    const hint = closest(name, result.project.journeys.keys());
+    throw new CliError(`no journey named "${name}"${hint ? ` — did you mean "${hint}"?` : ''}`, EXIT.invalid);
+  }
+  const compiled = result.plans.get(name);
+  if (!compiled) {
+    failOnErrors(result, new Set(result.diagnostics.map((d) => d.file)), io, `journey ${name}`);
+    throw new CliError(`journey ${name} does not compile`, EXIT.invalid);
+  }
+  if (format === 'json') io.out(JSON.stringify(compiled, null, 2) + '\n');
+  else if (format === 'mermaid') io.out(formatPlanMermaid(compiled) + '\n');
+  else io.out(formatPlanText(compiled) + '\n');
+  return EXIT.ok;
+}

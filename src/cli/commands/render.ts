@@ -1,0 +1,75 @@
+/** settle render TEMPLATE --locale L --data FILE: a message exactly as it would be sent. */
+import { readFileSync, existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { renderMessage } from '../../templates/index.js';
+import { validateRecord } from '../../compiler/enrollment.js';
+import { closest } from '../../compiler/suggest.js';
+import type { PlanTemplate } from '../../ir/index.js';
+import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
+import { failOnErrors, loadProject } from '../project.js';
+
+export const usage = 'settle render TEMPLATE --data FILE [--locale L] [--format text|json] [--dir journeys]';
+
+export interface RenderEnv {
+  publicUrl: string;
+  nowMs: number;
+}
+
+export function render(argv: string[], io: Io, env: RenderEnv): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { locale: { type: 'string' }, data: { type: 'string' }, dir: { type: 'string' }, format: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  if (positionals.length !== 1) throw new UsageError('render takes exactly one template name');
+  if (!values.data) throw new UsageError('render needs --data FILE (one enrollment record as JSON)');
+  if (!existsSync(values.data)) throw new CliError(`${values.data}: no such file`, EXIT.usage);
+  const name = positionals[0]!;
+  const result = loadProject(values.dir ?? 'journeys', io);
+  const res = result.project.templates.get(name);
+  if (!res) {
+    const hint = closest(name, result.project.templates.keys());
+    throw new CliError(`no template named "${name}"${hint ? ` — did you mean "${hint}"?` : ''}`, EXIT.invalid);
+  }
+  failOnErrors(result, new Set([res.file]), io, `template ${name}`);
+
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(values.data, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${values.data}: not valid JSON (${(e as Error).message})`, EXIT.invalid);
+  }
+  const attributes = Object.fromEntries(
+    [...result.project.attributes.values()].flatMap((a) => Object.entries(a.doc.spec)),
+  );
+  const problems = validateRecord(record, attributes);
+  if (problems.length > 0) {
+    throw new CliError(
+      `${values.data}: not a valid enrollment record:\n${problems.map((p) => `  ${p.field} ${p.message}`).join('\n')}`,
+      EXIT.invalid,
+    );
+  }
+  const spec = res.doc.spec;
+  const template: PlanTemplate = { name, channel: spec.channel, defaultLocale: spec.defaultLocale, locales: spec.locales };
+  const rec = record as { debtor: { locale?: string; timezone?: string } };
+  const locale = values.locale ?? rec.debtor.locale;
+  if (values.locale && !(values.locale in spec.locales) && !(values.locale.split('-')[0]! in spec.locales)) {
+    io.err(`note: template ${name} has no locale ${values.locale}; rendering ${spec.defaultLocale} as a debtor with that locale would get\n`);
+  }
+  const base = env.publicUrl.replace(/\/+$/, '');
+  const msg = renderMessage(template, locale, record as never, { pay: `${base}/p/preview`, optOut: `${base}/u/preview` }, {
+    nowMs: env.nowMs,
+    ...(rec.debtor.timezone !== undefined && { timezone: rec.debtor.timezone }),
+  });
+  if (format === 'json') {
+    io.out(JSON.stringify({ template: name, channel: spec.channel, ...msg }, null, 2) + '\n');
+    return EXIT.ok;
+  }
+  const parts = [`# ${name} · ${spec.channel} · locale ${msg.locale}`];
+  if (msg.subject !== undefined) parts.push(`Subject: ${msg.subject}`);
+  parts.push('', msg.text.trimEnd());
+  if (msg.html !== undefined) parts.push('', '--- html ---', msg.html.trimEnd());
+  io.out(parts.join('\n') + '\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,36 @@
+/** Small CLI plumbing: exit codes (DESIGN.md §2), usage errors and output helpers. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3 } as const;
+
+export class UsageError extends Error {}
+
+/** An expected failure with a message for the user (no stack trace), and its exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.invalid,
+  ) {
+    super(message);
+  }
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  color: boolean;
+  cwd: string;
+}
+
+export function processIo(): Io {
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    cwd: process.cwd(),
+  };
+}
+
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, def: T): T {
+  if (value === undefined) return def;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}

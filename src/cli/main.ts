@@ -1,0 +1,80 @@
+/**
+ * The `settle` command line (DESIGN.md §2). Each command is a function of argv and an Io, so
+ * tests run it in-process; exit codes: 0 ok, 1 invalid input or failed check, 2 usage, 3 unreachable.
+ */
+import { pathToFileURL } from 'node:url';
+import { diff, usage as diffUsage } from './commands/diff.js';
+import { plan, usage as planUsage } from './commands/plan.js';
+import { render, usage as renderUsage } from './commands/render.js';
+import { validate, usage as validateUsage } from './commands/validate.js';
+import { CliError, EXIT, processIo, UsageError, type Io } from './io.js';
+
+const USAGE = `Settle — collection and dunning journeys as code
+
+Usage:
+  ${validateUsage}
+  ${planUsage}
+  ${diffUsage}
+  ${renderUsage}
+
+Run \`settle <command> --help\` for a command's options.
+`;
+
+export interface CliEnv {
+  publicUrl: string;
+  nowMs: number;
+}
+
+export function cliEnvFromProcess(): CliEnv {
+  return { publicUrl: process.env.SETTLE_PUBLIC_URL ?? 'http://127.0.0.1:8080', nowMs: Date.now() };
+}
+
+export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const commands: Record<string, { usage: string; run: () => number | Promise<number> }> = {
+    validate: { usage: validateUsage, run: () => validate(rest, io) },
+    plan: { usage: planUsage, run: () => plan(rest, io) },
+    diff: { usage: diffUsage, run: () => diff(rest, io) },
+    render: { usage: renderUsage, run: () => render(rest, io, env) },
+  };
+  const cmd = commands[command];
+  if (!cmd) {
+    io.err(`settle: unknown command "${command}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: ${cmd.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await cmd.run();
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`settle ${command}: ${(e as Error).message}\nUsage: ${cmd.usage}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      io.err(`settle ${command}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href || process.argv[1]?.endsWith('bin/settle.js')) {
+  run(process.argv.slice(2), processIo(), cliEnvFromProcess()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`settle: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
+
+export type { Io };

@@ -1,0 +1,124 @@
+/**
+ * Per-step semantic checks of a journey: references to templates and its policy, wait forms,
+ * duration bounds, split weights, retry sanity, and the CEL of branches and waits.
+ */
+import type { Journey, JourneyStep } from '../dsl/index.js';
+import { checkCel } from '../core/cel.js';
+import { parseDuration } from '../core/duration.js';
+import type { PendingDiagnostic } from './diagnostic.js';
+import type { Project } from './project.js';
+import { declaredAttributes } from './project.js';
+import { didYouMean } from './suggest.js';
+
+/** Longest duration accepted anywhere in a journey (10 years): beyond it a typo is likelier than intent. */
+export const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;
+
+export interface StepCheckContext {
+  file: string;
+  journey: Journey;
+  project: Project;
+  out: PendingDiagnostic[];
+  /** Attribute names used by the journey's expressions (filled in as CEL is checked). */
+  attributesUsed: Set<string>;
+}
+
+function err(ctx: StepCheckContext, code: string, message: string, at: (string | number)[], hint?: string, extra: Partial<PendingDiagnostic> = {}) {
+  ctx.out.push({ file: ctx.file, severity: 'error', code, message, at, ...(hint !== undefined && { hint }), ...extra });
+}
+
+export function checkSteps(ctx: StepCheckContext): void {
+  const { journey, project } = ctx;
+  const policyName = journey.spec.policy;
+  if (!project.policies.has(policyName)) {
+    err(ctx, 'UNKNOWN_POLICY', `no Policy named \`${policyName}\``, ['spec', 'policy'],
+      didYouMean(policyName, project.policies.keys(), 'define it under journeys/policies/'));
+  }
+  journey.spec.steps.forEach((step, i) => checkStep(ctx, step, ['spec', 'steps', i]));
+}
+
+function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | number)[]): void {
+  switch (step.type) {
+    case 'send': {
+      const tpl = ctx.project.templates.get(step.template);
+      if (!tpl) {
+        err(ctx, 'UNKNOWN_TEMPLATE', `no Template named \`${step.template}\``, [...at, 'template'],
+          didYouMean(step.template, ctx.project.templates.keys(), 'define it under journeys/templates/'));
+      } else if (tpl.doc.spec.channel !== step.channel) {
+        err(ctx, 'TEMPLATE_CHANNEL_MISMATCH',
+          `template \`${step.template}\` is for ${tpl.doc.spec.channel}, but this step sends ${step.channel}`,
+          [...at, 'template'], `use an ${step.channel} template, or set \`channel: ${tpl.doc.spec.channel}\``);
+      }
+      if (step.retry) checkRetry(ctx, step.retry, [...at, 'retry']);
+      break;
+    }
+    case 'wait': {
+      const forms = (['duration', 'until', 'businessDays'] as const).filter((k) => step[k] !== undefined);
+      if (forms.length !== 1) {
+        err(ctx, 'INVALID_WAIT', forms.length === 0
+          ? `wait step \`${step.id}\` says neither how long nor until when`
+          : `wait step \`${step.id}\` has ${forms.map((f) => `\`${f}\``).join(' and ')}; it takes exactly one`,
+          at, 'give exactly one of `duration: 2d`, `until: "<CEL timestamp>"` or `businessDays: 2`');
+      }
+      if (step.duration !== undefined) checkDuration(ctx, step.duration, [...at, 'duration']);
+      if (step.until !== undefined) checkExpression(ctx, step.until, 'timestamp', [...at, 'until']);
+      break;
+    }
+    case 'waitFor':
+      checkDuration(ctx, step.timeout, [...at, 'timeout']);
+      break;
+    case 'branch':
+      step.cases.forEach((c, j) => checkExpression(ctx, c.when, 'bool', [...at, 'cases', j, 'when']));
+      break;
+    case 'split': {
+      const total = step.variants.reduce((s, v) => s + v.weight, 0);
+      if (total !== 100) {
+        err(ctx, 'SPLIT_WEIGHTS', `split \`${step.id}\` weights add up to ${total}, not 100`, [...at, 'variants'],
+          'adjust the weights so that they sum to exactly 100');
+      }
+      const names = new Set<string>();
+      step.variants.forEach((v, j) => {
+        if (names.has(v.name)) {
+          err(ctx, 'DUPLICATE_VARIANT', `variant name \`${v.name}\` is used twice in split \`${step.id}\``,
+            [...at, 'variants', j, 'name'], 'give each variant its own name: metrics and reports are keyed by it');
+        }
+        names.add(v.name);
+      });
+      break;
+    }
+    case 'webhook':
+      if (step.retry) checkRetry(ctx, step.retry, [...at, 'retry']);
+      break;
+    case 'exit':
+      break;
+  }
+}
+
+export function checkDuration(ctx: StepCheckContext, text: string, at: (string | number)[]): number | undefined {
+  const ms = parseDuration(text);
+  if (ms === undefined) return undefined; // the schema already reported the format
+  if (ms <= 0) {
+    err(ctx, 'INVALID_DURATION', `duration \`${text}\` must be longer than zero`, at, 'write a positive duration, e.g. 1h');
+  } else if (ms > MAX_DURATION_MS) {
+    err(ctx, 'INVALID_DURATION', `duration \`${text}\` is longer than 10 years`, at, 'write a shorter duration');
+  }
+  return ms;
+}
+
+function checkRetry(ctx: StepCheckContext, retry: NonNullable<Extract<JourneyStep, { type: 'send' }>['retry']>, at: (string | number)[]): void {
+  const initial = retry.initialInterval !== undefined ? checkDuration(ctx, retry.initialInterval, [...at, 'initialInterval']) : undefined;
+  const max = retry.maxInterval !== undefined ? checkDuration(ctx, retry.maxInterval, [...at, 'maxInterval']) : undefined;
+  if (initial !== undefined && max !== undefined && max < initial) {
+    err(ctx, 'INVALID_RETRY', `maxInterval ${retry.maxInterval} is shorter than initialInterval ${retry.initialInterval}`,
+      [...at, 'maxInterval'], 'make maxInterval at least as long as initialInterval');
+  }
+}
+
+export function checkExpression(ctx: StepCheckContext, source: string, expected: 'bool' | 'timestamp', at: (string | number)[]): void {
+  const result = checkCel(source, declaredAttributes(ctx.project), expected);
+  if (result.ok) {
+    for (const a of result.attributesUsed) ctx.attributesUsed.add(a);
+    return;
+  }
+  err(ctx, result.kind === 'syntax' ? 'CEL_SYNTAX' : 'CEL_TYPE', result.message, at, result.hint,
+    result.offset !== undefined ? { offsetInValue: result.offset } : {});
+}

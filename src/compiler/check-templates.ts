@@ -1,0 +1,112 @@
+/**
+ * Template checks: Liquid syntax and variables per locale and part, the default locale, opt-out
+ * presence (links.optOut in every email part, the STOP keyword in every SMS), and — per journey —
+ * payment links and a consistent set of locales across the templates a journey sends.
+ */
+import type { Journey, Template } from '../dsl/index.js';
+import { checkLiquid, smsOptOutPresent } from '../templates/index.js';
+import type { PendingDiagnostic } from './diagnostic.js';
+import type { Project, Resource } from './project.js';
+import { declaredAttributes } from './project.js';
+
+export interface TemplateInfo {
+  usesPay: boolean;
+  attributesUsed: Set<string>;
+  hasErrors: boolean;
+}
+
+const CODES = { syntax: 'LIQUID_SYNTAX', 'unknown-variable': 'UNKNOWN_VARIABLE', 'unknown-filter': 'UNKNOWN_FILTER' } as const;
+const DEFAULT_SMS_KEYWORD = 'STOP';
+
+export function checkTemplate(res: Resource<Template>, project: Project, out: PendingDiagnostic[]): TemplateInfo {
+  const { file, doc } = res;
+  const info: TemplateInfo = { usesPay: false, attributesUsed: new Set(), hasErrors: false };
+  const push = (d: Omit<PendingDiagnostic, 'file' | 'severity'>) => {
+    info.hasErrors = true;
+    out.push({ file, severity: 'error', ...d });
+  };
+  const attributes = declaredAttributes(project);
+  const locales = doc.spec.locales as Record<string, Record<string, string | undefined>>;
+  for (const [locale, parts] of Object.entries(locales)) {
+    for (const [part, source] of Object.entries(parts)) {
+      if (typeof source !== 'string') continue;
+      const at = ['spec', 'locales', locale, part];
+      const { issues, variables } = checkLiquid(source, { attributes, links: ['pay', 'optOut'] });
+      for (const issue of issues) {
+        push({ code: CODES[issue.kind], message: issue.message, at, offsetInValue: issue.offset,
+          ...(issue.hint !== undefined && { hint: issue.hint }) });
+      }
+      for (const v of variables) {
+        if (v === 'links.pay') info.usesPay = true;
+        if (v.startsWith('attributes.')) info.attributesUsed.add(v.split('.')[1]!);
+      }
+      if (doc.spec.channel === 'email' && (part === 'text' || part === 'html') && !variables.includes('links.optOut')) {
+        push({ code: 'MISSING_OPT_OUT', message: `the ${part} of locale \`${locale}\` has no opt-out link`, at,
+          hint: 'add `{{ links.optOut }}` (e.g. "Stop these emails: {{ links.optOut }}"): every email must offer one' });
+      }
+    }
+  }
+  if (!(doc.spec.defaultLocale in locales)) {
+    push({ code: 'MISSING_DEFAULT_LOCALE', message: `default locale \`${doc.spec.defaultLocale}\` has no content`,
+      at: ['spec', 'defaultLocale'],
+      hint: `add a \`${doc.spec.defaultLocale}:\` entry under locales, or set defaultLocale to one of ${Object.keys(locales).join(', ')}` });
+  }
+  return info;
+}
+
+/** Opt-out keywords each SMS template must carry, per locale: from the policies of the journeys that send it. */
+export function checkSmsOptOut(
+  project: Project,
+  keywordsByTemplate: Map<string, Set<Record<string, string> | undefined>>,
+  out: PendingDiagnostic[],
+): Set<string> {
+  const failed = new Set<string>();
+  for (const [name, res] of project.templates) {
+    if (res.doc.spec.channel !== 'sms') continue;
+    const policies = keywordsByTemplate.get(name) ?? new Set([undefined]);
+    for (const [locale, content] of Object.entries(res.doc.spec.locales)) {
+      const keywords = new Set<string>();
+      for (const p of policies) keywords.add(p?.[locale] ?? p?.[locale.split('-')[0]!] ?? DEFAULT_SMS_KEYWORD);
+      for (const kw of keywords) {
+        if (!smsOptOutPresent(content.text, kw)) {
+          failed.add(name);
+          out.push({ file: res.file, severity: 'error', code: 'MISSING_OPT_OUT',
+            message: `the SMS text of locale \`${locale}\` does not tell how to opt out with ${kw}`,
+            at: ['spec', 'locales', locale, 'text'],
+            hint: `add an instruction with the word ${kw}, e.g. "Reply ${kw} to opt out"` });
+        }
+      }
+    }
+  }
+  return failed;
+}
+
+/** Journey-level template checks: payment links, and one set of locales for all its templates. */
+export function checkJourneyTemplates(file: string, journey: Journey, project: Project, infos: Map<string, TemplateInfo>, out: PendingDiagnostic[]): void {
+  const used: string[] = [];
+  journey.spec.steps.forEach((step, i) => {
+    if (step.type !== 'send') return;
+    const info = infos.get(step.template);
+    if (!info) return;
+    used.push(step.template);
+    if (info.usesPay && !step.paymentLink) {
+      out.push({ file, severity: 'error', code: 'PAYMENT_LINK_REQUIRED',
+        message: `template \`${step.template}\` uses {{ links.pay }}, but step \`${step.id}\` creates no payment link`,
+        at: ['spec', 'steps', i, 'template'], hint: 'add `paymentLink: true` to this send step' });
+    }
+  });
+  const names = [...new Set(used)];
+  const all = new Map<string, string>(); // locale -> a template that has it
+  for (const n of names) for (const l of Object.keys(project.templates.get(n)!.doc.spec.locales)) if (!all.has(l)) all.set(l, n);
+  for (const n of names) {
+    const res = project.templates.get(n)!;
+    for (const [locale, other] of all) {
+      if (!(locale in res.doc.spec.locales)) {
+        out.push({ file: res.file, severity: 'error', code: 'MISSING_LOCALE',
+          message: `template \`${n}\` has no \`${locale}\` locale, but \`${other}\` (also sent by journey \`${journey.metadata.name}\`) has`,
+          at: ['spec', 'locales'], onKey: true,
+          hint: `add a \`${locale}:\` entry so debtors who read ${locale} get every message of the journey in their language` });
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The compiler pipeline: parse (fast, positions later) → structural validation (ajv) → semantic
+ * checks across files → lowering to plans. Every problem is collected; nothing throws on bad input.
+ */
+import type { Journey, Segment } from '../dsl/index.js';
+import type { FieldType, JourneyPlan } from '../ir/index.js';
+import { checkCel } from '../core/cel.js';
+import { type Diagnostic, type PendingDiagnostic, sortDiagnostics } from './diagnostic.js';
+import { checkGraph } from './graph.js';
+import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo } from './check-templates.js';
+import { checkPolicy } from './check-policy.js';
+import { checkSteps } from './check-steps.js';
+import { lowerJourney } from './lower.js';
+import { parseYaml } from './parse.js';
+import { addResource, declaredAttributes, emptyProject, type Project, type Resource } from './project.js';
+import { resolveDiagnostics, type ParsedFile } from './resolve.js';
+import type { SourceFile } from './sources.js';
+import { validateStructure } from './structural.js';
+import { didYouMean } from './suggest.js';
+
+export interface CompileResult {
+  diagnostics: Diagnostic[];
+  /** Plans of the journeys that compiled without errors (in themselves and what they use). */
+  plans: Map<string, JourneyPlan>;
+  project: Project;
+  files: ParsedFile[];
+}
+
+export function compileSources(sources: SourceFile[]): CompileResult {
+  const project = emptyProject();
+  const pending: PendingDiagnostic[] = [];
+  const direct: Diagnostic[] = [];
+  const files: ParsedFile[] = [];
+
+  for (const src of sources) {
+    const parsed = parseYaml(src.path, src.text);
+    if (!parsed.ok) {
+      for (const e of parsed.errors) {
+        direct.push({ file: src.path, line: e.line, column: e.column, severity: 'error', code: e.code, message: e.message,
+          pointer: '', path: '(document)', ...(e.hint !== undefined && { hint: e.hint }) });
+      }
+      files.push({ source: src });
+      continue;
+    }
+    files.push({ source: src, value: parsed.value });
+    const { kind, diagnostics } = validateStructure(src.path, parsed.value);
+    pending.push(...diagnostics);
+    if (kind) {
+      const dup = addResource(project, kind, src.path, parsed.value, diagnostics.length === 0);
+      if (dup) pending.push(dup);
+    }
+  }
+
+  const templateInfos = checkAll(project, pending);
+  const plans = lowerAll(project, pending, templateInfos, files);
+  const diagnostics = dedupe([...direct, ...resolveDiagnostics(pending, files)]);
+  return { diagnostics: sortDiagnostics(diagnostics), plans, project, files };
+}
+
+interface JourneyFacts {
+  attributesUsed: Set<string>;
+}
+const journeyFacts = new WeakMap<Resource<Journey>, JourneyFacts>();
+
+function checkAll(project: Project, out: PendingDiagnostic[]): Map<string, TemplateInfo> {
+  for (const p of project.policies.values()) if (p.valid) checkPolicy(p, out);
+  const infos = new Map<string, TemplateInfo>();
+  for (const [name, t] of project.templates) if (t.valid) infos.set(name, checkTemplate(t, project, out));
+  checkSegments(project, out);
+
+  const smsKeywords = new Map<string, Set<Record<string, string> | undefined>>();
+  for (const res of project.journeys.values()) {
+    if (!res.valid) continue;
+    const facts: JourneyFacts = { attributesUsed: new Set() };
+    journeyFacts.set(res, facts);
+    out.push(...checkGraph(res.file, res.doc));
+    checkSteps({ file: res.file, journey: res.doc, project, out, attributesUsed: facts.attributesUsed });
+    checkJourneyTemplates(res.file, res.doc, project, infos, out);
+    const policy = project.policies.get(res.doc.spec.policy);
+    for (const s of res.doc.spec.steps) {
+      if (s.type !== 'send') continue;
+      const set = smsKeywords.get(s.template) ?? new Set();
+      set.add(policy?.valid ? policy.doc.spec.smsOptOutKeyword : undefined);
+      smsKeywords.set(s.template, set);
+      for (const a of infos.get(s.template)?.attributesUsed ?? []) facts.attributesUsed.add(a);
+    }
+  }
+  checkSmsOptOut(validOnly(project), smsKeywords, out);
+  return infos;
+}
+
+function validOnly(project: Project): Project {
+  const templates = new Map([...project.templates].filter(([, r]) => r.valid));
+  return { ...project, templates };
+}
+
+function checkSegments(project: Project, out: PendingDiagnostic[]): void {
+  const attributes = declaredAttributes(project);
+  const byPriority = new Map<number, Resource<Segment>>();
+  for (const seg of project.segments.values()) {
+    if (!seg.valid) continue;
+    const { file, doc } = seg;
+    if (!project.journeys.has(doc.spec.journey)) {
+      out.push({ file, severity: 'error', code: 'UNKNOWN_JOURNEY', message: `no Journey named \`${doc.spec.journey}\``,
+        at: ['spec', 'journey'], hint: didYouMean(doc.spec.journey, project.journeys.keys(), 'define it in journeys/') });
+    }
+    const cel = checkCel(doc.spec.when, attributes, 'bool');
+    if (!cel.ok) {
+      out.push({ file, severity: 'error', code: cel.kind === 'syntax' ? 'CEL_SYNTAX' : 'CEL_TYPE', message: cel.message,
+        at: ['spec', 'when'], ...(cel.offset !== undefined && { offsetInValue: cel.offset }),
+        ...(cel.hint !== undefined && { hint: cel.hint }) });
+    }
+    const tie = byPriority.get(doc.spec.priority);
+    if (tie) {
+      out.push({ file, severity: 'warning', code: 'SEGMENT_PRIORITY_TIE',
+        message: `segment \`${doc.metadata.name}\` has the same priority (${doc.spec.priority}) as \`${tie.doc.metadata.name}\` (${tie.file})`,
+        at: ['spec', 'priority'], hint: 'ties are broken by name; give each segment its own priority to make the order explicit' });
+    } else byPriority.set(doc.spec.priority, seg);
+  }
+}
+
+function lowerAll(project: Project, pending: PendingDiagnostic[], infos: Map<string, TemplateInfo>, files: ParsedFile[]): Map<string, JourneyPlan> {
+  const errorFiles = new Set(pending.filter((d) => d.severity === 'error').map((d) => d.file));
+  const text = new Map(files.map((f) => [f.source.path, f.source.text]));
+  const attributes = declaredAttributes(project);
+  const attributesOk = [...project.attributes.values()].every((r) => !errorFiles.has(r.file));
+  const plans = new Map<string, JourneyPlan>();
+  for (const [name, res] of project.journeys) {
+    if (!res.valid || errorFiles.has(res.file) || !attributesOk) continue;
+    const policy = project.policies.get(res.doc.spec.policy);
+    if (!policy?.valid || errorFiles.has(policy.file)) continue;
+    const templates = res.doc.spec.steps.flatMap((s) => (s.type === 'send' ? [s.template] : []));
+    if (templates.some((t) => !infos.has(t) || errorFiles.has(project.templates.get(t)!.file))) continue;
+    const used: Record<string, FieldType> = {};
+    for (const a of [...(journeyFacts.get(res)?.attributesUsed ?? [])].sort()) if (attributes[a]) used[a] = attributes[a];
+    plans.set(name, lowerJourney(res.doc, res.file, project, used, stepLines(text.get(res.file) ?? '', res.doc)));
+  }
+  return plans;
+}
+
+/** Line of each step's `id:` (a cheap scan: plans record where a step was written without a positional parse). */
+function stepLines(text: string, journey: Journey): (i: number) => number {
+  const lines = text.split('\n');
+  return (i) => {
+    const id = journey.spec.steps[i]!.id;
+    const re = new RegExp(`(^|[\\s{,-])id:\\s*['"]?${id}['"]?\\s*($|[,}#])`);
+    const n = lines.findIndex((l) => re.test(l));
+    return n >= 0 ? n + 1 : 1;
+  };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}\0${d.line}\0${d.column}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+

@@ -1,0 +1,162 @@
+/** Lowering (phase 3): a checked journey with its templates and policy → the JourneyPlan (IR). */
+import { createHash } from 'node:crypto';
+import { WEEKDAYS, type Journey, type JourneyStep, type Policy } from '../dsl/index.js';
+import { parseDuration } from '../core/duration.js';
+import {
+  IR_VERSION,
+  type FieldType,
+  type JourneyPlan,
+  type PlanPolicy,
+  type PlanRetry,
+  type PlanStep,
+  type PlanTemplate,
+  type Weekday,
+} from '../ir/index.js';
+import { minutesOf, windowsOf } from './check-policy.js';
+import type { Project } from './project.js';
+
+const SEND_RETRY = { maxAttempts: 3, initialInterval: '1m', backoff: 2, maxInterval: '1h' };
+const WEBHOOK_RETRY = { maxAttempts: 5, initialInterval: '30s', backoff: 2, maxInterval: '1h' };
+
+function ms(d: string): number {
+  const v = parseDuration(d);
+  if (v === undefined) throw new Error(`internal: unchecked duration ${d}`);
+  return v;
+}
+
+function retryOf(r: { maxAttempts: number; initialInterval?: string; backoff?: number; maxInterval?: string } | undefined, def: typeof SEND_RETRY): PlanRetry {
+  return {
+    maxAttempts: r?.maxAttempts ?? def.maxAttempts,
+    initialIntervalMs: ms(r?.initialInterval ?? def.initialInterval),
+    backoff: r?.backoff ?? def.backoff,
+    maxIntervalMs: ms(r?.maxInterval ?? def.maxInterval),
+  };
+}
+
+export function lowerPolicy(p: Policy): PlanPolicy {
+  const s = p.spec;
+  return {
+    name: p.metadata.name,
+    timezoneFallback: s.timezoneFallback,
+    unknownTimezone: s.unknownTimezone ?? 'fallback',
+    windows: windowsOf(p).map((w) => ({
+      days: w.days.map((d) => WEEKDAYS.indexOf(d) as Weekday).sort((a, b) => a - b),
+      fromMin: minutesOf(w.from),
+      toMin: minutesOf(w.to),
+    })),
+    holidays: {
+      ...(s.holidays?.country !== undefined && { country: s.holidays.country }),
+      ...(typeof s.holidays?.region === 'string' && { region: s.holidays.region }),
+      closedDays: [...(s.holidays?.closedDays ?? [])].sort(),
+    },
+    frequencyCaps: (s.frequencyCaps ?? []).map((c) => ({
+      channels: [...c.channels].sort(),
+      max: c.max,
+      perMs: ms(c.per),
+      onExceed: c.onExceed ?? 'defer',
+    })),
+    consent: { email: s.consent?.email ?? 'assumed', sms: s.consent?.sms ?? 'required' },
+    jitterMs: s.jitter !== undefined ? ms(s.jitter) : 0,
+    smsOptOutKeywords: { '*': 'STOP', ...(s.smsOptOutKeyword ?? {}) },
+  };
+}
+
+function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: number) => number): PlanStep {
+  const s = steps[i]!;
+  const following = steps[i + 1]?.id ?? '';
+  const next = ('next' in s && s.next) || following;
+  const source = { file, line: lines(i) };
+  switch (s.type) {
+    case 'send':
+      return {
+        kind: 'send', id: s.id, source, channel: s.channel, template: s.template, paymentLink: s.paymentLink ?? false,
+        retry: retryOf(s.retry, SEND_RETRY), next,
+        ...(s.onFailure !== undefined && { onFailure: s.onFailure }),
+        ...(s.onBlocked !== undefined && { onBlocked: s.onBlocked }),
+      };
+    case 'wait':
+      return {
+        kind: 'wait', id: s.id, source, next,
+        wait: s.duration !== undefined ? { type: 'duration', ms: ms(s.duration) }
+          : s.until !== undefined ? { type: 'until', expr: s.until }
+          : { type: 'businessDays', days: s.businessDays! },
+      };
+    case 'waitFor': {
+      const on: Record<string, string> = {};
+      for (const e of s.events) if (s.on[e] !== undefined) on[e] = s.on[e]!;
+      return {
+        kind: 'waitFor', id: s.id, source, events: [...s.events], timeoutMs: ms(s.timeout), on, onTimeout: s.on.timeout!,
+        next, after: s.after ?? previousSend(steps, i),
+      } as PlanStep;
+    }
+    case 'branch':
+      return { kind: 'branch', id: s.id, source, cases: s.cases.map((c) => ({ when: c.when, next: c.next })), default: s.default };
+    case 'split':
+      return { kind: 'split', id: s.id, source, variants: s.variants.map((v) => ({ name: v.name, weight: v.weight, next: v.next })) };
+    case 'webhook':
+      return {
+        kind: 'webhook', id: s.id, source, next, retry: retryOf(s.retry, WEBHOOK_RETRY),
+        url: s.url.startsWith('env:') ? { env: s.url.slice(4) } : { literal: s.url },
+        ...(s.onFailure !== undefined && { onFailure: s.onFailure }),
+      };
+    case 'exit':
+      return { kind: 'exit', id: s.id, source, outcome: s.outcome };
+  }
+}
+
+/** The closest send step before step i in authoring order (the default source of a waitFor's events). */
+function previousSend(steps: JourneyStep[], i: number): string | undefined {
+  for (let j = i - 1; j >= 0; j--) if (steps[j]!.type === 'send') return steps[j]!.id;
+  return undefined;
+}
+
+/** JSON with sorted keys: the same plan always hashes the same. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Hash of everything that changes behaviour: not the version, descriptions or source lines. */
+export function planHash(plan: Omit<JourneyPlan, 'sourceHash'>): string {
+  const { version: _v, description: _d, owner: _o, ...rest } = plan;
+  const steps = rest.steps.map(({ source: _s, ...step }) => step);
+  return createHash('sha256').update(canonicalJson({ ...rest, steps })).digest('hex');
+}
+
+export function lowerJourney(
+  journey: Journey,
+  file: string,
+  project: Project,
+  attributeTypes: Record<string, FieldType>,
+  lines: (i: number) => number,
+): JourneyPlan {
+  const steps = journey.spec.steps.map((_, i) => lowerStep(journey.spec.steps, i, file, lines));
+  const templates: Record<string, PlanTemplate> = {};
+  for (const s of journey.spec.steps) {
+    if (s.type !== 'send' || templates[s.template]) continue;
+    const t = project.templates.get(s.template)!.doc;
+    templates[s.template] = {
+      name: s.template, channel: t.spec.channel, defaultLocale: t.spec.defaultLocale,
+      locales: structuredClone(t.spec.locales) as PlanTemplate['locales'],
+    };
+  }
+  const plan: Omit<JourneyPlan, 'sourceHash'> = {
+    irVersion: IR_VERSION,
+    journey: journey.metadata.name,
+    version: journey.metadata.version,
+    ...(journey.metadata.description !== undefined && { description: journey.metadata.description }),
+    ...(journey.metadata.owner !== undefined && { owner: journey.metadata.owner }),
+    goal: journey.spec.goal ?? 'paid',
+    start: steps[0]!.id,
+    steps,
+    templates,
+    policy: lowerPolicy(project.policies.get(journey.spec.policy)!.doc),
+    ...(journey.spec.paymentPlans && { paymentPlans: structuredClone(journey.spec.paymentPlans) }),
+    attributes: attributeTypes,
+  };
+  return { ...plan, sourceHash: planHash(plan) };
+}

@@ -1,0 +1,58 @@
+/** The project model: every valid document indexed by kind and name, with where it came from. */
+import type { Attributes, Journey, Kind, Policy, Segment, Template } from '../dsl/index.js';
+import type { PendingDiagnostic } from './diagnostic.js';
+
+export interface Resource<T> {
+  file: string;
+  doc: T;
+  /** False when the document failed structural validation: it exists for references, nothing more. */
+  valid: boolean;
+}
+
+export interface Project {
+  journeys: Map<string, Resource<Journey>>;
+  segments: Map<string, Resource<Segment>>;
+  templates: Map<string, Resource<Template>>;
+  policies: Map<string, Resource<Policy>>;
+  /** Declared custom attributes and their types (journeys/attributes.yaml). */
+  attributes: Map<string, Resource<Attributes>>;
+}
+
+export function emptyProject(): Project {
+  return { journeys: new Map(), segments: new Map(), templates: new Map(), policies: new Map(), attributes: new Map() };
+}
+
+const TABLE = {
+  Journey: 'journeys',
+  Segment: 'segments',
+  Template: 'templates',
+  Policy: 'policies',
+  Attributes: 'attributes',
+} as const satisfies Record<Kind, keyof Project>;
+
+/** Adds a document; a second document of the same kind and name is a DUPLICATE_NAME error. */
+export function addResource(project: Project, kind: Kind, file: string, doc: unknown, valid: boolean): PendingDiagnostic | undefined {
+  const table = project[TABLE[kind]] as Map<string, Resource<unknown>>;
+  const name = (doc as { metadata?: { name?: unknown } }).metadata?.name;
+  if (typeof name !== 'string') return undefined;
+  const first = table.get(name);
+  if (first) {
+    return {
+      file,
+      severity: 'error',
+      code: 'DUPLICATE_NAME',
+      message: `a ${kind} named \`${name}\` is already defined in ${first.file}`,
+      at: ['metadata', 'name'],
+      hint: `rename one of them: names are unique per kind across all files`,
+    };
+  }
+  table.set(name, { file, doc, valid });
+  return undefined;
+}
+
+/** All declared attributes merged (normally a single Attributes document). */
+export function declaredAttributes(project: Project): Record<string, 'string' | 'int' | 'double' | 'bool' | 'timestamp'> {
+  const out: Record<string, 'string' | 'int' | 'double' | 'bool' | 'timestamp'> = {};
+  for (const r of project.attributes.values()) if (r.valid) Object.assign(out, r.doc.spec);
+  return out;
+}

@@ -1,0 +1,261 @@
+/**
+ * Structural validation (phase 1): ajv with allErrors against the schema of the document's kind,
+ * with every ajv error turned into a diagnostic with a stable code, a plain message and a fix.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { API_VERSION, KINDS, KIND_NAMES, type Kind } from '../dsl/index.js';
+import type { PendingDiagnostic } from './diagnostic.js';
+import { closest, didYouMean } from './suggest.js';
+
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
+
+let ajv: Ajv2020 | undefined;
+const validators = new Map<Kind, ValidateFunction>();
+
+export function createAjv(): Ajv2020 {
+  const a = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    discriminator: true,
+    strict: true,
+    strictRequired: false,
+    keywords: ['errorCode', 'errorHint'],
+  });
+  addFormats(a);
+  return a;
+}
+
+export function validatorFor(kind: Kind): ValidateFunction {
+  let v = validators.get(kind);
+  if (!v) {
+    ajv ??= createAjv();
+    v = ajv.compile(KINDS[kind].schema);
+    validators.set(kind, v);
+  }
+  return v;
+}
+
+/** Validates the envelope (apiVersion, kind) by hand, then the document against its kind's schema. */
+export function validateStructure(file: string, doc: unknown): { kind?: Kind; diagnostics: PendingDiagnostic[] } {
+  const d = (code: string, message: string, at: (string | number)[], hint?: string, onKey = false) => ({
+    file,
+    severity: 'error' as const,
+    code,
+    message,
+    at,
+    onKey,
+    ...(hint !== undefined && { hint }),
+  });
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    return {
+      diagnostics: [
+        d('NOT_A_DOCUMENT', 'the file must hold a map with apiVersion, kind, metadata and spec', [],
+          'start from an example in journeys/ and keep the four top-level keys'),
+      ],
+    };
+  }
+  const obj = doc as Record<string, unknown>;
+  const out: PendingDiagnostic[] = [];
+  if (obj.apiVersion !== API_VERSION) {
+    out.push(
+      obj.apiVersion === undefined
+        ? d('MISSING_FIELD', 'the document has no `apiVersion`', [], `add \`apiVersion: ${API_VERSION}\``)
+        : d('UNSUPPORTED_API_VERSION', `apiVersion \`${String(obj.apiVersion)}\` is not supported`, ['apiVersion'],
+            `use \`apiVersion: ${API_VERSION}\``),
+    );
+  }
+  const kind = obj.kind;
+  if (typeof kind !== 'string' || !(KIND_NAMES as string[]).includes(kind)) {
+    out.push(
+      kind === undefined
+        ? d('MISSING_FIELD', 'the document has no `kind`', [], `add \`kind:\` one of ${KIND_NAMES.join(', ')}`)
+        : d('UNKNOWN_KIND', `unknown kind \`${String(kind)}\``, ['kind'],
+            didYouMean(String(kind), KIND_NAMES, `kind is one of ${KIND_NAMES.join(', ')}`)),
+    );
+    return { diagnostics: out };
+  }
+  const validate = validatorFor(kind as Kind);
+  if (!validate(doc)) {
+    const errs = pruneUnionErrors(validate.errors ?? []);
+    for (const e of errs) {
+      if (e.instancePath === '/apiVersion' || e.instancePath === '/kind') continue;
+      const diag = toDiagnostic(file, doc, e);
+      if (diag) out.push(diag);
+    }
+  }
+  return { kind: kind as Kind, diagnostics: out };
+}
+
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/**
+ * anyOf (e.g. a send window that is a map or a list of maps) reports the errors of every branch.
+ * Keep only those of the branch whose type matches the value; if none does, keep one type error.
+ */
+function pruneUnionErrors(errors: ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  let out = errors;
+  for (const u of unions) {
+    const prefix = `${u.schemaPath}/`;
+    const inside = out.filter((e) => e.schemaPath.startsWith(prefix));
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of inside) {
+      const idx = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      branches.set(idx, [...(branches.get(idx) ?? []), e]);
+    }
+    const matching = [...branches.values()].filter(
+      (list) => !list.some((e) => e.keyword === 'type' && e.instancePath === u.instancePath),
+    );
+    const keep = new Set<ErrorObject>(matching.length === 1 ? matching[0] : [u]);
+    out = out.filter((e) => (e !== u && !inside.includes(e)) || keep.has(e));
+  }
+  return out;
+}
+
+function schemaAnnotations(e: ErrorObject): { errorCode?: string; errorHint?: string } {
+  const s = (e.parentSchema ?? {}) as { errorCode?: string; errorHint?: string };
+  return s;
+}
+
+function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagnostic | undefined {
+  const at = pointerSegments(e.instancePath);
+  const base = { file, severity: 'error' as const, at };
+  const field = at.length > 0 ? `\`${String(at[at.length - 1])}\`` : 'the document';
+  const ann = schemaAnnotations(e);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return {
+        ...base,
+        code: 'MISSING_FIELD',
+        message: `missing required field \`${String(p.missingProperty)}\``,
+        hint: `add \`${String(p.missingProperty)}:\` here`,
+      };
+    case 'additionalProperties': {
+      const extra = String(p.additionalProperty);
+      const known = Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+      return {
+        ...base,
+        at: [...at, extra],
+        onKey: true,
+        code: 'UNKNOWN_FIELD',
+        message: `unknown field \`${extra}\``,
+        hint: didYouMean(extra, known, known.length ? `allowed fields here: ${known.join(', ')}` : undefined),
+      };
+    }
+    case 'discriminator': {
+      const tag = String(p.tag);
+      const value = (p.tagValue as unknown) ?? undefined;
+      const options = ((e.parentSchema as { oneOf?: { properties?: Record<string, { const?: string }> }[] }).oneOf ?? [])
+        .map((s) => s.properties?.[tag]?.const)
+        .filter((c): c is string => typeof c === 'string');
+      if (value === undefined) {
+        return { ...base, code: 'MISSING_FIELD', message: `missing required field \`${tag}\``,
+          hint: `add \`${tag}:\` one of ${options.join(', ')}` };
+      }
+      const code = tag === 'type' ? 'UNKNOWN_STEP_TYPE' : tag === 'channel' ? 'UNKNOWN_CHANNEL' : 'INVALID_VALUE';
+      return {
+        ...base,
+        at: [...at, tag],
+        code,
+        message: `unknown ${tag} \`${String(value)}\``,
+        hint: didYouMean(String(value), options, `${tag} is one of ${options.join(', ')}`),
+      };
+    }
+    case 'type':
+      return {
+        ...base,
+        code: 'WRONG_TYPE',
+        message: `${field} must be ${article(String(p.type))}, not ${article(jsonType(e.data))}`,
+        hint: ann.errorHint ?? typeHint(String(p.type)),
+      };
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      const value = String(e.data);
+      return {
+        ...base,
+        code: ann.errorCode ?? 'INVALID_VALUE',
+        message: `${field} cannot be \`${value}\``,
+        hint: closest(value, allowed) ? `did you mean \`${closest(value, allowed)}\`?` : `allowed: ${allowed.join(', ')}`,
+      };
+    }
+    case 'const':
+      return { ...base, code: 'INVALID_VALUE', message: `${field} must be \`${String(p.allowedValue)}\``,
+        hint: `write \`${String(p.allowedValue)}\`` };
+    case 'pattern':
+    case 'format': {
+      if (ann.errorCode) {
+        return { ...base, code: ann.errorCode, message: `${field} has an invalid value \`${String(e.data)}\``,
+          ...(ann.errorHint !== undefined && { hint: ann.errorHint }) };
+      }
+      return { ...base, code: 'INVALID_FORMAT', message: `${field} has an invalid value \`${String(e.data)}\``,
+        hint: e.keyword === 'format' ? `write a valid ${String(p.format)}` : `match the pattern ${String(p.pattern)}` };
+    }
+    case 'propertyNames':
+      return undefined; // reported by the inner error on the key itself
+    case 'minItems':
+      return { ...base, code: 'TOO_FEW_ITEMS', message: `${field} needs at least ${String(p.limit)} item(s)`,
+        hint: `add items to ${field}` };
+    case 'minProperties':
+      return { ...base, code: 'TOO_FEW_ITEMS', message: `${field} needs at least ${String(p.limit)} entr(ies)`,
+        hint: `add entries to ${field}` };
+    case 'uniqueItems':
+      return { ...base, code: 'DUPLICATE_ITEM', message: `${field} lists the same value twice`,
+        hint: 'remove the repeated value' };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { ...base, code: 'OUT_OF_RANGE', message: `${field} ${e.message ?? 'is out of range'}`,
+        hint: `use a value ${String(p.comparison)} ${String(p.limit)}` };
+    case 'minLength':
+      return { ...base, code: 'EMPTY_VALUE', message: `${field} must not be empty`, hint: 'write a value' };
+    case 'anyOf':
+    case 'oneOf':
+      return { ...base, code: 'WRONG_TYPE', message: `${field} does not have an allowed shape`,
+        hint: 'see the schema for the forms this field accepts' };
+    default:
+      return { ...base, code: 'INVALID_VALUE', message: `${field} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function article(t: string): string {
+  const names: Record<string, string> = {
+    integer: 'an integer', number: 'a number', string: 'a string', object: 'a map', array: 'a list',
+    boolean: 'true or false', null: 'empty',
+  };
+  return names[t] ?? t;
+}
+
+function typeHint(t: string): string {
+  switch (t) {
+    case 'array':
+      return 'write a list, e.g. [a, b] or one `- item` per line';
+    case 'object':
+      return 'write a map of `key: value` entries';
+    case 'string':
+      return 'quote the value to make it a string';
+    case 'integer':
+      return 'write a whole number without quotes';
+    default:
+      return `write ${article(t)}`;
+  }
+}
+

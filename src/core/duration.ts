@@ -1,0 +1,48 @@
+/**
+ * Journey durations (`timeout: 3d`, `per: 7d`, `initialInterval: 1m`) as absolute milliseconds.
+ * `d` is exactly 24 h and `w` 7 × 24 h (DESIGN.md §1): a daylight-saving change never stretches
+ * them, so the same text means the same number in the compiler and in the workflow.
+ * Workflow-safe: pure arithmetic.
+ */
+
+const UNIT_MS = {
+  w: 7 * 24 * 60 * 60 * 1000,
+  d: 24 * 60 * 60 * 1000,
+  h: 60 * 60 * 1000,
+  m: 60 * 1000,
+  s: 1000,
+} as const;
+
+type Unit = keyof typeof UNIT_MS;
+
+/** Largest first, so formatDuration picks the largest exact unit. */
+const UNITS_DESCENDING: readonly Unit[] = ['w', 'd', 'h', 'm', 's'];
+
+const DURATION_PATTERN = /^(\d+)([smhdw])$/;
+
+/**
+ * Parses `<n>s|m|h|d|w` (`m` = minutes) into milliseconds, or undefined when the text is not a
+ * duration (no spaces, no sign, no fractions, no combined units like `1h30m`).
+ */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION_PATTERN.exec(text);
+  if (!match) return undefined;
+  const ms = Number(match[1]) * UNIT_MS[match[2] as Unit];
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+/**
+ * Formats milliseconds with the largest unit that divides them exactly: 259200000 → '3d',
+ * 90000 → '90s'. Amounts that are not whole seconds fall back to `<n>ms` (display only: the
+ * authoring format has no `ms`).
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError(`not a finite duration: ${ms}`);
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  for (const unit of UNITS_DESCENDING) {
+    if (abs % UNIT_MS[unit] === 0) return `${sign}${abs / UNIT_MS[unit]}${unit}`;
+  }
+  return `${sign}${abs}ms`;
+}

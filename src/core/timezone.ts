@@ -1,0 +1,189 @@
+/**
+ * Local calendar arithmetic in IANA time zones, for the debtor-facing parts of a journey: due
+ * dates at 00:00 local, days past due, send windows. Built on `Intl.DateTimeFormat` (a JS
+ * builtin, available in Temporal's workflow sandbox) with one cached formatter per zone, since
+ * constructing formatters is the expensive part. Workflow-safe: never reads the clock; every
+ * instant is passed in as epoch milliseconds.
+ */
+
+export interface LocalDateParts {
+  year: number;
+  /** 1–12. */
+  month: number;
+  /** 1–31. */
+  day: number;
+  /** 0–23. */
+  hour: number;
+  minute: number;
+  /** 0 = Sunday … 6 = Saturday, as Date#getDay. */
+  weekday: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const WEEKDAY_INDEX: Readonly<Record<string, number>> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** Zone names come from enrollment records: bound the caches so odd input cannot grow them forever. */
+const CACHE_LIMIT = 1000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const validity = new Map<string, boolean>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+}
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    // Throws RangeError for an unknown zone: callers validate with isValidTimeZone first.
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+      era: 'short',
+    });
+    remember(formatters, tz, f);
+  }
+  return f;
+}
+
+/** True when `tz` is an IANA zone name (or alias) this runtime knows. */
+export function isValidTimeZone(tz: string): boolean {
+  let ok = validity.get(tz);
+  if (ok === undefined) {
+    try {
+      formatterFor(tz);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    remember(validity, tz, ok);
+  }
+  return ok;
+}
+
+interface FullParts extends LocalDateParts {
+  second: number;
+}
+
+function partsOf(instantMs: number, tz: string): FullParts {
+  if (!Number.isFinite(instantMs)) throw new RangeError(`not a valid instant: ${instantMs}`);
+  const out: FullParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, weekday: 0 };
+  let bc = false;
+  for (const p of formatterFor(tz).formatToParts(instantMs)) {
+    switch (p.type) {
+      case 'year':
+        out.year = Number(p.value);
+        break;
+      case 'month':
+        out.month = Number(p.value);
+        break;
+      case 'day':
+        out.day = Number(p.value);
+        break;
+      case 'hour':
+        out.hour = Number(p.value);
+        break;
+      case 'minute':
+        out.minute = Number(p.value);
+        break;
+      case 'second':
+        out.second = Number(p.value);
+        break;
+      case 'weekday':
+        out.weekday = WEEKDAY_INDEX[p.value] ?? 0;
+        break;
+      case 'era':
+        bc = p.value.startsWith('B');
+        break;
+    }
+  }
+  if (bc) out.year = 1 - out.year;
+  return out;
+}
+
+/** The wall-clock reading of an instant in a zone. */
+export function localDateParts(instantMs: number, tz: string): LocalDateParts {
+  const { second: _second, ...parts } = partsOf(instantMs, tz);
+  return parts;
+}
+
+/** Epoch ms of a UTC wall-clock reading, years 0–99 included (Date.UTC maps those to 19xx). */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
+/** UTC offset of the zone at that instant, in ms (east positive, e.g. +3600000 for Paris in winter). */
+function offsetMs(instantMs: number, tz: string): number {
+  const p = partsOf(instantMs, tz);
+  const wall = utcMs(p.year, p.month, p.day, p.hour, p.minute, p.second);
+  return wall - (instantMs - (((instantMs % 1000) + 1000) % 1000));
+}
+
+/** Parses a calendar date 'YYYY-MM-DD' (checked against the calendar: no 2026-02-30). */
+export function parseIsoDate(iso: string): { year: number; month: number; day: number } | undefined {
+  const m = ISO_DATE.exec(iso);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const check = new Date(utcMs(year, month, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    return undefined;
+  }
+  return { year, month, day };
+}
+
+function requireDate(iso: string): { year: number; month: number; day: number } {
+  const d = parseIsoDate(iso);
+  if (!d) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(iso)}`);
+  return d;
+}
+
+/**
+ * Epoch ms of the first instant of that local date: 00:00 in the zone, or the end of the gap on
+ * the rare days when a daylight-saving change skips midnight. When midnight happens twice (a
+ * change back at 01:00 → 00:00) the earlier one is the start of the day.
+ */
+export function zonedMidnight(isoDate: string, tz: string): number {
+  const { year, month, day } = requireDate(isoDate);
+  const wall = utcMs(year, month, day);
+  // One transition at most within a day either side: try the offsets in force before and after.
+  const before = wall - offsetMs(wall - DAY_MS, tz);
+  const after = wall - offsetMs(wall + DAY_MS, tz);
+  const candidates = [before, after].filter((t) => {
+    const p = partsOf(t, tz);
+    return p.year === year && p.month === month && p.day === day && p.hour === 0 && p.minute === 0 && p.second === 0;
+  });
+  if (candidates.length > 0) return Math.min(...candidates);
+  // Midnight does not exist that day: the day starts when the clocks jump, which is the
+  // instant 00:00 would have been under the offset in force before the change.
+  return before;
+}
+
+/** The local calendar date of an instant, as 'YYYY-MM-DD'. */
+export function localDateIso(instantMs: number, tz: string): string {
+  const p = partsOf(instantMs, tz);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/**
+ * Whole local calendar days from `dateIso` to the local date of `instantMs` in the zone:
+ * 0 on the date itself, 1 from the next local midnight, negative before the date. Counted on
+ * the calendar, so a 23- or 25-hour day still counts as one.
+ */
+export function daysBetweenLocal(dateIso: string, instantMs: number, tz: string): number {
+  const from = requireDate(dateIso);
+  const to = partsOf(instantMs, tz);
+  return Math.round((utcMs(to.year, to.month, to.day) - utcMs(from.year, from.month, from.day)) / DAY_MS);
+}

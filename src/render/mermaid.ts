@@ -1,0 +1,136 @@
+/**
+ * `settle plan --format mermaid` and the graphs of `settle diff`: the journey as a Mermaid
+ * `flowchart TD`. Node shapes tell step kinds apart, edge labels name the routes, exceptional
+ * paths are dotted. Ids are prefixed and sanitised and every label is entity-escaped, so any
+ * step id or CEL condition yields a diagram GitHub renders; output is deterministic.
+ */
+import type { JourneyPlan, PlanStep } from '../ir/plan.js';
+import { formatDuration } from './duration.js';
+import { stepEdges } from './step-edges.js';
+import { formatVariants, formatWait, formatWebhookUrl } from './step-text.js';
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const START_NODE = 'journey_start';
+const MAX_EDGE_LABEL = 40;
+
+/** Mermaid entity codes for characters that would end or confuse a quoted label. */
+export function escapeMermaidLabel(text: string): string {
+  return text
+    .replace(/#/g, '#35;')
+    .replace(/&/g, '#amp;')
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;')
+    .replace(/`/g, '#96;')
+    .replace(/\|/g, '#124;')
+    .replace(/\s*\r?\n\s*/g, ' ');
+}
+
+/** Cuts a label to `max` characters with an ellipsis (long CEL conditions on edges). */
+export function shorten(text: string, max = MAX_EDGE_LABEL): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Escaped label lines joined with Mermaid's line break. */
+function label(...lines: string[]): string {
+  return `"${lines.map(escapeMermaidLabel).join('<br/>')}"`;
+}
+
+/**
+ * Step id → node id. Kebab-case ids become `s_<id with _>` (injective, and never a Mermaid
+ * keyword such as `end`); anything else gets a positional `n<i>`, unknown targets `u<i>`.
+ */
+class NodeIds {
+  private readonly ids = new Map<string, string>();
+  private unknown = 0;
+
+  constructor(steps: readonly PlanStep[]) {
+    steps.forEach((s, i) => this.ids.set(s.id, KEBAB.test(s.id) ? `s_${s.id.replace(/-/g, '_')}` : `n${i}`));
+  }
+
+  has(stepId: string): boolean {
+    return this.ids.has(stepId);
+  }
+
+  get(stepId: string): string {
+    let id = this.ids.get(stepId);
+    if (id === undefined) {
+      id = `u${this.unknown++}`;
+      this.ids.set(stepId, id);
+    }
+    return id;
+  }
+}
+
+function nodeLine(step: PlanStep, id: string): string {
+  switch (step.kind) {
+    case 'send': {
+      const lines = [step.id, `${step.channel}: ${step.template}`];
+      if (step.paymentLink) lines.push('+ payment link');
+      return `${id}[${label(...lines)}]`;
+    }
+    case 'wait':
+      return `${id}([${label(step.id, `wait ${formatWait(step.wait)}`)}])`;
+    case 'waitFor':
+      return `${id}{{${label(step.id, `wait for ${step.events.join(', ')}`, `timeout ${formatDuration(step.timeoutMs)}`)}}}`;
+    case 'branch':
+      return `${id}{${label(step.id)}}`;
+    case 'split':
+      return `${id}[/${label(step.id, `split ${formatVariants(step)}`)}\\]`;
+    case 'webhook':
+      return `${id}[[${label(step.id, `webhook ${formatWebhookUrl(step.url)}`)}]]`;
+    case 'exit':
+      return `${id}(((${label(step.id, `exit: ${step.outcome}`)})))`;
+  }
+}
+
+interface DrawnEdge {
+  from: string;
+  to: string;
+  style: 'solid' | 'dotted';
+  labels: string[];
+}
+
+/** Edges of one step, labelled routes to the same target and style merged into one arrow. */
+function drawnEdges(step: PlanStep, ids: NodeIds): DrawnEdge[] {
+  const out: DrawnEdge[] = [];
+  for (const e of stepEdges(step)) {
+    const from = ids.get(step.id);
+    const to = ids.get(e.to);
+    const text = e.label === undefined ? undefined : shorten(e.label);
+    const same = text === undefined ? undefined : out.find((d) => d.to === to && d.style === e.style && d.labels.length > 0);
+    if (same && text !== undefined) same.labels.push(text);
+    else out.push({ from, to, style: e.style, labels: text === undefined ? [] : [text] });
+  }
+  return out;
+}
+
+function edgeLine(e: DrawnEdge): string {
+  const arrow = e.style === 'dotted' ? '-.->' : '-->';
+  const text = e.labels.length > 0 ? `|${label(e.labels.join(' / '))}|` : '';
+  return `${e.from} ${arrow}${text} ${e.to}`;
+}
+
+/** Renders a plan as a Mermaid flowchart (top-down). */
+export function formatPlanMermaid(plan: JourneyPlan): string {
+  const ids = new NodeIds(plan.steps);
+  const nodes = plan.steps.map((s) => nodeLine(s, ids.get(s.id)));
+  const edges = [`${START_NODE}(("start")) --> ${ids.get(plan.start)}`];
+  for (const step of plan.steps) edges.push(...drawnEdges(step, ids).map(edgeLine));
+  const missing: string[] = [];
+  const stepIds = new Set(plan.steps.map((s) => s.id));
+  const targets = [plan.start, ...plan.steps.flatMap((s) => stepEdges(s).map((e) => e.to))];
+  for (const t of targets) {
+    if (!stepIds.has(t) && !missing.includes(t)) missing.push(t);
+  }
+  const comment = `%% ${plan.journey} v${plan.version}: goal ${plan.goal} ends the journey at any step`;
+  const lines = [
+    'flowchart TD',
+    comment.replace(/[\r\n]+/g, ' '),
+    ...nodes,
+    ...missing.map((t) => `${ids.get(t)}[${label(`unknown step ${t}`)}]`),
+    ...edges,
+  ];
+  return `${lines.map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`;
+}

@@ -1,0 +1,71 @@
+/**
+ * `settle diff` as data: compares the compiled plans of every journey before and after a
+ * change and enforces the version rule of DESIGN.md §1 — a journey whose plan changed must
+ * have a higher version, since running workflows stay pinned to the version they started with.
+ */
+import type { JourneyPlan } from '../ir/plan.js';
+import { diffJourneyFields, diffMetadata, diffPolicy } from './diff-fields.js';
+import { diffSteps } from './diff-steps.js';
+import { diffTemplates } from './diff-templates.js';
+import type { JourneyDiff, JourneyEntry, PlanDiff, VersionError } from './diff-types.js';
+import { formatPlanMermaid } from './mermaid.js';
+
+function entry(journey: string, plan: JourneyPlan): JourneyEntry {
+  return { journey, version: plan.version, steps: plan.steps.length, graph: formatPlanMermaid(plan) };
+}
+
+function versionError(journey: string, before: number, after: number, planChanged: boolean): VersionError | undefined {
+  if (planChanged && after <= before) return { journey, before, after, reason: 'not-bumped' };
+  if (after < before) return { journey, before, after, reason: 'decreased' };
+  return undefined;
+}
+
+/** Compares two plans of one journey; undefined when nothing at all differs. */
+export function diffJourney(journey: string, before: JourneyPlan, after: JourneyPlan): JourneyDiff | undefined {
+  const steps = diffSteps(before, after);
+  const contentFields = diffJourneyFields(before, after);
+  const policy = diffPolicy(before.policy, after.policy);
+  const templates = diffTemplates(before.templates, after.templates);
+  const metadata = diffMetadata(before, after);
+  const planChanged =
+    before.sourceHash !== after.sourceHash ||
+    contentFields.length + steps.added.length + steps.removed.length + steps.changes.length > 0 ||
+    policy.length + templates.length > 0;
+  if (!planChanged && metadata.length === 0 && before.version === after.version) return undefined;
+  const error = versionError(journey, before.version, after.version, planChanged);
+  return {
+    journey,
+    before: { version: before.version, sourceHash: before.sourceHash },
+    after: { version: after.version, sourceHash: after.sourceHash },
+    planChanged,
+    ...(error ? { versionError: error } : {}),
+    journeyFields: [...contentFields, ...metadata],
+    stepsAdded: steps.added,
+    stepsRemoved: steps.removed,
+    stepChanges: steps.changes,
+    policy,
+    templates,
+    graphs: { before: formatPlanMermaid(before), after: formatPlanMermaid(after) },
+  };
+}
+
+/** Compares plans keyed by journey name; every list is ordered by journey name. */
+export function diffPlans(before: Map<string, JourneyPlan>, after: Map<string, JourneyPlan>): PlanDiff {
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const diff: PlanDiff = { added: [], removed: [], changed: [], unchanged: [], versionErrors: [] };
+  for (const name of names) {
+    const b = before.get(name);
+    const a = after.get(name);
+    if (b === undefined && a !== undefined) diff.added.push(entry(name, a));
+    else if (a === undefined && b !== undefined) diff.removed.push(entry(name, b));
+    else if (a !== undefined && b !== undefined) {
+      const changed = diffJourney(name, b, a);
+      if (changed === undefined) diff.unchanged.push(entry(name, a));
+      else {
+        diff.changed.push(changed);
+        if (changed.versionError) diff.versionErrors.push(changed.versionError);
+      }
+    }
+  }
+  return diff;
+}

@@ -1,0 +1,155 @@
+/**
+ * `settle plan --format text`: the compiled plan as a reviewer reads it in a terminal. Header
+ * and policy first, then each step in authoring order with its details, the contact rules in
+ * force at each send, and where every route goes. Plain text, no colour, deterministic.
+ */
+import type { JourneyPlan, PlanPolicy, PlanSend, PlanStep, PlanTemplate } from '../ir/plan.js';
+import { formatDuration } from './duration.js';
+import {
+  formatCap,
+  formatConsent,
+  formatHolidays,
+  formatOptOutKeywords,
+  formatWindows,
+  policyForChannel,
+} from './policy-text.js';
+import { stepEdges } from './step-edges.js';
+import { formatRetry, formatVariants, formatWait, formatWebhookUrl } from './step-text.js';
+
+const INDENT = '     ';
+
+/** Label/value rows with the values aligned in one column. */
+function rows(pairs: readonly (readonly [string, string])[], indent: string): string[] {
+  const width = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`);
+}
+
+function headerLines(plan: JourneyPlan): string[] {
+  const lines = [`Journey ${plan.journey} v${plan.version}`];
+  if (plan.description) lines.push(`  ${plan.description}`);
+  const pairs: [string, string][] = [];
+  if (plan.owner) pairs.push(['owner', plan.owner]);
+  pairs.push(['goal', `${plan.goal} (ends the journey at once)`]);
+  pairs.push(['start', plan.start]);
+  const attrs = Object.keys(plan.attributes).sort();
+  if (attrs.length > 0) pairs.push(['attributes', attrs.map((a) => `${a}: ${plan.attributes[a]}`).join(', ')]);
+  if (plan.paymentPlans) {
+    const min = plan.paymentPlans.minAmount !== undefined ? `, from ${plan.paymentPlans.minAmount}` : '';
+    pairs.push(['payment plans', `${plan.paymentPlans.instalments.join(' / ')} instalments${min}`]);
+  }
+  pairs.push(['plan hash', plan.sourceHash]);
+  return [...lines, ...rows(pairs, '  ')];
+}
+
+function timezoneText(policy: PlanPolicy): string {
+  return policy.unknownTimezone === 'skip'
+    ? "the debtor's; sends to a debtor without one are skipped"
+    : `the debtor's, else ${policy.timezoneFallback}`;
+}
+
+function policyLines(policy: PlanPolicy): string[] {
+  const caps = policy.frequencyCaps.map(formatCap);
+  return [
+    `Policy ${policy.name}`,
+    ...rows(
+      [
+        ['send windows', `${formatWindows(policy.windows)} (debtor's local time)`],
+        ['time zone', timezoneText(policy)],
+        ['holidays', formatHolidays(policy.holidays)],
+        ['caps', caps.length > 0 ? `${caps.join('; ')} — per debt, rolling` : 'none'],
+        ['consent', formatConsent(policy.consent)],
+        ['jitter', policy.jitterMs > 0 ? formatDuration(policy.jitterMs) : 'none'],
+        ['sms opt-out', formatOptOutKeywords(policy.smsOptOutKeywords)],
+      ],
+      '  ',
+    ),
+  ];
+}
+
+function sendPolicyLines(step: PlanSend, policy: PlanPolicy): [string, string][] {
+  const p = policyForChannel(policy, step.channel);
+  return [
+    ['window', `${p.window}; closed: ${p.holidays}`],
+    ['caps', p.caps.length > 0 ? p.caps.join('; ') : `none for ${step.channel}`],
+    ['consent', `${policy.consent[step.channel]} for ${step.channel}`],
+  ];
+}
+
+function detailPairs(step: PlanStep, plan: JourneyPlan): [string, string][] {
+  switch (step.kind) {
+    case 'send':
+      return [
+        ['channel', step.channel],
+        ['template', step.template],
+        ['payment link', step.paymentLink ? 'yes (links.pay)' : 'no'],
+        ['retry', formatRetry(step.retry)],
+        ...sendPolicyLines(step, plan.policy).map(([k, v]): [string, string] => [`policy ${k}`, v]),
+      ];
+    case 'wait':
+      return [['wait', formatWait(step.wait)]];
+    case 'waitFor':
+      return [
+        ['events', step.events.join(', ')],
+        ['listens to', step.after ? `messages of ${step.after}` : 'messages of the previous send'],
+        ['timeout', formatDuration(step.timeoutMs)],
+      ];
+    case 'branch':
+      return [['cases', `${step.cases.length}, first match wins`]];
+    case 'split':
+      return [['variants', `${formatVariants(step)} (sticky per debt)`]];
+    case 'webhook':
+      return [
+        ['url', 'env' in step.url ? `${formatWebhookUrl(step.url)} (resolved by the worker)` : step.url.literal],
+        ['retry', formatRetry(step.retry)],
+      ];
+    case 'exit':
+      return [['outcome', step.outcome]];
+  }
+}
+
+function routeLines(step: PlanStep): string[] {
+  if (step.kind === 'exit') return [`${INDENT}■ journey ends`];
+  return stepEdges(step).map((e) => {
+    if (e.label === undefined) return `${INDENT}→ ${e.to}`;
+    const label = e.key.startsWith('case ') ? `when ${e.label}` : e.label;
+    return `${INDENT}${label} → ${e.to}`;
+  });
+}
+
+function stepLines(step: PlanStep, index: number, plan: JourneyPlan): string[] {
+  const start = step.id === plan.start ? '  (start)' : '';
+  return [
+    `  ${index + 1}. ${step.id}  [${step.kind}]${start}  ${step.source.file}:${step.source.line}`,
+    ...rows(detailPairs(step, plan), INDENT),
+    ...routeLines(step),
+  ];
+}
+
+function templateLine(t: PlanTemplate): string {
+  const locales = Object.keys(t.locales)
+    .sort()
+    .map((l) => {
+      const loc = t.locales[l];
+      const parts = loc ? ['subject', 'text', 'html'].filter((p) => loc[p as keyof typeof loc] !== undefined) : [];
+      return `${l}${l === t.defaultLocale ? '*' : ''} (${parts.join(', ')})`;
+    });
+  return `  ${t.name}  [${t.channel}]  ${locales.join(', ')}`;
+}
+
+/** Renders a plan for the terminal (`settle plan NAME`). */
+export function formatPlanText(plan: JourneyPlan): string {
+  const lines = [...headerLines(plan), '', ...policyLines(plan.policy), '', 'Steps'];
+  plan.steps.forEach((step, i) => {
+    if (i > 0) lines.push('');
+    lines.push(...stepLines(step, i, plan));
+  });
+  const templates = Object.keys(plan.templates).sort();
+  if (templates.length > 0) {
+    lines.push('', 'Templates (* = default locale)');
+    for (const name of templates) {
+      const t = plan.templates[name];
+      if (t) lines.push(templateLine(t));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,95 @@
+/**
+ * Policy summaries in words (windows with weekday names, caps, consent, holidays). Shared by the
+ * text plan, which shows the rules in force at each send, and the diff, which compares the same
+ * phrases so a reviewer reads a policy change the way `settle plan` prints it.
+ */
+import type { Channel, PlanFrequencyCap, PlanPolicy, PlanWindow, Weekday } from '../ir/plan.js';
+import { formatClock, formatDuration } from './duration.js';
+
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+/** Monday first, as collection teams read a week. */
+const WEEK_ORDER: readonly Weekday[] = [1, 2, 3, 4, 5, 6, 0];
+
+function dayName(d: Weekday): string {
+  return DAY_NAMES[d];
+}
+
+/** [1,2,3,4,5] → "Mon–Fri"; [1,3] → "Mon, Wed"; runs of three or more days become ranges. */
+export function formatDays(days: readonly Weekday[]): string {
+  const set = new Set(days);
+  if (set.size === 7) return 'every day';
+  if (set.size === 0) return 'no day';
+  const runs: Weekday[][] = [];
+  let lastPos = -2;
+  WEEK_ORDER.forEach((d, pos) => {
+    if (!set.has(d)) return;
+    const run = runs[runs.length - 1];
+    if (run && pos === lastPos + 1) run.push(d);
+    else runs.push([d]);
+    lastPos = pos;
+  });
+  return runs
+    .map((run) => {
+      const first = run[0];
+      const last = run[run.length - 1];
+      if (run.length >= 3 && first !== undefined && last !== undefined) return `${dayName(first)}–${dayName(last)}`;
+      return run.map(dayName).join(', ');
+    })
+    .join(', ');
+}
+
+/** "Mon–Fri 08:00–21:00". */
+export function formatWindow(w: PlanWindow): string {
+  return `${formatDays(w.days)} ${formatClock(w.fromMin)}–${formatClock(w.toMin)}`;
+}
+
+/** All windows, "; "-separated; a policy without windows never restricts the hour. */
+export function formatWindows(windows: readonly PlanWindow[]): string {
+  if (windows.length === 0) return 'any time';
+  return windows.map(formatWindow).join('; ');
+}
+
+/** "email+sms ≤ 7 per 7d (defer)". */
+export function formatCap(cap: PlanFrequencyCap): string {
+  return `${cap.channels.join('+')} ≤ ${cap.max} per ${formatDuration(cap.perMs)} (${cap.onExceed})`;
+}
+
+/** "FR public holidays (region X) + closed 2026-08-14". */
+export function formatHolidays(h: PlanPolicy['holidays']): string {
+  const parts: string[] = [];
+  if (h.country) parts.push(`${h.country} public holidays${h.region ? ` (region ${h.region})` : ''}`);
+  if (h.closedDays.length > 0) parts.push(`closed ${[...h.closedDays].sort().join(', ')}`);
+  return parts.length > 0 ? parts.join(' + ') : 'none';
+}
+
+/** "email assumed, sms required". */
+export function formatConsent(consent: PlanPolicy['consent']): string {
+  return (Object.keys(consent) as Channel[])
+    .sort()
+    .map((c) => `${c} ${consent[c]}`)
+    .join(', ');
+}
+
+/** "STOP (any locale), ARRET (fr)". */
+export function formatOptOutKeywords(keywords: Record<string, string>): string {
+  const locales = Object.keys(keywords).sort();
+  if (locales.length === 0) return 'STOP (default)';
+  return locales.map((l) => `${keywords[l]} (${l === '*' ? 'any locale' : l})`).join(', ');
+}
+
+/** The rules a send on `channel` is subject to: windows, the caps counting it, its consent rule. */
+export interface ChannelPolicy {
+  window: string;
+  holidays: string;
+  caps: string[];
+  consent: string;
+}
+
+export function policyForChannel(policy: PlanPolicy, channel: Channel): ChannelPolicy {
+  return {
+    window: formatWindows(policy.windows),
+    holidays: formatHolidays(policy.holidays),
+    caps: policy.frequencyCaps.filter((c) => c.channels.includes(channel)).map(formatCap),
+    consent: `consent ${policy.consent[channel]}`,
+  };
+}
