@@ -65,8 +65,9 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href || process.argv[1]?.endsWith('bin/settle.js')) {
-  run(process.argv.slice(2), processIo(), cliEnvFromProcess()).then(
+/** Runs the process's command line and sets the exit code (used by bin/settle.js). */
+export function main(): Promise<void> {
+  return run(process.argv.slice(2), processIo(), cliEnvFromProcess()).then(
     (code) => {
       process.exitCode = code;
     },
@@ -76,5 +77,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href || process.arg
     },
   );
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
 
 export type { Io };

@@ -40,7 +40,8 @@ export function checkTemplate(res: Resource<Template>, project: Project, out: Pe
         if (v === 'links.pay') info.usesPay = true;
         if (v.startsWith('attributes.')) info.attributesUsed.add(v.split('.')[1]!);
       }
-      if (doc.spec.channel === 'email' && (part === 'text' || part === 'html') && !variables.includes('links.optOut')) {
+      const unparsable = issues.some((x) => x.kind === 'syntax');
+      if (!unparsable && doc.spec.channel === 'email' && (part === 'text' || part === 'html') && !variables.includes('links.optOut')) {
         push({ code: 'MISSING_OPT_OUT', message: `the ${part} of locale \`${locale}\` has no opt-out link`, at,
           hint: 'add `{{ links.optOut }}` (e.g. "Stop these emails: {{ links.optOut }}"): every email must offer one' });
       }

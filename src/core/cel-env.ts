@@ -41,7 +41,9 @@ function baseEnvironment(): Environment {
       .registerType(CEL_TYPE_NAMES.engagement, { fields: engagementFields })
       .registerVariable('debtor', CEL_TYPE_NAMES.debtor, { description: 'The debtor of the enrolled debt.' })
       .registerVariable('debt', CEL_TYPE_NAMES.debt, { description: 'The enrolled debt.' })
-      .registerVariable('engagement', CEL_TYPE_NAMES.engagement, { description: 'Event counts in this journey so far.' })
+      .registerVariable('engagement', CEL_TYPE_NAMES.engagement, {
+        description: 'Event counts in this journey so far.',
+      })
       .registerVariable('now', CEL_TIMESTAMP, { description: 'The instant of evaluation.' });
   }
   return baseEnv;

@@ -1,6 +1,6 @@
 /** JSON Schema of one enrollment record (a row of a portfolio), from the field table in src/ir/record.ts. */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type RecordField } from '../ir/record.js';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type EnrollmentData, type RecordField } from '../ir/record.js';
 import { DATE_PATTERN } from './common.js';
 
 function fieldSchema(f: RecordField): TSchema {
@@ -52,4 +52,4 @@ export const EnrollmentRecord = Type.Object(
     title: 'Settle enrollment record',
   },
 );
-export type EnrollmentRecord = Static<typeof EnrollmentRecord>;
+export type EnrollmentRecord = EnrollmentData;

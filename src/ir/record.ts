@@ -47,3 +47,22 @@ export const DEBT_FIELDS = {
 /** Links a template can use; `pay` exists only when the send step has `paymentLink: true`. */
 export const LINK_FIELDS = ['pay', 'optOut'] as const;
 export type LinkName = (typeof LINK_FIELDS)[number];
+
+type TsOf<T extends FieldType> = T extends 'string' | 'timestamp' ? string : T extends 'int' | 'double' ? number : boolean;
+type Supplied<F extends Record<string, RecordField>> = {
+  [K in keyof F as F[K] extends { derived: true } ? never : F[K] extends { required: true } ? K : never]: TsOf<
+    F[K]['type']
+  >;
+} & {
+  [K in keyof F as F[K] extends { derived: true } ? never : F[K] extends { required: true } ? never : K]?: TsOf<
+    F[K]['type']
+  >;
+};
+
+/** One enrollment record as supplied (JSON: dates are YYYY-MM-DD strings), typed from the field table. */
+export interface EnrollmentData {
+  debtId: string;
+  debtor: Supplied<typeof DEBTOR_FIELDS> & { consent?: Supplied<typeof CONSENT_FIELDS> };
+  debt: Supplied<typeof DEBT_FIELDS>;
+  attributes?: Record<string, string | number | boolean>;
+}

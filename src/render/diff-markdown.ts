@@ -4,7 +4,14 @@
  * changed journey with its step, route, timing, policy and template changes, and the before /
  * after graphs folded away. Pure function of the diff data, so the comment is deterministic.
  */
-import type { FieldChange, JourneyDiff, JourneyEntry, PlanDiff, StepChangeCategory, VersionError } from './diff-types.js';
+import type {
+  FieldChange,
+  JourneyDiff,
+  JourneyEntry,
+  PlanDiff,
+  StepChangeCategory,
+  VersionError,
+} from './diff-types.js';
 import { STEP_CHANGE_CATEGORIES } from './diff-types.js';
 import { formatUnifiedDiff } from './line-diff.js';
 import { change, code, details, fenced, table } from './markdown.js';
@@ -61,8 +68,14 @@ function changeSummary(j: JourneyDiff): string {
 
 function summaryTable(diff: PlanDiff): string {
   const rows: { name: string; row: string[] }[] = [
-    ...diff.added.map((e) => ({ name: e.journey, row: [code(e.journey), '➕ added', `v${e.version}`, plural(e.steps, 'step')] })),
-    ...diff.removed.map((e) => ({ name: e.journey, row: [code(e.journey), '➖ removed', `v${e.version}`, plural(e.steps, 'step')] })),
+    ...diff.added.map((e) => ({
+      name: e.journey,
+      row: [code(e.journey), '➕ added', `v${e.version}`, plural(e.steps, 'step')],
+    })),
+    ...diff.removed.map((e) => ({
+      name: e.journey,
+      row: [code(e.journey), '➖ removed', `v${e.version}`, plural(e.steps, 'step')],
+    })),
     ...diff.changed.map((j) => ({
       name: j.journey,
       row: [
@@ -75,7 +88,10 @@ function summaryTable(diff: PlanDiff): string {
     ...diff.unchanged.map((e) => ({ name: e.journey, row: [code(e.journey), 'unchanged', `v${e.version}`, '—'] })),
   ];
   rows.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  return table(['Journey', 'Change', 'Version', 'What changed'], rows.map((r) => r.row));
+  return table(
+    ['Journey', 'Change', 'Version', 'What changed'],
+    rows.map((r) => r.row),
+  );
 }
 
 function fieldList(changes: readonly FieldChange[]): string[] {
@@ -100,7 +116,8 @@ function templateBlocks(j: JourneyDiff, opts: Required<DiffMarkdownOptions>): st
       continue;
     }
     if (t.status === 'added') out.push(`- ${code(t.template)}: newly used by this journey`, '');
-    if (t.fields.length > 0) out.push(...fieldList(t.fields).map((l) => l.replace(/^- /, `- ${code(t.template)} `)), '');
+    if (t.fields.length > 0)
+      out.push(...fieldList(t.fields).map((l) => l.replace(/^- /, `- ${code(t.template)} `)), '');
     for (const p of t.parts) {
       out.push(`${code(t.template)} · ${code(p.locale)} · ${p.part} (${p.status})`, '');
       const lines = formatUnifiedDiff(p.lines, opts.context).split('\n');
@@ -149,7 +166,10 @@ function journeySection(j: JourneyDiff, opts: Required<DiffMarkdownOptions>): st
   out.push(...section('Templates', templateBlocks(j, opts)));
   const shownSomething = j.journeyFields.length + j.stepsAdded.length + j.stepsRemoved.length + j.stepChanges.length;
   if (j.planChanged && shownSomething + j.policy.length + j.templates.length === 0) {
-    out.push(`The plan's content hash changed (${code(j.before.sourceHash)} → ${code(j.after.sourceHash)}) but no field shown here differs.`, '');
+    out.push(
+      `The plan's content hash changed (${code(j.before.sourceHash)} → ${code(j.after.sourceHash)}) but no field shown here differs.`,
+      '',
+    );
   }
   if (opts.graphs && j.planChanged) out.push(graphs(j), '');
   return out;
@@ -157,7 +177,9 @@ function journeySection(j: JourneyDiff, opts: Required<DiffMarkdownOptions>): st
 
 function entrySection(e: JourneyEntry, added: boolean, opts: Required<DiffMarkdownOptions>): string[] {
   const out = [
-    added ? `### ➕ ${code(e.journey)} — new, v${e.version}` : `### ➖ ${code(e.journey)} — removed (was v${e.version})`,
+    added
+      ? `### ➕ ${code(e.journey)} — new, v${e.version}`
+      : `### ➖ ${code(e.journey)} — removed (was v${e.version})`,
     '',
     added
       ? `${plural(e.steps, 'step')}. New enrollments can start it once merged.`
@@ -189,7 +211,10 @@ export function formatDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions 
     '',
   );
   if (diff.versionErrors.length > 0) {
-    out.push(`**${plural(diff.versionErrors.length, 'journey')} need${diff.versionErrors.length === 1 ? 's' : ''} a version bump:**`, '');
+    out.push(
+      `**${plural(diff.versionErrors.length, 'journey')} need${diff.versionErrors.length === 1 ? 's' : ''} a version bump:**`,
+      '',
+    );
     out.push(...diff.versionErrors.map((e) => `- ${versionErrorLine(e)}`), '');
   }
   for (const j of diff.changed) out.push(...journeySection(j, opts));
@@ -198,5 +223,7 @@ export function formatDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions 
   if (diff.unchanged.length > 0) {
     out.push(`**Unchanged:** ${diff.unchanged.map((e) => `${code(e.journey)} (v${e.version})`).join(', ')}`, '');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  // Collapse runs of blank entries; multi-line blocks are single entries, so fences stay intact.
+  const lines = out.filter((l, i) => l !== '' || (i > 0 && out[i - 1] !== ''));
+  return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -27,7 +27,8 @@ function compareBranch(b: PlanStep & { kind: 'branch' }, a: PlanStep & { kind: '
     const field = `case ${i + 1}`;
     const before = b.cases[i]?.when;
     const after = a.cases[i]?.when;
-    if (before !== after) push('branch', before !== undefined && after !== undefined ? `${field} condition` : field, before, after);
+    if (before !== after)
+      push('branch', before !== undefined && after !== undefined ? `${field} condition` : field, before, after);
   }
 }
 

@@ -29,7 +29,8 @@ function diffParts(before: PlanTemplate | undefined, after: PlanTemplate | undef
 function diffTemplate(name: string, before?: PlanTemplate, after?: PlanTemplate): TemplateChange | undefined {
   const fields: FieldChange[] = [];
   if (before && after) {
-    if (before.channel !== after.channel) fields.push({ field: 'channel', before: before.channel, after: after.channel });
+    if (before.channel !== after.channel)
+      fields.push({ field: 'channel', before: before.channel, after: after.channel });
     if (before.defaultLocale !== after.defaultLocale) {
       fields.push({ field: 'default locale', before: before.defaultLocale, after: after.defaultLocale });
     }

@@ -3,7 +3,7 @@
  * and the data and Markdown of `settle diff`. Pure Node-side code over the IR types only.
  */
 export { formatPlanText } from './plan-text.js';
-export { formatPlanMermaid, escapeMermaidLabel } from './mermaid.js';
+export { formatPlanMermaid, escapeMermaidLabel, type MermaidOptions, type Highlight } from './mermaid.js';
 export { diffPlans, diffJourney } from './plan-diff.js';
 export { formatDiffMarkdown, versionErrorLine, type DiffMarkdownOptions } from './diff-markdown.js';
 export { diffLines, formatUnifiedDiff, type DiffLine, type DiffOp } from './line-diff.js';

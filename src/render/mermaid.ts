@@ -99,7 +99,8 @@ function drawnEdges(step: PlanStep, ids: NodeIds): DrawnEdge[] {
     const from = ids.get(step.id);
     const to = ids.get(e.to);
     const text = e.label === undefined ? undefined : shorten(e.label);
-    const same = text === undefined ? undefined : out.find((d) => d.to === to && d.style === e.style && d.labels.length > 0);
+    const same =
+      text === undefined ? undefined : out.find((d) => d.to === to && d.style === e.style && d.labels.length > 0);
     if (same && text !== undefined) same.labels.push(text);
     else out.push({ from, to, style: e.style, labels: text === undefined ? [] : [text] });
   }
@@ -112,8 +113,31 @@ function edgeLine(e: DrawnEdge): string {
   return `${e.from} ${arrow}${text} ${e.to}`;
 }
 
+export type Highlight = 'added' | 'removed' | 'changed';
+
+export interface MermaidOptions {
+  /** Step ids to colour, e.g. the steps a diff added or changed. */
+  highlight?: Partial<Record<Highlight, readonly string[]>>;
+}
+
+const HIGHLIGHT_STYLES: Record<Highlight, string> = {
+  added: 'fill:#dafbe1,stroke:#1a7f37',
+  removed: 'fill:#ffebe9,stroke:#cf222e',
+  changed: 'fill:#fff8c5,stroke:#9a6700',
+};
+
+function highlightLines(options: MermaidOptions, ids: NodeIds): string[] {
+  const out: string[] = [];
+  for (const kind of ['added', 'removed', 'changed'] as const) {
+    const steps = (options.highlight?.[kind] ?? []).filter((s) => ids.has(s));
+    if (steps.length === 0) continue;
+    out.push(`classDef ${kind} ${HIGHLIGHT_STYLES[kind]}`, `class ${steps.map((s) => ids.get(s)).join(',')} ${kind}`);
+  }
+  return out;
+}
+
 /** Renders a plan as a Mermaid flowchart (top-down). */
-export function formatPlanMermaid(plan: JourneyPlan): string {
+export function formatPlanMermaid(plan: JourneyPlan, options: MermaidOptions = {}): string {
   const ids = new NodeIds(plan.steps);
   const nodes = plan.steps.map((s) => nodeLine(s, ids.get(s.id)));
   const edges = [`${START_NODE}(("start")) --> ${ids.get(plan.start)}`];
@@ -131,6 +155,7 @@ export function formatPlanMermaid(plan: JourneyPlan): string {
     ...nodes,
     ...missing.map((t) => `${ids.get(t)}[${label(`unknown step ${t}`)}]`),
     ...edges,
+    ...highlightLines(options, ids),
   ];
   return `${lines.map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')}\n`;
 }

@@ -32,6 +32,7 @@ export function diffJourney(journey: string, before: JourneyPlan, after: Journey
     contentFields.length + steps.added.length + steps.removed.length + steps.changes.length > 0 ||
     policy.length + templates.length > 0;
   if (!planChanged && metadata.length === 0 && before.version === after.version) return undefined;
+  const changedIds = [...new Set(steps.changes.map((c) => c.step))];
   const error = versionError(journey, before.version, after.version, planChanged);
   return {
     journey,
@@ -45,7 +46,12 @@ export function diffJourney(journey: string, before: JourneyPlan, after: Journey
     stepChanges: steps.changes,
     policy,
     templates,
-    graphs: { before: formatPlanMermaid(before), after: formatPlanMermaid(after) },
+    graphs: {
+      before: formatPlanMermaid(before, {
+        highlight: { removed: steps.removed.map((s) => s.id), changed: changedIds },
+      }),
+      after: formatPlanMermaid(after, { highlight: { added: steps.added.map((s) => s.id), changed: changedIds } }),
+    },
   };
 }
 

@@ -16,8 +16,6 @@ import {
 import { stepEdges } from './step-edges.js';
 import { formatRetry, formatVariants, formatWait, formatWebhookUrl } from './step-text.js';
 
-const INDENT = '     ';
-
 /** Label/value rows with the values aligned in one column. */
 function rows(pairs: readonly (readonly [string, string])[], indent: string): string[] {
   const width = Math.max(...pairs.map(([k]) => k.length));
@@ -69,7 +67,8 @@ function policyLines(policy: PlanPolicy): string[] {
 function sendPolicyLines(step: PlanSend, policy: PlanPolicy): [string, string][] {
   const p = policyForChannel(policy, step.channel);
   return [
-    ['window', `${p.window}; closed: ${p.holidays}`],
+    ['window', p.window],
+    ['holidays', p.holidays],
     ['caps', p.caps.length > 0 ? p.caps.join('; ') : `none for ${step.channel}`],
     ['consent', `${policy.consent[step.channel]} for ${step.channel}`],
   ];
@@ -107,21 +106,23 @@ function detailPairs(step: PlanStep, plan: JourneyPlan): [string, string][] {
   }
 }
 
-function routeLines(step: PlanStep): string[] {
-  if (step.kind === 'exit') return [`${INDENT}■ journey ends`];
+function routeLines(step: PlanStep, indent: string): string[] {
+  if (step.kind === 'exit') return [`${indent}■ journey ends`];
   return stepEdges(step).map((e) => {
-    if (e.label === undefined) return `${INDENT}→ ${e.to}`;
+    if (e.label === undefined) return `${indent}→ ${e.to}`;
     const label = e.key.startsWith('case ') ? `when ${e.label}` : e.label;
-    return `${INDENT}${label} → ${e.to}`;
+    return `${indent}${label} → ${e.to}`;
   });
 }
 
 function stepLines(step: PlanStep, index: number, plan: JourneyPlan): string[] {
   const start = step.id === plan.start ? '  (start)' : '';
+  const width = String(plan.steps.length).length;
+  const indent = ' '.repeat(width + 4);
   return [
-    `  ${index + 1}. ${step.id}  [${step.kind}]${start}  ${step.source.file}:${step.source.line}`,
-    ...rows(detailPairs(step, plan), INDENT),
-    ...routeLines(step),
+    `  ${String(index + 1).padStart(width)}. ${step.id}  [${step.kind}]${start}  ${step.source.file}:${step.source.line}`,
+    ...rows(detailPairs(step, plan), indent),
+    ...routeLines(step, indent),
   ];
 }
 

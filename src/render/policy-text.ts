@@ -54,11 +54,11 @@ export function formatCap(cap: PlanFrequencyCap): string {
   return `${cap.channels.join('+')} ≤ ${cap.max} per ${formatDuration(cap.perMs)} (${cap.onExceed})`;
 }
 
-/** "FR public holidays (region X) + closed 2026-08-14". */
+/** "FR public holidays (region X) + 2026-08-14" — the days no send goes out. */
 export function formatHolidays(h: PlanPolicy['holidays']): string {
   const parts: string[] = [];
   if (h.country) parts.push(`${h.country} public holidays${h.region ? ` (region ${h.region})` : ''}`);
-  if (h.closedDays.length > 0) parts.push(`closed ${[...h.closedDays].sort().join(', ')}`);
+  parts.push(...[...h.closedDays].sort());
   return parts.length > 0 ? parts.join(' + ') : 'none';
 }
 

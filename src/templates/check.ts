@@ -39,14 +39,21 @@ function offsetOf(source: string, row: number, col: number): number {
   return Math.min(source.length, offset + Math.max(0, col - 1));
 }
 
+/** liquidjs parses recursively: absurd nesting overflows the stack, which is worth a plain word. */
+function plain(message: string): string {
+  return /maximum call stack/i.test(message) ? 'the template nests too deeply' : message;
+}
+
 function syntaxIssue(source: string, error: unknown): TemplateIssue {
   if (LiquidError.is(error)) {
     const begin = (error.token as { begin?: unknown } | undefined)?.begin;
     const offset = typeof begin === 'number' ? Math.max(0, Math.min(source.length, begin)) : 0;
-    const message = (error.originalError?.message ?? error.message).replace(/, line:\d+, col:\d+$/, '');
-    return { kind: 'syntax', message, offset };
+    const message = plain((error.originalError?.message ?? error.message).replace(/, line:\d+, col:\d+$/, ''));
+    const tag = /^tag "(.+)" not found$/.exec(message)?.[1];
+    const suggestion = tag === undefined ? undefined : closest(tag, Object.keys(engine.tags));
+    return { kind: 'syntax', message, offset, ...(suggestion ? { hint: `did you mean {% ${suggestion} %}?` } : {}) };
   }
-  return { kind: 'syntax', message: error instanceof Error ? error.message : String(error), offset: 0 };
+  return { kind: 'syntax', message: plain(error instanceof Error ? error.message : String(error)), offset: 0 };
 }
 
 /** Property names up to the first computed segment, and whether one follows. */
@@ -113,7 +120,10 @@ export function checkLiquid(source: string, scope: TemplateScope): CheckResult {
     return checkParsed(text, templates, scope);
   } catch (error) {
     // Analysis of a template liquidjs accepted should not fail; if it does, say so as data.
-    const reason = error instanceof Error ? error.message : String(error);
-    return { issues: [{ kind: 'syntax', message: `template could not be analysed: ${reason}`, offset: 0 }], variables: [] };
+    const reason = plain(error instanceof Error ? error.message : String(error));
+    return {
+      issues: [{ kind: 'syntax', message: `template could not be analysed: ${reason}`, offset: 0 }],
+      variables: [],
+    };
   }
 }

@@ -22,11 +22,17 @@ const numberFormats = new LruCache<string, Intl.NumberFormat>(256);
 const dateFormats = new LruCache<string, Intl.DateTimeFormat>(256);
 
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  return numberFormats.getOrCreate(`${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
+  return numberFormats.getOrCreate(
+    `${locale}|${JSON.stringify(options)}`,
+    () => new Intl.NumberFormat(locale, options),
+  );
 }
 
 function dateFormat(locale: string, style: DateStyle, timeZone: string): Intl.DateTimeFormat {
-  return dateFormats.getOrCreate(`${locale}|${style}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone }));
+  return dateFormats.getOrCreate(
+    `${locale}|${style}|${timeZone}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone }),
+  );
 }
 
 function isMissing(value: unknown): value is null | undefined | '' {
@@ -44,7 +50,9 @@ export function money(this: FilterImpl, value: unknown, currency?: unknown): str
   if (isMissing(value)) return '';
   const amount = toNumber('money', value);
   if (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) {
-    throw new TypeError(`money: needs an ISO 4217 currency code, e.g. "money: debt.currency" (got ${JSON.stringify(currency)})`);
+    throw new TypeError(
+      `money: needs an ISO 4217 currency code, e.g. "money: debt.currency" (got ${JSON.stringify(currency)})`,
+    );
   }
   const { locale } = formatSettingsOf(this.context);
   return numberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).format(amount);
@@ -58,7 +66,9 @@ export function number(this: FilterImpl, value: unknown, fractionDigits?: unknow
   if (fractionDigits === undefined || fractionDigits === null) return numberFormat(locale, {}).format(n);
   const digits = Number(fractionDigits);
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
-    throw new RangeError(`number: fraction digits must be an integer from 0 to 20, got ${JSON.stringify(fractionDigits)}`);
+    throw new RangeError(
+      `number: fraction digits must be an integer from 0 to 20, got ${JSON.stringify(fractionDigits)}`,
+    );
   }
   return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 }
@@ -89,8 +99,14 @@ export function localdate(this: FilterImpl, value: unknown, style?: unknown): st
   const { locale, timeZone } = formatSettingsOf(this.context);
   const day = typeof value === 'string' ? calendarDate(value) : undefined;
   if (day) return dateFormat(locale, dateStyle as DateStyle, 'UTC').format(day);
-  const instant = value instanceof Date ? value : typeof value === 'number' || typeof value === 'string' ? new Date(value) : undefined;
-  if (!instant || Number.isNaN(instant.getTime())) throw new TypeError(`localdate: expected a date, got ${JSON.stringify(value)}`);
+  const instant =
+    value instanceof Date
+      ? value
+      : typeof value === 'number' || typeof value === 'string'
+        ? new Date(value)
+        : undefined;
+  if (!instant || Number.isNaN(instant.getTime()))
+    throw new TypeError(`localdate: expected a date, got ${JSON.stringify(value)}`);
   return dateFormat(locale, dateStyle as DateStyle, timeZone).format(instant);
 }
 

@@ -9,7 +9,11 @@ function normalise(tag: string): string {
 }
 
 /** The key of `available` to render for `requested`, or `defaultLocale` when none fits. */
-export function chooseLocale(available: readonly string[], requested: string | undefined, defaultLocale: string): string {
+export function chooseLocale(
+  available: readonly string[],
+  requested: string | undefined,
+  defaultLocale: string,
+): string {
   if (requested === undefined || requested.trim() === '') return defaultLocale;
   const wanted = normalise(requested);
   const exact = available.find((key) => normalise(key) === wanted);

@@ -15,11 +15,18 @@ import { LruCache } from './lru.js';
 /** The parts of a localised template; `subject` is email only, `html` optional. */
 export type TemplatePart = 'subject' | 'text' | 'html';
 
-/** The enrollment data a template reads (structurally compatible with EnrollmentRecord). */
+/**
+ * The enrollment data a template reads. Deliberately loose (any EnrollmentRecord, validated
+ * upstream, fits): `debtor.locale` and `debt.dueDate` are read when they are strings.
+ */
 export interface EnrollmentRecordLike {
-  debtor: { locale?: string; [field: string]: unknown };
-  debt: { dueDate: string; [field: string]: unknown };
+  debtor: Readonly<Record<string, unknown>>;
+  debt: Readonly<Record<string, unknown>>;
   attributes?: Readonly<Record<string, unknown>>;
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 export interface MessageLinks {
@@ -57,7 +64,7 @@ export class TemplateRenderError extends Error {
 }
 
 export interface RendererOptions {
-  /** How many parsed sources to keep (per engine kind); default 500. */
+  /** How many parsed sources to keep (text and HTML parts together); default 500. */
   cacheSize?: number;
 }
 
@@ -77,7 +84,9 @@ function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
-    throw new RangeError(`renderMessage: unknown time zone ${JSON.stringify(timeZone)} (expected an IANA name such as Europe/Paris)`);
+    throw new RangeError(
+      `renderMessage: unknown time zone ${JSON.stringify(timeZone)} (expected an IANA name such as Europe/Paris)`,
+    );
   }
 }
 
@@ -86,7 +95,12 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   const engines: Record<'plain' | 'html', Liquid> = { plain: createLiquid(), html: createLiquid({ html: true }) };
   const parsed = new LruCache<string, Template[]>(options.cacheSize ?? 500);
 
-  function renderPart(kind: 'plain' | 'html', source: string, scope: object, settings: { locale: string; timeZone: string }): string {
+  function renderPart(
+    kind: 'plain' | 'html',
+    source: string,
+    scope: object,
+    settings: { locale: string; timeZone: string },
+  ): string {
     const engine = engines[kind];
     const templates = parsed.getOrCreate(`${kind}\u0000${source}`, () => engine.parse(source));
     return String(engine.renderSync(templates, scope, formatRenderOptions(settings)));
@@ -99,16 +113,19 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     links: MessageLinks,
     opts: RenderMessageOptions,
   ): RenderedMessage {
-    const requested = requestedLocale ?? record.debtor.locale;
+    const requested = requestedLocale ?? stringField(record.debtor.locale);
     const locale = chooseLocale(Object.keys(template.locales), requested, template.defaultLocale);
     const sources = Object.hasOwn(template.locales, locale) ? template.locales[locale] : undefined;
-    if (!sources) throw new TemplateRenderError(template.name, locale, 'text', new Error(`no "${locale}" locale (the default locale must exist)`));
+    if (!sources) {
+      const missing = new Error(`no "${locale}" locale (the default locale must exist)`);
+      throw new TemplateRenderError(template.name, locale, 'text', missing);
+    }
     const timeZone = opts.timezone ?? 'UTC';
     assertTimeZone(timeZone);
     const settings = { locale: formattingLocale(locale, requested), timeZone };
     const scope = {
       debtor: record.debtor,
-      debt: { ...record.debt, daysPastDue: daysPastDue(record.debt.dueDate, opts.nowMs, timeZone) },
+      debt: { ...record.debt, daysPastDue: daysPastDue(stringField(record.debt.dueDate) ?? '', opts.nowMs, timeZone) },
       attributes: record.attributes ?? {},
       links: links.pay === undefined ? { optOut: links.optOut } : { pay: links.pay, optOut: links.optOut },
     };

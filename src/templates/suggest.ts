@@ -30,29 +30,27 @@ function withinReach(input: string, candidate: string, distance: number): boolea
   return distance <= Math.max(2, Math.floor(input.length / 3)) && distance < input.length;
 }
 
-function lastSegment(path: string): string {
-  return path.slice(path.lastIndexOf('.') + 1);
+function split(path: string): { root: string; leaf: string } {
+  const lower = path.toLowerCase();
+  return { root: lower.split('.')[0] ?? '', leaf: lower.slice(lower.lastIndexOf('.') + 1) };
 }
 
 /**
  * The candidate closest to `input` (case-insensitive), or undefined when none is close. Dotted
- * paths are also compared by their last segment, so `customer.firstName` and `firstName` both
- * find `debtor.firstName`.
+ * paths compare by their last segment, so `customer.firstName` and `firstName` both find
+ * `debtor.firstName`; a truncated name (`debt.amount`) finds the one it starts; on a tie a
+ * candidate under the same root wins.
  */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
-  const whole = input.toLowerCase();
-  const leaf = lastSegment(whole);
-  let best: { candidate: string; distance: number } | undefined;
+  const wanted = split(input);
+  let best: { candidate: string; score: number } | undefined;
   for (const candidate of candidates) {
-    const c = candidate.toLowerCase();
-    const byWhole = levenshtein(whole, c);
-    const candidateLeaf = lastSegment(c);
-    const byLeaf = levenshtein(leaf, candidateLeaf);
-    const distance = Math.min(
-      withinReach(whole, c, byWhole) ? byWhole : Infinity,
-      withinReach(leaf, candidateLeaf, byLeaf) ? byLeaf : Infinity,
-    );
-    if (distance < (best?.distance ?? Infinity)) best = { candidate, distance };
+    const { root, leaf } = split(candidate);
+    const distance = levenshtein(wanted.leaf, leaf);
+    const truncated = wanted.leaf.length >= 3 && leaf.startsWith(wanted.leaf);
+    if (!truncated && !withinReach(wanted.leaf, leaf, distance)) continue;
+    const score = distance + (root === wanted.root ? 0 : 0.5);
+    if (score < (best?.score ?? Infinity)) best = { candidate, score };
   }
   return best?.candidate;
 }

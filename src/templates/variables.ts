@@ -70,23 +70,31 @@ export class VariableJudge {
         return this.#problem(segments, `${walked.join('.')} is a ${node.type} and has no property "${segment}"`);
       }
       const child = node.fields.get(segment);
-      if (!child) return this.#unknown(segments, walked.length);
+      if (!child) return this.#unknown(segments, walked.length, [...node.fields.keys()]);
       node = child;
       walked.push(segment);
     }
     const path = walked.join('.');
     if (node.kind === 'object' && walked.length === 1 && !dynamic) {
       const example = this.#candidates.find((c) => c.startsWith(`${path}.`));
-      return this.#problem(segments, `${path} is a group of fields, not a value`, example && `use one of its fields, e.g. ${example}`);
+      return this.#problem(
+        segments,
+        `${path} is a group of fields, not a value`,
+        example && `use one of its fields, e.g. ${example}`,
+      );
     }
     return { path };
   }
 
-  #unknown(segments: readonly string[], depth: number): PathVerdict {
+  #unknown(segments: readonly string[], depth: number, siblings: readonly string[]): PathVerdict {
     const path = segments.join('.');
     const [root, name] = segments;
     if (root === 'links' && depth === 1 && name === 'pay') {
-      return this.#problem(segments, 'links.pay is only available when the send step creates a payment link', 'set `paymentLink: true` on the send step that uses this template');
+      return this.#problem(
+        segments,
+        'links.pay is only available when the send step creates a payment link',
+        'set `paymentLink: true` on the send step that uses this template',
+      );
     }
     if (root === 'links' && depth === 1 && name === 'optOut') {
       return this.#problem(segments, 'links.optOut is not available to this template');
@@ -94,9 +102,19 @@ export class VariableJudge {
     const suggestion = closest(path, this.#candidates);
     if (suggestion) return this.#problem(segments, `unknown variable ${path}`, `did you mean ${suggestion}?`);
     if (root === 'attributes' && depth === 1) {
-      return this.#problem(segments, `attribute "${name ?? ''}" is not declared`, 'declare it in journeys/attributes.yaml');
+      return this.#problem(
+        segments,
+        `attribute "${name ?? ''}" is not declared`,
+        'declare it in journeys/attributes.yaml',
+      );
     }
-    const fallback = depth === 0 ? `templates can read ${ROOTS.join(', ')} and variables they assign` : undefined;
+    const parent = segments.slice(0, depth).join('.');
+    const fallback =
+      depth === 0
+        ? `templates can read ${ROOTS.join(', ')} and variables they assign`
+        : siblings.length > 0
+          ? `${parent} has ${siblings.join(', ')}`
+          : `${parent} has no fields here`;
     return this.#problem(segments, `unknown variable ${path}`, fallback);
   }
 

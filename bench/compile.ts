@@ -1,0 +1,59 @@
+/**
+ * bench/compile: validate + compile throughput of generated projects on one core (one thread),
+ * read from disk as `settle validate` does. Prints files/s for 1,000 journeys of 20 steps and how
+ * the time grows from 100 to 1,000 to 10,000 files. Run: npm run bench:compile
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { compileSources, readSources } from '../src/compiler/index.js';
+import { generateProject } from './generate.js';
+
+function writeProject(journeys: number): { dir: string; files: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'settle-bench-'));
+  const files = generateProject(journeys);
+  for (const f of files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.text);
+  }
+  return { dir, files: files.length };
+}
+
+function measure(journeys: number, runs: number): { files: number; ms: number; errors: number } {
+  const { dir, files } = writeProject(journeys);
+  try {
+    let best = Infinity;
+    let errors = 0;
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      const result = compileSources(readSources([join(dir, 'journeys')], dir));
+      const ms = performance.now() - t0;
+      errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+      if (result.plans.size !== journeys) throw new Error(`expected ${journeys} plans, got ${result.plans.size}`);
+      best = Math.min(best, ms);
+    }
+    return { files, ms: best, errors };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Warm up the JIT and ajv's compiled validators on a small project first.
+measure(25, 2);
+
+const main = measure(1000, 3);
+console.log(`1,000 journeys × 20 steps: ${main.files} files in ${main.ms.toFixed(0)} ms → ${Math.round((main.files / main.ms) * 1000)} files/s (one core, ${main.errors} errors)`);
+
+console.log('\nGrowth (validate + compile, best of runs):');
+console.log('files     ms       files/s   µs/file');
+const sizes = [100, 1000, 10000];
+const rows = sizes.map((n) => {
+  const journeys = Math.max(1, Math.round((n - 2) / 4));
+  const r = measure(journeys, n >= 10000 ? 1 : 3);
+  console.log(`${String(r.files).padEnd(9)} ${r.ms.toFixed(0).padEnd(8)} ${String(Math.round((r.files / r.ms) * 1000)).padEnd(9)} ${((r.ms * 1000) / r.files).toFixed(0)}`);
+  return r;
+});
+const per = rows.map((r) => r.ms / r.files);
+console.log(`\ntime per file relative to 100 files: ${per.map((p) => (p / per[0]!).toFixed(2)).join(' : ')} (1.00 everywhere = linear)`);

@@ -1,0 +1,17 @@
+/**
+ * CEL for journeys and segments (DESIGN.md §1 "Expressions"): the one import for the compiler
+ * (checkCel, referencedAttributes) and the workflow (compileCel, celInput, evaluateBool,
+ * evaluateTimestamp). The pieces live in cel-*.ts, one concept each. Workflow-safe.
+ */
+export {
+  checkCel,
+  type CelCheck,
+  type CelCheckFailure,
+  type CelCheckSuccess,
+  type CelExpectedType,
+} from './cel-check.js';
+export { compileCel, evaluateBool, evaluateCel, evaluateTimestamp, type CompiledCel } from './cel-eval.js';
+export { CelCompileError, CelEvaluationError } from './cel-errors.js';
+export { celInput, type CelInput, type CelInputOptions, type CelRecord } from './cel-input.js';
+export { referencedAttributes } from './cel-ast.js';
+export { ENGAGEMENT_EVENTS, type AttributeTypes } from './cel-schema.js';
