@@ -1,4 +1,5 @@
 /** Small CLI plumbing: exit codes (DESIGN.md §2), usage errors and output helpers. */
+import { resolve } from 'node:path';
 export const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3 } as const;
 
 export class UsageError extends Error {}
@@ -33,4 +34,9 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   if (value === undefined) return def;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+/** A path given on the command line, resolved against the command's working directory. */
+export function resolvePath(io: Io, p: string): string {
+  return resolve(io.cwd, p);
 }

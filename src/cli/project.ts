@@ -1,14 +1,16 @@
 /** Loads and compiles the journeys directory for commands that work on one journey or template. */
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { compileSources, formatDiagnosticsText, readSources, type CompileResult } from '../compiler/index.js';
-import { CliError, EXIT, type Io } from './io.js';
+import { CliError, EXIT, resolvePath, type Io } from './io.js';
 
-export function loadProject(dir: string, io: Io, extra: string[] = []): CompileResult {
+export function loadProject(dirArg: string, io: Io, extraArgs: string[] = []): CompileResult {
+  const dir = resolvePath(io, dirArg);
+  const extra = extraArgs.map((p) => resolvePath(io, p));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`${dir}: no journeys directory here (use --dir to point at one)`, EXIT.usage);
+    throw new CliError(`${dirArg}: no journeys directory here (use --dir to point at one)`, EXIT.usage);
   }
-  const inside = (f: string) => !relative(resolve(dir), resolve(f)).startsWith('..');
+  const inside = (f: string) => !relative(dir, f).startsWith('..');
   return compileSources(readSources([dir, ...extra.filter((f) => !inside(f))], io.cwd));
 }
 
@@ -22,5 +24,5 @@ export function failOnErrors(result: CompileResult, files: Set<string>, io: Io, 
 }
 
 export function displayPath(p: string, io: Io): string {
-  return relative(io.cwd, resolve(p)).split(sep).join('/');
+  return relative(io.cwd, resolvePath(io, p)).split(sep).join('/');
 }

@@ -92,7 +92,7 @@ describe('checkCel: type errors', () => {
     expect(checkCel('debt.amountDu > 3.0', ATTRIBUTES, 'bool')).toEqual({
       ok: false,
       kind: 'type',
-      message: "debt has no field 'amountDu'",
+      message: '`debt` has no field `amountDu`',
       offset: 5,
       hint: 'did you mean debt.amountDue?',
     });
@@ -119,7 +119,7 @@ describe('checkCel: type errors', () => {
     expect(checkCel('attributes.segment == "a"', ATTRIBUTES, 'bool')).toEqual({
       ok: false,
       kind: 'type',
-      message: "attribute 'segment' is not declared",
+      message: 'attribute `segment` is not declared',
       offset: 11,
       hint: 'declare it in journeys/attributes.yaml (kind: Attributes), e.g. segment: string',
     });
@@ -134,14 +134,14 @@ describe('checkCel: type errors', () => {
     expect(check).toMatchObject({
       ok: false,
       kind: 'type',
-      message: "cannot compare a double with a string using '>'",
+      message: 'cannot compare a double with a string using `>`',
       offset: 15,
     });
   });
 
   it('rejects == and arithmetic mixing int and double, with a hint to write 1000.0', () => {
     const check = checkCel('debt.amountDue == 1000', ATTRIBUTES, 'bool');
-    expect(check).toMatchObject({ ok: false, kind: 'type', message: "cannot compare a double with an int using '=='" });
+    expect(check).toMatchObject({ ok: false, kind: 'type', message: 'cannot compare a double with an int using `==`' });
     expect(check.ok ? '' : check.hint).toContain('1000.0');
     expect(checkCel('debt.amountDue * 2 > 100.0', ATTRIBUTES, 'bool')).toMatchObject({ ok: false, kind: 'type' });
   });
@@ -149,7 +149,7 @@ describe('checkCel: type errors', () => {
   it('rejects unknown names with a hint to the right object', () => {
     expect(checkCel('amountDue > 3.0', ATTRIBUTES, 'bool')).toMatchObject({
       kind: 'type',
-      message: "unknown name 'amountDue'",
+      message: 'unknown name `amountDue`',
       offset: 0,
       hint: 'did you mean debt.amountDue?',
     });
@@ -171,7 +171,7 @@ describe('checkCel: type errors', () => {
 
   it("rejects CEL durations cel-js would only refuse at run time, like duration('3d')", () => {
     const check = checkCel("debt.dueDate + duration('3d')", ATTRIBUTES, 'timestamp');
-    expect(check).toMatchObject({ ok: false, kind: 'type', message: "'3d' is not a CEL duration", offset: 24 });
+    expect(check).toMatchObject({ ok: false, kind: 'type', message: '`3d` is not a CEL duration', offset: 24 });
     expect(check.ok ? '' : check.hint).toContain("duration('72h')");
     expect(checkCel('now > timestamp("2026-01-01")', ATTRIBUTES, 'bool')).toMatchObject({
       ok: false,
@@ -184,7 +184,7 @@ describe('checkCel: type errors', () => {
     expect(checkCel('now.year > 2025', ATTRIBUTES, 'bool')).toMatchObject({
       ok: false,
       kind: 'type',
-      message: "now is a timestamp and has no field 'year'",
+      message: '`now` is a timestamp and has no field `year`',
       offset: 4,
     });
   });
@@ -199,7 +199,7 @@ describe('checkCel: type errors', () => {
     expect(checkCel('debt.amountDue > 1.0 && debt.reference', ATTRIBUTES, 'bool')).toMatchObject({
       ok: false,
       kind: 'type',
-      message: '&& and || need true/false operands, got a string',
+      message: '`&&` and `||` need true/false operands, got a string',
       offset: 24,
     });
   });
@@ -210,23 +210,23 @@ describe('checkCel: syntax errors', () => {
     expect(checkCel('debt.amountDue > 300 &&', ATTRIBUTES, 'bool')).toMatchObject({
       ok: false,
       kind: 'syntax',
-      message: "the expression ends too early, after '&&'",
+      message: 'the expression ends too early, after `&&`',
       offset: 23,
     });
   });
 
   it.each([
-    ['debt.amountDue > 1.0 and now > debt.dueDate', 21, "unexpected 'and'", "write && for 'and'"],
-    ['debt.amountDue > 1.0 or engagement.paid > 0', 21, "unexpected 'or'", "write || for 'or'"],
+    ['debt.amountDue > 1.0 and now > debt.dueDate', 21, 'unexpected `and`', "write && for 'and'"],
+    ['debt.amountDue > 1.0 or engagement.paid > 0', 21, 'unexpected `or`', "write || for 'or'"],
     [
       'debtor.country = "FR"',
       15,
-      "unexpected '='",
+      'unexpected `=`',
       'to compare values write == (or !=, <=, >=); a single = is not CEL',
     ],
-    ['not has(debtor.email)', 4, "unexpected 'has'", "write ! for 'not', e.g. !has(debtor.email)"],
-    ['debt.amountDue > 1.0)', 20, "unexpected ')'", "this ')' has no matching '('"],
-    ['(debt.amountDue > 1.0', 21, "expected ')' before the end of the expression", "a closing ')' is missing"],
+    ['not has(debtor.email)', 4, 'unexpected `has`', "write ! for 'not', e.g. !has(debtor.email)"],
+    ['debt.amountDue > 1.0)', 20, 'unexpected `)`', "this ')' has no matching '('"],
+    ['(debt.amountDue > 1.0', 21, 'expected `)` before the end of the expression', "a closing ')' is missing"],
     ['debtor.country == "FR', 18, 'a string is not closed', 'add the closing quote'],
   ])('%s → offset %d', (source, offset, message, hint) => {
     expect(checkCel(source, ATTRIBUTES, 'bool')).toEqual({ ok: false, kind: 'syntax', message, offset, hint });
@@ -264,7 +264,7 @@ describe('compileCel', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(CelCompileError);
       expect((err as CelCompileError).failure).toMatchObject({ kind: 'type', hint: 'did you mean debt.amountDue?' });
-      expect((err as CelCompileError).message).toContain("debt has no field 'amountDu'");
+      expect((err as CelCompileError).message).toContain('`debt` has no field `amountDu`');
     }
   });
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { diffPlans, formatDiffMarkdown } from '../../render/index.js';
 import { sourcesAtRevision } from '../git.js';
-import { CliError, EXIT, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 
 export const usage = 'settle diff --base REF [--dir journeys]   |   settle diff OLD NEW';
 
@@ -29,14 +29,14 @@ export function diff(argv: string[], io: Io): number {
   if (values.base !== undefined) {
     if (positionals.length > 0) throw new UsageError('give either --base REF or two paths, not both');
     const dir = values.dir ?? 'journeys';
-    if (!existsSync(dir)) throw new CliError(`${dir}: no such directory`, EXIT.usage);
+    if (!existsSync(resolvePath(io, dir))) throw new CliError(`${dir}: no such directory`, EXIT.usage);
     before = compileSources(sourcesAtRevision(values.base, dir, io.cwd));
-    after = compileSources(readSources([dir], io.cwd));
+    after = compileSources(readSources([resolvePath(io, dir)], io.cwd));
   } else {
     if (positionals.length !== 2) throw new UsageError('diff takes --base REF, or OLD and NEW paths');
-    for (const p of positionals) if (!existsSync(p)) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
-    before = compileSources(readSources([positionals[0]!], io.cwd));
-    after = compileSources(readSources([positionals[1]!], io.cwd));
+    for (const p of positionals) if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
+    before = compileSources(readSources([resolvePath(io, positionals[0]!)], io.cwd));
+    after = compileSources(readSources([resolvePath(io, positionals[1]!)], io.cwd));
   }
   const d = diffPlans(before.plans, after.plans);
   io.out(formatDiffMarkdown(d) + errorSection('The new version', after));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatPlanMermaid, formatPlanText } from '../../render/index.js';
 import { closest } from '../../compiler/suggest.js';
-import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject } from '../project.js';
 
 export const usage = 'settle plan NAME|FILE [--format text|mermaid|json] [--dir journeys]';
@@ -17,11 +17,11 @@ export function plan(argv: string[], io: Io): number {
   const format = oneOf(values.format, ['text', 'mermaid', 'json'] as const, 'format', 'text');
   if (positionals.length !== 1) throw new UsageError('plan takes exactly one journey name or file');
   const target = positionals[0]!;
-  const isFile = /\.ya?ml$/i.test(target) || existsSync(target);
+  const isFile = /\.ya?ml$/i.test(target) || existsSync(resolvePath(io, target));
   const result = loadProject(values.dir ?? 'journeys', io, isFile ? [target] : []);
   let name = target;
   if (isFile) {
-    if (!existsSync(target)) throw new CliError(`${target}: no such file`, EXIT.usage);
+    if (!existsSync(resolvePath(io, target))) throw new CliError(`${target}: no such file`, EXIT.usage);
     const shown = displayPath(target, io);
     const found = [...result.project.journeys.values()].find((j) => j.file === shown);
     if (!found) {

@@ -5,7 +5,7 @@ import { renderMessage } from '../../templates/index.js';
 import { validateRecord } from '../../compiler/enrollment.js';
 import { closest } from '../../compiler/suggest.js';
 import type { PlanTemplate } from '../../ir/index.js';
-import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
 import { failOnErrors, loadProject } from '../project.js';
 
 export const usage = 'settle render TEMPLATE --data FILE [--locale L] [--format text|json] [--dir journeys]';
@@ -24,7 +24,7 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
   if (positionals.length !== 1) throw new UsageError('render takes exactly one template name');
   if (!values.data) throw new UsageError('render needs --data FILE (one enrollment record as JSON)');
-  if (!existsSync(values.data)) throw new CliError(`${values.data}: no such file`, EXIT.usage);
+  if (!existsSync(resolvePath(io, values.data))) throw new CliError(`${values.data}: no such file`, EXIT.usage);
   const name = positionals[0]!;
   const result = loadProject(values.dir ?? 'journeys', io);
   const res = result.project.templates.get(name);
@@ -36,7 +36,7 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
 
   let record: unknown;
   try {
-    record = JSON.parse(readFileSync(values.data, 'utf8'));
+    record = JSON.parse(readFileSync(resolvePath(io, values.data), 'utf8'));
   } catch (e) {
     throw new CliError(`${values.data}: not valid JSON (${(e as Error).message})`, EXIT.invalid);
   }

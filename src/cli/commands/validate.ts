@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compileSources, formatDiagnosticsText, readSources } from '../../compiler/index.js';
-import { CliError, EXIT, oneOf, type Io } from '../io.js';
+import { CliError, EXIT, oneOf, resolvePath, type Io } from '../io.js';
 
 export const usage = 'settle validate [PATH...] [--format text|json]';
 
@@ -14,8 +14,8 @@ export function validate(argv: string[], io: Io): number {
   });
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
   const paths = positionals.length > 0 ? positionals : ['journeys'];
-  for (const p of paths) if (!existsSync(p)) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
-  const sources = readSources(paths, io.cwd);
+  for (const p of paths) if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
+  const sources = readSources(paths.map((p) => resolvePath(io, p)), io.cwd);
   const result = compileSources(sources);
   if (format === 'json') {
     io.out(JSON.stringify({ files: sources.length, diagnostics: result.diagnostics }, null, 2) + '\n');
