@@ -44,7 +44,9 @@ function measure(journeys: number, runs: number): { files: number; ms: number; e
 measure(25, 2);
 
 const main = measure(1000, 3);
-console.log(`1,000 journeys × 20 steps: ${main.files} files in ${main.ms.toFixed(0)} ms → ${Math.round((main.files / main.ms) * 1000)} files/s (one core, ${main.errors} errors)`);
+console.log(
+  `1,000 journeys × 20 steps: ${main.files} files in ${main.ms.toFixed(0)} ms → ${Math.round((main.files / main.ms) * 1000)} files/s (one core, ${main.errors} errors)`,
+);
 
 console.log('\nGrowth (validate + compile, best of runs):');
 console.log('files     ms       files/s   µs/file');
@@ -52,8 +54,12 @@ const sizes = [100, 1000, 10000];
 const rows = sizes.map((n) => {
   const journeys = Math.max(1, Math.round((n - 2) / 4));
   const r = measure(journeys, n >= 10000 ? 1 : 3);
-  console.log(`${String(r.files).padEnd(9)} ${r.ms.toFixed(0).padEnd(8)} ${String(Math.round((r.files / r.ms) * 1000)).padEnd(9)} ${((r.ms * 1000) / r.files).toFixed(0)}`);
+  console.log(
+    `${String(r.files).padEnd(9)} ${r.ms.toFixed(0).padEnd(8)} ${String(Math.round((r.files / r.ms) * 1000)).padEnd(9)} ${((r.ms * 1000) / r.files).toFixed(0)}`,
+  );
   return r;
 });
 const per = rows.map((r) => r.ms / r.files);
-console.log(`\ntime per file relative to 100 files: ${per.map((p) => (p / per[0]!).toFixed(2)).join(' : ')} (1.00 everywhere = linear)`);
+console.log(
+  `\ntime per file relative to 100 files: ${per.map((p) => (p / per[0]!).toFixed(2)).join(' : ')} (1.00 everywhere = linear)`,
+);

@@ -11,14 +11,14 @@ function template(name: string, channel: 'email' | 'sms'): string {
   const body = LOCALES.map((l) =>
     channel === 'email'
       ? `    ${l}:
-      subject: "{{ debtor.firstName }}, invoice {{ debt.reference }} ({{ l }})"
+      subject: "{{ debtor.firstName }}, invoice {{ debt.reference }} ({{ l }}, ${name})"
       text: |
-        Hello {{ debtor.firstName }}, {{ debt.amountDue | money: debt.currency }} was due on {{ debt.dueDate | localdate }}.
+        Hello {{ debtor.firstName }} ({{ l }}, ${name}), {{ debt.amountDue | money: debt.currency }} was due on {{ debt.dueDate | localdate }}.
         {% if attributes.paymentHistory == "good" %}Thank you for being a loyal customer.{% endif %}
         Pay now: {{ links.pay }}
-        Stop these emails: {{ links.optOut }}`.replace('{{ l }}', l)
+        Stop these emails: {{ links.optOut }}`.replaceAll('{{ l }}', l)
       : `    ${l}:
-      text: "{{ debtor.firstName }}: {{ debt.amountDue | money: debt.currency }} due. Pay: {{ links.pay }} Reply STOP to opt out"`,
+      text: "{{ debtor.firstName }}: {{ debt.amountDue | money: debt.currency }} due (${name}). Pay: {{ links.pay }} Reply STOP to opt out"`,
   ).join('\n');
   return `# yaml-language-server: $schema=../../schemas/template.schema.json
 apiVersion: settle/v1
@@ -32,7 +32,7 @@ ${body}
 `;
 }
 
-function journey(name: string, steps: number, policy: string): string {
+function journey(name: string, steps: number, policy: string, seed: number): string {
   const lines: string[] = [];
   const n = Math.max(steps, 6);
   for (let i = 0; i < n - 1; i++) {
@@ -40,22 +40,32 @@ function journey(name: string, steps: number, policy: string): string {
     const next = `s${i + 1}`;
     switch (i % 6) {
       case 0:
-        lines.push(`    - id: ${id}\n      type: send\n      channel: email\n      template: ${name}-email\n      paymentLink: true\n      retry: { maxAttempts: 4, initialInterval: 1m, backoff: 2 }\n      onFailure: ${next}`);
+        lines.push(
+          `    - id: ${id}\n      type: send\n      channel: email\n      template: ${name}-email\n      paymentLink: true\n      retry: { maxAttempts: 4, initialInterval: 1m, backoff: 2 }\n      onFailure: ${next}`,
+        );
         break;
       case 1:
-        lines.push(`    - id: ${id}\n      type: waitFor\n      events: [opened, clicked]\n      timeout: 3d\n      on: { clicked: ${next}, opened: ${next}, timeout: ${next} }`);
+        lines.push(
+          `    - id: ${id}\n      type: waitFor\n      events: [opened, clicked]\n      timeout: 3d\n      on: { clicked: ${next}, opened: ${next}, timeout: ${next} }`,
+        );
         break;
       case 2:
-        lines.push(`    - id: ${id}\n      type: branch\n      cases:\n        - { when: "debt.amountDue > 1000.0 && engagement.opened > 0", next: ${next} }\n        - { when: "attributes.paymentHistory == 'good' && debt.daysPastDue < 30", next: ${next} }\n      default: ${next}`);
+        lines.push(
+          `    - id: ${id}\n      type: branch\n      cases:\n        - { when: "debt.amountDue > ${1000 + i}.0 && engagement.opened > 0", next: ${next} }\n        - { when: "attributes.paymentHistory == 'good' && debt.daysPastDue < ${seed + i}", next: ${next} }\n      default: ${next}`,
+        );
         break;
       case 3:
-        lines.push(`    - id: ${id}\n      type: send\n      channel: sms\n      template: ${name}-sms\n      paymentLink: true`);
+        lines.push(
+          `    - id: ${id}\n      type: send\n      channel: sms\n      template: ${name}-sms\n      paymentLink: true`,
+        );
         break;
       case 4:
         lines.push(`    - id: ${id}\n      type: wait\n      duration: ${1 + (i % 3)}d`);
         break;
       default:
-        lines.push(`    - id: ${id}\n      type: split\n      variants:\n        - { name: a, weight: 50, next: ${next} }\n        - { name: b, weight: 50, next: ${next} }`);
+        lines.push(
+          `    - id: ${id}\n      type: split\n      variants:\n        - { name: a, weight: 50, next: ${next} }\n        - { name: b, weight: 50, next: ${next} }`,
+        );
     }
   }
   lines.push(`    - id: s${n - 1}\n      type: exit\n      outcome: unresolved`);
@@ -114,7 +124,7 @@ export function generateProject(journeys: number, steps = 20): SourceFile[] {
   ];
   for (let i = 0; i < journeys; i++) {
     const name = `journey-${String(i).padStart(5, '0')}`;
-    files.push({ path: `journeys/${name}.journey.yaml`, text: journey(name, steps, 'bench-policy') });
+    files.push({ path: `journeys/${name}.journey.yaml`, text: journey(name, steps, 'bench-policy', i) });
     files.push({ path: `journeys/templates/${name}-email.template.yaml`, text: template(`${name}-email`, 'email') });
     files.push({ path: `journeys/templates/${name}-sms.template.yaml`, text: template(`${name}-sms`, 'sms') });
     files.push({ path: `journeys/segments/${name}.segment.yaml`, text: segment(`${name}-segment`, name, i) });

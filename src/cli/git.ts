@@ -6,7 +6,12 @@ import { CliError, EXIT } from './io.js';
 
 function git(args: string[], cwd: string): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (e) {
     const stderr = (e as { stderr?: string }).stderr?.trim();
     throw new CliError(`git ${args[0]} failed: ${stderr || (e as Error).message}`, EXIT.usage);

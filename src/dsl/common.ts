@@ -85,7 +85,11 @@ export const StepId = (opts: Opts = {}) =>
   });
 
 export const Cel = (opts: Opts = {}) =>
-  Type.String({ minLength: 1, description: 'A CEL expression over debtor, debt, attributes, engagement and now.', ...opts });
+  Type.String({
+    minLength: 1,
+    description: 'A CEL expression over debtor, debt, attributes, engagement and now.',
+    ...opts,
+  });
 
 export const Metadata = Type.Object(
   {

@@ -11,7 +11,6 @@ import {
   StepId,
 } from './common.js';
 
-
 const common = {
   id: StepId({ description: 'Unique id of the step within the journey.' }),
   description: Type.Optional(Type.String()),
@@ -22,7 +21,9 @@ export const RetryPolicy = Type.Object(
   {
     maxAttempts: Type.Integer({ minimum: 1, maximum: 100, description: 'Attempts in all, the first one included.' }),
     initialInterval: Type.Optional(Duration({ description: 'Delay before the first retry (default 1m).' })),
-    backoff: Type.Optional(Type.Number({ minimum: 1, maximum: 10, description: 'Multiplier between retries (default 2).' })),
+    backoff: Type.Optional(
+      Type.Number({ minimum: 1, maximum: 10, description: 'Multiplier between retries (default 2).' }),
+    ),
     maxInterval: Type.Optional(Duration({ description: 'Upper bound of the delay between retries.' })),
   },
   { additionalProperties: false },
@@ -38,8 +39,14 @@ export const SendStep = Type.Object(
       Type.Boolean({ description: 'Create a payment link, exposed to the template as links.pay.' }),
     ),
     retry: Type.Optional(RetryPolicy),
-    onFailure: Type.Optional(StepId({ description: 'Where to go when the send fails for good (hard bounce, retries exhausted).' })),
-    onBlocked: Type.Optional(StepId({ description: 'Where to go when the policy blocks the send (consent, opt-out, cap with onExceed: skip).' })),
+    onFailure: Type.Optional(
+      StepId({ description: 'Where to go when the send fails for good (hard bounce, retries exhausted).' }),
+    ),
+    onBlocked: Type.Optional(
+      StepId({
+        description: 'Where to go when the policy blocks the send (consent, opt-out, cap with onExceed: skip).',
+      }),
+    ),
     next: Type.Optional(Next),
   },
   { additionalProperties: false, description: 'Send a message on a channel.' },
@@ -78,10 +85,7 @@ export const BranchStep = Type.Object(
   {
     ...common,
     type: Type.Literal('branch'),
-    cases: Type.Array(
-      Type.Object({ when: Cel(), next: StepId() }, { additionalProperties: false }),
-      { minItems: 1 },
-    ),
+    cases: Type.Array(Type.Object({ when: Cel(), next: StepId() }, { additionalProperties: false }), { minItems: 1 }),
     default: StepId({ description: 'Where to go when no case matches.' }),
   },
   { additionalProperties: false, description: 'Route on the first CEL condition that holds.' },

@@ -45,9 +45,7 @@ export interface PlanSend extends StepBase {
 }
 
 export type PlanWaitSpec =
-  | { type: 'duration'; ms: number }
-  | { type: 'until'; expr: string }
-  | { type: 'businessDays'; days: number };
+  { type: 'duration'; ms: number } | { type: 'until'; expr: string } | { type: 'businessDays'; days: number };
 
 export interface PlanWait extends StepBase {
   kind: 'wait';

@@ -48,7 +48,11 @@ export const DEBT_FIELDS = {
 export const LINK_FIELDS = ['pay', 'optOut'] as const;
 export type LinkName = (typeof LINK_FIELDS)[number];
 
-type TsOf<T extends FieldType> = T extends 'string' | 'timestamp' ? string : T extends 'int' | 'double' ? number : boolean;
+type TsOf<T extends FieldType> = T extends 'string' | 'timestamp'
+  ? string
+  : T extends 'int' | 'double'
+    ? number
+    : boolean;
 type Supplied<F extends Record<string, RecordField>> = {
   [K in keyof F as F[K] extends { derived: true } ? never : F[K] extends { required: true } ? K : never]: TsOf<
     F[K]['type']

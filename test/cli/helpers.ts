@@ -12,7 +12,11 @@ export interface CliResult {
 }
 
 /** Runs the settle CLI in-process, as a user would from `cwd`. */
-export async function settle(args: string[], cwd = ROOT, nowMs = Date.parse('2026-11-23T10:00:00Z')): Promise<CliResult> {
+export async function settle(
+  args: string[],
+  cwd = ROOT,
+  nowMs = Date.parse('2026-11-23T10:00:00Z'),
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(

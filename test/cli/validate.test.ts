@@ -39,9 +39,16 @@ describe('settle validate', () => {
     expect(r.stdout).toContain('> 10 |       duration: 3 days');
     expect(r.stdout).toContain('fix: write a whole number followed by s, m (minutes), h, d or w');
     const json = await settle(['validate', 'journeys', '--format', 'json'], dir);
-    const data = JSON.parse(json.stdout) as { diagnostics: { code: string; line: number; column: number; path: string; pointer: string }[] };
+    const data = JSON.parse(json.stdout) as {
+      diagnostics: { code: string; line: number; column: number; path: string; pointer: string }[];
+    };
     expect(data.diagnostics.map((d) => d.code)).toEqual(['INVALID_DURATION']);
-    expect(data.diagnostics[0]).toMatchObject({ line: 10, column: 17, path: 'steps[hello].duration', pointer: '/spec/steps/0/duration' });
+    expect(data.diagnostics[0]).toMatchObject({
+      line: 10,
+      column: 17,
+      path: 'steps[hello].duration',
+      pointer: '/spec/steps/0/duration',
+    });
   });
 
   it('names unknown references with a did-you-mean hint', async () => {
@@ -51,8 +58,11 @@ describe('settle validate', () => {
       'apiVersion: settle/v1\nkind: Journey\nmetadata: { name: typo, version: 1 }\nspec:\n  policy: eu-defualt\n  steps:\n    - { id: bye, type: exit, outcome: unresolved }\n',
     );
     const r = await settle(['validate', '--format', 'json'], dir);
-    const d = (JSON.parse(r.stdout) as { diagnostics: { code: string; hint: string; line: number; column: number }[] }).diagnostics;
-    expect(d).toEqual([expect.objectContaining({ code: 'UNKNOWN_POLICY', line: 5, column: 11, hint: 'did you mean `eu-default`?' })]);
+    const d = (JSON.parse(r.stdout) as { diagnostics: { code: string; hint: string; line: number; column: number }[] })
+      .diagnostics;
+    expect(d).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_POLICY', line: 5, column: 11, hint: 'did you mean `eu-default`?' }),
+    ]);
   });
 
   it('exits 2 on usage errors and a missing path', async () => {
@@ -62,12 +72,20 @@ describe('settle validate', () => {
   });
 
   it('works as an installed command (bin/settle.js) with real exit codes', () => {
-    const ok = spawnSync(process.execPath, [join(ROOT, 'bin', 'settle.js'), 'validate', 'journeys'], { cwd: ROOT, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [join(ROOT, 'bin', 'settle.js'), 'validate', 'journeys'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('files valid');
-    const bad = spawnSync(process.execPath, [join(ROOT, 'bin', 'settle.js'), 'validate', '--nope'], { cwd: ROOT, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [join(ROOT, 'bin', 'settle.js'), 'validate', '--nope'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Usage: settle validate');
-    expect(execFileSync(process.execPath, [join(ROOT, 'bin', 'settle.js'), '--help'], { encoding: 'utf8' })).toContain('settle plan');
+    expect(execFileSync(process.execPath, [join(ROOT, 'bin', 'settle.js'), '--help'], { encoding: 'utf8' })).toContain(
+      'settle plan',
+    );
   });
 });

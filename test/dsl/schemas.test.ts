@@ -40,11 +40,14 @@ describe('example YAML files', () => {
 
   it('exist', () => expect(files.length).toBeGreaterThan(10));
 
-  it.each(files.map((f) => [f.slice(root.length + 1), f]))('%s starts with a yaml-language-server $schema line that resolves', (_, f) => {
-    const first = readFileSync(f, 'utf8').split('\n')[0]!;
-    const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
-    expect(m, `first line of ${f}`).not.toBeNull();
-    const target = join(f, '..', m![1]!);
-    expect(() => readFileSync(target)).not.toThrow();
-  });
+  it.each(files.map((f) => [f.slice(root.length + 1), f]))(
+    '%s starts with a yaml-language-server $schema line that resolves',
+    (_, f) => {
+      const first = readFileSync(f, 'utf8').split('\n')[0]!;
+      const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+      expect(m, `first line of ${f}`).not.toBeNull();
+      const target = join(f, '..', m![1]!);
+      expect(() => readFileSync(target)).not.toThrow();
+    },
+  );
 });

@@ -14,7 +14,9 @@ export const usage = 'settle diff --base REF [--dir journeys]   |   settle diff 
 function errorSection(title: string, result: CompileResult): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return '';
-  const rows = errors.map((d) => `- \`${d.file}:${d.line}:${d.column}\` **${d.code}** ${d.message}${d.hint ? ` — ${d.hint}` : ''}`);
+  const rows = errors.map(
+    (d) => `- \`${d.file}:${d.line}:${d.column}\` **${d.code}** ${d.message}${d.hint ? ` — ${d.hint}` : ''}`,
+  );
   return `\n### ❌ ${title} has ${errors.length} error${errors.length === 1 ? '' : 's'}\n\n${rows.join('\n')}\n`;
 }
 
@@ -34,7 +36,8 @@ export function diff(argv: string[], io: Io): number {
     after = compileSources(readSources([resolvePath(io, dir)], io.cwd));
   } else {
     if (positionals.length !== 2) throw new UsageError('diff takes --base REF, or OLD and NEW paths');
-    for (const p of positionals) if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
+    for (const p of positionals)
+      if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
     before = compileSources(readSources([resolvePath(io, positionals[0]!)], io.cwd));
     after = compileSources(readSources([resolvePath(io, positionals[1]!)], io.cwd));
   }

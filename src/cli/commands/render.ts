@@ -18,7 +18,12 @@ export interface RenderEnv {
 export function render(argv: string[], io: Io, env: RenderEnv): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { locale: { type: 'string' }, data: { type: 'string' }, dir: { type: 'string' }, format: { type: 'string' } },
+    options: {
+      locale: { type: 'string' },
+      data: { type: 'string' },
+      dir: { type: 'string' },
+      format: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
@@ -51,17 +56,30 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
     );
   }
   const spec = res.doc.spec;
-  const template: PlanTemplate = { name, channel: spec.channel, defaultLocale: spec.defaultLocale, locales: spec.locales };
+  const template: PlanTemplate = {
+    name,
+    channel: spec.channel,
+    defaultLocale: spec.defaultLocale,
+    locales: spec.locales,
+  };
   const rec = record as { debtor: { locale?: string; timezone?: string } };
   const locale = values.locale ?? rec.debtor.locale;
   if (values.locale && !(values.locale in spec.locales) && !(values.locale.split('-')[0]! in spec.locales)) {
-    io.err(`note: template ${name} has no locale ${values.locale}; rendering ${spec.defaultLocale} as a debtor with that locale would get\n`);
+    io.err(
+      `note: template ${name} has no locale ${values.locale}; rendering ${spec.defaultLocale} as a debtor with that locale would get\n`,
+    );
   }
   const base = env.publicUrl.replace(/\/+$/, '');
-  const msg = renderMessage(template, locale, record as never, { pay: `${base}/p/preview`, optOut: `${base}/u/preview` }, {
-    nowMs: env.nowMs,
-    ...(rec.debtor.timezone !== undefined && { timezone: rec.debtor.timezone }),
-  });
+  const msg = renderMessage(
+    template,
+    locale,
+    record as never,
+    { pay: `${base}/p/preview`, optOut: `${base}/u/preview` },
+    {
+      nowMs: env.nowMs,
+      ...(rec.debtor.timezone !== undefined && { timezone: rec.debtor.timezone }),
+    },
+  );
   if (format === 'json') {
     io.out(JSON.stringify({ template: name, channel: spec.channel, ...msg }, null, 2) + '\n');
     return EXIT.ok;

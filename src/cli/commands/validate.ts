@@ -14,14 +14,23 @@ export function validate(argv: string[], io: Io): number {
   });
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
   const paths = positionals.length > 0 ? positionals : ['journeys'];
-  for (const p of paths) if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
-  const sources = readSources(paths.map((p) => resolvePath(io, p)), io.cwd);
+  for (const p of paths)
+    if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
+  const sources = readSources(
+    paths.map((p) => resolvePath(io, p)),
+    io.cwd,
+  );
   const result = compileSources(sources);
   if (format === 'json') {
     io.out(JSON.stringify({ files: sources.length, diagnostics: result.diagnostics }, null, 2) + '\n');
   } else {
     const text = new Map(sources.map((s) => [s.path, s.text]));
-    io.out(formatDiagnosticsText(result.diagnostics, sources.length, { color: io.color && !values['no-color'], sources: text }));
+    io.out(
+      formatDiagnosticsText(result.diagnostics, sources.length, {
+        color: io.color && !values['no-color'],
+        sources: text,
+      }),
+    );
   }
   return result.diagnostics.some((d) => d.severity === 'error') ? EXIT.invalid : EXIT.ok;
 }
