@@ -4,26 +4,11 @@
  * the compiler's type check, the did-you-mean hints and the run-time input agree by
  * construction. Workflow-safe: plain data.
  */
-import type { EngagementEvent, FieldType } from '../ir/index.js';
-import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS } from '../ir/index.js';
+import type { FieldType } from '../ir/index.js';
+import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, ENGAGEMENT_EVENTS } from '../ir/index.js';
 
 /** Every engagement event, each an `int` field of `engagement` (how often it happened so far). */
-export const ENGAGEMENT_EVENTS = [
-  'delivered',
-  'bounced',
-  'softBounced',
-  'opened',
-  'clicked',
-  'visited',
-  'paid',
-  'partiallyPaid',
-  'optedOut',
-  'replied',
-] as const satisfies readonly EngagementEvent[];
-
-// Fails to compile when src/ir/plan.ts gains an event this list lacks.
-type MissingEvent = Exclude<EngagementEvent, (typeof ENGAGEMENT_EVENTS)[number]>;
-const _allEventsListed: [MissingEvent] extends [never] ? true : MissingEvent = true;
+export { ENGAGEMENT_EVENTS } from '../ir/index.js';
 
 /** The variables of every expression, in the order messages list them. */
 export const CEL_ROOTS = ['debtor', 'debt', 'attributes', 'engagement', 'now'] as const;

@@ -7,23 +7,8 @@ import { Type, type TSchema, type SchemaOptions } from '@sinclair/typebox';
 
 export const API_VERSION = 'settle/v1';
 
-/** Engagement events a journey can wait for or branch on (DESIGN.md §1). */
-export const ENGAGEMENT_EVENTS = [
-  'delivered',
-  'bounced',
-  'softBounced',
-  'opened',
-  'clicked',
-  'visited',
-  'paid',
-  'partiallyPaid',
-  'optedOut',
-  'replied',
-] as const;
-export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
-
-export const CHANNELS = ['email', 'sms'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, ENGAGEMENT_EVENTS, type Channel, type EngagementEvent } from '../ir/plan.js';
+import { CHANNELS, ENGAGEMENT_EVENTS } from '../ir/plan.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -7,18 +7,23 @@ import type { FieldType } from './record.js';
 
 export const IR_VERSION = 1 as const;
 
-export type EngagementEvent =
-  | 'delivered'
-  | 'bounced'
-  | 'softBounced'
-  | 'opened'
-  | 'clicked'
-  | 'visited'
-  | 'paid'
-  | 'partiallyPaid'
-  | 'optedOut'
-  | 'replied';
-export type Channel = 'email' | 'sms';
+/** Engagement events a journey can wait for or branch on (DESIGN.md §1). */
+export const ENGAGEMENT_EVENTS = [
+  'delivered',
+  'bounced',
+  'softBounced',
+  'opened',
+  'clicked',
+  'visited',
+  'paid',
+  'partiallyPaid',
+  'optedOut',
+  'replied',
+] as const;
+export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
+
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 export interface PlanRetry {
   maxAttempts: number;

@@ -1,0 +1,129 @@
+/**
+ * The runtime contract of a journey (DESIGN.md §3): the workflow input, its durable state, the
+ * signals it takes and the state query. Plain JSON-serialisable data; workflow-safe.
+ */
+import type { Channel, EngagementEvent, EnrollmentData, JourneyPlan } from '../ir/index.js';
+
+export const WORKFLOW_TYPE = 'journeyWorkflow';
+
+export interface JourneyOptions {
+  /** Keyed hash of the debtor id (SETTLE_SECRET): the SettleDebtor search attribute. */
+  debtorKey: string;
+  /** Keyed hashes of the debtor's email address and phone number: SettleContact. */
+  contactKeys: string[];
+  /**
+   * Journey time runs this many times faster than the wall clock (the demo's --time-scale).
+   * 1 in production. Waits and timeouts are divided by it; `now` advances by it.
+   */
+  timeScale?: number;
+  /** Enrollment instant (epoch ms); the workflow's start time when absent. */
+  enrolledAt?: number;
+}
+
+export interface JourneyInput {
+  plan: JourneyPlan;
+  enrollment: EnrollmentData;
+  options: JourneyOptions;
+  /** Present when the journey continues as new: where it was. */
+  state?: JourneyState;
+}
+
+export interface EngagementSignal {
+  /** Provider event id, or a hash of token and type: a repeated id is ignored. */
+  eventId: string;
+  type: EngagementEvent;
+  /** The idempotency key of the message the event is about (workflowId/stepId/visit). */
+  messageId?: string;
+  /** ISO instant the event happened (provider time). */
+  at: string;
+  data?: Record<string, string | number | boolean>;
+}
+
+export interface OptOutSignal {
+  channel: Channel;
+}
+
+export type SendStatus = 'sent' | 'failed' | 'blocked';
+
+export interface SendRecord {
+  /** Order of this record among sends and events (journey-local sequence). */
+  seq: number;
+  step: string;
+  visit: number;
+  channel: Channel;
+  template: string;
+  status: SendStatus;
+  /** Idempotency key, also the message id events refer to (absent when blocked). */
+  messageId?: string;
+  /** Journey time (epoch ms) of the send or decision. */
+  at: number;
+  reason?: string;
+  locale?: string;
+}
+
+export interface EventRecord {
+  seq: number;
+  eventId: string;
+  type: EngagementEvent;
+  messageId?: string;
+  /** Provider time (epoch ms). */
+  at: number;
+  /** Journey time it was received. */
+  receivedAt: number;
+  data?: Record<string, string | number | boolean>;
+}
+
+export type AuditKind = 'step' | 'send' | 'blocked' | 'deferred' | 'failed' | 'webhook' | 'branch' | 'split' | 'event' | 'warning' | 'exit';
+
+export interface AuditEntry {
+  at: number;
+  kind: AuditKind;
+  step?: string;
+  message: string;
+}
+
+export interface JourneyState {
+  /** The step to run next (or running). */
+  current: string;
+  /** Times each step was entered. */
+  visits: Record<string, number>;
+  /** Variant chosen per split step. */
+  variants: Record<string, string>;
+  sends: SendRecord[];
+  events: EventRecord[];
+  /** Event ids already applied (kept across continue-as-new). */
+  seenEventIds: string[];
+  optedOut: Channel[];
+  seq: number;
+  startedAt: number;
+  audit: AuditEntry[];
+  /** Set when the journey has ended. */
+  outcome?: string;
+  endedAt?: number;
+  /** Journey time the current step started (waits resume from it after continue-as-new). */
+  stepStartedAt?: number;
+}
+
+export interface JourneyResult {
+  outcome: string;
+  journey: string;
+  version: number;
+  steps: number;
+  sends: number;
+  variant?: string;
+}
+
+/** What the `state` query answers. */
+export interface JourneyStateView {
+  journey: string;
+  version: number;
+  debtId: string;
+  current: string;
+  outcome?: string;
+  variants: Record<string, string>;
+  sends: SendRecord[];
+  events: EventRecord[];
+  engagement: Partial<Record<EngagementEvent, number>>;
+  optedOut: Channel[];
+  audit: AuditEntry[];
+}
