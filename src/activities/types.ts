@@ -71,17 +71,7 @@ export interface OutcomeInput {
   endedAt: number;
 }
 
-/** Failure types the workflow routes on (ApplicationFailure.type). */
-export const FAILURE = {
-  /** The recipient was refused for good (SMTP 5xx, invalid number): a hard bounce. */
-  hardBounce: 'HardBounce',
-  /** The provider says the person opted out (Twilio 21610). */
-  optedOut: 'OptedOut',
-  /** Missing address, bad configuration: retrying cannot help. */
-  invalidInput: 'InvalidInput',
-  /** Temporary refusal (SMTP 4xx): retried, then a soft bounce. */
-  softBounce: 'SoftBounce',
-} as const;
+export { FAILURE } from '../ir/failures.js';
 
 export interface Activities {
   sendEmail(input: SendMessageInput): Promise<SendMessageResult>;

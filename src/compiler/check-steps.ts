@@ -43,7 +43,7 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
       if (!tpl) {
         err(ctx, 'UNKNOWN_TEMPLATE', `no Template named \`${step.template}\``, [...at, 'template'],
           didYouMean(step.template, ctx.project.templates.keys(), 'define it under journeys/templates/'));
-      } else if (tpl.doc.spec.channel !== step.channel) {
+      } else if (tpl.valid && tpl.doc.spec.channel !== step.channel) {
         err(ctx, 'TEMPLATE_CHANNEL_MISMATCH',
           `template \`${step.template}\` is for ${tpl.doc.spec.channel}, but this step sends ${step.channel}`,
           [...at, 'template'], `use an ${step.channel} template, or set \`channel: ${tpl.doc.spec.channel}\``);
@@ -57,7 +57,8 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
         err(ctx, 'INVALID_WAIT', forms.length === 0
           ? `wait step \`${step.id}\` says neither how long nor until when`
           : `wait step \`${step.id}\` has ${forms.map((f) => `\`${f}\``).join(' and ')}; it takes exactly one`,
-          at, 'give exactly one of `duration: 2d`, `until: "<CEL timestamp>"` or `businessDays: 2`');
+          forms.length === 0 ? at : [...at, forms[1]!], 'give exactly one of `duration: 2d`, `until: "<CEL timestamp>"` or `businessDays: 2`',
+          forms.length === 0 ? {} : { onKey: true });
       }
       if (step.duration !== undefined) checkDuration(ctx, step.duration, [...at, 'duration']);
       if (step.until !== undefined) checkExpression(ctx, step.until, 'timestamp', [...at, 'until']);

@@ -2,7 +2,7 @@
  * The compiler pipeline: parse (fast, positions later) → structural validation (ajv) → semantic
  * checks across files → lowering to plans. Every problem is collected; nothing throws on bad input.
  */
-import type { Journey, Segment } from '../dsl/index.js';
+import { KIND_NAMES, type Journey, type Kind, type Segment } from '../dsl/index.js';
 import type { FieldType, JourneyPlan } from '../ir/index.js';
 import { checkCel } from '../core/cel.js';
 import { type Diagnostic, type PendingDiagnostic, sortDiagnostics } from './diagnostic.js';
@@ -11,7 +11,7 @@ import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo
 import { checkPolicy } from './check-policy.js';
 import { checkSteps } from './check-steps.js';
 import { lowerJourney } from './lower.js';
-import { parseYaml } from './parse.js';
+import { parseYaml, recoverIdentity } from './parse.js';
 import { addResource, declaredAttributes, emptyProject, type Project, type Resource } from './project.js';
 import { resolveDiagnostics, type ParsedFile } from './resolve.js';
 import type { SourceFile } from './sources.js';
@@ -40,6 +40,12 @@ export function compileSources(sources: SourceFile[]): CompileResult {
           pointer: '', path: '(document)', ...(e.hint !== undefined && { hint: e.hint }) });
       }
       files.push({ source: src });
+      // Register what the broken file seems to define (as invalid), so references to it from
+      // other files are not reported too: the YAML error is the one problem to fix.
+      const id = recoverIdentity(src.text);
+      if (id && id.kind !== 'Attributes' && (KIND_NAMES as string[]).includes(id.kind)) {
+        addResource(project, id.kind as Kind, src.path, { metadata: { name: id.name } }, false);
+      }
       continue;
     }
     files.push({ source: src, value: parsed.value });

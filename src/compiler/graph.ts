@@ -102,7 +102,7 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
     if (s.type === 'waitFor') {
       if (s.on.timeout === undefined) {
         err('MISSING_TIMEOUT_ROUTE', `waitFor step \`${s.id}\` has no \`on.timeout\` route`, at(i, 'on'),
-          'add `timeout: <step id>` under `on:` to say where to go when nothing happens');
+          'add `timeout: <step id>` under `on:` to say where to go when nothing happens', true);
       }
       for (const key of Object.keys(s.on)) {
         if (key !== 'timeout' && !(s.events as string[]).includes(key)) {

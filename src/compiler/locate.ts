@@ -54,39 +54,70 @@ export class Locator {
     return this.span(target.range[0], target.range[1]);
   }
 
-  /** Source offset of character `offset` of a scalar's value, for plain, quoted and block scalars. */
+  /**
+   * Source offset of character `offset` of a scalar's value, for plain, quoted and block scalars.
+   * The value is aligned with its source character by character, so escapes (`\"`, `''`), folded
+   * line breaks and block indentation are accounted for.
+   */
   private offsetInScalar(node: Scalar, offset: number): number | undefined {
     const [start, end] = node.range ?? [0, 0];
-    const raw = this.text.slice(start, end);
+    const text = this.text;
+    const value = String(node.value);
+    const target = Math.max(0, Math.min(offset, value.length));
+    let j: number;
+    let stop = end;
     switch (node.type) {
       case Scalar.PLAIN:
-        return start + Math.min(offset, raw.length);
+        j = start;
+        break;
       case Scalar.QUOTE_DOUBLE:
       case Scalar.QUOTE_SINGLE:
-        return start + 1 + Math.min(offset, Math.max(raw.length - 2, 0));
+        j = start + 1;
+        stop = Math.max(j, end - 1);
+        break;
       case Scalar.BLOCK_LITERAL:
       case Scalar.BLOCK_FOLDED: {
-        const value = String(node.value);
-        const before = value.slice(0, offset);
-        const lineIdx = before.split('\n').length - 1;
-        const col = before.length - (before.lastIndexOf('\n') + 1);
-        const lines = raw.split('\n');
-        const header = lines[0]?.length ?? 0;
-        const body = lines.slice(1);
-        const indent = body.find((l) => l.trim() !== '')?.match(/^ */)?.[0].length ?? 0;
-        let pos = start + header + 1;
-        // Skip leading empty lines the value does not carry, then whole lines up to the target.
-        let seen = 0;
-        for (const l of body) {
-          if (seen === lineIdx) return pos + indent + col;
-          pos += l.length + 1;
-          seen++;
-        }
-        return start;
+        const header = text.indexOf('\n', start);
+        if (header < 0 || header >= end) return undefined;
+        j = header + 1;
+        break;
       }
       default:
         return undefined;
     }
+    const double = node.type === Scalar.QUOTE_DOUBLE;
+    const single = node.type === Scalar.QUOTE_SINGLE;
+    let i = 0;
+    while (i < target && j < stop) {
+      const c = text[j];
+      if (double && c === '\\') {
+        const n = text[j + 1];
+        if (n === '\n' || n === '\r') {
+          // An escaped line break joins the lines: it and the next line's indentation give nothing.
+          j += 2;
+          while (j < stop && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n')) j++;
+          continue;
+        }
+        const length = n === 'x' ? 4 : n === 'u' ? 6 : n === 'U' ? 10 : 2;
+        const astral = n === 'U' && parseInt(text.slice(j + 2, j + 10), 16) > 0xffff;
+        i += astral ? 2 : 1;
+        j += length;
+        continue;
+      }
+      if (single && c === "'" && text[j + 1] === "'") {
+        i += 1;
+        j += 2;
+        continue;
+      }
+      if (c === value[i]) i++;
+      // Otherwise the source character is indentation, or a line break folded into a space.
+      j++;
+    }
+    if (target < value.length) {
+      const want = value[target];
+      while (j < stop && text[j] !== want && !(double && text[j] === '\\')) j++;
+    }
+    return Math.min(j, Math.max(start, end - 1));
   }
 }
 

@@ -86,7 +86,7 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
       for (const e of s.events) if (s.on[e] !== undefined) on[e] = s.on[e]!;
       return {
         kind: 'waitFor', id: s.id, source, events: [...s.events], timeoutMs: ms(s.timeout), on, onTimeout: s.on.timeout!,
-        next, after: s.after ?? previousSend(steps, i),
+        next, ...(s.after !== undefined && { after: s.after }),
       } as PlanStep;
     }
     case 'branch':
@@ -102,12 +102,6 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
     case 'exit':
       return { kind: 'exit', id: s.id, source, outcome: s.outcome };
   }
-}
-
-/** The closest send step before step i in authoring order (the default source of a waitFor's events). */
-function previousSend(steps: JourneyStep[], i: number): string | undefined {
-  for (let j = i - 1; j >= 0; j--) if (steps[j]!.type === 'send') return steps[j]!.id;
-  return undefined;
 }
 
 /** JSON with sorted keys: the same plan always hashes the same. */

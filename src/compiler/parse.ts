@@ -5,7 +5,7 @@
  * parser (`yaml`) runs and its errors are reported at the offending node.
  */
 import jsYaml from 'js-yaml';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, LineCounter, parseAllDocuments, parseDocument, Parser, type Document } from 'yaml';
 
 export type ParseResult = { ok: true; value: unknown } | { ok: false; errors: RawYamlError[] };
 
@@ -30,11 +30,26 @@ export function yamlErrors(text: string): RawYamlError[] {
   const list = Array.isArray(docs) ? docs : [docs];
   const out: RawYamlError[] = [];
   list.forEach((doc: Document.Parsed, i) => {
+    // After the first syntax error the parser's view of the document is off, and what it reports
+    // next is mostly a cascade of that one mistake (one tab yields a dozen errors): report the first
+    // syntax error of each document only. Duplicate keys are independent and all reported.
+    let syntaxSeen = false;
     for (const e of doc.errors) {
-      const pos = lc.linePos(e.pos[0]);
       const known = YAML_CODES[e.code];
+      const code = known?.code ?? 'YAML_SYNTAX';
+      if (code === 'YAML_SYNTAX') {
+        if (syntaxSeen) continue;
+        syntaxSeen = true;
+      }
+      const opener = unclosedOpener(text, e.message, e.pos[0]);
+      if (opener) {
+        const pos = lc.linePos(opener.offset);
+        out.push({ code, message: opener.message, line: pos.line, column: pos.col, hint: opener.hint });
+        continue;
+      }
+      const pos = lc.linePos(e.pos[0]);
       out.push({
-        code: known?.code ?? 'YAML_SYNTAX',
+        code,
         message: firstLine(e.message),
         line: pos.line,
         column: pos.col,
@@ -53,6 +68,72 @@ export function yamlErrors(text: string): RawYamlError[] {
     }
   });
   return out;
+}
+
+interface CstToken {
+  type?: string;
+  offset?: number;
+  source?: string;
+  start?: { source?: string };
+  end?: { source?: string }[];
+}
+
+function forEachToken(text: string, visit: (t: CstToken) => void): void {
+  const walk = (t: unknown): void => {
+    if (t === null || typeof t !== 'object') return;
+    if (Array.isArray(t)) {
+      for (const x of t) walk(x);
+      return;
+    }
+    visit(t as CstToken);
+    for (const v of Object.values(t)) walk(v);
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+}
+
+/**
+ * The parser notices an unclosed `[`, `{` or quote where it runs out of input or indentation,
+ * often lines later: point at the opening character instead (found in the CST).
+ */
+function unclosedOpener(text: string, message: string, at: number): { offset: number; message: string; hint: string } | undefined {
+  let found: { offset: number; message: string; hint: string } | undefined;
+  if (/end with an? [\]}]/.test(message)) {
+    forEachToken(text, (t) => {
+      if (t.type !== 'flow-collection' || typeof t.offset !== 'number' || t.offset >= at) return;
+      const open = t.start?.source === '{' ? '{' : '[';
+      const close = open === '[' ? ']' : '}';
+      if ((t.end ?? []).some((x) => x.source === close) || (found && found.offset > t.offset)) return;
+      found = { offset: t.offset, message: `this \`${open}\` is never closed`,
+        hint: `close it with \`${close}\`, or write the entries as a block, one per line` };
+    });
+  } else if (/^Missing closing .?quote/.test(message)) {
+    forEachToken(text, (t) => {
+      if ((t.type !== 'double-quoted-scalar' && t.type !== 'single-quoted-scalar') || typeof t.offset !== 'number') return;
+      const q = t.type === 'double-quoted-scalar' ? '"' : "'";
+      if (t.offset <= at && at <= t.offset + (t.source?.length ?? 0)) {
+        found = { offset: t.offset, message: `this ${q === '"' ? 'double' : 'single'}-quoted string is never closed`,
+          hint: `end the value with a closing ${q}` };
+      }
+    });
+  }
+  return found;
+}
+
+/**
+ * Kind and name of a document that did not parse, read as far as the tolerant parser gets, so
+ * that other files referring to it by name are not also reported (a cascade of one YAML error).
+ */
+export function recoverIdentity(text: string): { kind: string; name: string } | undefined {
+  try {
+    const doc = parseDocument(text, { uniqueKeys: false });
+    if (!isMap(doc.contents)) return undefined;
+    const kind: unknown = doc.get('kind');
+    const metadata: unknown = doc.get('metadata');
+    const name: unknown = isMap(metadata) ? metadata.get('name') : undefined;
+    return typeof kind === 'string' && typeof name === 'string' ? { kind, name } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function firstLine(s: string): string {

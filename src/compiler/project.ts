@@ -1,5 +1,5 @@
 /** The project model: every valid document indexed by kind and name, with where it came from. */
-import type { Attributes, Journey, Kind, Policy, Segment, Template } from '../dsl/index.js';
+import { ATTRIBUTE_TYPES, type AttributeType, type Attributes, type Journey, type Kind, type Policy, type Segment, type Template } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 
 export interface Resource<T> {
@@ -50,9 +50,21 @@ export function addResource(project: Project, kind: Kind, file: string, doc: unk
   return undefined;
 }
 
-/** All declared attributes merged (normally a single Attributes document). */
-export function declaredAttributes(project: Project): Record<string, 'string' | 'int' | 'double' | 'bool' | 'timestamp'> {
-  const out: Record<string, 'string' | 'int' | 'double' | 'bool' | 'timestamp'> = {};
-  for (const r of project.attributes.values()) if (r.valid) Object.assign(out, r.doc.spec);
+/**
+ * All declared attributes merged (normally a single Attributes document). From a document with
+ * errors, the well-formed declarations still count: one bad line there should not make every
+ * expression and template that reads another attribute fail too.
+ */
+export function declaredAttributes(project: Project): Record<string, AttributeType> {
+  const out: Record<string, AttributeType> = {};
+  for (const r of project.attributes.values()) {
+    const spec: unknown = r.doc.spec;
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) continue;
+    for (const [name, type] of Object.entries(spec)) {
+      if (ATTRIBUTE_NAME.test(name) && (ATTRIBUTE_TYPES as readonly unknown[]).includes(type)) out[name] = type as AttributeType;
+    }
+  }
   return out;
 }
+
+const ATTRIBUTE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

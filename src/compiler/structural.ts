@@ -82,6 +82,8 @@ export function validateStructure(file: string, doc: unknown): { kind?: Kind; di
     const errs = pruneUnionErrors(validate.errors ?? []);
     for (const e of errs) {
       if (e.instancePath === '/apiVersion' || e.instancePath === '/kind') continue;
+      // A missing apiVersion or kind is already reported above, by hand.
+      if (e.keyword === 'required' && e.instancePath === '' && ['apiVersion', 'kind'].includes(String(e.params.missingProperty))) continue;
       const diag = toDiagnostic(file, doc, e);
       if (diag) out.push(diag);
     }
@@ -137,7 +139,7 @@ function schemaAnnotations(e: ErrorObject): { errorCode?: string; errorHint?: st
 function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagnostic | undefined {
   const at = pointerSegments(e.instancePath);
   const base = { file, severity: 'error' as const, at };
-  const field = at.length > 0 ? `\`${String(at[at.length - 1])}\`` : 'the document';
+  const field = fieldName(at);
   const ann = schemaAnnotations(e);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -150,6 +152,11 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
       };
     case 'additionalProperties': {
       const extra = String(p.additionalProperty);
+      if (ann.errorCode && (e.parentSchema as { patternProperties?: object } | undefined)?.patternProperties) {
+        // A map whose keys follow a pattern (locales, attribute names): the key itself is invalid.
+        return { ...base, at: [...at, extra], onKey: true, code: ann.errorCode,
+          message: `\`${extra}\` is not a valid key of ${field}`, ...(ann.errorHint !== undefined && { hint: ann.errorHint }) };
+      }
       const known = Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
       return {
         ...base,
@@ -234,6 +241,14 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
     default:
       return { ...base, code: 'INVALID_VALUE', message: `${field} ${e.message ?? 'is invalid'}` };
   }
+}
+
+/** `timeout`, or `days[4]` for an item of a list (an index alone says little). */
+function fieldName(at: (string | number)[]): string {
+  const last = at[at.length - 1];
+  if (last === undefined) return 'the document';
+  const parent = at[at.length - 2];
+  return typeof last === 'number' && parent !== undefined ? `\`${String(parent)}[${last}]\`` : `\`${String(last)}\``;
 }
 
 function article(t: string): string {

@@ -187,3 +187,35 @@ export function daysBetweenLocal(dateIso: string, instantMs: number, tz: string)
   const to = partsOf(instantMs, tz);
   return Math.round((utcMs(to.year, to.month, to.day) - utcMs(from.year, from.month, from.day)) / DAY_MS);
 }
+
+/**
+ * Epoch ms of a local wall-clock time (minutes after midnight) on a local date. When the time
+ * falls in a daylight-saving gap it moves forward by the gap (02:30 on a spring-forward night is
+ * 03:30); when it happens twice, the earlier instant is taken.
+ */
+export function zonedTime(isoDate: string, minutesOfDay: number, tz: string): number {
+  const { year, month, day } = requireDate(isoDate);
+  const wall = utcMs(year, month, day) + minutesOfDay * 60_000;
+  const before = wall - offsetMs(wall - DAY_MS, tz);
+  const after = wall - offsetMs(wall + DAY_MS, tz);
+  const hour = Math.floor(minutesOfDay / 60) % 24;
+  const minute = minutesOfDay % 60;
+  const exact = [before, after].filter((t) => {
+    const p = partsOf(t, tz);
+    return p.hour === hour && p.minute === minute;
+  });
+  return exact.length > 0 ? Math.min(...exact) : before;
+}
+
+/** The local date `days` calendar days after `isoDate` (days may be negative). */
+export function addDays(isoDate: string, days: number): string {
+  const { year, month, day } = requireDate(isoDate);
+  const d = new Date(utcMs(year, month, day) + days * DAY_MS);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** Day of the week of a calendar date, 0 = Sunday. */
+export function weekdayOf(isoDate: string): number {
+  const { year, month, day } = requireDate(isoDate);
+  return new Date(utcMs(year, month, day)).getUTCDay();
+}

@@ -15,6 +15,11 @@ export const AttributesSpec = Type.Record(
     errorCode: 'INVALID_ATTRIBUTE_TYPE',
     errorHint: `attribute types are ${ATTRIBUTE_TYPES.join(', ')}`,
   }),
+  {
+    additionalProperties: false,
+    errorCode: 'INVALID_ATTRIBUTE_NAME',
+    errorHint: 'attribute names are identifiers: letters, digits and _, e.g. paymentHistory',
+  },
 );
 
 export const Attributes = Document('Attributes', Metadata, AttributesSpec, {

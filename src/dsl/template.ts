@@ -20,6 +20,7 @@ const SmsContent = Type.Object(
 const Locales = <T extends ReturnType<typeof Type.Object>>(content: T) =>
   Type.Record(Type.String({ pattern: LOCALE_PATTERN }), content, {
     minProperties: 1,
+    additionalProperties: false,
     errorCode: 'INVALID_LOCALE',
     errorHint: 'locales are BCP 47 language tags such as en, fr, nl or fr-BE',
   });

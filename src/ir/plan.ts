@@ -66,7 +66,7 @@ export interface PlanWaitFor extends StepBase {
   on: Partial<Record<EngagementEvent, string>>;
   onTimeout: string;
   next: string;
-  /** The send step whose messages are listened to (resolved: the previous send by default). */
+  /** The send step whose messages are listened to; absent: the most recent send at run time. */
   after?: string;
 }
 

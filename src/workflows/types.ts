@@ -18,6 +18,8 @@ export interface JourneyOptions {
   timeScale?: number;
   /** Enrollment instant (epoch ms); the workflow's start time when absent. */
   enrolledAt?: number;
+  /** Continue as new after this many history events even if the server does not suggest it (tests). */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface JourneyInput {
@@ -102,6 +104,8 @@ export interface JourneyState {
   endedAt?: number;
   /** Journey time the current step started (waits resume from it after continue-as-new). */
   stepStartedAt?: number;
+  /** Journey clock: journey time = journey + (wall − real) × timeScale. Set once, carried over. */
+  clock?: { real: number; journey: number };
 }
 
 export interface JourneyResult {

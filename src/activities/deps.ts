@@ -1,0 +1,41 @@
+/**
+ * What the activities need from the world, injected once per worker (STYLE.md 8): channels,
+ * the template renderer, the secret and public URL for links, the environment for `env:NAME`
+ * webhook URLs (passed in, never read from process.env here) and where outcomes go.
+ */
+import type { Logger } from '@temporalio/common';
+import type { EmailChannel } from '../channels/email.js';
+import type { PaymentLinks } from '../channels/payments.js';
+import type { SmsChannel } from '../channels/sms.js';
+import type { WebhookCaller } from '../channels/webhooks.js';
+import type { Renderer } from '../templates/index.js';
+import type { OutcomeInput } from './types.js';
+
+/** Receives each journey's outcome (the metrics module implements it later). */
+export interface OutcomeSink {
+  record(outcome: OutcomeInput): void | Promise<void>;
+}
+
+/** The part of Temporal's Logger activities use; log lines carry ids, never personal data. */
+export type ActivityLog = Pick<Logger, 'info' | 'warn'>;
+
+export interface ActivityDeps {
+  email: EmailChannel;
+  sms: SmsChannel;
+  payments: PaymentLinks;
+  webhooks: WebhookCaller;
+  /** createRenderer() from src/templates: one per worker, so its parse cache is shared. */
+  renderer: Renderer;
+  /** Sender of emails (SMTP_FROM). */
+  from: string;
+  /** Environment for `env:NAME` webhook URLs. */
+  env: Record<string, string | undefined>;
+  /** Base of links in messages (SETTLE_PUBLIC_URL). */
+  publicUrl: string;
+  /** SETTLE_SECRET: signs the opt-out links. */
+  secret: string;
+  outcomes?: OutcomeSink;
+  log?: ActivityLog;
+  /** Wall clock for token timestamps (tests pin it). */
+  clock?: () => number;
+}

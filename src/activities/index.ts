@@ -1,0 +1,30 @@
+/**
+ * Activities: the only part of a journey that touches the world (DESIGN.md §3). The worker
+ * builds them once with createActivities(deps) — channels, renderer, secret and environment
+ * injected, no module-level clients (STYLE.md 8) — and workflow code sees only the Activities
+ * interface in types.ts. Each activity is idempotent on the key workflowId/stepId/visit, and
+ * failures carry a FAILURE type the workflow routes on.
+ */
+import { createCallWebhook } from './call-webhook.js';
+import type { ActivityDeps } from './deps.js';
+import { createCreatePaymentLink } from './payment-link.js';
+import { createRecordOutcome } from './record-outcome.js';
+import { createSendEmail } from './send-email.js';
+import { createSendSms } from './send-sms.js';
+import type { Activities } from './types.js';
+
+export function createActivities(deps: ActivityDeps): Activities {
+  return {
+    sendEmail: createSendEmail(deps),
+    sendSms: createSendSms(deps),
+    createPaymentLink: createCreatePaymentLink(deps),
+    callWebhook: createCallWebhook(deps),
+    recordOutcome: createRecordOutcome(deps),
+  };
+}
+
+export type { ActivityDeps, ActivityLog, OutcomeSink } from './deps.js';
+export { CHANNEL_UNAVAILABLE, WEBHOOK_FAILED } from './failures.js';
+export { emailMessageId } from './message.js';
+export { E164 } from './send-sms.js';
+export * from './types.js';

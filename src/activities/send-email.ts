@@ -1,0 +1,61 @@
+/**
+ * The `sendEmail` activity: renders the step's template in the debtor's locale and sends it
+ * with a Message-ID derived from the idempotency key and one-click unsubscribe headers
+ * (RFC 8058, required by the large mailbox providers for bulk senders). A refused recipient is
+ * a hard bounce (non-retryable), a temporary refusal a soft bounce (retried by the step policy).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { ChannelError } from '../channels/errors.js';
+import type { ActivityDeps } from './deps.js';
+import { channelFailure, invalidInput } from './failures.js';
+import { emailMessageId, optOutUrl, renderFor, sendLogMeta } from './message.js';
+import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.js';
+
+export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
+  return async function sendEmail(input) {
+    const what = `email step "${input.step}"`;
+    const to = input.enrollment.debtor.email?.trim();
+    if (!to) {
+      throw invalidInput(
+        `${what}: the enrollment record has no debtor.email — add it, or guard the step with a branch on debtor.email`,
+      );
+    }
+    const optOut = optOutUrl(deps, input);
+    const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
+    const rendered = renderFor(deps, input, links);
+    if (rendered.subject === undefined || rendered.subject.trim() === '') {
+      throw invalidInput(`${what}: template "${input.template.name}" (${rendered.locale}) has no subject — add one`);
+    }
+    const messageId = emailMessageId(input.key);
+    let result;
+    try {
+      result = await deps.email.send({
+        messageId,
+        from: deps.from,
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+        ...(rendered.html !== undefined && { html: rendered.html }),
+        headers: { 'List-Unsubscribe': `<${optOut}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      });
+    } catch (error) {
+      if (error instanceof ChannelError) {
+        deps.log?.warn('email refused', { ...sendLogMeta(input), messageId, kind: error.kind, code: error.code });
+        throw channelFailure(error, what);
+      }
+      throw error;
+    }
+    if (result.rejected.length >= 1) {
+      // The only recipient was refused: nothing was delivered.
+      deps.log?.warn('email refused', { ...sendLogMeta(input), messageId, kind: 'hard' });
+      throw ApplicationFailure.nonRetryable(`${what}: the mail server refused the recipient`, FAILURE.hardBounce);
+    }
+    deps.log?.info('email sent', { ...sendLogMeta(input), messageId, locale: rendered.locale });
+    return {
+      messageId,
+      locale: rendered.locale,
+      ...(result.providerId !== undefined && { providerId: result.providerId }),
+      rejected: result.rejected.length,
+    };
+  };
+}

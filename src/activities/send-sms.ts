@@ -1,0 +1,55 @@
+/**
+ * The `sendSms` activity: renders the step's text in the debtor's locale and hands it to the
+ * SMS channel with the idempotency key, which the channel dedupes on (an SMS has no Message-ID a
+ * handset could use, so a retried activity must not reach the provider twice). The number must
+ * be E.164: carriers refuse anything else, so that is invalid input, not a retry.
+ */
+import { ChannelError } from '../channels/errors.js';
+import type { ActivityDeps } from './deps.js';
+import { channelFailure, invalidInput } from './failures.js';
+import { optOutUrl, renderFor, sendLogMeta } from './message.js';
+import type { SendMessageInput, SendMessageResult } from './types.js';
+
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
+  return async function sendSms(input) {
+    const what = `SMS step "${input.step}"`;
+    const to = input.enrollment.debtor.phone?.trim();
+    if (!to) {
+      throw invalidInput(
+        `${what}: the enrollment record has no debtor.phone — add it, or guard the step with a branch on debtor.phone`,
+      );
+    }
+    if (!E164.test(to)) {
+      throw invalidInput(
+        `${what}: debtor.phone is not in E.164 form — write it with + and the country code, e.g. +33612345678`,
+      );
+    }
+    const optOut = optOutUrl(deps, input);
+    const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
+    const rendered = renderFor(deps, input, links);
+    if (rendered.text.trim() === '') {
+      throw invalidInput(`${what}: template "${input.template.name}" (${rendered.locale}) renders an empty text`);
+    }
+    let result;
+    try {
+      result = await deps.sms.send({ key: input.key, to, body: rendered.text });
+    } catch (error) {
+      if (error instanceof ChannelError) {
+        deps.log?.warn('SMS refused', { ...sendLogMeta(input), kind: error.kind, code: error.code });
+        throw channelFailure(error, what);
+      }
+      throw error;
+    }
+    const meta = { ...sendLogMeta(input), providerId: result.providerId, segments: result.segments };
+    deps.log?.info(result.duplicate ? 'SMS already sent' : 'SMS sent', meta);
+    return {
+      messageId: result.providerId,
+      providerId: result.providerId,
+      locale: rendered.locale,
+      segments: result.segments,
+      ...(result.duplicate && { duplicate: true }),
+    };
+  };
+}

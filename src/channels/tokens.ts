@@ -1,0 +1,105 @@
+/**
+ * Signed tokens for the links Settle puts in messages (payment page `/p/`, opt-out `/u/`, and
+ * later the open pixel and click redirect): the link itself says which journey, step, channel
+ * and message it belongs to, so the HTTP server needs no lookup table and nobody can guess or
+ * forge another debtor's link (DESIGN.md §3).
+ *
+ * Format: `<base64url(JSON claims)>.<base64url(HMAC-SHA256(secret, first part))>`. The MAC is
+ * truncated to 128 bits (as RFC 4868 allows) because these links travel in SMS, where every
+ * character costs. Tokens do not expire unless a TTL is given: a payment link in an old SMS
+ * must keep working.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Claim values are small scalars; `iat` (issued-at) and `exp` are unix seconds, set by signToken. */
+export type TokenClaims = Record<string, string | number | boolean>;
+
+export type SignedClaims<T extends TokenClaims = TokenClaims> = T & { iat: number; exp?: number };
+
+const MAC_BYTES = 16;
+
+function mac(secret: string, data: string): Buffer {
+  return createHmac('sha256', secret).update(data).digest().subarray(0, MAC_BYTES);
+}
+
+function assertSecret(secret: string): void {
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw new TypeError('token secret is empty: set SETTLE_SECRET (at least 32 random characters)');
+  }
+}
+
+/**
+ * Signs `claims` (adding `iat`, and `exp` when `ttlMs` is given). `nowMs` defaults to the wall
+ * clock; pass it for reproducible tokens in tests.
+ */
+export function signToken<T extends TokenClaims>(secret: string, claims: T, ttlMs?: number, nowMs = Date.now()): string {
+  assertSecret(secret);
+  const iat = Math.floor(nowMs / 1000);
+  const signed: TokenClaims = { ...claims, iat };
+  if (ttlMs !== undefined) signed.exp = Math.floor((nowMs + ttlMs) / 1000);
+  const body = Buffer.from(JSON.stringify(signed), 'utf8').toString('base64url');
+  return `${body}.${mac(secret, body).toString('base64url')}`;
+}
+
+function isClaims(value: unknown): value is SignedClaims {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  if (typeof record.iat !== 'number') return false;
+  if (record.exp !== undefined && typeof record.exp !== 'number') return false;
+  return Object.values(record).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+}
+
+/**
+ * The claims of a token signed with `secret`, or undefined when it is malformed, tampered with,
+ * signed with another secret or expired. The MAC is compared in constant time.
+ */
+export function verifyToken<T extends TokenClaims = TokenClaims>(
+  secret: string,
+  token: string,
+  nowMs = Date.now(),
+): SignedClaims<T> | undefined {
+  assertSecret(secret);
+  if (typeof token !== 'string' || token.length > 4096) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 2) return undefined;
+  const [body, signature] = parts as [string, string];
+  if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
+  const given = Buffer.from(signature, 'base64url');
+  const expected = mac(secret, body);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isClaims(claims)) return undefined;
+  if (claims.exp !== undefined && Math.floor(nowMs / 1000) >= claims.exp) return undefined;
+  return claims as SignedClaims<T>;
+}
+
+/**
+ * What a link token opens; the letter is its route's (`/p/`, `/u/`, `/t/o/`, `/t/c/`), so a
+ * token taken from one link cannot be replayed on another route.
+ */
+export type LinkPurpose = 'p' | 'u' | 'o' | 'c';
+
+/** The claims of a link in a message: purpose, workflow id, step, channel (or source) and message key. */
+export type LinkClaims = { p: LinkPurpose; w: string; s: string; c: string; k: string };
+
+export function signLinkToken(secret: string, claims: LinkClaims, ttlMs?: number, nowMs?: number): string {
+  return signToken(secret, claims, ttlMs, nowMs);
+}
+
+/** The claims of a valid link token for `purpose`, or undefined (bad signature, expired, other purpose). */
+export function verifyLinkToken(
+  secret: string,
+  token: string,
+  purpose: LinkPurpose,
+  nowMs?: number,
+): SignedClaims<LinkClaims> | undefined {
+  const claims = verifyToken<LinkClaims>(secret, token, nowMs);
+  if (!claims || claims.p !== purpose) return undefined;
+  const complete = (['w', 's', 'c', 'k'] as const).every((name) => typeof claims[name] === 'string');
+  return complete ? claims : undefined;
+}

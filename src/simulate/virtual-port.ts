@@ -1,0 +1,97 @@
+/**
+ * A runtime port on a virtual clock: time jumps straight to the next scheduled event or deadline.
+ * It drives the interpreter in the fake-runtime tests and in `settle simulate`, with the exact
+ * semantics of the Temporal binding (waits in journey time, signals wake waiting steps).
+ */
+import type { PlanRetry } from '../ir/index.js';
+import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';
+import type { JourneyState } from '../workflows/types.js';
+
+export type ActivityHandler = (name: ActivityName, input: unknown, retry: PlanRetry | undefined, nowMs: number) => unknown;
+
+/** Raised by an activity handler to fail an activity for good with a failure type. */
+export class VirtualActivityFailure extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ContinuedAsNew extends Error {
+  constructor(readonly state: JourneyState) {
+    super('continued as new');
+  }
+}
+
+interface Scheduled {
+  at: number;
+  seq: number;
+  apply: () => void;
+}
+
+export class VirtualPort implements RuntimePort {
+  private clock: number;
+  private queue: Scheduled[] = [];
+  private seq = 0;
+  readonly waits: { step: string; at: number }[] = [];
+  readonly calls: { name: ActivityName; input: unknown; at: number }[] = [];
+  /** Asked at each step boundary: should the journey continue as new now? */
+  suggestContinueAsNew: () => boolean = () => false;
+
+  constructor(
+    readonly workflowId: string,
+    startMs: number,
+    private readonly activity: ActivityHandler,
+  ) {
+    this.clock = startMs;
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  /** Schedules something to happen at journey time `at` (a signal, usually). */
+  at(at: number, apply: () => void): void {
+    this.queue.push({ at, seq: this.seq++, apply });
+    this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  }
+
+  async waitUntil(ready: () => boolean, ms?: number): Promise<boolean> {
+    if (ready()) return true;
+    const deadline = ms === undefined ? Infinity : this.clock + ms;
+    while (this.queue.length > 0 && this.queue[0]!.at <= deadline) {
+      const next = this.queue.shift()!;
+      this.clock = Math.max(this.clock, next.at);
+      next.apply();
+      if (ready()) return true;
+    }
+    if (deadline === Infinity) throw new Error('waiting forever: nothing scheduled can wake this journey');
+    this.clock = deadline;
+    return false;
+  }
+
+  async run<N extends ActivityName>(name: N, input: Parameters<RuntimePort['run']>[1], retry?: PlanRetry): Promise<ActivityOutcome<never>> {
+    this.calls.push({ name, input, at: this.clock });
+    try {
+      return { ok: true, value: (await this.activity(name, input, retry, this.clock)) as never };
+    } catch (e) {
+      if (e instanceof VirtualActivityFailure) return { ok: false, type: e.type, message: e.message };
+      return { ok: false, type: (e as Error).name ?? 'Error', message: (e as Error).message };
+    }
+  }
+
+  waiting(step: string): void {
+    const last = this.waits[this.waits.length - 1];
+    if (last?.step !== step) this.waits.push({ step, at: this.clock });
+  }
+
+  continueAsNewSuggested(): boolean {
+    return this.suggestContinueAsNew();
+  }
+
+  async continueAsNew(state: JourneyState): Promise<never> {
+    throw new ContinuedAsNew(structuredClone(state));
+  }
+}

@@ -1,0 +1,84 @@
+/** What every step handler works with: the plan, the input, the durable state, the port and journey-level helpers. */
+import { celInput, compileCel, type CompiledCel } from '../core/cel.js';
+import { isValidTimeZone } from '../core/timezone.js';
+import type { JourneyPlan, PlanStep } from '../ir/index.js';
+import type { RuntimePort } from './port.js';
+import { audit, engagementCounts, goalReached } from './state.js';
+import type { AuditKind, JourneyInput, JourneyState } from './types.js';
+
+/** A handler's answer: the next step id, or the end of the journey with an outcome. */
+export type StepResult = { next: string } | { end: string };
+
+export class JourneyContext {
+  readonly plan: JourneyPlan;
+  /** The debtor's time zone: theirs when valid, else the policy's fallback. */
+  readonly timezone: string;
+  private readonly cel = new Map<string, CompiledCel>();
+
+  constructor(
+    readonly input: JourneyInput,
+    readonly state: JourneyState,
+    readonly port: RuntimePort,
+  ) {
+    this.plan = input.plan;
+    const tz = input.enrollment.debtor.timezone;
+    this.timezone = tz !== undefined && isValidTimeZone(tz) ? tz : this.plan.policy.timezoneFallback;
+  }
+
+  step(id: string): PlanStep {
+    const s = this.plan.steps.find((x) => x.id === id);
+    if (!s) throw new Error(`plan ${this.plan.journey} v${this.plan.version} has no step ${id}`);
+    return s;
+  }
+
+  goalReached(): boolean {
+    return goalReached(this.state, this.plan.goal);
+  }
+
+  note(kind: AuditKind, message: string, step?: string): void {
+    audit(this.state, { at: this.port.now(), kind, message, ...(step !== undefined && { step }) });
+  }
+
+  /** The key of this visit of a step: workflowId/stepId/visit (DESIGN.md §3). */
+  key(stepId: string): string {
+    return `${this.port.workflowId}/${stepId}/${this.state.visits[stepId] ?? 1}`;
+  }
+
+  /** Compiles a CEL expression once per plan (the compiler has already type-checked it). */
+  compiled(source: string): CompiledCel {
+    let c = this.cel.get(source);
+    if (!c) {
+      c = compileCel(source, this.plan.attributes);
+      this.cel.set(source, c);
+    }
+    return c;
+  }
+
+  celInput() {
+    const engagement = engagementCounts(this.state);
+    return celInput(this.input.enrollment, {
+      nowMs: this.port.now(),
+      timezone: this.timezone,
+      engagement,
+      attributeTypes: this.plan.attributes,
+    });
+  }
+
+  /** The variant of the most recent split, for message metadata and metrics. */
+  variant(): string | undefined {
+    const names = Object.values(this.state.variants);
+    return names[names.length - 1];
+  }
+
+  /**
+   * Waits in journey time until `untilMs`, waking early only when the goal is reached.
+   * Returns false when the goal ended the wait.
+   */
+  async sleepUntil(untilMs: number, step: string): Promise<boolean> {
+    if (this.goalReached()) return false;
+    if (untilMs <= this.port.now()) return true;
+    this.port.waiting(step);
+    const woke = await this.port.waitUntil(() => this.goalReached(), untilMs - this.port.now());
+    return !woke;
+  }
+}

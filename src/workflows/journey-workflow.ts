@@ -1,0 +1,109 @@
+/**
+ * journeyWorkflow: binds the interpreter to Temporal. Handlers are registered before the first
+ * await (signals sent with or right after the start are not lost), only push into state, and
+ * never throw. Activities are proxied per retry policy; failures come back to the interpreter
+ * as data. Business metrics are never emitted here (a replay must not count twice).
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/types.js';
+import { FAILURE } from '../ir/index.js';
+import type { PlanRetry } from '../ir/index.js';
+import { engagementSignal, optOutSignal, stateQuery } from './definitions.js';
+import { runJourney } from './interpreter.js';
+import type { ActivityName, RuntimePort } from './port.js';
+import { SA } from './search-attributes.js';
+import { applyEvent, initialState, optOut, stateView } from './state.js';
+import type { JourneyInput, JourneyResult } from './types.js';
+import { asEngagementSignal, asOptOutSignal } from './validate-signal.js';
+
+const NON_RETRYABLE = [FAILURE.hardBounce, FAILURE.optedOut, FAILURE.invalidInput];
+const DEFAULT_RETRY: PlanRetry = { maxAttempts: 10, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 300_000 };
+
+const proxies = new Map<string, Activities>();
+function activitiesFor(name: ActivityName, retry: PlanRetry): Activities {
+  const key = `${name === 'callWebhook' ? 'webhook' : 'default'}:${retry.maxAttempts}:${retry.initialIntervalMs}:${retry.backoff}:${retry.maxIntervalMs}`;
+  let p = proxies.get(key);
+  if (!p) {
+    p = proxyActivities<Activities>({
+      startToCloseTimeout: name === 'callWebhook' ? '30 seconds' : '1 minute',
+      retry: {
+        maximumAttempts: retry.maxAttempts,
+        initialInterval: retry.initialIntervalMs,
+        backoffCoefficient: retry.backoff,
+        maximumInterval: retry.maxIntervalMs,
+        nonRetryableErrorTypes: NON_RETRYABLE,
+      },
+    });
+    proxies.set(key, p);
+  }
+  return p;
+}
+
+export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResult> {
+  const state = input.state ?? initialState(input, Date.now());
+  state.clock ??= { real: Date.now(), journey: input.options.enrolledAt ?? Date.now() };
+  const clock = state.clock;
+  const scale = input.options.timeScale && input.options.timeScale > 0 ? input.options.timeScale : 1;
+  const now = () => clock.journey + (Date.now() - clock.real) * scale;
+
+  setHandler(engagementSignal, (raw) => {
+    const signal = asEngagementSignal(raw);
+    if (signal) applyEvent(state, signal, now());
+  });
+  setHandler(optOutSignal, (raw) => {
+    const signal = asOptOutSignal(raw);
+    if (signal) optOut(state, signal.channel, now());
+  });
+  setHandler(stateQuery, () => stateView(input, state));
+
+  let lastStep: string | undefined;
+  const port: RuntimePort = {
+    workflowId: workflowInfo().workflowId,
+    now,
+    async waitUntil(ready, ms) {
+      if (ms === undefined) {
+        await condition(ready);
+        return true;
+      }
+      return condition(ready, Math.max(1, Math.ceil(ms / scale)));
+    },
+    async run(name, activityInput, retry = DEFAULT_RETRY) {
+      const fn = activitiesFor(name, retry)[name] as (i: unknown) => Promise<never>;
+      try {
+        return { ok: true, value: await fn(activityInput) };
+      } catch (e) {
+        if (e instanceof ActivityFailure) {
+          const cause = e.cause;
+          const type = cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : (cause?.name ?? 'Error');
+          return { ok: false, type, message: cause?.message ?? e.message };
+        }
+        throw e;
+      }
+    },
+    waiting(step) {
+      if (step === lastStep) return;
+      lastStep = step;
+      upsertSearchAttributes([{ key: SA.step, value: step }]);
+    },
+    continueAsNewSuggested() {
+      const info = workflowInfo();
+      const limit = input.options.continueAsNewAfterEvents;
+      return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
+    },
+    async continueAsNew(next) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof journeyWorkflow>({ ...input, state: next });
+    },
+  };
+  return runJourney(input, state, port);
+}

@@ -1,0 +1,34 @@
+/**
+ * The runtime port: everything the interpreter needs from the outside world, and nothing more.
+ * The Temporal binding (journey-workflow.ts), the fake runtime of the tests and `settle simulate`
+ * each implement it, so one interpreter drives all three.
+ */
+import type { Activities } from '../activities/types.js';
+import type { PlanRetry } from '../ir/index.js';
+import type { JourneyState } from './types.js';
+
+export type ActivityName = keyof Activities;
+export type ActivityInput<N extends ActivityName> = Parameters<Activities[N]>[0];
+export type ActivityOutput<N extends ActivityName> = Awaited<ReturnType<Activities[N]>>;
+
+/** An activity's final result: its value, or why it failed for good (after its retries). */
+export type ActivityOutcome<T> = { ok: true; value: T } | { ok: false; type: string; message: string };
+
+export interface RuntimePort {
+  readonly workflowId: string;
+  /** Journey time, epoch ms. */
+  now(): number;
+  /**
+   * Waits until `ready()` holds or `ms` of journey time have passed (no limit when undefined).
+   * Resolves true when ready. `ready` is re-evaluated whenever a signal arrives.
+   */
+  waitUntil(ready: () => boolean, ms?: number): Promise<boolean>;
+  /** Runs an activity with the given retry policy; failures come back as data, never thrown. */
+  run<N extends ActivityName>(name: N, input: ActivityInput<N>, retry?: PlanRetry): Promise<ActivityOutcome<ActivityOutput<N>>>;
+  /** The journey starts waiting at this step (search attribute SettleStep). */
+  waiting(step: string): void;
+  /** True when the history is long enough that the journey should continue as new (only checked between steps). */
+  continueAsNewSuggested(): boolean;
+  /** Continues as new with this state (never returns). */
+  continueAsNew(state: JourneyState): Promise<never>;
+}

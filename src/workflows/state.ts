@@ -1,0 +1,88 @@
+/** The journey's durable state: creation, applying events and opt-outs, engagement counts, the query view. */
+import type { Channel, EngagementEvent } from '../ir/index.js';
+import type { AuditEntry, EngagementSignal, EventRecord, JourneyInput, JourneyState, JourneyStateView } from './types.js';
+
+/** Bounds of what the state keeps, so a long journey's continue-as-new input stays small. */
+export const MAX_AUDIT = 500;
+export const MAX_SEEN_EVENT_IDS = 5_000;
+
+export function initialState(input: JourneyInput, nowMs: number): JourneyState {
+  return {
+    current: input.plan.start,
+    visits: {},
+    variants: {},
+    sends: [],
+    events: [],
+    seenEventIds: [],
+    optedOut: [],
+    seq: 0,
+    startedAt: input.options.enrolledAt ?? nowMs,
+    audit: [],
+  };
+}
+
+export function audit(state: JourneyState, entry: AuditEntry): void {
+  state.audit.push(entry);
+  if (state.audit.length > MAX_AUDIT) state.audit.splice(0, state.audit.length - MAX_AUDIT);
+}
+
+function channelOfMessage(state: JourneyState, messageId: string | undefined): Channel | undefined {
+  return messageId === undefined ? undefined : state.sends.find((s) => s.messageId === messageId)?.channel;
+}
+
+/** Applies an engagement signal once per event id. Returns the record, or undefined for a repeat. */
+export function applyEvent(state: JourneyState, signal: EngagementSignal, receivedAt: number): EventRecord | undefined {
+  if (state.seenEventIds.includes(signal.eventId)) return undefined;
+  state.seenEventIds.push(signal.eventId);
+  if (state.seenEventIds.length > MAX_SEEN_EVENT_IDS) state.seenEventIds.splice(0, state.seenEventIds.length - MAX_SEEN_EVENT_IDS);
+  const at = Date.parse(signal.at);
+  const record: EventRecord = {
+    seq: ++state.seq,
+    eventId: signal.eventId,
+    type: signal.type,
+    ...(signal.messageId !== undefined && { messageId: signal.messageId }),
+    at: Number.isFinite(at) ? at : receivedAt,
+    receivedAt,
+    ...(signal.data !== undefined && { data: signal.data }),
+  };
+  state.events.push(record);
+  if (signal.type === 'optedOut') {
+    const fromData = signal.data?.channel;
+    const channel = channelOfMessage(state, signal.messageId) ?? (fromData === 'email' || fromData === 'sms' ? fromData : undefined);
+    if (channel) optOut(state, channel, receivedAt);
+  }
+  audit(state, { at: receivedAt, kind: 'event', message: `${signal.type}${signal.messageId ? ` (message ${signal.messageId})` : ''}` });
+  return record;
+}
+
+export function optOut(state: JourneyState, channel: Channel, at: number): void {
+  if (state.optedOut.includes(channel)) return;
+  state.optedOut.push(channel);
+  audit(state, { at, kind: 'event', message: `opted out of ${channel}` });
+}
+
+export function engagementCounts(state: JourneyState): Partial<Record<EngagementEvent, number>> {
+  const counts: Partial<Record<EngagementEvent, number>> = {};
+  for (const e of state.events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  return counts;
+}
+
+export function goalReached(state: JourneyState, goal: EngagementEvent): boolean {
+  return state.events.some((e) => e.type === goal);
+}
+
+export function stateView(input: JourneyInput, state: JourneyState): JourneyStateView {
+  return {
+    journey: input.plan.journey,
+    version: input.plan.version,
+    debtId: input.enrollment.debtId,
+    current: state.current,
+    ...(state.outcome !== undefined && { outcome: state.outcome }),
+    variants: { ...state.variants },
+    sends: state.sends.map((s) => ({ ...s })),
+    events: state.events.map((e) => ({ ...e })),
+    engagement: engagementCounts(state),
+    optedOut: [...state.optedOut],
+    audit: state.audit.map((a) => ({ ...a })),
+  };
+}

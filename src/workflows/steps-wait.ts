@@ -1,0 +1,83 @@
+/**
+ * wait and waitFor. Waits count from the start of their step (journey time), so a journey that
+ * continues as new mid-way resumes with the remaining time. The goal ends any wait at once.
+ */
+import { evaluateTimestamp } from '../core/cel.js';
+import { addOpenDays } from '../core/open-days.js';
+import type { EngagementEvent, PlanWait, PlanWaitFor } from '../ir/index.js';
+import type { JourneyContext, StepResult } from './context.js';
+import type { EventRecord } from './types.js';
+
+const GOAL = (ctx: JourneyContext): StepResult => ({ end: ctx.plan.goal });
+
+/** The instant a wait step ends, or undefined when it cannot be computed (then it does not wait). */
+export function waitEnd(ctx: JourneyContext, step: PlanWait, startedAt: number): number | undefined {
+  switch (step.wait.type) {
+    case 'duration':
+      return startedAt + step.wait.ms;
+    case 'businessDays':
+      return addOpenDays(ctx.plan.policy, startedAt, step.wait.days, ctx.timezone);
+    case 'until':
+      try {
+        return evaluateTimestamp(ctx.compiled(step.wait.expr), ctx.celInput());
+      } catch (e) {
+        ctx.note('warning', `wait ${step.id}: cannot evaluate \`${step.wait.expr}\` (${(e as Error).message}); not waiting`, step.id);
+        return undefined;
+      }
+  }
+}
+
+export async function runWait(ctx: JourneyContext, step: PlanWait): Promise<StepResult> {
+  const startedAt = ctx.state.stepStartedAt ?? ctx.port.now();
+  const end = waitEnd(ctx, step, startedAt);
+  if (end !== undefined && !(await ctx.sleepUntil(end, step.id))) return GOAL(ctx);
+  return { next: step.next };
+}
+
+/** Events that never belong to one message: they count whichever message (or none) brought them. */
+const DEBT_WIDE: ReadonlySet<EngagementEvent> = new Set(['paid', 'partiallyPaid', 'replied', 'optedOut']);
+
+/**
+ * The send record a waitFor listens from: the latest visit of `after`, or the most recent send of
+ * the journey. Its sequence number bounds the events that count.
+ */
+function anchorSeq(ctx: JourneyContext, step: PlanWaitFor): number {
+  const sends = ctx.state.sends.filter((s) => step.after === undefined || s.step === step.after);
+  return sends.length > 0 ? sends[sends.length - 1]!.seq : 0;
+}
+
+/** The earliest listed event in the window (provider time, then arrival), if any. */
+export function matchEvent(ctx: JourneyContext, step: PlanWaitFor, fromSeq: number): EventRecord | undefined {
+  const sendSeq = new Map(ctx.state.sends.filter((s) => s.messageId).map((s) => [s.messageId!, s.seq]));
+  let best: EventRecord | undefined;
+  for (const e of ctx.state.events) {
+    if (e.seq <= fromSeq || !step.events.includes(e.type)) continue;
+    if (e.messageId !== undefined && !DEBT_WIDE.has(e.type)) {
+      const s = sendSeq.get(e.messageId);
+      if (s === undefined || s < fromSeq) continue;
+    }
+    if (!best || e.at < best.at || (e.at === best.at && e.seq < best.seq)) best = e;
+  }
+  return best;
+}
+
+export async function runWaitFor(ctx: JourneyContext, step: PlanWaitFor): Promise<StepResult> {
+  const startedAt = ctx.state.stepStartedAt ?? ctx.port.now();
+  const deadline = startedAt + step.timeoutMs;
+  const from = anchorSeq(ctx, step);
+  for (;;) {
+    const hit = matchEvent(ctx, step, from);
+    if (hit) {
+      ctx.note('event', `waitFor ${step.id}: ${hit.type} → ${step.on[hit.type] ?? step.next}`, step.id);
+      return { next: step.on[hit.type] ?? step.next };
+    }
+    if (ctx.goalReached()) return GOAL(ctx);
+    const remaining = deadline - ctx.port.now();
+    if (remaining <= 0) {
+      ctx.note('event', `waitFor ${step.id}: no ${step.events.join('/')} in time → ${step.onTimeout}`, step.id);
+      return { next: step.onTimeout };
+    }
+    ctx.port.waiting(step.id);
+    await ctx.port.waitUntil(() => ctx.goalReached() || matchEvent(ctx, step, from) !== undefined, remaining);
+  }
+}
