@@ -24,14 +24,20 @@ export default tseslint.config(
   {
     files: ['src/ir/**/*.ts', 'src/core/**/*.ts', 'src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).concat([
             'ajv', 'ajv-formats', 'yaml', 'js-yaml', 'liquidjs', 'nodemailer', 'twilio', 'stripe', 'prom-client',
             '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
-          ]),
-          patterns: ['**/compiler/**', '**/templates/**', '**/activities/**', '**/channels/**', '**/server/**', '**/cli/**', '**/config/**'],
+          ]).map((name) => ({ name, message: 'workflow-safe code may not import Node built-ins or adapter libraries' })),
+          patterns: [
+            {
+              group: ['**/compiler/**', '**/templates/**', '**/activities/**', '**/channels/**', '**/server/**', '**/cli/**', '**/config/**', '**/temporal/**', '**/dsl/**'],
+              allowTypeImports: true,
+              message: 'workflow-safe code may import only types from Node-side folders',
+            },
+          ],
         },
       ],
     },

@@ -1,5 +1,6 @@
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { ContinuedAsNew, VirtualActivityFailure, VirtualPort } from '../../src/simulate/virtual-port.js';
+import type { VirtualActivityFailure} from '../../src/simulate/virtual-port.js';
+import { ContinuedAsNew, VirtualPort } from '../../src/simulate/virtual-port.js';
 import { runJourney } from '../../src/workflows/interpreter.js';
 import type { ActivityName } from '../../src/workflows/port.js';
 import { applyEvent, initialState } from '../../src/workflows/state.js';
