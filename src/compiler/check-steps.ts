@@ -74,7 +74,7 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
       const total = step.variants.reduce((s, v) => s + v.weight, 0);
       if (total !== 100) {
         err(ctx, 'SPLIT_WEIGHTS', `split \`${step.id}\` weights add up to ${total}, not 100`, [...at, 'variants'],
-          'adjust the weights so that they sum to exactly 100');
+          'adjust the weights so that they sum to exactly 100', { onKey: true });
       }
       const names = new Set<string>();
       step.variants.forEach((v, j) => {

@@ -48,9 +48,10 @@ export function yamlErrors(text: string): RawYamlError[] {
         continue;
       }
       const pos = lc.linePos(e.pos[0]);
+      const key = code === 'DUPLICATE_KEY' ? /^("[^"\n]*"|'[^'\n]*'|[^:\n#]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] : undefined;
       out.push({
         code,
-        message: firstLine(e.message),
+        message: key !== undefined ? `the key \`${key}\` appears twice in this map` : firstLine(e.message),
         line: pos.line,
         column: pos.col,
         hint: known?.hint ?? 'fix the YAML syntax at this position (quote values that contain ": " or "#")',

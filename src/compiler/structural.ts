@@ -146,6 +146,7 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
     case 'required':
       return {
         ...base,
+        onKey: true, // at the key of the map that lacks the field (`spec:`), not at its first entry
         code: 'MISSING_FIELD',
         message: `missing required field \`${String(p.missingProperty)}\``,
         hint: `add \`${String(p.missingProperty)}:\` here`,

@@ -115,4 +115,5 @@ export const EngagementEventSchema = (opts: Opts = {}) =>
     errorHint: `engagement events are: ${ENGAGEMENT_EVENTS.join(', ')}`,
     ...opts,
   });
-export const ChannelSchema = (opts: Opts = {}) => StringEnum(CHANNELS, { description: 'email | sms', ...opts });
+export const ChannelSchema = (opts: Opts = {}) =>
+  StringEnum(CHANNELS, { description: 'email | sms', errorCode: 'UNKNOWN_CHANNEL', ...opts });

@@ -9,7 +9,7 @@
  *   restart on the same SQLite file (durability across a server restart).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -66,6 +66,7 @@ export interface DevServerEnvOptions {
 
 /** The CLI dev server via @temporalio/testing, with Settle's search attributes. */
 export async function createDevServerEnv(opts: DevServerEnvOptions = {}): Promise<TestWorkflowEnvironment> {
+  const reused = opts.dbFilename !== undefined && existsSync(opts.dbFilename);
   if (opts.dbFilename) mkdirSync(dirname(opts.dbFilename), { recursive: true });
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -77,7 +78,7 @@ export async function createDevServerEnv(opts: DevServerEnvOptions = {}): Promis
   });
   try {
     // --search-attribute is ignored when the SQLite file already holds the namespace.
-    if (opts.dbFilename) await registerSearchAttributes(env.connection);
+    if (reused) await registerSearchAttributes(env.connection);
   } catch (e) {
     await env.teardown();
     throw e;

@@ -1,0 +1,61 @@
+/**
+ * The journey worker: journeyWorkflow (bundled once per process, or prebuilt for production) and
+ * the activities, on one task queue. Shutdown drains in-flight activities within a grace period.
+ */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities } from '../activities/types.js';
+import type { TemporalConfig } from '../config/env.js';
+import { connectionOptions, TemporalUnavailableError } from './connection.js';
+
+/** The workflows entry next to this file: index.ts under tsx, index.js in the build. */
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index.${EXT}`, import.meta.url));
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per process (webpack takes a few seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => process.stderr.write(`[bundler] ${m}\n`),
+  error: (m: string) => process.stderr.write(`[bundler] ${m}\n`),
+};
+
+export async function connectWorker(t: TemporalConfig): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(connectionOptions(t));
+  } catch (e) {
+    throw new TemporalUnavailableError(`cannot reach Temporal at ${t.address} (${(e as Error).message}) — start one with \`settle dev\` or set TEMPORAL_ADDRESS`);
+  }
+}
+
+export interface JourneyWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** Max workflows kept in memory (sleeping journeys need none). */
+  maxCachedWorkflows?: number;
+  /** How long in-flight activities may finish after shutdown starts. */
+  shutdownGraceTime?: string;
+}
+
+export async function createJourneyWorker(o: JourneyWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: o.activities as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>,
+    ...(o.maxCachedWorkflows !== undefined && { maxCachedWorkflows: o.maxCachedWorkflows }),
+    shutdownGraceTime: o.shutdownGraceTime ?? '10s',
+  });
+}

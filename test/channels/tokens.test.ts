@@ -1,0 +1,69 @@
+/** Signed link tokens: round trip, tampering, other secrets, expiry and link purposes. */
+import { describe, expect, it } from 'vitest';
+import { signLinkToken, signToken, verifyLinkToken, verifyToken } from '../../src/channels/tokens.js';
+
+const SECRET = 'a'.repeat(32);
+const OTHER = 'b'.repeat(32);
+const NOW = Date.parse('2026-11-05T10:00:00Z');
+const claims = { w: 'settle/INV-1/friendly', s: 'remind', c: 'email', k: 'settle/INV-1/friendly/remind/1' };
+
+function flip(text: string, index: number): string {
+  const ch = text[index] === 'A' ? 'B' : 'A';
+  return text.slice(0, index) + ch + text.slice(index + 1);
+}
+
+describe('signToken / verifyToken', () => {
+  it('round-trips the claims with iat in unix seconds', () => {
+    const token = signToken(SECRET, claims, undefined, NOW);
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(verifyToken(SECRET, token, NOW)).toEqual({ ...claims, iat: NOW / 1000 });
+  });
+
+  it('refuses a tampered payload or signature', () => {
+    const token = signToken(SECRET, claims, undefined, NOW);
+    const [body, mac] = token.split('.') as [string, string];
+    expect(verifyToken(SECRET, `${flip(body, 5)}.${mac}`, NOW)).toBeUndefined();
+    expect(verifyToken(SECRET, `${body}.${flip(mac, 3)}`, NOW)).toBeUndefined();
+    const forged = Buffer.from(JSON.stringify({ ...claims, w: 'settle/INV-2/friendly', iat: 1 })).toString('base64url');
+    expect(verifyToken(SECRET, `${forged}.${mac}`, NOW)).toBeUndefined();
+  });
+
+  it('refuses another secret and malformed tokens', () => {
+    const token = signToken(SECRET, claims, undefined, NOW);
+    expect(verifyToken(OTHER, token, NOW)).toBeUndefined();
+    for (const bad of ['', 'abc', 'a.b.c', `${token}.x`, '!!!.???', token.split('.')[0]!]) {
+      expect(verifyToken(SECRET, bad, NOW)).toBeUndefined();
+    }
+  });
+
+  it('refuses a validly signed payload that is not a claims object', () => {
+    const body = Buffer.from('[1,2]').toString('base64url');
+    const real = signToken(SECRET, {}, undefined, NOW);
+    expect(verifyToken(SECRET, `${body}.${real.split('.')[1]}`, NOW)).toBeUndefined();
+  });
+
+  it('expires after the TTL, and never without one', () => {
+    const token = signToken(SECRET, claims, 60_000, NOW);
+    expect(verifyToken(SECRET, token, NOW + 59_000)).toMatchObject({ exp: NOW / 1000 + 60 });
+    expect(verifyToken(SECRET, token, NOW + 60_000)).toBeUndefined();
+    const forever = signToken(SECRET, claims, undefined, NOW);
+    expect(verifyToken(SECRET, forever, NOW + 10 * 365 * 86_400_000)).toBeDefined();
+  });
+
+  it('needs a secret', () => {
+    expect(() => signToken('', claims)).toThrow(/SETTLE_SECRET/);
+  });
+});
+
+describe('link tokens', () => {
+  it('only verify for their own purpose', () => {
+    const token = signLinkToken(SECRET, { p: 'u', ...claims }, undefined, NOW);
+    expect(verifyLinkToken(SECRET, token, 'u', NOW)).toMatchObject({ p: 'u', ...claims });
+    expect(verifyLinkToken(SECRET, token, 'p', NOW)).toBeUndefined();
+  });
+
+  it('refuse a generic token that lacks link claims', () => {
+    const token = signToken(SECRET, { p: 'p', w: 'x' }, undefined, NOW);
+    expect(verifyLinkToken(SECRET, token, 'p', NOW)).toBeUndefined();
+  });
+});
