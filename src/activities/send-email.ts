@@ -11,6 +11,9 @@ import { channelFailure, invalidInput } from './failures.js';
 import { emailMessageId, optOutUrl, renderFor, sendLogMeta } from './message.js';
 import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.js';
 
+/** One bare address: a comma or angle bracket would make nodemailer send to several recipients. */
+const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
+
 export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
   return async function sendEmail(input) {
     const what = `email step "${input.step}"`;
@@ -18,6 +21,11 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
     if (!to) {
       throw invalidInput(
         `${what}: the enrollment record has no debtor.email — add it, or guard the step with a branch on debtor.email`,
+      );
+    }
+    if (!SINGLE_ADDRESS.test(to)) {
+      throw invalidInput(
+        `${what}: debtor.email is not a single email address — write one address, e.g. name@example.com`,
       );
     }
     const optOut = optOutUrl(deps, input);

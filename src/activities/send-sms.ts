@@ -23,7 +23,7 @@ export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => 
     }
     if (!E164.test(to)) {
       throw invalidInput(
-        `${what}: debtor.phone is not in E.164 form — write it with + and the country code, e.g. +33612345678`,
+        `${what}: debtor.phone is not in E.164 form — write it with + and the country code, e.g. +447700900123`,
       );
     }
     const optOut = optOutUrl(deps, input);

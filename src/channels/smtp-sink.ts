@@ -53,7 +53,10 @@ function headerValue(raw: Buffer, name: string): string | undefined {
 
 /** A file name part from a Message-ID: `<0f3a@settle>` → `0f3a_settle`. */
 function safeName(messageId: string): string {
-  const cleaned = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+  const cleaned = messageId
+    .replace(/^<|>$/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 100);
   return cleaned || randomBytes(8).toString('hex');
 }
 
@@ -110,7 +113,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         const to = session.envelope.rcptTo.map((r) => r.address);
         keep(Buffer.concat(chunks), from, to).then(
           (id) => callback(null, `Ok: queued as ${id}`),
-          (error: unknown) => callback(Object.assign(new Error(`cannot store message: ${String(error)}`), { responseCode: 451 })),
+          (error: unknown) =>
+            callback(Object.assign(new Error(`cannot store message: ${String(error)}`), { responseCode: 451 })),
         );
       });
     },

@@ -32,7 +32,12 @@ function assertSecret(secret: string): void {
  * Signs `claims` (adding `iat`, and `exp` when `ttlMs` is given). `nowMs` defaults to the wall
  * clock; pass it for reproducible tokens in tests.
  */
-export function signToken<T extends TokenClaims>(secret: string, claims: T, ttlMs?: number, nowMs = Date.now()): string {
+export function signToken<T extends TokenClaims>(
+  secret: string,
+  claims: T,
+  ttlMs?: number,
+  nowMs = Date.now(),
+): string {
   assertSecret(secret);
   const iat = Math.floor(nowMs / 1000);
   const signed: TokenClaims = { ...claims, iat };

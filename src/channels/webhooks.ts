@@ -65,7 +65,11 @@ function failureFor(status: number, statusText: string, url: string): WebhookErr
     return new WebhookError(`${answer}: redirects are not followed — configure the final URL`, false, status);
   }
   if (status >= 400 && status < 500 && !RETRYABLE_4XX.has(status)) {
-    return new WebhookError(`${answer}: the receiver refused the request — check the URL and what it expects`, false, status);
+    return new WebhookError(
+      `${answer}: the receiver refused the request — check the URL and what it expects`,
+      false,
+      status,
+    );
   }
   return new WebhookError(`${answer}: will retry`, true, status);
 }

@@ -36,7 +36,9 @@ export const smsTemplate: PlanTemplate = {
   channel: 'sms',
   defaultLocale: 'en',
   locales: {
-    en: { text: '{{ debt.reference }}: {{ debt.amountDue | money: debt.currency }} due. Pay {{ links.pay }} STOP to opt out' },
+    en: {
+      text: '{{ debt.reference }}: {{ debt.amountDue | money: debt.currency }} due. Pay {{ links.pay }} STOP to opt out',
+    },
     fr: { text: '{{ debt.reference }} : {{ debt.amountDue | money: debt.currency }} à régler. {{ links.pay }} STOP' },
   },
 };
@@ -84,8 +86,10 @@ export function memoryLog(): MemoryLog {
   const lines: MemoryLog['lines'] = [];
   return {
     lines,
-    info: (message: string, meta?: Record<string, unknown>) => lines.push({ level: 'info', message, ...(meta && { meta }) }),
-    warn: (message: string, meta?: Record<string, unknown>) => lines.push({ level: 'warn', message, ...(meta && { meta }) }),
+    info: (message: string, meta?: Record<string, unknown>) =>
+      lines.push({ level: 'info', message, ...(meta && { meta }) }),
+    warn: (message: string, meta?: Record<string, unknown>) =>
+      lines.push({ level: 'warn', message, ...(meta && { meta }) }),
   };
 }
 

@@ -7,11 +7,21 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { FAILURE, type Activities } from '../../src/activities/types.js';
+import { FAILURE, type Activities, type SendMessageInput, type SendMessageResult } from '../../src/activities/types.js';
 import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
 import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
-import { enrollment, memoryLog, PERSONAL, rejection, SECRET, sendInput, spaces, testDeps, type MemoryLog } from './helpers.js';
+import {
+  enrollment,
+  memoryLog,
+  PERSONAL,
+  rejection,
+  SECRET,
+  sendInput,
+  spaces,
+  testDeps,
+  type MemoryLog,
+} from './helpers.js';
 
 const REFUSALS: Record<string, { code: number; message: string }> = {
   'gone@example.com': { code: 550, message: '5.1.1 <gone@example.com>: no such user' },
@@ -41,7 +51,10 @@ async function received(index = 0): Promise<ParsedMail> {
 }
 
 function header(mail: ParsedMail, name: string): string | undefined {
-  return mail.headerLines.find((h) => h.key === name.toLowerCase())?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');
+  return mail.headerLines
+    .find((h) => h.key === name.toLowerCase())
+    ?.line.replace(/^[^:]+:\s*/, '')
+    .replace(/\r?\n\s+/g, ' ');
 }
 
 function withEmail(email: string | undefined) {
@@ -69,7 +82,9 @@ describe('sendEmail', () => {
     expect(mail.to).toMatchObject({ value: [{ address: 'anna.rossi@example.com' }] });
     expect(mail.from).toMatchObject({ value: [{ address: 'no-reply@settle.local', name: 'Settle' }] });
     expect(spaces(mail.subject)).toBe('Anna, facture INV-2026-0042 : 420,50 €');
-    expect(spaces(mail.text)).toContain('Bonjour Anna, 420,50 € (4 jours de retard). Payer : https://pay.example.test/p/tok');
+    expect(spaces(mail.text)).toContain(
+      'Bonjour Anna, 420,50 € (4 jours de retard). Payer : https://pay.example.test/p/tok',
+    );
     expect(spaces(mail.html || '')).toContain('<b>420,50 €</b>');
     expect(mail.messageId).toBe(result.messageId);
   });
@@ -132,6 +147,16 @@ describe('sendEmail', () => {
     expect(sink.messages()).toEqual([]);
   });
 
+  it('refuses an address list or a malformed address, without quoting it', async () => {
+    for (const email of ['anna@example.com, eve@example.com', 'Eve <eve@example.com>', 'not-an-address']) {
+      const error = await failure(activities.sendEmail(withEmail(email)));
+      expect(error).toMatchObject({ type: FAILURE.invalidInput, nonRetryable: true });
+      expect(error.message).not.toContain(email);
+      expect(error.message).not.toContain('eve@');
+    }
+    expect(sink.messages()).toEqual([]);
+  });
+
   it('retries when the mail server is unreachable', async () => {
     const offline = await startSmtpSink();
     await offline.close();
@@ -154,7 +179,10 @@ describe('sendEmail', () => {
 
   it('runs inside a Temporal activity context too', async () => {
     const env = new MockActivityEnvironment();
-    const result = await env.run(activities.sendEmail, sendInput());
+    const result = await env.run<[SendMessageInput], SendMessageResult, Activities['sendEmail']>(
+      activities.sendEmail,
+      sendInput(),
+    );
     expect(result.locale).toBe('fr');
     expect(sink.messages()).toHaveLength(1);
   });

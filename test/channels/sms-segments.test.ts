@@ -41,6 +41,10 @@ describe('countSmsSegments', () => {
     expect(countSmsSegments('👍')).toEqual({ encoding: 'UCS-2', units: 2, segments: 1 });
     expect(countSmsSegments(`${'a'.repeat(66)}👍`).segments).toBe(1); // 68 units ≤ 70
     // 134 units would fill two parts of 67, but the pair cannot straddle the first boundary.
-    expect(countSmsSegments(`${'a'.repeat(66)}👍${'a'.repeat(66)}`)).toEqual({ encoding: 'UCS-2', units: 134, segments: 3 });
+    expect(countSmsSegments(`${'a'.repeat(66)}👍${'a'.repeat(66)}`)).toEqual({
+      encoding: 'UCS-2',
+      units: 134,
+      segments: 3,
+    });
   });
 });

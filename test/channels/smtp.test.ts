@@ -57,7 +57,9 @@ describe('SMTP email channel', () => {
     const [mail] = sink.messages();
     expect(mail).toMatchObject({ messageId: base.messageId, from: 'no-reply@settle.local', to: ['anna@example.com'] });
     const files = await readdir(join(dir, 'outbox'));
-    expect(files).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2}T[\d-]+Z-0123456789abcdef0123456789abcdef_settle\.eml$/)]);
+    expect(files).toEqual([
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}T[\d-]+Z-0123456789abcdef0123456789abcdef_settle\.eml$/),
+    ]);
     expect(mail!.file).toBe(join(dir, 'outbox', files[0]!));
     const parsed = await simpleParser(await readFile(mail!.file!));
     expect(parsed.messageId).toBe(base.messageId);

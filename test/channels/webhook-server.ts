@@ -24,7 +24,12 @@ export async function startReceiver(): Promise<WebhookReceiver> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '/';
-      receiver.requests.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      receiver.requests.push({
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       const status = receiver.respond(path);
       if (status === 'hang') return;
       res.writeHead(status, status >= 300 && status < 400 ? { Location: '/elsewhere' } : {});

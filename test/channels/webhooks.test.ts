@@ -13,7 +13,11 @@ afterEach(async () => {
   await receiver.close();
 });
 
-const request = (path = '/hook') => ({ key: 'settle/INV-1/j/notify/1', url: `${receiver.url}${path}`, payload: { a: 1 } });
+const request = (path = '/hook') => ({
+  key: 'settle/INV-1/j/notify/1',
+  url: `${receiver.url}${path}`,
+  payload: { a: 1 },
+});
 
 async function failure(promise: Promise<unknown>): Promise<WebhookError> {
   const error = await promise.then(
