@@ -80,21 +80,26 @@ install_wheels() {
 }
 
 # Links $BIN/<file> to the file of that name that the wheel <dist> installed (its bin/ data
-# folder), found through the wheel's own file list rather than a guessed path.
+# folder), found through the wheel's own file list rather than a guessed path. A --target
+# install leaves that list pointing outside the folder, so <target>/bin is tried too.
 link_from_wheel() {
   local dist="$1" file="$2" target
-  target="$(PYTHONPATH="$PY_PATH" "$PY_EXE" - "$dist" "$file" "$BIN" <<'PY'
+  target="$(PYTHONPATH="$PY_PATH" "$PY_EXE" - "$dist" "$file" "$BIN" "$PY_PATH" <<'PY'
 import importlib.metadata as md, os, sys
-dist, name, bin_dir = sys.argv[1:4]
-for f in md.files(dist) or []:
-    if f.name == name:
-        print(os.path.relpath(os.path.realpath(f.locate()), bin_dir))
+dist, name, bin_dir, target_dir = sys.argv[1:5]
+found = [str(f.locate()) for f in md.files(dist) or [] if f.name == name]
+if target_dir:
+    found.append(os.path.join(target_dir, "bin", name))
+for path in found:
+    if os.path.isfile(path):
+        print(os.path.relpath(os.path.realpath(path), bin_dir))
         break
 PY
 )" || return 1
-  [ -n "$target" ] || { warn "wheel $dist has no file named $file"; return 1; }
+  [ -n "$target" ] || { warn "wheel $dist installed no file named $file"; return 1; }
   chmod +x "$BIN/$target" 2>/dev/null || true
   ln -sfn "$target" "$BIN/$file"
+  [ -x "$BIN/$file" ]
 }
 
 # --- fallbacks ----------------------------------------------------------------------------
@@ -102,7 +107,9 @@ install_cli_with_go() {
   command -v go >/dev/null 2>&1 || { warn "go not found: no fallback for the CLI"; return 1; }
   warn "building the CLI with go install $CLI_GO_MODULE (takes minutes)"
   rm -f "$BIN/temporal"
-  GOBIN="$BIN" CGO_ENABLED=0 go install "$CLI_GO_MODULE"
+  # The version stamp its release builds set (otherwise it reports 0.0.0-DEV).
+  GOBIN="$BIN" CGO_ENABLED=0 go install \
+    -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=${CLI_GO_MODULE##*@v}" "$CLI_GO_MODULE"
 }
 
 install_test_server_with_maven() {
@@ -112,7 +119,7 @@ install_test_server_with_maven() {
   IFS=: read -r g a v <<<"$TEST_SERVER_MAVEN"
   rm -rf "$dir" && mkdir -p "$dir"
   cat >"$dir/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
+<project>
   <modelVersion>4.0.0</modelVersion>
   <groupId>settle.tools</groupId><artifactId>temporal-test-server-runtime</artifactId><version>0</version>
   <packaging>pom</packaging>
@@ -122,8 +129,11 @@ install_test_server_with_maven() {
 </project>
 EOF
   warn "fetching $TEST_SERVER_MAVEN and its dependencies with mvn"
-  mvn -q -B -f "$dir/pom.xml" "$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
-    -DincludeScope=runtime -DoutputDirectory="$dir/lib" || return 1
+  if ! mvn -B -f "$dir/pom.xml" "$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
+    -DincludeScope=runtime -DoutputDirectory="$dir/lib" >"$dir/mvn.log" 2>&1; then
+    tail -n 30 "$dir/mvn.log" >&2
+    return 1
+  fi
   rm -f "$BIN/temporal-test-server"
   # The SDK kills the pid it spawned, so the wrapper must exec java, not run it as a child.
   cat >"$BIN/temporal-test-server" <<'EOF'
