@@ -18,6 +18,7 @@ import {
 import type { Activities } from '../activities/types.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
+import './sandbox-date.js';
 import { engagementSignal, optOutSignal, stateQuery } from './definitions.js';
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';

@@ -1,0 +1,84 @@
+import { createServer, type Server } from 'node:http';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities/index.js';
+import type { OutcomeInput } from '../../src/activities/types.js';
+import {
+  createHttpWebhookCaller,
+  createLocalPaymentLinks,
+  createSmtpEmailChannel,
+  LocalSmsSink,
+  startSmtpSink,
+  type SmtpSink,
+} from '../../src/channels/index.js';
+import { createRenderer } from '../../src/templates/index.js';
+import { workflowBundle } from '../../src/temporal/worker.js';
+
+export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+export interface JourneyRig {
+  worker: Worker;
+  taskQueue: string;
+  smtp: SmtpSink;
+  sms: LocalSmsSink;
+  webhookCalls: { path: string; body: unknown }[];
+  outcomes: OutcomeInput[];
+  webhookUrl: string;
+  close(): Promise<void>;
+}
+
+/** A worker with the real activities: a real SMTP server, the local SMS sink and a local webhook receiver. */
+export async function journeyRig(
+  env: TestWorkflowEnvironment,
+  opts: { rejectEmail?: (rcpt: string) => { code: number; message: string } | undefined } = {},
+): Promise<JourneyRig> {
+  const smtp = await startSmtpSink({ ...(opts.rejectEmail && { reject: opts.rejectEmail }) });
+  const sms = new LocalSmsSink();
+  const webhookCalls: { path: string; body: unknown }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      webhookCalls.push({ path: req.url ?? '/', body: JSON.parse(body || 'null') });
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const webhookUrl = `http://127.0.0.1:${port}/escalations`;
+  const outcomes: OutcomeInput[] = [];
+  const email = createSmtpEmailChannel({ url: smtp.url });
+  const activities = createActivities({
+    email,
+    sms,
+    payments: createLocalPaymentLinks({ publicUrl: 'https://pay.example.test', secret: SECRET }),
+    webhooks: createHttpWebhookCaller({ signingSecret: SECRET }),
+    renderer: createRenderer(),
+    from: 'Settle <collections@example.test>',
+    env: { ESCALATION_URL: webhookUrl },
+    publicUrl: 'https://pay.example.test',
+    secret: SECRET,
+    outcomes: { record: (o) => void outcomes.push(o) },
+  });
+  const taskQueue = `journeys-${Math.random().toString(36).slice(2)}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  return {
+    worker,
+    taskQueue,
+    smtp,
+    sms,
+    webhookCalls,
+    outcomes,
+    webhookUrl,
+    close: async () => {
+      email.close();
+      await smtp.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The example journeys on the real time-skipping Temporal server, with real SMTP, the SMS sink and
+ * a webhook receiver: scripted debtors, exact messages in order, and the same sends and outcome as
+ * the interpreter on a virtual clock (one interpreter, two runtimes).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngagementEvent, EnrollmentData } from '../../src/ir/index.js';
+import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
+import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
+import { examplePlan, exampleRecord } from '../support/journeys.js';
+import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
+import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { DAY, runPlan } from './harness.js';
+
+quietTemporalRuntime();
+
+let env: TestWorkflowEnvironment;
+let rig: JourneyRig;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  rig = await journeyRig(env, {
+    rejectEmail: (rcpt) => (rcpt.startsWith('bounce') ? { code: 550, message: '5.1.1 no such mailbox' } : undefined),
+  });
+  running = rig.worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  rig?.worker.shutdown();
+  await running;
+  await rig?.close();
+  await env?.teardown();
+});
+
+/** A record due 10 days before the test server's clock (it starts at wall time). */
+function dueTenDaysAgo(record: EnrollmentData, nowMs: number, debtId: string): EnrollmentData {
+  const due = new Date(nowMs - 10 * DAY).toISOString().slice(0, 10);
+  return { ...record, debtId, debt: { ...record.debt, dueDate: due } };
+}
+
+interface Script {
+  afterDays: number;
+  type: EngagementEvent;
+  ofStep?: string;
+}
+
+async function runOnTemporal(journey: string, enrollment: EnrollmentData, script: Script[]) {
+  const plan = examplePlan(journey);
+  const workflowId = `settle/${enrollment.debtId}/${journey}`;
+  const input: JourneyInput = { plan, enrollment, options: { debtorKey: 'k', contactKeys: [] } };
+  {
+    const started = await env.currentTimeMs();
+    const handle = await env.client.workflow.start('journeyWorkflow', { workflowId, taskQueue: rig.taskQueue, args: [input] });
+    for (const [i, s] of script.entries()) {
+      const wait = started + s.afterDays * DAY - (await env.currentTimeMs());
+      if (wait > 0) await env.sleep(wait);
+      await handle.signal(engagementSignal, {
+        eventId: `script-${i}`,
+        type: s.type,
+        at: new Date(await env.currentTimeMs()).toISOString(),
+        ...(s.ofStep && { messageId: `${workflowId}/${s.ofStep}/1` }),
+      });
+    }
+    const result = (await handle.result()) as JourneyResult;
+    const state = await handle.query(stateQuery);
+    const sends = state.sends
+      .filter((x) => x.status === 'sent')
+      .map((x) => ({ step: x.step, channel: x.channel, day: Math.round(((x.at - started) / DAY) * 100) / 100 }));
+    return { result, state, sends, started, workflowId };
+  }
+}
+
+describe('example journeys on the time-skipping server', () => {
+  it('soft-collection: opens day 1, clicks the SMS day 2.5, pays day 6 → exact messages, exit paid', async () => {
+    const now = await env.currentTimeMs();
+    const anna = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-PAID-1');
+    const script: Script[] = [
+      { afterDays: 1, type: 'opened', ofStep: 'first-email' },
+      { afterDays: 2.5, type: 'clicked', ofStep: 'nudge-sms' },
+      { afterDays: 6, type: 'paid' },
+    ];
+    const before = rig.smtp.messages().length;
+    const t = await runOnTemporal('soft-collection', anna, script);
+    expect(t.result.outcome).toBe('paid');
+    expect(t.sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 first-email', '2 nudge-sms', '5.5 help-sms']);
+    const mails = rig.smtp.messages().slice(before);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual(['anna.rossi@example.com']);
+    expect(mails[0]!.raw.toString()).toMatch(/^Subject: Anna, un petit rappel/m);
+    expect(rig.sms.messages().filter((m) => m.key.startsWith(t.workflowId)).map((m) => m.key.split('/').at(-2))).toEqual(['nudge-sms', 'help-sms']);
+    // The same debt, script and plan through the interpreter on a virtual clock: the same journey.
+    const virtual = await runPlan(examplePlan('soft-collection'), anna, {
+      start: t.started,
+      events: script.map((s) => ({ after: s.afterDays * DAY, type: s.type, ...(s.ofStep && { ofStep: s.ofStep }) })),
+    });
+    expect(virtual.result.outcome).toBe(t.result.outcome);
+    expect(virtual.sends).toEqual(t.sends);
+  }, 120_000);
+
+  it('soft-collection: never engages → every reminder, the hand-over webhook, exit escalated', async () => {
+    const now = await env.currentTimeMs();
+    const anna = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-SILENT-1');
+    const calls = rig.webhookCalls.length;
+    const t = await runOnTemporal('soft-collection', anna, []);
+    expect(t.result.outcome).toBe('escalated');
+    const variant = t.result.variant!;
+    expect(t.sends.map((s) => s.step)).toEqual(['first-email', 'nudge-sms', `email-${variant}`, 'reminder-sms', 'final-friendly-email']);
+    const hooks = rig.webhookCalls.slice(calls);
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]!.body).toMatchObject({ journey: 'soft-collection', step: 'hand-over', debtId: 'TS-SILENT-1' });
+    expect(rig.outcomes.find((o) => o.debtId === 'TS-SILENT-1')?.outcome).toBe('escalated');
+    const virtual = await runPlan(examplePlan('soft-collection'), anna, { start: t.started });
+    expect(virtual.sends).toEqual(t.sends);
+  }, 120_000);
+
+  it('soft-collection: a hard bounce (SMTP 550) follows onFailure to the SMS at once', async () => {
+    const now = await env.currentTimeMs();
+    const base = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-BOUNCE-1');
+    const anna = { ...base, debtor: { ...base.debtor, email: 'bounce@example.com' } };
+    const t = await runOnTemporal('soft-collection', anna, [{ afterDays: 1, type: 'paid' }]);
+    expect(t.result.outcome).toBe('paid');
+    expect(t.state.sends[0]).toMatchObject({ step: 'first-email', status: 'failed', reason: 'hardBounce' });
+    expect(t.sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 nudge-sms']);
+    expect(t.state.events.map((e) => e.type)).toEqual(['bounced', 'paid']);
+  }, 120_000);
+
+  it('pre-due-reminder and late-stage run to their end with nobody answering', async () => {
+    const now = await env.currentTimeMs();
+    const mary = exampleRecord('mary-smith');
+    const preDue = { ...mary, debtId: 'TS-PRE-1', debt: { ...mary.debt, dueDate: new Date(now + 5 * DAY).toISOString().slice(0, 10) } };
+    const pre = await runOnTemporal('pre-due-reminder', preDue, []);
+    const preVirtual = await runPlan(examplePlan('pre-due-reminder'), preDue, { start: pre.started });
+    expect(pre.result.outcome).toBe(preVirtual.result.outcome);
+    expect(pre.sends).toEqual(preVirtual.sends);
+    expect(pre.sends.length).toBeGreaterThan(0);
+
+    const late = dueTenDaysAgo(exampleRecord('jan-devries'), now - 40 * DAY, 'TS-LATE-1');
+    const l = await runOnTemporal('late-stage', late, []);
+    const lVirtual = await runPlan(examplePlan('late-stage'), late, { start: l.started });
+    expect(l.result.outcome).toBe('escalated');
+    expect(l.sends).toEqual(lVirtual.sends);
+  }, 180_000);
+});
