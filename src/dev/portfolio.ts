@@ -61,7 +61,7 @@ function ascii(s: string): string {
 }
 
 /** `count` debts due around `nowMs`: ~20 % not yet due, ~55 % 1–30 days late, ~25 % 31–90 days late. */
-export function demoPortfolio(count: number, nowMs: number, seed = 42): EnrollmentData[] {
+export function demoPortfolio(count: number, nowMs: number, seed = 42, prefix = 'DEMO'): EnrollmentData[] {
   const rng = seeded(seed);
   const out: EnrollmentData[] = [];
   for (let i = 0; i < count; i++) {
@@ -72,7 +72,7 @@ export function demoPortfolio(count: number, nowMs: number, seed = 42): Enrollme
     const daysPastDue = band < 0.2 ? -Math.ceil(rng() * 10) : band < 0.75 ? 1 + Math.floor(rng() * 30) : 31 + Math.floor(rng() * 60);
     const amount = Math.round((rng() < 0.15 ? 1000 + rng() * 6000 : 20 + rng() * 900) * 100) / 100;
     const history = rng() < 0.55 ? 'good' : rng() < 0.7 ? 'late' : 'bad';
-    const id = `DEMO-${String(i + 1).padStart(5, '0')}`;
+    const id = `${prefix}-${String(i + 1).padStart(5, '0')}`;
     const due = nowMs - daysPastDue * DAY;
     out.push({
       debtId: id,

@@ -1,0 +1,82 @@
+/**
+ * settle dev [--demo] [--for DURATION] [--json]: the whole of Settle on one machine (see
+ * src/dev/run-dev.ts), and with --demo a synthetic portfolio flowing through the example journeys.
+ */
+import { parseArgs } from 'node:util';
+import { compileSources, formatDiagnosticsText, readSources } from '../../compiler/index.js';
+import { loadConfig } from '../../config/env.js';
+import { parseDuration } from '../../core/duration.js';
+import { runDev, type DevSummary } from '../../dev/run-dev.js';
+import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+
+export const usage =
+  'settle dev [--demo] [--for DURATION] [--json] [--time-scale N] [--debts N] [--seed S] [--no-ui] [--dir journeys] [--state-dir .settle]';
+
+/** Demo default: one journey day every 2 seconds, so the example journeys finish in a couple of minutes. */
+export const DEMO_TIME_SCALE = 43_200;
+
+function positiveInt(v: string | undefined, flag: string, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag} must be a positive whole number (got "${v}")`);
+  return n;
+}
+
+export function formatSummary(s: DevSummary): string {
+  const list = (r: Record<string, number>) =>
+    Object.entries(r)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(' · ') || 'none';
+  const done = Object.values(s.journeys.completed).reduce((a, b) => a + b, 0);
+  return [
+    `Settle dev ran ${(s.wallMs / 1000).toFixed(0)} s (time ×${s.timeScale}: 1 journey day = ${(86_400 / s.timeScale).toFixed(1)} s)`,
+    `journeys  started ${s.journeys.started} (already enrolled ${s.journeys.alreadyEnrolled}, no segment ${s.journeys.unmatched}) · completed ${done}: ${list(s.journeys.completed)} · still running ${s.journeys.running}`,
+    `messages  ${list(s.messages)}`,
+    `events    ${list(s.events)}`,
+    `outbox    ${s.outbox}/ (.eml files and sms.jsonl)`,
+    '',
+  ].join('\n');
+}
+
+export async function dev(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      demo: { type: 'boolean' },
+      for: { type: 'string' },
+      json: { type: 'boolean' },
+      'time-scale': { type: 'string' },
+      debts: { type: 'string' },
+      seed: { type: 'string' },
+      'no-ui': { type: 'boolean' },
+      dir: { type: 'string' },
+      'state-dir': { type: 'string' },
+    },
+  });
+  const forMs = values.for !== undefined ? parseDuration(values.for) : undefined;
+  if (values.for !== undefined && !forMs) throw new UsageError(`--for takes a duration such as 90s or 5m (got "${values.for}")`);
+  const demo = values.demo ?? false;
+  const timeScale = positiveInt(values['time-scale'], 'time-scale', demo ? DEMO_TIME_SCALE : 1);
+  const config = loadConfig();
+  const sources = readSources([resolvePath(io, values.dir ?? 'journeys')], io.cwd);
+  const compiled = compileSources(sources);
+  const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    io.err(formatDiagnosticsText(errors, sources.length, { color: io.color, sources: new Map(sources.map((s) => [s.path, s.text])) }));
+    throw new CliError('journeys/ does not compile: fix the errors above', EXIT.invalid);
+  }
+  const format = oneOf(values.json ? 'json' : 'text', ['text', 'json'] as const, 'json', 'text');
+  const summary = await runDev(config, compiled, {
+    stateDir: resolvePath(io, values['state-dir'] ?? '.settle'),
+    demo,
+    ...(forMs !== undefined && { forMs }),
+    timeScale,
+    debts: positiveInt(values.debts, 'debts', 300),
+    seed: positiveInt(values.seed, 'seed', 42),
+    ui: !values['no-ui'],
+    log: (line) => io.err(`${line}\n`),
+  });
+  io.out(format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
+  return EXIT.ok;
+}

@@ -1,0 +1,102 @@
+/**
+ * `settle dev --demo`: enrolls a synthetic portfolio and plays its debtors. Each message the
+ * worker sends is answered (or not) as the behaviour model decides, by signalling the journey
+ * after a delay in journey time, compressed by the time scale.
+ */
+import type { Client } from '@temporalio/client';
+import type { SendMessageInput } from '../activities/types.js';
+import type { Project } from '../compiler/project.js';
+import { enrollPortfolio, type EnrollSummary } from '../enrollment/enroll.js';
+import type { PortfolioRow } from '../enrollment/read.js';
+import type { JourneyPlan } from '../ir/index.js';
+import { engagementSignal } from '../workflows/definitions.js';
+import { reactTo } from './behaviour.js';
+import { demoPortfolio } from './portfolio.js';
+
+export interface DemoOptions {
+  client: Client;
+  taskQueue: string;
+  plans: ReadonlyMap<string, JourneyPlan>;
+  project: Project;
+  secret: string;
+  debts: number;
+  seed: number;
+  timeScale: number;
+  nowMs: number;
+}
+
+export class DemoDebtors {
+  readonly eventsByType: Record<string, number> = {};
+  private readonly received = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly o: DemoOptions) {}
+
+  async enroll(): Promise<EnrollSummary> {
+    // A prefix per run: journeys of an earlier run (kept in .settle/) resume, new ones start fresh.
+    const records = demoPortfolio(this.o.debts, this.o.nowMs, this.o.seed, `DEMO-${Math.floor(this.o.nowMs / 1000).toString(36).toUpperCase()}`);
+    async function* rows(): AsyncGenerator<PortfolioRow> {
+      for (const [i, record] of records.entries()) yield { line: i + 1, record } as PortfolioRow;
+    }
+    return enrollPortfolio({
+      client: this.o.client,
+      taskQueue: this.o.taskQueue,
+      plans: this.o.plans,
+      project: this.o.project,
+      rows: rows(),
+      secret: this.o.secret,
+      nowMs: this.o.nowMs,
+      timeScale: this.o.timeScale,
+    });
+  }
+
+  /** Called for every message the worker sent: schedules this debtor's reactions. */
+  onSent = (input: SendMessageInput, duplicate: boolean): void => {
+    if (duplicate || this.stopped) return;
+    const previous = this.received.get(input.workflowId) ?? 0;
+    this.received.set(input.workflowId, previous + 1);
+    const history = input.enrollment.attributes?.paymentHistory;
+    const plan = reactTo(
+      {
+        workflowId: input.workflowId,
+        key: input.key,
+        channel: input.channel,
+        journey: input.journey,
+        step: input.step,
+        previous,
+        ...(typeof history === 'string' && { paymentHistory: history }),
+      },
+      this.o.seed,
+    );
+    for (const ev of plan) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.stopped) return;
+        const signal = {
+          eventId: `demo/${input.key}/${ev.type}`,
+          type: ev.type,
+          messageId: input.key,
+          at: new Date().toISOString(),
+          ...(ev.type === 'partiallyPaid' && { data: { amount: Math.round(input.enrollment.debt.amountDue * 50) / 100 } }),
+        };
+        this.o.client.workflow
+          .getHandle(input.workflowId)
+          .signal(engagementSignal, signal)
+          .then(
+            () => {
+              this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
+            },
+            () => undefined, // the journey already ended: nothing to tell it
+          );
+      }, Math.max(10, ev.afterMs / this.o.timeScale));
+      this.timers.add(timer);
+    }
+  };
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}

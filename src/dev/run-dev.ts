@@ -1,0 +1,138 @@
+/**
+ * `settle dev`: everything on one machine — the Temporal dev server on a SQLite file under
+ * .settle/, a worker, the HTTP server, an SMTP sink writing .eml files and an SMS sink under
+ * .settle/outbox/ — and, with --demo, a synthetic portfolio whose debtors open, click and pay.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { OutcomeInput } from '../activities/types.js';
+import { LocalSmsSink, startSmtpSink } from '../channels/index.js';
+import type { CompileResult } from '../compiler/index.js';
+import type { Config } from '../config/env.js';
+import { startHealthServer } from '../server/health.js';
+import { activitiesFromConfig } from '../temporal/activities-from-config.js';
+import { startDevServerProcess } from '../temporal/dev-server.js';
+import { connectWorker, createJourneyWorker } from '../temporal/worker.js';
+import { DemoDebtors } from './demo.js';
+import { observeSends } from './observe.js';
+
+export interface DevOptions {
+  stateDir: string;
+  demo: boolean;
+  /** Stop after this much wall time (run until SIGINT when absent). */
+  forMs?: number;
+  timeScale: number;
+  debts: number;
+  seed: number;
+  ui: boolean;
+  log: (line: string) => void;
+}
+
+export interface DevSummary {
+  wallMs: number;
+  timeScale: number;
+  journeys: { started: number; alreadyEnrolled: number; unmatched: number; completed: Record<string, number>; running: number };
+  messages: Record<string, number>;
+  events: Record<string, number>;
+  outbox: string;
+  temporal: { address: string; ui?: string };
+}
+
+function devSecret(config: Config, stateDir: string): string {
+  if (config.secret) return config.secret;
+  const file = join(stateDir, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed already (tests)
+  }
+}
+
+export async function runDev(config: Config, compiled: CompileResult, o: DevOptions): Promise<DevSummary> {
+  const t0 = Date.now();
+  const outbox = join(o.stateDir, 'outbox');
+  mkdirSync(outbox, { recursive: true });
+  quietRuntime();
+  const port = Number(config.temporal.address.split(':').pop());
+  const server = await startDevServerProcess({
+    dbFilename: join(o.stateDir, 'temporal.db'),
+    port,
+    fastSqlite: true,
+    ...(o.ui && { uiPort: port + 1000 }),
+  });
+  o.log(`temporal dev server on ${server.address}${o.ui ? ` (UI http://127.0.0.1:${port + 1000})` : ''}, data in ${join(o.stateDir, 'temporal.db')}`);
+  const smtp = await startSmtpSink({ outboxDir: outbox });
+  const sms = new LocalSmsSink({ outboxDir: outbox });
+  o.log(`SMTP sink on ${smtp.url}, messages in ${outbox}/`);
+  const secret = devSecret(config, o.stateDir);
+  const devConfig: Config = { ...config, secret, smtp: { ...config.smtp, url: smtp.url }, temporal: { ...config.temporal, address: server.address } };
+
+  const completed: Record<string, number> = {};
+  const messages: Record<string, number> = {};
+  const outcomes = { record: (x: OutcomeInput) => void (completed[x.outcome] = (completed[x.outcome] ?? 0) + 1) };
+  const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const demo = o.demo
+    ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now() })
+    : undefined;
+  const activities = observeSends(wiring.activities, (input, duplicate) => {
+    if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
+    demo?.onSent(input, duplicate);
+  });
+  const nativeConnection = await connectWorker(devConfig.temporal);
+  const worker = await createJourneyWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities });
+  const running = worker.run();
+  const http = await startHealthServer({
+    host: config.httpAddr.host,
+    port: config.httpAddr.port,
+    ready: async () => worker.getState() === 'RUNNING',
+    metrics: async () => '# HELP settle_up Whether this Settle process is up.\n# TYPE settle_up gauge\nsettle_up 1\n',
+  });
+  o.log(`worker on task queue ${config.temporal.taskQueue}; HTTP ${http.url} (/healthz, /readyz, /metrics)`);
+
+  let enrolled = { started: 0, alreadyEnrolled: 0, unmatched: 0 };
+  if (demo) {
+    const s = await demo.enroll();
+    enrolled = { started: s.started, alreadyEnrolled: s.alreadyEnrolled, unmatched: s.unmatched };
+    o.log(`demo: ${s.started} journeys started (${Object.entries(s.byJourney).map(([j, n]) => `${j} ${n}`).join(', ')}); 1 journey day = ${(86_400 / o.timeScale).toFixed(1)} s`);
+  }
+
+  await new Promise<void>((resolve) => {
+    const timer = o.forMs !== undefined ? setTimeout(resolve, o.forMs) : undefined;
+    const onSignal = () => {
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+
+  demo?.stop();
+  worker.shutdown();
+  await running;
+  await http.close();
+  await wiring.close();
+  await smtp.close();
+  await connection.close();
+  await nativeConnection.close();
+  await server.stop();
+  const done = Object.values(completed).reduce((a, b) => a + b, 0);
+  return {
+    wallMs: Date.now() - t0,
+    timeScale: o.timeScale,
+    journeys: { ...enrolled, completed, running: Math.max(0, enrolled.started - done) },
+    messages,
+    events: demo?.eventsByType ?? {},
+    outbox,
+    temporal: { address: server.address, ...(o.ui && { ui: `http://127.0.0.1:${port + 1000}` }) },
+  };
+}
