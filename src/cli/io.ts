@@ -19,6 +19,8 @@ export interface Io {
   err: (s: string) => void;
   color: boolean;
   cwd: string;
+  /** stderr is a terminal: long commands may draw a progress line there. */
+  progress?: boolean;
 }
 
 export function processIo(): Io {
@@ -27,6 +29,7 @@ export function processIo(): Io {
     err: (s) => process.stderr.write(s),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     cwd: process.cwd(),
+    progress: Boolean(process.stderr.isTTY),
   };
 }
 

@@ -3,10 +3,17 @@
  * tests run it in-process; exit codes: 0 ok, 1 invalid input or failed check, 2 usage, 3 unreachable.
  */
 import { pathToFileURL } from 'node:url';
+import { dev, usage as devUsage } from './commands/dev.js';
 import { diff, usage as diffUsage } from './commands/diff.js';
+import { enroll, usage as enrollUsage } from './commands/enroll.js';
+import { event, usage as eventUsage } from './commands/event.js';
 import { plan, usage as planUsage } from './commands/plan.js';
 import { render, usage as renderUsage } from './commands/render.js';
+import { status, usage as statusUsage } from './commands/status.js';
 import { validate, usage as validateUsage } from './commands/validate.js';
+import { worker, usage as workerUsage } from './commands/worker.js';
+import { ConfigError } from '../config/env.js';
+import { TemporalUnavailableError } from '../temporal/connection.js';
 import { CliError, EXIT, processIo, UsageError, type Io } from './io.js';
 
 const USAGE = `Settle — collection and dunning journeys as code
@@ -16,6 +23,11 @@ Usage:
   ${planUsage}
   ${diffUsage}
   ${renderUsage}
+  ${enrollUsage}
+  ${eventUsage}
+  ${statusUsage}
+  ${workerUsage}
+  ${devUsage}
 
 Run \`settle <command> --help\` for a command's options.
 `;
@@ -23,10 +35,12 @@ Run \`settle <command> --help\` for a command's options.
 export interface CliEnv {
   publicUrl: string;
   nowMs: number;
+  /** Environment variables for loadConfig (DESIGN.md §2); none (all defaults) when absent. */
+  vars?: Record<string, string | undefined>;
 }
 
 export function cliEnvFromProcess(): CliEnv {
-  return { publicUrl: process.env.SETTLE_PUBLIC_URL ?? 'http://127.0.0.1:8080', nowMs: Date.now() };
+  return { publicUrl: process.env.SETTLE_PUBLIC_URL ?? 'http://127.0.0.1:8080', nowMs: Date.now(), vars: process.env };
 }
 
 export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> {
@@ -40,6 +54,11 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
     plan: { usage: planUsage, run: () => plan(rest, io) },
     diff: { usage: diffUsage, run: () => diff(rest, io) },
     render: { usage: renderUsage, run: () => render(rest, io, env) },
+    enroll: { usage: enrollUsage, run: () => enroll(rest, io, env) },
+    event: { usage: eventUsage, run: () => event(rest, io, env) },
+    status: { usage: statusUsage, run: () => status(rest, io, env) },
+    worker: { usage: workerUsage, run: () => worker(rest, io, env.vars) },
+    dev: { usage: devUsage, run: () => dev(rest, io, env.vars) },
   };
   const cmd = commands[command];
   if (!cmd) {
@@ -60,6 +79,14 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
     if (e instanceof CliError) {
       io.err(`settle ${command}: ${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof ConfigError) {
+      io.err(`settle ${command}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof TemporalUnavailableError) {
+      io.err(`settle ${command}: ${e.message}\n`);
+      return EXIT.unavailable;
     }
     throw e;
   }

@@ -39,7 +39,7 @@ export function formatSummary(s: DevSummary): string {
   ].join('\n');
 }
 
-export async function dev(argv: string[], io: Io): Promise<number> {
+export async function dev(argv: string[], io: Io, vars: Record<string, string | undefined> = process.env): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -58,7 +58,7 @@ export async function dev(argv: string[], io: Io): Promise<number> {
   if (values.for !== undefined && !forMs) throw new UsageError(`--for takes a duration such as 90s or 5m (got "${values.for}")`);
   const demo = values.demo ?? false;
   const timeScale = positiveInt(values['time-scale'], 'time-scale', demo ? DEMO_TIME_SCALE : 1);
-  const config = loadConfig();
+  const config = loadConfig(vars);
   const sources = readSources([resolvePath(io, values.dir ?? 'journeys')], io.cwd);
   const compiled = compileSources(sources);
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error');

@@ -7,9 +7,9 @@ import { EXIT, type Io } from '../io.js';
 
 export const usage = 'settle worker [--max-cached-workflows N]';
 
-export async function worker(argv: string[], io: Io): Promise<number> {
+export async function worker(argv: string[], io: Io, vars: Record<string, string | undefined> = process.env): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'max-cached-workflows': { type: 'string' } } });
-  const config = loadConfig();
+  const config = loadConfig(vars);
   const wiring = activitiesFromConfig(config);
   const connection = await connectWorker(config.temporal);
   const max = values['max-cached-workflows'] !== undefined ? Number(values['max-cached-workflows']) : undefined;

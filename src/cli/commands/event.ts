@@ -1,0 +1,82 @@
+/**
+ * settle event DEBT_ID EVENT: inject an engagement event (support, testing; DESIGN.md §2) into
+ * every running journey of the debt, or the one named. The event id is fresh per invocation
+ * (`cli-<uuid>`): running the command twice means two events, while each journey still ignores
+ * a repeat of the same id.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { ENGAGEMENT_EVENTS, type EngagementEvent } from '../../ir/index.js';
+import { engagementSignal } from '../../workflows/definitions.js';
+import type { EngagementSignal } from '../../workflows/types.js';
+import { CliError, EXIT, UsageError, type Io } from '../io.js';
+import { loadProject } from '../project.js';
+import { configFrom, connect, findJourneys, isRunning, unavailable } from '../temporal.js';
+
+export const usage = 'settle event DEBT_ID EVENT [--journey NAME] [--message-id ID] [--dir journeys]';
+
+export interface EventEnv {
+  nowMs: number;
+  vars?: Record<string, string | undefined>;
+}
+
+const DEBT_ID = /^[^/\s]+$/;
+
+export function checkDebtId(debtId: string): void {
+  if (!DEBT_ID.test(debtId))
+    throw new UsageError('DEBT_ID has no "/" and no spaces (it is the debtId of the enrollment record)');
+}
+
+/** Journeys to look at: the one named, else every journey of the project. */
+export function journeyNames(io: Io, journey: string | undefined, dir: string | undefined): string[] {
+  if (journey !== undefined) return [journey];
+  return [...loadProject(dir ?? 'journeys', io).project.journeys.keys()].sort();
+}
+
+export async function event(argv: string[], io: Io, env: EventEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { journey: { type: 'string' }, 'message-id': { type: 'string' }, dir: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 2) throw new UsageError('event takes a debt id and an event type');
+  const [debtId, type] = positionals as [string, string];
+  checkDebtId(debtId);
+  if (!(ENGAGEMENT_EVENTS as readonly string[]).includes(type)) {
+    throw new UsageError(`unknown event type "${type}" — one of ${ENGAGEMENT_EVENTS.join(', ')}`);
+  }
+  const names = journeyNames(io, values.journey, values.dir);
+  const config = configFrom(env.vars);
+  const { client, connection } = await connect(config);
+  try {
+    const running = (await findJourneys(client, debtId, names)).filter(isRunning);
+    if (running.length === 0) {
+      const where = values.journey !== undefined ? ` in journey ${values.journey}` : '';
+      throw new CliError(`unknown debt or no running journey: nothing to signal for ${debtId}${where}`, EXIT.invalid);
+    }
+    const signal: EngagementSignal = {
+      eventId: `cli-${randomUUID()}`,
+      type: type as EngagementEvent,
+      at: new Date(env.nowMs).toISOString(),
+      ...(values['message-id'] !== undefined && { messageId: values['message-id'] }),
+    };
+    let signalled = 0;
+    for (const j of running) {
+      try {
+        await client.workflow.getHandle(j.workflowId).signal(engagementSignal, signal);
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) {
+          io.err(`${j.workflowId} ended meanwhile: not signalled\n`);
+          continue;
+        }
+        throw unavailable(new Error(`cannot signal ${j.workflowId}: ${(e as Error).message}`));
+      }
+      signalled += 1;
+      io.out(`${type} → ${j.workflowId}\n`);
+    }
+    return signalled > 0 ? EXIT.ok : EXIT.invalid;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Text output of `settle status`: one block per journey — what it is, where it is, and what
+ * happened (sends, events, then the whole audit trail in time order). Times are UTC, to the
+ * second, so support staff in any office read the same instants.
+ */
+import type { JourneyStatus } from './status.js';
+
+export function utc(ms: number | string): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function table(rows: string[][], indent: string): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+  );
+}
+
+function headline(s: JourneyStatus): string {
+  const version = s.version ?? s.view?.version ?? s.result?.version;
+  const outcome = s.view?.outcome ?? s.result?.outcome;
+  const state = outcome !== undefined && s.status !== 'running' ? `${s.status} (${outcome})` : s.status;
+  return `${s.journey}${version !== undefined ? ` v${version}` : ''}  ${state}  ${s.workflowId}`;
+}
+
+function facts(s: JourneyStatus): string[] {
+  const rows: string[][] = [['started', utc(s.startedAt)]];
+  if (s.closedAt) rows.push(['ended', utc(s.closedAt)]);
+  const current = s.view?.current ?? (s.status === 'running' ? s.waitingAt : undefined);
+  if (current !== undefined && s.status === 'running') rows.push(['current step', current]);
+  const variants = s.view?.variants ?? (s.result?.variant !== undefined ? { split: s.result.variant } : {});
+  const shown = Object.entries(variants).map(([step, v]) => `${v} (${step})`);
+  if (shown.length > 0) rows.push(['variant', shown.join(', ')]);
+  if (s.view && s.view.optedOut.length > 0) rows.push(['opted out', s.view.optedOut.join(', ')]);
+  return table(rows, '  ');
+}
+
+function viewLines(s: JourneyStatus): string[] {
+  const v = s.view;
+  if (!v) return [`  (${s.noView ?? 'no journey state available'})`];
+  const lines: string[] = [];
+  lines.push('  sends' + (v.sends.length === 0 ? '  none' : ''));
+  lines.push(
+    ...table(
+      v.sends.map((x) => [utc(x.at), x.step, x.channel, x.status + (x.reason ? ` (${x.reason})` : '')]),
+      '    ',
+    ),
+  );
+  lines.push('  events' + (v.events.length === 0 ? '  none' : ''));
+  lines.push(
+    ...table(
+      v.events.map((e) => [utc(e.at), e.type, e.messageId !== undefined ? `message ${e.messageId}` : '']),
+      '    ',
+    ),
+  );
+  const audit = [...v.audit].sort((a, b) => a.at - b.at);
+  lines.push('  audit' + (audit.length === 0 ? '  none' : ''));
+  lines.push(
+    ...table(
+      audit.map((a) => [utc(a.at), a.kind, a.step ?? '', a.message]),
+      '    ',
+    ),
+  );
+  return lines;
+}
+
+export function formatStatusText(statuses: JourneyStatus[]): string {
+  const blocks = statuses.map((s) => [headline(s), ...facts(s), ...viewLines(s)].join('\n'));
+  return blocks.join('\n\n') + '\n';
+}

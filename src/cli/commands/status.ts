@@ -1,0 +1,120 @@
+/**
+ * settle status DEBT_ID: where a debt is in its journeys, with the audit trail (DESIGN.md §2).
+ * Describe gives what Temporal itself records (status, search attributes) and works without a
+ * worker; the `state` query gives the journey's own view (step, sends, events, audit) but needs a
+ * worker to answer, even for a closed journey (it replays the history). So the worker's presence
+ * is checked first (pollers on the task queue) and the query runs under a deadline: without a
+ * worker the command still answers at once, says so, and shows the outcome from the result.
+ */
+import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { SA } from '../../temporal/search-attributes.js';
+import { stateQuery } from '../../workflows/definitions.js';
+import type { JourneyResult, JourneyStateView } from '../../workflows/types.js';
+import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
+import { findJourneys, configFrom, connect, type FoundJourney } from '../temporal.js';
+import { checkDebtId, journeyNames } from './event.js';
+import { formatStatusText } from './status-format.js';
+
+export const usage = 'settle status DEBT_ID [--journey NAME] [--dir journeys] [--format text|json]';
+
+export interface StatusEnv {
+  vars?: Record<string, string | undefined>;
+  /** How long the state query may take (default 5 s). */
+  queryTimeoutMs?: number;
+}
+
+export interface JourneyStatus {
+  workflowId: string;
+  journey: string;
+  version?: number;
+  /** running, completed, failed, terminated, canceled, timed_out, continued_as_new. */
+  status: string;
+  startedAt: string;
+  closedAt?: string;
+  taskQueue: string;
+  /** SettleStep: where the journey last started waiting (known without a worker). */
+  waitingAt?: string;
+  /** The journey's own view (state query), when a worker answered. */
+  view?: JourneyStateView;
+  /** The result of a completed journey (read from history, no worker needed). */
+  result?: JourneyResult;
+  /** Why the view is missing. */
+  noView?: string;
+}
+
+// Numeric proto enums (@temporalio/proto is not a direct dependency): NORMAL kind, WORKFLOW type.
+const TASK_QUEUE_KIND_NORMAL = 1;
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+
+/** False only when Temporal says no worker polls the queue (when unsure, the query decides). */
+async function workerPolling(client: Client, taskQueue: string): Promise<boolean> {
+  try {
+    const res = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (res.pollers ?? []).length > 0;
+  } catch {
+    return true;
+  }
+}
+
+async function journeyStatus(client: Client, j: FoundJourney, queryTimeoutMs: number): Promise<JourneyStatus> {
+  const d = j.description;
+  const handle = client.workflow.getHandle(j.workflowId);
+  const version = d.typedSearchAttributes.get(SA.version);
+  const waitingAt = d.typedSearchAttributes.get(SA.step);
+  const out: JourneyStatus = {
+    workflowId: j.workflowId,
+    journey: j.journey,
+    ...(version !== undefined && { version }),
+    status: (d.status.name ?? 'UNKNOWN').toLowerCase(),
+    startedAt: d.startTime.toISOString(),
+    ...(d.closeTime && { closedAt: d.closeTime.toISOString() }),
+    taskQueue: d.taskQueue,
+    ...(waitingAt !== undefined && { waitingAt }),
+  };
+  if (d.status.name === 'COMPLETED') out.result = (await handle.result()) as JourneyResult;
+  if (!(await workerPolling(client, d.taskQueue))) {
+    out.noView = `no worker is polling task queue ${d.taskQueue}: start one (settle worker) to see sends, events and the audit trail`;
+    return out;
+  }
+  try {
+    out.view = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(stateQuery));
+  } catch (e) {
+    out.noView = `the worker did not answer the state query (${(e as Error).message}): is it running?`;
+  }
+  return out;
+}
+
+export async function status(argv: string[], io: Io, env: StatusEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { journey: { type: 'string' }, dir: { type: 'string' }, format: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  if (positionals.length !== 1) throw new UsageError('status takes one debt id');
+  const debtId = positionals[0]!;
+  checkDebtId(debtId);
+  const names = journeyNames(io, values.journey, values.dir);
+  const config = configFrom(env.vars);
+  const { client, connection } = await connect(config);
+  try {
+    const found = await findJourneys(client, debtId, names);
+    if (found.length === 0) {
+      throw new CliError(
+        `unknown debt: no journey of ${debtId} exists (looked for settle/${debtId}/<journey> for ${names.join(', ')})`,
+        EXIT.invalid,
+      );
+    }
+    const statuses: JourneyStatus[] = [];
+    for (const j of found) statuses.push(await journeyStatus(client, j, env.queryTimeoutMs ?? 5_000));
+    io.out(format === 'json' ? JSON.stringify(statuses, null, 2) + '\n' : formatStatusText(statuses));
+    return EXIT.ok;
+  } finally {
+    await connection.close();
+  }
+}

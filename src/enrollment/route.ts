@@ -1,0 +1,90 @@
+/**
+ * Segment routing (DESIGN.md §1 "Segment"): segments in order of priority, ties broken by name;
+ * the first whose `when` holds for the record at the enrollment instant picks the journey.
+ * Expressions see the debtor's time zone when it is a valid one, else the target journey's
+ * policy fallback — the zone that journey would use for the debt — so `debt.daysPastDue` is the
+ * same number the journey itself would compute. An expression that fails on a record (a field
+ * it reads is absent) means that segment does not match; the failures are counted so a rule
+ * that silently never matches shows up in the summary.
+ */
+import { declaredAttributes, type Project } from '../compiler/project.js';
+import { celInput, compileCel, evaluateBool, type CompiledCel } from '../core/cel.js';
+import { isValidTimeZone } from '../core/timezone.js';
+import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
+
+export type Route = { journey: string; segment?: string } | { unmatched: true };
+
+export interface RoutedSegment {
+  name: string;
+  priority: number;
+  journey: string;
+  when: CompiledCel;
+  /** Zone for records without a valid one: the journey's policy fallback. */
+  fallbackZone: string;
+}
+
+export interface Router {
+  route(record: EnrollmentData, nowMs: number): Route;
+  readonly segments: readonly RoutedSegment[];
+  /** Segment expressions that failed to evaluate on a record (each counts as no match). */
+  readonly evaluationErrors: number;
+}
+
+export interface RouterOptions {
+  /** Bypass the segments: every record goes to this journey. */
+  journey?: string;
+}
+
+/** Orders segments as DESIGN.md §2 says: lowest priority number first, ties by name. */
+export function segmentOrder(a: { priority: number; name: string }, b: { priority: number; name: string }): number {
+  return a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/**
+ * A router over the project's valid segments. Segments whose journey has no compiled plan are
+ * left out (they could not be enrolled anyway; the compiler reports why).
+ */
+export function createRouter(
+  project: Project,
+  plans: ReadonlyMap<string, JourneyPlan>,
+  options: RouterOptions = {},
+): Router {
+  const attributes = declaredAttributes(project);
+  const segments: RoutedSegment[] = [];
+  for (const [name, seg] of project.segments) {
+    const plan = plans.get(seg.doc.spec.journey);
+    if (!seg.valid || !plan) continue;
+    segments.push({
+      name,
+      priority: seg.doc.spec.priority,
+      journey: seg.doc.spec.journey,
+      when: compileCel(seg.doc.spec.when, attributes),
+      fallbackZone: plan.policy.timezoneFallback,
+    });
+  }
+  segments.sort(segmentOrder);
+  let evaluationErrors = 0;
+
+  const matches = (seg: RoutedSegment, record: EnrollmentData, nowMs: number): boolean => {
+    const zone = record.debtor.timezone;
+    const timezone = zone !== undefined && isValidTimeZone(zone) ? zone : seg.fallbackZone;
+    try {
+      return evaluateBool(seg.when, celInput(record, { nowMs, timezone, attributeTypes: attributes }));
+    } catch {
+      evaluationErrors += 1;
+      return false;
+    }
+  };
+
+  return {
+    segments,
+    get evaluationErrors() {
+      return evaluationErrors;
+    },
+    route(record, nowMs) {
+      if (options.journey !== undefined) return { journey: options.journey };
+      const seg = segments.find((s) => matches(s, record, nowMs));
+      return seg ? { journey: seg.journey, segment: seg.name } : { unmatched: true };
+    },
+  };
+}

@@ -1,0 +1,294 @@
+/**
+ * End to end on a real Temporal dev server: `settle enroll` starts one journey per valid row with
+ * the contract's id and search attributes (hashes only), re-running starts nothing, and with a
+ * worker (real workflow code, activities recorded in memory) `settle event` reaches the running
+ * journey and `settle status` shows its state, audit trail and outcome.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities, SendMessageInput } from '../../src/activities/types.js';
+import { run } from '../../src/cli/main.js';
+import { compilePaths } from '../../src/compiler/index.js';
+import { declaredAttributes } from '../../src/compiler/project.js';
+import { enrollPortfolio } from '../../src/enrollment/enroll.js';
+import { readPortfolio } from '../../src/enrollment/read.js';
+import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
+import { SA } from '../../src/temporal/search-attributes.js';
+import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { ROOT } from '../support/journeys.js';
+
+const NOW = Date.parse('2026-11-23T10:00:00Z');
+const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+const TASK_QUEUE = 'settle-enroll-test';
+const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
+
+let env: TestWorkflowEnvironment;
+let tmp: string;
+let file: string;
+
+interface Out {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function settle(args: string[], vars: Record<string, string> = {}, progress = false): Promise<Out> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(
+    args,
+    { out: (s) => (stdout += s), err: (s) => (stderr += s), color: false, cwd: ROOT, progress },
+    {
+      publicUrl: 'https://pay.example.test',
+      nowMs: NOW,
+      vars: { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, SETTLE_SECRET: SECRET, ...vars },
+    },
+  );
+  return { code, stdout, stderr };
+}
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await delay(200);
+  }
+}
+
+const csvRows = () =>
+  readFileSync(join(ROOT, 'examples', 'portfolio.csv'), 'utf8')
+    .trimEnd()
+    .split('\n');
+
+beforeAll(async () => {
+  quietTemporalRuntime();
+  env = await createDevServerEnv();
+  tmp = mkdtempSync(join(tmpdir(), 'settle-enroll-'));
+  const lines = csvRows();
+  const good = lines[1]!.split(',');
+  const decimalComma = [...good];
+  decimalComma[0] = 'BAD-0001';
+  decimalComma[12] = '"12,50"'; // debt.amountDue with a decimal comma
+  const badCurrency = [...good];
+  badCurrency[0] = 'BAD-0002';
+  badCurrency[13] = 'euro';
+  file = join(tmp, 'portfolio.csv');
+  writeFileSync(file, [...lines, decimalComma.join(','), badCurrency.join(',')].join('\n') + '\n');
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
+  const runIds = new Map<string, string>();
+
+  it('starts one journey per valid row and lists the invalid rows', async () => {
+    const res = await settle(['enroll', file, '--format', 'json']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(1); // two invalid rows
+    const summary = JSON.parse(res.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({
+      started: 30,
+      alreadyEnrolled: 0,
+      unmatched: 0,
+      byJourney: { 'pre-due-reminder': 6, 'soft-collection': 14, 'late-stage': 10 },
+      evaluationErrors: 0,
+      invalid: [
+        {
+          line: 32,
+          reason: 'debt.amountDue is not a number (write digits with . as the decimal separator, e.g. 420.50)',
+        },
+        { line: 33, reason: 'debt.currency must match pattern "^[A-Z]{3}$"' },
+      ],
+    });
+  });
+
+  it('gives every journey the contract id and search attributes, with no personal data in them', async () => {
+    const attrs = declaredAttributes(compilePaths([join(ROOT, 'journeys')]).project);
+    const plans = compilePaths([join(ROOT, 'journeys')]).plans;
+    let n = 0;
+    for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), attrs)) {
+      const r = row.record as { debtId: string; debtor: Record<string, string> };
+      const found = [];
+      for (const journey of plans.keys()) {
+        try {
+          found.push({ journey, d: await env.client.workflow.getHandle(workflowIdFor(r.debtId, journey)).describe() });
+        } catch {
+          // not this journey
+        }
+      }
+      expect(found, r.debtId).toHaveLength(1);
+      const { journey, d } = found[0]!;
+      runIds.set(d.workflowId, d.runId);
+      expect(d.type).toBe('journeyWorkflow');
+      expect(d.taskQueue).toBe(TASK_QUEUE);
+      expect(d.status.name).toBe('RUNNING');
+      const sa = d.typedSearchAttributes;
+      expect(sa.get(SA.journey)).toBe(journey);
+      expect(sa.get(SA.version)).toBe(plans.get(journey)!.version);
+      expect(sa.get(SA.debtor)).toBe(keyedHash(SECRET, 'debtor', r.debtor.id!));
+      const contacts = [
+        r.debtor.email && keyedHash(SECRET, 'email', r.debtor.email),
+        r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone),
+      ].filter(Boolean);
+      expect(sa.get(SA.contact)).toEqual(contacts);
+      const everything =
+        JSON.stringify(d.raw.workflowExecutionInfo?.searchAttributes ?? {}) + JSON.stringify(sa.getAll());
+      for (const personal of [r.debtor.id, r.debtor.email, r.debtor.phone, r.debtor.firstName, r.debtor.lastName]) {
+        if (personal) expect(everything).not.toContain(personal);
+      }
+      n += 1;
+    }
+    expect(n).toBe(30);
+    const count = await eventually(
+      () => env.client.workflow.count(`TaskQueue = '${TASK_QUEUE}'`),
+      (c) => c.count === 30,
+    );
+    expect(count.count).toBe(30);
+  });
+
+  it('re-running the same file starts nothing and reports every row as already enrolled', async () => {
+    const res = await settle(['enroll', file], {}, true);
+    expect(res.code).toBe(1);
+    // On a terminal: a progress line on stderr, redrawn in place, cleared before the summary.
+    expect(res.stderr).toMatch(/^\r\x1b\[Kenrolling \d+\/32 rows {2}\d+\/s {2}started 0, already enrolled \d+/);
+    expect(res.stderr).toContain('enrolling 32/32 rows');
+    expect(res.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(res.stdout).toContain('started             0\n');
+    expect(res.stdout).toContain('already enrolled    30\n');
+    expect(res.stdout).toContain(`${file.split('/').pop()}:32  debt.amountDue is not a number`);
+    for (const [id, runId] of runIds) {
+      expect((await env.client.workflow.getHandle(id).describe()).runId, id).toBe(runId);
+    }
+    await delay(1_000); // visibility is eventually consistent: give a late start time to show up
+    expect((await env.client.workflow.count(`TaskQueue = '${TASK_QUEUE}'`)).count).toBe(30);
+  });
+
+  it('a journey that ended is not started again (reuse policy: reject duplicate)', async () => {
+    const r = compilePaths([join(ROOT, 'journeys')]);
+    const id = workflowIdFor('TN-US-2026-74877', 'late-stage');
+    await env.client.workflow.getHandle(id).terminate('test');
+    const rows = (async function* () {
+      const all = readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(r.project));
+      for await (const row of all) if ((row.record as { debtId: string }).debtId === 'TN-US-2026-74877') yield row;
+    })();
+    const summary = await enrollPortfolio({
+      client: env.client,
+      taskQueue: TASK_QUEUE,
+      plans: r.plans,
+      project: r.project,
+      rows,
+      secret: SECRET,
+      nowMs: NOW,
+    });
+    expect(summary).toMatchObject({ started: 0, alreadyEnrolled: 1 });
+    expect((await env.client.workflow.getHandle(id).describe()).status.name).toBe('TERMINATED');
+  });
+
+  it('status without a worker shows what Temporal knows and says the worker is missing', async () => {
+    const res = await settle(['status', 'TN-FR-2026-118204']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('pre-due-reminder v2  running  settle/TN-FR-2026-118204/pre-due-reminder');
+    expect(res.stdout).toContain(`no worker is polling task queue ${TASK_QUEUE}`);
+  });
+
+  it('refuses unknown debts and event types, a missing secret, an unreachable server', async () => {
+    expect(await settle(['status', 'NO-SUCH-DEBT'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown debt') as string,
+    });
+    expect(await settle(['event', 'NO-SUCH-DEBT', 'opened'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown debt or no running journey') as string,
+    });
+    const bad = await settle(['event', 'TN-FR-2026-118204', 'read']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'unknown event type "read" — one of delivered, bounced, softBounced, opened, clicked, visited, paid, partiallyPaid, optedOut, replied',
+    );
+    const noSecret = await settle(['enroll', file], { SETTLE_SECRET: '' });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('SETTLE_SECRET is not set');
+    const down = await settle(['enroll', file], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('cannot reach Temporal at 127.0.0.1:1');
+  });
+});
+
+describe('settle event and status with a worker', { timeout: 180_000 }, () => {
+  const sent: SendMessageInput[] = [];
+  const activities: Activities = {
+    sendEmail: async (i) => (sent.push(i), { messageId: i.key, locale: i.template.defaultLocale }),
+    sendSms: async (i) => (sent.push(i), { messageId: i.key, locale: i.template.defaultLocale }),
+    createPaymentLink: async (i) => ({ url: `https://pay.example.test/p/${encodeURIComponent(i.key)}` }),
+    callWebhook: async () => ({ status: 200 }),
+    recordOutcome: async () => undefined,
+  };
+
+  it('signals the running journey of a debt, whose state and audit trail status then shows', async () => {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowsPath,
+      activities,
+    });
+    await worker.runUntil(async () => {
+      const debt = 'TN-FR-2026-118204';
+      // Due today: the due-date SMS goes out at once (journey time 11:00 in Paris).
+      await eventually(
+        async () => sent.filter((s) => s.debtId === debt).length,
+        (n) => n > 0,
+      );
+      const ev = await settle([
+        'event',
+        debt,
+        'opened',
+        '--message-id',
+        `${workflowIdFor(debt, 'pre-due-reminder')}/due-date-sms/1`,
+      ]);
+      expect(ev).toMatchObject({ code: 0, stdout: `opened → settle/${debt}/pre-due-reminder\n` });
+
+      const shown = await eventually(
+        () => settle(['status', debt]),
+        (r) => r.stdout.includes('opened'),
+      );
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toMatch(/^pre-due-reminder v2 {2}running {2}settle\/TN-FR-2026-118204\/pre-due-reminder$/m);
+      expect(shown.stdout).toMatch(/current step +end-of-due-date/);
+      expect(shown.stdout).toMatch(/sends\n +2026-11-23T10:00:\d\dZ +due-date-sms +sms +sent/);
+      expect(shown.stdout).toMatch(
+        /events\n +2026-11-23T10:\d\d:\d\dZ +opened +message settle\/TN-FR-2026-118204\/pre-due-reminder\/due-date-sms\/1/,
+      );
+      const audit = shown.stdout.slice(shown.stdout.indexOf('  audit'));
+      const times = [...audit.matchAll(/^ {4}(\S+)/gm)].map((m) => m[1]!);
+      expect(times.length).toBeGreaterThan(2);
+      expect([...times].sort()).toEqual(times);
+
+      const json = JSON.parse((await settle(['status', debt, '--format', 'json'])).stdout) as {
+        view: { events: { type: string }[] };
+      }[];
+      expect(json[0]!.view.events.map((e) => e.type)).toEqual(['opened']);
+
+      // Paying reaches the goal: the journey completes, and status says how.
+      expect((await settle(['event', debt, 'paid', '--journey', 'pre-due-reminder'])).code).toBe(0);
+      const done = await eventually(
+        () => settle(['status', debt]),
+        (r) => r.stdout.includes('completed'),
+      );
+      expect(done.stdout).toMatch(/^pre-due-reminder v2 {2}completed \(paid\)/m);
+      expect(await settle(['event', debt, 'clicked'])).toMatchObject({ code: 1 });
+    });
+    // Worker gone: a completed journey still shows its outcome (from its result).
+    const after = await settle(['status', 'TN-FR-2026-118204']);
+    expect(after.stdout).toMatch(/^pre-due-reminder v2 {2}completed \(paid\)/m);
+  });
+});
