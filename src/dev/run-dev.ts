@@ -4,7 +4,7 @@
  * .settle/outbox/ — and, with --demo, a synthetic portfolio whose debtors open, click and pay.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -29,6 +29,8 @@ export interface DevOptions {
   seed: number;
   ui: boolean;
   log: (line: string) => void;
+  /** Environment for `env:NAME` webhook URLs. */
+  env: Record<string, string | undefined>;
 }
 
 export interface DevSummary {
@@ -48,9 +50,25 @@ function devSecret(config: Config, stateDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Environment variables the compiled journeys' webhooks read (`url: env:NAME`). */
+function webhookEnvNames(compiled: CompileResult): string[] {
+  const names = new Set<string>();
+  for (const plan of compiled.plans.values()) for (const s of plan.steps) if (s.kind === 'webhook' && 'env' in s.url) names.add(s.url.env);
+  return [...names];
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 function quietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not noise.
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
     // installed already (tests)
   }
@@ -78,7 +96,11 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const completed: Record<string, number> = {};
   const messages: Record<string, number> = {};
   const outcomes = { record: (x: OutcomeInput) => void (completed[x.outcome] = (completed[x.outcome] ?? 0) + 1) };
-  const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox });
+  // Journey webhooks (env:ESCALATION_URL…) default to a local inbox: .settle/outbox/webhooks.jsonl.
+  const base = `http://${config.httpAddr.host}:${config.httpAddr.port}/dev/webhooks`;
+  const env = { ...o.env };
+  for (const name of webhookEnvNames(compiled)) env[name] ??= `${base}/${name.toLowerCase()}`;
+  const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox, env });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const demo = o.demo
@@ -96,6 +118,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     port: config.httpAddr.port,
     ready: async () => worker.getState() === 'RUNNING',
     metrics: async () => '# HELP settle_up Whether this Settle process is up.\n# TYPE settle_up gauge\nsettle_up 1\n',
+    webhookInbox: (path, body) => appendFileSync(join(outbox, 'webhooks.jsonl'), `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`),
   });
   o.log(`worker on task queue ${config.temporal.taskQueue}; HTTP ${http.url} (/healthz, /readyz, /metrics)`);
 
@@ -106,6 +129,11 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     o.log(`demo: ${s.started} journeys started (${Object.entries(s.byJourney).map(([j, n]) => `${j} ${n}`).join(', ')}); 1 journey day = ${(86_400 / o.timeScale).toFixed(1)} s`);
   }
 
+  const ticker = setInterval(() => {
+    const done = Object.values(completed).reduce((a, b) => a + b, 0);
+    const sent = Object.values(messages).reduce((a, b) => a + b, 0);
+    o.log(`… ${Math.round((Date.now() - t0) / 1000)} s: ${sent} messages sent, ${done} journeys completed`);
+  }, 15_000);
   await new Promise<void>((resolve) => {
     const timer = o.forMs !== undefined ? setTimeout(resolve, o.forMs) : undefined;
     const onSignal = () => {
@@ -116,6 +144,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     process.once('SIGTERM', onSignal);
   });
 
+  clearInterval(ticker);
   demo?.stop();
   worker.shutdown();
   await running;

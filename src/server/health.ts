@@ -12,7 +12,11 @@ export interface HealthServerOptions {
   ready: () => Promise<boolean>;
   /** Prometheus text exposition of this process's metrics. */
   metrics: () => Promise<string>;
+  /** `settle dev` only: a local receiver for journey webhooks (POST /dev/webhooks/…). */
+  webhookInbox?: (path: string, body: string) => void;
 }
+
+const MAX_BODY = 1024 * 1024;
 
 export interface RunningServer {
   url: string;
@@ -26,6 +30,20 @@ export async function startHealthServer(o: HealthServerOptions): Promise<Running
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
+    if (o.webhookInbox && req.method === 'POST' && path?.startsWith('/dev/webhooks/')) {
+      let body = '';
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_BODY) body += c.toString('utf8');
+      });
+      req.on('end', () => {
+        if (size > MAX_BODY) return send(413, 'too large\n');
+        o.webhookInbox!(path, body);
+        send(202, 'accepted\n');
+      });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
     if (path === '/healthz') return send(200, 'ok\n');
     if (path === '/readyz') {

@@ -76,6 +76,7 @@ export async function dev(argv: string[], io: Io, vars: Record<string, string | 
     seed: positiveInt(values.seed, 'seed', 42),
     ui: !values['no-ui'],
     log: (line) => io.err(`${line}\n`),
+    env: vars,
   });
   io.out(format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
   return EXIT.ok;
