@@ -1,0 +1,46 @@
+/**
+ * `settle dev --demo` as a user runs it: a child process with its own dev server, SMTP and SMS
+ * sinks and worker, a synthetic portfolio flowing through the example journeys, and a summary.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../src/temporal/dev-server.js';
+import type { DevSummary } from '../../src/dev/run-dev.js';
+import { ROOT } from '../support/journeys.js';
+
+describe('settle dev --demo', () => {
+  it('runs journeys end to end and prints a summary, with messages in the outbox', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'settle-dev-'));
+    const env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      SETTLE_HTTP_ADDR: `127.0.0.1:${await freePort()}`,
+    };
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'settle.js'), 'dev', '--demo', '--for', '45s', '--debts', '40', '--json', '--no-ui', '--state-dir', state], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, err).toBe(0);
+    const summary = JSON.parse(out) as DevSummary;
+    expect(summary.journeys.started).toBe(40);
+    const completed = Object.values(summary.journeys.completed).reduce((a, b) => a + b, 0);
+    expect(completed).toBeGreaterThan(20);
+    expect(summary.messages.email).toBeGreaterThan(40);
+    expect(summary.events.opened).toBeGreaterThan(0);
+    expect(summary.events.paid).toBeGreaterThan(0);
+    const outbox = readdirSync(join(state, 'outbox'));
+    expect(outbox.filter((f) => f.endsWith('.eml')).length).toBe(summary.messages.email);
+    const smsLines = readFileSync(join(state, 'outbox', 'sms.jsonl'), 'utf8').trim().split('\n');
+    expect(smsLines.length).toBe(summary.messages.sms);
+    expect(err).toContain('demo: 40 journeys started');
+  }, 150_000);
+});
