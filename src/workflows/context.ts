@@ -9,6 +9,12 @@ import type { AuditKind, JourneyInput, JourneyState } from './types.js';
 /** A handler's answer: the next step id, or the end of the journey with an outcome. */
 export type StepResult = { next: string } | { end: string };
 
+/** The debtor's time zone: theirs when valid, else the policy's fallback. */
+export function journeyTimezone(input: JourneyInput): string {
+  const tz = input.enrollment.debtor.timezone;
+  return tz !== undefined && isValidTimeZone(tz) ? tz : input.plan.policy.timezoneFallback;
+}
+
 export class JourneyContext {
   readonly plan: JourneyPlan;
   /** The debtor's time zone: theirs when valid, else the policy's fallback. */
@@ -21,8 +27,7 @@ export class JourneyContext {
     readonly port: RuntimePort,
   ) {
     this.plan = input.plan;
-    const tz = input.enrollment.debtor.timezone;
-    this.timezone = tz !== undefined && isValidTimeZone(tz) ? tz : this.plan.policy.timezoneFallback;
+    this.timezone = journeyTimezone(input);
   }
 
   step(id: string): PlanStep {

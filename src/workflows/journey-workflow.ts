@@ -19,13 +19,14 @@ import type { Activities } from '../activities/types.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import './sandbox-date.js';
-import { engagementSignal, optOutSignal, stateQuery } from './definitions.js';
+import { engagementSignal, optInSignal, optOutSignal, stateQuery } from './definitions.js';
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';
 import { SA } from './search-attributes.js';
-import { applyEvent, initialState, optOut, stateView } from './state.js';
+import { applyEvent, initialState, optIn, optOut, stateView } from './state.js';
 import type { JourneyInput, JourneyResult } from './types.js';
 import { asEngagementSignal, asOptOutSignal } from './validate-signal.js';
+import { journeyTimezone } from './context.js';
 
 const NON_RETRYABLE = [FAILURE.hardBounce, FAILURE.optedOut, FAILURE.invalidInput];
 const DEFAULT_RETRY: PlanRetry = { maxAttempts: 10, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 300_000 };
@@ -65,7 +66,12 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     const signal = asOptOutSignal(raw);
     if (signal) optOut(state, signal.channel, now());
   });
-  setHandler(stateQuery, () => stateView(input, state));
+  setHandler(optInSignal, (raw) => {
+    const signal = asOptOutSignal(raw);
+    if (signal) optIn(state, signal.channel, now());
+  });
+  const timezone = journeyTimezone(input);
+  setHandler(stateQuery, () => stateView(input, state, timezone));
 
   let lastStep: string | undefined;
   const port: RuntimePort = {

@@ -55,6 +55,13 @@ export function applyEvent(state: JourneyState, signal: EngagementSignal, receiv
   return record;
 }
 
+export function optIn(state: JourneyState, channel: Channel, at: number): void {
+  const i = state.optedOut.indexOf(channel);
+  if (i < 0) return;
+  state.optedOut.splice(i, 1);
+  audit(state, { at, kind: 'event', message: `opted back in to ${channel}` });
+}
+
 export function optOut(state: JourneyState, channel: Channel, at: number): void {
   if (state.optedOut.includes(channel)) return;
   state.optedOut.push(channel);
@@ -71,7 +78,8 @@ export function goalReached(state: JourneyState, goal: EngagementEvent): boolean
   return state.events.some((e) => e.type === goal);
 }
 
-export function stateView(input: JourneyInput, state: JourneyState): JourneyStateView {
+export function stateView(input: JourneyInput, state: JourneyState, timezone: string): JourneyStateView {
+  const { debt, debtor } = input.enrollment;
   return {
     journey: input.plan.journey,
     version: input.plan.version,
@@ -84,5 +92,15 @@ export function stateView(input: JourneyInput, state: JourneyState): JourneyStat
     engagement: engagementCounts(state),
     optedOut: [...state.optedOut],
     audit: state.audit.map((a) => ({ ...a })),
+    debt: {
+      reference: debt.reference,
+      amountDue: debt.amountDue,
+      currency: debt.currency,
+      dueDate: debt.dueDate,
+      ...(debt.creditor !== undefined && { creditor: debt.creditor }),
+    },
+    debtor: { firstName: debtor.firstName, timezone, ...(debtor.locale !== undefined && { locale: debtor.locale }) },
+    ...(input.plan.paymentPlans && { paymentPlans: input.plan.paymentPlans }),
+    goal: input.plan.goal,
   };
 }

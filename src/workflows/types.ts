@@ -45,6 +45,9 @@ export interface OptOutSignal {
   channel: Channel;
 }
 
+/** The debtor opted back in on a channel (e.g. an SMS START after a STOP). */
+export type OptInSignal = OptOutSignal;
+
 export type SendStatus = 'sent' | 'failed' | 'blocked';
 
 export interface SendRecord {
@@ -130,4 +133,9 @@ export interface JourneyStateView {
   engagement: Partial<Record<EngagementEvent, number>>;
   optedOut: Channel[];
   audit: AuditEntry[];
+  /** What the payment landing page shows (no contact details). */
+  debt: { reference: string; amountDue: number; currency: string; dueDate: string; creditor?: string };
+  debtor: { firstName: string; locale?: string; timezone: string };
+  paymentPlans?: { instalments: number[]; minAmount?: number };
+  goal: EngagementEvent;
 }
