@@ -1,0 +1,79 @@
+/**
+ * Replay: every recorded journey history (test/fixtures/histories, written by
+ * scripts/record-histories.ts) must replay on the current workflow bundle without error. A change
+ * to journeyWorkflow or the interpreter that would issue different commands for a journey already
+ * running fails here, before it reaches a worker. Negative checks prove the test can fail: a
+ * deliberately incompatible journeyWorkflow is a DeterminismViolationError, while the same change
+ * behind `patched()` replays.
+ */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { describe, expect, it } from 'vitest';
+import { parseWorkflowId } from '../../src/temporal/ids.js';
+import { workflowBundle } from '../../src/temporal/worker.js';
+import { historyFromJSON } from '../support/history-json.js';
+import { readHistoryFixtures, SCENARIOS, type HistoryFixture } from '../support/histories.js';
+import { examplePlans } from '../support/journeys.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
+
+quietTemporalRuntime();
+
+const fixtures = readHistoryFixtures();
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function bundleOf(file: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL(`../support/workflows/${file}`, import.meta.url)),
+    logger: silent,
+  });
+}
+
+function replay(bundle: WorkflowBundleWithSourceMap, fixture: HistoryFixture): Promise<void> {
+  return Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(fixture.history), fixture.workflowId);
+}
+
+function eventTypes(fixture: HistoryFixture): string[] {
+  return (fixture.history as { events: { eventType: string }[] }).events.map((e) => e.eventType);
+}
+
+describe('recorded journey histories', () => {
+  it('cover every scenario and every example journey, each a complete run', () => {
+    expect(fixtures.map((f) => f.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => s.name)));
+    // A new example journey needs a fixture (record it); fixtures of removed journeys stay, since
+    // runs of them may still be alive.
+    const recorded = new Set(fixtures.map((f) => f.fixture.journey));
+    expect([...examplePlans().keys()].filter((j) => !recorded.has(j))).toEqual([]);
+    for (const { name, fixture } of fixtures) {
+      expect(parseWorkflowId(fixture.workflowId)?.journey, name).toBe(fixture.journey);
+      const types = eventTypes(fixture);
+      expect(types[0], name).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+      expect(types.at(-1), name).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    }
+  });
+
+  it.each(fixtures)(
+    '$name replays on the current journeyWorkflow',
+    async ({ fixture }) => {
+      await replay(await workflowBundle(), fixture);
+    },
+    60_000,
+  );
+});
+
+describe('the replay check can fail', () => {
+  const paid = fixtures.find((f) => f.name === 'soft-collection-paid')!.fixture;
+
+  it('a journeyWorkflow that issues one more command is a DeterminismViolationError', async () => {
+    const error = await replay(await bundleOf('diverged-journey.ts'), paid).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeterminismViolationError);
+    expect((error as Error).message).toMatch(/nondeterminism/i);
+  }, 60_000);
+
+  it('the same change behind patched() replays the old history', async () => {
+    await replay(await bundleOf('patched-journey.ts'), paid);
+  }, 60_000);
+});
