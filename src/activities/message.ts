@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { publicLink } from '../channels/payments.js';
 import { signLinkToken } from '../channels/tokens.js';
+import { keyedHash } from '../temporal/ids.js';
 import { TemplateRenderError, type RenderedMessage } from '../templates/index.js';
 import type { ActivityDeps } from './deps.js';
 import { invalidInput } from './failures.js';
@@ -16,9 +17,20 @@ export function emailMessageId(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@settle>`;
 }
 
-/** `${publicUrl}/u/<token>`: the token names the workflow, step, channel and message. */
+/**
+ * `${publicUrl}/u/<token>`: the token names the workflow, step, channel and message, the debtor's
+ * locale (the opt-out page's language) and the contact key of the address the message goes to (an
+ * unsubscribe reaches every running journey of that person: the SettleContact search attribute).
+ */
 export function optOutUrl(deps: ActivityDeps, input: SendMessageInput): string {
-  const claims = { p: 'u', w: input.workflowId, s: input.step, c: input.channel, k: input.key } as const;
+  const { email, phone, locale } = input.enrollment.debtor;
+  const address = input.channel === 'email' ? email : phone;
+  const contact = address?.trim() ? keyedHash(deps.secret, input.channel === 'email' ? 'email' : 'phone', address) : undefined;
+  const claims = {
+    ...{ p: 'u', w: input.workflowId, s: input.step, c: input.channel, k: input.key } as const,
+    ...(contact !== undefined && { h: contact }),
+    ...(locale?.trim() && { l: locale.trim() }),
+  };
   const token = signLinkToken(deps.secret, claims, undefined, (deps.clock ?? Date.now)());
   return publicLink(deps.publicUrl, `u/${token}`);
 }

@@ -1,7 +1,8 @@
 /**
  * The `sendEmail` activity: renders the step's template in the debtor's locale and sends it
  * with a Message-ID derived from the idempotency key and one-click unsubscribe headers
- * (RFC 8058, required by the large mailbox providers for bulk senders). A refused recipient is
+ * (RFC 8058, required by the large mailbox providers for bulk senders); its links become signed
+ * click redirects and its HTML part carries an open pixel (tracking-links.ts). A refused recipient is
  * a hard bounce (non-retryable), a temporary refusal a soft bounce (retried by the step policy).
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -9,6 +10,7 @@ import { ChannelError } from '../channels/errors.js';
 import type { ActivityDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
 import { emailMessageId, optOutUrl, renderFor, sendLogMeta } from './message.js';
+import { createTracker, trackHtml, trackText } from './tracking-links.js';
 import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.js';
 
 /** One bare address: a comma or angle bracket would make nodemailer send to several recipients. */
@@ -35,6 +37,15 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
       throw invalidInput(`${what}: template "${input.template.name}" (${rendered.locale}) has no subject — add one`);
     }
     const messageId = emailMessageId(input.key);
+    const tracker = createTracker({
+      secret: deps.secret,
+      publicUrl: deps.publicUrl,
+      nowMs: (deps.clock ?? Date.now)(),
+      workflowId: input.workflowId,
+      step: input.step,
+      key: input.key,
+      optOut,
+    });
     let result;
     try {
       result = await deps.email.send({
@@ -42,8 +53,8 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
         from: deps.from,
         to,
         subject: rendered.subject,
-        text: rendered.text,
-        ...(rendered.html !== undefined && { html: rendered.html }),
+        text: trackText(rendered.text, tracker),
+        ...(rendered.html !== undefined && { html: trackHtml(rendered.html, tracker) }),
         headers: { 'List-Unsubscribe': `<${optOut}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       });
     } catch (error) {

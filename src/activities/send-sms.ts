@@ -42,13 +42,18 @@ export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => 
       }
       throw error;
     }
-    const meta = { ...sendLogMeta(input), providerId: result.providerId, segments: result.segments };
+    const cost = {
+      ...(result.cost !== undefined && { cost: result.cost }),
+      ...(result.costCurrency !== undefined && { costCurrency: result.costCurrency }),
+    };
+    const meta = { ...sendLogMeta(input), providerId: result.providerId, segments: result.segments, ...cost };
     deps.log?.info(result.duplicate ? 'SMS already sent' : 'SMS sent', meta);
     return {
       messageId: result.providerId,
       providerId: result.providerId,
       locale: rendered.locale,
       segments: result.segments,
+      ...cost,
       ...(result.duplicate && { duplicate: true }),
     };
   };

@@ -33,7 +33,10 @@ export interface SendMessageResult {
   /** Recipients the server refused although the send went through (partial accept). */
   rejected?: number;
   segments?: number;
+  /** What the send is billed (SMS: segments × the configured per-segment price). */
   cost?: number;
+  /** ISO 4217 currency of `cost`, when configured. */
+  costCurrency?: string;
   /** True when this key had already been sent (an activity retry): nothing was sent again. */
   duplicate?: boolean;
 }

@@ -2,7 +2,7 @@
  * The SMS channel port and its local implementation. Activities are retried, so a send carries
  * the idempotency key and the channel refuses to send the same key twice: SMS has no
  * Message-ID a handset could dedupe on. The local sink is what `settle dev` and tests use; the
- * Twilio adapter arrives behind the same interface.
+ * Twilio adapter (twilio.ts) implements the same interface.
  */
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
@@ -21,6 +21,10 @@ export interface SmsSendResult {
   /** Provider reference (a Twilio-style SID): never personal data. */
   providerId: string;
   segments: number;
+  /** What the provider bills for it (segments × the configured per-segment price), when configured. */
+  cost?: number;
+  /** ISO 4217 currency of `cost`, when the configuration names one. */
+  costCurrency?: string;
   /** True when this key had been sent before: the first result is returned, nothing is sent. */
   duplicate?: boolean;
 }

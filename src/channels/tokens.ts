@@ -85,15 +85,28 @@ export function verifyToken<T extends TokenClaims = TokenClaims>(
 
 /**
  * What a link token opens; the letter is its route's (`/p/`, `/u/`, `/t/o/`, `/t/c/`), so a
- * token taken from one link cannot be replayed on another route.
+ * token taken from one link cannot be replayed on another route. `s` is the `k` parameter of
+ * the Twilio status callback URL (`/webhooks/twilio/status?k=`), which names the message.
  */
-export type LinkPurpose = 'p' | 'u' | 'o' | 'c';
+export type LinkPurpose = 'p' | 'u' | 'o' | 'c' | 's';
 
 /** The claims of a link in a message: purpose, workflow id, step, channel (or source) and message key. */
-export type LinkClaims = { p: LinkPurpose; w: string; s: string; c: string; k: string };
+export type LinkClaims = { p: LinkPurpose; w: string; s: string; c: string; k: string } & LinkExtraClaims;
+
+/**
+ * Optional claims: `u` the target of a click redirect (purpose `c`: the server only ever redirects
+ * to a signed target, never to a URL from the query string), `l` the debtor's locale (pages answer
+ * in it), `h` the contact key (SettleContact hash of the address the message went to: an
+ * unsubscribe reaches every running journey of that person).
+ */
+export type LinkExtraClaims = { u?: string; l?: string; h?: string };
+
+const EXTRA_CLAIMS = ['u', 'l', 'h'] as const;
 
 export function signLinkToken(secret: string, claims: LinkClaims, ttlMs?: number, nowMs?: number): string {
-  return signToken(secret, claims, ttlMs, nowMs);
+  const present: TokenClaims = {};
+  for (const [name, value] of Object.entries(claims)) if (value !== undefined) present[name] = value as string;
+  return signToken(secret, present, ttlMs, nowMs);
 }
 
 /** The claims of a valid link token for `purpose`, or undefined (bad signature, expired, other purpose). */
@@ -102,9 +115,10 @@ export function verifyLinkToken(
   token: string,
   purpose: LinkPurpose,
   nowMs?: number,
-): SignedClaims<LinkClaims> | undefined {
-  const claims = verifyToken<LinkClaims>(secret, token, nowMs);
+): (LinkClaims & { iat: number; exp?: number }) | undefined {
+  const claims = verifyToken(secret, token, nowMs);
   if (!claims || claims.p !== purpose) return undefined;
   const complete = (['w', 's', 'c', 'k'] as const).every((name) => typeof claims[name] === 'string');
-  return complete ? claims : undefined;
+  const extrasOk = EXTRA_CLAIMS.every((name) => claims[name] === undefined || typeof claims[name] === 'string');
+  return complete && extrasOk ? (claims as LinkClaims & { iat: number; exp?: number }) : undefined;
 }

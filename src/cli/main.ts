@@ -9,6 +9,7 @@ import { enroll, usage as enrollUsage } from './commands/enroll.js';
 import { event, usage as eventUsage } from './commands/event.js';
 import { plan, usage as planUsage } from './commands/plan.js';
 import { render, usage as renderUsage } from './commands/render.js';
+import { server, usage as serverUsage } from './commands/server.js';
 import { status, usage as statusUsage } from './commands/status.js';
 import { validate, usage as validateUsage } from './commands/validate.js';
 import { worker, usage as workerUsage } from './commands/worker.js';
@@ -27,6 +28,7 @@ Usage:
   ${eventUsage}
   ${statusUsage}
   ${workerUsage}
+  ${serverUsage}
   ${devUsage}
 
 Run \`settle <command> --help\` for a command's options.
@@ -58,6 +60,7 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
     event: { usage: eventUsage, run: () => event(rest, io, env) },
     status: { usage: statusUsage, run: () => status(rest, io, env) },
     worker: { usage: workerUsage, run: () => worker(rest, io, env.vars) },
+    server: { usage: serverUsage, run: () => server(rest, io, env.vars) },
     dev: { usage: devUsage, run: () => dev(rest, io, env.vars) },
   };
   const cmd = commands[command];

@@ -3,6 +3,7 @@ import { WEEKDAYS, type Policy, type SendWindow } from '../dsl/index.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import type { Resource } from './project.js';
+import { checkCaps, checkHolidayPlace } from './check-policy-rules.js';
 
 export function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -55,5 +56,6 @@ export function checkPolicy(res: Resource<Policy>, out: PendingDiagnostic[]): vo
       err('INVALID_DATE', `\`${d}\` is not a date of the calendar`, ['spec', 'holidays', 'closedDays', i],
         'write an existing date as YYYY-MM-DD');
     }
-  });
+  });  checkHolidayPlace(doc, err);
+  checkCaps(doc, out, file);
 }

@@ -10,8 +10,9 @@ import { checkGraph } from './graph.js';
 import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo } from './check-templates.js';
 import { checkPolicy } from './check-policy.js';
 import { checkSteps } from './check-steps.js';
+import { checkTiming } from './check-timing.js';
 import { lowerJourney } from './lower.js';
-import { parseYaml, recoverIdentity } from './parse.js';
+import { parseYaml } from './parse.js';
 import { addResource, declaredAttributes, emptyProject, type Project, type Resource } from './project.js';
 import { resolveDiagnostics, type ParsedFile } from './resolve.js';
 import type { SourceFile } from './sources.js';
@@ -42,7 +43,7 @@ export function compileSources(sources: SourceFile[]): CompileResult {
       files.push({ source: src });
       // Register what the broken file seems to define (as invalid), so references to it from
       // other files are not reported too: the YAML error is the one problem to fix.
-      const id = recoverIdentity(src.text);
+      const id = parsed.identity;
       if (id && id.kind !== 'Attributes' && (KIND_NAMES as string[]).includes(id.kind)) {
         addResource(project, id.kind as Kind, src.path, { metadata: { name: id.name } }, false);
       }
@@ -83,6 +84,7 @@ function checkAll(project: Project, out: PendingDiagnostic[]): Map<string, Templ
     checkSteps({ file: res.file, journey: res.doc, project, out, attributesUsed: facts.attributesUsed });
     checkJourneyTemplates(res.file, res.doc, project, infos, out);
     const policy = project.policies.get(res.doc.spec.policy);
+    if (policy?.valid) checkTiming(res.file, res.doc, policy.doc, out);
     for (const s of res.doc.spec.steps) {
       if (s.type !== 'send') continue;
       const set = smsKeywords.get(s.template) ?? new Set();

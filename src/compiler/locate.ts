@@ -3,7 +3,8 @@
  * YAML source. Built lazily, once per file, only for files that have diagnostics: the positional
  * parse is the expensive part of validation.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Node } from 'yaml';
+import { LineIndex } from './positions.js';
 
 export interface Span {
   line: number;
@@ -13,11 +14,12 @@ export interface Span {
 }
 
 export class Locator {
-  private readonly lc = new LineCounter();
+  private readonly lc: LineIndex;
   private readonly doc;
 
   constructor(private readonly text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lc, uniqueKeys: false });
+    this.lc = new LineIndex(text);
+    this.doc = parseDocument(text, { uniqueKeys: false });
   }
 
   private span(start: number, end: number): Span {

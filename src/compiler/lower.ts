@@ -13,6 +13,7 @@ import {
   type Weekday,
 } from '../ir/index.js';
 import { minutesOf, windowsOf } from './check-policy.js';
+import { publicHolidayDates } from './holidays.js';
 import type { Project } from './project.js';
 
 const SEND_RETRY = { maxAttempts: 3, initialInterval: '1m', backoff: 2, maxInterval: '1h' };
@@ -48,6 +49,9 @@ export function lowerPolicy(p: Policy): PlanPolicy {
       ...(s.holidays?.country !== undefined && { country: s.holidays.country }),
       ...(typeof s.holidays?.region === 'string' && { region: s.holidays.region }),
       closedDays: [...(s.holidays?.closedDays ?? [])].sort(),
+      dates: s.holidays?.country !== undefined
+        ? publicHolidayDates(s.holidays.country, typeof s.holidays.region === 'string' ? s.holidays.region : undefined)
+        : [],
     },
     frequencyCaps: (s.frequencyCaps ?? []).map((c) => ({
       channels: [...c.channels].sort(),

@@ -5,9 +5,18 @@
  * parser (`yaml`) runs and its errors are reported at the offending node.
  */
 import jsYaml from 'js-yaml';
-import { isMap, LineCounter, parseAllDocuments, parseDocument, Parser, type Document } from 'yaml';
+import { isMap, parseAllDocuments, parseDocument, Parser, visit, type Document } from 'yaml';
+import { LineIndex } from './positions.js';
 
-export type ParseResult = { ok: true; value: unknown } | { ok: false; errors: RawYamlError[] };
+export type ParseResult =
+  | { ok: true; value: unknown }
+  /** `identity`: the kind and name the broken document seems to have (see recoverIdentity). */
+  | { ok: false; errors: RawYamlError[]; identity?: Identity };
+
+export interface Identity {
+  kind: string;
+  name: string;
+}
 
 export interface RawYamlError {
   code: string;
@@ -25,8 +34,12 @@ const YAML_CODES: Record<string, { code: string; hint: string }> = {
 
 /** Errors of the positional parser, already located (line and column 1-based). */
 export function yamlErrors(text: string): RawYamlError[] {
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  return positionalParse(text).errors;
+}
+
+function positionalParse(text: string): { errors: RawYamlError[]; first?: Document.Parsed } {
+  const lc = new LineIndex(text);
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: RawYamlError[] = [];
   list.forEach((doc: Document.Parsed, i) => {
@@ -68,7 +81,7 @@ export function yamlErrors(text: string): RawYamlError[] {
       });
     }
   });
-  return out;
+  return { errors: out, first: list[0] };
 }
 
 interface CstToken {
@@ -124,9 +137,9 @@ function unclosedOpener(text: string, message: string, at: number): { offset: nu
  * Kind and name of a document that did not parse, read as far as the tolerant parser gets, so
  * that other files referring to it by name are not also reported (a cascade of one YAML error).
  */
-export function recoverIdentity(text: string): { kind: string; name: string } | undefined {
+export function recoverIdentity(text: string | Document): Identity | undefined {
   try {
-    const doc = parseDocument(text, { uniqueKeys: false });
+    const doc = typeof text === 'string' ? parseDocument(text, { uniqueKeys: false }) : text;
     if (!isMap(doc.contents)) return undefined;
     const kind: unknown = doc.get('kind');
     const metadata: unknown = doc.get('metadata');
@@ -147,12 +160,41 @@ export function parseYaml(file: string, text: string): ParseResult {
   try {
     return { ok: true, value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file }) };
   } catch {
-    const errors = yamlErrors(text);
-    if (errors.length > 0) return { ok: false, errors };
+    const { errors, first: broken } = positionalParse(text);
+    if (errors.length > 0) {
+      const identity = broken ? recoverIdentity(broken) : undefined;
+      return { ok: false, errors, ...(identity && { identity }) };
+    }
     // The positional parser accepts what js-yaml refused (an edge of the spec): trust it.
-    const lc = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true });
+    const lc = new LineIndex(text);
+    const docs = parseAllDocuments(text, { uniqueKeys: true });
     const first = Array.isArray(docs) ? docs[0] : docs;
-    return { ok: true, value: first?.toJS() ?? null };
+    try {
+      return { ok: true, value: first?.toJS() ?? null };
+    } catch (e) {
+      // Both parsers refuse it, but only at conversion: an alias with no anchor before it (`*ref`).
+      let at = 0;
+      let alias: string | undefined;
+      if (first) {
+        visit(first, {
+          Alias(_key, node) {
+            if (node.resolve(first) !== undefined) return undefined;
+            at = node.range?.[0] ?? 0;
+            alias = node.source;
+            return visit.BREAK;
+          },
+        });
+      }
+      const pos = lc.linePos(at);
+      const message = alias !== undefined
+        ? `the alias \`*${alias}\` refers to no anchor \`&${alias}\` defined before it`
+        : firstLine(e instanceof Error ? e.message : String(e));
+      const identity = first ? recoverIdentity(first) : undefined;
+      const hint = alias !== undefined
+        ? 'define the anchor (`&name value`) before the alias, or quote the value if the `*` is meant literally'
+        : 'fix the YAML syntax at this position';
+      return { ok: false, errors: [{ code: 'YAML_SYNTAX', message, line: pos.line, column: pos.col, hint }],
+        ...(identity && { identity }) };
+    }
   }
 }

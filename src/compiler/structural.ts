@@ -164,7 +164,7 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
         at: [...at, extra],
         onKey: true,
         code: 'UNKNOWN_FIELD',
-        message: `unknown field \`${extra}\``,
+        message: `unknown field \`${printable(extra)}\``,
         hint: didYouMean(extra, known, known.length ? `allowed fields here: ${known.join(', ')}` : undefined),
       };
     }
@@ -242,6 +242,11 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
     default:
       return { ...base, code: 'INVALID_VALUE', message: `${field} ${e.message ?? 'is invalid'}` };
   }
+}
+
+/** Control and line-separator characters spelled out, so that an invisible one shows in a message. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `timeout`, or `days[4]` for an item of a list (an index alone says little). */

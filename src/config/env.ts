@@ -13,7 +13,13 @@ export interface TemporalConfig {
 export interface Config {
   temporal: TemporalConfig;
   smtp: { url?: string; from: string };
-  twilio: { accountSid?: string; authToken?: string; from?: string };
+  twilio: {
+    accountSid?: string;
+    authToken?: string;
+    from?: string;
+    /** TWILIO_PRICE_PER_SEGMENT ("0.0079 USD" or "0.0079"): the cost recorded per SMS segment. */
+    pricePerSegment?: { amount: number; currency?: string };
+  };
   stripe: { secretKey?: string; webhookSecret?: string };
   /** Signs tokens and keys the hashes of search attributes. */
   secret?: string;
@@ -66,6 +72,17 @@ function opt(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+function segmentPrice(env: Env, problems: string[]): { pricePerSegment?: { amount: number; currency?: string } } {
+  const raw = opt(env, 'TWILIO_PRICE_PER_SEGMENT');
+  if (raw === undefined) return {};
+  const m = /^(\d+(?:\.\d+)?)(?:\s+([A-Z]{3}))?$/.exec(raw);
+  if (!m) {
+    problems.push(`TWILIO_PRICE_PER_SEGMENT="${raw}" is not a price — write the amount per SMS segment and optionally a currency, e.g. 0.0079 USD`);
+    return {};
+  }
+  return { pricePerSegment: { amount: Number(m[1]), ...(m[2] !== undefined && { currency: m[2] }) } };
+}
+
 /** Parses the environment. Throws ConfigError listing every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -98,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
       ...(opt(env, 'TWILIO_ACCOUNT_SID') !== undefined && { accountSid: opt(env, 'TWILIO_ACCOUNT_SID') }),
       ...(opt(env, 'TWILIO_AUTH_TOKEN') !== undefined && { authToken: opt(env, 'TWILIO_AUTH_TOKEN') }),
       ...(opt(env, 'TWILIO_FROM') !== undefined && { from: opt(env, 'TWILIO_FROM') }),
+      ...segmentPrice(env, problems),
     },
     stripe: {
       ...(opt(env, 'STRIPE_SECRET_KEY') !== undefined && { secretKey: opt(env, 'STRIPE_SECRET_KEY') }),

@@ -10,7 +10,8 @@ import { enrollPortfolio, type EnrollSummary } from '../enrollment/enroll.js';
 import type { PortfolioRow } from '../enrollment/read.js';
 import type { JourneyPlan } from '../ir/index.js';
 import { engagementSignal } from '../workflows/definitions.js';
-import { reactTo } from './behaviour.js';
+import { reactTo, type PlannedEvent } from './behaviour.js';
+import { DemoWeb, type DemoWebOptions } from './demo-web.js';
 import { demoPortfolio } from './portfolio.js';
 
 export interface DemoOptions {
@@ -23,15 +24,26 @@ export interface DemoOptions {
   seed: number;
   timeScale: number;
   nowMs: number;
+  /**
+   * The dev server's landing page and Stripe webhook: when given, debtors who visit open the
+   * payment link and those who pay go through Stripe Checkout and its signed webhook (demo-web.ts)
+   * instead of being signalled directly.
+   */
+  web?: DemoWebOptions;
 }
 
 export class DemoDebtors {
   readonly eventsByType: Record<string, number> = {};
+  /** Of those, the ones played over HTTP (landing page, Checkout, Stripe webhook). */
+  readonly webEventsByType: Record<string, number> = {};
   private readonly received = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private readonly web: DemoWeb | undefined;
 
-  constructor(private readonly o: DemoOptions) {}
+  constructor(private readonly o: DemoOptions) {
+    this.web = o.web ? new DemoWeb(o.web) : undefined;
+  }
 
   async enroll(): Promise<EnrollSummary> {
     // A prefix per run: journeys of an earlier run (kept in .settle/) resume, new ones start fresh.
@@ -73,26 +85,55 @@ export class DemoDebtors {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         if (this.stopped) return;
-        const signal = {
-          eventId: `demo/${input.key}/${ev.type}`,
-          type: ev.type,
-          messageId: input.key,
-          at: new Date().toISOString(),
-          ...(ev.type === 'partiallyPaid' && { data: { amount: Math.round(input.enrollment.debt.amountDue * 50) / 100 } }),
-        };
-        this.o.client.workflow
-          .getHandle(input.workflowId)
-          .signal(engagementSignal, signal)
-          .then(
-            () => {
-              this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
-            },
-            () => undefined, // the journey already ended: nothing to tell it
-          );
+        void this.viaWeb(input, ev).then((done) => {
+          if (done) {
+            this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
+            this.webEventsByType[ev.type] = (this.webEventsByType[ev.type] ?? 0) + 1;
+          } else if (!this.stopped) this.signal(input, ev);
+        });
       }, Math.max(10, ev.afterMs / this.o.timeScale));
       this.timers.add(timer);
     }
   };
+
+  // --- web path (landing page, Stripe Checkout, signed webhook) ------------------------------
+  /** Plays a visit or a payment over HTTP; false when this event or server has no web path. */
+  private async viaWeb(input: SendMessageInput, ev: PlannedEvent): Promise<boolean> {
+    if (!this.web || input.payUrl === undefined) return false;
+    try {
+      if (ev.type === 'visited') return await this.web.visit(input.payUrl);
+      if (ev.type === 'paid') return await this.web.pay(input.payUrl, input.key, 'full');
+      if (ev.type === 'partiallyPaid') {
+        const offer = this.o.plans.get(input.journey)?.paymentPlans;
+        const amount = input.enrollment.debt.amountDue;
+        const plan = offer && amount >= (offer.minAmount ?? 0) ? Math.min(...offer.instalments) : undefined;
+        return plan !== undefined && Number.isFinite(plan) && (await this.web.pay(input.payUrl, input.key, plan));
+      }
+    } catch {
+      // the server is not there (yet): signal instead
+    }
+    return false;
+  }
+  // --- end of web path -----------------------------------------------------------------------
+
+  private signal(input: SendMessageInput, ev: PlannedEvent): void {
+    const signal = {
+      eventId: `demo/${input.key}/${ev.type}`,
+      type: ev.type,
+      messageId: input.key,
+      at: new Date().toISOString(),
+      ...(ev.type === 'partiallyPaid' && { data: { amount: Math.round(input.enrollment.debt.amountDue * 50) / 100 } }),
+    };
+    this.o.client.workflow
+      .getHandle(input.workflowId)
+      .signal(engagementSignal, signal)
+      .then(
+        () => {
+          this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
+        },
+        () => undefined, // the journey already ended: nothing to tell it
+      );
+  }
 
   stop(): void {
     this.stopped = true;

@@ -12,11 +12,13 @@ import type { OutcomeInput } from '../activities/types.js';
 import { LocalSmsSink, startSmtpSink } from '../channels/index.js';
 import type { CompileResult } from '../compiler/index.js';
 import type { Config } from '../config/env.js';
-import { startHealthServer } from '../server/health.js';
+import { createServerApp } from '../server/app.js';
+import { serverDepsFromConfig } from '../server/from-config.js';
 import { activitiesFromConfig } from '../temporal/activities-from-config.js';
 import { startDevServerProcess } from '../temporal/dev-server.js';
 import { connectWorker, createJourneyWorker } from '../temporal/worker.js';
 import { DemoDebtors } from './demo.js';
+import { startDevStripe } from './dev-stripe.js';
 import { observeSends } from './observe.js';
 
 export interface DevOptions {
@@ -103,8 +105,13 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox, env });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  // Payments (dev-stripe.ts): stripe-mock unless STRIPE_SECRET_KEY is set; demo debtors pay through
+  // the landing page, Checkout and a signed webhook to this server (demo-web.ts).
+  const devStripe = await startDevStripe(config, o.log);
+  let httpUrl = `http://${config.httpAddr.host}:${config.httpAddr.port}`;
+  const demoWeb = devStripe && { baseUrl: () => httpUrl, webhookSecret: devStripe.webhookSecret, ledger: devStripe.ledger };
   const demo = o.demo
-    ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now() })
+    ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
     : undefined;
   const activities = observeSends(wiring.activities, (input, duplicate) => {
     if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
@@ -113,14 +120,17 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const nativeConnection = await connectWorker(devConfig.temporal);
   const worker = await createJourneyWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities });
   const running = worker.run();
-  const http = await startHealthServer({
-    host: config.httpAddr.host,
-    port: config.httpAddr.port,
-    ready: async () => worker.getState() === 'RUNNING',
-    metrics: async () => '# HELP settle_up Whether this Settle process is up.\n# TYPE settle_up gauge\nsettle_up 1\n',
-    webhookInbox: (path, body) => appendFileSync(join(outbox, 'webhooks.jsonl'), `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`),
+  const web = serverDepsFromConfig(devConfig, secret, { client, connection }, {
+    log: { level: 'warn', stream: process.stderr }, // stderr: stdout carries the --json summary
+    ...(devStripe && { checkout: devStripe.checkout, stripe: { webhookSecret: devStripe.webhookSecret } }),
+    devWebhookInbox: (path, body) => appendFileSync(join(outbox, 'webhooks.jsonl'), `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`),
   });
-  o.log(`worker on task queue ${config.temporal.taskQueue}; HTTP ${http.url} (/healthz, /readyz, /metrics)`);
+  const serverReady = web.deps.ready;
+  const http = createServerApp({ ...web.deps, ready: async () => worker.getState() === 'RUNNING' && (await serverReady()) });
+  await http.listen({ host: config.httpAddr.host, port: config.httpAddr.port });
+  const httpPort = (http.server.address() as { port: number } | null)?.port ?? config.httpAddr.port;
+  httpUrl = `http://${config.httpAddr.host}:${httpPort}`;
+  o.log(`worker on task queue ${config.temporal.taskQueue}; HTTP http://${config.httpAddr.host}:${httpPort} (tracking, /p/ landing page, webhooks, /healthz, /readyz, /metrics)`);
 
   let enrolled = { started: 0, alreadyEnrolled: 0, unmatched: 0 };
   if (demo) {
@@ -146,9 +156,12 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
 
   clearInterval(ticker);
   demo?.stop();
+  if (demo && devStripe) o.log(`demo: through the landing page and Stripe: ${Object.entries(demo.webEventsByType).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing yet'}`);
   worker.shutdown();
   await running;
   await http.close();
+  await devStripe?.close();
+  await web.dispatcher.flush(5_000);
   await wiring.close();
   await smtp.close();
   await connection.close();

@@ -81,7 +81,9 @@ export const Metadata = Type.Object(
     name: ResourceName({ description: 'Unique kebab-case name of this resource.' }),
     description: Type.Optional(Type.String()),
     owner: Type.Optional(Type.String({ description: 'Team responsible for this resource.' })),
-    labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+    // additionalProperties: TypeBox's `^(.*)$` key pattern does not match keys holding a line break (U+2028...),
+    // which would otherwise escape validation.
+    labels: Type.Optional(Type.Record(Type.String(), Type.String(), { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -73,6 +73,7 @@ export const WaitForStep = Type.Object(
     events: Type.Array(EngagementEventSchema(), { minItems: 1, uniqueItems: true }),
     timeout: Duration({ description: 'How long to wait, counted from the start of this step.' }),
     on: Type.Record(Type.String(), StepId(), {
+      additionalProperties: false, // see Metadata.labels
       description: 'Routes: an event listed in events, or timeout (required), to a step id.',
     }),
     after: Type.Optional(StepId({ description: 'Listen to events of this send step (default: the previous send).' })),

@@ -56,6 +56,7 @@ export const PolicySpec = Type.Object(
     jitter: Type.Optional(Duration({ description: 'Random spread added to each send instant (default none).' })),
     smsOptOutKeyword: Type.Optional(
       Type.Record(Type.String(), Type.String({ minLength: 2 }), {
+        additionalProperties: false, // see Metadata.labels
         description: 'Opt-out keyword per locale that SMS templates must mention (default STOP).',
       }),
     ),

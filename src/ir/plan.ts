@@ -126,7 +126,18 @@ export interface PlanPolicy {
   timezoneFallback: string;
   unknownTimezone: 'fallback' | 'skip';
   windows: PlanWindow[];
-  holidays: { country?: string; region?: string; closedDays: string[] };
+  holidays: {
+    country?: string;
+    region?: string;
+    /** The policy's own closed days (`closedDays`), sorted YYYY-MM-DD. */
+    closedDays: string[];
+    /**
+     * Public holidays of `country`/`region`, expanded by the compiler from the holiday library
+     * over a fixed range of years (src/compiler/holidays.ts), sorted YYYY-MM-DD; empty without a
+     * country. Closed all day, like closedDays, but kept apart so messages can say which.
+     */
+    dates: string[];
+  };
   frequencyCaps: PlanFrequencyCap[];
   consent: Record<Channel, 'required' | 'assumed'>;
   jitterMs: number;

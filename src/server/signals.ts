@@ -4,7 +4,7 @@
  * the tracking, landing-page, Stripe and Twilio routes; the implementation is signal-dispatcher.ts.
  */
 import type { Channel } from '../ir/index.js';
-import type { EngagementSignal } from '../workflows/types.js';
+import type { EngagementSignal, JourneyStateView } from '../workflows/types.js';
 
 export type JourneySignal =
   | { kind: 'engagement'; signal: EngagementSignal }
@@ -30,5 +30,5 @@ export interface SignalDispatcher {
 
 /** What the landing page needs to know about a journey (from its `state` query). */
 export interface JourneyLookup {
-  view(workflowId: string): Promise<import('../workflows/types.js').JourneyStateView | undefined>;
+  view(workflowId: string): Promise<JourneyStateView | undefined>;
 }

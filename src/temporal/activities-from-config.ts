@@ -1,6 +1,7 @@
 /**
- * Builds the activities from the typed configuration: SMTP for email, the SMS channel, payment
- * links and webhooks. The channels issue swaps in Twilio and Stripe behind the same interfaces.
+ * Builds the activities from the typed configuration: SMTP for email, the SMS channel (Twilio
+ * when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM are set, the local sink otherwise),
+ * payment links and webhooks.
  */
 import { join } from 'node:path';
 import { createActivities, type OutcomeSink } from '../activities/index.js';
@@ -12,6 +13,7 @@ import {
   LocalSmsSink,
   type SmsChannel,
 } from '../channels/index.js';
+import { createTwilioSmsChannel } from '../channels/twilio.js';
 import { ConfigError, requireSecret, type Config } from '../config/env.js';
 import { createRenderer } from '../templates/index.js';
 
@@ -35,8 +37,10 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
     throw new ConfigError(['SMTP_URL is not set: the worker sends email through it — e.g. smtp://user:pass@smtp.example.com:587 (`settle dev` starts a local one)']);
   }
   const notes: string[] = [];
+  const twilioSms = wiring.sms ? undefined : twilioFromConfig(config, secret);
+  if (twilioSms) notes.push('SMS go through Twilio; its status callbacks and inbound texts reach /webhooks/twilio/* on SETTLE_PUBLIC_URL');
   const email = createSmtpEmailChannel({ url: config.smtp.url });
-  let sms = wiring.sms;
+  let sms = wiring.sms ?? twilioSms;
   if (!sms) {
     const dir = wiring.outboxDir ?? join('.settle', 'outbox');
     sms = new LocalSmsSink({ outboxDir: dir });
@@ -61,4 +65,25 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
       email.close();
     },
   };
+}
+
+/** The Twilio channel when all three variables are set; none when none is; a ConfigError in between. */
+function twilioFromConfig(config: Config, secret: string): SmsChannel | undefined {
+  const { accountSid, authToken, from, pricePerSegment } = config.twilio;
+  const given = { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: from };
+  const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) {
+    throw new ConfigError([`${missing.join(' and ')} not set: Twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (unset all three to use the local SMS sink)`]);
+  }
+  return createTwilioSmsChannel({
+    accountSid: accountSid!,
+    authToken: authToken!,
+    from: from!,
+    secret,
+    statusCallbackUrl: `${config.publicUrl.replace(/\/+$/, '')}/webhooks/twilio/status`,
+    ...(pricePerSegment && {
+      costPerSegment: pricePerSegment.currency === undefined ? pricePerSegment.amount : { [pricePerSegment.currency]: pricePerSegment.amount },
+    }),
+  });
 }

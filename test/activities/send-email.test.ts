@@ -11,6 +11,7 @@ import { FAILURE, type Activities, type SendMessageInput, type SendMessageResult
 import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
 import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
+import { keyedHash } from '../../src/temporal/ids.js';
 import {
   enrollment,
   memoryLog,
@@ -82,10 +83,14 @@ describe('sendEmail', () => {
     expect(mail.to).toMatchObject({ value: [{ address: 'anna.rossi@example.com' }] });
     expect(mail.from).toMatchObject({ value: [{ address: 'no-reply@settle.local', name: 'Settle' }] });
     expect(spaces(mail.subject)).toBe('Anna, facture INV-2026-0042 : 420,50 €');
-    expect(spaces(mail.text)).toContain(
-      'Bonjour Anna, 420,50 € (4 jours de retard). Payer : https://pay.example.test/p/tok',
+    // The pay link travels as a signed click redirect whose token carries the landing-page URL.
+    const pay = /Bonjour Anna, 420,50 € \(4 jours de retard\)\. Payer : https:\/\/pay\.example\.test\/t\/c\/(\S+) Stop/.exec(
+      spaces(mail.text),
     );
+    expect(pay).not.toBeNull();
+    expect(verifyLinkToken(SECRET, pay![1]!, 'c')).toMatchObject({ u: 'https://pay.example.test/p/tok', c: 'email' });
     expect(spaces(mail.html || '')).toContain('<b>420,50 €</b>');
+    expect(mail.html).toMatch(/<img src="https:\/\/pay\.example\.test\/t\/o\/[\w.-]+" width="1" height="1" alt=""/);
     expect(mail.messageId).toBe(result.messageId);
   });
 
@@ -122,8 +127,12 @@ describe('sendEmail', () => {
       s: 'remind',
       c: 'email',
       k: 'settle/INV-2026-0042/friendly/remind/1',
+      l: 'fr-BE',
+      h: keyedHash(SECRET, 'email', 'anna.rossi@example.com'),
     });
+    // The opt-out link is never wrapped in a click redirect (text and HTML).
     expect(mail.text).toContain(`https://pay.example.test/u/${match![1]}`);
+    expect(mail.html).toContain(`href="https://pay.example.test/u/${match![1]}"`);
     expect(verifyLinkToken('another-secret'.padEnd(40, '1'), match![1]!, 'u')).toBeUndefined();
   });
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths, compileSources } from '../../src/compiler/index.js';
-import { baseSources, caseNames, caseSources, goldenLine, INVALID, parseGolden } from './corpus.js';
+import { baseSources, caseNames, caseSources, goldenLine, INVALID, parseGolden } from '../corpus/corpus.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
@@ -47,7 +47,11 @@ describe('invalid corpus', () => {
     }
     const golden = join(dir, 'expected.txt');
     if (UPDATE) {
-      const kept = existsSync(golden) ? readFileSync(golden, 'utf8').split('\n').filter((l) => l.startsWith('#')) : [];
+      const kept = existsSync(golden)
+        ? readFileSync(golden, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('#'))
+        : [];
       writeFileSync(golden, [...kept, ...actual].join('\n') + '\n');
     }
     expect(existsSync(golden), `${name} has no expected.txt (run with UPDATE_GOLDEN=1, then review it)`).toBe(true);

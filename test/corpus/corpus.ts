@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../../src/compiler/index.js';
 
-export const CORPUS = join(import.meta.dirname, '..', 'corpus');
+export const CORPUS = import.meta.dirname;
 export const BASE = join(CORPUS, 'base');
 export const INVALID = join(CORPUS, 'invalid');
 

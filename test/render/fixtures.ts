@@ -25,7 +25,7 @@ export function retailPolicy(): PlanPolicy {
       { days: [1, 2, 3, 4, 5], fromMin: 8 * 60, toMin: 21 * 60 },
       { days: [6], fromMin: 9 * 60, toMin: 13 * 60 },
     ],
-    holidays: { country: 'FR', closedDays: ['2026-08-14'] },
+    holidays: { country: 'FR', closedDays: ['2026-08-14'], dates: ['2026-07-14', '2026-08-15', '2026-12-25'] },
     frequencyCaps: [
       { channels: ['email', 'sms'], max: 7, perMs: 7 * DAY, onExceed: 'defer' },
       { channels: ['sms'], max: 1, perMs: DAY, onExceed: 'skip' },

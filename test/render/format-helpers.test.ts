@@ -41,7 +41,7 @@ describe('policy phrases', () => {
     const policy = retailPolicy();
     expect(policy.frequencyCaps.map(formatCap)).toEqual(['email+sms ≤ 7 per 7d (defer)', 'sms ≤ 1 per 1d (skip)']);
     expect(formatHolidays(policy.holidays)).toBe('FR public holidays + 2026-08-14');
-    expect(formatHolidays({ closedDays: [] })).toBe('none');
+    expect(formatHolidays({ closedDays: [], dates: [] })).toBe('none');
     expect(policyForChannel(policy, 'email').caps).toEqual(['email+sms ≤ 7 per 7d (defer)']);
     expect(policyForChannel(policy, 'sms')).toMatchObject({
       caps: ['email+sms ≤ 7 per 7d (defer)', 'sms ≤ 1 per 1d (skip)'],

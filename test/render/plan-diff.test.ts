@@ -181,7 +181,7 @@ describe('diffPlans', () => {
       p.policy.windows[0] = { days: [1, 2, 3, 4, 5], fromMin: 9 * 60, toMin: 20 * 60 };
       p.policy.frequencyCaps[1] = { channels: ['sms'], max: 2, perMs: DAY, onExceed: 'skip' };
       p.policy.consent.email = 'required';
-      p.policy.holidays = { country: 'BE', closedDays: [] };
+      p.policy.holidays = { country: 'BE', closedDays: [], dates: ['2026-07-21'] };
     });
     expect(changedJourney(after).policy).toEqual([
       {
@@ -194,6 +194,16 @@ describe('diffPlans', () => {
       { field: 'frequency cap', before: 'sms ≤ 1 per 1d (skip)', after: undefined },
       { field: 'frequency cap', before: undefined, after: 'sms ≤ 2 per 1d (skip)' },
       { field: 'consent email', before: 'assumed', after: 'required' },
+    ]);
+  });
+
+  it('shows new public-holiday data of the same country: a few dates listed, many summarised', () => {
+    const oneMore = revise(softCollection(), (p) => p.policy.holidays.dates.push('2026-11-11'));
+    expect(changedJourney(oneMore).policy).toEqual([{ field: 'public holiday', before: undefined, after: '2026-11-11' }]);
+    const many = Array.from({ length: 12 }, (_, i) => `2030-01-${String(i + 10)}`);
+    const expanded = revise(softCollection(), (p) => p.policy.holidays.dates.push(...many));
+    expect(changedJourney(expanded).policy).toEqual([
+      { field: 'public holidays', before: '3 dates 2026-07-14…2026-12-25', after: '15 dates 2026-07-14…2030-01-21' },
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
   createSmtpEmailChannel,
   LocalSmsSink,
   startSmtpSink,
+  type SmsChannel,
   type SmtpSink,
 } from '../../src/channels/index.js';
 import { createRenderer } from '../../src/templates/index.js';
@@ -30,8 +31,15 @@ export interface JourneyRig {
 /** A worker with the real activities: a real SMTP server, the local SMS sink and a local webhook receiver. */
 export async function journeyRig(
   env: TestWorkflowEnvironment,
-  opts: { rejectEmail?: (rcpt: string) => { code: number; message: string } | undefined } = {},
+  opts: {
+    rejectEmail?: (rcpt: string) => { code: number; message: string } | undefined;
+    /** Send SMS through this channel (e.g. Twilio to a local fake) instead of the local sink. */
+    smsChannel?: SmsChannel;
+    /** SETTLE_PUBLIC_URL of the links in messages (default https://pay.example.test). */
+    publicUrl?: string;
+  } = {},
 ): Promise<JourneyRig> {
+  const publicUrl = opts.publicUrl ?? 'https://pay.example.test';
   const smtp = await startSmtpSink({ ...(opts.rejectEmail && { reject: opts.rejectEmail }) });
   const sms = new LocalSmsSink();
   const webhookCalls: { path: string; body: unknown }[] = [];
@@ -50,13 +58,13 @@ export async function journeyRig(
   const email = createSmtpEmailChannel({ url: smtp.url });
   const activities = createActivities({
     email,
-    sms,
-    payments: createLocalPaymentLinks({ publicUrl: 'https://pay.example.test', secret: SECRET }),
+    sms: opts.smsChannel ?? sms,
+    payments: createLocalPaymentLinks({ publicUrl, secret: SECRET }),
     webhooks: createHttpWebhookCaller({ signingSecret: SECRET }),
     renderer: createRenderer(),
     from: 'Settle <collections@example.test>',
     env: { ESCALATION_URL: webhookUrl },
-    publicUrl: 'https://pay.example.test',
+    publicUrl,
     secret: SECRET,
     outcomes: { record: (o) => void outcomes.push(o) },
   });

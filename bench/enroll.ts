@@ -1,0 +1,331 @@
+/**
+ * bench/enroll: enrollment throughput on a real Temporal dev server (child process, SQLite with
+ * the fast pragmas of tests). `enrollPortfolio` — validation, segment routing, keyed hashes, the
+ * compiled plan in the input, search attributes, idempotency policies — against bare
+ * `client.workflow.start` calls of an empty workflow, with the same concurrency, in the same run.
+ * No worker runs: only starts are measured. Target: enroll ≥ 0.9× raw.
+ *
+ * Fairness: the kinds take turns in small slices (BENCH_SLICE starts each), in an order that
+ * rotates and reverses from slice to slice, on one server. A server that slows down as it fills
+ * up, or a neighbour that loads the machine for a while, then costs every kind alike. One
+ * `enrollPortfolio` call runs across all its slices (its row stream pauses between them), as a
+ * real enrollment would. The server's CPU time (/proc) and this process's CPU time per start are
+ * printed too: they depend less on what else the machine is doing than the wall clock.
+ *
+ * The kinds between the two extremes say where the difference comes from: raw starts carrying
+ * the journey's search attributes (no input), raw starts carrying the journey's input (no
+ * search attributes), `startJourney` on pre-routed records (input + search attributes + id
+ * policies + retries, no validation or routing). The client-side pipeline alone is timed with a
+ * stub client, and the input's size is taken apart.
+ *
+ * BENCH_WHAT_IF=1 adds kinds that measure possible remedies (none is what Settle does): the
+ * input with each template trimmed to the debtor's locale, the input through a gzip payload
+ * codec, startJourney through that codec, and the search attributes without SettleContact.
+ *
+ * Run: npx tsx bench/enroll.ts  (BENCH_N=2000 starts per kind, BENCH_CONCURRENCY=32, BENCH_SLICE=200)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { compilePaths } from '../src/compiler/index.js';
+import { demoPortfolio } from '../src/dev/portfolio.js';
+import { enrollPortfolio } from '../src/enrollment/enroll.js';
+import type { PortfolioRow } from '../src/enrollment/read.js';
+import { createRouter } from '../src/enrollment/route.js';
+import { journeyInput, searchAttributes, startJourney, type StartRequest } from '../src/enrollment/start.js';
+import type { EnrollmentData } from '../src/ir/index.js';
+import type { JourneyInput } from '../src/workflows/types.js';
+import { workflowIdFor } from '../src/temporal/ids.js';
+import { WORKFLOW_TYPE } from '../src/workflows/types.js';
+import { ROOT } from '../test/support/journeys.js';
+import { startDevServerProcess } from '../test/support/temporal.js';
+import { emptyWorkflow } from './support/empty-workflow.js';
+import { GzipCodec } from './support/gzip-codec.js';
+import { fmt, lpad, pad, pool } from './support/pool.js';
+import { cpuMs } from './support/proc.js';
+
+const N = Number(process.env.BENCH_N ?? 2_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SLICE = Number(process.env.BENCH_SLICE ?? 200);
+const WHAT_IF = process.env.BENCH_WHAT_IF === '1';
+const TASK_QUEUE = 'bench-enroll'; // nobody polls it
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+const NOW = Date.parse('2026-11-23T10:00:00Z');
+const TARGET = 0.9;
+
+const compiled = compilePaths([join(ROOT, 'journeys')]);
+if (compiled.diagnostics.some((d) => d.severity === 'error')) throw new Error('journeys/ does not compile');
+const plans = compiled.plans;
+const router = createRouter(compiled.project, plans, {});
+
+let seed = 0;
+/** A fresh generated portfolio (unique debt ids) and its routed start requests. */
+function portfolio(n: number): { records: EnrollmentData[]; requests: StartRequest[] } {
+  seed += 1;
+  const records = demoPortfolio(n, NOW, seed, `B${seed}`);
+  const requests = records.map((record) => {
+    const route = router.route(record, NOW);
+    if ('unmatched' in route) throw new Error(`${record.debtId} matches no segment`);
+    return { taskQueue: TASK_QUEUE, plan: plans.get(route.journey)!, record, secret: SECRET, nowMs: NOW };
+  });
+  return { records, requests };
+}
+
+/** One kind of start: runs its next slice of `n` starts and resolves when they all completed. */
+interface Kind {
+  name: string;
+  slice(n: number): Promise<void>;
+  finish?(): Promise<void>;
+}
+
+/** A kind that starts its items with a bounded pool, slice by slice. */
+function pooled<T>(name: string, items: T[], start: (item: T) => Promise<unknown>): Kind {
+  let next = 0;
+  return {
+    name,
+    slice: async (n) => {
+      const part = items.slice(next, next + n);
+      next += n;
+      await pool(part, CONCURRENCY, start);
+    },
+  };
+}
+
+/**
+ * enrollPortfolio over the whole portfolio in one call: its row stream hands out one slice at a
+ * time and waits for the next turn; a slice ends when enrollPortfolio reports all its rows done.
+ */
+function enrollKind(records: EnrollmentData[], client: Client): Kind {
+  let released = 0;
+  let gate: (() => void) | undefined;
+  let sliceEnd = 0;
+  let sliceDone: (() => void) | undefined;
+  let failed: unknown;
+  async function* rows(): AsyncGenerator<PortfolioRow> {
+    for (const [i, record] of records.entries()) {
+      while (i >= released) await new Promise<void>((r) => (gate = r));
+      yield { line: i + 2, record };
+    }
+  }
+  const run = enrollPortfolio({
+    client,
+    taskQueue: TASK_QUEUE,
+    plans,
+    project: compiled.project,
+    rows: rows(),
+    secret: SECRET,
+    nowMs: NOW,
+    concurrency: CONCURRENCY,
+    onProgress: (p) => {
+      if (p.done >= sliceEnd) sliceDone?.();
+    },
+  }).then(
+    (summary) => {
+      if (summary.started !== records.length) throw new Error(`enrollPortfolio started ${summary.started} of ${records.length}`);
+    },
+    (e: unknown) => {
+      failed = e;
+      sliceDone?.();
+    },
+  );
+  return {
+    name: 'enrollPortfolio',
+    slice: async (n) => {
+      sliceEnd = Math.min(records.length, released + n);
+      const done = new Promise<void>((r) => (sliceDone = r));
+      released = sliceEnd;
+      gate?.();
+      await done;
+      if (failed) throw failed;
+    },
+    finish: () => run,
+  };
+}
+
+interface Tally {
+  n: number;
+  ms: number;
+  serverCpuMs: number;
+  clientCpuMs: number;
+}
+
+/** Runs every kind for `n` starts in turns of `slice`; returns each kind's totals. */
+async function interleave(kinds: Kind[], n: number, slice: number, serverPid: number): Promise<Map<string, Tally>> {
+  const tally = new Map(kinds.map((k) => [k.name, { n: 0, ms: 0, serverCpuMs: 0, clientCpuMs: 0 }]));
+  for (let s = 0; s * slice < n; s++) {
+    const size = Math.min(slice, n - s * slice);
+    const rotated = kinds.map((_, i) => kinds[(i + s) % kinds.length]!);
+    for (const kind of s % 2 === 0 ? rotated : rotated.reverse()) {
+      const s0 = cpuMs(serverPid);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await kind.slice(size);
+      const t = tally.get(kind.name)!;
+      t.ms += performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      t.clientCpuMs += (c.user + c.system) / 1000;
+      t.serverCpuMs += cpuMs(serverPid) - s0;
+      t.n += size;
+    }
+  }
+  for (const k of kinds) await k.finish?.();
+  return tally;
+}
+
+const perSecond = (t: Tally) => (t.n / t.ms) * 1000;
+
+/** What-if: the journey input with every template trimmed to the debtor's locale and the template's default. */
+function oneLocaleInput(req: StartRequest): JourneyInput {
+  const input = journeyInput(req);
+  const locale = req.record.debtor.locale;
+  const templates = Object.fromEntries(
+    Object.entries(input.plan.templates).map(([name, t]) => [
+      name,
+      { ...t, locales: Object.fromEntries(Object.entries(t.locales).filter(([l]) => l === locale || l === t.defaultLocale)) },
+    ]),
+  );
+  return { ...input, plan: { ...input.plan, templates } };
+}
+
+/** The client-side work of enrollPortfolio alone, with a client whose start returns at once. */
+async function pipelineAlone(records: EnrollmentData[]): Promise<number> {
+  const stub = { workflow: { start: async () => undefined } } as unknown as Client;
+  const once = async () => {
+    const t0 = performance.now();
+    const rows = (async function* () {
+      for (const [i, record] of records.entries()) yield { line: i + 2, record };
+    })();
+    await enrollPortfolio({ client: stub, taskQueue: TASK_QUEUE, plans, project: compiled.project, rows, secret: SECRET, nowMs: NOW, concurrency: CONCURRENCY });
+    return performance.now() - t0;
+  };
+  await once();
+  return Math.min(await once(), await once());
+}
+
+function inputSizes(requests: StartRequest[]): void {
+  const byJourney = new Map<string, { count: number; bytes: number; templates: number; encodeUs: number }>();
+  for (const req of requests) {
+    const j = req.plan.journey;
+    const e = byJourney.get(j);
+    if (e) e.count += 1;
+    else {
+      const input = journeyInput(req);
+      const reps = 200;
+      const t0 = performance.now();
+      let bytes = 0;
+      for (let i = 0; i < reps; i++) bytes = defaultPayloadConverter.toPayload(input)?.data?.length ?? 0;
+      const encodeUs = ((performance.now() - t0) * 1000) / reps;
+      byJourney.set(j, { count: 1, bytes, templates: JSON.stringify(req.plan.templates).length, encodeUs });
+    }
+  }
+  let total = 0;
+  for (const [j, e] of byJourney) {
+    total += e.bytes * e.count;
+    console.log(
+      `  ${pad(j, 17)} ${lpad(fmt(e.bytes), 7)} bytes, of which templates ${lpad(fmt(e.templates), 6)} (${Math.round((e.templates / e.bytes) * 100)} %); JSON-encoded in ${e.encodeUs.toFixed(0)} µs; ${fmt(e.count)} of ${fmt(requests.length)} records`,
+    );
+  }
+  console.log(`  mean input per start: ${fmt(total / requests.length)} bytes (the empty workflow's: none)`);
+  const sample = requests.find((r) => r.plan.journey === 'soft-collection') ?? requests[0]!;
+  const json = defaultPayloadConverter.toPayload(journeyInput(sample))?.data ?? new Uint8Array();
+  const trimmed = defaultPayloadConverter.toPayload(oneLocaleInput(sample))?.data?.length ?? 0;
+  const t0 = performance.now();
+  let gz = 0;
+  for (let i = 0; i < 200; i++) gz = gzipSync(json, { level: 1 }).length;
+  const gzUs = ((performance.now() - t0) * 1000) / 200;
+  console.log(
+    `  ${sample.plan.journey} input for locale ${sample.record.debtor.locale}: ${fmt(json.length)} bytes; templates trimmed to that locale ${fmt(trimmed)} bytes; gzip level 1 ${fmt(gz)} bytes (${gzUs.toFixed(0)} µs)`,
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'settle-bench-enroll-'));
+const server = await startDevServerProcess({ dbFilename: join(dir, 'temporal.db') });
+const serverPid = server.process.pid!;
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+try {
+  console.log(`Temporal dev server (SQLite, WAL, synchronous=OFF) at ${server.address}, no worker; ${fmt(N)} starts per kind, concurrency ${CONCURRENCY}, turns of ${SLICE}.`);
+  console.log(`Journeys ${[...plans.keys()].join(', ')}; records from demoPortfolio, every one routed by the segments.\n`);
+
+  // Warm-up (connections, JIT, the server's first writes): not reported.
+  {
+    const warm = portfolio(200);
+    const raws = Array.from({ length: 200 }, (_, i) => `bench/warm/${i}`);
+    await interleave(
+      [pooled('raw', raws, (workflowId) => client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE })), enrollKind(warm.records, client)],
+      200,
+      100,
+      serverPid,
+    );
+  }
+
+  const rawIds = Array.from({ length: N }, (_, i) => `bench/raw/${i}`);
+  const withAttributes = portfolio(N).requests;
+  const withInput = portfolio(N).requests;
+  const direct = portfolio(N).requests;
+  const enrolled = portfolio(N);
+  const kinds: Kind[] = [
+    pooled('raw start (empty workflow)', rawIds, (workflowId) => client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE })),
+    pooled('raw + search attributes', withAttributes, (req) =>
+      client.workflow.start(emptyWorkflow, {
+        workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+        taskQueue: TASK_QUEUE,
+        typedSearchAttributes: searchAttributes(journeyInput(req)),
+      }),
+    ),
+    pooled('raw + journey input', withInput, (req) =>
+      client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(req.record.debtId, req.plan.journey), taskQueue: TASK_QUEUE, args: [journeyInput(req)] }),
+    ),
+    pooled('startJourney (pre-routed)', direct, (req) => startJourney(client, req)),
+    enrollKind(enrolled.records, client),
+  ];
+  if (WHAT_IF) {
+    const gzip = new Client({ connection, dataConverter: { payloadCodecs: [new GzipCodec()] } });
+    const start = (c: Client, req: StartRequest, input: JourneyInput) =>
+      c.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(req.record.debtId, req.plan.journey), taskQueue: TASK_QUEUE, args: [input] });
+    kinds.push(
+      pooled('what-if: input, one locale', portfolio(N).requests, (req) => start(client, req, oneLocaleInput(req))),
+      pooled('what-if: input, gzip codec', portfolio(N).requests, (req) => start(gzip, req, journeyInput(req))),
+      pooled('what-if: startJourney, gzip', portfolio(N).requests, (req) => startJourney(gzip, req)),
+      pooled('what-if: attrs w/o Contact', portfolio(N).requests, (req) =>
+        client.workflow.start(emptyWorkflow, {
+          workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+          taskQueue: TASK_QUEUE,
+          typedSearchAttributes: searchAttributes(journeyInput(req)).filter((a) => a.key.name !== 'SettleContact'),
+        }),
+      ),
+    );
+  }
+  const t0 = performance.now();
+  const tally = await interleave(kinds, N, SLICE, serverPid);
+  const wallS = (performance.now() - t0) / 1000;
+
+  const raw = tally.get('raw start (empty workflow)')!;
+  const enroll = tally.get('enrollPortfolio')!;
+  const ratio = perSecond(enroll) / perSecond(raw);
+  console.log(`raw client.workflow.start (empty workflow): ${fmt(perSecond(raw))} starts/s`);
+  console.log(`enrollPortfolio (real plans and records):   ${fmt(perSecond(enroll))} starts/s`);
+  console.log(`ratio enroll / raw: ${ratio.toFixed(2)}× (target ≥ ${TARGET}×: ${ratio >= TARGET ? 'met' : 'NOT met'})`);
+
+  console.log(`\nAll kinds (${fmt(N * kinds.length)} starts in ${wallS.toFixed(0)} s):`);
+  console.log(`  ${pad('kind', 28)} ${lpad('starts/s', 9)} ${lpad('× raw', 6)} ${lpad('server CPU ms/start', 20)} ${lpad('client CPU ms/start', 20)}`);
+  for (const [name, t] of tally) {
+    console.log(
+      `  ${pad(name, 28)} ${lpad(fmt(perSecond(t)), 9)} ${lpad((perSecond(t) / perSecond(raw)).toFixed(2), 6)} ${lpad((t.serverCpuMs / t.n).toFixed(2), 20)} ${lpad((t.clientCpuMs / t.n).toFixed(2), 20)}`,
+    );
+  }
+
+  console.log('\nClient side:');
+  const localMs = await pipelineAlone(demoPortfolio(N, NOW, 999, 'LOCAL'));
+  console.log(`  enrollPortfolio with a stub client (validate + route + hashes + input): ${fmt((N / localMs) * 1000)} rows/s, ${((localMs * 1000) / N).toFixed(0)} µs/row, one core`);
+  console.log('  journey input per start:');
+  inputSizes(enrolled.requests);
+} finally {
+  await connection.close();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

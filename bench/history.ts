@@ -1,0 +1,168 @@
+/**
+ * bench/history: how many history events the interpreter costs. On the time-skipping test
+ * server, with the real activities of journeyRig (SMTP, SMS sink, local payment links, webhook
+ * receiver), the soft-collection journey runs through `journeyWorkflow` and through a
+ * hand-written workflow of the same journey (bench/support/hand-written.ts) for two debtors:
+ * one who never engages (every reminder, the hand-over webhook → escalated) and one who opens
+ * the first email on day 1, clicks the SMS on day 2.5 and pays on day 6 (→ paid). Both get the
+ * same signals at the same journey times. Prints the events per journey for both, the ratio
+ * (target ≤ 1.1×), the event types side by side, and checks that both made the same activity
+ * calls in the same order.
+ *
+ * Run: npx tsx bench/history.ts
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { journeyInput, searchAttributes } from '../src/enrollment/start.js';
+import type { EngagementEvent, EnrollmentData } from '../src/ir/index.js';
+import { engagementSignal } from '../src/workflows/definitions.js';
+import { WORKFLOW_TYPE } from '../src/workflows/types.js';
+import { examplePlan, exampleRecord } from '../test/support/journeys.js';
+import { journeyRig, SECRET } from '../test/support/journey-worker.js';
+import { createTimeSkippingEnv } from '../test/support/temporal.js';
+import type { HandWrittenInput } from './support/hand-written.js';
+import { handWrittenWorker } from './support/hand-written-worker.js';
+import { lpad, pad } from './support/pool.js';
+
+const DAY = 86_400_000;
+const TARGET = 1.1;
+const { EventType } = proto.temporal.api.enums.v1;
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+
+interface Script {
+  afterDays: number;
+  type: EngagementEvent;
+  ofStep?: string;
+}
+
+const SCENARIOS: { name: string; expect: string; script: Script[] }[] = [
+  { name: 'never engages', expect: 'escalated', script: [] },
+  {
+    name: 'opens, clicks, pays',
+    expect: 'paid',
+    script: [
+      { afterDays: 1, type: 'opened', ofStep: 'first-email' },
+      { afterDays: 2.5, type: 'clicked', ofStep: 'nudge-sms' },
+      { afterDays: 6, type: 'paid' },
+    ],
+  },
+];
+
+// Errors only: the test server does not advertise a capability core warns about on every worker start.
+Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+const env: TestWorkflowEnvironment = await createTimeSkippingEnv();
+const rig = await journeyRig(env);
+const hand = await handWrittenWorker(env, rig);
+const running = Promise.all([rig.worker.run(), hand.worker.run()]);
+
+/** Delivers the script's signals at their journey times, then waits for the result. */
+async function drive(handle: WorkflowHandle, started: number, script: Script[]): Promise<{ outcome: string }> {
+  for (const [i, s] of script.entries()) {
+    const wait = started + s.afterDays * DAY - (await env.currentTimeMs());
+    if (wait > 0) await env.sleep(wait);
+    await handle.signal(engagementSignal, {
+      eventId: `script-${i}`,
+      type: s.type,
+      at: new Date(await env.currentTimeMs()).toISOString(),
+      ...(s.ofStep && { messageId: `${handle.workflowId}/${s.ofStep}/1` }),
+    });
+  }
+  return (await handle.result()) as { outcome: string };
+}
+
+interface Run {
+  outcome: string;
+  events: HistoryEvent[];
+  bytes: number;
+}
+
+async function history(handle: WorkflowHandle, outcome: string): Promise<Run> {
+  const h = await handle.fetchHistory();
+  const events = h.events ?? [];
+  return { outcome, events, bytes: proto.temporal.api.history.v1.History.encode(h).finish().length };
+}
+
+const typeName = (e: HistoryEvent) => (EventType[e.eventType ?? 0] ?? String(e.eventType)).replace(/^EVENT_TYPE_/, '');
+const activityCalls = (r: Run) => r.events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
+const count = (r: Run, type: string) => r.events.filter((e) => typeName(e) === type).length;
+
+/** Debt due 10 days before the server's clock (as the time-skipping tests do). */
+function debt(debtId: string, nowMs: number): EnrollmentData {
+  const anna = exampleRecord('anna-rossi');
+  return { ...anna, debtId, debt: { ...anna.debt, dueDate: new Date(nowMs - 10 * DAY).toISOString().slice(0, 10) } };
+}
+
+const plan = examplePlan('soft-collection');
+const totals = { journey: 0, hand: 0 };
+const rows: { path: string; journey: number; hand: number }[] = [];
+let allSameCalls = true;
+try {
+  console.log('soft-collection on the time-skipping server, real activities (journeyRig), debtor anna-rossi due 10 days ago.');
+  for (const [i, scenario] of SCENARIOS.entries()) {
+    const now = await env.currentTimeMs();
+    const enrollment = debt(`BENCH-HIST-${i + 1}`, now);
+    const input = journeyInput({ taskQueue: rig.taskQueue, plan, record: enrollment, secret: SECRET, nowMs: now });
+    const typedSearchAttributes = searchAttributes(input);
+
+    let started = await env.currentTimeMs();
+    const jh = await env.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: `settle/${enrollment.debtId}/soft-collection`,
+      taskQueue: rig.taskQueue,
+      args: [{ ...input, options: { ...input.options, enrolledAt: started } }],
+      typedSearchAttributes,
+    });
+    const journey = await history(jh, (await drive(jh, started, scenario.script)).outcome);
+
+    started = await env.currentTimeMs();
+    const handInput: HandWrittenInput = { enrollment, templates: plan.templates };
+    const hh = await env.client.workflow.start('softCollectionHandWritten', {
+      workflowId: `hand/${enrollment.debtId}/soft-collection`,
+      taskQueue: hand.taskQueue,
+      args: [handInput],
+      typedSearchAttributes,
+    });
+    const handRun = await history(hh, (await drive(hh, started, scenario.script)).outcome);
+
+    if (journey.outcome !== scenario.expect || handRun.outcome !== scenario.expect) {
+      throw new Error(`${scenario.name}: expected ${scenario.expect}, journeyWorkflow ended ${journey.outcome}, hand-written ${handRun.outcome}`);
+    }
+    const jCalls = activityCalls(journey);
+    const hCalls = activityCalls(handRun);
+    const sameCalls = jCalls.join() === hCalls.join();
+    allSameCalls &&= sameCalls;
+    totals.journey += journey.events.length;
+    totals.hand += handRun.events.length;
+    rows.push({ path: `${scenario.name} → ${journey.outcome}`, journey: journey.events.length, hand: handRun.events.length });
+
+    console.log(`\n=== ${scenario.name} → ${journey.outcome} ===`);
+    console.log(`events: journeyWorkflow ${journey.events.length}, hand-written ${handRun.events.length}, ratio ${(journey.events.length / handRun.events.length).toFixed(2)}×`);
+    console.log(
+      `history size: journeyWorkflow ${journey.bytes.toLocaleString('en-US')} bytes, hand-written ${handRun.bytes.toLocaleString('en-US')} bytes (the start event carries the plan: ${(
+        (journey.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024
+      ).toFixed(1)} KiB vs ${((handRun.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(1)} KiB of input)`,
+    );
+    console.log(`activity calls ${sameCalls ? 'identical' : 'DIFFER'} (${jCalls.length}): ${jCalls.join(', ')}${sameCalls ? '' : `\n  hand-written (${hCalls.length}): ${hCalls.join(', ')}`}`);
+    const types = [...new Set([...journey.events, ...handRun.events].map(typeName))];
+    console.log(`  ${pad('event type', 42)} ${lpad('journey', 7)} ${lpad('hand', 5)} ${lpad('diff', 5)}`);
+    for (const t of types) {
+      const a = count(journey, t);
+      const b = count(handRun, t);
+      console.log(`  ${pad(t, 42)} ${lpad(a, 7)} ${lpad(b, 5)} ${lpad(a - b === 0 ? '' : (a > b ? '+' : '') + String(a - b), 5)}`);
+    }
+  }
+
+  const ratio = totals.journey / totals.hand;
+  console.log(`\nSummary (events per journey):`);
+  console.log(`  ${pad('path', 32)} ${lpad('journeyWorkflow', 15)} ${lpad('hand-written', 12)} ${lpad('ratio', 6)}`);
+  for (const r of rows) console.log(`  ${pad(r.path, 32)} ${lpad(r.journey, 15)} ${lpad(r.hand, 12)} ${lpad((r.journey / r.hand).toFixed(2) + '×', 6)}`);
+  console.log(`  both paths: ${totals.journey} vs ${totals.hand} events → ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET}×: ${ratio <= TARGET ? 'met' : 'NOT met'}); same activity calls: ${allSameCalls ? 'yes' : 'NO'}`);
+} finally {
+  rig.worker.shutdown();
+  hand.worker.shutdown();
+  await running;
+  hand.close();
+  await rig.close();
+  await env.teardown();
+}

@@ -1,0 +1,168 @@
+/**
+ * bench/worker-memory: the resident memory of a journey worker as sleeping journeys pile up. A
+ * Temporal dev server (child process, fast SQLite), a local SMTP sink and the production worker
+ * entry point (`node --import tsx workers/worker.ts`, its own process, so its RSS is its own)
+ * with default settings. Journeys whose first step is `wait: 30d` are started in stages up to
+ * 10,000; at 0, 1k, 2.5k, 5k and 10k, once the worker has processed every first workflow task
+ * (counted by the SettleStep search attribute the journey sets when it starts waiting), the
+ * worker's VmRSS (/proc/<pid>/status) is sampled. Prints RSS, growth per 1k journeys between
+ * samples, the peak, and the worker's workflow cache bound (maxCachedWorkflows, derived from the
+ * V8 heap limit when not set).
+ *
+ * Run: npx tsx bench/worker-memory.ts  (BENCH_STAGES=1000,2500,5000,10000, BENCH_CONCURRENCY=32,
+ * BENCH_MAX_CACHED=N passes --max-cached-workflows N to the worker, BENCH_BUDGET_S=480)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import v8 from 'node:v8';
+import { Client, Connection } from '@temporalio/client';
+import { startSmtpSink } from '../src/channels/index.js';
+import { demoPortfolio } from '../src/dev/portfolio.js';
+import { journeyInput, startJourney } from '../src/enrollment/start.js';
+import { planFromYaml, ROOT } from '../test/support/journeys.js';
+import { startDevServerProcess } from '../test/support/temporal.js';
+import { fmt, lpad, pool } from './support/pool.js';
+import { cpuMs, rssMiB } from './support/proc.js';
+
+const STAGES = (process.env.BENCH_STAGES ?? '1000,2500,5000,10000').split(',').map(Number);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const MAX_CACHED = process.env.BENCH_MAX_CACHED;
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 480) * 1000;
+const TASK_QUEUE = 'bench-worker-memory';
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+const STEP = 'long-wait';
+
+const plan = planFromYaml(`
+apiVersion: settle/v1
+kind: Journey
+metadata:
+  name: sleepy
+  version: 1
+  description: Sleeps for a month, then one reminder
+spec:
+  policy: eu-default
+  goal: paid
+  steps:
+    - id: ${STEP}
+      type: wait
+      duration: 30d
+    - id: reminder
+      type: send
+      channel: email
+      template: overdue-friendly
+      paymentLink: true
+    - id: done
+      type: exit
+      outcome: escalated
+`);
+
+const began = performance.now();
+const dir = mkdtempSync(join(tmpdir(), 'settle-bench-worker-memory-'));
+const server = await startDevServerProcess({ dbFilename: join(dir, 'temporal.db') });
+const smtp = await startSmtpSink();
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+
+const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'workers', 'worker.ts'), ...(MAX_CACHED ? ['--max-cached-workflows', MAX_CACHED] : [])], {
+  cwd: ROOT,
+  env: { ...process.env, TEMPORAL_ADDRESS: server.address, SMTP_URL: smtp.url, SETTLE_SECRET: SECRET, TEMPORAL_TASK_QUEUE: TASK_QUEUE },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let workerLog = '';
+const workerExit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+const ready = new Promise<void>((resolve, reject) => {
+  const onData = (chunk: Buffer) => {
+    workerLog = (workerLog + chunk.toString()).slice(-20_000);
+    if (workerLog.includes('worker ready')) resolve();
+  };
+  worker.stdout!.on('data', onData);
+  worker.stderr!.on('data', onData);
+  void workerExit.then((code) => reject(new Error(`worker exited (${code}) before it was ready:\n${workerLog}`)));
+});
+
+let peak = 0;
+const sampler = setInterval(() => {
+  try {
+    peak = Math.max(peak, rssMiB(worker.pid!));
+  } catch {
+    // the worker is gone; the main flow reports it
+  }
+}, 250);
+
+const processed = async () => (await client.workflow.count(`TaskQueue = '${TASK_QUEUE}' AND SettleStep = '${STEP}'`)).count;
+
+/** Waits until the worker has processed the first task of `n` journeys; false when the budget ran out. */
+async function settled(n: number): Promise<boolean> {
+  for (;;) {
+    if ((await processed()) >= n) return true;
+    if (performance.now() - began > BUDGET_MS) return false;
+    if (worker.exitCode !== null) throw new Error(`worker exited:\n${workerLog}`);
+    await delay(500);
+  }
+}
+
+try {
+  const t0 = performance.now();
+  await ready;
+  const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+  const defaultCache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+  console.log(
+    `Worker: workers/worker.ts in its own process (pid ${worker.pid}), ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; dev server ${server.address} (SQLite, fast pragmas).`,
+  );
+  console.log(
+    `Workflow cache: ${MAX_CACHED ? `--max-cached-workflows ${MAX_CACHED}` : `SDK default maxCachedWorkflows ≈ ${fmt(defaultCache)} (V8 heap limit ${fmt(heapMiB)} MiB; ~600 per GiB above 200 MiB)`}.`,
+  );
+  console.log(`Journey: wait 30d → email → exit (input ${fmt(JSON.stringify(journeyInput({ taskQueue: TASK_QUEUE, plan, record: demoPortfolio(1, Date.now())[0]!, secret: SECRET, nowMs: Date.now() })).length)} bytes); starts ${CONCURRENCY} at a time.\n`);
+
+  await delay(2_000);
+  const rows: { journeys: number; rss: number; seconds: number }[] = [{ journeys: 0, rss: rssMiB(worker.pid!), seconds: 0 }];
+  console.log(`${lpad('journeys', 9)} ${lpad('RSS MiB', 8)} ${lpad('Δ MiB / 1k', 11)} ${lpad('stage s', 8)} ${lpad('starts/s', 9)} ${lpad('worker CPU s', 13)}`);
+  console.log(`${lpad(0, 9)} ${lpad(rows[0]!.rss.toFixed(0), 8)} ${lpad('', 11)} ${lpad('', 8)} ${lpad('', 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}`);
+  const records = demoPortfolio(STAGES.at(-1)!, Date.now(), 7, 'MEM');
+  let started = 0;
+  let stopped: string | undefined;
+  for (const target of STAGES) {
+    const stageStart = performance.now();
+    const batch = records.slice(started, target);
+    const nowMs = Date.now();
+    await pool(batch, CONCURRENCY, async (record) => {
+      if (performance.now() - began > BUDGET_MS) return;
+      await startJourney(client, { taskQueue: TASK_QUEUE, plan, record, secret: SECRET, nowMs });
+      started += 1;
+    });
+    const done = await settled(started);
+    const seconds = (performance.now() - stageStart) / 1000;
+    if (!done || started < target) {
+      stopped = `time budget of ${BUDGET_MS / 1000} s reached at ${fmt(started)} journeys started, ${fmt(await processed())} processed`;
+      break;
+    }
+    await delay(2_000); // let the last tasks' garbage settle a little
+    const prev = rows.at(-1)!;
+    const rss = rssMiB(worker.pid!);
+    rows.push({ journeys: target, rss, seconds });
+    console.log(
+      `${lpad(fmt(target), 9)} ${lpad(rss.toFixed(0), 8)} ${lpad((((rss - prev.rss) * 1000) / (target - prev.journeys)).toFixed(1), 11)} ${lpad(seconds.toFixed(0), 8)} ${lpad(fmt(batch.length / seconds), 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}`,
+    );
+  }
+  const last = rows.at(-1)!;
+  const first = rows[0]!;
+  console.log(
+    `\nRSS ${first.rss.toFixed(0)} MiB idle → ${last.rss.toFixed(0)} MiB with ${fmt(last.journeys)} sleeping journeys (+${(last.rss - first.rss).toFixed(0)} MiB, ${(((last.rss - first.rss) * 1000) / Math.max(1, last.journeys)).toFixed(1)} MiB per 1k on average); peak ${peak.toFixed(0)} MiB.`,
+  );
+  if (stopped) console.log(`Stopped early: ${stopped}.`);
+  console.log(`Total ${((performance.now() - began) / 1000).toFixed(0)} s.`);
+} finally {
+  clearInterval(sampler);
+  worker.kill('SIGTERM');
+  const killer = setTimeout(() => worker.kill('SIGKILL'), 15_000);
+  await workerExit;
+  clearTimeout(killer);
+  await connection.close();
+  await server.stop();
+  await smtp.close();
+  rmSync(dir, { recursive: true, force: true });
+}

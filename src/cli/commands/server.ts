@@ -1,0 +1,85 @@
+/**
+ * settle server: the HTTP server (DESIGN.md §2) — tracking, landing page, provider webhooks,
+ * /healthz, /readyz, /metrics — on SETTLE_HTTP_ADDR, signalling journeys on Temporal. Exit 2
+ * without SETTLE_SECRET (or when the address is taken), 3 when Temporal is unreachable. On
+ * SIGTERM/SIGINT it stops accepting connections, answers the requests in flight, delivers the
+ * signals still queued (up to 10 s; what remains is counted and reported), then exits.
+ */
+import { parseArgs } from 'node:util';
+import type { FastifyBaseLogger } from 'fastify';
+import { loadConfig, requireSecret } from '../../config/env.js';
+import { createServerApp } from '../../server/app.js';
+import { serverDepsFromConfig } from '../../server/from-config.js';
+import { connectClient } from '../../temporal/connection.js';
+import { CliError, EXIT, oneOf, type Io } from '../io.js';
+
+export const usage = 'settle server [--log-level debug|info|warn|error|silent]';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export interface ServerRunOptions {
+  /** Resolves when the server should stop (tests); SIGTERM/SIGINT otherwise. */
+  until?: Promise<unknown>;
+  /** Called once listening, with the address (tests). */
+  onListening?: (url: string) => void;
+  /** How long a shutdown waits for queued signals; default 10 s. */
+  flushTimeoutMs?: number;
+}
+
+function signalled(): { promise: Promise<void>; dispose: () => void } {
+  let dispose = () => {};
+  const promise = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    dispose = () => {
+      process.off('SIGINT', resolve);
+      process.off('SIGTERM', resolve);
+    };
+  });
+  return { promise, dispose };
+}
+
+export async function server(
+  argv: string[],
+  io: Io,
+  vars: Record<string, string | undefined> = process.env,
+  options: ServerRunOptions = {},
+): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'log-level': { type: 'string' } } });
+  const level = oneOf(values['log-level'], LOG_LEVELS, 'log-level', 'info');
+  const config = loadConfig(vars);
+  const secret = requireSecret(config);
+  const temporal = await connectClient(config.temporal);
+  // The dispatcher logs through the app's logger, which exists once the app does.
+  const logs: { to?: FastifyBaseLogger } = {};
+  const { deps, dispatcher, disabled } = serverDepsFromConfig(config, secret, temporal, {
+    log: { level },
+    dispatcherOptions: { log: { warn: (meta, message) => logs.to?.warn(meta, message) } },
+  });
+  const app = createServerApp(deps);
+  logs.to = app.log;
+  const stop = options.until ? { promise: options.until, dispose: () => {} } : signalled();
+  try {
+    const { host, port } = config.httpAddr;
+    try {
+      await app.listen({ host, port });
+    } catch (e) {
+      throw new CliError(`cannot listen on ${host}:${port} (${(e as Error).message}) — set SETTLE_HTTP_ADDR to a free host:port`, EXIT.usage);
+    }
+    const address = app.server.address();
+    const url = `http://${host}:${address && typeof address === 'object' ? address.port : port}`;
+    for (const d of disabled) io.err(`note: not serving ${d}\n`);
+    io.err(`server listening on ${url} (links: ${config.publicUrl}); Temporal ${config.temporal.address} namespace ${config.temporal.namespace}\n`);
+    options.onListening?.(url);
+    await stop.promise;
+    io.err('server stopping: finishing requests and delivering queued signals\n');
+  } finally {
+    stop.dispose();
+    await app.close();
+    await dispatcher.flush(options.flushTimeoutMs ?? 10_000);
+    const { abandoned, failed } = dispatcher.stats();
+    if (abandoned + failed > 0) io.err(`server: ${abandoned} queued signals not delivered at shutdown, ${failed} failed\n`);
+    await temporal.connection.close();
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,100 @@
+/**
+ * The demo's debtors on the web: a debtor who visits opens the payment link of the message
+ * (GET /p/<token> on the dev server: the landing page signals `visited`), and one who pays
+ * presses the pay button (POST /p/<token>/checkout: a Checkout Session on stripe-mock) and
+ * "completes" it, which here means posting the signed `checkout.session.completed` event that
+ * Stripe would send, built from the session the dev checkout recorded. So `paid` and
+ * `partiallyPaid` reach the journey through the real Stripe webhook path.
+ */
+import { createHash } from 'node:crypto';
+import Stripe from 'stripe';
+import { checkoutSessionParams } from '../channels/stripe.js';
+import { checkoutIdempotencyKey } from '../server/routes/landing.js';
+import type { CheckoutLedger, LedgerEntry } from './dev-stripe.js';
+
+export interface DemoWebOptions {
+  /** The dev server (its /p/ and /webhooks/stripe routes), e.g. http://127.0.0.1:8080; read when used. */
+  baseUrl: string | (() => string);
+  /** The dev server's Stripe webhook signing secret. */
+  webhookSecret: string;
+  ledger: CheckoutLedger;
+  clock?: () => number;
+}
+
+/** The event Stripe sends when the debtor completes the session (card payments settle at once). */
+export function checkoutCompletedEvent(entry: LedgerEntry, nowMs: number): Record<string, unknown> {
+  const { request, session } = entry;
+  const id = createHash('sha256').update(`${request.key}\n${session.id}`).digest('hex').slice(0, 24);
+  return {
+    id: `evt_demo_${id}`,
+    object: 'event',
+    created: Math.floor(nowMs / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    type: 'checkout.session.completed',
+    data: {
+      object: {
+        id: session.id,
+        object: 'checkout.session',
+        mode: 'payment',
+        status: 'complete',
+        payment_status: 'paid',
+        amount_subtotal: session.amount,
+        amount_total: session.amount,
+        currency: session.currency.toLowerCase(),
+        payment_intent: `pi_demo_${id}`,
+        metadata: checkoutSessionParams(request).metadata,
+      },
+    },
+  };
+}
+
+export class DemoWeb {
+  constructor(private readonly o: DemoWebOptions) {}
+
+  private base(): string {
+    const url = typeof this.o.baseUrl === 'function' ? this.o.baseUrl() : this.o.baseUrl;
+    return url.replace(/\/+$/, '');
+  }
+
+  /** The dev server's URL for a payment link (whatever SETTLE_PUBLIC_URL says). */
+  private local(payUrl: string): string {
+    const path = new URL(payUrl).pathname;
+    return `${this.base()}${path.slice(path.indexOf('/p/'))}`;
+  }
+
+  /** Opens the landing page; false when the server does not serve it. */
+  async visit(payUrl: string): Promise<boolean> {
+    const res = await fetch(this.local(payUrl), {
+      headers: { 'user-agent': 'settle-demo-debtor' },
+      redirect: 'manual',
+    });
+    await res.arrayBuffer();
+    return res.status === 200;
+  }
+
+  /**
+   * Pays in full or the first of `plan` instalments: checkout, then Stripe's signed webhook.
+   * False when a step is not served (no landing or Stripe routes): the caller signals instead.
+   */
+  async pay(payUrl: string, messageKey: string, plan: 'full' | number): Promise<boolean> {
+    const res = await fetch(`${this.local(payUrl)}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'settle-demo-debtor' },
+      body: `plan=${plan}`,
+      redirect: 'manual',
+    });
+    await res.arrayBuffer();
+    const entry = this.o.ledger.find(checkoutIdempotencyKey(messageKey, String(plan)));
+    if (res.status !== 303 || !entry || res.headers.get('location') !== entry.session.url) return false;
+    const payload = JSON.stringify(checkoutCompletedEvent(entry, (this.o.clock ?? Date.now)()));
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: this.o.webhookSecret });
+    const hook = await fetch(`${this.base()}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    });
+    await hook.arrayBuffer();
+    return hook.ok;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The HTTP server of `settle server` and `settle dev` (DESIGN.md §2): tracking (open pixel, click
+ * redirect, opt-out), the payment landing page, Stripe and Twilio webhooks, `/healthz`, `/readyz`,
+ * `/metrics`. Stateless — links carry signed tokens, hits go to Temporal as signals — so operators
+ * can run several behind a load balancer.
+ *
+ * Logs are pino JSON lines without personal data: request lines keep the method, the path with
+ * every token cut out (`/t/o/…`) and no query string, and no client address. Pixel and click
+ * hits are not logged per request (thousands a second; they are counted in metrics instead);
+ * their errors are.
+ */
+import formbody from '@fastify/formbody';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServerDeps, ServerLogOptions } from './deps.js';
+import { NOT_FOUND_BODY, sendNotFound } from './not-found.js';
+import { keepRawJsonBody } from './raw-body.js';
+import { registerLandingRoutes } from './routes/landing.js';
+import { registerStripeRoutes } from './routes/stripe.js';
+import { registerTrackingRoutes } from './routes/tracking.js';
+import { registerTwilioRoutes } from './routes/twilio.js';
+
+/** Tracking hits: not logged per request. */
+const TRACKING_PATH = /^\/t\/[oc]\//;
+
+/** Link routes whose next path segment is a token. */
+const TOKEN_PATH = /^(\/(?:p|u|t\/o|t\/c)\/)[^/?#]+/;
+
+/** The request path as logs show it: tokens replaced by "…", query strings dropped. */
+export function redactUrl(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0]!;
+  return path.replace(TOKEN_PATH, '$1…') + ((url ?? '').includes('?') ? '?…' : '');
+}
+
+function loggerOptions(log: ServerLogOptions | false | undefined): FastifyServerOptions['logger'] {
+  if (log === false) return false;
+  return {
+    level: log?.level ?? 'info',
+    ...(log?.stream !== undefined && { stream: log.stream }),
+    serializers: {
+      req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
+
+const MAX_TOKEN = 4096;
+
+export function createServerApp(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(deps.log),
+    logController: new LogController({ disableRequestLogging: (request) => TRACKING_PATH.test(request.url) }),
+    routerOptions: { maxParamLength: MAX_TOKEN },
+    bodyLimit: 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // An over-long or badly encoded path is one more bad link: the shared 404, not fastify's
+    // default JSON error (which would echo the path, token included).
+    frameworkErrors: (_error, _request, reply) => void sendNotFound(reply),
+  });
+  keepRawJsonBody(app);
+  void app.register(formbody);
+
+  app.setNotFoundHandler((_request, reply) => sendNotFound(reply));
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const body = status === 404 ? NOT_FOUND_BODY : status < 500 ? 'Bad request\n' : 'Internal error\n';
+    return reply.code(status).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(body);
+  });
+
+  app.get('/healthz', (_request, reply) => reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('ok\n'));
+  app.get('/readyz', async (_request, reply) => {
+    const ok = await deps.ready().catch(() => false);
+    return reply
+      .code(ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send(ok ? 'ready\n' : 'not ready\n');
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await deps.metrics();
+    return reply.header('cache-control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8').send(text);
+  });
+
+  // Each route family in its own encapsulated scope: its content-type parsers and hooks stay its own.
+  const { secret, publicUrl, dispatcher, lookup } = deps;
+  const clock = deps.clock ?? Date.now;
+  void app.register(async (scope) => registerTrackingRoutes(scope, deps));
+  void app.register(async (scope) => {
+    await registerLandingRoutes(scope, { secret, publicUrl, lookup, dispatcher, clock, ...(deps.checkout && { checkout: deps.checkout }) });
+  });
+  const { stripe, twilio } = deps;
+  if (stripe) void app.register(async (scope) => registerStripeRoutes(scope, { ...stripe, dispatcher }));
+  if (twilio) void app.register(async (scope) => registerTwilioRoutes(scope, { ...twilio, secret, publicUrl, dispatcher, clock }));
+
+  const inbox = deps.devWebhookInbox;
+  if (inbox) {
+    // `settle dev` only: journey webhooks (env:ESCALATION_URL…) land in a local inbox.
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      scope.post('/dev/webhooks/*', (request, reply) => {
+        inbox(request.url.split('?')[0]!, typeof request.body === 'string' ? request.body : '');
+        return reply.code(202).type('text/plain; charset=utf-8').send('accepted\n');
+      });
+    });
+  }
+  return app;
+}

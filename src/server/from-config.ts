@@ -1,0 +1,49 @@
+/**
+ * The server's dependencies from the typed configuration and a Temporal client: shared by
+ * `settle server` and `settle dev`. Provider routes are enabled by their secrets: Stripe's
+ * webhook with STRIPE_WEBHOOK_SECRET, the pay button with STRIPE_SECRET_KEY, Twilio's webhooks
+ * with TWILIO_AUTH_TOKEN.
+ */
+import type { Client, Connection } from '@temporalio/client';
+import { createStripeCheckout } from '../channels/stripe.js';
+import type { Config } from '../config/env.js';
+import type { ServerDeps } from './deps.js';
+import { createJourneyLookup } from './journey-lookup.js';
+import { dispatcherMetricsText, serverReadiness } from './readiness.js';
+import { createSignalDispatcher, type DispatcherOptions, type TemporalSignalDispatcher } from './signal-dispatcher.js';
+
+export interface ServerWiring {
+  deps: ServerDeps;
+  dispatcher: TemporalSignalDispatcher;
+  /** Names of the provider routes left out for want of a secret. */
+  disabled: string[];
+}
+
+export function serverDepsFromConfig(
+  config: Config,
+  secret: string,
+  temporal: { client: Client; connection: Connection },
+  overrides: Partial<Omit<ServerDeps, 'dispatcher'>> & { dispatcherOptions?: DispatcherOptions } = {},
+): ServerWiring {
+  const { dispatcherOptions, ...rest } = overrides;
+  const dispatcher = createSignalDispatcher(temporal.client, dispatcherOptions);
+  const { stripe, twilio } = config;
+  const disabled = [
+    ...(stripe.webhookSecret ? [] : ['/webhooks/stripe (set STRIPE_WEBHOOK_SECRET)']),
+    ...(stripe.secretKey ? [] : ['the pay button (set STRIPE_SECRET_KEY)']),
+    ...(twilio.authToken ? [] : ['/webhooks/twilio/* (set TWILIO_AUTH_TOKEN)']),
+  ];
+  const deps: ServerDeps = {
+    secret,
+    publicUrl: config.publicUrl,
+    dispatcher,
+    lookup: createJourneyLookup(temporal.client),
+    ready: serverReadiness(temporal.connection, dispatcher),
+    metrics: async () => dispatcherMetricsText(dispatcher.stats()),
+    ...(stripe.secretKey && { checkout: createStripeCheckout({ secretKey: stripe.secretKey }) }),
+    ...(stripe.webhookSecret && { stripe: { webhookSecret: stripe.webhookSecret } }),
+    ...(twilio.authToken && { twilio: { authToken: twilio.authToken } }),
+    ...rest,
+  };
+  return { deps, dispatcher, disabled };
+}

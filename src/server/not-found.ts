@@ -1,0 +1,16 @@
+/**
+ * The one "not found" answer: unknown routes and every bad link (tampered, expired, signed for
+ * another route, malformed) get the same bytes, so a response never tells a prober which part of
+ * a token was wrong.
+ */
+import type { FastifyReply } from 'fastify';
+
+export const NOT_FOUND_BODY = 'Not found\n';
+
+export function sendNotFound(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(404)
+    .header('content-type', 'text/plain; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(NOT_FOUND_BODY);
+}

@@ -1,0 +1,49 @@
+/**
+ * Shared HTML helpers for the server's small pages (opt-out, errors; the landing page may use
+ * them): escaping and one self-contained, mobile-first, accessible layout — no external resource,
+ * so the pages work under a strict Content-Security-Policy and load fast on a phone.
+ */
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** A security policy for pages that load nothing from elsewhere and post forms only to themselves. */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Headers every HTML page of the server sends. */
+export const PAGE_HEADERS: Record<string, string> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': PAGE_CSP,
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+
+const STYLE = [
+  'body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f5f5f5}',
+  'main{max-width:32rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px}',
+  'h1{font-size:1.4rem;margin:0 0 1rem}',
+  'button{font:inherit;padding:.75rem 1.25rem;border:0;border-radius:6px;background:#1f4fd1;color:#fff;cursor:pointer;min-height:44px}',
+  'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
+].join('');
+
+/** A complete page; `body` is trusted HTML (escape what goes into it). */
+export function page(opts: { lang: string; title: string; body: string }): string {
+  return `<!doctype html><html lang="${escapeHtml(opts.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(opts.title)}</title><style>${STYLE}</style></head><body><main>${opts.body}</main></body></html>`;
+}
+
+/** The language to use among `available` for a BCP 47 locale ("fr-BE" → "fr"), else `fallback`. */
+export function pickLanguage<T extends string>(locale: string | undefined, available: readonly T[], fallback: T): T {
+  if (!locale) return fallback;
+  const wanted = locale.toLowerCase();
+  const exact = available.find((l) => l.toLowerCase() === wanted);
+  if (exact) return exact;
+  const primary = wanted.split(/[-_]/)[0];
+  return available.find((l) => l.toLowerCase() === primary) ?? fallback;
+}

@@ -1,0 +1,83 @@
+/**
+ * The payment pages' shell: one HTML document with its CSS inline and no script or external
+ * resource (a few KB; it renders on a slow phone connection in one round trip). Mobile first,
+ * landmarks (banner, main, contentinfo), a `lang` attribute, text contrast ≥ 4.5:1 (WCAG AA),
+ * visible focus rings and touch targets of at least 48 px.
+ */
+import { escapeHtml } from '../html.js';
+
+/**
+ * The page's security policy: nothing loads from elsewhere; forms post to this server, which
+ * answers the pay button with a redirect to Stripe's https checkout (browsers apply
+ * form-action to that redirect too, hence `https:`).
+ */
+export const LANDING_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'";
+
+export const LANDING_HEADERS: Record<string, string> = {
+  'content-type': 'text/html; charset=utf-8',
+  // Personal figures: never cached by a proxy or the back/forward cache of a shared device.
+  'cache-control': 'no-store',
+  'content-security-policy': LANDING_CSP,
+  // The token in the URL must not leak to Stripe (or anyone) through the Referer header.
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-robots-tag': 'noindex, nofollow',
+};
+
+const CSS = [
+  '*{box-sizing:border-box}',
+  'body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1b1f24;background:#eef1f5}',
+  '.top{background:#17324d;color:#fff;padding:.9rem 1rem}',
+  '.top p,main,footer{max-width:30rem;margin:0 auto}',
+  '.top p{font-weight:600;letter-spacing:.01em}',
+  'main{padding:1.25rem 1rem 1rem}',
+  'h1{font-size:1.35rem;line-height:1.3;margin:.25rem 0}',
+  'h2{font-size:1.1rem;margin:0 0 .35rem}',
+  '.lead{margin:0 0 1.25rem;color:#3d4651}',
+  '.card{background:#fff;border-radius:14px;padding:1.25rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(16,24,40,.08),0 2px 8px rgba(16,24,40,.06)}',
+  '.label{font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:#4b5563;margin:0;font-weight:600}',
+  '.amount{font-size:2.4rem;line-height:1.2;font-weight:700;margin:.15rem 0 1rem;font-variant-numeric:tabular-nums;color:#111827}',
+  'dl{margin:0 0 1.25rem;display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem}',
+  'dt{color:#4b5563}dd{margin:0;font-weight:600;text-align:right;overflow-wrap:anywhere}',
+  'form{margin:0}.plans{list-style:none;margin:0;padding:0}',
+  '.btn{display:block;width:100%;font:inherit;font-weight:600;min-height:3rem;padding:.75rem 1rem;border-radius:10px;cursor:pointer;text-align:center;text-decoration:none}',
+  '.primary{background:#0b57d0;color:#fff;border:2px solid #0b57d0}.primary:hover{background:#0842a0}',
+  '.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0;margin-top:.6rem}.secondary:hover{background:#eef4ff}',
+  '.secondary small{display:block;font-weight:400;color:#3d4651;font-size:.85rem}',
+  ':focus-visible{outline:3px solid #b45309;outline-offset:3px}',
+  '.muted{color:#4b5563;font-size:.92rem;margin:.75rem 0 0}',
+  '.secure{display:flex;gap:.5rem;align-items:flex-start}.secure svg{flex:none;margin-top:.2rem}',
+  '.notice{text-align:center}.notice svg{margin:.5rem auto 0;display:block}',
+  'footer{padding:0 1rem 2rem;color:#4b5563;font-size:.9rem}',
+  '@media (min-width:40rem){main{padding-top:2.5rem}.amount{font-size:2.75rem}}',
+].join('');
+
+export const LOCK_ICON =
+  '<svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="#4b5563" stroke-width="2.2" stroke-linecap="round"><rect x="4" y="10" width="16" height="11" rx="2"/><path d="M8 10V7a4 4 0 0 1 8 0v3"/></svg>';
+
+export const CHECK_ICON =
+  '<svg aria-hidden="true" width="56" height="56" viewBox="0 0 24 24" fill="none" stroke="#15803d" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="12" r="10"/><path d="m7.5 12.5 3 3 6-6.5"/></svg>';
+
+export interface ShellOptions {
+  lang: string;
+  title: string;
+  /** Shown in the banner: the creditor's name. */
+  brand?: string;
+  /** Trusted HTML (escape what goes into it). */
+  body: string;
+  /** Plain text. */
+  footer?: string;
+}
+
+export function shell(o: ShellOptions): string {
+  const banner = o.brand ? `<header class="top"><p>${escapeHtml(o.brand)}</p></header>` : '';
+  const footer = o.footer ? `<footer><p>${escapeHtml(o.footer)}</p></footer>` : '';
+  return (
+    `<!doctype html><html lang="${escapeHtml(o.lang)}"><head><meta charset="utf-8">` +
+    '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow">' +
+    '<meta name="referrer" content="no-referrer"><meta name="color-scheme" content="light">' +
+    `<title>${escapeHtml(o.title)}</title><style>${CSS}</style></head>` +
+    `<body>${banner}<main id="main">${o.body}</main>${footer}</body></html>`
+  );
+}
