@@ -51,11 +51,13 @@ export function matchEvent(ctx: JourneyContext, step: PlanWaitFor, fromSeq: numb
   const sendSeq = new Map(ctx.state.sends.filter((s) => s.messageId).map((s) => [s.messageId!, s.seq]));
   let best: EventRecord | undefined;
   for (const e of ctx.state.events) {
-    if (e.seq <= fromSeq || !step.events.includes(e.type)) continue;
+    if (!step.events.includes(e.type)) continue;
+    const s = e.messageId !== undefined ? sendSeq.get(e.messageId) : undefined;
     if (e.messageId !== undefined && !DEBT_WIDE.has(e.type)) {
-      const s = sendSeq.get(e.messageId);
       if (s === undefined || s < fromSeq) continue;
-    }
+      // A provider callback can arrive before the send's activity completes (and is recorded):
+      // an event about a message of the window counts whenever it arrived.
+    } else if (e.seq <= fromSeq) continue;
     if (!best || e.at < best.at || (e.at === best.at && e.seq < best.seq)) best = e;
   }
   return best;
