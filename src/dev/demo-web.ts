@@ -18,7 +18,16 @@ export interface DemoWebOptions {
   /** The dev server's Stripe webhook signing secret. */
   webhookSecret: string;
   ledger: CheckoutLedger;
+  /** The raw email sent under a message key (the SMTP sink), for its pixel and tracked links. */
+  emailFor?: (key: string) => Buffer | undefined;
   clock?: () => number;
+}
+
+/** The first URL of a tracking route (`/t/o/` pixel, `/t/c/` click) in a raw email. */
+export function trackingUrl(raw: string, route: 'o' | 'c'): string | undefined {
+  // Quoted-printable soft line breaks and `=3D` would cut URLs: undo them first.
+  const text = raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  return new RegExp(`https?://[^\\s"'<>]*/t/${route}/[A-Za-z0-9_.-]+`).exec(text)?.[0];
 }
 
 /** The event Stripe sends when the debtor completes the session (card payments settle at once). */
@@ -61,6 +70,20 @@ export class DemoWeb {
   private local(payUrl: string): string {
     const path = new URL(payUrl).pathname;
     return `${this.base()}${path.slice(path.indexOf('/p/'))}`;
+  }
+
+  /** Opens (loads the pixel of) or clicks (follows a tracked link of) an email; false when it cannot. */
+  async track(key: string, route: 'o' | 'c'): Promise<boolean> {
+    const raw = this.o.emailFor?.(key);
+    const url = raw && trackingUrl(raw.toString('utf8'), route);
+    if (!url) return false;
+    const path = new URL(url).pathname;
+    const res = await fetch(`${this.base()}${path.slice(path.indexOf('/t/'))}`, {
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) settle-demo-debtor' },
+      redirect: 'manual',
+    });
+    await res.arrayBuffer();
+    return route === 'o' ? res.status === 200 : res.status === 302;
   }
 
   /** Opens the landing page; false when the server does not serve it. */

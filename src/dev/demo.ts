@@ -101,6 +101,8 @@ export class DemoDebtors {
   private async viaWeb(input: SendMessageInput, ev: PlannedEvent): Promise<boolean> {
     if (!this.web || input.payUrl === undefined) return false;
     try {
+      if (ev.type === 'opened' && input.channel === 'email') return await this.web.track(input.key, 'o');
+      if (ev.type === 'clicked' && input.channel === 'email') return await this.web.track(input.key, 'c');
       if (ev.type === 'visited') return await this.web.visit(input.payUrl);
       if (ev.type === 'paid') return await this.web.pay(input.payUrl, input.key, 'full');
       if (ev.type === 'partiallyPaid') {

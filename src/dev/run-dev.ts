@@ -18,6 +18,7 @@ import { activitiesFromConfig } from '../temporal/activities-from-config.js';
 import { startDevServerProcess } from '../temporal/dev-server.js';
 import { connectWorker, createJourneyWorker } from '../temporal/worker.js';
 import { DemoDebtors } from './demo.js';
+import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from './dev-stripe.js';
 import { observeSends } from './observe.js';
 
@@ -109,7 +110,13 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   // the landing page, Checkout and a signed webhook to this server (demo-web.ts).
   const devStripe = await startDevStripe(config, o.log);
   let httpUrl = `http://${config.httpAddr.host}:${config.httpAddr.port}`;
-  const demoWeb = devStripe && { baseUrl: () => httpUrl, webhookSecret: devStripe.webhookSecret, ledger: devStripe.ledger };
+  const demoWeb = devStripe && {
+    baseUrl: () => httpUrl,
+    webhookSecret: devStripe.webhookSecret,
+    ledger: devStripe.ledger,
+    // Opens and clicks of emails follow the pixel and links of the message the SMTP sink received.
+    emailFor: (key: string) => smtp.messages().find((m) => m.messageId === emailMessageId(key))?.raw,
+  };
   const demo = o.demo
     ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
     : undefined;
@@ -122,6 +129,9 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const running = worker.run();
   const web = serverDepsFromConfig(devConfig, secret, { client, connection }, {
     log: { level: 'warn', stream: process.stderr }, // stderr: stdout carries the --json summary
+    // Journey time runs fast: a debtor opens "minutes later" within milliseconds, so the machine-open
+    // window (hits within seconds of sending) shrinks by the same factor.
+    tracking: { machineWindowMs: 2_000 / o.timeScale },
     ...(devStripe && { checkout: devStripe.checkout, stripe: { webhookSecret: devStripe.webhookSecret } }),
     devWebhookInbox: (path, body) => appendFileSync(join(outbox, 'webhooks.jsonl'), `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`),
   });
@@ -156,7 +166,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
 
   clearInterval(ticker);
   demo?.stop();
-  if (demo && devStripe) o.log(`demo: through the landing page and Stripe: ${Object.entries(demo.webEventsByType).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing yet'}`);
+  if (demo && devStripe) o.log(`demo: over HTTP (pixel, tracked links, landing page, Stripe webhook): ${Object.entries(demo.webEventsByType).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing yet'}`);
   worker.shutdown();
   await running;
   await http.close();
