@@ -2,6 +2,7 @@
 import { celInput, compileCel, type CompiledCel } from '../core/cel.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { JourneyPlan, PlanStep } from '../ir/index.js';
+import type { MessageContext } from '../activities/types.js';
 import type { RuntimePort } from './port.js';
 import { audit, engagementCounts, goalReached } from './state.js';
 import type { AuditKind, JourneyInput, JourneyState } from './types.js';
@@ -67,6 +68,20 @@ export class JourneyContext {
       engagement,
       attributeTypes: this.plan.attributes,
     });
+  }
+
+  /** What every activity of a step is told about where it runs (MessageContext). */
+  messageContext(stepId: string): MessageContext {
+    const variant = this.variant();
+    return {
+      key: this.key(stepId),
+      workflowId: this.port.workflowId,
+      journey: this.plan.journey,
+      version: this.plan.version,
+      step: stepId,
+      debtId: this.input.enrollment.debtId,
+      ...(variant !== undefined && { variant }),
+    };
   }
 
   /** The variant of the most recent split, for message metadata and metrics. */

@@ -7,7 +7,7 @@ import type { PlanStep } from '../ir/index.js';
 import { JourneyContext, type StepResult } from './context.js';
 import type { RuntimePort } from './port.js';
 import { runSend } from './steps-send.js';
-import { runBranch, runExit, runSplit, runWebhook } from './steps-route.js';
+import { endWithOutcome, runBranch, runSplit, runWebhook } from './steps-route.js';
 import { runWait, runWaitFor } from './steps-wait.js';
 import type { JourneyInput, JourneyResult, JourneyState } from './types.js';
 
@@ -29,7 +29,7 @@ async function runStep(ctx: JourneyContext, step: PlanStep): Promise<StepResult>
     case 'webhook':
       return runWebhook(ctx, step);
     case 'exit':
-      return runExit(ctx, step);
+      return endWithOutcome(ctx, step);
     default: {
       const never: never = step;
       throw new Error(`unknown step kind ${(never as PlanStep).kind}`);

@@ -34,18 +34,10 @@ export function runSplit(ctx: JourneyContext, step: PlanSplit): StepResult {
 
 export async function runWebhook(ctx: JourneyContext, step: PlanWebhook): Promise<StepResult> {
   const { enrollment, plan } = { enrollment: ctx.input.enrollment, plan: ctx.plan };
-  const key = ctx.key(step.id);
-  const variant = ctx.variant();
   const result = await ctx.port.run(
     'callWebhook',
     {
-      key,
-      workflowId: ctx.port.workflowId,
-      journey: plan.journey,
-      version: plan.version,
-      step: step.id,
-      debtId: enrollment.debtId,
-      ...(variant !== undefined && { variant }),
+      ...ctx.messageContext(step.id),
       url: step.url,
       payload: {
         type: 'settle.journey.webhook',
@@ -73,6 +65,6 @@ export async function runWebhook(ctx: JourneyContext, step: PlanWebhook): Promis
   return { next: step.next };
 }
 
-export function runExit(ctx: JourneyContext, step: PlanExit): StepResult {
+export function endWithOutcome(ctx: JourneyContext, step: PlanExit): StepResult {
   return { end: step.outcome };
 }

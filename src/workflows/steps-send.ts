@@ -42,18 +42,9 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
     ctx.note('blocked', `${step.channel} of step ${step.id} blocked: ${blocked}`, step.id);
     return { next: step.onBlocked ?? step.next };
   }
-  const key = ctx.key(step.id);
   const { enrollment, plan } = { enrollment: ctx.input.enrollment, plan: ctx.plan };
-  const variant = ctx.variant();
-  const base = {
-    key,
-    workflowId: ctx.port.workflowId,
-    journey: plan.journey,
-    version: plan.version,
-    step: step.id,
-    debtId: enrollment.debtId,
-    ...(variant !== undefined && { variant }),
-  };
+  const base = ctx.messageContext(step.id);
+  const key = base.key;
   let payUrl: string | undefined;
   if (step.paymentLink) {
     const link = await ctx.port.run('createPaymentLink', {
