@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { publicHolidayDates } from '../src/compiler/holidays.js';
 import { decideSend, type SendRequest } from '../src/core/policy/index.js';
 import type { Channel, PlanPolicy } from '../src/ir/index.js';
+import { seeded } from '../src/dev/random.js';
 
 const DAY = 86_400_000;
 const policy: PlanPolicy = {
@@ -33,20 +34,8 @@ const policy: PlanPolicy = {
 
 const ZONES = ['Europe/Paris', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Europe/Amsterdam'];
 
-/** A small deterministic PRNG (mulberry32), so runs compare. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function requests(n: number, shuffled: boolean): SendRequest[] {
-  const r = rng(42);
+  const r = seeded(42);
   const start = Date.parse('2026-01-01T00:00:00Z');
   const out: SendRequest[] = [];
   for (let i = 0; i < n; i++) {

@@ -21,7 +21,7 @@ import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { SECRET } from '../support/journey-worker.js';
-import { exampleRecord, planFromYaml } from '../support/journeys.js';
+import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
@@ -31,17 +31,6 @@ const JOURNEYS = 40;
 const TIME_SCALE = 43_200;
 const DAY = 86_400_000;
 
-/** Sends at any hour (the test runs whenever CI does); SMS on consent as in eu-default. */
-const POLICY = `
-apiVersion: settle/v1
-kind: Policy
-metadata:
-  name: always-open
-spec:
-  timezoneFallback: Europe/Paris
-  sendWindow: { days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00" }
-  consent: { sms: required, email: assumed }
-`;
 
 /**
  * Three emails and an SMS over nine journey days (18 s). The first wait is the longest, so that
@@ -105,7 +94,7 @@ const sinks: SmtpSink[] = [];
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'settle-durability-'));
   dbFilename = join(tmp, 'temporal', 'dev.db');
-  plan = planFromYaml(JOURNEY_YAML, [{ path: 'policies/always-open.policy.yaml', text: POLICY }]);
+  plan = planFromYaml(JOURNEY_YAML, [ALWAYS_OPEN_POLICY]);
   server = await startDevServerProcess({ dbFilename });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });

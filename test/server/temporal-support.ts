@@ -11,20 +11,10 @@ import { workflowIdFor } from '../../src/temporal/ids.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
 import { SECRET } from '../support/journey-worker.js';
-import { exampleRecord, planFromYaml } from '../support/journeys.js';
+import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 
 export const JOURNEY = 'tracked-reminder';
 
-const POLICY = `
-apiVersion: settle/v1
-kind: Policy
-metadata:
-  name: always-open
-spec:
-  timezoneFallback: Europe/Paris
-  sendWindow: { days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00" }
-  consent: { sms: required, email: assumed }
-`;
 
 const JOURNEY_YAML = `
 apiVersion: settle/v1
@@ -60,7 +50,7 @@ spec:
 `;
 
 export function trackedPlan(): JourneyPlan {
-  return planFromYaml(JOURNEY_YAML, [{ path: 'policies/always-open.policy.yaml', text: POLICY }]);
+  return planFromYaml(JOURNEY_YAML, [ALWAYS_OPEN_POLICY]);
 }
 
 /** Anna Rossi's record under another debt id (and, if given, another email address). */

@@ -41,3 +41,17 @@ export function planFromYaml(journeyYaml: string, extra: { path: string; text: s
   const name = /name:\s*([a-z0-9-]+)/.exec(journeyYaml)![1]!;
   return r.plans.get(name)!;
 }
+
+/** A policy that allows sends at any hour (tests run whenever CI does); SMS need consent as in eu-default. */
+export const ALWAYS_OPEN_POLICY = {
+  path: 'policies/always-open.policy.yaml',
+  text: `apiVersion: settle/v1
+kind: Policy
+metadata:
+  name: always-open
+spec:
+  timezoneFallback: Europe/Paris
+  sendWindow: { days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00" }
+  consent: { sms: required, email: assumed }
+`,
+};
