@@ -16,6 +16,26 @@ export interface OutcomeSink {
   record(outcome: OutcomeInput): void | Promise<void>;
 }
 
+/** Bounded labels of a contact-rule decision: never a debt or a person. */
+export interface ContactRuleLabels {
+  journey: string;
+  version: number;
+  step: string;
+  channel: 'email' | 'sms';
+  /** Why the send was held back (quiet hours, frequency cap, holiday, opt-out…). */
+  reason: string;
+}
+
+/**
+ * Receives contact-policy decisions made Node-side (src/metrics implements it with
+ * settle_sends_deferred_total and settle_sends_blocked_total). Call it once per decision, from
+ * an activity, never from workflow code, and not again when the activity is retried.
+ */
+export interface ContactRuleSink {
+  deferred(labels: ContactRuleLabels): void;
+  blocked(labels: ContactRuleLabels): void;
+}
+
 /** The part of Temporal's Logger activities use; log lines carry ids, never personal data. */
 export type ActivityLog = Pick<Logger, 'info' | 'warn'>;
 
@@ -35,6 +55,8 @@ export interface ActivityDeps {
   /** SETTLE_SECRET: signs the opt-out links. */
   secret: string;
   outcomes?: OutcomeSink;
+  /** Where deferred and blocked sends are counted (metrics). */
+  contactRules?: ContactRuleSink;
   log?: ActivityLog;
   /** Wall clock for token timestamps (tests pin it). */
   clock?: () => number;
