@@ -83,6 +83,16 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
     return reply.header('cache-control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 
+  const onWebhook = deps.onWebhookResponse;
+  if (onWebhook) {
+    // Before the routes are registered, so that their scopes inherit it.
+    app.addHook('onResponse', async (request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if (path === '/webhooks/stripe') onWebhook('stripe', reply.statusCode);
+      else if (path.startsWith('/webhooks/twilio/')) onWebhook('twilio', reply.statusCode);
+    });
+  }
+
   // Each route family in its own encapsulated scope: its content-type parsers and hooks stay its own.
   const { secret, publicUrl, dispatcher, lookup } = deps;
   const clock = deps.clock ?? Date.now;

@@ -23,6 +23,12 @@ export interface HitTags {
   result?: DispatchResult;
   /** Channel the link travelled in (bounded: email | sms). */
   channel: string;
+  /** The journey's workflow id and the message's idempotency key (the metrics take journey and step from them). */
+  workflowId?: string;
+  messageKey?: string;
+  /** When the link was issued (the send) and when it was hit, ms: the reaction time. */
+  issuedAtMs?: number;
+  atMs?: number;
 }
 
 /** Counter hooks for the metrics module; every valid hit is reported, signalled or not. */
@@ -55,9 +61,11 @@ export interface ServerDeps {
   log?: ServerLogOptions | false;
   /** /readyz: Temporal reachable and the dispatcher not saturated. */
   ready(): Promise<boolean>;
-  /** /metrics: Prometheus text exposition (a placeholder until the metrics module). */
+  /** /metrics: Prometheus text exposition of the process's registry (src/metrics). */
   metrics(): Promise<string>;
   hits?: HitObserver;
+  /** Answers of the provider webhooks (Stripe, Twilio), for the metrics of refused ones. */
+  onWebhookResponse?: (source: 'stripe' | 'twilio', status: number) => void;
   tracking?: TrackingOptions;
   /** Trust X-Forwarded-* from a reverse proxy (behind a load balancer); default false. */
   trustProxy?: boolean;

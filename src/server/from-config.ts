@@ -9,7 +9,14 @@ import { createStripeCheckout } from '../channels/stripe.js';
 import type { Config } from '../config/env.js';
 import type { ServerDeps } from './deps.js';
 import { createJourneyLookup } from './journey-lookup.js';
-import { dispatcherMetricsText, serverReadiness } from './readiness.js';
+import {
+  activeJourneysFromTemporal,
+  createProcessMetrics,
+  createServerMetrics,
+  dispatcherSignals,
+  type ProcessMetrics,
+} from '../metrics/index.js';
+import { serverReadiness } from './readiness.js';
 import { createSignalDispatcher, type DispatcherOptions, type TemporalSignalDispatcher } from './signal-dispatcher.js';
 
 export interface ServerWiring {
@@ -17,6 +24,8 @@ export interface ServerWiring {
   dispatcher: TemporalSignalDispatcher;
   /** Names of the provider routes left out for want of a secret. */
   disabled: string[];
+  /** This server's registry (served on its /metrics). */
+  metrics: ProcessMetrics;
 }
 
 export function serverDepsFromConfig(
@@ -27,6 +36,11 @@ export function serverDepsFromConfig(
 ): ServerWiring {
   const { dispatcherOptions, ...rest } = overrides;
   const dispatcher = createSignalDispatcher(temporal.client, dispatcherOptions);
+  const metrics = createProcessMetrics({
+    signals: dispatcherSignals(() => dispatcher.stats()),
+    activeJourneys: activeJourneysFromTemporal(temporal.client),
+  });
+  const counted = createServerMetrics(metrics.metrics);
   const { stripe, twilio } = config;
   const disabled = [
     ...(stripe.webhookSecret ? [] : ['/webhooks/stripe (set STRIPE_WEBHOOK_SECRET)']),
@@ -36,14 +50,16 @@ export function serverDepsFromConfig(
   const deps: ServerDeps = {
     secret,
     publicUrl: config.publicUrl,
-    dispatcher,
+    dispatcher: counted.dispatcher(dispatcher),
     lookup: createJourneyLookup(temporal.client),
     ready: serverReadiness(temporal.connection, dispatcher),
-    metrics: async () => dispatcherMetricsText(dispatcher.stats()),
+    metrics: metrics.text,
+    hits: counted.hits,
+    onWebhookResponse: counted.webhookResponse,
     ...(stripe.secretKey && { checkout: createStripeCheckout({ secretKey: stripe.secretKey }) }),
     ...(stripe.webhookSecret && { stripe: { webhookSecret: stripe.webhookSecret } }),
     ...(twilio.authToken && { twilio: { authToken: twilio.authToken } }),
     ...rest,
   };
-  return { deps, dispatcher, disabled };
+  return { deps, dispatcher, disabled, metrics };
 }

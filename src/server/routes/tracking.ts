@@ -62,6 +62,10 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
     deps.hits?.onHit(kind, {
       machine: verdict.machine,
       channel: claims.c === 'sms' ? 'sms' : 'email',
+      workflowId: claims.w,
+      messageKey: claims.k,
+      issuedAtMs: claims.iat * 1000,
+      atMs: now,
       ...(verdict.reason !== undefined && { reason: verdict.reason }),
       ...(verdict.proxy !== undefined && { proxy: verdict.proxy }),
       ...(result !== undefined && { result }),

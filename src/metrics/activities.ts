@@ -1,0 +1,104 @@
+/**
+ * Business metrics of the worker, counted around the activities (STYLE.md 11: at the edges,
+ * never in workflow code, so a replayed workflow counts nothing). Each business event counts
+ * once: a send once per idempotency key (a retried activity reports `duplicate`, or resends the
+ * same email under the same key, which this process remembers), an outcome once per journey run.
+ * The memory is bounded; a retry that lands on another worker process after the first attempt
+ * completed its send but not its task is the one case that can count twice.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { ContactRuleLabels, ContactRuleSink } from '../activities/deps.js';
+import { FAILURE, type Activities, type OutcomeInput, type SendMessageInput } from '../activities/types.js';
+import { RecentKeys } from '../server/lru.js';
+import type { SettleMetrics } from './definitions.js';
+
+const NO_VARIANT = 'none';
+
+function failureType(error: unknown): { type: string; final: boolean } | undefined {
+  if (!(error instanceof ApplicationFailure)) return undefined;
+  return { type: error.type ?? 'Error', final: error.nonRetryable === true };
+}
+
+export interface ActivityMetricsOptions {
+  /** Keys remembered to count each send and outcome once (default 100,000). */
+  remember?: number;
+}
+
+/** Wraps the activities so that their outcomes feed the metrics; behaviour is unchanged. */
+export function instrumentActivities(
+  activities: Activities,
+  m: SettleMetrics,
+  o: ActivityMetricsOptions = {},
+): Activities {
+  const counted = new RecentKeys(o.remember ?? 100_000);
+  const once = (key: string): boolean => {
+    if (counted.seen(key)) return false;
+    counted.add(key);
+    return true;
+  };
+
+  function onSent(input: SendMessageInput, r: Awaited<ReturnType<Activities['sendEmail']>>): void {
+    if (r.duplicate || !once(`sent\u0000${input.key}`)) return;
+    const { journey, step, channel } = input;
+    const version = String(input.version);
+    m.messagesSent.inc({ journey, version, step, channel, variant: input.variant ?? NO_VARIANT });
+    // An email the relay accepted is delivered as far as SMTP can tell; SMS delivery comes from
+    // the carrier's status callback (the server).
+    if (channel === 'email') m.messagesDelivered.inc({ journey, step, channel });
+    if (r.cost !== undefined && r.cost > 0)
+      m.messageCost.inc({ journey, channel, currency: r.costCurrency ?? 'unknown' }, r.cost);
+  }
+
+  function onFailed(input: SendMessageInput, error: unknown): void {
+    const f = failureType(error);
+    if (!f) return;
+    const { journey, step, channel } = input;
+    if (f.type === FAILURE.softBounce && once(`soft\u0000${input.key}`)) {
+      m.messagesBounced.inc({ journey, step, channel, kind: 'soft' });
+    }
+    if (!f.final || !once(`failed\u0000${input.key}`)) return;
+    m.messagesFailed.inc({ journey, version: String(input.version), step, channel, reason: f.type });
+    if (f.type === FAILURE.hardBounce) m.messagesBounced.inc({ journey, step, channel, kind: 'hard' });
+  }
+
+  const send =
+    (fn: Activities['sendEmail']): Activities['sendEmail'] =>
+    async (input) => {
+      try {
+        const result = await fn(input);
+        onSent(input, result);
+        return result;
+      } catch (error) {
+        onFailed(input, error);
+        throw error;
+      }
+    };
+
+  function onOutcome(input: OutcomeInput): void {
+    if (!once(`outcome\u0000${input.workflowId}\u0000${input.startedAt}\u0000${input.endedAt}`)) return;
+    const { journey, outcome } = input;
+    const variant = input.variant ?? NO_VARIANT;
+    m.journeysCompleted.inc({ journey, version: String(input.version), variant, outcome });
+    if (outcome === 'paid' && input.endedAt >= input.startedAt)
+      m.timeToPay.observe({ journey }, (input.endedAt - input.startedAt) / 1000);
+  }
+
+  return {
+    ...activities,
+    sendEmail: send(activities.sendEmail),
+    sendSms: send(activities.sendSms),
+    recordOutcome: async (input) => {
+      await activities.recordOutcome(input);
+      onOutcome(input);
+    },
+  };
+}
+
+/** The contact-rule sink of ActivityDeps, on settle_sends_deferred_total / settle_sends_blocked_total. */
+export function contactRuleMetrics(m: SettleMetrics): ContactRuleSink {
+  const labels = (l: ContactRuleLabels) => ({ ...l, version: String(l.version) });
+  return {
+    deferred: (l) => m.sendsDeferred.inc(labels(l)),
+    blocked: (l) => m.sendsBlocked.inc(labels(l)),
+  };
+}

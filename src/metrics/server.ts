@@ -1,0 +1,161 @@
+/**
+ * Business metrics of the HTTP server: tracking hits (unique opens and clicks per message, machine
+ * opens apart), and every engagement the server hands to journeys — landing-page views, SMS
+ * delivery and bounces, payments and amounts, opt-outs. A signal the dispatcher refuses as a
+ * repeat of a recent (message, event) is not counted again, which is what makes opens, clicks
+ * and views unique per message and a payment that Stripe reports twice count once.
+ */
+import type { HitObserver } from '../server/deps.js';
+import { RecentKeys } from '../server/lru.js';
+import type { DispatchResult, JourneySignal, SignalDispatcher } from '../server/signals.js';
+import { parseWorkflowId } from '../temporal/ids.js';
+import type { SettleMetrics } from './definitions.js';
+
+/** The journey of a workflow id (`settle/<debt>/<journey>`): a bounded label, never the debt. */
+export function journeyLabel(workflowId: string): string {
+  return parseWorkflowId(workflowId)?.journey ?? 'unknown';
+}
+
+/** The step of an idempotency key `workflowId/step/visit`. */
+export function stepLabel(workflowId: string, key: string | undefined): string {
+  if (key === undefined || !key.startsWith(`${workflowId}/`)) return 'unknown';
+  const [step] = key.slice(workflowId.length + 1).split('/');
+  return step !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(step) ? step : 'unknown';
+}
+
+const counted = (r: DispatchResult) => r !== 'duplicate';
+
+/** First engagement time per message, bounded: the start of the `pay` reaction time. */
+class FirstSeen {
+  private readonly at = new Map<string, number>();
+  constructor(private readonly max: number) {}
+  note(key: string, ms: number): void {
+    if (this.at.has(key)) return;
+    this.at.set(key, ms);
+    if (this.at.size > this.max) this.at.delete(this.at.keys().next().value!);
+  }
+  get(key: string): number | undefined {
+    return this.at.get(key);
+  }
+}
+
+export interface ServerMetrics {
+  hits: HitObserver;
+  /** The dispatcher the routes use, counting what they hand to journeys. */
+  dispatcher(inner: SignalDispatcher): SignalDispatcher;
+  /** Provider webhook answers: refused ones (>= 400) count as webhook errors. */
+  webhookResponse(source: 'stripe' | 'twilio', status: number): void;
+}
+
+export function createServerMetrics(m: SettleMetrics, remember = 100_000): ServerMetrics {
+  const firstSeen = new FirstSeen(remember);
+  const machineOpens = new RecentKeys(remember);
+
+  function engagement(workflowId: string, s: Extract<JourneySignal, { kind: 'engagement' }>['signal']): void {
+    const journey = journeyLabel(workflowId);
+    const step = stepLabel(workflowId, s.messageId);
+    const data = s.data ?? {};
+    const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string) : undefined);
+    const at = Date.parse(s.at);
+    switch (s.type) {
+      case 'visited': {
+        const source = text('source');
+        m.landingViews.inc({ journey, source: source === 'email' || source === 'sms' ? source : 'direct' });
+        if (s.messageId !== undefined && Number.isFinite(at)) firstSeen.note(s.messageId, at);
+        return;
+      }
+      case 'delivered':
+        m.messagesDelivered.inc({ journey, step, channel: text('channel') ?? 'sms' });
+        return;
+      case 'bounced':
+        m.messagesBounced.inc({ journey, step, channel: text('channel') ?? 'sms', kind: 'hard' });
+        return;
+      case 'paid':
+      case 'partiallyPaid': {
+        const source = text('source');
+        m.payments.inc({
+          journey,
+          source: source === 'email' || source === 'sms' ? source : 'direct',
+          kind: s.type === 'paid' ? 'full' : 'partial',
+        });
+        const amount = data.amount;
+        const currency = text('currency');
+        if (typeof amount === 'number' && amount > 0 && currency !== undefined)
+          m.amountCollected.inc({ journey, currency }, amount);
+        const first = s.messageId !== undefined ? firstSeen.get(s.messageId) : undefined;
+        if (first !== undefined && Number.isFinite(at) && at >= first)
+          m.reaction.observe({ stage: 'pay', journey }, (at - first) / 1000);
+        return;
+      }
+      case 'optedOut':
+        m.optOuts.inc({ channel: text('channel') ?? 'email' });
+        return;
+      default:
+        return;
+    }
+  }
+
+  const count = (workflowId: string, signal: JourneySignal, result: DispatchResult) => {
+    if (!counted(result)) return;
+    if (signal.kind === 'engagement') engagement(workflowId, signal.signal);
+    else if (signal.kind === 'optOut') m.optOuts.inc({ channel: signal.channel });
+  };
+
+  return {
+    hits: {
+      onHit(kind, tags) {
+        if (kind === 'optOut' || tags.workflowId === undefined) return;
+        const journey = journeyLabel(tags.workflowId);
+        const step = stepLabel(tags.workflowId, tags.messageKey);
+        const channel = tags.channel === 'sms' ? 'sms' : 'email';
+        if (tags.machine) {
+          if (kind === 'open' && !machineOpens.seen(tags.messageKey ?? '')) {
+            machineOpens.add(tags.messageKey ?? '');
+            m.messagesOpened.inc({ journey, step, channel, machine: 'true' });
+          }
+          return;
+        }
+        if (tags.result === undefined || !counted(tags.result)) {
+          m.trackingRepeats.inc({ kind });
+          return;
+        }
+        if (kind === 'open') m.messagesOpened.inc({ journey, step, channel, machine: 'false' });
+        else m.messagesClicked.inc({ journey, step, channel });
+        if (tags.issuedAtMs !== undefined && tags.atMs !== undefined && tags.atMs >= tags.issuedAtMs) {
+          m.reaction.observe({ stage: kind, journey }, (tags.atMs - tags.issuedAtMs) / 1000);
+        }
+        if (tags.messageKey !== undefined && tags.atMs !== undefined) firstSeen.note(tags.messageKey, tags.atMs);
+      },
+    },
+    dispatcher(inner) {
+      return {
+        dispatch(workflowId, signal) {
+          const result = inner.dispatch(workflowId, signal);
+          // Opens and clicks are counted by the hit observer (it knows machine hits and the channel).
+          const tracking =
+            signal.kind === 'engagement' && (signal.signal.type === 'opened' || signal.signal.type === 'clicked');
+          if (!tracking) count(workflowId, signal, result);
+          return result;
+        },
+        dispatchToContact(contactKey, signal) {
+          const result = inner.dispatchToContact(contactKey, signal);
+          if (counted(result) && signal.kind === 'optOut') m.optOuts.inc({ channel: signal.channel });
+          if (counted(result) && signal.kind === 'engagement' && signal.signal.type === 'optedOut') {
+            m.optOuts.inc({
+              channel: typeof signal.signal.data?.channel === 'string' ? signal.signal.data.channel : 'sms',
+            });
+          }
+          return result;
+        },
+        depth: () => inner.depth(),
+        flush: (timeoutMs) => inner.flush(timeoutMs),
+      };
+    },
+    webhookResponse(source, status) {
+      if (status < 400) return;
+      const reason =
+        status === 400 || status === 401 || status === 403 ? 'refused' : status === 503 ? 'unavailable' : 'failed';
+      m.webhookErrors.inc({ source, reason });
+    },
+  };
+}
