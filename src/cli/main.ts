@@ -10,6 +10,7 @@ import { event, usage as eventUsage } from './commands/event.js';
 import { plan, usage as planUsage } from './commands/plan.js';
 import { render, usage as renderUsage } from './commands/render.js';
 import { server, usage as serverUsage } from './commands/server.js';
+import { simulate, usage as simulateUsage } from './commands/simulate.js';
 import { status, usage as statusUsage } from './commands/status.js';
 import { validate, usage as validateUsage } from './commands/validate.js';
 import { worker, usage as workerUsage } from './commands/worker.js';
@@ -30,6 +31,7 @@ Usage:
   ${workerUsage}
   ${serverUsage}
   ${devUsage}
+  ${simulateUsage}
 
 Run \`settle <command> --help\` for a command's options.
 `;
@@ -62,6 +64,7 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
     worker: { usage: workerUsage, run: () => worker(rest, io, env.vars) },
     server: { usage: serverUsage, run: () => server(rest, io, env.vars) },
     dev: { usage: devUsage, run: () => dev(rest, io, env.vars) },
+    simulate: { usage: simulateUsage, run: () => simulate(rest, io) },
   };
   const cmd = commands[command];
   if (!cmd) {

@@ -1,0 +1,183 @@
+/**
+ * settle simulate [PATH] --portfolio FILE --start ISO --days N [--behaviour none|FILE] [--seed S]
+ * [--format text|json|md|html] [--out FILE] [--cost CHANNEL=PRICE] [--currency CUR]: a dry run of
+ * a portfolio through the journeys of PATH (default journeys/) on a virtual clock, with the
+ * production interpreter and contact policy, sending nothing (DESIGN.md §2). Invalid rows are
+ * listed and make the exit code 1 after the report; rows no segment matches are counted (they
+ * would not be enrolled either).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { declaredAttributes } from '../../compiler/project.js';
+import { seedOf } from '../../dev/random.js';
+import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
+import { BehaviourError, loadBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from '../../simulate/behaviour.js';
+import { formatHtml } from '../../simulate/html.js';
+import { formatMarkdown, formatText } from '../../simulate/format.js';
+import { simulatePortfolio, type SimulationReport } from '../../simulate/simulate.js';
+import type { CompileResult } from '../../compiler/index.js';
+import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+import { displayPath, failOnErrors, loadProject } from '../project.js';
+
+export const usage =
+  'settle simulate [PATH] --portfolio FILE --start ISO-INSTANT --days N [--behaviour none|FILE] [--seed S] [--format text|json|md|html] [--out FILE] [--cost email=PRICE] [--cost sms=PRICE] [--currency CUR]';
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function parseStart(raw: string | undefined): number {
+  if (raw === undefined) throw new UsageError('--start is required: the enrollment instant, e.g. 2026-11-23T09:00:00Z');
+  const ms = Date.parse(raw);
+  if (!INSTANT.test(raw) || Number.isNaN(ms)) {
+    throw new UsageError(`--start must be an ISO instant with a zone, e.g. 2026-11-23T09:00:00Z (got "${raw}")`);
+  }
+  return ms;
+}
+
+export function parseDays(raw: string | undefined): number {
+  if (raw === undefined) throw new UsageError('--days is required: how many days to simulate, e.g. 60');
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 3660)
+    throw new UsageError(`--days must be a whole number from 1 to 3660 (got "${raw}")`);
+  return n;
+}
+
+/** A number is used as it is (0 to 2^32−1); any other text is hashed, so `--seed pr-142` works too. */
+export function parseSeed(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  if (/^\d+$/.test(raw) && Number(raw) <= 0xffffffff) return Number(raw);
+  return seedOf(raw);
+}
+
+function parseCosts(raw: string[] | undefined, currency: string | undefined): Costs {
+  const costs: Costs = {};
+  for (const item of raw ?? []) {
+    const m = /^(email|sms)=(\d+(\.\d+)?)$/.exec(item);
+    if (!m) throw new UsageError(`--cost takes CHANNEL=PRICE per message, e.g. --cost sms=0.0079 (got "${item}")`);
+    costs[m[1] as 'email' | 'sms'] = Number(m[2]);
+  }
+  if (currency !== undefined) {
+    if (!/^[A-Z]{3}$/.test(currency))
+      throw new UsageError(`--currency must be an ISO 4217 code such as EUR (got "${currency}")`);
+    costs.currency = currency;
+  }
+  return costs;
+}
+
+export function behaviourFrom(arg: string | undefined, io: Io): Behaviour {
+  if (arg === undefined || arg === 'none') return NO_BEHAVIOUR;
+  const path = resolvePath(io, arg);
+  if (!existsSync(path)) throw new CliError(`${arg}: no such behaviour file (or say --behaviour none)`, EXIT.usage);
+  try {
+    return loadBehaviour(path, displayPath(arg, io));
+  } catch (e) {
+    if (e instanceof BehaviourError) throw new CliError(`the behaviour model is invalid:\n${e.message}`, EXIT.invalid);
+    throw e;
+  }
+}
+
+export interface RunSimulationOptions {
+  result: CompileResult;
+  portfolio: string;
+  portfolioShown: string;
+  startMs: number;
+  days: number;
+  seed: number;
+  behaviour: Behaviour;
+  costs?: Costs;
+  keepDebts?: boolean;
+}
+
+/** Simulates a portfolio file against compiled journeys (also `settle diff --portfolio`). */
+export async function runSimulation(o: RunSimulationOptions): Promise<SimulationReport> {
+  try {
+    return await simulatePortfolio({
+      plans: o.result.plans,
+      project: o.result.project,
+      rows: readPortfolio(o.portfolio, declaredAttributes(o.result.project)),
+      startMs: o.startMs,
+      days: o.days,
+      seed: o.seed,
+      behaviour: o.behaviour,
+      ...(o.costs && { costs: o.costs }),
+      ...(o.keepDebts !== undefined && { keepDebts: o.keepDebts }),
+    });
+  } catch (e) {
+    if (e instanceof PortfolioError)
+      throw new CliError(`${o.portfolioShown}:${e.line ?? 1}  ${e.message}`, EXIT.invalid);
+    throw e;
+  }
+}
+
+export function checkPortfolio(file: string | undefined, io: Io): string {
+  if (file === undefined)
+    throw new UsageError('--portfolio FILE is required (CSV, JSON or NDJSON, as settle enroll reads)');
+  const path = resolvePath(io, file);
+  if (!existsSync(path)) throw new CliError(`${file}: no such portfolio file`, EXIT.usage);
+  try {
+    portfolioFormat(path);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return path;
+}
+
+export async function simulate(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      portfolio: { type: 'string' },
+      start: { type: 'string' },
+      days: { type: 'string' },
+      behaviour: { type: 'string' },
+      seed: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      cost: { type: 'string', multiple: true },
+      currency: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw new UsageError('simulate takes at most one journeys directory');
+  const format = oneOf(values.format, ['text', 'json', 'md', 'html'] as const, 'format', 'text');
+  const portfolio = checkPortfolio(values.portfolio, io);
+  const startMs = parseStart(values.start);
+  const days = parseDays(values.days);
+  const seed = parseSeed(values.seed);
+  const costs = parseCosts(values.cost, values.currency);
+  const behaviour = behaviourFrom(values.behaviour, io);
+  const result = loadProject(positionals[0] ?? 'journeys', io);
+  failOnErrors(result, new Set(result.diagnostics.map((d) => d.file)), io, 'the journeys directory');
+
+  const report = await runSimulation({
+    result,
+    portfolio,
+    portfolioShown: displayPath(values.portfolio!, io),
+    startMs,
+    days,
+    seed,
+    behaviour,
+    costs,
+    keepDebts: format === 'json',
+  });
+  const text =
+    format === 'json'
+      ? JSON.stringify(report, null, 2) + '\n'
+      : format === 'md'
+        ? formatMarkdown(report.summary)
+        : format === 'html'
+          ? formatHtml(report.summary)
+          : formatText(report.summary);
+  if (values.out !== undefined) {
+    writeFileSync(resolvePath(io, values.out), text);
+    io.err(
+      `settle simulate: ${report.summary.debts} debts simulated; report written to ${displayPath(values.out, io)}\n`,
+    );
+  } else io.out(text);
+  if (report.summary.invalid.length > 0) {
+    throw new CliError(
+      `${report.summary.invalid.length} invalid row(s) in ${displayPath(values.portfolio!, io)} were left out (see the report)`,
+      EXIT.invalid,
+    );
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,118 @@
+/**
+ * The behaviour model of `settle simulate --behaviour FILE` (kind Behaviour): how simulated
+ * debtors answer each message — delivery, open, click, visit of the payment page, payment, reply
+ * and opt-out — with probabilities per channel that rules refine by journey, segment, split
+ * variant or step, and delay distributions. TypeBox is the single source of the type and of the
+ * JSON Schema ajv validates against (written to schemas/behaviour.schema.json by the CLI test).
+ */
+import { Type, type Static, type TOptional } from '@sinclair/typebox';
+import { Duration, ResourceName } from '../dsl/common.js';
+
+const Probability = Type.Number({ minimum: 0, maximum: 1, description: 'Probability between 0 and 1.' });
+
+export const Delay = Type.Union(
+  [
+    Duration({ description: 'A fixed delay, e.g. 20s, 2h, 1d.' }),
+    Type.Object({ uniform: Type.Tuple([Duration(), Duration()]) }, { additionalProperties: false }),
+    Type.Object(
+      { exponential: Duration({ description: 'Mean of an exponential delay.' }) },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'How long after the previous stage: a duration, { uniform: [min, max] } or { exponential: mean }.' },
+);
+
+export const Stage = Type.Object(
+  {
+    p: Type.Optional(Probability),
+    after: Type.Optional(Delay),
+  },
+  { additionalProperties: false },
+);
+
+export const STAGES = [
+  'delivered',
+  'opened',
+  'clicked',
+  'visited',
+  'paid',
+  'partiallyPaid',
+  'replied',
+  'optedOut',
+] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const ChannelModel = Type.Object(
+  Object.fromEntries(STAGES.map((s) => [s, Type.Optional(Stage)])) as Record<StageName, TOptional<typeof Stage>>,
+  { additionalProperties: false },
+);
+
+export const Match = Type.Object(
+  {
+    journey: Type.Optional(ResourceName()),
+    segment: Type.Optional(ResourceName()),
+    variant: Type.Optional(Type.String({ minLength: 1 })),
+    step: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const Rule = Type.Object(
+  {
+    match: Match,
+    email: Type.Optional(ChannelModel),
+    sms: Type.Optional(ChannelModel),
+  },
+  { additionalProperties: false },
+);
+
+export const Costs = Type.Object(
+  {
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+    email: Type.Optional(Type.Number({ minimum: 0 })),
+    sms: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const BehaviourSpec = Type.Object(
+  {
+    costs: Type.Optional(Costs),
+    partialShare: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description: 'Share of the amount due a partiallyPaid brings (default 0.5).',
+      }),
+    ),
+    default: Type.Object(
+      { email: Type.Optional(ChannelModel), sms: Type.Optional(ChannelModel) },
+      { additionalProperties: false },
+    ),
+    rules: Type.Optional(Type.Array(Rule)),
+  },
+  { additionalProperties: false },
+);
+
+export const BehaviourDocument = Type.Object(
+  {
+    apiVersion: Type.Literal('settle/v1'),
+    kind: Type.Literal('Behaviour'),
+    metadata: Type.Object(
+      { name: ResourceName(), description: Type.Optional(Type.String()) },
+      { additionalProperties: false },
+    ),
+    spec: BehaviourSpec,
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://settle.dev/schemas/behaviour.schema.json',
+    title: 'Settle Behaviour (simulate)',
+  },
+);
+
+export type BehaviourDoc = Static<typeof BehaviourDocument>;
+export type StageSpec = Static<typeof Stage>;
+export type DelaySpec = Static<typeof Delay>;
+export type MatchSpec = Static<typeof Match>;
+export type ChannelModelSpec = Partial<Record<StageName, StageSpec>>;

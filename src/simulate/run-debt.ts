@@ -1,0 +1,156 @@
+/**
+ * One debt through one journey on a virtual clock: the production interpreter (runJourney) and
+ * policy engine behind VirtualPort, with activities replaced by recorders that send nothing. A
+ * recorded send asks the behaviour model how the debtor answers and schedules those answers as
+ * engagement signals at their instants. The run stops at the simulation's horizon: a journey
+ * still waiting then is reported `running`.
+ */
+import type { SendMessageInput } from '../activities/types.js';
+import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
+import { chooseLocale } from '../templates/locale.js';
+import { runJourney } from '../workflows/interpreter.js';
+import { applyEvent, initialState } from '../workflows/state.js';
+import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
+import { ContinuedAsNew, VirtualPort } from './virtual-port.js';
+import type { Behaviour } from './behaviour.js';
+import { timeline, type TimelineEntry } from './timeline.js';
+
+/** Outcome of a journey the horizon interrupted. */
+export const RUNNING = 'running';
+
+class HorizonReached extends Error {
+  constructor() {
+    super('simulation horizon reached');
+  }
+}
+
+/** VirtualPort whose clock never passes the horizon: a wait that would is cut short there. */
+class HorizonPort extends VirtualPort {
+  horizon = Infinity;
+
+  override async waitUntil(ready: () => boolean, ms?: number): Promise<boolean> {
+    const left = this.horizon - this.now();
+    if (ms !== undefined && ms <= left) return super.waitUntil(ready, ms);
+    if (await super.waitUntil(ready, Math.max(0, left))) return true;
+    throw new HorizonReached();
+  }
+}
+
+export interface SimulatedDebt {
+  debtId: string;
+  journey: string;
+  version: number;
+  segment?: string;
+  variant?: string;
+  outcome: string;
+  amountDue: number;
+  currency: string;
+  events: TimelineEntry[];
+  state: JourneyState;
+  /** Engagement signals the behaviour model delivered (journey time), in order: the script of the run. */
+  signals: { at: number; signal: EngagementSignal }[];
+}
+
+export interface RunDebtOptions {
+  plan: JourneyPlan;
+  record: EnrollmentData;
+  segment?: string;
+  startMs: number;
+  horizonMs: number;
+  behaviour: Behaviour;
+  seed: number;
+  /** Extra VirtualPort constructor arguments (the shared contact-ledger book). */
+  portExtras?: unknown[];
+}
+
+export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
+  const { plan, record } = o;
+  const workflowId = `settle/${record.debtId}/${plan.journey}`;
+  const input: JourneyInput = {
+    plan,
+    enrollment: record,
+    options: { debtorKey: record.debtor.id, contactKeys: [], enrolledAt: o.startMs },
+  };
+  const holder = { state: initialState(input, o.startMs) };
+  const signals: SimulatedDebt['signals'] = [];
+  // Constructed through a loose signature so the ledger book (when given) reaches VirtualPort.
+  const Port = HorizonPort as unknown as new (...args: unknown[]) => HorizonPort;
+  const port = new Port(
+    workflowId,
+    o.startMs,
+    (name: string, raw: unknown, _retry: unknown, nowMs: number) => {
+      switch (name) {
+        case 'sendEmail':
+        case 'sendSms':
+          return recordSend(raw as SendMessageInput, nowMs);
+        case 'createPaymentLink':
+          return { url: `https://simulate.invalid/p/${(raw as { key: string }).key}` };
+        case 'callWebhook':
+          return { status: 200 };
+        default:
+          return undefined;
+      }
+    },
+    ...(o.portExtras ?? []),
+  );
+  port.horizon = o.horizonMs;
+
+  function recordSend(input: SendMessageInput, nowMs: number) {
+    const answers = o.behaviour.respond(
+      {
+        key: input.key,
+        channel: input.channel,
+        journey: plan.journey,
+        step: input.step,
+        ...(o.segment !== undefined && { segment: o.segment }),
+        ...(input.variant !== undefined && { variant: input.variant }),
+      },
+      o.seed,
+    );
+    for (const a of answers) {
+      const at = nowMs + a.afterMs;
+      if (at > o.horizonMs) continue;
+      const signal: EngagementSignal = {
+        eventId: `${input.key}/${a.type}`,
+        type: a.type,
+        messageId: input.key,
+        at: new Date(at).toISOString(),
+      };
+      port.at(at, () => {
+        signals.push({ at, signal });
+        applyEvent(holder.state, signal, port.now());
+      });
+    }
+    const t = input.template;
+    return {
+      messageId: input.key,
+      locale: chooseLocale(Object.keys(t.locales), record.debtor.locale, t.defaultLocale),
+    };
+  }
+
+  for (;;) {
+    try {
+      await runJourney(input, holder.state, port);
+      break;
+    } catch (e) {
+      if (e instanceof HorizonReached) break;
+      if (!(e instanceof ContinuedAsNew)) throw e;
+      holder.state = e.state;
+    }
+  }
+  const state = holder.state;
+  const variant = Object.values(state.variants).at(-1);
+  return {
+    debtId: record.debtId,
+    journey: plan.journey,
+    version: plan.version,
+    ...(o.segment !== undefined && { segment: o.segment }),
+    ...(variant !== undefined && { variant }),
+    outcome: state.outcome ?? RUNNING,
+    amountDue: record.debt.amountDue,
+    currency: record.debt.currency,
+    events: timeline(state),
+    state,
+    signals,
+  };
+}

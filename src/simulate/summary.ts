@@ -1,0 +1,199 @@
+/**
+ * The summary of a simulation, accumulated debt by debt (a portfolio of millions never sits in
+ * memory): sends per UTC day and channel, deferrals and blocks by reason, outcomes, the funnel,
+ * amount collected per currency, cost and conversion per split variant — overall and per journey
+ * (the forecast of `settle diff` compares journeys one by one).
+ */
+import type { Channel } from '../ir/index.js';
+import type { Costs } from './behaviour.js';
+import type { SimulatedDebt } from './run-debt.js';
+
+const DAY = 86_400_000;
+
+export interface ChannelCounts {
+  email: number;
+  sms: number;
+}
+
+export interface JourneySummary {
+  version: number;
+  debts: number;
+  sends: ChannelCounts;
+  deferrals: Record<string, number>;
+  blocks: Record<string, number>;
+  outcomes: Record<string, number>;
+  paid: number;
+  cost: number;
+}
+
+export interface VariantSummary {
+  journey: string;
+  step: string;
+  variant: string;
+  debts: number;
+  paid: number;
+  /** paid / debts. */
+  conversion: number;
+}
+
+export interface SimulationSummary {
+  start: string;
+  end: string;
+  days: number;
+  seed: number;
+  behaviour: string;
+  debts: number;
+  unmatched: number;
+  invalid: { line: number; reason: string }[];
+  sends: ChannelCounts & { total: number };
+  sendsPerDay: ({ date: string } & ChannelCounts)[];
+  deferrals: Record<string, number>;
+  blocks: Record<string, number>;
+  outcomes: Record<string, number>;
+  funnel: { sent: number; delivered: number; opened: number; clicked: number; visited: number; paid: number };
+  amountCollected: Record<string, number>;
+  cost: { currency: string | null; email: number; sms: number; total: number; perMessage: ChannelCounts };
+  variants: VariantSummary[];
+  journeys: Record<string, JourneySummary>;
+}
+
+export interface SummaryOptions {
+  startMs: number;
+  days: number;
+  seed: number;
+  behaviour: string;
+  costs: Costs;
+  partialShare: number;
+}
+
+function bump(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+const round = (x: number, digits = 6) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export class SummaryBuilder {
+  private readonly s: SimulationSummary;
+  private readonly perDay: ChannelCounts[];
+  private readonly variantMap = new Map<string, VariantSummary>();
+  private readonly price: ChannelCounts;
+  private readonly firstDay: number;
+
+  constructor(private readonly o: SummaryOptions) {
+    this.price = { email: o.costs.email ?? 0, sms: o.costs.sms ?? 0 };
+    // Calendar days in UTC, from the start's date to the end's.
+    this.firstDay = Math.floor(o.startMs / DAY);
+    const lastDay = Math.floor((o.startMs + o.days * DAY - 1) / DAY);
+    this.perDay = Array.from({ length: lastDay - this.firstDay + 1 }, () => ({ email: 0, sms: 0 }));
+    this.s = {
+      start: new Date(o.startMs).toISOString(),
+      end: new Date(o.startMs + o.days * DAY).toISOString(),
+      days: o.days,
+      seed: o.seed,
+      behaviour: o.behaviour,
+      debts: 0,
+      unmatched: 0,
+      invalid: [],
+      sends: { email: 0, sms: 0, total: 0 },
+      sendsPerDay: [],
+      deferrals: {},
+      blocks: {},
+      outcomes: {},
+      funnel: { sent: 0, delivered: 0, opened: 0, clicked: 0, visited: 0, paid: 0 },
+      amountCollected: {},
+      cost: { currency: o.costs.currency ?? null, email: 0, sms: 0, total: 0, perMessage: { ...this.price } },
+      variants: [],
+      journeys: {},
+    };
+  }
+
+  unmatched(): void {
+    this.s.unmatched += 1;
+  }
+
+  invalid(line: number, reason: string): void {
+    this.s.invalid.push({ line, reason });
+  }
+
+  add(d: SimulatedDebt): void {
+    const s = this.s;
+    s.debts += 1;
+    const j = (s.journeys[d.journey] ??= {
+      version: d.version,
+      debts: 0,
+      sends: { email: 0, sms: 0 },
+      deferrals: {},
+      blocks: {},
+      outcomes: {},
+      paid: 0,
+      cost: 0,
+    });
+    j.debts += 1;
+    bump(s.outcomes, d.outcome);
+    bump(j.outcomes, d.outcome);
+    for (const e of d.state.sends) {
+      if (e.status !== 'sent') continue;
+      const ch: Channel = e.channel;
+      s.sends[ch] += 1;
+      s.sends.total += 1;
+      j.sends[ch] += 1;
+      j.cost += this.price[ch];
+      const day = Math.floor(e.at / DAY) - this.firstDay;
+      const bucket = this.perDay[day];
+      if (bucket) bucket[ch] += 1;
+    }
+    for (const e of d.events) {
+      if (e.type === 'deferred') {
+        bump(s.deferrals, e.reason ?? 'unknown');
+        bump(j.deferrals, e.reason ?? 'unknown');
+      } else if (e.type === 'blocked') {
+        bump(s.blocks, e.reason ?? 'unknown');
+        bump(j.blocks, e.reason ?? 'unknown');
+      }
+    }
+    const types = new Set<string>();
+    for (const e of d.state.events) {
+      if (e.type === 'delivered' || e.type === 'opened' || e.type === 'clicked' || e.type === 'visited')
+        s.funnel[e.type] += 1;
+      types.add(e.type);
+    }
+    const { amountDue, currency } = d;
+    const paid = types.has('paid');
+    if (paid) {
+      s.funnel.paid += 1;
+      j.paid += 1;
+      bump(s.amountCollected, currency, amountDue);
+    } else if (types.has('partiallyPaid')) {
+      bump(s.amountCollected, currency, amountDue * this.o.partialShare);
+    }
+    for (const [step, variant] of Object.entries(d.state.variants)) {
+      const key = `${d.journey}\u0000${step}\u0000${variant}`;
+      let v = this.variantMap.get(key);
+      if (!v) {
+        v = { journey: d.journey, step, variant, debts: 0, paid: 0, conversion: 0 };
+        this.variantMap.set(key, v);
+      }
+      v.debts += 1;
+      if (paid) v.paid += 1;
+    }
+  }
+
+  finish(): SimulationSummary {
+    const s = this.s;
+    s.sendsPerDay = this.perDay.map((c, i) => ({
+      date: new Date((this.firstDay + i) * DAY).toISOString().slice(0, 10),
+      ...c,
+    }));
+    s.funnel.sent = s.sends.total;
+    s.cost.email = round(s.sends.email * this.price.email);
+    s.cost.sms = round(s.sends.sms * this.price.sms);
+    s.cost.total = round(s.cost.email + s.cost.sms);
+    for (const j of Object.values(s.journeys)) j.cost = round(j.cost);
+    for (const k of Object.keys(s.amountCollected)) s.amountCollected[k] = round(s.amountCollected[k]!, 2);
+    s.variants = [...this.variantMap.values()]
+      .map((v) => ({ ...v, conversion: v.debts > 0 ? round(v.paid / v.debts, 4) : 0 }))
+      .sort((a, b) => (a.journey + a.step + a.variant < b.journey + b.step + b.variant ? -1 : 1));
+    s.invalid.sort((a, b) => a.line - b.line);
+    return s;
+  }
+}
