@@ -3,6 +3,8 @@
  * tests run it in-process; exit codes: 0 ok, 1 invalid input or failed check, 2 usage, 3 unreachable.
  */
 import { pathToFileURL } from 'node:url';
+import { config, usage as configUsage } from './commands/config.js';
+import { deploy, usage as deployUsage } from './commands/deploy.js';
 import { dev, usage as devUsage } from './commands/dev.js';
 import { diff, usage as diffUsage } from './commands/diff.js';
 import { enroll, usage as enrollUsage } from './commands/enroll.js';
@@ -32,6 +34,8 @@ Usage:
   ${serverUsage}
   ${devUsage}
   ${simulateUsage}
+  ${configUsage}
+  ${deployUsage}
 
 Run \`settle <command> --help\` for a command's options.
 `;
@@ -65,6 +69,8 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
     server: { usage: serverUsage, run: () => server(rest, io, env.vars) },
     dev: { usage: devUsage, run: () => dev(rest, io, env.vars) },
     simulate: { usage: simulateUsage, run: () => simulate(rest, io) },
+    config: { usage: configUsage, run: () => config(rest, io, env.vars) },
+    deploy: { usage: deployUsage, run: () => deploy(rest, io, env.vars) },
   };
   const cmd = commands[command];
   if (!cmd) {

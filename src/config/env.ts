@@ -1,14 +1,23 @@
 /**
- * Configuration from the environment, parsed once at start-up into a typed object that is passed
- * down (no library code reads process.env). Every problem names the variable and the fix.
+ * Configuration from the environment (DESIGN.md §2), parsed once at start-up into a typed object
+ * that is passed down (no library code reads process.env). Every problem names the variable, what
+ * is wrong and how to fix it, and all of them are reported at once; the commands exit 2 on them.
  */
+import { duration, hostPort, matching, oneOf, opt, readableFile, url, type Env, type HostPort } from './parse.js';
+
+export type { HostPort } from './parse.js';
+
 export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
   apiKey?: string;
+  /** Paths of PEM files; `{}` means TLS with the system's root certificates (TEMPORAL_TLS=true). */
   tls?: { cert?: string; key?: string; ca?: string };
 }
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   temporal: TemporalConfig;
@@ -27,11 +36,14 @@ export interface Config {
   httpAddr: HostPort;
   workerMetricsAddr: HostPort;
   temporalMetricsAddr: HostPort;
-}
-
-export interface HostPort {
-  host: string;
-  port: number;
+  /** SETTLE_LOG_LEVEL: level of the JSON logs (default info). */
+  logLevel: LogLevel;
+  /** SETTLE_SHUTDOWN_GRACE: how long in-flight activities (worker) and queued signals (server) may finish at shutdown. */
+  shutdownGraceMs: number;
+  /** SETTLE_WORKFLOW_BUNDLE: a workflow bundle built ahead of time (the container image sets it). */
+  workflowBundle?: string;
+  /** SETTLE_WORKER_HEALTH_FILE: touched every few seconds while the worker runs (container health check). */
+  workerHealthFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -40,101 +52,183 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
-function hostPort(env: Env, name: string, def: string, problems: string[]): HostPort {
-  const raw = env[name]?.trim() || def;
-  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(raw);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) {
-    problems.push(`${name}="${raw}" is not host:port — write e.g. ${def}`);
-    const [h, p] = def.split(':');
-    return { host: h!, port: Number(p) };
-  }
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
-}
-
-function url(env: Env, name: string, problems: string[], protocols: string[]): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  try {
-    const u = new URL(raw);
-    if (!protocols.includes(u.protocol)) throw new Error('protocol');
-    return raw;
-  } catch {
-    problems.push(`${name} is not a valid ${protocols.join(' or ')} URL — e.g. ${protocols[0]}//host:port`);
-    return undefined;
-  }
-}
-
-function opt(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
-}
-
 function segmentPrice(env: Env, problems: string[]): { pricePerSegment?: { amount: number; currency?: string } } {
   const raw = opt(env, 'TWILIO_PRICE_PER_SEGMENT');
   if (raw === undefined) return {};
   const m = /^(\d+(?:\.\d+)?)(?:\s+([A-Z]{3}))?$/.exec(raw);
   if (!m) {
-    problems.push(`TWILIO_PRICE_PER_SEGMENT="${raw}" is not a price — write the amount per SMS segment and optionally a currency, e.g. 0.0079 USD`);
+    problems.push(
+      `TWILIO_PRICE_PER_SEGMENT="${raw}" is not a price — write the amount per SMS segment and optionally a currency, e.g. 0.0079 USD`,
+    );
     return {};
   }
   return { pricePerSegment: { amount: Number(m[1]), ...(m[2] !== undefined && { currency: m[2] }) } };
 }
 
-/** Parses the environment. Throws ConfigError listing every problem at once. */
-export function loadConfig(env: Env = process.env): Config {
-  const problems: string[] = [];
-  const tlsCert = opt(env, 'TEMPORAL_TLS_CERT');
-  const tlsKey = opt(env, 'TEMPORAL_TLS_KEY');
-  const tlsCa = opt(env, 'TEMPORAL_TLS_CA');
-  if (Boolean(tlsCert) !== Boolean(tlsKey)) {
+function temporal(env: Env, problems: string[]): TemporalConfig {
+  const pem = 'a PEM file (Temporal Cloud: the client certificate of the namespace)';
+  const cert = readableFile(env, 'TEMPORAL_TLS_CERT', pem, problems);
+  const key = readableFile(env, 'TEMPORAL_TLS_KEY', 'the PEM private key of TEMPORAL_TLS_CERT', problems);
+  const ca = readableFile(
+    env,
+    'TEMPORAL_TLS_CA',
+    'a PEM file with the CA that signed the server certificate',
+    problems,
+  );
+  if (Boolean(opt(env, 'TEMPORAL_TLS_CERT')) !== Boolean(opt(env, 'TEMPORAL_TLS_KEY'))) {
     problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (mTLS) or neither');
   }
+  const forceTls = oneOf(env, 'TEMPORAL_TLS', ['true', 'false'] as const, 'false', problems) === 'true';
   const address = opt(env, 'TEMPORAL_ADDRESS') ?? '127.0.0.1:7233';
-  if (!/^[^:\s]+:\d{1,5}$/.test(address)) problems.push(`TEMPORAL_ADDRESS="${address}" is not host:port — e.g. 127.0.0.1:7233`);
+  const port = Number(/:(\d{1,5})$/.exec(address)?.[1] ?? NaN);
+  if (!/^[^:\s/]+:\d{1,5}$/.test(address) || port > 65535) {
+    problems.push(
+      `TEMPORAL_ADDRESS="${address}" is not host:port — e.g. 127.0.0.1:7233, or <namespace>.<account>.tmprl.cloud:7233`,
+    );
+  }
+  const namespace = matching(
+    env,
+    'TEMPORAL_NAMESPACE',
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
+    'a namespace name has letters, digits, ".", "_" and "-" (e.g. default, or payments.a1b2c for Temporal Cloud)',
+    problems,
+  );
+  const taskQueue = matching(
+    env,
+    'TEMPORAL_TASK_QUEUE',
+    /^[^\s]{1,1000}$/,
+    'a task queue name has no spaces, e.g. settle',
+    problems,
+  );
+  const apiKey = matching(
+    env,
+    'TEMPORAL_API_KEY',
+    /^\S+$/,
+    'an API key is one token without spaces (copy it again from Temporal Cloud)',
+    problems,
+  );
+  const tls = cert || ca || forceTls ? { ...(cert && { cert }), ...(key && { key }), ...(ca && { ca }) } : undefined;
+  return {
+    address,
+    namespace: namespace ?? 'default',
+    taskQueue: taskQueue ?? 'settle',
+    ...(apiKey !== undefined && { apiKey }),
+    ...(tls && { tls }),
+  };
+}
+
+function providers(env: Env, problems: string[]): Pick<Config, 'smtp' | 'twilio' | 'stripe'> {
+  const smtpUrl = url(env, 'SMTP_URL', problems, ['smtp:', 'smtps:']);
+  const from = matching(
+    env,
+    'SMTP_FROM',
+    /^[^@\s<>]+@[^@\s<>]+$|^[^<>]*<[^@\s<>]+@[^@\s<>]+>$/,
+    'write an address, optionally with a name: Acme Billing <billing@acme.example>',
+    problems,
+  );
+  const sid = matching(
+    env,
+    'TWILIO_ACCOUNT_SID',
+    /^AC[0-9a-fA-F]{32}$/,
+    'an account SID is "AC" and 32 hex digits (Twilio console, Account Info)',
+    problems,
+  );
+  const token = opt(env, 'TWILIO_AUTH_TOKEN');
+  const smsFrom = matching(
+    env,
+    'TWILIO_FROM',
+    /^\+[1-9]\d{6,14}$|^MG[0-9a-fA-F]{32}$/,
+    'a sender is an E.164 number such as +15005550006, or a messaging service SID (MG…)',
+    problems,
+  );
+  const secretKey = matching(
+    env,
+    'STRIPE_SECRET_KEY',
+    /^(sk|rk)_(test|live)_\S+$/,
+    'a Stripe secret key starts with sk_test_, sk_live_ (or rk_ for a restricted key)',
+    problems,
+  );
+  const webhookSecret = matching(
+    env,
+    'STRIPE_WEBHOOK_SECRET',
+    /^whsec_\S+$/,
+    "a webhook signing secret starts with whsec_ (the endpoint's page in the Stripe dashboard)",
+    problems,
+  );
+  return {
+    smtp: { ...(smtpUrl !== undefined && { url: smtpUrl }), from: from ?? 'Settle <no-reply@settle.local>' },
+    twilio: {
+      ...(sid !== undefined && { accountSid: sid }),
+      ...(token !== undefined && { authToken: token }),
+      ...(smsFrom !== undefined && { from: smsFrom }),
+      ...segmentPrice(env, problems),
+    },
+    stripe: { ...(secretKey !== undefined && { secretKey }), ...(webhookSecret !== undefined && { webhookSecret }) },
+  };
+}
+
+function addresses(
+  env: Env,
+  problems: string[],
+): Pick<Config, 'httpAddr' | 'workerMetricsAddr' | 'temporalMetricsAddr'> {
+  const httpAddr = hostPort(env, 'SETTLE_HTTP_ADDR', '127.0.0.1:8080', problems);
+  const workerMetricsAddr = hostPort(env, 'SETTLE_WORKER_METRICS_ADDR', '127.0.0.1:9464', problems);
+  const temporalMetricsAddr = hostPort(env, 'TEMPORAL_METRICS_ADDR', '127.0.0.1:9465', problems);
+  if (
+    workerMetricsAddr.port !== 0 &&
+    workerMetricsAddr.port === temporalMetricsAddr.port &&
+    workerMetricsAddr.host === temporalMetricsAddr.host
+  ) {
+    problems.push(
+      'SETTLE_WORKER_METRICS_ADDR and TEMPORAL_METRICS_ADDR are the same address: the worker serves both, give them different ports',
+    );
+  }
+  return { httpAddr, workerMetricsAddr, temporalMetricsAddr };
+}
+
+/** Parses the environment. Throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const { config, problems } = parseConfig(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The configuration with defaults in place of malformed values, and the problems found. */
+export function parseConfig(env: Env): { config: Config; problems: string[] } {
+  const problems: string[] = [];
   const secret = opt(env, 'SETTLE_SECRET');
   if (secret !== undefined && secret.length < 32) {
     problems.push('SETTLE_SECRET is too short: use at least 32 random characters (e.g. `openssl rand -hex 32`)');
   }
   const publicUrl = url(env, 'SETTLE_PUBLIC_URL', problems, ['https:', 'http:']) ?? 'http://127.0.0.1:8080';
-  const smtpUrl = url(env, 'SMTP_URL', problems, ['smtp:', 'smtps:']);
+  const workflowBundle = readableFile(
+    env,
+    'SETTLE_WORKFLOW_BUNDLE',
+    'a workflow bundle written by `node --import tsx workers/build-bundle.ts FILE`',
+    problems,
+  );
+  const workerHealthFile = opt(env, 'SETTLE_WORKER_HEALTH_FILE');
   const config: Config = {
-    temporal: {
-      address,
-      namespace: opt(env, 'TEMPORAL_NAMESPACE') ?? 'default',
-      taskQueue: opt(env, 'TEMPORAL_TASK_QUEUE') ?? 'settle',
-      ...(opt(env, 'TEMPORAL_API_KEY') !== undefined && { apiKey: opt(env, 'TEMPORAL_API_KEY') }),
-      ...((tlsCert || tlsCa) && {
-        tls: { ...(tlsCert && { cert: tlsCert }), ...(tlsKey && { key: tlsKey }), ...(tlsCa && { ca: tlsCa }) },
-      }),
-    },
-    smtp: { ...(smtpUrl !== undefined && { url: smtpUrl }), from: opt(env, 'SMTP_FROM') ?? 'Settle <no-reply@settle.local>' },
-    twilio: {
-      ...(opt(env, 'TWILIO_ACCOUNT_SID') !== undefined && { accountSid: opt(env, 'TWILIO_ACCOUNT_SID') }),
-      ...(opt(env, 'TWILIO_AUTH_TOKEN') !== undefined && { authToken: opt(env, 'TWILIO_AUTH_TOKEN') }),
-      ...(opt(env, 'TWILIO_FROM') !== undefined && { from: opt(env, 'TWILIO_FROM') }),
-      ...segmentPrice(env, problems),
-    },
-    stripe: {
-      ...(opt(env, 'STRIPE_SECRET_KEY') !== undefined && { secretKey: opt(env, 'STRIPE_SECRET_KEY') }),
-      ...(opt(env, 'STRIPE_WEBHOOK_SECRET') !== undefined && { webhookSecret: opt(env, 'STRIPE_WEBHOOK_SECRET') }),
-    },
+    temporal: temporal(env, problems),
+    ...providers(env, problems),
     ...(secret !== undefined && { secret }),
     publicUrl,
-    httpAddr: hostPort(env, 'SETTLE_HTTP_ADDR', '127.0.0.1:8080', problems),
-    workerMetricsAddr: hostPort(env, 'SETTLE_WORKER_METRICS_ADDR', '127.0.0.1:9464', problems),
-    temporalMetricsAddr: hostPort(env, 'TEMPORAL_METRICS_ADDR', '127.0.0.1:9465', problems),
+    ...addresses(env, problems),
+    logLevel: oneOf(env, 'SETTLE_LOG_LEVEL', LOG_LEVELS, 'info', problems),
+    shutdownGraceMs: duration(env, 'SETTLE_SHUTDOWN_GRACE', 30_000, problems),
+    ...(workflowBundle !== undefined && { workflowBundle }),
+    ...(workerHealthFile !== undefined && { workerHealthFile }),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return { config, problems };
 }
 
 /** The secret, or a clear error for the commands that need it (tokens, hashes). */
 export function requireSecret(config: Config): string {
   if (!config.secret) {
-    throw new ConfigError(['SETTLE_SECRET is not set: it signs tracking tokens and keys search-attribute hashes — set at least 32 random characters']);
+    throw new ConfigError([SECRET_MISSING]);
   }
   return config.secret;
 }
+
+export const SECRET_MISSING =
+  'SETTLE_SECRET is not set: it signs tracking tokens and keys search-attribute hashes — set at least 32 random characters (e.g. `openssl rand -hex 32`)';

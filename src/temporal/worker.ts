@@ -2,8 +2,15 @@
  * The journey worker: journeyWorkflow (bundled once per process, or prebuilt for production) and
  * the activities, on one task queue. Shutdown drains in-flight activities within a grace period.
  */
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type ActivityInterceptorsFactory,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Activities } from '../activities/types.js';
 import type { TemporalConfig } from '../config/env.js';
 import { connectionOptions, TemporalUnavailableError } from './connection.js';
@@ -18,6 +25,15 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
   return bundle;
+}
+
+/**
+ * Bundles the workflow code ahead of time into `path` (the container image does this at build
+ * time; SETTLE_WORKFLOW_BUNDLE then points the worker at it, so it starts without webpack).
+ */
+export async function writeWorkflowBundle(path: string): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  await writeFile(path, code);
 }
 
 const quietLogger = {
@@ -46,6 +62,10 @@ export interface JourneyWorkerOptions {
   maxCachedWorkflows?: number;
   /** How long in-flight activities may finish after shutdown starts. */
   shutdownGraceTime?: string;
+  /** A bundle written by writeWorkflowBundle (production); bundled in-process when absent (dev, tests). */
+  workflowBundlePath?: string;
+  /** Activity interceptors, e.g. the activity log lines of src/log. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 export async function createJourneyWorker(o: JourneyWorkerOptions): Promise<Worker> {
@@ -53,9 +73,10 @@ export async function createJourneyWorker(o: JourneyWorkerOptions): Promise<Work
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: o.workflowBundlePath !== undefined ? { codePath: o.workflowBundlePath } : await workflowBundle(),
     activities: o.activities as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>,
     ...(o.maxCachedWorkflows !== undefined && { maxCachedWorkflows: o.maxCachedWorkflows }),
     shutdownGraceTime: o.shutdownGraceTime ?? '10s',
+    ...(o.activityInterceptors && { interceptors: { activity: o.activityInterceptors } }),
   });
 }

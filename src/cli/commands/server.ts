@@ -3,11 +3,12 @@
  * /healthz, /readyz, /metrics — on SETTLE_HTTP_ADDR, signalling journeys on Temporal. Exit 2
  * without SETTLE_SECRET (or when the address is taken), 3 when Temporal is unreachable. On
  * SIGTERM/SIGINT it stops accepting connections, answers the requests in flight, delivers the
- * signals still queued (up to 10 s; what remains is counted and reported), then exits.
+ * signals still queued (up to SETTLE_SHUTDOWN_GRACE; what remains is counted and reported), then exits.
  */
 import { parseArgs } from 'node:util';
 import type { FastifyBaseLogger } from 'fastify';
-import { loadConfig, requireSecret } from '../../config/env.js';
+import { requireSecret } from '../../config/env.js';
+import { loadConfigFor } from '../../config/roles.js';
 import { createServerApp } from '../../server/app.js';
 import { serverDepsFromConfig } from '../../server/from-config.js';
 import { connectClient } from '../../temporal/connection.js';
@@ -22,7 +23,7 @@ export interface ServerRunOptions {
   until?: Promise<unknown>;
   /** Called once listening, with the address (tests). */
   onListening?: (url: string) => void;
-  /** How long a shutdown waits for queued signals; default 10 s. */
+  /** How long a shutdown waits for queued signals; default SETTLE_SHUTDOWN_GRACE. */
   flushTimeoutMs?: number;
 }
 
@@ -46,8 +47,8 @@ export async function server(
   options: ServerRunOptions = {},
 ): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'log-level': { type: 'string' } } });
-  const level = oneOf(values['log-level'], LOG_LEVELS, 'log-level', 'info');
-  const config = loadConfig(vars);
+  const config = loadConfigFor('server', vars);
+  const level = oneOf(values['log-level'], LOG_LEVELS, 'log-level', config.logLevel);
   const secret = requireSecret(config);
   const temporal = await connectClient(config.temporal);
   // The dispatcher logs through the app's logger, which exists once the app does.
@@ -76,7 +77,7 @@ export async function server(
   } finally {
     stop.dispose();
     await app.close();
-    await dispatcher.flush(options.flushTimeoutMs ?? 10_000);
+    await dispatcher.flush(options.flushTimeoutMs ?? config.shutdownGraceMs);
     const { abandoned, failed } = dispatcher.stats();
     if (abandoned + failed > 0) io.err(`server: ${abandoned} queued signals not delivered at shutdown, ${failed} failed\n`);
     await temporal.connection.close();

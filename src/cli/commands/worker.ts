@@ -1,15 +1,39 @@
-/** settle worker: runs a Temporal worker for journeys until SIGINT/SIGTERM (then drains in-flight activities). */
+/**
+ * settle worker: runs a Temporal worker for journeys until SIGINT/SIGTERM. Configuration is read
+ * and checked once (every problem at once, exit 2); logs are JSON lines on stderr. On a signal the
+ * worker stops polling and lets in-flight activities finish within SETTLE_SHUTDOWN_GRACE; what
+ * does not finish is cancelled and retried by the next worker (activities are idempotent).
+ */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/env.js';
+import { Runtime } from '@temporalio/worker';
+import { loadConfigFor } from '../../config/roles.js';
+import { createLogger, type Logger } from '../../log/index.js';
+import { activityLogInterceptor, temporalLogger } from '../../log/temporal.js';
 import { activitiesFromConfig } from '../../temporal/activities-from-config.js';
+import { startHealthFile } from '../../temporal/worker-health.js';
 import { connectWorker, createJourneyWorker } from '../../temporal/worker.js';
 import { EXIT, type Io } from '../io.js';
 
 export const usage = 'settle worker [--max-cached-workflows N]';
 
-export async function worker(argv: string[], io: Io, vars: Record<string, string | undefined> = process.env): Promise<number> {
+/** Routes the SDK's own logs through pino; a no-op when the runtime exists already (tests, `settle dev`). */
+function installRuntime(log: Logger): void {
+  try {
+    Runtime.install({ logger: temporalLogger(log) });
+  } catch {
+    // already installed in this process
+  }
+}
+
+export async function worker(
+  argv: string[],
+  _io: Io,
+  vars: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'max-cached-workflows': { type: 'string' } } });
-  const config = loadConfig(vars);
+  const config = loadConfigFor('worker', vars);
+  const log = createLogger({ level: config.logLevel, base: { service: 'settle-worker' } });
+  installRuntime(log);
   const wiring = activitiesFromConfig(config);
   const connection = await connectWorker(config.temporal);
   const max = values['max-cached-workflows'] !== undefined ? Number(values['max-cached-workflows']) : undefined;
@@ -19,15 +43,38 @@ export async function worker(argv: string[], io: Io, vars: Record<string, string
     taskQueue: config.temporal.taskQueue,
     activities: wiring.activities,
     ...(max !== undefined && Number.isFinite(max) && { maxCachedWorkflows: max }),
+    shutdownGraceTime: `${config.shutdownGraceMs}ms`,
+    ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
+    activityInterceptors: [activityLogInterceptor(log)],
   });
-  for (const n of wiring.notes) io.err(`note: ${n}\n`);
-  io.err(`worker ready: ${config.temporal.address} namespace ${config.temporal.namespace} task queue ${config.temporal.taskQueue}\n`);
-  const stop = () => w.shutdown();
+  for (const n of wiring.notes) log.info(n);
+  const { address, namespace, taskQueue } = config.temporal;
+  log.info(
+    {
+      address,
+      namespace,
+      taskQueue,
+      bundle: config.workflowBundle ?? 'built at start-up',
+      shutdownGraceMs: config.shutdownGraceMs,
+    },
+    'worker ready',
+  );
+  const stop = (signal: NodeJS.Signals) => {
+    log.info(
+      { signal, shutdownGraceMs: config.shutdownGraceMs },
+      'worker stopping: no new tasks, draining in-flight activities',
+    );
+    w.shutdown();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const stopHealth =
+    config.workerHealthFile !== undefined ? startHealthFile(w, config.workerHealthFile) : () => undefined;
   try {
     await w.run();
+    log.info('worker stopped');
   } finally {
+    stopHealth();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await wiring.close();

@@ -1,0 +1,83 @@
+/** The Markdown of `settle deploy`: checks first, then the running journeys a change affects. */
+import type { RunningVersion } from './deploy-running.js';
+
+export interface DeployReport {
+  dir: string;
+  journeys: { journey: string; version: number }[];
+  compileErrors: string[];
+  base?: string;
+  versions?: {
+    changed: { journey: string; before: number; after: number }[];
+    added: { journey: string; version: number }[];
+    removed: { journey: string; version: number }[];
+    errors: string[];
+  };
+  temporal: { address: string; namespace: string; reachable: boolean; error?: string; versions?: RunningVersion[] };
+  running: (RunningVersion & { current: number | null; stepsGone: string[] })[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function checks(r: DeployReport): string[] {
+  const out: string[] = [];
+  if (r.compileErrors.length === 0)
+    out.push(
+      `- ✅ \`${r.dir}\` compiles: ${plural(r.journeys.length, 'journey')} (${r.journeys.map((j) => `${j.journey} v${j.version}`).join(', ')})`,
+    );
+  else
+    out.push(
+      `- ❌ \`${r.dir}\` has ${plural(r.compileErrors.length, 'error')}:`,
+      ...r.compileErrors.map((e) => `  - \`${e}\``),
+    );
+  const v = r.versions;
+  if (!v) out.push('- ➖ version bumps not checked (give `--base REF`, e.g. `--base origin/main`)');
+  else if (v.errors.length > 0) out.push(...v.errors.map((e) => `- ${e}`));
+  else {
+    const changed = v.changed.map((c) => `${c.journey} v${c.before} → v${c.after}`);
+    out.push(`- ✅ versions against \`${r.base}\`: ${changed.length > 0 ? changed.join(', ') : 'no journey changed'}`);
+  }
+  if (v && v.added.length > 0) out.push(`- ➕ new: ${v.added.map((a) => `${a.journey} v${a.version}`).join(', ')}`);
+  if (v && v.removed.length > 0)
+    out.push(
+      `- ➖ removed from \`${r.dir}\`: ${v.removed.map((a) => `${a.journey} v${a.version}`).join(', ')} (running ones still finish on their version)`,
+    );
+  return out;
+}
+
+function runningTable(r: DeployReport): string[] {
+  const t = r.temporal;
+  if (!t.reachable)
+    return [
+      `Temporal at \`${t.address}\` was not reachable, so running journeys are not reported (${t.error ?? 'no answer'}).`,
+    ];
+  if (r.running.length === 0) return [`No journey is running on \`${t.address}\` (namespace \`${t.namespace}\`).`];
+  const out = [
+    `Running journeys on \`${t.address}\` (namespace \`${t.namespace}\`), from search attributes:`,
+    '',
+    '| journey | version | running | waiting in |',
+    '| --- | --- | ---: | --- |',
+  ];
+  for (const v of r.running) {
+    const tag =
+      v.current === null
+        ? ' (no longer in the repository)'
+        : v.current === v.version
+          ? ' (current)'
+          : ` (repository: v${v.current})`;
+    const steps = v.steps.map((s) => `${s.step} ${s.count}`).join(', ');
+    out.push(`| ${v.journey} | v${v.version}${tag} | ${v.running} | ${steps} |`);
+  }
+  const gone = r.running.filter((v) => v.stepsGone.length > 0);
+  if (gone.length > 0) {
+    out.push(
+      '',
+      'Steps that the repository version no longer has — these journeys finish on their own version, which must stay replayable:',
+    );
+    for (const v of gone) out.push(`- ${v.journey} v${v.version}: ${v.stepsGone.join(', ')}`);
+  }
+  return out;
+}
+
+export function formatDeployMarkdown(r: DeployReport): string {
+  return ['## settle deploy', '', ...checks(r), '', '### Running journeys', '', ...runningTable(r), ''].join('\n');
+}

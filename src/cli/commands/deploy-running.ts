@@ -1,0 +1,46 @@
+/**
+ * Running journeys as `settle deploy` reports them: one pass over Temporal's visibility store
+ * (`WorkflowType = 'journeyWorkflow' AND ExecutionStatus = 'Running'`), counted per journey and
+ * version (SettleJourney, SettleVersion) and per step they wait in (SettleStep, upserted only when a
+ * journey starts waiting, so a journey between two waits counts as "busy"). Visibility is
+ * eventually consistent: a journey started a second ago may not be listed yet.
+ */
+import type { Client } from '@temporalio/client';
+import { SA } from '../../temporal/search-attributes.js';
+
+export const RUNNING_JOURNEYS_QUERY = "WorkflowType = 'journeyWorkflow' AND ExecutionStatus = 'Running'";
+
+/** The step name used for running journeys that are not waiting (sending, or just started). */
+export const BUSY = '(busy)';
+
+export interface RunningVersion {
+  journey: string;
+  version: number;
+  running: number;
+  /** Journeys per step they wait in, most first. */
+  steps: { step: string; count: number }[];
+}
+
+export async function countRunningJourneys(client: Client): Promise<RunningVersion[]> {
+  const byKey = new Map<string, { journey: string; version: number; running: number; steps: Map<string, number> }>();
+  for await (const wf of client.workflow.list({ query: RUNNING_JOURNEYS_QUERY })) {
+    const journey = wf.typedSearchAttributes.get(SA.journey) ?? '(unknown)';
+    const version = wf.typedSearchAttributes.get(SA.version) ?? 0;
+    const step = wf.typedSearchAttributes.get(SA.step) ?? BUSY;
+    const key = `${journey}\0${version}`;
+    const entry = byKey.get(key) ?? { journey, version, running: 0, steps: new Map<string, number>() };
+    entry.running += 1;
+    entry.steps.set(step, (entry.steps.get(step) ?? 0) + 1);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()]
+    .map((e) => ({
+      journey: e.journey,
+      version: e.version,
+      running: e.running,
+      steps: [...e.steps]
+        .map(([step, count]) => ({ step, count }))
+        .sort((a, b) => b.count - a.count || a.step.localeCompare(b.step)),
+    }))
+    .sort((a, b) => a.journey.localeCompare(b.journey) || a.version - b.version);
+}

@@ -1,0 +1,113 @@
+/**
+ * settle deploy [--base REF] [--dir journeys] [--format md|json] [--require-temporal]: the checks
+ * before journey versions go out, as Markdown for the pull request (or JSON for tooling):
+ * 1. the journeys compile (exit 1 otherwise);
+ * 2. with --base, every journey whose plan changed since REF has a higher version (exit 1 otherwise);
+ * 3. when Temporal answers (TEMPORAL_* variables), how many journeys run on each version and which
+ *    steps they wait in, with the steps the new version no longer has — running journeys keep
+ *    their version, so those are the ones a reviewer needs to think about. An unreachable
+ *    Temporal is a note, or exit 3 with --require-temporal.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
+import { ConfigError } from '../../config/env.js';
+import { loadConfigFor } from '../../config/roles.js';
+import type { JourneyPlan } from '../../ir/index.js';
+import { diffPlans, versionErrorLine, type PlanDiff } from '../../render/index.js';
+import { connectClient, TemporalUnavailableError } from '../../temporal/connection.js';
+import { sourcesAtRevision } from '../git.js';
+import { CliError, EXIT, oneOf, resolvePath, type Io } from '../io.js';
+import { countRunningJourneys, type RunningVersion } from './deploy-running.js';
+import { formatDeployMarkdown, type DeployReport } from './deploy-format.js';
+
+export const usage = 'settle deploy [--base REF] [--dir journeys] [--format md|json] [--require-temporal]';
+
+function compileErrors(result: CompileResult): string[] {
+  return result.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}${d.hint ? ` — ${d.hint}` : ''}`);
+}
+
+async function running(vars: Record<string, string | undefined>): Promise<DeployReport['temporal']> {
+  let config;
+  try {
+    config = loadConfigFor('client', vars);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
+    throw e;
+  }
+  const where = { address: config.temporal.address, namespace: config.temporal.namespace };
+  let temporal;
+  try {
+    temporal = await connectClient(config.temporal);
+  } catch (e) {
+    if (e instanceof TemporalUnavailableError) return { ...where, reachable: false, error: e.message };
+    throw e;
+  }
+  try {
+    return { ...where, reachable: true, versions: await countRunningJourneys(temporal.client) };
+  } catch (e) {
+    return { ...where, reachable: false, error: `listing running journeys failed: ${(e as Error).message}` };
+  } finally {
+    await temporal.connection.close();
+  }
+}
+
+/** Running versions joined with the plans about to be deployed. */
+function impact(versions: RunningVersion[], plans: Map<string, JourneyPlan>): DeployReport['running'] {
+  return versions.map((v) => {
+    const plan = plans.get(v.journey);
+    const ids = new Set(plan?.steps.map((s) => s.id) ?? []);
+    return {
+      ...v,
+      current: plan?.version ?? null,
+      stepsGone: plan ? v.steps.filter((s) => !s.step.startsWith('(') && !ids.has(s.step)).map((s) => s.step) : [],
+    };
+  });
+}
+
+export async function deploy(argv: string[], io: Io, vars: Record<string, string | undefined> = {}): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      base: { type: 'string' },
+      dir: { type: 'string' },
+      format: { type: 'string' },
+      'require-temporal': { type: 'boolean' },
+    },
+  });
+  const format = oneOf(values.format, ['md', 'json'] as const, 'format', 'md');
+  const dir = values.dir ?? 'journeys';
+  if (!existsSync(resolvePath(io, dir))) throw new CliError(`${dir}: no such directory (use --dir)`, EXIT.usage);
+  const after = compileSources(readSources([resolvePath(io, dir)], io.cwd));
+  const errors = compileErrors(after);
+  let diff: PlanDiff | undefined;
+  if (values.base !== undefined)
+    diff = diffPlans(compileSources(sourcesAtRevision(values.base, dir, io.cwd)).plans, after.plans);
+  const temporal = await running(vars);
+  const report: DeployReport = {
+    dir,
+    journeys: [...after.plans.values()]
+      .map((p) => ({ journey: p.journey, version: p.version }))
+      .sort((a, b) => a.journey.localeCompare(b.journey)),
+    compileErrors: errors,
+    ...(values.base !== undefined && { base: values.base }),
+    ...(diff && {
+      versions: {
+        changed: diff.changed
+          .filter((c) => c.planChanged)
+          .map((c) => ({ journey: c.journey, before: c.before.version, after: c.after.version })),
+        added: diff.added.map((a) => ({ journey: a.journey, version: a.version })),
+        removed: diff.removed.map((r) => ({ journey: r.journey, version: r.version })),
+        errors: diff.versionErrors.map(versionErrorLine),
+      },
+    }),
+    temporal,
+    running: temporal.reachable ? impact(temporal.versions ?? [], after.plans) : [],
+  };
+  io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatDeployMarkdown(report));
+  if (errors.length > 0 || (report.versions?.errors.length ?? 0) > 0) return EXIT.invalid;
+  if (!temporal.reachable && values['require-temporal']) return EXIT.unavailable;
+  return EXIT.ok;
+}
