@@ -21,6 +21,7 @@ import { DemoDebtors } from './demo.js';
 import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from './dev-stripe.js';
 import { observeSends } from './observe.js';
+import { countEnrollments, createProcessMetrics, instrumentActivities, startMetricsServer, temporalTelemetry, type MetricsServer } from '../metrics/index.js';
 
 export interface DevOptions {
   stateDir: string;
@@ -68,12 +69,30 @@ function safeJson(body: string): unknown {
   }
 }
 
-function quietRuntime(): void {
+function quietRuntime(metricsAddr: Config['temporalMetricsAddr']): void {
+  // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not noise.
+  const logger = new DefaultLogger('ERROR');
   try {
-    // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not noise.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // Temporal's SDK metrics on TEMPORAL_METRICS_ADDR, as the worker exports them in production.
+    Runtime.install({ logger, telemetryOptions: temporalTelemetry(metricsAddr) });
   } catch {
-    // installed already (tests)
+    try {
+      Runtime.install({ logger });
+    } catch {
+      // installed already (tests)
+    }
+  }
+}
+
+/** The worker's /metrics on SETTLE_WORKER_METRICS_ADDR; dev keeps running without it when the port is taken. */
+async function workerMetricsEndpoint(config: Config, registry: Parameters<typeof startMetricsServer>[0], log: (line: string) => void): Promise<MetricsServer | undefined> {
+  try {
+    const server = await startMetricsServer(registry, config.workerMetricsAddr);
+    log(`worker metrics on ${server.url}/metrics (Temporal SDK metrics on ${config.temporalMetricsAddr.host}:${config.temporalMetricsAddr.port})`);
+    return server;
+  } catch (e) {
+    log(`worker metrics not served: ${(e as Error).message} (set SETTLE_WORKER_METRICS_ADDR)`);
+    return undefined;
   }
 }
 
@@ -81,7 +100,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const t0 = Date.now();
   const outbox = join(o.stateDir, 'outbox');
   mkdirSync(outbox, { recursive: true });
-  quietRuntime();
+  quietRuntime(config.temporalMetricsAddr);
   const port = Number(config.temporal.address.split(':').pop());
   const server = await startDevServerProcess({
     dbFilename: join(o.stateDir, 'temporal.db'),
@@ -117,16 +136,19 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     // Opens and clicks of emails follow the pixel and links of the message the SMTP sink received.
     emailFor: (key: string) => smtp.messages().find((m) => m.messageId === emailMessageId(key))?.raw,
   };
+  // The worker's registry (activities, enrollment); the HTTP server has its own (serverDepsFromConfig).
+  const workerMetrics = createProcessMetrics();
   const demo = o.demo
-    ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
+    ? new DemoDebtors({ client: countEnrollments(client, workerMetrics.metrics), taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
     : undefined;
-  const activities = observeSends(wiring.activities, (input, duplicate) => {
+  const activities = observeSends(instrumentActivities(wiring.activities, workerMetrics.metrics), (input, duplicate) => {
     if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
     demo?.onSent(input, duplicate);
   });
   const nativeConnection = await connectWorker(devConfig.temporal);
   const worker = await createJourneyWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities });
   const running = worker.run();
+  const metricsServer = await workerMetricsEndpoint(config, workerMetrics.registry, o.log);
   const web = serverDepsFromConfig(devConfig, secret, { client, connection }, {
     log: { level: 'warn', stream: process.stderr }, // stderr: stdout carries the --json summary
     // Journey time runs fast: a debtor opens "minutes later" within milliseconds, so the machine-open
@@ -170,6 +192,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   worker.shutdown();
   await running;
   await http.close();
+  await metricsServer?.close();
   await devStripe?.close();
   await web.dispatcher.flush(5_000);
   await wiring.close();
