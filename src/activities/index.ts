@@ -9,6 +9,7 @@ import { createCallWebhook } from './call-webhook.js';
 import type { ActivityDeps } from './deps.js';
 import { createCreatePaymentLink } from './payment-link.js';
 import { createRecordOutcome } from './record-outcome.js';
+import { createLedgerActivities } from './reserve-contact.js';
 import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
 import type { Activities } from './types.js';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     createPaymentLink: createCreatePaymentLink(deps),
     callWebhook: createCallWebhook(deps),
     recordOutcome: createRecordOutcome(deps),
+    ...createLedgerActivities(deps),
   };
 }
 

@@ -2,6 +2,7 @@
  * The activity interface the interpreter calls (DESIGN.md §3). Workflow code imports these types
  * only (`import type`); the implementations live in src/activities and talk to the world.
  */
+import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
 import type { Channel, EnrollmentData, PlanTemplate } from '../ir/index.js';
 
 export interface MessageContext {
@@ -74,6 +75,26 @@ export interface OutcomeInput {
   endedAt: number;
 }
 
+/** A send asks its debtor's contact ledger for a decision (the ledger records a "send" as a contact). */
+export interface ReserveContactInput {
+  /** Keyed hash of the debtor id (the SettleDebtor search attribute): names the ledger. */
+  debtorKey: string;
+  /** Metric labels of the decision. */
+  journey: string;
+  version: number;
+  step: string;
+  request: ReserveRequest;
+}
+
+export type ContactDecision = ReserveResult['decision'];
+
+/** A journey heard an opt-out (or opt-in) on a channel: every journey of the debtor must respect it. */
+export interface LedgerConsentInput {
+  debtorKey: string;
+  channel: Channel;
+  optedOut: boolean;
+}
+
 export { FAILURE } from '../ir/failures.js';
 
 export interface Activities {
@@ -82,4 +103,8 @@ export interface Activities {
   createPaymentLink(input: PaymentLinkInput): Promise<PaymentLinkResult>;
   callWebhook(input: WebhookInput): Promise<WebhookResult>;
   recordOutcome(input: OutcomeInput): Promise<void>;
+  /** Local activity: the debtor ledger's decision for a send (DESIGN.md §1, Policy). */
+  reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
+  /** Local activity: tells the debtor ledger about an opt-out or opt-in heard by one journey. */
+  ledgerConsent(input: LedgerConsentInput): Promise<void>;
 }

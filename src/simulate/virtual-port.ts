@@ -3,11 +3,18 @@
  * It drives the interpreter in the fake-runtime tests and in `settle simulate`, with the exact
  * semantics of the Temporal binding (waits in journey time, signals wake waiting steps).
  */
+import type { ContactDecision, ReserveContactInput } from '../activities/types.js';
+import { LedgerBook } from '../core/policy/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';
 import type { JourneyState } from '../workflows/types.js';
 
-export type ActivityHandler = (name: ActivityName, input: unknown, retry: PlanRetry | undefined, nowMs: number) => unknown;
+export type ActivityHandler = (
+  name: ActivityName,
+  input: unknown,
+  retry: PlanRetry | undefined,
+  nowMs: number,
+) => unknown;
 
 /** Raised by an activity handler to fail an activity for good with a failure type. */
 export class VirtualActivityFailure extends Error {
@@ -40,10 +47,18 @@ export class VirtualPort implements RuntimePort {
   /** Asked at each step boundary: should the journey continue as new now? */
   suggestContinueAsNew: () => boolean = () => false;
 
+  /** Every contact-rule decision asked for, in order (fresh ones only: a re-asked request is not repeated). */
+  readonly decisions: { input: ReserveContactInput; decision: ContactDecision; at: number }[] = [];
+
+  /**
+   * @param ledgers the debtors' contact ledgers: pass one book to every port of a simulation so
+   * that journeys of one debtor share caps and opt-outs, as the ledger workflows do in production.
+   */
   constructor(
     readonly workflowId: string,
     startMs: number,
     private readonly activity: ActivityHandler,
+    readonly ledgers: LedgerBook = new LedgerBook(),
   ) {
     this.clock = startMs;
   }
@@ -72,7 +87,11 @@ export class VirtualPort implements RuntimePort {
     return false;
   }
 
-  async run<N extends ActivityName>(name: N, input: Parameters<RuntimePort['run']>[1], retry?: PlanRetry): Promise<ActivityOutcome<never>> {
+  async run<N extends ActivityName>(
+    name: N,
+    input: Parameters<RuntimePort['run']>[1],
+    retry?: PlanRetry,
+  ): Promise<ActivityOutcome<never>> {
     this.calls.push({ name, input, at: this.clock });
     try {
       return { ok: true, value: (await this.activity(name, input, retry, this.clock)) as never };
@@ -80,6 +99,12 @@ export class VirtualPort implements RuntimePort {
       if (e instanceof VirtualActivityFailure) return { ok: false, type: e.type, message: e.message };
       return { ok: false, type: (e as Error).name ?? 'Error', message: (e as Error).message };
     }
+  }
+
+  async reserveContact(input: ReserveContactInput): Promise<ContactDecision> {
+    const { decision, fresh } = this.ledgers.get(input.debtorKey).reserve(input.request);
+    if (fresh) this.decisions.push({ input, decision, at: this.clock });
+    return decision;
   }
 
   waiting(step: string): void {

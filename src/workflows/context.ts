@@ -5,7 +5,7 @@ import type { JourneyPlan, PlanStep } from '../ir/index.js';
 import type { MessageContext } from '../activities/types.js';
 import type { RuntimePort } from './port.js';
 import { audit, engagementCounts, goalReached } from './state.js';
-import type { AuditKind, JourneyInput, JourneyState } from './types.js';
+import type { AuditEntry, AuditKind, JourneyInput, JourneyState } from './types.js';
 
 /** A handler's answer: the next step id, or the end of the journey with an outcome. */
 export type StepResult = { next: string } | { end: string };
@@ -41,8 +41,13 @@ export class JourneyContext {
     return goalReached(this.state, this.plan.goal);
   }
 
-  note(kind: AuditKind, message: string, step?: string): void {
-    audit(this.state, { at: this.port.now(), kind, message, ...(step !== undefined && { step }) });
+  note(
+    kind: AuditKind,
+    message: string,
+    step?: string,
+    detail?: Pick<AuditEntry, 'channel' | 'reason' | 'until'>,
+  ): void {
+    audit(this.state, { at: this.port.now(), kind, message, ...(step !== undefined && { step }), ...detail });
   }
 
   /** The key of this visit of a step: workflowId/stepId/visit (DESIGN.md §3). */

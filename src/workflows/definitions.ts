@@ -1,8 +1,17 @@
 /** Signal and query definitions of journeyWorkflow, shared by the workflow and its clients (server, CLI). */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { EngagementSignal, JourneyStateView, OptInSignal, OptOutSignal } from './types.js';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
+import type { EngagementSignal, JourneyStateView, LedgerView, OptInSignal, OptOutSignal } from './types.js';
 
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 export const optOutSignal = defineSignal<[OptOutSignal]>('optOut');
 export const optInSignal = defineSignal<[OptInSignal]>('optIn');
 export const stateQuery = defineQuery<JourneyStateView>('state');
+
+/** The debtor ledger (debtorLedgerWorkflow, id `settle-debtor/<debtorKey>`): its update, signals and query. */
+export const LEDGER_WORKFLOW_TYPE = 'debtorLedgerWorkflow';
+export const ledgerWorkflowId = (debtorKey: string) => `settle-debtor/${debtorKey}`;
+export const reserveUpdate = defineUpdate<ReserveResult, [ReserveRequest]>('reserve');
+export const ledgerOptOutSignal = defineSignal<[OptOutSignal]>('optOut');
+export const ledgerOptInSignal = defineSignal<[OptInSignal]>('optIn');
+export const ledgerQuery = defineQuery<LedgerView>('ledger');

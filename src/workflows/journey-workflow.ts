@@ -10,14 +10,17 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.js';
 import { FAILURE } from '../ir/index.js';
-import type { PlanRetry } from '../ir/index.js';
+import type { Channel, PlanRetry } from '../ir/index.js';
+import { consentOnlyDecision } from '../core/policy/index.js';
 import './sandbox-date.js';
 import { engagementSignal, optInSignal, optOutSignal, stateQuery } from './definitions.js';
 import { runJourney } from './interpreter.js';
@@ -30,6 +33,17 @@ import { journeyTimezone } from './context.js';
 
 const NON_RETRYABLE = [FAILURE.hardBounce, FAILURE.optedOut, FAILURE.invalidInput];
 const DEFAULT_RETRY: PlanRetry = { maxAttempts: 10, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 300_000 };
+
+/**
+ * Journeys started before the contact ledger existed replay without it (their sends checked only
+ * consent, opt-out and address, in workflow code): see consentOnlyDecision.
+ */
+export const LEDGER_PATCH = 'settle-contact-ledger';
+
+const ledger = proxyLocalActivities<Pick<Activities, 'reserveContact' | 'ledgerConsent'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 const proxies = new Map<string, Activities>();
 function activitiesFor(name: ActivityName, retry: PlanRetry): Activities {
@@ -62,13 +76,21 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     const signal = asEngagementSignal(raw);
     if (signal) applyEvent(state, signal, now());
   });
-  setHandler(optOutSignal, (raw) => {
+  // An opt-out heard by this journey holds in every journey of the debtor: it goes to the ledger.
+  const tellLedger = async (channel: Channel, optedOut: boolean) => {
+    if (patched(LEDGER_PATCH)) await ledger.ledgerConsent({ debtorKey: input.options.debtorKey, channel, optedOut });
+  };
+  setHandler(optOutSignal, async (raw) => {
     const signal = asOptOutSignal(raw);
-    if (signal) optOut(state, signal.channel, now());
+    if (!signal) return;
+    optOut(state, signal.channel, now());
+    await tellLedger(signal.channel, true);
   });
-  setHandler(optInSignal, (raw) => {
+  setHandler(optInSignal, async (raw) => {
     const signal = asOptOutSignal(raw);
-    if (signal) optIn(state, signal.channel, now());
+    if (!signal) return;
+    optIn(state, signal.channel, now());
+    await tellLedger(signal.channel, false);
   });
   const timezone = journeyTimezone(input);
   setHandler(stateQuery, () => stateView(input, state, timezone));
@@ -96,6 +118,10 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
         }
         throw e;
       }
+    },
+    async reserveContact(req) {
+      if (!patched(LEDGER_PATCH)) return consentOnlyDecision(req.request);
+      return ledger.reserveContact(req);
     },
     waiting(step) {
       if (step === lastStep) return;

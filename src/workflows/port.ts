@@ -3,7 +3,7 @@
  * The Temporal binding (journey-workflow.ts), the fake runtime of the tests and `settle simulate`
  * each implement it, so one interpreter drives all three.
  */
-import type { Activities } from '../activities/types.js';
+import type { Activities, ContactDecision, ReserveContactInput } from '../activities/types.js';
 import type { PlanRetry } from '../ir/index.js';
 import type { JourneyState } from './types.js';
 
@@ -24,7 +24,16 @@ export interface RuntimePort {
    */
   waitUntil(ready: () => boolean, ms?: number): Promise<boolean>;
   /** Runs an activity with the given retry policy; failures come back as data, never thrown. */
-  run<N extends ActivityName>(name: N, input: ActivityInput<N>, retry?: PlanRetry): Promise<ActivityOutcome<ActivityOutput<N>>>;
+  run<N extends ActivityName>(
+    name: N,
+    input: ActivityInput<N>,
+    retry?: PlanRetry,
+  ): Promise<ActivityOutcome<ActivityOutput<N>>>;
+  /**
+   * Asks the debtor's contact ledger (shared by every journey of the debtor) whether a send may
+   * go now, later or never; a "send" answer is recorded there as a contact at once.
+   */
+  reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
   /** The journey starts waiting at this step (search attribute SettleStep). */
   waiting(step: string): void;
   /** True when the history is long enough that the journey should continue as new (only checked between steps). */

@@ -6,7 +6,12 @@
  * are the same and nothing changes.
  */
 if (Date.prototype.constructor !== Date) {
-  Object.defineProperty(Date.prototype, 'constructor', { value: Date, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(Date.prototype, 'constructor', {
+    value: Date,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 export {};

@@ -1,6 +1,13 @@
 /** The journey's durable state: creation, applying events and opt-outs, engagement counts, the query view. */
 import type { Channel, EngagementEvent } from '../ir/index.js';
-import type { AuditEntry, EngagementSignal, EventRecord, JourneyInput, JourneyState, JourneyStateView } from './types.js';
+import type {
+  AuditEntry,
+  EngagementSignal,
+  EventRecord,
+  JourneyInput,
+  JourneyState,
+  JourneyStateView,
+} from './types.js';
 
 /** Bounds of what the state keeps, so a long journey's continue-as-new input stays small. */
 export const MAX_AUDIT = 500;
@@ -34,7 +41,8 @@ function channelOfMessage(state: JourneyState, messageId: string | undefined): C
 export function applyEvent(state: JourneyState, signal: EngagementSignal, receivedAt: number): EventRecord | undefined {
   if (state.seenEventIds.includes(signal.eventId)) return undefined;
   state.seenEventIds.push(signal.eventId);
-  if (state.seenEventIds.length > MAX_SEEN_EVENT_IDS) state.seenEventIds.splice(0, state.seenEventIds.length - MAX_SEEN_EVENT_IDS);
+  if (state.seenEventIds.length > MAX_SEEN_EVENT_IDS)
+    state.seenEventIds.splice(0, state.seenEventIds.length - MAX_SEEN_EVENT_IDS);
   const at = Date.parse(signal.at);
   const record: EventRecord = {
     seq: ++state.seq,
@@ -48,10 +56,15 @@ export function applyEvent(state: JourneyState, signal: EngagementSignal, receiv
   state.events.push(record);
   if (signal.type === 'optedOut') {
     const fromData = signal.data?.channel;
-    const channel = channelOfMessage(state, signal.messageId) ?? (fromData === 'email' || fromData === 'sms' ? fromData : undefined);
+    const channel =
+      channelOfMessage(state, signal.messageId) ?? (fromData === 'email' || fromData === 'sms' ? fromData : undefined);
     if (channel) optOut(state, channel, receivedAt);
   }
-  audit(state, { at: receivedAt, kind: 'event', message: `${signal.type}${signal.messageId ? ` (message ${signal.messageId})` : ''}` });
+  audit(state, {
+    at: receivedAt,
+    kind: 'event',
+    message: `${signal.type}${signal.messageId ? ` (message ${signal.messageId})` : ''}`,
+  });
   return record;
 }
 

@@ -26,7 +26,9 @@ export function runBranch(ctx: JourneyContext, step: PlanBranch): StepResult {
 
 export function runSplit(ctx: JourneyContext, step: PlanSplit): StepResult {
   const chosen = ctx.state.variants[step.id];
-  const variant = step.variants.find((v) => v.name === chosen) ?? assignVariant(ctx.input.enrollment.debtId, ctx.plan.journey, step.id, step.variants);
+  const variant =
+    step.variants.find((v) => v.name === chosen) ??
+    assignVariant(ctx.input.enrollment.debtId, ctx.plan.journey, step.id, step.variants);
   ctx.state.variants[step.id] = variant.name;
   ctx.note('split', `split ${step.id}: variant ${variant.name} → ${variant.next}`, step.id);
   return { next: variant.next };

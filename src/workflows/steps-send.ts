@@ -1,26 +1,23 @@
 /**
- * The send step: consent and opt-out first, then an optional payment link, then the message,
- * with the step's retry policy. A failure routes to onFailure; a block to onBlocked.
+ * The send step. First the contact rules: the debtor's contact ledger (shared by every journey of
+ * the debtor) decides with the plan's policy — send now, defer until an instant (the step waits
+ * durably, then asks again), or skip (consent, opt-out, no address, a `skip` cap), which routes to
+ * onBlocked. Then an optional payment link, then the message with the step's retry policy; a
+ * failure routes to onFailure. Every deferral and block goes into the audit trail.
  */
+import { describeDecision } from '../core/policy/index.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanSend } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
 
-/** Why a send cannot happen at all (consent, opt-out, no address), or undefined. */
-export function blockReason(ctx: JourneyContext, step: PlanSend): string | undefined {
-  const { debtor } = ctx.input.enrollment;
-  if (ctx.state.optedOut.includes(step.channel)) return 'optedOut';
-  const consent = debtor.consent?.[step.channel];
-  if (consent === false) return 'noConsent';
-  if (ctx.plan.policy.consent[step.channel] === 'required' && consent !== true) return 'noConsent';
-  if (step.channel === 'email' && !debtor.email) return 'noAddress';
-  if (step.channel === 'sms' && !debtor.phone) return 'noAddress';
-  return undefined;
-}
-
-function record(ctx: JourneyContext, step: PlanSend, status: SendRecord['status'], extra: Partial<SendRecord> = {}): SendRecord {
+function record(
+  ctx: JourneyContext,
+  step: PlanSend,
+  status: SendRecord['status'],
+  extra: Partial<SendRecord> = {},
+): SendRecord {
   const r: SendRecord = {
     seq: ++ctx.state.seq,
     step: step.id,
@@ -35,13 +32,66 @@ function record(ctx: JourneyContext, step: PlanSend, status: SendRecord['status'
   return r;
 }
 
-export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<StepResult> {
-  const blocked = blockReason(ctx, step);
-  if (blocked) {
-    record(ctx, step, 'blocked', { reason: blocked });
-    ctx.note('blocked', `${step.channel} of step ${step.id} blocked: ${blocked}`, step.id);
-    return { next: step.onBlocked ?? step.next };
+function hasAddress(ctx: JourneyContext, step: PlanSend): boolean {
+  const { debtor } = ctx.input.enrollment;
+  return step.channel === 'email' ? Boolean(debtor.email) : Boolean(debtor.phone);
+}
+
+/**
+ * Asks the ledger until the send may go: undefined when it may (at the decided instant, now), else
+ * where the journey goes instead (blocked → onBlocked, or the goal reached while deferred).
+ */
+async function clearContactRules(ctx: JourneyContext, step: PlanSend, key: string): Promise<StepResult | undefined> {
+  const { debtor } = ctx.input.enrollment;
+  for (let round = 1; ; round++) {
+    const requestedAt = ctx.port.now();
+    const decision = await ctx.port.reserveContact({
+      debtorKey: ctx.input.options.debtorKey,
+      journey: ctx.plan.journey,
+      version: ctx.plan.version,
+      step: step.id,
+      request: {
+        requestId: `${key}#${round}`,
+        debtId: ctx.input.enrollment.debtId,
+        workflowId: ctx.port.workflowId,
+        channel: step.channel,
+        requestedAt,
+        ...(debtor.timezone !== undefined && { timezone: debtor.timezone }),
+        ...(debtor.consent !== undefined && { consent: debtor.consent }),
+        optedOut: [...ctx.state.optedOut],
+        policy: ctx.plan.policy,
+        ...(!hasAddress(ctx, step) && { localBlock: 'noAddress' as const }),
+      },
+    });
+    switch (decision.action) {
+      case 'skip': {
+        record(ctx, step, 'blocked', { reason: decision.reason });
+        const message =
+          decision.reason === 'noAddress'
+            ? `${step.channel} of step ${step.id} blocked: ${decision.detail}`
+            : describeDecision(decision, requestedAt, step.channel, step.id);
+        ctx.note('blocked', message, step.id, { channel: step.channel, reason: decision.reason });
+        return { next: step.onBlocked ?? step.next };
+      }
+      case 'defer':
+        ctx.note('deferred', describeDecision(decision, requestedAt, step.channel, step.id), step.id, {
+          channel: step.channel,
+          reason: decision.reason,
+          until: decision.until,
+        });
+        if (!(await ctx.sleepUntil(decision.until, step.id))) return { end: ctx.plan.goal };
+        continue;
+      case 'send':
+        // The contact is booked at `at` (later than now only under a policy's jitter).
+        if (decision.at > requestedAt && !(await ctx.sleepUntil(decision.at, step.id))) return { end: ctx.plan.goal };
+        return undefined;
+    }
   }
+}
+
+export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<StepResult> {
+  const ruled = await clearContactRules(ctx, step, ctx.key(step.id));
+  if (ruled) return ruled;
   const { enrollment, plan } = { enrollment: ctx.input.enrollment, plan: ctx.plan };
   const base = ctx.messageContext(step.id);
   const key = base.key;
@@ -60,12 +110,23 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
   if (!template) return failed(ctx, step, key, FAILURE.invalidInput, `template ${step.template} missing from the plan`);
   const result = await ctx.port.run(
     step.channel === 'email' ? 'sendEmail' : 'sendSms',
-    { ...base, channel: step.channel, template, enrollment, nowMs: ctx.port.now(), ...(payUrl !== undefined && { payUrl }) },
+    {
+      ...base,
+      channel: step.channel,
+      template,
+      enrollment,
+      nowMs: ctx.port.now(),
+      ...(payUrl !== undefined && { payUrl }),
+    },
     step.retry,
   );
   if (!result.ok) return failed(ctx, step, key, result.type, result.message);
   record(ctx, step, 'sent', { messageId: key, locale: result.value.locale });
-  ctx.note('send', `${step.channel} of step ${step.id} sent (template ${step.template}, ${result.value.locale})`, step.id);
+  ctx.note(
+    'send',
+    `${step.channel} of step ${step.id} sent (template ${step.template}, ${result.value.locale})`,
+    step.id,
+  );
   return { next: step.next };
 }
 
@@ -77,10 +138,26 @@ function failed(ctx: JourneyContext, step: PlanSend, key: string, type: string, 
     ctx.note('blocked', `${step.channel} of step ${step.id} refused by the provider: the debtor opted out`, step.id);
     return { next: step.onBlocked ?? step.next };
   }
-  const reason = type === FAILURE.hardBounce ? 'hardBounce' : type === FAILURE.softBounce ? 'softBounce' : type === FAILURE.invalidInput ? 'invalidInput' : 'error';
+  const reason =
+    type === FAILURE.hardBounce
+      ? 'hardBounce'
+      : type === FAILURE.softBounce
+        ? 'softBounce'
+        : type === FAILURE.invalidInput
+          ? 'invalidInput'
+          : 'error';
   record(ctx, step, 'failed', { messageId: key, reason });
   if (reason === 'hardBounce' || reason === 'softBounce') {
-    applyEvent(ctx.state, { eventId: `${key}/${reason}`, type: reason === 'hardBounce' ? 'bounced' : 'softBounced', messageId: key, at: new Date(now).toISOString() }, now);
+    applyEvent(
+      ctx.state,
+      {
+        eventId: `${key}/${reason}`,
+        type: reason === 'hardBounce' ? 'bounced' : 'softBounced',
+        messageId: key,
+        at: new Date(now).toISOString(),
+      },
+      now,
+    );
   }
   ctx.note('failed', `${step.channel} of step ${step.id} failed (${reason}): ${message}`, step.id);
   return { next: step.onFailure ?? step.next };

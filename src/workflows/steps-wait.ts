@@ -21,7 +21,11 @@ export function waitEnd(ctx: JourneyContext, step: PlanWait, startedAt: number):
       try {
         return evaluateTimestamp(ctx.compiled(step.wait.expr), ctx.celInput());
       } catch (e) {
-        ctx.note('warning', `wait ${step.id}: cannot evaluate \`${step.wait.expr}\` (${(e as Error).message}); not waiting`, step.id);
+        ctx.note(
+          'warning',
+          `wait ${step.id}: cannot evaluate \`${step.wait.expr}\` (${(e as Error).message}); not waiting`,
+          step.id,
+        );
         return undefined;
       }
   }

@@ -2,6 +2,7 @@
  * The runtime contract of a journey (DESIGN.md §3): the workflow input, its durable state, the
  * signals it takes and the state query. Plain JSON-serialisable data; workflow-safe.
  */
+import type { LedgerSnapshot } from '../core/policy/index.js';
 import type { Channel, EngagementEvent, EnrollmentData, JourneyPlan } from '../ir/index.js';
 
 export const WORKFLOW_TYPE = 'journeyWorkflow';
@@ -78,13 +79,18 @@ export interface EventRecord {
   data?: Record<string, string | number | boolean>;
 }
 
-export type AuditKind = 'step' | 'send' | 'blocked' | 'deferred' | 'failed' | 'webhook' | 'branch' | 'split' | 'event' | 'warning' | 'exit';
+export type AuditKind =
+  'step' | 'send' | 'blocked' | 'deferred' | 'failed' | 'webhook' | 'branch' | 'split' | 'event' | 'warning' | 'exit';
 
 export interface AuditEntry {
   at: number;
   kind: AuditKind;
   step?: string;
   message: string;
+  /** Sends deferred or blocked: the channel, the policy's reason code and (deferred) the new instant. */
+  channel?: Channel;
+  reason?: string;
+  until?: number;
 }
 
 export interface JourneyState {
@@ -138,4 +144,16 @@ export interface JourneyStateView {
   debtor: { firstName: string; locale?: string; timezone: string };
   paymentPlans?: { instalments: number[]; minAmount?: number };
   goal: EngagementEvent;
+}
+
+/** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data) and opt-outs. */
+export interface LedgerView {
+  contacts: { debtId: string; workflowId: string; channel: Channel; at: number }[];
+  optedOut: Channel[];
+}
+
+export interface LedgerInput {
+  debtorKey: string;
+  /** Present when the ledger continues as new. */
+  snapshot?: LedgerSnapshot;
 }

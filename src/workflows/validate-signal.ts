@@ -10,7 +10,8 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v.length 
 export function asEngagementSignal(v: unknown): EngagementSignal | undefined {
   if (v === null || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
-  if (!isString(o.eventId) || !isString(o.at) || !ENGAGEMENT_EVENTS.includes(o.type as EngagementEvent)) return undefined;
+  if (!isString(o.eventId) || !isString(o.at) || !ENGAGEMENT_EVENTS.includes(o.type as EngagementEvent))
+    return undefined;
   if (o.messageId !== undefined && !isString(o.messageId)) return undefined;
   let data: EngagementSignal['data'];
   if (o.data !== undefined) {

@@ -13,6 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities, SendMessageInput } from '../../src/activities/types.js';
+import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import { run } from '../../src/cli/main.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
@@ -232,6 +233,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     createPaymentLink: async (i) => ({ url: `https://pay.example.test/p/${encodeURIComponent(i.key)}` }),
     callWebhook: async () => ({ status: 200 }),
     recordOutcome: async () => undefined,
+    ...createLedgerActivities(),
   };
 
   it('signals the running journey of a debt, whose state and audit trail status then shows', async () => {

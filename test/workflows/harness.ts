@@ -1,5 +1,5 @@
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import type { VirtualActivityFailure} from '../../src/simulate/virtual-port.js';
+import type { VirtualActivityFailure } from '../../src/simulate/virtual-port.js';
 import { ContinuedAsNew, VirtualPort } from '../../src/simulate/virtual-port.js';
 import { runJourney } from '../../src/workflows/interpreter.js';
 import type { ActivityName } from '../../src/workflows/port.js';
@@ -26,6 +26,10 @@ export interface RunOptions {
   /** Asked at each step boundary; true → the journey continues as new (and the harness resumes it). */
   suggestContinueAsNew?: () => boolean;
   start?: number;
+  /** Contact ledgers shared with other runs (journeys of one debtor); a fresh book by default. */
+  ledgers?: LedgerBook;
+  /** Debtor key (names the ledger); default 'k'. */
+  debtorKey?: string;
 }
 
 export interface RunResult {
@@ -37,33 +41,51 @@ export interface RunResult {
   continuedAsNew: number;
 }
 
-export async function runPlan(plan: JourneyPlan, enrollment: EnrollmentData, opts: RunOptions = {}): Promise<RunResult> {
-  const input: JourneyInput = { plan, enrollment, options: { debtorKey: 'k', contactKeys: [] } };
+export async function runPlan(
+  plan: JourneyPlan,
+  enrollment: EnrollmentData,
+  opts: RunOptions = {},
+): Promise<RunResult> {
+  const input: JourneyInput = { plan, enrollment, options: { debtorKey: opts.debtorKey ?? 'k', contactKeys: [] } };
   const start = opts.start ?? START;
   const holder = { state: opts.state ?? initialState(input, start) };
   const workflowId = `settle/${enrollment.debtId}/${plan.journey}`;
-  const port = new VirtualPort(workflowId, start, (name, raw) => {
-    const input = raw as { step?: string; key?: string };
-    const failure = opts.fail?.[name]?.(input);
-    if (failure) throw failure;
-    switch (name) {
-      case 'sendEmail':
-      case 'sendSms':
-        return { messageId: input.key, locale: 'en' };
-      case 'createPaymentLink':
-        return { url: `https://pay.test/p/${input.key}` };
-      case 'callWebhook':
-        return { status: 200 };
-      default:
-        return undefined;
-    }
-  });
+  const port = new VirtualPort(
+    workflowId,
+    start,
+    (name, raw) => {
+      const input = raw as { step?: string; key?: string };
+      const failure = opts.fail?.[name]?.(input);
+      if (failure) throw failure;
+      switch (name) {
+        case 'sendEmail':
+        case 'sendSms':
+          return { messageId: input.key, locale: 'en' };
+        case 'createPaymentLink':
+          return { url: `https://pay.test/p/${input.key}` };
+        case 'callWebhook':
+          return { status: 200 };
+        default:
+          return undefined;
+      }
+    },
+    opts.ledgers,
+  );
   if (opts.suggestContinueAsNew) port.suggestContinueAsNew = opts.suggestContinueAsNew;
   for (const [i, e] of (opts.events ?? []).entries()) {
     port.at(start + e.after, () => {
       const state = holder.state;
       const messageId = e.ofStep ? [...state.sends].reverse().find((s) => s.step === e.ofStep)?.messageId : undefined;
-      applyEvent(state, { eventId: e.eventId ?? `ev-${i}`, type: e.type, at: new Date(port.now()).toISOString(), ...(messageId && { messageId }) }, port.now());
+      applyEvent(
+        state,
+        {
+          eventId: e.eventId ?? `ev-${i}`,
+          type: e.type,
+          at: new Date(port.now()).toISOString(),
+          ...(messageId && { messageId }),
+        },
+        port.now(),
+      );
     });
   }
   let result: JourneyResult;
@@ -80,6 +102,8 @@ export async function runPlan(plan: JourneyPlan, enrollment: EnrollmentData, opt
     }
   }
   const state = holder.state;
-  const sends = state.sends.filter((s) => s.status === 'sent').map((s) => ({ step: s.step, channel: s.channel, day: Math.round(((s.at - start) / DAY) * 100) / 100 }));
+  const sends = state.sends
+    .filter((s) => s.status === 'sent')
+    .map((s) => ({ step: s.step, channel: s.channel, day: Math.round(((s.at - start) / DAY) * 100) / 100 }));
   return { result, state, port, sends, continuedAsNew };
 }

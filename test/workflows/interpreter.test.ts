@@ -10,16 +10,35 @@ const anna = exampleRecord('anna-rossi');
 describe('interpreter on soft-collection (fake runtime)', () => {
   const plan = examplePlan('soft-collection');
 
-  it('opens day 1, clicks day 2.5, pays day 10: exact messages in order, exit paid', async () => {
+  it('opens day 1, clicks day 2.5, pays day 12: exact messages in order, a deferral, exit paid', async () => {
     const { result, sends, state } = await runPlan(plan, anna, {
       events: [
         { after: 1 * DAY, type: 'opened', ofStep: 'first-email' },
         { after: 2.5 * DAY, type: 'clicked', ofStep: 'nudge-sms' },
-        { after: 10 * DAY, type: 'paid' },
+        { after: 12 * DAY, type: 'paid' },
       ],
     });
     expect(result.outcome).toBe('paid');
-    expect(sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 first-email', '2 nudge-sms', '5.5 help-sms', `9.5 email-${state.variants['subject-test']}`]);
+    // Day 5.5 is Saturday 22:00 in Paris: eu-default is closed until Monday 08:00, and the next wait
+    // (4 days) counts from the actual send.
+    const variant = state.variants['subject-test']!;
+    expect(sends.map((s) => `${s.day} ${s.step}`)).toEqual([
+      '0 first-email',
+      '2 nudge-sms',
+      '6.92 help-sms',
+      `10.92 email-${variant}`,
+    ]);
+    expect(state.audit.filter((a) => a.kind === 'deferred')).toEqual([
+      {
+        at: START + 5.5 * DAY,
+        kind: 'deferred',
+        step: 'help-sms',
+        channel: 'sms',
+        reason: 'outsideWindow',
+        until: Date.parse('2026-11-30T07:00:00Z'),
+        message: 'SMS of step help-sms deferred from Sat 22:00 to Mon 08:00 Europe/Paris: outside send window',
+      },
+    ]);
     expect(state.audit.at(-1)?.message).toBe('journey ended: paid');
   });
 
@@ -27,7 +46,13 @@ describe('interpreter on soft-collection (fake runtime)', () => {
     const { result, sends, port } = await runPlan(plan, anna);
     expect(result.outcome).toBe('escalated');
     const variant = result.variant!;
-    expect(sends.map((s) => s.step)).toEqual(['first-email', 'nudge-sms', `email-${variant}`, 'reminder-sms', 'final-friendly-email']);
+    expect(sends.map((s) => s.step)).toEqual([
+      'first-email',
+      'nudge-sms',
+      `email-${variant}`,
+      'reminder-sms',
+      'final-friendly-email',
+    ]);
     const webhook = port.calls.filter((c) => c.name === 'callWebhook');
     expect(webhook).toHaveLength(1);
     // The hand-over never fires before day 31 after the due date (2026-11-01 in Paris).
@@ -37,7 +62,10 @@ describe('interpreter on soft-collection (fake runtime)', () => {
 
   it('hard bounce of the first email follows onFailure at once', async () => {
     const { sends, state } = await runPlan(plan, anna, {
-      fail: { sendEmail: (i) => (i.step === 'first-email' ? new VirtualActivityFailure(FAILURE.hardBounce, '550 no such user') : undefined) },
+      fail: {
+        sendEmail: (i) =>
+          i.step === 'first-email' ? new VirtualActivityFailure(FAILURE.hardBounce, '550 no such user') : undefined,
+      },
       events: [{ after: 1 * HOUR, type: 'paid' }],
     });
     expect(sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 nudge-sms']);
@@ -187,7 +215,9 @@ ${steps}`;
     - { id: ok, type: exit, outcome: ok }
     - { id: failed, type: exit, outcome: failed }`),
     );
-    const r = await runPlan(plan, anna, { fail: { callWebhook: () => new VirtualActivityFailure('WebhookRejected', '404') } });
+    const r = await runPlan(plan, anna, {
+      fail: { callWebhook: () => new VirtualActivityFailure('WebhookRejected', '404') },
+    });
     expect(r.result.outcome).toBe('failed');
   });
 

@@ -34,7 +34,14 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** A record due 10 days before the test server's clock (it starts at wall time). */
+/**
+ * Journey time is pinned (options.enrolledAt): the test server's clock starts at wall time, but the
+ * journeys live from Monday 2026-11-23 08:30 Paris on, so the contact rules (eu-default: Mon–Sat
+ * 08:00–21:00 Paris) give the same schedule on every run.
+ */
+const JOURNEY_START = Date.parse('2026-11-23T07:30:00Z');
+
+/** A record due 10 days before `nowMs`. */
 function dueTenDaysAgo(record: EnrollmentData, nowMs: number, debtId: string): EnrollmentData {
   const due = new Date(nowMs - 10 * DAY).toISOString().slice(0, 10);
   return { ...record, debtId, debt: { ...record.debt, dueDate: due } };
@@ -49,17 +56,26 @@ interface Script {
 async function runOnTemporal(journey: string, enrollment: EnrollmentData, script: Script[]) {
   const plan = examplePlan(journey);
   const workflowId = `settle/${enrollment.debtId}/${journey}`;
-  const input: JourneyInput = { plan, enrollment, options: { debtorKey: 'k', contactKeys: [] } };
+  const input: JourneyInput = {
+    plan,
+    enrollment,
+    options: { debtorKey: `k-${enrollment.debtId}`, contactKeys: [], enrolledAt: JOURNEY_START },
+  };
   {
-    const started = await env.currentTimeMs();
-    const handle = await env.client.workflow.start('journeyWorkflow', { workflowId, taskQueue: rig.taskQueue, args: [input] });
+    const serverStart = await env.currentTimeMs();
+    const started = JOURNEY_START;
+    const handle = await env.client.workflow.start('journeyWorkflow', {
+      workflowId,
+      taskQueue: rig.taskQueue,
+      args: [input],
+    });
     for (const [i, s] of script.entries()) {
-      const wait = started + s.afterDays * DAY - (await env.currentTimeMs());
+      const wait = serverStart + s.afterDays * DAY - (await env.currentTimeMs());
       if (wait > 0) await env.sleep(wait);
       await handle.signal(engagementSignal, {
         eventId: `script-${i}`,
         type: s.type,
-        at: new Date(await env.currentTimeMs()).toISOString(),
+        at: new Date(started + (await env.currentTimeMs()) - serverStart).toISOString(),
         ...(s.ofStep && { messageId: `${workflowId}/${s.ofStep}/1` }),
       });
     }
@@ -73,23 +89,41 @@ async function runOnTemporal(journey: string, enrollment: EnrollmentData, script
 }
 
 describe('example journeys on the time-skipping server', () => {
-  it('soft-collection: opens day 1, clicks the SMS day 2.5, pays day 6 → exact messages, exit paid', async () => {
-    const now = await env.currentTimeMs();
+  it('soft-collection: opens day 1, clicks the SMS day 2.5, pays day 8 → exact messages, exit paid', async () => {
+    const now = JOURNEY_START;
     const anna = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-PAID-1');
     const script: Script[] = [
       { afterDays: 1, type: 'opened', ofStep: 'first-email' },
       { afterDays: 2.5, type: 'clicked', ofStep: 'nudge-sms' },
-      { afterDays: 6, type: 'paid' },
+      { afterDays: 8, type: 'paid' },
     ];
     const before = rig.smtp.messages().length;
     const t = await runOnTemporal('soft-collection', anna, script);
     expect(t.result.outcome).toBe('paid');
-    expect(t.sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 first-email', '2 nudge-sms', '5.5 help-sms']);
+    expect(t.sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 first-email', '2 nudge-sms', '6.98 help-sms']);
+    // Day 5.5 is Saturday 20:30 in Paris, after eu-default's Saturday hours (09:00–17:00): Monday 08:00.
+    // (journey time drifts by the milliseconds activities take, hence 20:29 or 20:30)
+    const deferred = t.state.audit.filter((a) => a.kind === 'deferred');
+    expect(deferred).toHaveLength(1);
+    expect(deferred[0]).toMatchObject({
+      step: 'help-sms',
+      channel: 'sms',
+      reason: 'outsideWindow',
+      until: Date.parse('2026-11-30T07:00:00Z'),
+    });
+    expect(deferred[0]!.message).toMatch(
+      /^SMS of step help-sms deferred from Sat 20:(29|30) to Mon 08:00 Europe\/Paris: outside send window$/,
+    );
     const mails = rig.smtp.messages().slice(before);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(['anna.rossi@example.com']);
     expect(mails[0]!.raw.toString()).toMatch(/^Subject: Anna, un petit rappel/m);
-    expect(rig.sms.messages().filter((m) => m.key.startsWith(t.workflowId)).map((m) => m.key.split('/').at(-2))).toEqual(['nudge-sms', 'help-sms']);
+    expect(
+      rig.sms
+        .messages()
+        .filter((m) => m.key.startsWith(t.workflowId))
+        .map((m) => m.key.split('/').at(-2)),
+    ).toEqual(['nudge-sms', 'help-sms']);
     // The same debt, script and plan through the interpreter on a virtual clock: the same journey.
     const virtual = await runPlan(examplePlan('soft-collection'), anna, {
       start: t.started,
@@ -100,13 +134,19 @@ describe('example journeys on the time-skipping server', () => {
   }, 120_000);
 
   it('soft-collection: never engages → every reminder, the hand-over webhook, exit escalated', async () => {
-    const now = await env.currentTimeMs();
+    const now = JOURNEY_START;
     const anna = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-SILENT-1');
     const calls = rig.webhookCalls.length;
     const t = await runOnTemporal('soft-collection', anna, []);
     expect(t.result.outcome).toBe('escalated');
     const variant = t.result.variant!;
-    expect(t.sends.map((s) => s.step)).toEqual(['first-email', 'nudge-sms', `email-${variant}`, 'reminder-sms', 'final-friendly-email']);
+    expect(t.sends.map((s) => s.step)).toEqual([
+      'first-email',
+      'nudge-sms',
+      `email-${variant}`,
+      'reminder-sms',
+      'final-friendly-email',
+    ]);
     const hooks = rig.webhookCalls.slice(calls);
     expect(hooks).toHaveLength(1);
     expect(hooks[0]!.body).toMatchObject({ journey: 'soft-collection', step: 'hand-over', debtId: 'TS-SILENT-1' });
@@ -116,7 +156,7 @@ describe('example journeys on the time-skipping server', () => {
   }, 120_000);
 
   it('soft-collection: a hard bounce (SMTP 550) follows onFailure to the SMS at once', async () => {
-    const now = await env.currentTimeMs();
+    const now = JOURNEY_START;
     const base = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-BOUNCE-1');
     const anna = { ...base, debtor: { ...base.debtor, email: 'bounce@example.com' } };
     const t = await runOnTemporal('soft-collection', anna, [{ afterDays: 1, type: 'paid' }]);
@@ -127,9 +167,13 @@ describe('example journeys on the time-skipping server', () => {
   }, 120_000);
 
   it('pre-due-reminder and late-stage run to their end with nobody answering', async () => {
-    const now = await env.currentTimeMs();
+    const now = JOURNEY_START;
     const mary = exampleRecord('mary-smith');
-    const preDue = { ...mary, debtId: 'TS-PRE-1', debt: { ...mary.debt, dueDate: new Date(now + 5 * DAY).toISOString().slice(0, 10) } };
+    const preDue = {
+      ...mary,
+      debtId: 'TS-PRE-1',
+      debt: { ...mary.debt, dueDate: new Date(now + 5 * DAY).toISOString().slice(0, 10) },
+    };
     const pre = await runOnTemporal('pre-due-reminder', preDue, []);
     const preVirtual = await runPlan(examplePlan('pre-due-reminder'), preDue, { start: pre.started });
     expect(pre.result.outcome).toBe(preVirtual.result.outcome);

@@ -104,13 +104,23 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+/**
+ * Journey time is pinned, whatever the wall clock says: Monday 15:30 in Paris (Anna) is 08:30 in
+ * Chicago (Mary), inside eu-default's hours for both.
+ */
+const JOURNEY_START = Date.parse('2026-11-23T14:30:00Z');
+
 function enrollment(name: 'anna-rossi' | 'mary-smith', debtId: string): EnrollmentData {
   const r = exampleRecord(name);
   return { ...r, debtId, debt: { ...r.debt, reference: debtId } };
 }
 
 async function enroll(plan: JourneyPlan, e: EnrollmentData): Promise<WorkflowHandle> {
-  const input: JourneyInput = { plan, enrollment: e, options: { debtorKey: `k-${e.debtId}`, contactKeys: [] } };
+  const input: JourneyInput = {
+    plan,
+    enrollment: e,
+    options: { debtorKey: `k-${e.debtId}`, contactKeys: [], enrolledAt: JOURNEY_START },
+  };
   return env.client.workflow.start('journeyWorkflow', {
     workflowId: `settle/${e.debtId}/${JOURNEY}`,
     taskQueue: rig.taskQueue,

@@ -7,3 +7,5 @@ export { decideSend, isOpenInstant, jitterSnap, nextOpenInstant } from './decide
 export { describeDecision, formatLocal } from './describe.js';
 export { compilePolicy, isOpenDayNumber } from './compiled.js';
 export type { Contact, DeferReason, SendDecision, SendRequest, SkipReason } from './types.js';
+export { ContactLedger, LedgerBook, LEDGER_KEEP_MS, consentOnlyDecision } from './ledger.js';
+export type { LedgerSnapshot, LocalBlockReason, ReserveRequest, ReserveResult } from './ledger.js';

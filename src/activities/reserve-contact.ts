@@ -1,0 +1,90 @@
+/**
+ * The journey side of the debtor contact ledger (src/workflows/ledger-workflow.ts): two local
+ * activities that reach the debtor's entity workflow through the worker's own Temporal client.
+ * - reserveContact: Update `reserve` on `settle-debtor/<debtorKey>`, starting the ledger first
+ *   when it does not run yet. The decision is counted in settle_sends_deferred_total /
+ *   settle_sends_blocked_total only when the ledger made it just now (`fresh`): a retried activity
+ *   gets the recorded answer and counts nothing.
+ * - ledgerConsent: Signal-with-start `optOut` / `optIn` on the ledger.
+ * Only keyed hashes and debt ids travel; no personal data is logged.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  LEDGER_WORKFLOW_TYPE,
+  ledgerOptInSignal,
+  ledgerOptOutSignal,
+  ledgerWorkflowId,
+  reserveUpdate,
+} from '../workflows/definitions.js';
+import type { LedgerInput } from '../workflows/types.js';
+import type { ActivityDeps } from './deps.js';
+import type { ContactDecision, LedgerConsentInput, ReserveContactInput } from './types.js';
+
+/** Ledgers this process has seen running (a hint only: a closed ledger is started again on demand). */
+const KNOWN_RUNNING_MAX = 10_000;
+
+export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' | 'log'> = {}) {
+  const running = new Set<string>();
+
+  async function ensureStarted(client: Client, debtorKey: string, taskQueue: string): Promise<string> {
+    const workflowId = ledgerWorkflowId(debtorKey);
+    if (running.has(workflowId)) return workflowId;
+    try {
+      await client.workflow.start(LEDGER_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue,
+        args: [{ debtorKey } satisfies LedgerInput],
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+    if (running.size >= KNOWN_RUNNING_MAX) running.clear();
+    running.add(workflowId);
+    return workflowId;
+  }
+
+  async function reserveContact(input: ReserveContactInput): Promise<ContactDecision> {
+    const ctx = Context.current();
+    const { client } = ctx;
+    const workflowId = await ensureStarted(client, input.debtorKey, ctx.info.taskQueue);
+    let result;
+    try {
+      result = await client.workflow.getHandle(workflowId).executeUpdate(reserveUpdate, { args: [input.request] });
+    } catch (e) {
+      // The ledger may have closed (a quiet month) or continued as new between two calls: start it again next time.
+      running.delete(workflowId);
+      throw e;
+    }
+    const { decision } = result;
+    if (result.fresh && decision.action !== 'send') {
+      const labels = {
+        journey: input.journey,
+        version: input.version,
+        step: input.step,
+        channel: input.request.channel,
+        reason: decision.reason,
+      };
+      if (decision.action === 'defer') deps.contactRules?.deferred(labels);
+      else deps.contactRules?.blocked(labels);
+      deps.log?.info(`send ${decision.action === 'defer' ? 'deferred' : 'blocked'}`, {
+        ...labels,
+        workflowId: input.request.workflowId,
+      });
+    }
+    return decision;
+  }
+
+  async function ledgerConsent(input: LedgerConsentInput): Promise<void> {
+    const ctx = Context.current();
+    await ctx.client.workflow.signalWithStart(LEDGER_WORKFLOW_TYPE, {
+      workflowId: ledgerWorkflowId(input.debtorKey),
+      taskQueue: ctx.info.taskQueue,
+      args: [{ debtorKey: input.debtorKey } satisfies LedgerInput],
+      signal: input.optedOut ? ledgerOptOutSignal : ledgerOptInSignal,
+      signalArgs: [{ channel: input.channel }],
+    });
+  }
+
+  return { reserveContact, ledgerConsent };
+}

@@ -1,0 +1,172 @@
+/**
+ * The contact ledger of one debtor: the contacts of each of their debts (across every journey)
+ * and the channels they opted out of. Journeys ask it before each send; it decides with the
+ * asking journey's policy over the shared history and, when the answer is "send", records the
+ * contact in the same step — so two journeys of one debt can never both pass a cap.
+ *
+ * Pure and workflow-safe: the Temporal entity workflow (src/workflows/ledger-workflow.ts) holds
+ * one per debtor and serialises requests; `settle simulate` and the fake-runtime tests hold them
+ * in memory (LedgerBook). Requests are idempotent by `requestId`: asking again returns the
+ * recorded decision and records nothing (an activity retried after a lost reply).
+ */
+import type { Channel, PlanPolicy } from '../../ir/index.js';
+import { decideSend } from './decide.js';
+import type { Contact, SendDecision } from './types.js';
+
+/** Contacts older than this are forgotten (longer than any sensible cap window). */
+export const LEDGER_KEEP_MS = 120 * 86_400_000;
+/** Decisions remembered for idempotency (per debtor; the oldest are dropped first). */
+const MAX_DECISIONS = 500;
+
+export type LocalBlockReason = 'noAddress';
+
+export interface ReserveRequest {
+  /** Idempotency: the send's key and the how-many-th decision of it (a deferred send asks again). */
+  requestId: string;
+  debtId: string;
+  workflowId: string;
+  channel: Channel;
+  requestedAt: number;
+  timezone?: string;
+  consent?: { email?: boolean; sms?: boolean };
+  /** Opt-outs the journey itself received (they count with the ledger's own). */
+  optedOut: readonly Channel[];
+  policy: PlanPolicy;
+  /** Set when the journey already knows the send cannot happen (no address for the channel). */
+  localBlock?: LocalBlockReason;
+}
+
+export interface ReserveResult {
+  decision: SendDecision | { action: 'skip'; reason: LocalBlockReason; detail: string };
+  /** False when this request had been decided before (the recorded answer is returned). */
+  fresh: boolean;
+}
+
+export interface LedgerSnapshot {
+  contacts: Record<string, (Contact & { workflowId: string })[]>;
+  optedOut: Channel[];
+  decisions: [string, ReserveResult['decision']][];
+}
+
+export class ContactLedger {
+  private contacts = new Map<string, (Contact & { workflowId: string })[]>();
+  private optedOut = new Set<Channel>();
+  private decisions = new Map<string, ReserveResult['decision']>();
+
+  static from(snapshot: LedgerSnapshot | undefined): ContactLedger {
+    const l = new ContactLedger();
+    if (!snapshot) return l;
+    for (const [debt, list] of Object.entries(snapshot.contacts)) l.contacts.set(debt, [...list]);
+    for (const c of snapshot.optedOut) l.optedOut.add(c);
+    for (const [id, d] of snapshot.decisions) l.decisions.set(id, d);
+    return l;
+  }
+
+  snapshot(): LedgerSnapshot {
+    return {
+      contacts: Object.fromEntries([...this.contacts].map(([k, v]) => [k, [...v]])),
+      optedOut: [...this.optedOut],
+      decisions: [...this.decisions],
+    };
+  }
+
+  reserve(req: ReserveRequest): ReserveResult {
+    const seen = this.decisions.get(req.requestId);
+    if (seen) return { decision: seen, fresh: false };
+    const decision = this.decide(req);
+    if (decision.action === 'send') {
+      const list = this.contacts.get(req.debtId) ?? [];
+      list.push({ at: decision.at, channel: req.channel, workflowId: req.workflowId });
+      this.contacts.set(req.debtId, list);
+    }
+    this.decisions.set(req.requestId, decision);
+    if (this.decisions.size > MAX_DECISIONS) this.decisions.delete(this.decisions.keys().next().value!);
+    return { decision, fresh: true };
+  }
+
+  private decide(req: ReserveRequest): ReserveResult['decision'] {
+    if (req.localBlock)
+      return {
+        action: 'skip',
+        reason: req.localBlock,
+        detail: `debtor has no ${req.channel === 'sms' ? 'phone number' : 'email address'}`,
+      };
+    const optedOut = [...this.optedOut];
+    for (const c of req.optedOut) if (!this.optedOut.has(c)) optedOut.push(c);
+    return decideSend(req.policy, {
+      channel: req.channel,
+      requestedAt: req.requestedAt,
+      ...(req.timezone !== undefined && { timezone: req.timezone }),
+      ...(req.consent !== undefined && { consent: req.consent }),
+      optedOut,
+      history: this.contacts.get(req.debtId) ?? [],
+      seed: req.requestId.replace(/#\d+$/, ''),
+    });
+  }
+
+  optOut(channel: Channel): void {
+    this.optedOut.add(channel);
+  }
+
+  optIn(channel: Channel): void {
+    this.optedOut.delete(channel);
+  }
+
+  isOptedOut(channel: Channel): boolean {
+    return this.optedOut.has(channel);
+  }
+
+  /** Contacts of a debt (or of every debt), oldest first. */
+  history(debtId?: string): (Contact & { workflowId: string; debtId: string })[] {
+    const out: (Contact & { workflowId: string; debtId: string })[] = [];
+    for (const [debt, list] of this.contacts) {
+      if (debtId !== undefined && debt !== debtId) continue;
+      for (const c of list) out.push({ ...c, debtId: debt });
+    }
+    return out.sort((a, b) => a.at - b.at);
+  }
+
+  /** Forgets contacts older than `keepMs` before `now`; true when nothing is left to remember. */
+  prune(now: number, keepMs = LEDGER_KEEP_MS): boolean {
+    for (const [debt, list] of this.contacts) {
+      const kept = list.filter((c) => c.at > now - keepMs);
+      if (kept.length === 0) this.contacts.delete(debt);
+      else this.contacts.set(debt, kept);
+    }
+    return this.contacts.size === 0 && this.optedOut.size === 0;
+  }
+}
+
+/**
+ * The decision journeys made before the ledger existed (consent, opt-out and address only, no
+ * windows or caps): kept so that their recorded histories replay unchanged.
+ */
+export function consentOnlyDecision(req: ReserveRequest): ReserveResult['decision'] {
+  const consent = req.consent?.[req.channel];
+  if (req.optedOut.includes(req.channel))
+    return { action: 'skip', reason: 'optedOut', detail: `debtor opted out of ${req.channel}` };
+  if (consent === false || (req.policy.consent[req.channel] === 'required' && consent !== true)) {
+    return { action: 'skip', reason: 'noConsent', detail: `no ${req.channel} consent` };
+  }
+  if (req.localBlock)
+    return {
+      action: 'skip',
+      reason: req.localBlock,
+      detail: `debtor has no ${req.channel === 'sms' ? 'phone number' : 'email address'}`,
+    };
+  return { action: 'send', at: req.requestedAt, timezone: req.timezone ?? req.policy.timezoneFallback };
+}
+
+/** Ledgers by debtor key, in memory: the simulator's and the fake runtime's stand-in for the entity workflows. */
+export class LedgerBook {
+  private readonly ledgers = new Map<string, ContactLedger>();
+
+  get(debtorKey: string): ContactLedger {
+    let l = this.ledgers.get(debtorKey);
+    if (!l) {
+      l = new ContactLedger();
+      this.ledgers.set(debtorKey, l);
+    }
+    return l;
+  }
+}
