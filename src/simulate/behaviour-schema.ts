@@ -13,7 +13,7 @@ const Probability = Type.Number({ minimum: 0, maximum: 1, description: 'Probabil
 export const Delay = Type.Union(
   [
     Duration({ description: 'A fixed delay, e.g. 20s, 2h, 1d.' }),
-    Type.Object({ uniform: Type.Tuple([Duration(), Duration()]) }, { additionalProperties: false }),
+    Type.Object({ uniform: Type.Array(Duration(), { minItems: 2, maxItems: 2 }) }, { additionalProperties: false }),
     Type.Object(
       { exponential: Duration({ description: 'Mean of an exponential delay.' }) },
       { additionalProperties: false },

@@ -122,7 +122,8 @@ export function parseBehaviour(text: string, file: string): Behaviour {
         message = 'a delay is a duration (20s, 2h, 1d), { uniform: [min, max] } or { exponential: mean }';
       else if (e.keyword === 'pattern' && /\(s\|m\|h\|d\|w\)/.test(String(p.pattern)))
         message = `"${String(e.data)}" is not a duration: write a whole number and s, m (minutes), h, d or w`;
-      const span = locator.locate(at, e.keyword === 'additionalProperties');
+      const extra = e.keyword === 'additionalProperties';
+      const span = locator.locate(extra ? [...at, String(p.additionalProperty)] : at, extra);
       const path = at.join('.');
       const id = `${span.line}:${span.column}:${message}`;
       if (seen.has(id)) continue;
