@@ -88,8 +88,17 @@ describe('settle simulate', () => {
   it('text and md print the summary as tables; --cost overrides the model', async () => {
     const text = await settle([...BASE, '--cost', 'sms=0.1', '--cost', 'email=0.01', '--currency', 'USD']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^30 debts simulated from 2026-11-23T09:00:00.000Z to 2027-01-22T09:00:00.000Z \(60 days\), behaviour none, seed 1/);
-    for (const title of ['Sends per day (UTC)', 'Deferrals and blocks by reason', 'Outcomes', 'Funnel', 'Money', 'Journeys']) {
+    expect(text.stdout).toMatch(
+      /^30 debts simulated from 2026-11-23T09:00:00.000Z to 2027-01-22T09:00:00.000Z \(60 days\), behaviour none, seed 1/,
+    );
+    for (const title of [
+      'Sends per day (UTC)',
+      'Deferrals and blocks by reason',
+      'Outcomes',
+      'Funnel',
+      'Money',
+      'Journeys',
+    ]) {
       expect(text.stdout).toContain(`\n${title}\n`);
     }
     expect(text.stdout).toMatch(/cost, total\s+\d+\.\d\d USD/);
@@ -106,7 +115,8 @@ describe('settle simulate', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/30 debts simulated; report written to/);
     const html = readFileSync(out, 'utf8');
-    for (const id of ['chart-sends', 'chart-funnel', 'chart-outcomes', 'chart-variants']) expect(html).toContain(`<svg id="${id}"`);
+    for (const id of ['chart-sends', 'chart-funnel', 'chart-outcomes', 'chart-variants'])
+      expect(html).toContain(`<svg id="${id}"`);
     expect(html).not.toMatch(/<script|<link|src=|url\(|@import/);
   });
 
@@ -130,7 +140,9 @@ describe('settle simulate', () => {
     const r = await settle([...BASE, '--behaviour', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the behaviour model is invalid');
-    expect(r.stderr).toMatch(/bad\.yaml:7:7 {2}spec\.default\.email: unknown field "opend" \(stages: delivered, opened/);
+    expect(r.stderr).toMatch(
+      /bad\.yaml:7:7 {2}spec\.default\.email: unknown field "opend" \(stages: delivered, opened/,
+    );
     expect(r.stderr).toMatch(/bad\.yaml:8:18 {2}spec\.default\.email\.paid\.p: must be <= 1/);
     expect(r.stderr).toMatch(/bad\.yaml:8:30 {2}spec\.default\.email\.paid\.after: a delay is a duration/);
   });
@@ -138,8 +150,14 @@ describe('settle simulate', () => {
   it('usage errors exit 2 and say how to fix the flag', async () => {
     const cases: [string[], RegExp][] = [
       [['simulate', '--start', '2026-11-23T09:00:00Z', '--days', '5'], /--portfolio FILE is required/],
-      [['simulate', '--portfolio', 'examples/portfolio.csv', '--start', '2026-11-23', '--days', '5'], /--start must be an ISO instant with a zone/],
-      [['simulate', '--portfolio', 'examples/portfolio.csv', '--start', '2026-11-23T09:00:00Z', '--days', '0'], /--days must be a whole number/],
+      [
+        ['simulate', '--portfolio', 'examples/portfolio.csv', '--start', '2026-11-23', '--days', '5'],
+        /--start must be an ISO instant with a zone/,
+      ],
+      [
+        ['simulate', '--portfolio', 'examples/portfolio.csv', '--start', '2026-11-23T09:00:00Z', '--days', '0'],
+        /--days must be a whole number/,
+      ],
       [[...BASE, '--format', 'pdf'], /--format must be one of text, json, md, html/],
       [[...BASE, '--cost', 'fax=1'], /--cost takes CHANNEL=PRICE/],
       [[...BASE, '--behaviour', 'nowhere.yaml'], /nowhere\.yaml: no such behaviour file/],
