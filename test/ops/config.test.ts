@@ -33,18 +33,50 @@ const CASES: Case[] = [
   { variable: 'SETTLE_SECRET', env: { SETTLE_SECRET: undefined }, message: /SETTLE_SECRET is not set/ },
   { variable: 'SETTLE_SECRET', env: { SETTLE_SECRET: 'short' }, message: /SETTLE_SECRET is too short/ },
   { variable: 'SMTP_URL', env: { SMTP_URL: undefined }, message: /SMTP_URL is not set/ },
-  { variable: 'SMTP_URL', env: { SMTP_URL: 'mail.example.com' }, message: /SMTP_URL is not a valid smtp: or smtps: URL/ },
+  {
+    variable: 'SMTP_URL',
+    env: { SMTP_URL: 'mail.example.com' },
+    message: /SMTP_URL is not a valid smtp: or smtps: URL/,
+  },
   { variable: 'SMTP_FROM', env: { SMTP_FROM: 'billing' }, message: /SMTP_FROM is malformed: write an address/ },
-  { variable: 'TEMPORAL_ADDRESS', env: { TEMPORAL_ADDRESS: 'temporal' }, message: /TEMPORAL_ADDRESS="temporal" is not host:port/ },
-  { variable: 'TEMPORAL_ADDRESS', env: { TEMPORAL_ADDRESS: 'temporal:99999' }, message: /TEMPORAL_ADDRESS="temporal:99999" is not host:port/ },
-  { variable: 'TEMPORAL_NAMESPACE', env: { TEMPORAL_NAMESPACE: 'my namespace' }, message: /TEMPORAL_NAMESPACE is malformed/ },
-  { variable: 'TEMPORAL_TASK_QUEUE', env: { TEMPORAL_TASK_QUEUE: 'settle queue' }, message: /TEMPORAL_TASK_QUEUE is malformed/ },
+  {
+    variable: 'TEMPORAL_ADDRESS',
+    env: { TEMPORAL_ADDRESS: 'temporal' },
+    message: /TEMPORAL_ADDRESS="temporal" is not host:port/,
+  },
+  {
+    variable: 'TEMPORAL_ADDRESS',
+    env: { TEMPORAL_ADDRESS: 'temporal:99999' },
+    message: /TEMPORAL_ADDRESS="temporal:99999" is not host:port/,
+  },
+  {
+    variable: 'TEMPORAL_NAMESPACE',
+    env: { TEMPORAL_NAMESPACE: 'my namespace' },
+    message: /TEMPORAL_NAMESPACE is malformed/,
+  },
+  {
+    variable: 'TEMPORAL_TASK_QUEUE',
+    env: { TEMPORAL_TASK_QUEUE: 'settle queue' },
+    message: /TEMPORAL_TASK_QUEUE is malformed/,
+  },
   { variable: 'TEMPORAL_API_KEY', env: { TEMPORAL_API_KEY: 'two words' }, message: /TEMPORAL_API_KEY is malformed/ },
   { variable: 'TEMPORAL_TLS', env: { TEMPORAL_TLS: 'yes' }, message: /TEMPORAL_TLS="yes" is not one of true, false/ },
-  { variable: 'TEMPORAL_TLS_CERT', env: { TEMPORAL_TLS_CERT: MISSING, TEMPORAL_TLS_KEY: PEM }, message: /TEMPORAL_TLS_CERT=".*nope\.pem": no readable file/ },
-  { variable: 'TEMPORAL_TLS_KEY', env: { TEMPORAL_TLS_CERT: PEM }, message: /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/ },
+  {
+    variable: 'TEMPORAL_TLS_CERT',
+    env: { TEMPORAL_TLS_CERT: MISSING, TEMPORAL_TLS_KEY: PEM },
+    message: /TEMPORAL_TLS_CERT=".*nope\.pem": no readable file/,
+  },
+  {
+    variable: 'TEMPORAL_TLS_KEY',
+    env: { TEMPORAL_TLS_CERT: PEM },
+    message: /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/,
+  },
   { variable: 'TEMPORAL_TLS_CA', env: { TEMPORAL_TLS_CA: MISSING }, message: /TEMPORAL_TLS_CA=".*": no readable file/ },
-  { variable: 'TWILIO_AUTH_TOKEN', env: { TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}` }, message: /TWILIO_AUTH_TOKEN and TWILIO_FROM not set/ },
+  {
+    variable: 'TWILIO_AUTH_TOKEN',
+    env: { TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}` },
+    message: /TWILIO_AUTH_TOKEN and TWILIO_FROM not set/,
+  },
   {
     variable: 'TWILIO_ACCOUNT_SID',
     env: { TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+15005550006' },
@@ -55,16 +87,56 @@ const CASES: Case[] = [
     env: { TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '0612345678' },
     message: /TWILIO_FROM is malformed: a sender is an E\.164 number/,
   },
-  { variable: 'TWILIO_PRICE_PER_SEGMENT', env: { TWILIO_PRICE_PER_SEGMENT: 'cheap' }, message: /TWILIO_PRICE_PER_SEGMENT="cheap" is not a price/ },
-  { variable: 'STRIPE_SECRET_KEY', env: { STRIPE_SECRET_KEY: 'pk_test_abc' }, message: /STRIPE_SECRET_KEY is malformed: a Stripe secret key starts with sk_/ },
-  { variable: 'STRIPE_WEBHOOK_SECRET', env: { STRIPE_WEBHOOK_SECRET: 'secret' }, message: /STRIPE_WEBHOOK_SECRET is malformed: .*whsec_/ },
-  { variable: 'SETTLE_PUBLIC_URL', env: { SETTLE_PUBLIC_URL: 'pay.example.com' }, message: /SETTLE_PUBLIC_URL is not a valid https: or http: URL/ },
-  { variable: 'SETTLE_HTTP_ADDR', env: { SETTLE_HTTP_ADDR: '8080' }, message: /SETTLE_HTTP_ADDR="8080" is not host:port/ },
-  { variable: 'SETTLE_WORKER_METRICS_ADDR', env: { SETTLE_WORKER_METRICS_ADDR: 'localhost' }, message: /SETTLE_WORKER_METRICS_ADDR="localhost" is not host:port/ },
-  { variable: 'TEMPORAL_METRICS_ADDR', env: { TEMPORAL_METRICS_ADDR: '127.0.0.1:9464' }, message: /SETTLE_WORKER_METRICS_ADDR and TEMPORAL_METRICS_ADDR are the same address/ },
-  { variable: 'SETTLE_LOG_LEVEL', env: { SETTLE_LOG_LEVEL: 'verbose' }, message: /SETTLE_LOG_LEVEL="verbose" is not one of debug, info, warn, error, silent/ },
-  { variable: 'SETTLE_SHUTDOWN_GRACE', env: { SETTLE_SHUTDOWN_GRACE: '30' }, message: /SETTLE_SHUTDOWN_GRACE="30" is not a duration/ },
-  { variable: 'SETTLE_WORKFLOW_BUNDLE', env: { SETTLE_WORKFLOW_BUNDLE: MISSING }, message: /SETTLE_WORKFLOW_BUNDLE=".*": no readable file/ },
+  {
+    variable: 'TWILIO_PRICE_PER_SEGMENT',
+    env: { TWILIO_PRICE_PER_SEGMENT: 'cheap' },
+    message: /TWILIO_PRICE_PER_SEGMENT="cheap" is not a price/,
+  },
+  {
+    variable: 'STRIPE_SECRET_KEY',
+    env: { STRIPE_SECRET_KEY: 'pk_test_abc' },
+    message: /STRIPE_SECRET_KEY is malformed: a Stripe secret key starts with sk_/,
+  },
+  {
+    variable: 'STRIPE_WEBHOOK_SECRET',
+    env: { STRIPE_WEBHOOK_SECRET: 'secret' },
+    message: /STRIPE_WEBHOOK_SECRET is malformed: .*whsec_/,
+  },
+  {
+    variable: 'SETTLE_PUBLIC_URL',
+    env: { SETTLE_PUBLIC_URL: 'pay.example.com' },
+    message: /SETTLE_PUBLIC_URL is not a valid https: or http: URL/,
+  },
+  {
+    variable: 'SETTLE_HTTP_ADDR',
+    env: { SETTLE_HTTP_ADDR: '8080' },
+    message: /SETTLE_HTTP_ADDR="8080" is not host:port/,
+  },
+  {
+    variable: 'SETTLE_WORKER_METRICS_ADDR',
+    env: { SETTLE_WORKER_METRICS_ADDR: 'localhost' },
+    message: /SETTLE_WORKER_METRICS_ADDR="localhost" is not host:port/,
+  },
+  {
+    variable: 'TEMPORAL_METRICS_ADDR',
+    env: { TEMPORAL_METRICS_ADDR: '127.0.0.1:9464' },
+    message: /SETTLE_WORKER_METRICS_ADDR and TEMPORAL_METRICS_ADDR are the same address/,
+  },
+  {
+    variable: 'SETTLE_LOG_LEVEL',
+    env: { SETTLE_LOG_LEVEL: 'verbose' },
+    message: /SETTLE_LOG_LEVEL="verbose" is not one of debug, info, warn, error, silent/,
+  },
+  {
+    variable: 'SETTLE_SHUTDOWN_GRACE',
+    env: { SETTLE_SHUTDOWN_GRACE: '30' },
+    message: /SETTLE_SHUTDOWN_GRACE="30" is not a duration/,
+  },
+  {
+    variable: 'SETTLE_WORKFLOW_BUNDLE',
+    env: { SETTLE_WORKFLOW_BUNDLE: MISSING },
+    message: /SETTLE_WORKFLOW_BUNDLE=".*": no readable file/,
+  },
 ];
 
 const NO_STACK = /^\s+at\s|Error: |node:internal/m;
@@ -95,7 +167,8 @@ describe('each configuration problem: its own message, exit 2, no stack trace', 
   it('reports every problem at once', async () => {
     const r = await settle(['worker'], { SETTLE_HTTP_ADDR: 'nowhere', TEMPORAL_NAMESPACE: 'a b' });
     expect(r.code).toBe(2);
-    for (const v of ['SETTLE_SECRET', 'SMTP_URL', 'SETTLE_HTTP_ADDR', 'TEMPORAL_NAMESPACE']) expect(r.stderr).toContain(v);
+    for (const v of ['SETTLE_SECRET', 'SMTP_URL', 'SETTLE_HTTP_ADDR', 'TEMPORAL_NAMESPACE'])
+      expect(r.stderr).toContain(v);
   });
 
   it('the server needs the secret but not SMTP', async () => {
@@ -123,7 +196,14 @@ describe('settle config check', () => {
     const r = await settle(['config', 'check'], vars);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('OK: the worker can start');
-    for (const secret of [SECRET, 'cloud-api-key-0123456789', 'sk_test_51abcdefghijkl', 'whsec_abcdefghijkl', 'twilio-token-0123456789', 'hunter2hunter2']) {
+    for (const secret of [
+      SECRET,
+      'cloud-api-key-0123456789',
+      'sk_test_51abcdefghijkl',
+      'whsec_abcdefghijkl',
+      'twilio-token-0123456789',
+      'hunter2hunter2',
+    ]) {
       expect(r.stdout).not.toContain(secret);
     }
     expect(r.stdout).toMatch(/SETTLE_SECRET\s+set \(40 characters, hidden\)/);
@@ -149,7 +229,10 @@ describe('real processes', () => {
   }, 30_000);
 
   it('bin/settle.js server with a malformed address: exit 2, no stack trace', async () => {
-    const r = await runProcess('bin/settle.js', ['server'], { SETTLE_SECRET: SECRET, SETTLE_HTTP_ADDR: 'http://0.0.0.0:8080' });
+    const r = await runProcess('bin/settle.js', ['server'], {
+      SETTLE_SECRET: SECRET,
+      SETTLE_HTTP_ADDR: 'http://0.0.0.0:8080',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SETTLE_HTTP_ADDR="http:\/\/0\.0\.0\.0:8080" is not host:port/);
     expect(r.stderr).not.toMatch(NO_STACK);
