@@ -38,10 +38,15 @@ function hasAddress(ctx: JourneyContext, step: PlanSend): boolean {
 }
 
 /**
- * Asks the ledger until the send may go: undefined when it may (at the decided instant, now), else
- * where the journey goes instead (blocked → onBlocked, or the goal reached while deferred).
+ * Asks the ledger until the send may go: `{ granted }` (the instant the ledger booked the contact
+ * at; it is now) when it may, else where the journey goes instead (blocked → onBlocked, or the
+ * goal reached while deferred).
  */
-async function clearContactRules(ctx: JourneyContext, step: PlanSend, key: string): Promise<StepResult | undefined> {
+async function clearContactRules(
+  ctx: JourneyContext,
+  step: PlanSend,
+  key: string,
+): Promise<StepResult | { granted: number }> {
   const { debtor } = ctx.input.enrollment;
   for (let round = 1; ; round++) {
     const requestedAt = ctx.port.now();
@@ -84,14 +89,17 @@ async function clearContactRules(ctx: JourneyContext, step: PlanSend, key: strin
       case 'send':
         // The contact is booked at `at` (later than now only under a policy's jitter).
         if (decision.at > requestedAt && !(await ctx.sleepUntil(decision.at, step.id))) return { end: ctx.plan.goal };
-        return undefined;
+        return { granted: decision.at };
     }
   }
 }
 
 export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<StepResult> {
   const ruled = await clearContactRules(ctx, step, ctx.key(step.id));
-  if (ruled) return ruled;
+  if (!('granted' in ruled)) return ruled;
+  // The send is recorded at the instant the ledger booked it (activities take a moment), so the
+  // journey's records and the ledger's contacts agree to the millisecond.
+  const at = ruled.granted;
   const { enrollment, plan } = { enrollment: ctx.input.enrollment, plan: ctx.plan };
   const base = ctx.messageContext(step.id);
   const key = base.key;
@@ -121,7 +129,7 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
     step.retry,
   );
   if (!result.ok) return failed(ctx, step, key, result.type, result.message);
-  record(ctx, step, 'sent', { messageId: key, locale: result.value.locale });
+  record(ctx, step, 'sent', { messageId: key, locale: result.value.locale, at });
   ctx.note(
     'send',
     `${step.channel} of step ${step.id} sent (template ${step.template}, ${result.value.locale})`,

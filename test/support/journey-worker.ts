@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
+import type { ContactRuleLabels } from '../../src/activities/deps.js';
 import type { OutcomeInput } from '../../src/activities/types.js';
 import {
   createHttpWebhookCaller,
@@ -24,6 +25,8 @@ export interface JourneyRig {
   sms: LocalSmsSink;
   webhookCalls: { path: string; body: unknown }[];
   outcomes: OutcomeInput[];
+  /** Contact-rule decisions the activities counted (what the metrics sink receives). */
+  contactRules: { kind: 'deferred' | 'blocked'; labels: ContactRuleLabels }[];
   webhookUrl: string;
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function journeyRig(
   const port = (server.address() as { port: number }).port;
   const webhookUrl = `http://127.0.0.1:${port}/escalations`;
   const outcomes: OutcomeInput[] = [];
+  const contactRules: JourneyRig['contactRules'] = [];
   const email = createSmtpEmailChannel({ url: smtp.url });
   const activities = createActivities({
     email,
@@ -67,6 +71,10 @@ export async function journeyRig(
     publicUrl,
     secret: SECRET,
     outcomes: { record: (o) => void outcomes.push(o) },
+    contactRules: {
+      deferred: (labels) => void contactRules.push({ kind: 'deferred', labels }),
+      blocked: (labels) => void contactRules.push({ kind: 'blocked', labels }),
+    },
   });
   const taskQueue = `journeys-${Math.random().toString(36).slice(2)}`;
   const worker = await Worker.create({
@@ -82,6 +90,7 @@ export async function journeyRig(
     sms,
     webhookCalls,
     outcomes,
+    contactRules,
     webhookUrl,
     close: async () => {
       email.close();

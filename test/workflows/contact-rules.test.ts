@@ -1,0 +1,240 @@
+/**
+ * Contact rules enforced at send time, on the real time-skipping server with real SMTP and the SMS
+ * sink (issue 6): send windows in each debtor's own zone, a frequency cap shared by two journeys of
+ * one debt (the debtor ledger entity workflow), an SMS STOP heard by one journey stopping SMS in
+ * another, and a debtor without SMS consent reached by email only. Journey time is pinned with
+ * options.enrolledAt, so the schedule does not depend on the wall clock.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailMessageId } from '../../src/activities/message.js';
+import { isOpenInstant } from '../../src/core/policy/index.js';
+import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
+import { ledgerQuery, ledgerWorkflowId, optOutSignal, stateQuery } from '../../src/workflows/definitions.js';
+import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
+import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
+import { exampleRecord, planFromYaml } from '../support/journeys.js';
+import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { eventually } from '../support/wait.js';
+
+quietTemporalRuntime();
+
+const DAY = 86_400_000;
+
+const POLICY = {
+  path: 'policies/house-rules.policy.yaml',
+  text: `apiVersion: settle/v1
+kind: Policy
+metadata:
+  name: house-rules
+spec:
+  timezoneFallback: Europe/Paris
+  sendWindow: { from: "08:00", to: "21:00", days: [mon, tue, wed, thu, fri, sat] }
+  holidays: { country: FR }
+  frequencyCaps:
+    - { channels: [email, sms], max: 3, per: 7d }
+  consent: { sms: required, email: assumed }
+`,
+};
+
+function journey(name: string, steps: string): JourneyPlan {
+  return planFromYaml(
+    `apiVersion: settle/v1
+kind: Journey
+metadata:
+  name: ${name}
+  version: 1
+spec:
+  policy: house-rules
+  goal: paid
+  steps:
+${steps}`,
+    [POLICY],
+  );
+}
+
+const email = (id: string) =>
+  `    - { id: ${id}, type: send, channel: email, template: overdue-friendly, paymentLink: true }\n`;
+const sms = (id: string) =>
+  `    - { id: ${id}, type: send, channel: sms, template: overdue-nudge-sms, paymentLink: true }\n`;
+const wait = (id: string, d: string) => `    - { id: ${id}, type: wait, duration: ${d} }\n`;
+const exit = `    - { id: done, type: exit, outcome: unresolved }\n`;
+
+let env: TestWorkflowEnvironment;
+let rig: JourneyRig;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  rig = await journeyRig(env);
+  running = rig.worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  rig?.worker.shutdown();
+  await running;
+  await rig?.close();
+  await env?.teardown();
+});
+
+function debtor(debtId: string, changes: Partial<EnrollmentData['debtor']> = {}): EnrollmentData {
+  const r = exampleRecord('anna-rossi');
+  return { ...r, debtId, debtor: { ...r.debtor, ...changes } };
+}
+
+async function start(
+  plan: JourneyPlan,
+  e: EnrollmentData,
+  enrolledAt: number,
+  debtorKey = `k-${e.debtId}`,
+): Promise<WorkflowHandle> {
+  const input: JourneyInput = { plan, enrollment: e, options: { debtorKey, contactKeys: [], enrolledAt } };
+  return env.client.workflow.start('journeyWorkflow', {
+    workflowId: `settle/${e.debtId}/${plan.journey}`,
+    taskQueue: rig.taskQueue,
+    args: [input],
+  });
+}
+
+/** Results one at a time: each result() unlocks the test server's time skipping while it waits. */
+async function finish(...handles: WorkflowHandle[]): Promise<JourneyStateView[]> {
+  const views: JourneyStateView[] = [];
+  for (const h of handles) {
+    (await h.result()) as JourneyResult;
+    views.push(await h.query(stateQuery));
+  }
+  return views;
+}
+
+const sent = (v: JourneyStateView) => v.sends.filter((s) => s.status === 'sent');
+
+describe('contact rules on the time-skipping server', () => {
+  it('debtors enrolled at one instant in Los Angeles and Paris get their first message at different UTC times, each inside its own window', async () => {
+    const plan = journey('first-contact', email('hello') + exit);
+    // Saturday 28 November 2026, 22:14 in Paris = 13:14 in Los Angeles.
+    const at = Date.parse('2026-11-28T21:14:00Z');
+    const paris = await start(plan, debtor('TZ-PARIS'), at);
+    const la = await start(plan, debtor('TZ-LA', { timezone: 'America/Los_Angeles', email: 'la@example.com' }), at);
+    const [p, l] = await finish(paris, la);
+
+    const parisAt = sent(p!)[0]!.at;
+    const laAt = sent(l!)[0]!.at;
+    // Paris: Sunday is closed, so Monday 08:00 (07:00 UTC); Los Angeles: at once.
+    expect(new Date(parisAt).toISOString().slice(0, 16)).toBe('2026-11-30T07:00');
+    expect(new Date(laAt).toISOString().slice(0, 16)).toBe('2026-11-28T21:14');
+    expect(isOpenInstant(plan.policy, 'Europe/Paris', parisAt)).toBe(true);
+    expect(isOpenInstant(plan.policy, 'America/Los_Angeles', laAt)).toBe(true);
+    expect(p!.audit.find((a) => a.kind === 'deferred')?.message).toBe(
+      'Email of step hello deferred from Sat 22:14 to Mon 08:00 Europe/Paris: outside send window',
+    );
+    expect(l!.audit.filter((a) => a.kind === 'deferred')).toEqual([]);
+    // Both emails really went out, and only the Paris one was counted as deferred.
+    const ids = new Set(rig.smtp.messages().map((m) => m.messageId));
+    expect(ids.has(emailMessageId(`${paris.workflowId}/hello/1`))).toBe(true);
+    expect(ids.has(emailMessageId(`${la.workflowId}/hello/1`))).toBe(true);
+    expect(rig.contactRules.filter((c) => c.labels.journey === 'first-contact')).toEqual([
+      {
+        kind: 'deferred',
+        labels: { journey: 'first-contact', version: 1, step: 'hello', channel: 'email', reason: 'outsideWindow' },
+      },
+    ]);
+  }, 120_000);
+
+  it('a debt in two journeys at once never exceeds the cap: the ledger defers what would break it', async () => {
+    const steps = email('e1') + wait('w1', '1h') + email('e2') + wait('w2', '1h') + email('e3') + exit;
+    const a = journey('cap-a', steps);
+    const b = journey('cap-b', steps);
+    const e = debtor('CAP-1');
+    // Monday 23 November 2026, 08:30 in Paris: both journeys start at the same instant.
+    const at = Date.parse('2026-11-23T07:30:00Z');
+    const ha = await start(a, e, at);
+    const hb = await start(b, e, at);
+    const views = await finish(ha, hb);
+
+    const times = views
+      .flatMap(sent)
+      .map((s) => s.at)
+      .sort((x, y) => x - y);
+    expect(times).toHaveLength(6);
+    // No rolling 7-day window holds more than 3 contacts of the debt (both journeys together).
+    for (let i = 0; i + 3 < times.length; i++) expect(times[i + 3]! - times[i]!).toBeGreaterThanOrEqual(7 * DAY);
+    for (const t of times) expect(isOpenInstant(a.policy, 'Europe/Paris', t)).toBe(true);
+    const deferred = views.flatMap((v) => v.audit.filter((x) => x.kind === 'deferred'));
+    expect(deferred.length).toBeGreaterThan(0);
+    expect(deferred.every((d) => d.reason === 'frequencyCap')).toBe(true);
+    expect(deferred[0]!.message).toMatch(
+      /^Email of step e[23] deferred from Mon 23 Nov (09|10):(29|30) to Mon 30 Nov (08|09|10):(29|30) Europe\/Paris: frequency cap email\+SMS ≤ 3 per 7d reached$/,
+    );
+    // The ledger saw all six contacts, from both journeys.
+    const ledger = await env.client.workflow.getHandle(ledgerWorkflowId('k-CAP-1')).query(ledgerQuery);
+    expect(ledger.contacts.map((c) => c.workflowId).sort()).toEqual(
+      [...Array(3).fill(ha.workflowId), ...Array(3).fill(hb.workflowId)].sort(),
+    );
+    expect(
+      rig.contactRules
+        .filter((c) => c.labels.journey.startsWith('cap-'))
+        .every((c) => c.kind === 'deferred' && c.labels.reason === 'frequencyCap'),
+    ).toBe(true);
+  }, 180_000);
+
+  it('an SMS STOP heard by one journey stops SMS in the other journey of the debtor', async () => {
+    const a = journey('stop-a', sms('s1') + wait('w1', '1d') + sms('s2') + exit);
+    const b = journey('stop-b', wait('w0', '2d') + sms('s3') + exit);
+    const at = Date.parse('2026-11-23T07:30:00Z');
+    const key = 'k-STOP-debtor';
+    const ha = await start(a, debtor('STOP-A'), at, key);
+    const hb = await start(b, debtor('STOP-B'), at, key);
+    await eventually(async () => expect(sent(await ha.query(stateQuery)).map((s) => s.step)).toEqual(['s1']));
+    // The debtor answers STOP to s1: the server signals journey A (the one the reply belongs to).
+    await ha.signal(optOutSignal, { channel: 'sms' });
+    await eventually(async () => {
+      const ledger = await env.client.workflow.getHandle(ledgerWorkflowId(key)).query(ledgerQuery);
+      expect(ledger.optedOut).toEqual(['sms']);
+    });
+    const [va, vb] = await finish(ha, hb);
+    expect(va!.sends.map((s) => `${s.step} ${s.status} ${s.reason ?? ''}`.trim())).toEqual([
+      's1 sent',
+      's2 blocked optedOut',
+    ]);
+    expect(vb!.sends.map((s) => `${s.step} ${s.status} ${s.reason ?? ''}`.trim())).toEqual(['s3 blocked optedOut']);
+    expect(vb!.optedOut).toEqual([]); // journey B never heard the STOP itself: the ledger told it
+    expect(vb!.audit.find((x) => x.kind === 'blocked')?.message).toBe(
+      'SMS of step s3 skipped: debtor opted out of SMS',
+    );
+    expect(
+      rig.sms
+        .messages()
+        .filter((m) => m.key.startsWith('settle/STOP-'))
+        .map((m) => m.key),
+    ).toEqual([`${ha.workflowId}/s1/1`]);
+  }, 120_000);
+
+  it('a debtor without SMS consent gets email only', async () => {
+    const plan = journey(
+      'consent-check',
+      `    - { id: text, type: send, channel: sms, template: overdue-nudge-sms, paymentLink: true, onBlocked: mail }\n` +
+        wait('w', '1d') +
+        email('mail') +
+        exit,
+    );
+    const h = await start(
+      plan,
+      debtor('NO-SMS-1', { consent: { email: true, sms: false } }),
+      Date.parse('2026-11-23T07:30:00Z'),
+    );
+    const [v] = await finish(h);
+    expect(v!.sends.map((s) => `${s.channel} ${s.step} ${s.status} ${s.reason ?? ''}`.trim())).toEqual([
+      'sms text blocked noConsent',
+      'email mail sent',
+    ]);
+    expect(rig.sms.messages().filter((m) => m.key.startsWith(h.workflowId))).toEqual([]);
+    expect(rig.smtp.messages().filter((m) => m.messageId === emailMessageId(`${h.workflowId}/mail/1`))).toHaveLength(1);
+    expect(rig.contactRules.filter((c) => c.labels.journey === 'consent-check')).toEqual([
+      {
+        kind: 'blocked',
+        labels: { journey: 'consent-check', version: 1, step: 'text', channel: 'sms', reason: 'noConsent' },
+      },
+    ]);
+  }, 120_000);
+});
