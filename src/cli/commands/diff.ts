@@ -1,15 +1,20 @@
 /**
  * settle diff --base REF [--dir journeys] | settle diff OLD NEW: Markdown for a pull request —
  * what changed per journey, and an error (exit 1) when a plan changed without a version bump.
+ * With --portfolio FILE, a "what changes" section: the portfolio simulated before and after.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { diffPlans, formatDiffMarkdown } from '../../render/index.js';
+import { formatForecast } from '../../simulate/forecast.js';
 import { sourcesAtRevision } from '../git.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
+import { displayPath } from '../project.js';
+import { behaviourFrom, checkPortfolio, parseDays, parseSeed, parseStart, runSimulation } from './simulate.js';
 
-export const usage = 'settle diff --base REF [--dir journeys]   |   settle diff OLD NEW';
+export const usage =
+  'settle diff --base REF [--dir journeys] | settle diff OLD NEW   [--portfolio FILE [--start ISO] [--days 60] [--behaviour none|FILE] [--seed S]]';
 
 function errorSection(title: string, result: CompileResult): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -20,10 +25,18 @@ function errorSection(title: string, result: CompileResult): string {
   return `\n### ❌ ${title} has ${errors.length} error${errors.length === 1 ? '' : 's'}\n\n${rows.join('\n')}\n`;
 }
 
-export function diff(argv: string[], io: Io): number {
+export async function diff(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { base: { type: 'string' }, dir: { type: 'string' } },
+    options: {
+      base: { type: 'string' },
+      dir: { type: 'string' },
+      portfolio: { type: 'string' },
+      start: { type: 'string' },
+      days: { type: 'string' },
+      behaviour: { type: 'string' },
+      seed: { type: 'string' },
+    },
     allowPositionals: true,
   });
   let before: CompileResult;
@@ -42,7 +55,31 @@ export function diff(argv: string[], io: Io): number {
     after = compileSources(readSources([resolvePath(io, positionals[1]!)], io.cwd));
   }
   const d = diffPlans(before.plans, after.plans);
-  io.out(formatDiffMarkdown(d) + errorSection('The new version', after));
+  const forecast = values.portfolio !== undefined ? await forecastSection(values, before, after, io) : '';
+  io.out(formatDiffMarkdown(d) + errorSection('The new version', after) + forecast);
   const afterErrors = after.diagnostics.some((x) => x.severity === 'error');
   return d.versionErrors.length > 0 || afterErrors ? EXIT.invalid : EXIT.ok;
+}
+
+/** Simulates the portfolio against both versions (start: --start, else today 09:00 UTC). */
+async function forecastSection(
+  values: { portfolio?: string; start?: string; days?: string; behaviour?: string; seed?: string },
+  before: CompileResult,
+  after: CompileResult,
+  io: Io,
+): Promise<string> {
+  const portfolio = checkPortfolio(values.portfolio, io);
+  const startMs = parseStart(values.start ?? `${new Date().toISOString().slice(0, 10)}T09:00:00Z`);
+  const common = {
+    portfolio,
+    portfolioShown: displayPath(values.portfolio!, io),
+    startMs,
+    days: parseDays(values.days ?? '60'),
+    seed: parseSeed(values.seed),
+    behaviour: behaviourFrom(values.behaviour, io),
+    keepDebts: false,
+  };
+  const b = await runSimulation({ ...common, result: before });
+  const a = await runSimulation({ ...common, result: after });
+  return '\n' + formatForecast(b.summary, a.summary, common.portfolioShown);
 }

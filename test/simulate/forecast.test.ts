@@ -1,0 +1,45 @@
+/**
+ * `settle diff OLD NEW --portfolio FILE`: the "what changes" section simulates the same portfolio
+ * and seed against both versions and compares each journey.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, scratchProject, settle } from '../cli/helpers.js';
+
+describe('settle diff --portfolio', () => {
+  it('shows the forecast per changed journey, before vs after, and names the unchanged ones', async () => {
+    const before = scratchProject();
+    const after = scratchProject();
+    const file = join(after, 'journeys', 'soft-collection.journey.yaml');
+    // The SMS nudge goes and the journey waits instead: fewer SMS, more time in email.
+    const text = readFileSync(file, 'utf8')
+      .replace('version: 1', 'version: 2')
+      .replace(
+        /    - id: nudge-sms\n      type: send\n      channel: sms\n      template: overdue-nudge-sms\n/,
+        '    - id: nudge-sms\n      type: wait\n      duration: 1d\n',
+      );
+    writeFileSync(file, text.replace(/(- id: nudge-sms\n {6}type: wait\n {6}duration: 1d\n)(?: {6}\w+:.*\n)+/, '$1'));
+    const r = await settle([
+      'diff',
+      join(before, 'journeys'),
+      join(after, 'journeys'),
+      '--portfolio',
+      join(ROOT, 'examples', 'portfolio.csv'),
+      '--start',
+      '2026-11-23T09:00:00Z',
+      '--days',
+      '60',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const section = r.stdout.slice(r.stdout.indexOf('## What changes (simulated forecast)'));
+    expect(section).toContain('30 debts from 2026-11-23T09:00:00.000Z, 60 days, behaviour `none`, seed 1');
+    expect(section).toContain('### soft-collection (v1 → v2)');
+    const sms = /\| SMS sent \| (\d+) \| (\d+) \| −(\d+) \|/.exec(section);
+    expect(sms, section).not.toBeNull();
+    expect(Number(sms![1]) - Number(sms![2])).toBe(Number(sms![3]));
+    expect(section).toContain('| debts | 14 | 14 | — |');
+    expect(section).toContain('No change for `late-stage`, `pre-due-reminder`.');
+  });
+});
