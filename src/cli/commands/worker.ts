@@ -9,6 +9,12 @@ import { Runtime } from '@temporalio/worker';
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger, type Logger } from '../../log/index.js';
 import { activityLogInterceptor, temporalLogger } from '../../log/temporal.js';
+import {
+  createProcessMetrics,
+  instrumentActivities,
+  startMetricsServer,
+  temporalTelemetry,
+} from '../../metrics/index.js';
 import { activitiesFromConfig } from '../../temporal/activities-from-config.js';
 import { startHealthFile } from '../../temporal/worker-health.js';
 import { connectWorker, createJourneyWorker } from '../../temporal/worker.js';
@@ -16,12 +22,35 @@ import { EXIT, type Io } from '../io.js';
 
 export const usage = 'settle worker [--max-cached-workflows N]';
 
-/** Routes the SDK's own logs through pino; a no-op when the runtime exists already (tests, `settle dev`). */
-function installRuntime(log: Logger): void {
+/**
+ * Routes the SDK's own logs through pino and exports its metrics on TEMPORAL_METRICS_ADDR; a no-op
+ * when the runtime exists already (tests, `settle dev`).
+ */
+function installRuntime(log: Logger, metricsAddr: { host: string; port: number }): void {
   try {
-    Runtime.install({ logger: temporalLogger(log) });
-  } catch {
-    // already installed in this process
+    Runtime.install({ logger: temporalLogger(log), telemetryOptions: temporalTelemetry(metricsAddr) });
+  } catch (e) {
+    try {
+      // The SDK metrics port is taken: run without them rather than not at all.
+      Runtime.install({ logger: temporalLogger(log) });
+      log.warn({ err: (e as Error).message }, 'Temporal SDK metrics not exported (TEMPORAL_METRICS_ADDR)');
+    } catch {
+      // already installed in this process
+    }
+  }
+}
+
+/** The worker's /metrics; a taken port is logged, not fatal (the worker's job is journeys). */
+async function metricsEndpoint(
+  registry: Parameters<typeof startMetricsServer>[0],
+  addr: { host: string; port: number },
+  log: Logger,
+) {
+  try {
+    return await startMetricsServer(registry, addr);
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'worker metrics not served (SETTLE_WORKER_METRICS_ADDR)');
+    return undefined;
   }
 }
 
@@ -33,15 +62,18 @@ export async function worker(
   const { values } = parseArgs({ args: argv, options: { 'max-cached-workflows': { type: 'string' } } });
   const config = loadConfigFor('worker', vars);
   const log = createLogger({ level: config.logLevel, base: { service: 'settle-worker' } });
-  installRuntime(log);
+  installRuntime(log, config.temporalMetricsAddr);
   const wiring = activitiesFromConfig(config);
+  // This process's registry: business metrics counted around the activities, on SETTLE_WORKER_METRICS_ADDR.
+  const metrics = createProcessMetrics();
+  const metricsServer = await metricsEndpoint(metrics.registry, config.workerMetricsAddr, log);
   const connection = await connectWorker(config.temporal);
   const max = values['max-cached-workflows'] !== undefined ? Number(values['max-cached-workflows']) : undefined;
   const w = await createJourneyWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: wiring.activities,
+    activities: instrumentActivities(wiring.activities, metrics.metrics),
     ...(max !== undefined && Number.isFinite(max) && { maxCachedWorkflows: max }),
     shutdownGraceTime: `${config.shutdownGraceMs}ms`,
     ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
@@ -55,6 +87,7 @@ export async function worker(
       namespace,
       taskQueue,
       bundle: config.workflowBundle ?? 'built at start-up',
+      metrics: metricsServer ? `${metricsServer.url}/metrics` : 'not served',
       shutdownGraceMs: config.shutdownGraceMs,
     },
     'worker ready',
@@ -75,6 +108,7 @@ export async function worker(
     log.info('worker stopped');
   } finally {
     stopHealth();
+    await metricsServer?.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await wiring.close();
