@@ -21,7 +21,7 @@ import { DemoDebtors } from './demo.js';
 import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from './dev-stripe.js';
 import { observeSends } from './observe.js';
-import { countEnrollments, createProcessMetrics, instrumentActivities, startMetricsServer, temporalTelemetry, type MetricsServer } from '../metrics/index.js';
+import { contactRuleMetrics, countEnrollments, createProcessMetrics, instrumentActivities, startMetricsServer, temporalTelemetry, type MetricsServer } from '../metrics/index.js';
 
 export interface DevOptions {
   stateDir: string;
@@ -122,7 +122,9 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const base = `http://${config.httpAddr.host}:${config.httpAddr.port}/dev/webhooks`;
   const env = { ...o.env };
   for (const name of webhookEnvNames(compiled)) env[name] ??= `${base}/${name.toLowerCase()}`;
-  const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox, env });
+  // The worker's registry (activities, contact rules, enrollment); the HTTP server has its own (serverDepsFromConfig).
+  const workerMetrics = createProcessMetrics();
+  const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox, env, contactRules: contactRuleMetrics(workerMetrics.metrics) });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   // Payments (dev-stripe.ts): stripe-mock unless STRIPE_SECRET_KEY is set; demo debtors pay through
@@ -136,8 +138,6 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     // Opens and clicks of emails follow the pixel and links of the message the SMTP sink received.
     emailFor: (key: string) => smtp.messages().find((m) => m.messageId === emailMessageId(key))?.raw,
   };
-  // The worker's registry (activities, enrollment); the HTTP server has its own (serverDepsFromConfig).
-  const workerMetrics = createProcessMetrics();
   const demo = o.demo
     ? new DemoDebtors({ client: countEnrollments(client, workerMetrics.metrics), taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
     : undefined;

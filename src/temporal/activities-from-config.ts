@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { createActivities, type OutcomeSink } from '../activities/index.js';
+import type { ContactRuleSink } from '../activities/deps.js';
 import type { Activities } from '../activities/types.js';
 import {
   createHttpWebhookCaller,
@@ -28,6 +29,8 @@ export interface ActivityWiring {
   outboxDir?: string;
   sms?: SmsChannel;
   outcomes?: OutcomeSink;
+  /** Where contact-rule decisions are counted (contactRuleMetrics of src/metrics). */
+  contactRules?: ContactRuleSink;
   env?: Record<string, string | undefined>;
 }
 
@@ -57,6 +60,7 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
     publicUrl: config.publicUrl,
     secret,
     ...(wiring.outcomes && { outcomes: wiring.outcomes }),
+    ...(wiring.contactRules && { contactRules: wiring.contactRules }),
   });
   return {
     activities,

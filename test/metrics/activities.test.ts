@@ -24,6 +24,8 @@ function fakeActivities(): Activities {
     createPaymentLink: async () => ({ url: 'https://pay.example.test/p/x' }),
     callWebhook: async () => ({ status: 202 }),
     recordOutcome: async () => undefined,
+    reserveContact: async () => ({ action: 'send', at: 0, timezone: 'UTC' }),
+    ledgerConsent: async () => undefined,
   };
 }
 

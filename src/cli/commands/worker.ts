@@ -10,6 +10,7 @@ import { loadConfigFor } from '../../config/roles.js';
 import { createLogger, type Logger } from '../../log/index.js';
 import { activityLogInterceptor, temporalLogger } from '../../log/temporal.js';
 import {
+  contactRuleMetrics,
   createProcessMetrics,
   instrumentActivities,
   startMetricsServer,
@@ -63,9 +64,9 @@ export async function worker(
   const config = loadConfigFor('worker', vars);
   const log = createLogger({ level: config.logLevel, base: { service: 'settle-worker' } });
   installRuntime(log, config.temporalMetricsAddr);
-  const wiring = activitiesFromConfig(config);
   // This process's registry: business metrics counted around the activities, on SETTLE_WORKER_METRICS_ADDR.
   const metrics = createProcessMetrics();
+  const wiring = activitiesFromConfig(config, { contactRules: contactRuleMetrics(metrics.metrics) });
   const metricsServer = await metricsEndpoint(metrics.registry, config.workerMetricsAddr, log);
   const connection = await connectWorker(config.temporal);
   const max = values['max-cached-workflows'] !== undefined ? Number(values['max-cached-workflows']) : undefined;
