@@ -270,10 +270,14 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
       expect(shown.stdout).toMatch(
         /events\n +2026-11-23T10:\d\d:\d\dZ +opened +message settle\/TN-FR-2026-118204\/pre-due-reminder\/due-date-sms\/1/,
       );
-      const audit = shown.stdout.slice(shown.stdout.indexOf('  audit'));
+      const audit = shown.stdout.slice(shown.stdout.indexOf('  audit'), shown.stdout.indexOf('contact ledger'));
       const times = [...audit.matchAll(/^ {4}(\S+)/gm)].map((m) => m[1]!);
       expect(times.length).toBeGreaterThan(2);
       expect([...times].sort()).toEqual(times);
+      // The debtor's contact ledger (shared by all their journeys) booked the SMS.
+      expect(shown.stdout).toMatch(
+        /contact ledger \(every journey of the debtor\)\n +opted out +none\n +contacts of this debt\n +2026-11-23T10:00:\d\dZ +sms +pre-due-reminder\n/,
+      );
 
       const json = JSON.parse((await settle(['status', debt, '--format', 'json'])).stdout) as {
         view: { events: { type: string }[] };

@@ -1,4 +1,5 @@
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
+import type { LedgerBook } from '../../src/core/policy/index.js';
 import type { VirtualActivityFailure } from '../../src/simulate/virtual-port.js';
 import { ContinuedAsNew, VirtualPort } from '../../src/simulate/virtual-port.js';
 import { runJourney } from '../../src/workflows/interpreter.js';

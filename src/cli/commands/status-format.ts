@@ -70,7 +70,21 @@ function viewLines(s: JourneyStatus): string[] {
   return lines;
 }
 
+/** The debtor's contact ledger, shown once: contacts of this debt from every journey, and opt-outs. */
+function ledgerLines(statuses: JourneyStatus[]): string[] {
+  const ledger = statuses.find((s) => s.ledger)?.ledger;
+  if (!ledger) return [];
+  const journeyOf = new Map(statuses.map((s) => [s.workflowId, s.journey]));
+  const lines = ['contact ledger (every journey of the debtor)'];
+  lines.push(...table([['opted out', ledger.optedOut.length > 0 ? ledger.optedOut.join(', ') : 'none']], '  '));
+  lines.push('  contacts of this debt' + (ledger.contacts.length === 0 ? '  none' : ''));
+  lines.push(...table(ledger.contacts.map((c) => [utc(c.at), c.channel, journeyOf.get(c.workflowId) ?? c.workflowId]), '    '));
+  return lines;
+}
+
 export function formatStatusText(statuses: JourneyStatus[]): string {
   const blocks = statuses.map((s) => [headline(s), ...facts(s), ...viewLines(s)].join('\n'));
+  const ledger = ledgerLines(statuses);
+  if (ledger.length > 0) blocks.push(ledger.join('\n'));
   return blocks.join('\n\n') + '\n';
 }

@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { SA } from '../../temporal/search-attributes.js';
-import { stateQuery } from '../../workflows/definitions.js';
-import type { JourneyResult, JourneyStateView } from '../../workflows/types.js';
+import { ledgerQuery, ledgerWorkflowId, stateQuery } from '../../workflows/definitions.js';
+import type { JourneyResult, JourneyStateView, LedgerView } from '../../workflows/types.js';
 import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
 import { findJourneys, configFrom, connect, type FoundJourney } from '../temporal.js';
 import { checkDebtId, journeyNames } from './event.js';
@@ -41,6 +41,8 @@ export interface JourneyStatus {
   result?: JourneyResult;
   /** Why the view is missing. */
   noView?: string;
+  /** The debtor's contact ledger (shared by all their journeys): this debt's contacts and the opt-outs. */
+  ledger?: { contacts: LedgerView['contacts']; optedOut: LedgerView['optedOut'] };
 }
 
 // Numeric proto enums (@temporalio/proto is not a direct dependency): NORMAL kind, WORKFLOW type.
@@ -61,7 +63,7 @@ async function workerPolling(client: Client, taskQueue: string): Promise<boolean
   }
 }
 
-async function journeyStatus(client: Client, j: FoundJourney, queryTimeoutMs: number): Promise<JourneyStatus> {
+async function journeyStatus(client: Client, j: FoundJourney, debtId: string, queryTimeoutMs: number): Promise<JourneyStatus> {
   const d = j.description;
   const handle = client.workflow.getHandle(j.workflowId);
   const version = d.typedSearchAttributes.get(SA.version);
@@ -85,6 +87,16 @@ async function journeyStatus(client: Client, j: FoundJourney, queryTimeoutMs: nu
     out.view = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(stateQuery));
   } catch (e) {
     out.noView = `the worker did not answer the state query (${(e as Error).message}): is it running?`;
+  }
+  const debtorKey = d.typedSearchAttributes.get(SA.debtor);
+  if (debtorKey !== undefined) {
+    try {
+      const ledger = client.workflow.getHandle(ledgerWorkflowId(debtorKey));
+      const view = await client.withDeadline(Date.now() + queryTimeoutMs, () => ledger.query(ledgerQuery));
+      out.ledger = { contacts: view.contacts.filter((c) => c.debtId === debtId), optedOut: view.optedOut };
+    } catch {
+      // No ledger yet (nothing sent) or no worker: the journey's own audit trail still tells the story.
+    }
   }
   return out;
 }
@@ -111,7 +123,7 @@ export async function status(argv: string[], io: Io, env: StatusEnv): Promise<nu
       );
     }
     const statuses: JourneyStatus[] = [];
-    for (const j of found) statuses.push(await journeyStatus(client, j, env.queryTimeoutMs ?? 5_000));
+    for (const j of found) statuses.push(await journeyStatus(client, j, debtId, env.queryTimeoutMs ?? 5_000));
     io.out(format === 'json' ? JSON.stringify(statuses, null, 2) + '\n' : formatStatusText(statuses));
     return EXIT.ok;
   } finally {
