@@ -54,7 +54,7 @@ function policyLines(policy: PlanPolicy): string[] {
         ['send windows', `${formatWindows(policy.windows)} (debtor's local time)`],
         ['time zone', timezoneText(policy)],
         ['holidays', formatHolidays(policy.holidays)],
-        ['caps', caps.length > 0 ? `${caps.join('; ')} — per debt, rolling` : 'none'],
+        ['caps', caps.length > 0 ? `${caps.join('; ')} — per debt across its journeys, rolling` : 'none'],
         ['consent', formatConsent(policy.consent)],
         ['jitter', policy.jitterMs > 0 ? formatDuration(policy.jitterMs) : 'none'],
         ['sms opt-out', formatOptOutKeywords(policy.smsOptOutKeywords)],
