@@ -32,8 +32,11 @@ interface Keyed {
 
 const RANK: Record<TimelineType, number> = { event: 0, send: 1, blocked: 1, deferred: 2, webhook: 3, exit: 4 };
 
+/** What a timeline is read from: a journey's durable state, or the state query's view of it plus its exit instant. */
+export type TimelineSource = Pick<JourneyState, 'current' | 'sends' | 'events' | 'audit' | 'outcome' | 'endedAt'>;
+
 /** The step a debt-wide event arrived at: the last step the audit trail names at or before it. */
-function stepAt(state: JourneyState, ms: number): string {
+function stepAt(state: TimelineSource, ms: number): string {
   let step = state.current;
   for (const a of state.audit) {
     if (a.at > ms) break;
@@ -42,7 +45,7 @@ function stepAt(state: JourneyState, ms: number): string {
   return step;
 }
 
-export function timeline(state: JourneyState): TimelineEntry[] {
+export function timeline(state: TimelineSource): TimelineEntry[] {
   const items: Keyed[] = [];
   const channelOf = new Map<string, { channel: Channel; step: string }>();
   for (const s of state.sends) {
