@@ -73,8 +73,8 @@ interface FullParts extends LocalDateParts {
   second: number;
 }
 
-function partsOf(instantMs: number, tz: string): FullParts {
-  if (!Number.isFinite(instantMs)) throw new RangeError(`not a valid instant: ${instantMs}`);
+/** The zone's reading of an instant, straight from Intl (the slow path, and the reference). */
+function formattedParts(instantMs: number, tz: string): FullParts {
   const out: FullParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, weekday: 0 };
   let bc = false;
   for (const p of formatterFor(tz).formatToParts(instantMs)) {
@@ -107,6 +107,61 @@ function partsOf(instantMs: number, tz: string): FullParts {
   }
   if (bc) out.year = 1 - out.year;
   return out;
+}
+
+/*
+ * Offsets memoised per zone per UTC hour: formatToParts costs microseconds, and a simulation asks
+ * millions of times. An hour is memoised only when the zone's offset is the same at its first and
+ * its last whole second (tz data changes offsets on whole seconds), so the memo gives exactly what
+ * Intl would; an hour holding a transition always takes the slow path. Pure, so workflow-safe.
+ */
+const HOUR_MS = 3_600_000;
+/** Beyond this the hour's last second could leave Date's range: the slow path handles it. */
+const MEMO_RANGE_MS = 8.64e15 - 2 * HOUR_MS;
+const HOURS_PER_ZONE_LIMIT = 200_000;
+const NOT_CONSTANT = NaN;
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/** Offset (ms, east positive) of a zone over one UTC hour, or NaN when it changes within it. */
+function hourOffset(hour: number, tz: string): number {
+  const zone = hourOffsets.get(tz);
+  const known = zone?.get(hour);
+  if (known !== undefined) return known;
+  const first = hour * HOUR_MS;
+  const last = first + HOUR_MS - 1000;
+  const a = wallMs(formattedParts(first, tz)) - first;
+  const b = wallMs(formattedParts(last, tz)) - last;
+  const offset = a === b ? a : NOT_CONSTANT;
+  if (!zone) remember(hourOffsets, tz, new Map([[hour, offset]]));
+  else {
+    if (zone.size >= HOURS_PER_ZONE_LIMIT) zone.clear();
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
+function wallMs(p: FullParts): number {
+  return utcMs(p.year, p.month, p.day, p.hour, p.minute, p.second);
+}
+
+const scratch = new Date(0);
+
+function partsOf(instantMs: number, tz: string): FullParts {
+  if (!Number.isFinite(instantMs)) throw new RangeError(`not a valid instant: ${instantMs}`);
+  if (Math.abs(instantMs) > MEMO_RANGE_MS) return formattedParts(instantMs, tz);
+  const offset = hourOffset(Math.floor(instantMs / HOUR_MS), tz);
+  if (Number.isNaN(offset)) return formattedParts(instantMs, tz);
+  // The wall clock read as UTC, to the second (as the formatter shows it).
+  scratch.setTime(Math.floor(instantMs / 1000) * 1000 + offset);
+  return {
+    year: scratch.getUTCFullYear(),
+    month: scratch.getUTCMonth() + 1,
+    day: scratch.getUTCDate(),
+    hour: scratch.getUTCHours(),
+    minute: scratch.getUTCMinutes(),
+    second: scratch.getUTCSeconds(),
+    weekday: scratch.getUTCDay(),
+  };
 }
 
 /** The wall-clock reading of an instant in a zone. */
