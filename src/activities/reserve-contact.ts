@@ -1,6 +1,6 @@
 /**
- * The journey side of the debtor contact ledger (src/workflows/ledger-workflow.ts): two local
- * activities that reach the debtor's entity workflow through the worker's own Temporal client.
+ * The journey side of the debtor contact ledger (src/workflows/ledger-workflow.ts): two
+ * activities (regular ones: see docs/ARCHITECTURE.md on workflow-task slots) that reach the debtor's entity workflow through the worker's own Temporal client.
  * - reserveContact: Update `reserve` on `settle-debtor/<debtorKey>`, starting the ledger first
  *   when it does not run yet. The decision is counted in settle_sends_deferred_total /
  *   settle_sends_blocked_total only when the ledger made it just now (`fresh`): a retried activity

@@ -103,8 +103,8 @@ export interface Activities {
   createPaymentLink(input: PaymentLinkInput): Promise<PaymentLinkResult>;
   callWebhook(input: WebhookInput): Promise<WebhookResult>;
   recordOutcome(input: OutcomeInput): Promise<void>;
-  /** Local activity: the debtor ledger's decision for a send (DESIGN.md §1, Policy). */
+  /** The debtor ledger's decision for a send (DESIGN.md §1, Policy). */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
-  /** Local activity: tells the debtor ledger about an opt-out or opt-in heard by one journey. */
+  /** Tells the debtor ledger about an opt-out or opt-in heard by one journey. */
   ledgerConsent(input: LedgerConsentInput): Promise<void>;
 }

@@ -12,7 +12,6 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -40,7 +39,7 @@ const DEFAULT_RETRY: PlanRetry = { maxAttempts: 10, initialIntervalMs: 1_000, ba
  */
 export const LEDGER_PATCH = 'settle-contact-ledger';
 
-const ledger = proxyLocalActivities<Pick<Activities, 'reserveContact' | 'ledgerConsent'>>({
+const ledger = proxyActivities<Pick<Activities, 'reserveContact' | 'ledgerConsent'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

@@ -1,7 +1,7 @@
 /**
  * debtorLedgerWorkflow: the contact ledger of one debtor as a Temporal entity workflow
  * (id `settle-debtor/<debtorKey>`). Journeys reach it through the `reserveContact` and
- * `ledgerConsent` local activities; Temporal runs its update handler one at a time (the handler is
+ * `ledgerConsent` activities; Temporal runs its update handler one at a time (the handler is
  * synchronous), so two journeys can never both pass a cap. Durable without a database: its state
  * is its history, carried over by continue-as-new. It closes itself only when it has nothing to
  * remember (no recent contact, no opt-out) after a quiet month; the next request starts it again.

@@ -1,0 +1,75 @@
+/**
+ * Many journeys asking their ledgers at once on a worker with few workflow-task slots. The ledger
+ * is reached through a regular activity: had it been a local activity, each journey would hold
+ * its workflow-task slot while the ledger's own workflow task waited for one, and the worker
+ * would only get out of it through workflow-task timeouts (seen as 150 s for 30 journeys on 2
+ * slots, against under 2 s now). The histories show it: a stalled journey has timed-out or
+ * heartbeat workflow tasks.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
+import { workflowBundle } from '../../src/temporal/worker.js';
+import type { JourneyInput } from '../../src/workflows/types.js';
+import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+
+quietTemporalRuntime();
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+}, 120_000);
+afterAll(async () => env?.teardown());
+
+it('thirty journeys deciding at once on two workflow-task slots: no workflow task ever times out', async () => {
+  const plan = planFromYaml(
+    `apiVersion: settle/v1
+kind: Journey
+metadata: { name: load, version: 1 }
+spec:
+  policy: always-open
+  steps:
+    - { id: s, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: done, type: exit, outcome: unresolved }
+`,
+    [ALWAYS_OPEN_POLICY],
+  );
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'load',
+    workflowBundle: await workflowBundle(),
+    maxConcurrentWorkflowTaskExecutions: 2,
+    activities: {
+      ...createLedgerActivities(),
+      sendEmail: async (i: { key: string }) => ({ messageId: i.key, locale: 'en' }),
+      createPaymentLink: async () => ({ url: 'https://x.test/p' }),
+      recordOutcome: async () => undefined,
+    },
+  });
+  await worker.runUntil(async () => {
+    const handles = [];
+    for (let i = 0; i < 30; i++) {
+      const input: JourneyInput = {
+        plan,
+        enrollment: { ...exampleRecord('anna-rossi'), debtId: `L-${i}` },
+        options: { debtorKey: `d-${i}`, contactKeys: [] },
+      };
+      handles.push(
+        await env.client.workflow.start('journeyWorkflow', {
+          workflowId: `settle/L-${i}/load`,
+          taskQueue: 'load',
+          args: [input],
+        }),
+      );
+    }
+    for (const h of handles) expect((await h.result()).outcome).toBe('unresolved');
+    for (const h of handles) {
+      const { events } = await h.fetchHistory();
+      expect(events?.filter((e) => e.workflowTaskTimedOutEventAttributes) ?? []).toEqual([]);
+      // Five workflow tasks: the start, then one per activity result (ledger, payment link, email,
+      // outcome). A journey stuck behind a held slot would show extra (heartbeat) tasks.
+      expect(events?.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(5);
+    }
+  });
+}, 300_000);
