@@ -8,7 +8,7 @@
  * that silently never matches shows up in the summary.
  */
 import { declaredAttributes, type Project } from '../compiler/project.js';
-import { celInput, compileCel, evaluateBool, type CompiledCel } from '../core/cel.js';
+import { celInput, compileCel, evaluateBool, type CelInput, type CompiledCel } from '../core/cel.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 
@@ -65,11 +65,23 @@ export function createRouter(
   segments.sort(segmentOrder);
   let evaluationErrors = 0;
 
-  const matches = (seg: RoutedSegment, record: EnrollmentData, nowMs: number): boolean => {
+  /** One record's input per zone it is read in (the debtor's, or a journey's fallback): built once per row. */
+  type Input = { input: CelInput } | { error: unknown };
+  const matches = (seg: RoutedSegment, record: EnrollmentData, nowMs: number, inputs: Map<string, Input>): boolean => {
     const zone = record.debtor.timezone;
     const timezone = zone !== undefined && isValidTimeZone(zone) ? zone : seg.fallbackZone;
+    let built = inputs.get(timezone);
+    if (!built) {
+      try {
+        built = { input: celInput(record, { nowMs, timezone, attributeTypes: attributes }) };
+      } catch (error) {
+        built = { error };
+      }
+      inputs.set(timezone, built);
+    }
     try {
-      return evaluateBool(seg.when, celInput(record, { nowMs, timezone, attributeTypes: attributes }));
+      if ('error' in built) throw built.error;
+      return evaluateBool(seg.when, built.input);
     } catch {
       evaluationErrors += 1;
       return false;
@@ -83,7 +95,8 @@ export function createRouter(
     },
     route(record, nowMs) {
       if (options.journey !== undefined) return { journey: options.journey };
-      const seg = segments.find((s) => matches(s, record, nowMs));
+      const inputs = new Map<string, Input>();
+      const seg = segments.find((s) => matches(s, record, nowMs, inputs));
       return seg ? { journey: seg.journey, segment: seg.name } : { unmatched: true };
     },
   };

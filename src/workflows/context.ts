@@ -16,11 +16,18 @@ export function journeyTimezone(input: JourneyInput): string {
   return tz !== undefined && isValidTimeZone(tz) ? tz : input.plan.policy.timezoneFallback;
 }
 
+/**
+ * Compiled CEL per plan object, shared by every journey that runs that plan: the simulator runs
+ * thousands of debts on one plan, a workflow on its own (deserialised) copy. Pure data derived
+ * from the plan, so deterministic and safe in the workflow sandbox.
+ */
+const celByPlan = new WeakMap<JourneyPlan, Map<string, CompiledCel>>();
+
 export class JourneyContext {
   readonly plan: JourneyPlan;
   /** The debtor's time zone: theirs when valid, else the policy's fallback. */
   readonly timezone: string;
-  private readonly cel = new Map<string, CompiledCel>();
+  private readonly cel: Map<string, CompiledCel>;
 
   constructor(
     readonly input: JourneyInput,
@@ -29,6 +36,12 @@ export class JourneyContext {
   ) {
     this.plan = input.plan;
     this.timezone = journeyTimezone(input);
+    let cel = celByPlan.get(this.plan);
+    if (!cel) {
+      cel = new Map();
+      celByPlan.set(this.plan, cel);
+    }
+    this.cel = cel;
   }
 
   step(id: string): PlanStep {
