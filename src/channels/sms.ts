@@ -44,6 +44,11 @@ export interface LocalSmsSinkOptions {
   /** Directory of `sms.jsonl`; memory only when absent. Earlier lines are read back for dedupe. */
   outboxDir?: string;
   clock?: () => number;
+  /**
+   * What one segment "costs" (TWILIO_PRICE_PER_SEGMENT, or a dev default), so that the cost of
+   * recovery shows locally too; sends record no cost without it.
+   */
+  costPerSegment?: { amount: number; currency?: string };
 }
 
 /** A Twilio-looking SID derived from the key, so that a resend of the same key has the same id. */
@@ -110,7 +115,16 @@ export class LocalSmsSink implements SmsChannel {
       await appendFile(file, `${JSON.stringify(entry)}\n`, 'utf8');
     }
     this.sent.push(entry);
-    return { providerId: entry.providerId, segments: entry.segments };
+    return { providerId: entry.providerId, segments: entry.segments, ...this.costOf(entry.segments) };
+  }
+
+  private costOf(segments: number): Pick<SmsSendResult, 'cost' | 'costCurrency'> {
+    const price = this.options.costPerSegment;
+    if (price === undefined) return {};
+    return {
+      cost: Math.round(segments * price.amount * 1e6) / 1e6,
+      ...(price.currency !== undefined && { costCurrency: price.currency }),
+    };
   }
 
   /** Reads earlier sends back from the outbox once, so a restarted `settle dev` still dedupes. */
@@ -129,7 +143,8 @@ export class LocalSmsSink implements SmsChannel {
         const entry = parseLine(line);
         if (entry === undefined) continue; // blank, or cut short by a crash mid-write
         this.sent.push(entry);
-        this.byKey.set(entry.key, Promise.resolve({ providerId: entry.providerId, segments: entry.segments }));
+        const result = { providerId: entry.providerId, segments: entry.segments, ...this.costOf(entry.segments) };
+        this.byKey.set(entry.key, Promise.resolve(result));
       }
     })();
     return this.loaded;

@@ -96,6 +96,9 @@ async function workerMetricsEndpoint(config: Config, registry: Parameters<typeof
   }
 }
 
+/** What a demo SMS segment costs when TWILIO_PRICE_PER_SEGMENT is not set (Twilio's price in France, roughly). */
+export const DEV_SMS_PRICE = { amount: 0.07, currency: 'EUR' };
+
 export async function runDev(config: Config, compiled: CompileResult, o: DevOptions): Promise<DevSummary> {
   const t0 = Date.now();
   const outbox = join(o.stateDir, 'outbox');
@@ -110,7 +113,8 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   });
   o.log(`temporal dev server on ${server.address}${o.ui ? ` (UI http://127.0.0.1:${port + 1000})` : ''}, data in ${join(o.stateDir, 'temporal.db')}`);
   const smtp = await startSmtpSink({ outboxDir: outbox });
-  const sms = new LocalSmsSink({ outboxDir: outbox });
+  // The local SMS sink bills like Twilio in France unless TWILIO_PRICE_PER_SEGMENT says otherwise: the KPI board's cost of recovery.
+  const sms = new LocalSmsSink({ outboxDir: outbox, costPerSegment: config.twilio.pricePerSegment ?? DEV_SMS_PRICE });
   o.log(`SMTP sink on ${smtp.url}, messages in ${outbox}/`);
   const secret = devSecret(config, o.stateDir);
   const devConfig: Config = { ...config, secret, smtp: { ...config.smtp, url: smtp.url }, temporal: { ...config.temporal, address: server.address } };

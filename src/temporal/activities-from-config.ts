@@ -46,7 +46,8 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
   let sms = wiring.sms ?? twilioSms;
   if (!sms) {
     const dir = wiring.outboxDir ?? join('.settle', 'outbox');
-    sms = new LocalSmsSink({ outboxDir: dir });
+    const price = config.twilio.pricePerSegment;
+    sms = new LocalSmsSink({ outboxDir: dir, ...(price && { costPerSegment: price }) });
     notes.push(`SMS go to ${join(dir, 'sms.jsonl')} (no SMS provider configured)`);
   }
   const activities = createActivities({
