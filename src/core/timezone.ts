@@ -211,6 +211,21 @@ function requireDate(iso: string): { year: number; month: number; day: number } 
  * change back at 01:00 → 00:00) the earlier one is the start of the day.
  */
 export function zonedMidnight(isoDate: string, tz: string): number {
+  const key = `${tz} ${isoDate}`;
+  let ms = midnights.get(key);
+  if (ms === undefined) {
+    ms = computeZonedMidnight(isoDate, tz);
+    if (midnights.size >= MIDNIGHTS_LIMIT) midnights.clear();
+    midnights.set(key, ms);
+  }
+  return ms;
+}
+
+/** Midnights asked for (every CEL input converts the record's dates): by zone and date. */
+const MIDNIGHTS_LIMIT = 100_000;
+const midnights = new Map<string, number>();
+
+function computeZonedMidnight(isoDate: string, tz: string): number {
   const { year, month, day } = requireDate(isoDate);
   const wall = utcMs(year, month, day);
   // One transition at most within a day either side: try the offsets in force before and after.

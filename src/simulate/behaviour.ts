@@ -227,6 +227,9 @@ function sorted(events: PlannedEvent[]): PlannedEvent[] {
   return events.sort((a, b) => a.afterMs - b.afterMs);
 }
 
+/** An optional fact in a cache key: absent is not the empty string. */
+const opt = (v: string | undefined): string => (v === undefined ? '\u0001' : `=${v}`);
+
 function matches(match: MatchSpec, msg: MessageFacts): boolean {
   return (
     (match.journey === undefined || match.journey === msg.journey) &&
@@ -239,17 +242,24 @@ function matches(match: MatchSpec, msg: MessageFacts): boolean {
 export function compileBehaviour(doc: BehaviourDoc): Behaviour {
   const { spec } = doc;
   const rules = spec.rules ?? [];
+  // Models by the rules that apply, and (the fast path) by the facts rules can match on.
   const cache = new Map<string, CompiledModel>();
+  const byFacts = new Map<string, CompiledModel>();
   const modelFor = (msg: MessageFacts): CompiledModel => {
+    const facts = `${msg.channel}\u0000${msg.journey}\u0000${opt(msg.segment)}\u0000${opt(msg.variant)}\u0000${msg.step}`;
+    let model = byFacts.get(facts);
+    if (model) return model;
     const applied = rules.map((r, i) => (matches(r.match, msg) && r[msg.channel] ? i : -1)).filter((i) => i >= 0);
     const id = `${msg.channel}:${applied.join(',')}`;
-    let model = cache.get(id);
+    model = cache.get(id);
     if (!model) {
       let m = merge(undefined, spec.default[msg.channel]);
       for (const i of applied) m = merge(m, rules[i]![msg.channel]);
       model = compileModel(m);
       cache.set(id, model);
     }
+    if (byFacts.size >= 10_000) byFacts.clear();
+    byFacts.set(facts, model);
     return model;
   };
   return {

@@ -12,7 +12,7 @@ import { runJourney } from '../workflows/interpreter.js';
 import { applyEvent, initialState } from '../workflows/state.js';
 import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
 import { ContinuedAsNew, VirtualPort } from './virtual-port.js';
-import type { Behaviour } from './behaviour.js';
+import type { Behaviour, MessageFacts } from './behaviour.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 
 /** Outcome of a journey the horizon interrupted. */
@@ -27,6 +27,7 @@ class HorizonReached extends Error {
 /** VirtualPort whose clock never passes the horizon: a wait that would is cut short there. */
 class HorizonPort extends VirtualPort {
   horizon = Infinity;
+  protected override recording = false;
 
   override async waitUntil(ready: () => boolean, ms?: number): Promise<boolean> {
     const left = this.horizon - this.now();
@@ -34,6 +35,23 @@ class HorizonPort extends VirtualPort {
     if (await super.waitUntil(ready, Math.max(0, left))) return true;
     throw new HorizonReached();
   }
+}
+
+/** The locale a template is rendered in for a debtor's locale (chooseLocale, memoised per template). */
+const locales = new WeakMap<SendMessageInput['template'], Map<string | undefined, string>>();
+function localeOf(t: SendMessageInput['template'], wanted: string | undefined): string {
+  let byWanted = locales.get(t);
+  if (!byWanted) {
+    byWanted = new Map();
+    locales.set(t, byWanted);
+  }
+  let locale = byWanted.get(wanted);
+  if (locale === undefined) {
+    locale = chooseLocale(Object.keys(t.locales), wanted, t.defaultLocale);
+    if (byWanted.size >= 1000) byWanted.clear();
+    byWanted.set(wanted, locale);
+  }
+  return locale;
 }
 
 export interface SimulatedDebt {
@@ -96,36 +114,24 @@ export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
   port.horizon = o.horizonMs;
 
   function recordSend(input: SendMessageInput, nowMs: number) {
-    const answers = o.behaviour.respond(
-      {
-        key: input.key,
-        channel: input.channel,
-        journey: plan.journey,
-        step: input.step,
-        ...(o.segment !== undefined && { segment: o.segment }),
-        ...(input.variant !== undefined && { variant: input.variant }),
-      },
-      o.seed,
-    );
-    for (const a of answers) {
+    const facts: MessageFacts = { key: input.key, channel: input.channel, journey: plan.journey, step: input.step };
+    if (o.segment !== undefined) facts.segment = o.segment;
+    if (input.variant !== undefined) facts.variant = input.variant;
+    for (const a of o.behaviour.respond(facts, o.seed)) {
       const at = nowMs + a.afterMs;
       if (at > o.horizonMs) continue;
-      const signal: EngagementSignal = {
-        eventId: `${input.key}/${a.type}`,
-        type: a.type,
-        messageId: input.key,
-        at: new Date(at).toISOString(),
-      };
       port.at(at, () => {
+        const signal: EngagementSignal = {
+          eventId: `${input.key}/${a.type}`,
+          type: a.type,
+          messageId: input.key,
+          at: new Date(at).toISOString(),
+        };
         signals.push({ at, signal });
         applyEvent(holder.state, signal, port.now());
       });
     }
-    const t = input.template;
-    return {
-      messageId: input.key,
-      locale: chooseLocale(Object.keys(t.locales), record.debtor.locale, t.defaultLocale),
-    };
+    return { messageId: input.key, locale: localeOf(input.template, record.debtor.locale) };
   }
 
   for (;;) {

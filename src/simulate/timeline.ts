@@ -27,7 +27,22 @@ interface Keyed {
   ms: number;
   rank: number;
   order: number;
-  entry: Omit<TimelineEntry, 'at'>;
+  step: string;
+  type: TimelineType;
+  channel: Channel | undefined;
+  reason: string | undefined;
+}
+
+/** An entry with its fields in one order (at, step, type, channel, reason), optional ones only when set. */
+function entry(k: Keyed): TimelineEntry {
+  const e: TimelineEntry = { at: new Date(k.ms).toISOString(), step: k.step, type: k.type };
+  if (k.channel !== undefined) e.channel = k.channel;
+  if (k.reason !== undefined) e.reason = k.reason;
+  return e;
+}
+
+function byInstant(a: Keyed, b: Keyed): number {
+  return a.ms - b.ms || a.rank - b.rank || a.order - b.order;
 }
 
 const RANK: Record<TimelineType, number> = { event: 0, send: 1, blocked: 1, deferred: 2, webhook: 3, exit: 4 };
@@ -52,12 +67,7 @@ export function timeline(state: TimelineSource): TimelineEntry[] {
     if (s.messageId !== undefined) channelOf.set(s.messageId, { channel: s.channel, step: s.step });
     const type = s.status === 'blocked' ? 'blocked' : 'send';
     const reason = s.status === 'sent' ? undefined : s.reason;
-    items.push({
-      ms: s.at,
-      rank: RANK[type],
-      order: s.seq,
-      entry: { step: s.step, type, channel: s.channel, ...(reason !== undefined && { reason }) },
-    });
+    items.push({ ms: s.at, rank: RANK[type], order: s.seq, step: s.step, type, channel: s.channel, reason });
   }
   for (const e of state.events) {
     const msg = e.messageId !== undefined ? channelOf.get(e.messageId) : undefined;
@@ -65,31 +75,35 @@ export function timeline(state: TimelineSource): TimelineEntry[] {
       ms: e.receivedAt,
       rank: RANK.event,
       order: e.seq,
-      entry: {
-        step: msg?.step ?? stepAt(state, e.receivedAt),
-        type: 'event',
-        ...(msg && { channel: msg.channel }),
-        reason: e.type,
-      },
+      step: msg?.step ?? stepAt(state, e.receivedAt),
+      type: 'event',
+      channel: msg?.channel,
+      reason: e.type,
     });
   }
-  for (const [i, a] of state.audit.entries()) {
+  for (let i = 0; i < state.audit.length; i++) {
+    const a = state.audit[i]!;
     if (a.kind === 'deferred') {
-      // channel, reason and until are the structured fields of a policy decision's entry.
-      const d = a as { channel?: Channel; reason?: string };
+      // channel and reason are the structured fields of a policy decision's entry.
       items.push({
         ms: a.at,
         rank: RANK.deferred,
         order: i,
-        entry: {
-          step: a.step ?? '',
-          type: 'deferred',
-          ...(d.channel !== undefined && { channel: d.channel }),
-          ...(d.reason !== undefined && { reason: d.reason }),
-        },
+        step: a.step ?? '',
+        type: 'deferred',
+        channel: a.channel,
+        reason: a.reason,
       });
     } else if (a.kind === 'webhook' && a.step !== undefined) {
-      items.push({ ms: a.at, rank: RANK.webhook, order: i, entry: { step: a.step, type: 'webhook' } });
+      items.push({
+        ms: a.at,
+        rank: RANK.webhook,
+        order: i,
+        step: a.step,
+        type: 'webhook',
+        channel: undefined,
+        reason: undefined,
+      });
     }
   }
   if (state.outcome !== undefined) {
@@ -97,9 +111,14 @@ export function timeline(state: TimelineSource): TimelineEntry[] {
       ms: state.endedAt ?? 0,
       rank: RANK.exit,
       order: 0,
-      entry: { step: state.current, type: 'exit', reason: state.outcome },
+      step: state.current,
+      type: 'exit',
+      channel: undefined,
+      reason: state.outcome,
     });
   }
-  items.sort((a, b) => a.ms - b.ms || a.rank - b.rank || a.order - b.order);
-  return items.map((k) => ({ at: new Date(k.ms).toISOString(), ...k.entry }));
+  items.sort(byInstant);
+  const out: TimelineEntry[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = entry(items[i]!);
+  return out;
 }

@@ -44,6 +44,8 @@ export class VirtualPort implements RuntimePort {
   private seq = 0;
   readonly waits: { step: string; at: number }[] = [];
   readonly calls: { name: ActivityName; input: unknown; at: number }[] = [];
+  /** Keep `calls` and `decisions` (the fake-runtime tests read them; a simulation of many debts does not). */
+  protected recording = true;
   /** Asked at each step boundary: should the journey continue as new now? */
   suggestContinueAsNew: () => boolean = () => false;
 
@@ -69,8 +71,16 @@ export class VirtualPort implements RuntimePort {
 
   /** Schedules something to happen at journey time `at` (a signal, usually). */
   at(at: number, apply: () => void): void {
-    this.queue.push({ at, seq: this.seq++, apply });
-    this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    // Kept in order of (at, seq): after everything due at or before `at`, so ties keep their order.
+    const q = this.queue;
+    let lo = 0;
+    let hi = q.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (q[mid]!.at <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    q.splice(lo, 0, { at, seq: this.seq++, apply });
   }
 
   async waitUntil(ready: () => boolean, ms?: number): Promise<boolean> {
@@ -92,7 +102,7 @@ export class VirtualPort implements RuntimePort {
     input: Parameters<RuntimePort['run']>[1],
     retry?: PlanRetry,
   ): Promise<ActivityOutcome<never>> {
-    this.calls.push({ name, input, at: this.clock });
+    if (this.recording) this.calls.push({ name, input, at: this.clock });
     try {
       return { ok: true, value: (await this.activity(name, input, retry, this.clock)) as never };
     } catch (e) {
@@ -103,7 +113,7 @@ export class VirtualPort implements RuntimePort {
 
   async reserveContact(input: ReserveContactInput): Promise<ContactDecision> {
     const { decision, fresh } = this.ledgers.get(input.debtorKey).reserve(input.request);
-    if (fresh) this.decisions.push({ input, decision, at: this.clock });
+    if (fresh && this.recording) this.decisions.push({ input, decision, at: this.clock });
     return decision;
   }
 
