@@ -28,6 +28,8 @@ import { lpad, pad } from './support/pool.js';
 
 const DAY = 86_400_000;
 const TARGET = 1.1;
+/** Journey time of every run: Monday 23 November 2026, 08:30 in Paris (inside eu-default's hours). */
+const JOURNEY_START = Date.parse('2026-11-23T07:30:00Z');
 const { EventType } = proto.temporal.api.enums.v1;
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
@@ -51,7 +53,10 @@ const SCENARIOS: { name: string; expect: string; script: Script[] }[] = [
 ];
 
 // Errors only: the test server does not advertise a capability core warns about on every worker start.
-Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+});
 const env: TestWorkflowEnvironment = await createTimeSkippingEnv();
 const rig = await journeyRig(env);
 const hand = await handWrittenWorker(env, rig);
@@ -85,10 +90,13 @@ async function history(handle: WorkflowHandle, outcome: string): Promise<Run> {
 }
 
 const typeName = (e: HistoryEvent) => (EventType[e.eventType ?? 0] ?? String(e.eventType)).replace(/^EVENT_TYPE_/, '');
-const activityCalls = (r: Run) => r.events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
+const activityCalls = (r: Run) =>
+  r.events
+    .filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
 const count = (r: Run, type: string) => r.events.filter((e) => typeName(e) === type).length;
 
-/** Debt due 10 days before the server's clock (as the time-skipping tests do). */
+/** Debt due 10 days before `nowMs` (journey time). */
 function debt(debtId: string, nowMs: number): EnrollmentData {
   const anna = exampleRecord('anna-rossi');
   return { ...anna, debtId, debt: { ...anna.debt, dueDate: new Date(nowMs - 10 * DAY).toISOString().slice(0, 10) } };
@@ -99,24 +107,34 @@ const totals = { journey: 0, hand: 0 };
 const rows: { path: string; journey: number; hand: number }[] = [];
 let allSameCalls = true;
 try {
-  console.log('soft-collection on the time-skipping server, real activities (journeyRig), debtor anna-rossi due 10 days ago.');
+  console.log(
+    'soft-collection on the time-skipping server, real activities (journeyRig), debtor anna-rossi due 10 days ago.',
+  );
   for (const [i, scenario] of SCENARIOS.entries()) {
     const now = await env.currentTimeMs();
-    const enrollment = debt(`BENCH-HIST-${i + 1}`, now);
+    const enrollment = debt(`BENCH-HIST-${i + 1}`, JOURNEY_START);
     const input = journeyInput({ taskQueue: rig.taskQueue, plan, record: enrollment, secret: SECRET, nowMs: now });
     const typedSearchAttributes = searchAttributes(input);
 
     let started = await env.currentTimeMs();
+    // Journey time of both runs: Monday 08:30 in Paris, inside the policy's hours.
+    const enrolledAt = JOURNEY_START;
     const jh = await env.client.workflow.start(WORKFLOW_TYPE, {
       workflowId: `settle/${enrollment.debtId}/soft-collection`,
       taskQueue: rig.taskQueue,
-      args: [{ ...input, options: { ...input.options, enrolledAt: started } }],
+      args: [{ ...input, options: { ...input.options, enrolledAt } }],
       typedSearchAttributes,
     });
     const journey = await history(jh, (await drive(jh, started, scenario.script)).outcome);
 
     started = await env.currentTimeMs();
-    const handInput: HandWrittenInput = { enrollment, templates: plan.templates };
+    const handInput: HandWrittenInput = {
+      enrollment,
+      templates: plan.templates,
+      policy: plan.policy,
+      debtorKey: `hand-${input.options.debtorKey}`,
+      enrolledAt,
+    };
     const hh = await env.client.workflow.start('softCollectionHandWritten', {
       workflowId: `hand/${enrollment.debtId}/soft-collection`,
       taskQueue: hand.taskQueue,
@@ -126,7 +144,9 @@ try {
     const handRun = await history(hh, (await drive(hh, started, scenario.script)).outcome);
 
     if (journey.outcome !== scenario.expect || handRun.outcome !== scenario.expect) {
-      throw new Error(`${scenario.name}: expected ${scenario.expect}, journeyWorkflow ended ${journey.outcome}, hand-written ${handRun.outcome}`);
+      throw new Error(
+        `${scenario.name}: expected ${scenario.expect}, journeyWorkflow ended ${journey.outcome}, hand-written ${handRun.outcome}`,
+      );
     }
     const jCalls = activityCalls(journey);
     const hCalls = activityCalls(handRun);
@@ -134,30 +154,47 @@ try {
     allSameCalls &&= sameCalls;
     totals.journey += journey.events.length;
     totals.hand += handRun.events.length;
-    rows.push({ path: `${scenario.name} → ${journey.outcome}`, journey: journey.events.length, hand: handRun.events.length });
+    rows.push({
+      path: `${scenario.name} → ${journey.outcome}`,
+      journey: journey.events.length,
+      hand: handRun.events.length,
+    });
 
     console.log(`\n=== ${scenario.name} → ${journey.outcome} ===`);
-    console.log(`events: journeyWorkflow ${journey.events.length}, hand-written ${handRun.events.length}, ratio ${(journey.events.length / handRun.events.length).toFixed(2)}×`);
+    console.log(
+      `events: journeyWorkflow ${journey.events.length}, hand-written ${handRun.events.length}, ratio ${(journey.events.length / handRun.events.length).toFixed(2)}×`,
+    );
     console.log(
       `history size: journeyWorkflow ${journey.bytes.toLocaleString('en-US')} bytes, hand-written ${handRun.bytes.toLocaleString('en-US')} bytes (the start event carries the plan: ${(
         (journey.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024
-      ).toFixed(1)} KiB vs ${((handRun.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(1)} KiB of input)`,
+      ).toFixed(
+        1,
+      )} KiB vs ${((handRun.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(1)} KiB of input)`,
     );
-    console.log(`activity calls ${sameCalls ? 'identical' : 'DIFFER'} (${jCalls.length}): ${jCalls.join(', ')}${sameCalls ? '' : `\n  hand-written (${hCalls.length}): ${hCalls.join(', ')}`}`);
+    console.log(
+      `activity calls ${sameCalls ? 'identical' : 'DIFFER'} (${jCalls.length}): ${jCalls.join(', ')}${sameCalls ? '' : `\n  hand-written (${hCalls.length}): ${hCalls.join(', ')}`}`,
+    );
     const types = [...new Set([...journey.events, ...handRun.events].map(typeName))];
     console.log(`  ${pad('event type', 42)} ${lpad('journey', 7)} ${lpad('hand', 5)} ${lpad('diff', 5)}`);
     for (const t of types) {
       const a = count(journey, t);
       const b = count(handRun, t);
-      console.log(`  ${pad(t, 42)} ${lpad(a, 7)} ${lpad(b, 5)} ${lpad(a - b === 0 ? '' : (a > b ? '+' : '') + String(a - b), 5)}`);
+      console.log(
+        `  ${pad(t, 42)} ${lpad(a, 7)} ${lpad(b, 5)} ${lpad(a - b === 0 ? '' : (a > b ? '+' : '') + String(a - b), 5)}`,
+      );
     }
   }
 
   const ratio = totals.journey / totals.hand;
   console.log(`\nSummary (events per journey):`);
   console.log(`  ${pad('path', 32)} ${lpad('journeyWorkflow', 15)} ${lpad('hand-written', 12)} ${lpad('ratio', 6)}`);
-  for (const r of rows) console.log(`  ${pad(r.path, 32)} ${lpad(r.journey, 15)} ${lpad(r.hand, 12)} ${lpad((r.journey / r.hand).toFixed(2) + '×', 6)}`);
-  console.log(`  both paths: ${totals.journey} vs ${totals.hand} events → ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET}×: ${ratio <= TARGET ? 'met' : 'NOT met'}); same activity calls: ${allSameCalls ? 'yes' : 'NO'}`);
+  for (const r of rows)
+    console.log(
+      `  ${pad(r.path, 32)} ${lpad(r.journey, 15)} ${lpad(r.hand, 12)} ${lpad((r.journey / r.hand).toFixed(2) + '×', 6)}`,
+    );
+  console.log(
+    `  both paths: ${totals.journey} vs ${totals.hand} events → ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET}×: ${ratio <= TARGET ? 'met' : 'NOT met'}); same activity calls: ${allSameCalls ? 'yes' : 'NO'}`,
+  );
 } finally {
   rig.worker.shutdown();
   hand.worker.shutdown();

@@ -5,13 +5,23 @@
  * recordOutcome), starts the same timers (a `condition` with a timeout for every wait, since
  * each wait also ends on payment) and upserts SettleStep whenever it starts waiting, so the
  * history of the same debt with the same signals differs from journeyWorkflow's only by what
- * the interpreter itself adds. Policy-free, like the interpreter today: no quiet hours.
+ * the interpreter itself adds. Like the interpreter, it asks the debtor's contact ledger before
+ * each send (the `reserveContact` activity) and waits when the ledger defers, with journey time
+ * starting at `enrolledAt`.
  */
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../src/activities/types.js';
 import { assignVariant } from '../../src/core/split.js';
 import { FAILURE } from '../../src/ir/failures.js';
-import type { Channel, EnrollmentData, PlanTemplate } from '../../src/ir/index.js';
+import type { Channel, EnrollmentData, PlanPolicy, PlanTemplate } from '../../src/ir/index.js';
 import { engagementSignal } from '../../src/workflows/definitions.js';
 import { SA } from '../../src/workflows/search-attributes.js';
 
@@ -19,21 +29,39 @@ export interface HandWrittenInput {
   enrollment: EnrollmentData;
   /** The journey's templates (the activities render them). */
   templates: Record<string, PlanTemplate>;
+  policy: PlanPolicy;
+  debtorKey: string;
+  /** Journey time at the start (epoch ms), as journeyWorkflow's options.enrolledAt. */
+  enrolledAt: number;
 }
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-const retryOptions = (maximumAttempts: number, initialInterval: string, backoffCoefficient: number, maximumInterval: string) => ({
+const retryOptions = (
+  maximumAttempts: number,
+  initialInterval: string,
+  backoffCoefficient: number,
+  maximumInterval: string,
+) => ({
   maximumAttempts,
   initialInterval,
   backoffCoefficient,
   maximumInterval,
   nonRetryableErrorTypes: [FAILURE.hardBounce, FAILURE.optedOut, FAILURE.invalidInput],
 });
-const standard = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: retryOptions(10, '1s', 2, '5m') });
-const importantEmail = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: retryOptions(4, '10m', 3, '2h') });
-const webhook = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: retryOptions(10, '1m', 2, '1h') });
+const standard = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: retryOptions(10, '1s', 2, '5m'),
+});
+const importantEmail = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: retryOptions(4, '10m', 3, '2h'),
+});
+const webhook = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: retryOptions(10, '1m', 2, '1h'),
+});
 
 interface Received {
   type: string;
@@ -43,9 +71,13 @@ interface Received {
 /** Events that are about the debt, not one message. */
 const DEBT_WIDE = new Set(['paid', 'partiallyPaid', 'replied', 'optedOut']);
 
-export async function softCollectionHandWritten(input: HandWrittenInput): Promise<{ outcome: string; variant?: string }> {
+export async function softCollectionHandWritten(
+  input: HandWrittenInput,
+): Promise<{ outcome: string; variant?: string }> {
   const { enrollment, templates } = input;
   const { workflowId } = workflowInfo();
+  const realStart = Date.now();
+  const now = () => input.enrolledAt + (Date.now() - realStart);
   const events: Received[] = [];
   const seen = new Set<string>();
   setHandler(engagementSignal, (e) => {
@@ -66,16 +98,53 @@ export async function softCollectionHandWritten(input: HandWrittenInput): Promis
     const { debtor } = enrollment;
     if (debtor.consent?.[channel] === false || (channel === 'email' ? !debtor.email : !debtor.phone)) return 'blocked';
     const key = `${workflowId}/${step}/${visits[step]}`;
-    const base = { key, workflowId, journey: 'soft-collection', version: 1, step, debtId: enrollment.debtId, ...(variant !== undefined && { variant }) };
+    const base = {
+      key,
+      workflowId,
+      journey: 'soft-collection',
+      version: 1,
+      step,
+      debtId: enrollment.debtId,
+      ...(variant !== undefined && { variant }),
+    };
+    for (let round = 1; ; round++) {
+      const decision = await standard.reserveContact({
+        debtorKey: input.debtorKey,
+        journey: 'soft-collection',
+        version: 1,
+        step,
+        request: {
+          requestId: `${key}#${round}`,
+          debtId: enrollment.debtId,
+          workflowId,
+          channel,
+          requestedAt: now(),
+          ...(debtor.timezone !== undefined && { timezone: debtor.timezone }),
+          ...(debtor.consent !== undefined && { consent: debtor.consent }),
+          optedOut: [],
+          policy: input.policy,
+        },
+      });
+      if (decision.action === 'skip') return 'blocked';
+      if (decision.action === 'send') break;
+      upsertSearchAttributes([{ key: SA.step, value: step }]);
+      if (await condition(paid, decision.until - now())) return 'blocked';
+    }
     try {
-      const link = await standard.createPaymentLink({ ...base, source: channel, amountDue: enrollment.debt.amountDue, currency: enrollment.debt.currency });
-      const message = { ...base, channel, template: templates[template]!, enrollment, nowMs: Date.now(), payUrl: link.url };
+      const link = await standard.createPaymentLink({
+        ...base,
+        source: channel,
+        amountDue: enrollment.debt.amountDue,
+        currency: enrollment.debt.currency,
+      });
+      const message = { ...base, channel, template: templates[template]!, enrollment, nowMs: now(), payUrl: link.url };
       await (channel === 'email' ? proxy.sendEmail(message) : proxy.sendSms(message));
       sent.push({ key, eventsBefore: events.length });
       return 'sent';
     } catch (e) {
       if (!(e instanceof ActivityFailure)) throw e;
-      if (e.cause instanceof ApplicationFailure && e.cause.type === FAILURE.hardBounce) events.push({ type: 'bounced', messageId: key });
+      if (e.cause instanceof ApplicationFailure && e.cause.type === FAILURE.hardBounce)
+        events.push({ type: 'bounced', messageId: key });
       return 'failed';
     }
   }
@@ -85,7 +154,13 @@ export async function softCollectionHandWritten(input: HandWrittenInput): Promis
     const anchor = sent.at(-1);
     const from = anchor?.eventsBefore ?? 0;
     const recent = new Set(sent.slice(anchor ? sent.indexOf(anchor) : 0).map((s) => s.key));
-    const match = () => events.slice(from).find((e) => types.includes(e.type) && (e.messageId === undefined || DEBT_WIDE.has(e.type) || recent.has(e.messageId)));
+    const match = () =>
+      events
+        .slice(from)
+        .find(
+          (e) =>
+            types.includes(e.type) && (e.messageId === undefined || DEBT_WIDE.has(e.type) || recent.has(e.messageId)),
+        );
     if (!match() && !paid()) {
       upsertSearchAttributes([{ key: SA.step, value: step }]);
       await condition(() => paid() || match() !== undefined, timeoutMs);
@@ -112,7 +187,7 @@ export async function softCollectionHandWritten(input: HandWrittenInput): Promis
       amountDue: enrollment.debt.amountDue,
       currency: enrollment.debt.currency,
       startedAt: workflowInfo().startTime.getTime(),
-      endedAt: Date.now(),
+      endedAt: now(),
     });
     return { outcome, ...(variant !== undefined && { variant }) };
   }
@@ -129,7 +204,14 @@ export async function softCollectionHandWritten(input: HandWrittenInput): Promis
         debtId: enrollment.debtId,
         ...(variant !== undefined && { variant }),
         url: { env: 'ESCALATION_URL' },
-        payload: { type: 'settle.journey.webhook', journey: 'soft-collection', step, workflowId, debtId: enrollment.debtId, reference: enrollment.debt.reference },
+        payload: {
+          type: 'settle.journey.webhook',
+          journey: 'soft-collection',
+          step,
+          workflowId,
+          debtId: enrollment.debtId,
+          reference: enrollment.debt.reference,
+        },
       });
       return true;
     } catch (e) {
@@ -203,6 +285,9 @@ export async function softCollectionHandWritten(input: HandWrittenInput): Promis
   if (f === 'partiallyPaid') return end('partiallyPaid');
   if (f === 'replied') return toAgent();
   const handover = Date.parse(`${enrollment.debt.dueDate}T00:00:00Z`) + 744 * HOUR;
-  if (await wait('handover-date', handover - Date.now())) return end('paid');
+  if (await wait('handover-date', handover - now())) return end('paid');
   return end((await callWebhook('hand-over')) ? 'escalated' : 'handoverFailed');
 }
+
+/** The debtor ledger the hand-written workflow asks before each send, served by the same worker. */
+export { debtorLedgerWorkflow } from '../../src/workflows/ledger-workflow.js';
