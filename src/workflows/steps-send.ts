@@ -61,11 +61,12 @@ async function clearContactRules(
         workflowId: ctx.port.workflowId,
         channel: step.channel,
         requestedAt,
-        ...(debtor.timezone !== undefined && { timezone: debtor.timezone }),
-        ...(debtor.consent !== undefined && { consent: debtor.consent }),
-        optedOut: [...ctx.state.optedOut],
+        // Plain properties (undefined ones vanish in the activity payload): this runs for every send.
+        timezone: debtor.timezone,
+        consent: debtor.consent,
+        optedOut: ctx.state.optedOut.slice(),
         policy: ctx.plan.policy,
-        ...(!hasAddress(ctx, step) && { localBlock: 'noAddress' as const }),
+        localBlock: hasAddress(ctx, step) ? undefined : 'noAddress',
       },
     });
     switch (decision.action) {
