@@ -10,9 +10,8 @@
  * timed from the workflow's own clock pin (its first task), so they never arrive early.
  */
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { tsToMs } from '@temporalio/common/lib/time.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import type { PortfolioRow } from '../../src/enrollment/read.js';
@@ -23,9 +22,9 @@ import { simulatePortfolio } from '../../src/simulate/simulate.js';
 import { timeline, type TimelineEntry } from '../../src/simulate/timeline.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyStateView } from '../../src/workflows/types.js';
-import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
+import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, ROOT } from '../support/journeys.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 
 quietTemporalRuntime();
@@ -109,27 +108,12 @@ function line(e: TimelineEntry): string {
   return [at, e.type, e.step, e.channel, e.reason].filter((x) => x !== undefined).join(' ');
 }
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  rig = await journeyRig(env);
-  running = rig.worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
-});
+const t = useTimeSkippingRig();
 
 /** Server time of the workflow's first task: the real instant its journey clock is pinned to (state.clock.real). */
 async function clockReal(workflowId: string): Promise<number> {
   return eventually(async () => {
-    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
     const started = history.events?.find((e) => e.workflowTaskStartedEventAttributes);
     if (!started) throw new Error(`${workflowId}: no workflow task yet`);
     return tsToMs(started.eventTime);
@@ -145,15 +129,15 @@ async function runOnTemporal(d: SimulatedDebt, record: EnrollmentData): Promise<
     enrollment: record,
     options: { debtorKey: record.debtor.id, contactKeys: [], enrolledAt: START },
   };
-  const handle = await env.client.workflow.start('journeyWorkflow', {
+  const handle = await t.env.client.workflow.start('journeyWorkflow', {
     workflowId,
-    taskQueue: rig.taskQueue,
+    taskQueue: t.rig.taskQueue,
     args: [input],
   });
   const real = await clockReal(workflowId);
   for (const s of d.signals) {
-    const wait = real + (s.at - START) - (await env.currentTimeMs());
-    if (wait > 0) await env.sleep(wait);
+    const wait = real + (s.at - START) - (await t.env.currentTimeMs());
+    if (wait > 0) await t.env.sleep(wait);
     await handle.signal(engagementSignal, s.signal);
   }
   await handle.result();
@@ -196,11 +180,11 @@ describe('simulate vs the time-skipping server', () => {
       // What the timeline calls sent really went out: through SMTP and the SMS sink.
       const workflowId = `settle/${d.debtId}/${d.journey}`;
       const sent = view.sends.filter((s) => s.status === 'sent');
-      const mails = new Set(rig.smtp.messages().map((m) => m.messageId));
+      const mails = new Set(t.rig.smtp.messages().map((m) => m.messageId));
       for (const s of sent.filter((x) => x.channel === 'email'))
         expect(mails.has(emailMessageId(`${workflowId}/${s.step}/1`))).toBe(true);
       expect(
-        rig.sms
+        t.rig.sms
           .messages()
           .filter((m) => m.key.startsWith(`${workflowId}/`))
           .map((m) => m.key.split('/').at(-2)),

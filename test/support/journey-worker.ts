@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { ContactRuleLabels } from '../../src/activities/deps.js';
 import type { OutcomeInput } from '../../src/activities/types.js';
@@ -15,6 +16,7 @@ import {
 } from '../../src/channels/index.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
+import { createTimeSkippingEnv } from './temporal.js';
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
@@ -98,4 +100,28 @@ export async function journeyRig(
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/**
+ * A time-skipping Temporal server and a running journeyRig for one test file: set up before its
+ * tests, torn down after. Read `env` and `rig` inside tests (they are set by then).
+ */
+export function useTimeSkippingRig(opts: Parameters<typeof journeyRig>[1] = {}): {
+  env: TestWorkflowEnvironment;
+  rig: JourneyRig;
+} {
+  const t = {} as { env: TestWorkflowEnvironment; rig: JourneyRig };
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    t.env = await createTimeSkippingEnv();
+    t.rig = await journeyRig(t.env, opts);
+    running = t.rig.worker.run();
+  }, 120_000);
+  afterAll(async () => {
+    t.rig?.worker.shutdown();
+    await running;
+    await t.rig?.close();
+    await t.env?.teardown();
+  });
+  return t;
 }

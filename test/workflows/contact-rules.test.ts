@@ -6,16 +6,15 @@
  * options.enrolledAt, so the schedule does not depend on the wall clock.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { isOpenInstant } from '../../src/core/policy/index.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { ledgerQuery, ledgerWorkflowId, optOutSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
-import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
+import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, planFromYaml } from '../support/journeys.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 
 quietTemporalRuntime();
@@ -61,22 +60,7 @@ const sms = (id: string) =>
 const wait = (id: string, d: string) => `    - { id: ${id}, type: wait, duration: ${d} }\n`;
 const exit = `    - { id: done, type: exit, outcome: unresolved }\n`;
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  rig = await journeyRig(env);
-  running = rig.worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
-});
+const t = useTimeSkippingRig();
 
 function debtor(debtId: string, changes: Partial<EnrollmentData['debtor']> = {}): EnrollmentData {
   const r = exampleRecord('anna-rossi');
@@ -90,9 +74,9 @@ async function start(
   debtorKey = `k-${e.debtId}`,
 ): Promise<WorkflowHandle> {
   const input: JourneyInput = { plan, enrollment: e, options: { debtorKey, contactKeys: [], enrolledAt } };
-  return env.client.workflow.start('journeyWorkflow', {
+  return t.env.client.workflow.start('journeyWorkflow', {
     workflowId: `settle/${e.debtId}/${plan.journey}`,
-    taskQueue: rig.taskQueue,
+    taskQueue: t.rig.taskQueue,
     args: [input],
   });
 }
@@ -130,10 +114,10 @@ describe('contact rules on the time-skipping server', () => {
     );
     expect(l!.audit.filter((a) => a.kind === 'deferred')).toEqual([]);
     // Both emails really went out, and only the Paris one was counted as deferred.
-    const ids = new Set(rig.smtp.messages().map((m) => m.messageId));
+    const ids = new Set(t.rig.smtp.messages().map((m) => m.messageId));
     expect(ids.has(emailMessageId(`${paris.workflowId}/hello/1`))).toBe(true);
     expect(ids.has(emailMessageId(`${la.workflowId}/hello/1`))).toBe(true);
-    expect(rig.contactRules.filter((c) => c.labels.journey === 'first-contact')).toEqual([
+    expect(t.rig.contactRules.filter((c) => c.labels.journey === 'first-contact')).toEqual([
       {
         kind: 'deferred',
         labels: { journey: 'first-contact', version: 1, step: 'hello', channel: 'email', reason: 'outsideWindow' },
@@ -167,12 +151,12 @@ describe('contact rules on the time-skipping server', () => {
       /^Email of step e[23] deferred from Mon 23 Nov (09|10):(29|30) to Mon 30 Nov (08|09|10):(29|30) Europe\/Paris: frequency cap email\+SMS ≤ 3 per 7d reached$/,
     );
     // The ledger saw all six contacts, from both journeys.
-    const ledger = await env.client.workflow.getHandle(ledgerWorkflowId('k-CAP-1')).query(ledgerQuery);
+    const ledger = await t.env.client.workflow.getHandle(ledgerWorkflowId('k-CAP-1')).query(ledgerQuery);
     expect(ledger.contacts.map((c) => c.workflowId).sort()).toEqual(
       [...Array(3).fill(ha.workflowId), ...Array(3).fill(hb.workflowId)].sort(),
     );
     expect(
-      rig.contactRules
+      t.rig.contactRules
         .filter((c) => c.labels.journey.startsWith('cap-'))
         .every((c) => c.kind === 'deferred' && c.labels.reason === 'frequencyCap'),
     ).toBe(true);
@@ -189,7 +173,7 @@ describe('contact rules on the time-skipping server', () => {
     // The debtor answers STOP to s1: the server signals journey A (the one the reply belongs to).
     await ha.signal(optOutSignal, { channel: 'sms' });
     await eventually(async () => {
-      const ledger = await env.client.workflow.getHandle(ledgerWorkflowId(key)).query(ledgerQuery);
+      const ledger = await t.env.client.workflow.getHandle(ledgerWorkflowId(key)).query(ledgerQuery);
       expect(ledger.optedOut).toEqual(['sms']);
     });
     const [va, vb] = await finish(ha, hb);
@@ -203,7 +187,7 @@ describe('contact rules on the time-skipping server', () => {
       'SMS of step s3 skipped: debtor opted out of SMS',
     );
     expect(
-      rig.sms
+      t.rig.sms
         .messages()
         .filter((m) => m.key.startsWith('settle/STOP-'))
         .map((m) => m.key),
@@ -228,9 +212,11 @@ describe('contact rules on the time-skipping server', () => {
       'sms text blocked noConsent',
       'email mail sent',
     ]);
-    expect(rig.sms.messages().filter((m) => m.key.startsWith(h.workflowId))).toEqual([]);
-    expect(rig.smtp.messages().filter((m) => m.messageId === emailMessageId(`${h.workflowId}/mail/1`))).toHaveLength(1);
-    expect(rig.contactRules.filter((c) => c.labels.journey === 'consent-check')).toEqual([
+    expect(t.rig.sms.messages().filter((m) => m.key.startsWith(h.workflowId))).toEqual([]);
+    expect(t.rig.smtp.messages().filter((m) => m.messageId === emailMessageId(`${h.workflowId}/mail/1`))).toHaveLength(
+      1,
+    );
+    expect(t.rig.contactRules.filter((c) => c.labels.journey === 'consent-check')).toEqual([
       {
         kind: 'blocked',
         labels: { journey: 'consent-check', version: 1, step: 'text', channel: 'sms', reason: 'noConsent' },

@@ -3,35 +3,19 @@
  * a webhook receiver: scripted debtors, exact messages in order, and the same sends and outcome as
  * the interpreter on a virtual clock (one interpreter, two runtimes).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngagementEvent, EnrollmentData } from '../../src/ir/index.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { examplePlan, exampleRecord } from '../support/journeys.js';
-import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { useTimeSkippingRig } from '../support/journey-worker.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { DAY, runPlan } from './harness.js';
 
 quietTemporalRuntime();
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  rig = await journeyRig(env, {
-    rejectEmail: (rcpt) => (rcpt.startsWith('bounce') ? { code: 550, message: '5.1.1 no such mailbox' } : undefined),
-  });
-  running = rig.worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
+const ts = useTimeSkippingRig({
+  rejectEmail: (rcpt) => (rcpt.startsWith('bounce') ? { code: 550, message: '5.1.1 no such mailbox' } : undefined),
 });
 
 /**
@@ -62,20 +46,20 @@ async function runOnTemporal(journey: string, enrollment: EnrollmentData, script
     options: { debtorKey: `k-${enrollment.debtId}`, contactKeys: [], enrolledAt: JOURNEY_START },
   };
   {
-    const serverStart = await env.currentTimeMs();
+    const serverStart = await ts.env.currentTimeMs();
     const started = JOURNEY_START;
-    const handle = await env.client.workflow.start('journeyWorkflow', {
+    const handle = await ts.env.client.workflow.start('journeyWorkflow', {
       workflowId,
-      taskQueue: rig.taskQueue,
+      taskQueue: ts.rig.taskQueue,
       args: [input],
     });
     for (const [i, s] of script.entries()) {
-      const wait = serverStart + s.afterDays * DAY - (await env.currentTimeMs());
-      if (wait > 0) await env.sleep(wait);
+      const wait = serverStart + s.afterDays * DAY - (await ts.env.currentTimeMs());
+      if (wait > 0) await ts.env.sleep(wait);
       await handle.signal(engagementSignal, {
         eventId: `script-${i}`,
         type: s.type,
-        at: new Date(started + (await env.currentTimeMs()) - serverStart).toISOString(),
+        at: new Date(started + (await ts.env.currentTimeMs()) - serverStart).toISOString(),
         ...(s.ofStep && { messageId: `${workflowId}/${s.ofStep}/1` }),
       });
     }
@@ -97,7 +81,7 @@ describe('example journeys on the time-skipping server', () => {
       { afterDays: 2.5, type: 'clicked', ofStep: 'nudge-sms' },
       { afterDays: 8, type: 'paid' },
     ];
-    const before = rig.smtp.messages().length;
+    const before = ts.rig.smtp.messages().length;
     const t = await runOnTemporal('soft-collection', anna, script);
     expect(t.result.outcome).toBe('paid');
     expect(t.sends.map((s) => `${s.day} ${s.step}`)).toEqual(['0 first-email', '2 nudge-sms', '6.98 help-sms']);
@@ -114,12 +98,12 @@ describe('example journeys on the time-skipping server', () => {
     expect(deferred[0]!.message).toMatch(
       /^SMS of step help-sms deferred from Sat 20:(29|30) to Mon 08:00 Europe\/Paris: outside send window$/,
     );
-    const mails = rig.smtp.messages().slice(before);
+    const mails = ts.rig.smtp.messages().slice(before);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(['anna.rossi@example.com']);
     expect(mails[0]!.raw.toString()).toMatch(/^Subject: Anna, un petit rappel/m);
     expect(
-      rig.sms
+      ts.rig.sms
         .messages()
         .filter((m) => m.key.startsWith(t.workflowId))
         .map((m) => m.key.split('/').at(-2)),
@@ -136,7 +120,7 @@ describe('example journeys on the time-skipping server', () => {
   it('soft-collection: never engages → every reminder, the hand-over webhook, exit escalated', async () => {
     const now = JOURNEY_START;
     const anna = dueTenDaysAgo(exampleRecord('anna-rossi'), now, 'TS-SILENT-1');
-    const calls = rig.webhookCalls.length;
+    const calls = ts.rig.webhookCalls.length;
     const t = await runOnTemporal('soft-collection', anna, []);
     expect(t.result.outcome).toBe('escalated');
     const variant = t.result.variant!;
@@ -147,10 +131,10 @@ describe('example journeys on the time-skipping server', () => {
       'reminder-sms',
       'final-friendly-email',
     ]);
-    const hooks = rig.webhookCalls.slice(calls);
+    const hooks = ts.rig.webhookCalls.slice(calls);
     expect(hooks).toHaveLength(1);
     expect(hooks[0]!.body).toMatchObject({ journey: 'soft-collection', step: 'hand-over', debtId: 'TS-SILENT-1' });
-    expect(rig.outcomes.find((o) => o.debtId === 'TS-SILENT-1')?.outcome).toBe('escalated');
+    expect(ts.rig.outcomes.find((o) => o.debtId === 'TS-SILENT-1')?.outcome).toBe('escalated');
     const virtual = await runPlan(examplePlan('soft-collection'), anna, { start: t.started });
     expect(virtual.sends).toEqual(t.sends);
   }, 120_000);

@@ -6,15 +6,14 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
-import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
+import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, planFromYaml } from '../support/journeys.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 
 quietTemporalRuntime();
@@ -87,22 +86,7 @@ spec:
       outcome: escalated
 `;
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  rig = await journeyRig(env);
-  running = rig.worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
-});
+const t = useTimeSkippingRig();
 
 /**
  * Journey time is pinned, whatever the wall clock says: Monday 15:30 in Paris (Anna) is 08:30 in
@@ -121,9 +105,9 @@ async function enroll(plan: JourneyPlan, e: EnrollmentData): Promise<WorkflowHan
     enrollment: e,
     options: { debtorKey: `k-${e.debtId}`, contactKeys: [], enrolledAt: JOURNEY_START },
   };
-  return env.client.workflow.start('journeyWorkflow', {
+  return t.env.client.workflow.start('journeyWorkflow', {
     workflowId: `settle/${e.debtId}/${JOURNEY}`,
-    taskQueue: rig.taskQueue,
+    taskQueue: t.rig.taskQueue,
     args: [input],
   });
 }
@@ -138,8 +122,8 @@ async function planInHistory(handle: WorkflowHandle): Promise<JourneyPlan> {
 
 /** What reached the SMTP sink and the SMS sink for one run, as `channel step` lines in send order. */
 function delivered(workflowId: string, steps: string[]): string[] {
-  const mail = new Set(rig.smtp.messages().map((m) => m.messageId));
-  const sms = new Set(rig.sms.messages().map((m) => m.key));
+  const mail = new Set(t.rig.smtp.messages().map((m) => m.messageId));
+  const sms = new Set(t.rig.sms.messages().map((m) => m.key));
   return steps.filter((s) => mail.has(emailMessageId(`${workflowId}/${s}/1`)) || sms.has(`${workflowId}/${s}/1`));
 }
 
@@ -218,7 +202,7 @@ describe('a journey keeps the plan version it started with', () => {
 
     // The real messages: each run's emails carry its own templates' subjects.
     const subjects = (workflowId: string) =>
-      rig.smtp
+      t.rig.smtp
         .messages()
         .filter((m) => [...v1Steps, ...v2Steps].some((s) => m.messageId === emailMessageId(`${workflowId}/${s}/1`)))
         .map((m) => /^Subject: (.*)$/m.exec(m.raw.toString())?.[1]);
