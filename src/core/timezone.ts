@@ -145,10 +145,39 @@ function wallMs(p: FullParts): number {
 
 const scratch = new Date(0);
 
+/*
+ * Before the hours, whole UTC days: a day whose first and last whole second have the same offset
+ * is memoised as constant, which saves an Intl reading per hour of a date first seen (records
+ * carry dates years apart). As for the hours, this takes a zone never to change its offset and
+ * change it back within one UTC day (the policy engine's ZoneClock assumes at most one change a
+ * day); a day holding a change goes on to the hour memo.
+ */
+const DAYS_PER_ZONE_LIMIT = 100_000;
+const dayOffsets = new Map<string, Map<number, number>>();
+
+/** Offset (ms, east positive) of a zone over one UTC day, or NaN when it changes within it. */
+function dayOffset(day: number, tz: string): number {
+  let zone = dayOffsets.get(tz);
+  const known = zone?.get(day);
+  if (known !== undefined) return known;
+  const first = day * DAY_MS;
+  const last = first + DAY_MS - 1000;
+  const a = wallMs(formattedParts(first, tz)) - first;
+  const b = wallMs(formattedParts(last, tz)) - last;
+  const offset = a === b ? a : NOT_CONSTANT;
+  if (!zone) {
+    zone = new Map();
+    remember(dayOffsets, tz, zone);
+  } else if (zone.size >= DAYS_PER_ZONE_LIMIT) zone.clear();
+  zone.set(day, offset);
+  return offset;
+}
+
 function partsOf(instantMs: number, tz: string): FullParts {
   if (!Number.isFinite(instantMs)) throw new RangeError(`not a valid instant: ${instantMs}`);
   if (Math.abs(instantMs) > MEMO_RANGE_MS) return formattedParts(instantMs, tz);
-  const offset = hourOffset(Math.floor(instantMs / HOUR_MS), tz);
+  let offset = dayOffset(Math.floor(instantMs / DAY_MS), tz);
+  if (Number.isNaN(offset)) offset = hourOffset(Math.floor(instantMs / HOUR_MS), tz);
   if (Number.isNaN(offset)) return formattedParts(instantMs, tz);
   // The wall clock read as UTC, to the second (as the formatter shows it).
   scratch.setTime(Math.floor(instantMs / 1000) * 1000 + offset);
@@ -171,6 +200,8 @@ export function localDateParts(instantMs: number, tz: string): LocalDateParts {
 
 /** Epoch ms of a UTC wall-clock reading, years 0–99 included (Date.UTC maps those to 19xx). */
 function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  // Date.UTC gives the same outside years 0–99 (which it maps to 19xx), without a Date.
+  if (year >= 100 || year < 0) return Date.UTC(year, month - 1, day, hour, minute, second);
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(hour, minute, second, 0);
@@ -224,19 +255,23 @@ function requireDate(iso: string): { year: number; month: number; day: number } 
  * change back at 01:00 → 00:00) the earlier one is the start of the day.
  */
 export function zonedMidnight(isoDate: string, tz: string): number {
-  const key = `${tz} ${isoDate}`;
-  let ms = midnights.get(key);
+  // By zone, then date (no key string built per call).
+  let zone = midnights.get(tz);
+  let ms = zone?.get(isoDate);
   if (ms === undefined) {
     ms = computeZonedMidnight(isoDate, tz);
-    if (midnights.size >= MIDNIGHTS_LIMIT) midnights.clear();
-    midnights.set(key, ms);
+    if (!zone) {
+      zone = new Map();
+      remember(midnights, tz, zone);
+    } else if (zone.size >= MIDNIGHTS_LIMIT) zone.clear();
+    zone.set(isoDate, ms);
   }
   return ms;
 }
 
 /** Midnights asked for (every CEL input converts the record's dates): by zone and date. */
 const MIDNIGHTS_LIMIT = 100_000;
-const midnights = new Map<string, number>();
+const midnights = new Map<string, Map<string, number>>();
 
 function computeZonedMidnight(isoDate: string, tz: string): number {
   const { year, month, day } = requireDate(isoDate);

@@ -60,7 +60,17 @@ export class JourneyContext {
     step?: string,
     detail?: Pick<AuditEntry, 'channel' | 'reason' | 'until'>,
   ): void {
-    audit(this.state, { at: this.port.now(), kind, message, ...(step !== undefined && { step }), ...detail });
+    // Built field by field (no spreads: this runs for every step), in the order the spreads gave.
+    const entry: AuditEntry = { at: this.port.now(), kind, message };
+    if (step !== undefined) entry.step = step;
+    if (detail !== undefined) {
+      for (const k in detail) {
+        if (k === 'channel') entry.channel = detail.channel;
+        else if (k === 'reason') entry.reason = detail.reason;
+        else if (k === 'until') entry.until = detail.until;
+      }
+    }
+    audit(this.state, entry);
   }
 
   /** The key of this visit of a step: workflowId/stepId/visit (DESIGN.md §3). */
@@ -91,15 +101,16 @@ export class JourneyContext {
   /** What every activity of a step is told about where it runs (MessageContext). */
   messageContext(stepId: string): MessageContext {
     const variant = this.variant();
-    return {
+    const m: MessageContext = {
       key: this.key(stepId),
       workflowId: this.port.workflowId,
       journey: this.plan.journey,
       version: this.plan.version,
       step: stepId,
       debtId: this.input.enrollment.debtId,
-      ...(variant !== undefined && { variant }),
     };
+    if (variant !== undefined) m.variant = variant;
+    return m;
   }
 
   /** The variant of the most recent split, for message metadata and metrics. */

@@ -11,12 +11,20 @@ import type { PlanSend } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
+import type { MessageContext } from '../activities/types.js';
 
+/**
+ * Appends a send record. Built field by field (this runs for every send), in the order the record
+ * always had: seq, step, visit, channel, template, status, at, then messageId / locale / reason.
+ */
 function record(
   ctx: JourneyContext,
   step: PlanSend,
   status: SendRecord['status'],
-  extra: Partial<SendRecord> = {},
+  at: number,
+  messageId?: string,
+  locale?: string,
+  reason?: string,
 ): SendRecord {
   const r: SendRecord = {
     seq: ++ctx.state.seq,
@@ -25,11 +33,28 @@ function record(
     channel: step.channel,
     template: step.template,
     status,
-    at: ctx.port.now(),
-    ...extra,
+    at,
   };
+  if (messageId !== undefined) r.messageId = messageId;
+  if (locale !== undefined) r.locale = locale;
+  if (reason !== undefined) r.reason = reason;
   ctx.state.sends.push(r);
   return r;
+}
+
+/** An activity input: the message context's fields first (as a spread of it would give), then `more`'s. */
+function withContext<T extends object>(base: MessageContext, more: T): MessageContext & T {
+  const out = {
+    key: base.key,
+    workflowId: base.workflowId,
+    journey: base.journey,
+    version: base.version,
+    step: base.step,
+    debtId: base.debtId,
+  } as MessageContext & T;
+  if (base.variant !== undefined) out.variant = base.variant;
+  Object.assign(out, more);
+  return out;
 }
 
 function hasAddress(ctx: JourneyContext, step: PlanSend): boolean {
@@ -71,7 +96,7 @@ async function clearContactRules(
     });
     switch (decision.action) {
       case 'skip': {
-        record(ctx, step, 'blocked', { reason: decision.reason });
+        record(ctx, step, 'blocked', ctx.port.now(), undefined, undefined, decision.reason);
         const message =
           decision.reason === 'noAddress'
             ? `${step.channel} of step ${step.id} blocked: ${decision.detail}`
@@ -101,17 +126,20 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
   // The send is recorded at the instant the ledger booked it (activities take a moment), so the
   // journey's records and the ledger's contacts agree to the millisecond.
   const at = ruled.granted;
-  const { enrollment, plan } = { enrollment: ctx.input.enrollment, plan: ctx.plan };
+  const enrollment = ctx.input.enrollment;
+  const plan = ctx.plan;
   const base = ctx.messageContext(step.id);
   const key = base.key;
   let payUrl: string | undefined;
   if (step.paymentLink) {
-    const link = await ctx.port.run('createPaymentLink', {
-      ...base,
-      source: step.channel,
-      amountDue: enrollment.debt.amountDue,
-      currency: enrollment.debt.currency,
-    });
+    const link = await ctx.port.run(
+      'createPaymentLink',
+      withContext(base, {
+        source: step.channel,
+        amountDue: enrollment.debt.amountDue,
+        currency: enrollment.debt.currency,
+      }),
+    );
     if (!link.ok) return failed(ctx, step, key, link.type, link.message);
     payUrl = link.value.url;
   }
@@ -119,18 +147,16 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
   if (!template) return failed(ctx, step, key, FAILURE.invalidInput, `template ${step.template} missing from the plan`);
   const result = await ctx.port.run(
     step.channel === 'email' ? 'sendEmail' : 'sendSms',
-    {
-      ...base,
-      channel: step.channel,
-      template,
-      enrollment,
-      nowMs: ctx.port.now(),
-      ...(payUrl !== undefined && { payUrl }),
-    },
+    withContext(
+      base,
+      payUrl !== undefined
+        ? { channel: step.channel, template, enrollment, nowMs: ctx.port.now(), payUrl }
+        : { channel: step.channel, template, enrollment, nowMs: ctx.port.now() },
+    ),
     step.retry,
   );
   if (!result.ok) return failed(ctx, step, key, result.type, result.message);
-  record(ctx, step, 'sent', { messageId: key, locale: result.value.locale, at });
+  record(ctx, step, 'sent', at, key, result.value.locale);
   ctx.note(
     'send',
     `${step.channel} of step ${step.id} sent (template ${step.template}, ${result.value.locale})`,
@@ -142,7 +168,7 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
 function failed(ctx: JourneyContext, step: PlanSend, key: string, type: string, message: string): StepResult {
   const now = ctx.port.now();
   if (type === FAILURE.optedOut) {
-    record(ctx, step, 'blocked', { reason: 'optedOut' });
+    record(ctx, step, 'blocked', now, undefined, undefined, 'optedOut');
     if (!ctx.state.optedOut.includes(step.channel)) ctx.state.optedOut.push(step.channel);
     ctx.note('blocked', `${step.channel} of step ${step.id} refused by the provider: the debtor opted out`, step.id);
     return { next: step.onBlocked ?? step.next };
@@ -155,7 +181,7 @@ function failed(ctx: JourneyContext, step: PlanSend, key: string, type: string, 
         : type === FAILURE.invalidInput
           ? 'invalidInput'
           : 'error';
-  record(ctx, step, 'failed', { messageId: key, reason });
+  record(ctx, step, 'failed', now, key, undefined, reason);
   if (reason === 'hardBounce' || reason === 'softBounce') {
     applyEvent(
       ctx.state,
