@@ -87,6 +87,22 @@ function toCel(value: unknown, type: FieldType, path: string, tz: string): unkno
   }
 }
 
+/** A field table's entries, non-derived ones with their type, computed once per table. */
+const fieldLists = new WeakMap<object, [string, FieldType][]>();
+
+function fieldList(fields: Readonly<Record<string, RecordField | FieldType>>): [string, FieldType][] {
+  let list = fieldLists.get(fields);
+  if (!list) {
+    list = [];
+    for (const [name, field] of Object.entries(fields)) {
+      if (typeof field === 'object' && field.derived) continue;
+      list.push([name, typeof field === 'object' ? field.type : field]);
+    }
+    fieldLists.set(fields, list);
+  }
+  return list;
+}
+
 function convertFields(
   source: Readonly<Record<string, unknown>> | undefined,
   fields: Readonly<Record<string, RecordField | FieldType>>,
@@ -94,11 +110,10 @@ function convertFields(
   tz: string,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(fields)) {
-    if (typeof field === 'object' && field.derived) continue;
+  for (const [name, type] of fieldList(fields)) {
     const value = source?.[name];
     if (value === undefined || value === null) continue;
-    out[name] = toCel(value, typeof field === 'object' ? field.type : field, `${prefix}.${name}`, tz);
+    out[name] = toCel(value, type, `${prefix}.${name}`, tz);
   }
   return out;
 }
@@ -107,6 +122,9 @@ function isRecordObject(value: unknown): value is Readonly<Record<string, unknow
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** BigInts of small counts, made once (counts are small; larger ones are converted each time). */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 64 }, (_, i) => BigInt(i));
+
 function engagementCounts(counts: CelInputOptions['engagement']): Record<EngagementEvent, bigint> {
   const out = {} as Record<EngagementEvent, bigint>;
   for (const event of ENGAGEMENT_EVENTS) {
@@ -114,19 +132,30 @@ function engagementCounts(counts: CelInputOptions['engagement']): Record<Engagem
     if (typeof n === 'bigint' ? n < 0n : !Number.isSafeInteger(n) || n < 0) {
       throw invalid(`engagement.${event}`, 'a count (0 or more)', n);
     }
-    out[event] = BigInt(n);
+    out[event] = typeof n === 'number' && n < SMALL_BIGINTS.length ? SMALL_BIGINTS[n]! : BigInt(n);
   }
   return out;
 }
 
-/** Builds the evaluation input of an enrollment record at one instant, in the debtor's zone. */
-export function celInput(record: CelRecord, options: CelInputOptions): CelInput {
-  const { nowMs, timezone } = options;
-  if (!Number.isFinite(nowMs)) throw invalid('now', 'an instant in epoch milliseconds', nowMs);
+/**
+ * What an input takes from the record alone, in one zone: the converted debtor, debt (without
+ * `daysPastDue`) and attributes, and the due date's local date. The same at every instant, so a
+ * journey converts its record once (JourneyContext) and celInputAt adds the instant.
+ */
+export interface CelRecordValues {
+  readonly timezone: string;
+  readonly debtor: Readonly<Record<string, unknown>>;
+  readonly debt: Readonly<Record<string, unknown>>;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** The due date's local date, when the record has one. */
+  readonly dueIso: string | undefined;
+}
+
+/** Converts a record's fields for one zone (throws as celInput does for an unknown zone or a bad value). */
+export function celRecordValues(record: CelRecord, timezone: string, attributeTypes: AttributeTypes): CelRecordValues {
   if (!isValidTimeZone(timezone)) {
     throw new CelEvaluationError(`unknown time zone ${JSON.stringify(timezone)}`, { code: 'invalid_input' });
   }
-
   const debtor = convertFields(record.debtor, DEBTOR_FIELDS, 'debtor', timezone);
   const consent = record.debtor['consent'];
   debtor['consent'] = convertFields(
@@ -135,18 +164,44 @@ export function celInput(record: CelRecord, options: CelInputOptions): CelInput 
     'debtor.consent',
     timezone,
   );
-
   const debt = convertFields(record.debt, DEBT_FIELDS, 'debt', timezone);
   const dueDate = debt['dueDate'];
-  if (dueDate instanceof Date) {
-    debt['daysPastDue'] = BigInt(daysBetweenLocal(localDateIso(dueDate.getTime(), timezone), nowMs, timezone));
-  }
-
+  const dueIso = dueDate instanceof Date ? localDateIso(dueDate.getTime(), timezone) : undefined;
   return {
+    timezone,
     debtor,
     debt,
-    attributes: convertFields(record.attributes, options.attributeTypes, 'attributes', timezone),
-    engagement: engagementCounts(options.engagement),
+    attributes: convertFields(record.attributes, attributeTypes, 'attributes', timezone),
+    dueIso,
+  };
+}
+
+/** The evaluation input of converted record values at one instant. */
+export function celInputAt(
+  values: CelRecordValues,
+  nowMs: number,
+  engagement?: CelInputOptions['engagement'],
+): CelInput {
+  if (!Number.isFinite(nowMs)) throw invalid('now', 'an instant in epoch milliseconds', nowMs);
+  let debt = values.debt;
+  if (values.dueIso !== undefined) {
+    // A copy per instant (the values are shared), `daysPastDue` last as it always was.
+    const d: Record<string, unknown> = { ...values.debt };
+    d['daysPastDue'] = BigInt(daysBetweenLocal(values.dueIso, nowMs, values.timezone));
+    debt = d;
+  }
+  return {
+    debtor: values.debtor,
+    debt,
+    attributes: values.attributes,
+    engagement: engagementCounts(engagement),
     now: new Date(nowMs),
   };
+}
+
+/** Builds the evaluation input of an enrollment record at one instant, in the debtor's zone. */
+export function celInput(record: CelRecord, options: CelInputOptions): CelInput {
+  const { nowMs, timezone } = options;
+  if (!Number.isFinite(nowMs)) throw invalid('now', 'an instant in epoch milliseconds', nowMs);
+  return celInputAt(celRecordValues(record, timezone, options.attributeTypes), nowMs, options.engagement);
 }

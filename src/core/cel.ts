@@ -12,6 +12,14 @@ export {
 } from './cel-check.js';
 export { compileCel, evaluateBool, evaluateCel, evaluateTimestamp, type CompiledCel } from './cel-eval.js';
 export { CelCompileError, CelEvaluationError } from './cel-errors.js';
-export { celInput, type CelInput, type CelInputOptions, type CelRecord } from './cel-input.js';
+export {
+  celInput,
+  celInputAt,
+  celRecordValues,
+  type CelInput,
+  type CelInputOptions,
+  type CelRecord,
+  type CelRecordValues,
+} from './cel-input.js';
 export { referencedAttributes } from './cel-ast.js';
 export { ENGAGEMENT_EVENTS, type AttributeTypes } from './cel-schema.js';

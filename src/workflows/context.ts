@@ -1,5 +1,5 @@
 /** What every step handler works with: the plan, the input, the durable state, the port and journey-level helpers. */
-import { celInput, compileCel, type CompiledCel } from '../core/cel.js';
+import { celInputAt, celRecordValues, compileCel, type CelRecordValues, type CompiledCel } from '../core/cel.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { JourneyPlan, PlanStep } from '../ir/index.js';
 import type { MessageContext } from '../activities/types.js';
@@ -88,14 +88,14 @@ export class JourneyContext {
     return c;
   }
 
+  /** The record's CEL values in the journey's zone, converted on first use (the record never changes). */
+  private recordValues: CelRecordValues | undefined;
+
   celInput() {
     const engagement = engagementCounts(this.state);
-    return celInput(this.input.enrollment, {
-      nowMs: this.port.now(),
-      timezone: this.timezone,
-      engagement,
-      attributeTypes: this.plan.attributes,
-    });
+    const nowMs = this.port.now();
+    this.recordValues ??= celRecordValues(this.input.enrollment, this.timezone, this.plan.attributes);
+    return celInputAt(this.recordValues, nowMs, engagement);
   }
 
   /** What every activity of a step is told about where it runs (MessageContext). */
