@@ -11,6 +11,8 @@ import { chooseLocale } from '../templates/locale.js';
 import { runJourney } from '../workflows/interpreter.js';
 import { applyEvent, initialState } from '../workflows/state.js';
 import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
+import { LedgerBook } from '../core/policy/index.js';
+import { DebtorClock } from './debtor-clock.js';
 import { ContinuedAsNew, VirtualPort } from './virtual-port.js';
 import type { Behaviour, MessageFacts } from './behaviour.js';
 import { timeline, type TimelineEntry } from './timeline.js';
@@ -34,6 +36,28 @@ class HorizonPort extends VirtualPort {
     if (ms !== undefined && ms <= left) return super.waitUntil(ready, ms);
     if (await super.waitUntil(ready, Math.max(0, left))) return true;
     throw new HorizonReached();
+  }
+}
+
+/** A port on a debtor's shared clock (DebtorClock), with the same horizon rule as HorizonPort. */
+class SharedClockPort extends VirtualPort {
+  horizon = Infinity;
+  shared!: DebtorClock;
+  protected override recording = false;
+
+  override now(): number {
+    return this.shared.now();
+  }
+
+  override at(at: number, apply: () => void): void {
+    this.shared.at(at, apply);
+  }
+
+  override async waitUntil(ready: () => boolean, ms?: number): Promise<boolean> {
+    const deadline = ms === undefined ? Infinity : this.now() + ms;
+    if (await this.shared.wait(ready, Math.min(deadline, Math.max(this.now(), this.horizon)))) return true;
+    if (deadline > this.horizon) throw new HorizonReached();
+    return false;
   }
 }
 
@@ -82,6 +106,28 @@ export interface RunDebtOptions {
 }
 
 export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
+  const debt = prepareDebt(o);
+  await debt.run();
+  return debt.result();
+}
+
+/**
+ * Several debts of one debtor on one shared clock, with one contact ledger: caps stay per debt,
+ * an opt-out heard by one journey holds for the others' later sends (as the debtor's ledger
+ * workflow makes it in production). Results in the order of `debts`.
+ */
+export async function runDebtorDebts(debts: Omit<RunDebtOptions, 'portExtras'>[]): Promise<SimulatedDebt[]> {
+  const clock = new DebtorClock(debts[0]!.startMs);
+  const ledgers = new LedgerBook();
+  const prepared = debts.map((o) => prepareDebt(o, { clock, ledgers }));
+  await clock.run(prepared.map((p) => p.run));
+  return prepared.map((p) => p.result());
+}
+
+function prepareDebt(
+  o: RunDebtOptions,
+  shared?: { clock: DebtorClock; ledgers: LedgerBook },
+): { run: () => Promise<void>; result: () => SimulatedDebt } {
   const { plan, record } = o;
   const workflowId = `settle/${record.debtId}/${plan.journey}`;
   const input: JourneyInput = {
@@ -92,7 +138,9 @@ export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
   const holder = { state: initialState(input, o.startMs) };
   const signals: SimulatedDebt['signals'] = [];
   // Constructed through a loose signature so the ledger book (when given) reaches VirtualPort.
-  const Port = HorizonPort as unknown as new (...args: unknown[]) => HorizonPort;
+  const Port = (shared ? SharedClockPort : HorizonPort) as unknown as new (
+    ...args: unknown[]
+  ) => HorizonPort | SharedClockPort;
   const port = new Port(
     workflowId,
     o.startMs,
@@ -109,8 +157,9 @@ export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
           return undefined;
       }
     },
-    ...(o.portExtras ?? []),
+    ...(shared ? [shared.ledgers] : (o.portExtras ?? [])),
   );
+  if (shared && port instanceof SharedClockPort) port.shared = shared.clock;
   port.horizon = o.horizonMs;
 
   function recordSend(input: SendMessageInput, nowMs: number) {
@@ -128,23 +177,32 @@ export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
           at: new Date(at).toISOString(),
         };
         signals.push({ at, signal });
-        applyEvent(holder.state, signal, port.now());
+        const applied = applyEvent(holder.state, signal, port.now());
+        // A STOP reaches the debtor's ledger too (the server sends the optOut signal with it; the
+        // journey tells its ledger): every journey of the debtor sees it.
+        if (applied && a.type === 'optedOut') port.ledgers.get(record.debtor.id).optOut(input.channel);
       });
     }
     return { messageId: input.key, locale: localeOf(input.template, record.debtor.locale) };
   }
 
-  for (;;) {
-    try {
-      await runJourney(input, holder.state, port);
-      break;
-    } catch (e) {
-      if (e instanceof HorizonReached) break;
-      if (!(e instanceof ContinuedAsNew)) throw e;
-      holder.state = e.state;
+  async function run(): Promise<void> {
+    for (;;) {
+      try {
+        await runJourney(input, holder.state, port);
+        break;
+      } catch (e) {
+        if (e instanceof HorizonReached) break;
+        if (!(e instanceof ContinuedAsNew)) throw e;
+        holder.state = e.state;
+      }
     }
   }
-  const state = holder.state;
+  return { run, result: () => result(o, holder.state, signals) };
+}
+
+function result(o: RunDebtOptions, state: JourneyState, signals: SimulatedDebt['signals']): SimulatedDebt {
+  const { plan, record } = o;
   const variant = Object.values(state.variants).at(-1);
   return {
     debtId: record.debtId,

@@ -102,9 +102,9 @@ export class VirtualPort implements RuntimePort {
     input: Parameters<RuntimePort['run']>[1],
     retry?: PlanRetry,
   ): Promise<ActivityOutcome<never>> {
-    if (this.recording) this.calls.push({ name, input, at: this.clock });
+    if (this.recording) this.calls.push({ name, input, at: this.now() });
     try {
-      return { ok: true, value: (await this.activity(name, input, retry, this.clock)) as never };
+      return { ok: true, value: (await this.activity(name, input, retry, this.now())) as never };
     } catch (e) {
       if (e instanceof VirtualActivityFailure) return { ok: false, type: e.type, message: e.message };
       return { ok: false, type: (e as Error).name ?? 'Error', message: (e as Error).message };
@@ -113,13 +113,13 @@ export class VirtualPort implements RuntimePort {
 
   async reserveContact(input: ReserveContactInput): Promise<ContactDecision> {
     const { decision, fresh } = this.ledgers.get(input.debtorKey).reserve(input.request);
-    if (fresh && this.recording) this.decisions.push({ input, decision, at: this.clock });
+    if (fresh && this.recording) this.decisions.push({ input, decision, at: this.now() });
     return decision;
   }
 
   waiting(step: string): void {
     const last = this.waits[this.waits.length - 1];
-    if (last?.step !== step) this.waits.push({ step, at: this.clock });
+    if (last?.step !== step) this.waits.push({ step, at: this.now() });
   }
 
   continueAsNewSuggested(): boolean {

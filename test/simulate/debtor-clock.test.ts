@@ -1,0 +1,95 @@
+/**
+ * One debtor, several debts: `settle simulate` runs a debtor's debts together on one clock with one
+ * contact ledger, so an SMS STOP heard by one journey blocks the SMS the debtor's other journey
+ * sends later (`optedOut`), as the debtor's ledger workflow makes it in production.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PortfolioRow } from '../../src/enrollment/read.js';
+import type { EnrollmentData } from '../../src/ir/index.js';
+import { parseBehaviour } from '../../src/simulate/behaviour.js';
+import { simulatePortfolio } from '../../src/simulate/simulate.js';
+import { join } from 'node:path';
+import { compilePaths } from '../../src/compiler/index.js';
+import { exampleRecord, ROOT } from '../support/journeys.js';
+
+const START = Date.parse('2026-11-23T07:30:00Z');
+
+/** Every message delivered; each SMS of soft-collection answered STOP a minute later; nothing else. */
+const BEHAVIOUR = parseBehaviour(
+  `apiVersion: settle/v1
+kind: Behaviour
+metadata: { name: stop }
+spec:
+  default:
+    email:
+      delivered: { p: 1, after: 17s }
+      opened: { p: 1, after: 313m }
+      clicked: { p: 0 }
+    sms:
+      delivered: { p: 1, after: 7s }
+      clicked: { p: 0 }
+  rules:
+    - match: { journey: soft-collection }
+      sms: { optedOut: { p: 1, after: 1m } }
+`,
+  'stop.behaviour.yaml',
+);
+
+function debt(debtId: string, debtorId: string, daysPastDue: number): EnrollmentData {
+  const base = exampleRecord('anna-rossi');
+  return {
+    ...base,
+    debtId,
+    debtor: { ...base.debtor, id: debtorId, consent: { email: true, sms: true } },
+    debt: {
+      ...base.debt,
+      reference: debtId,
+      dueDate: new Date(START - daysPastDue * 86_400_000).toISOString().slice(0, 10),
+    },
+  };
+}
+
+async function run(records: EnrollmentData[]) {
+  const compiled = compilePaths([join(ROOT, 'journeys')]);
+  async function* rows(): AsyncGenerator<PortfolioRow> {
+    for (const [i, record] of records.entries()) yield { line: i + 2, record };
+  }
+  const { debts } = await simulatePortfolio({
+    plans: compiled.plans,
+    project: compiled.project,
+    rows: rows(),
+    startMs: START,
+    days: 30,
+    seed: 1,
+    behaviour: BEHAVIOUR,
+  });
+  return debts;
+}
+
+describe('simulate: one debtor, several debts', () => {
+  it('an SMS STOP on one debt blocks the later SMS of the same debtor’s other debt (optedOut)', async () => {
+    const apart = await run([debt('SC-1', 'D-1', 5), debt('LS-1', 'D-2', 60)]);
+    const together = await run([debt('SC-1', 'D-1', 5), debt('LS-1', 'D-1', 60)]);
+    const sms = (events: { step: string; type: string; channel?: string; reason?: string }[]) =>
+      events.filter((e) => e.channel === 'sms' && e.type !== 'event').map((e) => [e.step, e.type, e.reason ?? null]);
+    expect(apart.map((d) => d.journey)).toEqual(['soft-collection', 'late-stage']);
+    // The STOP comes on the first SMS of the soft-collection debt (24 November)…
+    expect(sms(apart[0]!.events)).toEqual([
+      ['nudge-sms', 'send', null],
+      ['reminder-sms', 'blocked', 'optedOut'],
+    ]);
+    // …the late-stage debt of another debtor sends its SMS from 28 November…
+    expect(sms(apart[1]!.events)).toEqual([
+      ['formal-sms', 'deferred', 'outsideWindow'],
+      ['formal-sms', 'send', null],
+      ['final-notice-sms', 'send', null],
+    ]);
+    // …and of the same debtor, it is blocked: the debtor opted out. The first debt is unchanged
+    // (caps are per debt; it heard the STOP itself).
+    expect(together[0]!.events).toEqual(apart[0]!.events);
+    expect(sms(together[1]!.events)).toEqual([
+      ['formal-sms', 'blocked', 'optedOut'],
+      ['final-notice-sms', 'blocked', 'optedOut'],
+    ]);
+  });
+});
