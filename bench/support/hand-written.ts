@@ -1,7 +1,7 @@
 /**
  * The baseline of bench/history: journeys/soft-collection.journey.yaml written by hand as an
  * ordinary Temporal workflow, the way a developer would without Settle. It makes the same
- * activity calls (payment link + message per send, the hand-over or agent webhook,
+ * activity calls (journeyStarted, payment link + message per send, the hand-over or agent webhook,
  * recordOutcome), starts the same timers (a `condition` with a timeout for every wait, since
  * each wait also ends on payment) and upserts SettleStep whenever it starts waiting, so the
  * history of the same debt with the same signals differs from journeyWorkflow's only by what
@@ -57,6 +57,10 @@ const standard = proxyActivities<Activities>({
 const importantEmail = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: retryOptions(4, '10m', 3, '2h'),
+});
+const startReport = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: retryOptions(5, '1s', 2, '30s'),
 });
 const webhook = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -220,6 +224,16 @@ export async function softCollectionHandWritten(
     }
   }
   const toAgent = async () => end((await callWebhook('reply-to-agent')) ? 'handedToAgent' : 'handoverFailed');
+
+  // The journey reports its start (journeys started, amount enrolled), as journeyWorkflow does.
+  await startReport.journeyStarted({
+    workflowId,
+    journey: 'soft-collection',
+    version: 1,
+    amountDue: enrollment.debt.amountDue,
+    currency: enrollment.debt.currency,
+    startedAt: input.enrolledAt,
+  });
 
   // Day 0: a friendly email; engagement decides the next nudge.
   let next: 'nudge' | 'clicked' | 'opened';

@@ -9,6 +9,7 @@ import { barGauge, labelVariable, layout, statPanel, timeSeries } from './panels
 const J = 'journey=~"$journey"';
 const JC = `${J}, channel=~"$channel"`;
 const JV = `${J}, version=~"$version"`;
+const JCV = `${JC}, version=~"$version"`;
 const R = '[$__range]';
 
 export function kpiBoard(): dashboard.Dashboard {
@@ -34,12 +35,12 @@ export function kpiBoard(): dashboard.Dashboard {
           unit: 'short',
           width: 24,
           queries: [
-            { expr: `sum(increase(settle_messages_sent_total{${JC}, version=~"$version"}${R}))`, legend: 'sent' },
-            { expr: `sum(increase(settle_messages_delivered_total{${JC}}${R}))`, legend: 'delivered' },
-            { expr: `sum(increase(settle_messages_opened_total{${JC}, machine="false"}${R}))`, legend: 'opened' },
-            { expr: `sum(increase(settle_messages_clicked_total{${JC}}${R}))`, legend: 'clicked' },
-            { expr: `sum(increase(settle_landing_views_total{${J}}${R}))`, legend: 'visited' },
-            { expr: `sum(increase(settle_payments_total{${J}}${R}))`, legend: 'paid' },
+            { expr: `sum(increase(settle_messages_sent_total{${JCV}}${R}))`, legend: 'sent' },
+            { expr: `sum(increase(settle_messages_delivered_total{${JCV}}${R}))`, legend: 'delivered' },
+            { expr: `sum(increase(settle_messages_opened_total{${JCV}, machine="false"}${R}))`, legend: 'opened' },
+            { expr: `sum(increase(settle_messages_clicked_total{${JCV}}${R}))`, legend: 'clicked' },
+            { expr: `sum(increase(settle_landing_views_total{${JV}}${R}))`, legend: 'visited' },
+            { expr: `sum(increase(settle_payments_total{${JV}}${R}))`, legend: 'paid' },
           ],
         }),
         statPanel({
@@ -69,7 +70,7 @@ export function kpiBoard(): dashboard.Dashboard {
           unit: 'none',
           width: 6,
           queries: [
-            { expr: `sum by (currency) (increase(settle_amount_collected_total{${J}}${R}))`, legend: '{{currency}}' },
+            { expr: `sum by (currency) (increase(settle_amount_collected_total{${JV}}${R}))`, legend: '{{currency}}' },
           ],
         }),
       ],
@@ -86,7 +87,7 @@ export function kpiBoard(): dashboard.Dashboard {
             [0, 'red'],
             [0.95, 'green'],
           ],
-          queries: [{ expr: `settle:delivery_rate:ratio{${JC}}`, legend: '{{journey}} {{channel}}' }],
+          queries: [{ expr: `settle:delivery_rate:ratio{${JCV}}`, legend: '{{journey}} {{channel}}' }],
         }),
         timeSeries({
           ...ratio,
@@ -97,7 +98,7 @@ export function kpiBoard(): dashboard.Dashboard {
             [0.02, 'orange'],
             [0.05, 'red'],
           ],
-          queries: [{ expr: `settle:bounce_rate:ratio{${JC}}`, legend: '{{journey}} {{channel}}' }],
+          queries: [{ expr: `settle:bounce_rate:ratio{${JCV}}`, legend: '{{journey}} {{channel}}' }],
         }),
         timeSeries({
           ...ratio,
@@ -107,7 +108,7 @@ export function kpiBoard(): dashboard.Dashboard {
             [0, 'red'],
             [0.2, 'green'],
           ],
-          queries: [{ expr: `settle:open_rate:ratio{${JC}}`, legend: '{{journey}} {{channel}}' }],
+          queries: [{ expr: `settle:open_rate:ratio{${JCV}}`, legend: '{{journey}} {{channel}}' }],
         }),
         timeSeries({
           ...ratio,
@@ -117,33 +118,35 @@ export function kpiBoard(): dashboard.Dashboard {
             [0, 'red'],
             [0.02, 'green'],
           ],
-          queries: [{ expr: `settle:click_through_rate:ratio{${JC}}`, legend: '{{journey}} {{channel}}' }],
+          queries: [{ expr: `settle:click_through_rate:ratio{${JCV}}`, legend: '{{journey}} {{channel}}' }],
         }),
         timeSeries({
           ...ratio,
           title: 'Click-to-open rate',
           description:
             'Unique clicks over unique opens (settle:click_to_open_rate:ratio): how convincing the message is once read.',
-          queries: [{ expr: `settle:click_to_open_rate:ratio{${JC}}`, legend: '{{journey}} {{channel}}' }],
+          queries: [{ expr: `settle:click_to_open_rate:ratio{${JCV}}`, legend: '{{journey}} {{channel}}' }],
         }),
         timeSeries({
           ...ratio,
           title: 'Landing-page conversion',
           description:
             'Payments over payment-page views, by the channel that brought the visitor (settle:conversion_rate:ratio).',
-          queries: [{ expr: `settle:conversion_rate:ratio{${J}}`, legend: '{{journey}} {{source}}' }],
+          queries: [{ expr: `settle:conversion_rate:ratio{${JV}}`, legend: '{{journey}} {{source}}' }],
         }),
         timeSeries({
           title: 'Traffic to the payment page by channel',
           description: 'Payment-page views per hour, by the channel whose link brought the visitor.',
           unit: 'short',
-          queries: [{ expr: `sum by (source) (increase(settle_landing_views_total{${J}}[1h]))`, legend: '{{source}}' }],
+          queries: [
+            { expr: `sum by (source) (increase(settle_landing_views_total{${JV}}[1h]))`, legend: '{{source}}' },
+          ],
         }),
         statPanel({
           title: 'Landing-page views',
           description: 'Unique payment-page views (one per message) in the selected range.',
           unit: 'short',
-          queries: [{ expr: `sum(increase(settle_landing_views_total{${J}}${R}))` }],
+          queries: [{ expr: `sum(increase(settle_landing_views_total{${JV}}${R}))` }],
         }),
       ],
     ],
@@ -159,7 +162,23 @@ export function kpiBoard(): dashboard.Dashboard {
             [0, 'red'],
             [0.3, 'green'],
           ],
-          queries: [{ expr: `settle:collection_rate:ratio{${J}}`, legend: '{{journey}} {{variant}}' }],
+          queries: [{ expr: `settle:collection_rate:ratio{${JV}}`, legend: '{{journey}} {{variant}}' }],
+        }),
+        barGauge({
+          title: 'Open rate, CTR and conversion by A/B variant',
+          description:
+            'Per A/B variant side by side ("none": messages outside a split): unique human opens and unique clicks over delivered messages, payments over payment-page views (settle_variant:*:ratio).',
+          unit: 'percentunit',
+          width: 24,
+          thresholds: [
+            [0, 'red'],
+            [0.02, 'green'],
+          ],
+          queries: [
+            { expr: `settle_variant:open_rate:ratio{${JCV}}`, legend: '{{variant}} open rate ({{channel}})' },
+            { expr: `settle_variant:click_through_rate:ratio{${JCV}}`, legend: '{{variant}} CTR ({{channel}})' },
+            { expr: `settle_variant:conversion_rate:ratio{${JV}}`, legend: '{{variant}} conversion' },
+          ],
         }),
         barGauge({
           title: 'Journeys ended by variant and outcome',
@@ -178,7 +197,7 @@ export function kpiBoard(): dashboard.Dashboard {
           unit: 'short',
           queries: [
             {
-              expr: `sum by (variant, step) (increase(settle_messages_sent_total{${JC}, version=~"$version"}${R}))`,
+              expr: `sum by (variant, step) (increase(settle_messages_sent_total{${JCV}}${R}))`,
               legend: '{{variant}} {{step}}',
             },
           ],
@@ -188,7 +207,7 @@ export function kpiBoard(): dashboard.Dashboard {
           description: 'Money collected per hour, per currency.',
           unit: 'none',
           queries: [
-            { expr: `sum by (currency) (increase(settle_amount_collected_total{${J}}[1h]))`, legend: '{{currency}}' },
+            { expr: `sum by (currency) (increase(settle_amount_collected_total{${JV}}[1h]))`, legend: '{{currency}}' },
           ],
         }),
       ],

@@ -8,7 +8,7 @@
 import { createCallWebhook } from './call-webhook.js';
 import type { ActivityDeps } from './deps.js';
 import { createCreatePaymentLink } from './payment-link.js';
-import { createRecordOutcome } from './record-outcome.js';
+import { createJourneyStarted, createRecordOutcome } from './record-outcome.js';
 import { createLedgerActivities } from './reserve-contact.js';
 import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
@@ -20,6 +20,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     sendSms: createSendSms(deps),
     createPaymentLink: createCreatePaymentLink(deps),
     callWebhook: createCallWebhook(deps),
+    journeyStarted: createJourneyStarted(deps),
     recordOutcome: createRecordOutcome(deps),
     ...createLedgerActivities(deps),
   };

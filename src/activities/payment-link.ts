@@ -19,6 +19,8 @@ export function createCreatePaymentLink(deps: ActivityDeps): (input: PaymentLink
       workflowId: input.workflowId,
       step: input.step,
       source: input.source,
+      version: input.version,
+      ...(input.variant !== undefined && { variant: input.variant }),
       amountDue: input.amountDue,
       currency: input.currency,
     });

@@ -1,10 +1,18 @@
 /**
- * The `recordOutcome` activity: the workflow's last act reports how the journey ended to the
- * outcome sink (business metrics: journeys completed, amounts collected). An activity, not
- * workflow code, so that a replay does not count twice (DESIGN.md §3, STYLE.md 11).
+ * The `journeyStarted` activity, a fresh journey's first act, and the `recordOutcome` activity,
+ * its last, which reports how the journey ended to the outcome sink. Both feed business metrics (journeys started and amounts enrolled, journeys completed
+ * and days to pay: src/metrics/activities.ts counts around them). Activities, not workflow code, so
+ * that a replay does not count twice (DESIGN.md §3, STYLE.md 11).
  */
 import type { ActivityDeps } from './deps.js';
-import type { OutcomeInput } from './types.js';
+import type { JourneyStartedInput, OutcomeInput } from './types.js';
+
+export function createJourneyStarted(deps: ActivityDeps): (input: JourneyStartedInput) => Promise<void> {
+  return function journeyStarted(input) {
+    deps.log?.info('journey started', { journey: input.journey, version: input.version });
+    return Promise.resolve();
+  };
+}
 
 export function createRecordOutcome(deps: ActivityDeps): (input: OutcomeInput) => Promise<void> {
   return async function recordOutcome(input) {

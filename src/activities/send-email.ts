@@ -43,6 +43,8 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
       nowMs: (deps.clock ?? Date.now)(),
       workflowId: input.workflowId,
       step: input.step,
+      version: input.version,
+      variant: input.variant,
       key: input.key,
       optOut,
     });

@@ -7,7 +7,7 @@
  * `tel:` and in-page anchors.
  */
 import { publicLink } from '../channels/payments.js';
-import { signLinkToken, type LinkClaims } from '../channels/tokens.js';
+import { signLinkToken, versionClaims, type LinkClaims } from '../channels/tokens.js';
 
 export interface TrackingContext {
   secret: string;
@@ -16,6 +16,9 @@ export interface TrackingContext {
   nowMs: number;
   workflowId: string;
   step: string;
+  /** Journey version and A/B variant of the message: the metric labels of its opens and clicks. */
+  version: number;
+  variant?: string | undefined;
   /** Idempotency key of the message: the `messageId` of its events. */
   key: string;
   /** The opt-out URL of this message: never rewritten. */
@@ -49,7 +52,13 @@ export interface Tracker {
 }
 
 export function createTracker(ctx: TrackingContext): Tracker {
-  const base: Omit<LinkClaims, 'p'> = { w: ctx.workflowId, s: ctx.step, c: 'email', k: ctx.key };
+  const base: Omit<LinkClaims, 'p'> = {
+    w: ctx.workflowId,
+    s: ctx.step,
+    c: 'email',
+    k: ctx.key,
+    ...versionClaims(ctx),
+  };
   const clicks = new Map<string, string>();
   return {
     click(target) {

@@ -75,6 +75,17 @@ export interface OutcomeInput {
   endedAt: number;
 }
 
+/** A fresh journey (not a continue-as-new run) reports its start: journeys started, amount enrolled. */
+export interface JourneyStartedInput {
+  workflowId: string;
+  journey: string;
+  version: number;
+  amountDue: number;
+  currency: string;
+  /** Journey time of the start (epoch ms): with the workflow id, names this journey run. */
+  startedAt: number;
+}
+
 /** A send asks its debtor's contact ledger for a decision (the ledger records a "send" as a contact). */
 export interface ReserveContactInput {
   /** Keyed hash of the debtor id (the SettleDebtor search attribute): names the ledger. */
@@ -102,6 +113,8 @@ export interface Activities {
   sendSms(input: SendMessageInput): Promise<SendMessageResult>;
   createPaymentLink(input: PaymentLinkInput): Promise<PaymentLinkResult>;
   callWebhook(input: WebhookInput): Promise<WebhookResult>;
+  /** The journey's first act (behind patched('settle-journey-started')): business metrics count it once. */
+  journeyStarted(input: JourneyStartedInput): Promise<void>;
   recordOutcome(input: OutcomeInput): Promise<void>;
   /** The debtor ledger's decision for a send (DESIGN.md §1, Policy). */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;

@@ -5,7 +5,7 @@
  * journey, step and channel brought the visitor. The local implementation only signs; a
  * provider-backed one (pre-creating sessions, short links) can replace it behind the interface.
  */
-import { signLinkToken } from './tokens.js';
+import { signLinkToken, versionClaims } from './tokens.js';
 
 export interface PaymentLinkRequest {
   /** Idempotency key of the step visit (workflowId/stepId/visit). */
@@ -14,6 +14,9 @@ export interface PaymentLinkRequest {
   step: string;
   /** The channel the link travels in: the page's `visited` event reports it as the source. */
   source: string;
+  /** Journey version and A/B variant of the message (metric labels of the visit and the payment). */
+  version?: number;
+  variant?: string;
   amountDue: number;
   currency: string;
 }
@@ -40,7 +43,10 @@ export function createLocalPaymentLinks(options: LocalPaymentLinksOptions): Paym
   const clock = options.clock ?? Date.now;
   return {
     create(request) {
-      const claims = { p: 'p', w: request.workflowId, s: request.step, c: request.source, k: request.key } as const;
+      const claims = {
+        ...({ p: 'p', w: request.workflowId, s: request.step, c: request.source, k: request.key } as const),
+        ...(request.version !== undefined && versionClaims({ version: request.version, variant: request.variant })),
+      };
       const token = signLinkToken(options.secret, claims, undefined, clock());
       return Promise.resolve({ url: publicLink(options.publicUrl, `p/${token}`) });
     },

@@ -97,11 +97,23 @@ export type LinkClaims = { p: LinkPurpose; w: string; s: string; c: string; k: s
  * Optional claims: `u` the target of a click redirect (purpose `c`: the server only ever redirects
  * to a signed target, never to a URL from the query string), `l` the debtor's locale (pages answer
  * in it), `h` the contact key (SettleContact hash of the address the message went to: an
- * unsubscribe reaches every running journey of that person).
+ * unsubscribe reaches every running journey of that person), `v` the journey version and `a` the
+ * A/B variant the message was sent under (metric labels of its opens, clicks, views and payments;
+ * tokens issued before they existed have neither, and `a` is absent outside a split).
  */
-export type LinkExtraClaims = { u?: string; l?: string; h?: string };
+export type LinkExtraClaims = { u?: string; l?: string; h?: string; v?: string; a?: string };
 
-const EXTRA_CLAIMS = ['u', 'l', 'h'] as const;
+const EXTRA_CLAIMS = ['u', 'l', 'h', 'v', 'a'] as const;
+
+/** The `v` and `a` claims of a message: its journey version and, inside a split, its variant. */
+export function versionClaims(message: { version: number | string; variant?: string | undefined }): {
+  v: string;
+  a?: string;
+} {
+  return message.variant === undefined
+    ? { v: String(message.version) }
+    : { v: String(message.version), a: message.variant };
+}
 
 export function signLinkToken(secret: string, claims: LinkClaims, ttlMs?: number, nowMs?: number): string {
   const present: TokenClaims = {};

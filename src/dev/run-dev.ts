@@ -21,7 +21,7 @@ import { DemoDebtors } from './demo.js';
 import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from './dev-stripe.js';
 import { observeSends } from './observe.js';
-import { contactRuleMetrics, countEnrollments, createProcessMetrics, instrumentActivities, startMetricsServer, temporalTelemetry, type MetricsServer } from '../metrics/index.js';
+import { contactRuleMetrics, createProcessMetrics, instrumentActivities, startMetricsServer, temporalTelemetry, type MetricsServer } from '../metrics/index.js';
 
 export interface DevOptions {
   stateDir: string;
@@ -126,7 +126,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const base = `http://${config.httpAddr.host}:${config.httpAddr.port}/dev/webhooks`;
   const env = { ...o.env };
   for (const name of webhookEnvNames(compiled)) env[name] ??= `${base}/${name.toLowerCase()}`;
-  // The worker's registry (activities, contact rules, enrollment); the HTTP server has its own (serverDepsFromConfig).
+  // The worker's registry (activities, contact rules; journeyStarted counts the starts); the HTTP server has its own (serverDepsFromConfig).
   const workerMetrics = createProcessMetrics();
   const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox, env, contactRules: contactRuleMetrics(workerMetrics.metrics) });
   const connection = await Connection.connect({ address: server.address });
@@ -143,7 +143,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     emailFor: (key: string) => smtp.messages().find((m) => m.messageId === emailMessageId(key))?.raw,
   };
   const demo = o.demo
-    ? new DemoDebtors({ client: countEnrollments(client, workerMetrics.metrics), taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
+    ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
     : undefined;
   const activities = observeSends(instrumentActivities(wiring.activities, workerMetrics.metrics), (input, duplicate) => {
     if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;

@@ -2,17 +2,22 @@
  * Business metrics of the worker, counted around the activities (STYLE.md 11: at the edges,
  * never in workflow code, so a replayed workflow counts nothing). Each business event counts
  * once: a send once per idempotency key (a retried activity reports `duplicate`, or resends the
- * same email under the same key, which this process remembers), an outcome once per journey run.
+ * same email under the same key, which this process remembers), a start and an outcome once per
+ * journey run.
  * The memory is bounded; a retry that lands on another worker process after the first attempt
  * completed its send but not its task is the one case that can count twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { ContactRuleLabels, ContactRuleSink } from '../activities/deps.js';
-import { FAILURE, type Activities, type OutcomeInput, type SendMessageInput } from '../activities/types.js';
+import {
+  FAILURE,
+  type Activities,
+  type JourneyStartedInput,
+  type OutcomeInput,
+  type SendMessageInput,
+} from '../activities/types.js';
 import { RecentKeys } from '../server/lru.js';
-import type { SettleMetrics } from './definitions.js';
-
-const NO_VARIANT = 'none';
+import { NO_VARIANT, type SettleMetrics } from './definitions.js';
 
 function failureType(error: unknown): { type: string; final: boolean } | undefined {
   if (!(error instanceof ApplicationFailure)) return undefined;
@@ -44,7 +49,8 @@ export function instrumentActivities(
     m.messagesSent.inc({ journey, version, step, channel, variant: input.variant ?? NO_VARIANT });
     // An email the relay accepted is delivered as far as SMTP can tell; SMS delivery comes from
     // the carrier's status callback (the server).
-    if (channel === 'email') m.messagesDelivered.inc({ journey, step, channel });
+    if (channel === 'email')
+      m.messagesDelivered.inc({ journey, version, step, channel, variant: input.variant ?? NO_VARIANT });
     if (r.cost !== undefined && r.cost > 0)
       m.messageCost.inc({ journey, channel, currency: r.costCurrency ?? 'unknown' }, r.cost);
   }
@@ -53,12 +59,14 @@ export function instrumentActivities(
     const f = failureType(error);
     if (!f) return;
     const { journey, step, channel } = input;
+    const version = String(input.version);
+    const bounced = { journey, version, step, channel, variant: input.variant ?? NO_VARIANT };
     if (f.type === FAILURE.softBounce && once(`soft\u0000${input.key}`)) {
-      m.messagesBounced.inc({ journey, step, channel, kind: 'soft' });
+      m.messagesBounced.inc({ ...bounced, kind: 'soft' });
     }
     if (!f.final || !once(`failed\u0000${input.key}`)) return;
-    m.messagesFailed.inc({ journey, version: String(input.version), step, channel, reason: f.type });
-    if (f.type === FAILURE.hardBounce) m.messagesBounced.inc({ journey, step, channel, kind: 'hard' });
+    m.messagesFailed.inc({ journey, version, step, channel, reason: f.type });
+    if (f.type === FAILURE.hardBounce) m.messagesBounced.inc({ ...bounced, kind: 'hard' });
   }
 
   const send =
@@ -74,6 +82,12 @@ export function instrumentActivities(
       }
     };
 
+  function onStarted(input: JourneyStartedInput): void {
+    if (!once(`started\u0000${input.workflowId}\u0000${input.startedAt}`)) return;
+    m.journeysStarted.inc({ journey: input.journey, version: String(input.version) });
+    if (input.amountDue > 0) m.amountEnrolled.inc({ currency: input.currency }, input.amountDue);
+  }
+
   function onOutcome(input: OutcomeInput): void {
     if (!once(`outcome\u0000${input.workflowId}\u0000${input.startedAt}\u0000${input.endedAt}`)) return;
     const { journey, outcome } = input;
@@ -87,6 +101,10 @@ export function instrumentActivities(
     ...activities,
     sendEmail: send(activities.sendEmail),
     sendSms: send(activities.sendSms),
+    journeyStarted: async (input) => {
+      await activities.journeyStarted(input);
+      onStarted(input);
+    },
     recordOutcome: async (input) => {
       await activities.recordOutcome(input);
       onOutcome(input);

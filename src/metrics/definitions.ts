@@ -40,6 +40,10 @@ export const TIME_TO_PAY_BUCKETS = [
   90 * DAY,
 ];
 
+/** The `version` label of a message whose link predates the version claim; `variant` outside a split. */
+export const UNKNOWN_VERSION = 'unknown';
+export const NO_VARIANT = 'none';
+
 /** Values read at scrape time rather than counted: what the process can ask when scraped. */
 export interface MetricSources {
   /** Journeys running now (Temporal visibility); undefined when it cannot tell. */
@@ -52,11 +56,12 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
-    // --- journeys (enrollment and the recordOutcome activity) ---------------------------------
-    journeysStarted: counter('settle_journeys_started_total', 'Journeys started by enrollment.', [
-      'journey',
-      'version',
-    ]),
+    // --- journeys (the journeyStarted and recordOutcome activities) ---------------------------------
+    journeysStarted: counter(
+      'settle_journeys_started_total',
+      'Journeys started (journeyStarted activity, once per journey).',
+      ['journey', 'version'],
+    ),
     journeysCompleted: counter(
       'settle_journeys_completed_total',
       'Journeys ended, by outcome (recordOutcome activity).',
@@ -71,9 +76,11 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
         if (n !== undefined) this.set(n);
       },
     }),
-    amountEnrolled: counter('settle_amount_enrolled_total', 'Amount due of the debts enrolled, in major units.', [
-      'currency',
-    ]),
+    amountEnrolled: counter(
+      'settle_amount_enrolled_total',
+      'Amount due of the debts enrolled (journeyStarted), in major units.',
+      ['currency'],
+    ),
     // --- messages (send activities; the server for provider callbacks and tracking) -----------
     messagesSent: counter('settle_messages_sent_total', 'Messages sent (once per idempotency key).', [
       'journey',
@@ -92,22 +99,24 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
     messagesDelivered: counter(
       'settle_messages_delivered_total',
       'Messages delivered: email accepted by the SMTP relay, SMS by the carrier status callback.',
-      ['journey', 'step', 'channel'],
+      ['journey', 'version', 'step', 'channel', 'variant'],
     ),
     messagesBounced: counter(
       'settle_messages_bounced_total',
       'Messages bounced (hard: refused for good; soft: temporarily).',
-      ['journey', 'step', 'channel', 'kind'],
+      ['journey', 'version', 'step', 'channel', 'variant', 'kind'],
     ),
     messagesOpened: counter(
       'settle_messages_opened_total',
       'Unique opens (once per message); machine="true" for scanners and prefetchers.',
-      ['journey', 'step', 'channel', 'machine'],
+      ['journey', 'version', 'step', 'channel', 'variant', 'machine'],
     ),
     messagesClicked: counter('settle_messages_clicked_total', 'Unique clicks on tracked links (once per message).', [
       'journey',
+      'version',
       'step',
       'channel',
+      'variant',
     ]),
     messageCost: counter('settle_message_cost_total', 'What sends are billed, in major units of the currency.', [
       'journey',
@@ -124,15 +133,19 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
     landingViews: counter(
       'settle_landing_views_total',
       'Unique payment-page views per message, by the channel that brought the visitor.',
-      ['journey', 'source'],
+      ['journey', 'version', 'variant', 'source'],
     ),
     payments: counter('settle_payments_total', 'Payments received (Stripe), full or first instalment.', [
       'journey',
+      'version',
+      'variant',
       'source',
       'kind',
     ]),
     amountCollected: counter('settle_amount_collected_total', 'Amount paid, in major units of the currency.', [
       'journey',
+      'version',
+      'variant',
       'currency',
     ]),
     // --- timing ------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ export function createProcessMetrics(sources: MetricSources = {}): ProcessMetric
 
 export { instrumentActivities, contactRuleMetrics } from './activities.js';
 export { createSettleMetrics, type MetricSources, type SettleMetrics } from './definitions.js';
-export { countEnrollments } from './enrollment.js';
 export { startMetricsServer, type MetricsServer } from './http.js';
 export { temporalTelemetry } from './runtime.js';
 export { createServerMetrics, journeyLabel, stepLabel, type ServerMetrics } from './server.js';

@@ -7,9 +7,9 @@
  */
 import type { HitObserver } from '../server/deps.js';
 import { RecentKeys } from '../server/lru.js';
-import type { DispatchResult, JourneySignal, SignalDispatcher } from '../server/signals.js';
+import type { DispatchResult, JourneySignal, SignalDispatcher, SignalLabels } from '../server/signals.js';
 import { parseWorkflowId } from '../temporal/ids.js';
-import type { SettleMetrics } from './definitions.js';
+import { NO_VARIANT, UNKNOWN_VERSION, type SettleMetrics } from './definitions.js';
 
 /** The journey of a workflow id (`settle/<debt>/<journey>`): a bounded label, never the debt. */
 export function journeyLabel(workflowId: string): string {
@@ -24,6 +24,19 @@ export function stepLabel(workflowId: string, key: string | undefined): string {
 }
 
 const counted = (r: DispatchResult) => r !== 'duplicate';
+
+const BOUNDED = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * The `version` and `variant` labels of a message: from its signed link or the Stripe metadata,
+ * `unknown` / `none` when absent (links signed before they carried them) or not label-shaped.
+ */
+export function messageLabels(l: SignalLabels = {}): { version: string; variant: string } {
+  return {
+    version: l.version !== undefined && BOUNDED.test(l.version) ? l.version : UNKNOWN_VERSION,
+    variant: l.variant !== undefined && BOUNDED.test(l.variant) ? l.variant : NO_VARIANT,
+  };
+}
 
 /** First engagement time per message, bounded: the start of the `pay` reaction time. */
 class FirstSeen {
@@ -51,8 +64,10 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
   const firstSeen = new FirstSeen(remember);
   const machineOpens = new RecentKeys(remember);
 
-  function engagement(workflowId: string, s: Extract<JourneySignal, { kind: 'engagement' }>['signal']): void {
+  function engagement(workflowId: string, signal: Extract<JourneySignal, { kind: 'engagement' }>): void {
+    const s = signal.signal;
     const journey = journeyLabel(workflowId);
+    const { version, variant } = messageLabels(signal.labels);
     const step = stepLabel(workflowId, s.messageId);
     const data = s.data ?? {};
     const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string) : undefined);
@@ -60,28 +75,35 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
     switch (s.type) {
       case 'visited': {
         const source = text('source');
-        m.landingViews.inc({ journey, source: source === 'email' || source === 'sms' ? source : 'direct' });
+        m.landingViews.inc({
+          journey,
+          version,
+          variant,
+          source: source === 'email' || source === 'sms' ? source : 'direct',
+        });
         if (s.messageId !== undefined && Number.isFinite(at)) firstSeen.note(s.messageId, at);
         return;
       }
       case 'delivered':
-        m.messagesDelivered.inc({ journey, step, channel: text('channel') ?? 'sms' });
+        m.messagesDelivered.inc({ journey, version, step, channel: text('channel') ?? 'sms', variant });
         return;
       case 'bounced':
-        m.messagesBounced.inc({ journey, step, channel: text('channel') ?? 'sms', kind: 'hard' });
+        m.messagesBounced.inc({ journey, version, step, channel: text('channel') ?? 'sms', variant, kind: 'hard' });
         return;
       case 'paid':
       case 'partiallyPaid': {
         const source = text('source');
         m.payments.inc({
           journey,
+          version,
+          variant,
           source: source === 'email' || source === 'sms' ? source : 'direct',
           kind: s.type === 'paid' ? 'full' : 'partial',
         });
         const amount = data.amount;
         const currency = text('currency');
         if (typeof amount === 'number' && amount > 0 && currency !== undefined)
-          m.amountCollected.inc({ journey, currency }, amount);
+          m.amountCollected.inc({ journey, version, variant, currency }, amount);
         const first = s.messageId !== undefined ? firstSeen.get(s.messageId) : undefined;
         if (first !== undefined && Number.isFinite(at) && at >= first)
           m.reaction.observe({ stage: 'pay', journey }, (at - first) / 1000);
@@ -97,7 +119,7 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
 
   const count = (workflowId: string, signal: JourneySignal, result: DispatchResult) => {
     if (!counted(result)) return;
-    if (signal.kind === 'engagement') engagement(workflowId, signal.signal);
+    if (signal.kind === 'engagement') engagement(workflowId, signal);
     else if (signal.kind === 'optOut') m.optOuts.inc({ channel: signal.channel });
   };
 
@@ -108,10 +130,12 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
         const journey = journeyLabel(tags.workflowId);
         const step = stepLabel(tags.workflowId, tags.messageKey);
         const channel = tags.channel === 'sms' ? 'sms' : 'email';
+        const { version, variant } = messageLabels(tags);
+        const labels = { journey, version, step, channel, variant };
         if (tags.machine) {
           if (kind === 'open' && !machineOpens.seen(tags.messageKey ?? '')) {
             machineOpens.add(tags.messageKey ?? '');
-            m.messagesOpened.inc({ journey, step, channel, machine: 'true' });
+            m.messagesOpened.inc({ ...labels, machine: 'true' });
           }
           return;
         }
@@ -119,8 +143,8 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
           m.trackingRepeats.inc({ kind });
           return;
         }
-        if (kind === 'open') m.messagesOpened.inc({ journey, step, channel, machine: 'false' });
-        else m.messagesClicked.inc({ journey, step, channel });
+        if (kind === 'open') m.messagesOpened.inc({ ...labels, machine: 'false' });
+        else m.messagesClicked.inc(labels);
         if (tags.issuedAtMs !== undefined && tags.atMs !== undefined && tags.atMs >= tags.issuedAtMs) {
           m.reaction.observe({ stage: kind, journey }, (tags.atMs - tags.issuedAtMs) / 1000);
         }

@@ -26,6 +26,9 @@ export interface HitTags {
   /** The journey's workflow id and the message's idempotency key (the metrics take journey and step from them). */
   workflowId?: string;
   messageKey?: string;
+  /** Journey version and A/B variant of the message (claims `v` and `a`; absent from older links). */
+  version?: string;
+  variant?: string;
   /** When the link was issued (the send) and when it was hit, ms: the reaction time. */
   issuedAtMs?: number;
   atMs?: number;

@@ -6,8 +6,17 @@
 import type { Channel } from '../ir/index.js';
 import type { EngagementSignal, JourneyStateView } from '../workflows/types.js';
 
+/**
+ * Metric labels of an engagement, from the signed link or the Stripe metadata: never sent to the
+ * journey (the dispatcher delivers `signal` only), read by the server's metrics.
+ */
+export interface SignalLabels {
+  version?: string;
+  variant?: string;
+}
+
 export type JourneySignal =
-  | { kind: 'engagement'; signal: EngagementSignal }
+  | { kind: 'engagement'; signal: EngagementSignal; labels?: SignalLabels }
   | { kind: 'optOut'; channel: Channel }
   | { kind: 'optIn'; channel: Channel };
 

@@ -39,6 +39,14 @@ const DEFAULT_RETRY: PlanRetry = { maxAttempts: 10, initialIntervalMs: 1_000, ba
  */
 export const LEDGER_PATCH = 'settle-contact-ledger';
 
+/**
+ * A fresh journey's first act is the journeyStarted activity (journeys started and amount enrolled
+ * are counted by the worker, once per journey); journeys started before it existed replay without.
+ */
+export const STARTED_PATCH = 'settle-journey-started';
+/** A metrics-only report: a few quick attempts, then the journey goes on without it. */
+const STARTED_RETRY: PlanRetry = { maxAttempts: 5, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 30_000 };
+
 const ledger = proxyActivities<Pick<Activities, 'reserveContact' | 'ledgerConsent'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -137,5 +145,20 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
       return continueAsNew<typeof journeyWorkflow>({ ...input, state: next });
     },
   };
+  // Not after continue-as-new: the run that carries `state` on is the same journey.
+  if (input.state === undefined && patched(STARTED_PATCH)) {
+    await port.run(
+      'journeyStarted',
+      {
+        workflowId: port.workflowId,
+        journey: input.plan.journey,
+        version: input.plan.version,
+        amountDue: input.enrollment.debt.amountDue,
+        currency: input.enrollment.debt.currency,
+        startedAt: state.startedAt,
+      },
+      STARTED_RETRY,
+    );
+  }
   return runJourney(input, state, port);
 }

@@ -39,9 +39,14 @@ describe('createPaymentLink', () => {
       s: 'remind',
       c: 'sms',
       k: context.key,
+      v: String(context.version),
       iat: NOW / 1000,
     });
     expect(verifyLinkToken(SECRET, token!, 'u')).toBeUndefined();
+    // Inside a split the link names the variant too (the metric label of the visit and the payment).
+    const inSplit = await activities.createPaymentLink({ ...input, variant: 'loss-aversion' });
+    const split = /\/p\/([A-Za-z0-9_.-]+)$/.exec(inSplit.url)?.[1];
+    expect(verifyLinkToken(SECRET, split!, 'p')).toMatchObject({ v: String(context.version), a: 'loss-aversion' });
   });
 
   it('refuses a non-positive amount or a bad currency', async () => {

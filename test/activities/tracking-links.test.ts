@@ -21,6 +21,8 @@ const tracker = () =>
     nowMs: NOW,
     workflowId: 'settle/D-1/j',
     step: 'mail',
+    version: 3,
+    variant: 'bold',
     key: 'settle/D-1/j/mail/1',
     optOut: OPT_OUT,
   });
@@ -29,7 +31,15 @@ const tracker = () =>
 function targets(text: string): string[] {
   return [...text.matchAll(/https:\/\/t\.example\.test\/t\/c\/([\w.-]+)/g)].map((m) => {
     const claims = verifyLinkToken(SECRET, m[1]!, 'c');
-    expect(claims).toMatchObject({ w: 'settle/D-1/j', s: 'mail', c: 'email', k: 'settle/D-1/j/mail/1', iat: NOW / 1000 });
+    expect(claims).toMatchObject({
+      w: 'settle/D-1/j',
+      s: 'mail',
+      c: 'email',
+      k: 'settle/D-1/j/mail/1',
+      v: '3',
+      a: 'bold',
+      iat: NOW / 1000,
+    });
     return claims!.u!;
   });
 }
@@ -107,5 +117,9 @@ describe('sendEmail with tracking, through a real SMTP server', () => {
     expect(html).toMatch(/href="https:\/\/pay\.example\.test\/u\/[\w.-]+">Stop/);
     expect(mail.text).toMatch(/Stop: https:\/\/pay\.example\.test\/u\/[\w.-]+$/);
     expect(html.match(/\/t\/o\//g)).toHaveLength(1);
+    // The journey version (and, inside a split, the variant) label the message's opens and clicks.
+    const pixel = verifyLinkToken(SECRET, /\/t\/o\/([\w-]+\.[\w-]+)/.exec(html)![1]!, 'o');
+    expect(pixel).toMatchObject({ v: '3' });
+    expect(pixel?.a).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 /** Signed link tokens: round trip, tampering, other secrets, expiry and link purposes. */
 import { describe, expect, it } from 'vitest';
-import { signLinkToken, signToken, verifyLinkToken, verifyToken } from '../../src/channels/tokens.js';
+import { signLinkToken, signToken, verifyLinkToken, verifyToken, versionClaims } from '../../src/channels/tokens.js';
 
 const SECRET = 'a'.repeat(32);
 const OTHER = 'b'.repeat(32);
@@ -60,6 +60,19 @@ describe('link tokens', () => {
     const token = signLinkToken(SECRET, { p: 'u', ...claims }, undefined, NOW);
     expect(verifyLinkToken(SECRET, token, 'u', NOW)).toMatchObject({ p: 'u', ...claims });
     expect(verifyLinkToken(SECRET, token, 'p', NOW)).toBeUndefined();
+  });
+
+  it('carry the journey version and A/B variant, and tokens signed without them still verify', () => {
+    const labelled = signLinkToken(SECRET, { p: 'o', ...claims, ...versionClaims({ version: 4, variant: 'b' }) });
+    expect(verifyLinkToken(SECRET, labelled, 'o')).toMatchObject({ ...claims, v: '4', a: 'b' });
+    expect(versionClaims({ version: 4 })).toEqual({ v: '4' });
+    const old = signLinkToken(SECRET, { p: 'o', ...claims });
+    const verified = verifyLinkToken(SECRET, old, 'o');
+    expect(verified).toMatchObject(claims);
+    expect(verified?.v).toBeUndefined();
+    expect(verified?.a).toBeUndefined();
+    // A claim of the wrong type is refused like any other malformed token.
+    expect(verifyLinkToken(SECRET, signToken(SECRET, { p: 'o', ...claims, v: 4 }), 'o')).toBeUndefined();
   });
 
   it('refuse a generic token that lacks link claims', () => {

@@ -232,6 +232,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     sendSms: async (i) => (sent.push(i), { messageId: i.key, locale: i.template.defaultLocale }),
     createPaymentLink: async (i) => ({ url: `https://pay.example.test/p/${encodeURIComponent(i.key)}` }),
     callWebhook: async () => ({ status: 200 }),
+    journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
     ...createLedgerActivities(),
   };

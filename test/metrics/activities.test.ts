@@ -23,6 +23,7 @@ function fakeActivities(): Activities {
     },
     createPaymentLink: async () => ({ url: 'https://pay.example.test/p/x' }),
     callWebhook: async () => ({ status: 202 }),
+    journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
     reserveContact: async () => ({ action: 'send', at: 0, timezone: 'UTC' }),
     ledgerConsent: async () => undefined,
@@ -57,11 +58,32 @@ describe('activity metrics (unit: the retry paths without Temporal)', () => {
     expect(text).toContain(
       'settle_messages_sent_total{journey="soft",version="2",step="first",channel="sms",variant="none"} 1',
     );
-    expect(text).toContain('settle_messages_delivered_total{journey="soft",step="first",channel="email"} 1');
+    expect(text).toContain(
+      'settle_messages_delivered_total{journey="soft",version="2",step="first",channel="email",variant="none"} 1',
+    );
     expect(text).toContain('settle_message_cost_total{journey="soft",channel="sms",currency="EUR"} 0.07');
     expect(text).toContain(
       'settle_journeys_completed_total{journey="soft",version="2",variant="none",outcome="paid"} 1',
     );
     expect(text).toContain('settle_time_to_pay_seconds_count{journey="soft"} 1');
+  });
+
+  it('counts a journey start once per journey run, however often the activity is retried', async () => {
+    const pm = createProcessMetrics();
+    const a = instrumentActivities(fakeActivities(), pm.metrics);
+    const started = {
+      workflowId: 'settle/D1/soft',
+      journey: 'soft',
+      version: 2,
+      amountDue: 420.5,
+      currency: 'EUR',
+      startedAt: 1_000,
+    };
+    await a.journeyStarted(started);
+    await a.journeyStarted(started); // a retry after the first attempt's result was lost
+    await a.journeyStarted({ ...started, workflowId: 'settle/D2/soft', amountDue: 79.5 });
+    const text = await pm.text();
+    expect(text).toContain('settle_journeys_started_total{journey="soft",version="2"} 2');
+    expect(text).toContain('settle_amount_enrolled_total{currency="EUR"} 500');
   });
 });

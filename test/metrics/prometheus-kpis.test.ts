@@ -36,7 +36,6 @@ import type { EnrollmentData } from '../../src/ir/index.js';
 import { REACTION_BUCKETS, TIME_TO_PAY_BUCKETS } from '../../src/metrics/definitions.js';
 import {
   contactRuleMetrics,
-  countEnrollments,
   createProcessMetrics,
   instrumentActivities,
   startMetricsServer,
@@ -331,7 +330,10 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
     ['email-social-proof', 'email', 'social-proof'],
   ] as const) {
     w.messagesSent.inc({ ...v, step, channel, variant }, 0);
-    if (channel === 'email') w.messagesDelivered.inc({ ...j, step, channel }, 0);
+    if (channel === 'email') {
+      w.messagesDelivered.inc({ ...v, step, channel, variant }, 0);
+      s.messagesClicked.inc({ ...v, step, channel, variant }, 0);
+    }
   }
   for (const [variant, outcome] of [
     ['none', 'paid'],
@@ -343,14 +345,18 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
     w.journeysCompleted.inc({ ...v, variant, outcome }, 0);
   }
   w.timeToPay.zero(j);
-  s.messagesOpened.inc({ ...j, step: 'first-email', channel: 'email', machine: 'false' }, 0);
-  for (const step of ['first-email', 'email-loss-aversion', 'email-social-proof'])
-    s.messagesClicked.inc({ ...j, step, channel: 'email' }, 0);
-  for (const source of ['email', 'sms']) {
-    s.landingViews.inc({ ...j, source }, 0);
-    s.payments.inc({ ...j, source, kind: 'full' }, 0);
+  s.messagesOpened.inc({ ...v, step: 'first-email', channel: 'email', variant: 'none', machine: 'false' }, 0);
+  for (const [source, variant] of [
+    ['email', 'none'],
+    ['sms', 'none'],
+    ['email', 'loss-aversion'],
+    ['email', 'social-proof'],
+  ] as const) {
+    s.landingViews.inc({ ...v, variant, source }, 0);
+    s.payments.inc({ ...v, variant, source, kind: 'full' }, 0);
   }
-  s.amountCollected.inc({ ...j, currency: 'EUR' }, 0);
+  for (const variant of ['none', 'loss-aversion', 'social-proof'])
+    s.amountCollected.inc({ ...v, variant, currency: 'EUR' }, 0);
   for (const stage of ['open', 'click', 'pay']) s.reaction.zero({ ...j, stage });
 }
 
@@ -378,7 +384,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     await eventually(
       async () => {
         expect(await prom.query('settle_journeys_started_total == 0')).toHaveLength(1);
-        expect(await prom.query('settle_payments_total == 0')).toHaveLength(2);
+        expect(await prom.query('settle_payments_total == 0')).toHaveLength(4);
       },
       { timeoutMs: 30_000 },
     );
@@ -401,9 +407,9 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         timeScale: FAST,
       })),
     ];
-    const enrolling = countEnrollments(env.client, workerMetrics.metrics);
+    // Journeys started and amounts enrolled are counted by the worker (the journeyStarted activity).
     for (const d of debtors) {
-      const outcome = await startJourney(enrolling, {
+      const outcome = await startJourney(env.client, {
         taskQueue,
         plan,
         record: record(d),
@@ -465,7 +471,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     await eventually(async () => expect((await stateOf('KPI-A5')).audit.map((a) => a.kind)).toContain('deferred'));
     await eventually(async () =>
       expect(await workerMetrics.text()).toContain(
-        'settle_messages_bounced_total{journey="soft-collection",step="first-email",channel="email",kind="soft"} 1',
+        'settle_messages_bounced_total{journey="soft-collection",version="1",step="first-email",channel="email",variant="none",kind="soft"} 1',
       ),
     );
     await Promise.all(abScript);
@@ -495,6 +501,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         expect(one(await prom.query('sum(settle_payments_total)'))).toBe(4);
         expect(one(await prom.query('sum(settle_messages_sent_total)'))).toBe(15);
         expect(one(await prom.query('sum(settle_messages_opened_total)'))).toBe(7);
+        expect(one(await prom.query('sum(settle_journeys_started_total)'))).toBe(10);
         expect(one(await prom.query('max(settle_journeys_active)'))).toBe(expectedActive);
         expect(one(await prom.query('sum(settle_sends_deferred_total)'))).toBe(
           Object.values(deferredByReason).reduce((a, b) => a + b, 0),
@@ -508,7 +515,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     );
 
     // --- every recording rule -----------------------------------------------------------------
-    const J = { journey: JOURNEY };
+    const J = { journey: JOURNEY, version: '1' };
     const rules: Record<string, [Record<string, string>, number][]> = {
       'settle:messages_attempted:sum': [
         [{ ...J, channel: 'email' }, 12],
@@ -530,6 +537,24 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         [{ ...J, variant: 'none' }, 2 / 2],
         [{ ...J, variant: 'loss-aversion' }, 1 / 2],
         [{ ...J, variant: 'social-proof' }, 1 / 2],
+      ],
+      // Per A/B variant: 6 first emails (no variant) opened, 2 of them clicked, 3 views (A1, A2, A3)
+      // and 2 payments; per variant 2 emails, 1 click, 1 view and 1 payment, and no open (the
+      // variants' templates are text only: no open pixel).
+      'settle_variant:open_rate:ratio': [
+        [{ ...J, variant: 'none', channel: 'email' }, 6 / 6],
+        [{ ...J, variant: 'loss-aversion', channel: 'email' }, 0 / 2],
+        [{ ...J, variant: 'social-proof', channel: 'email' }, 0 / 2],
+      ],
+      'settle_variant:click_through_rate:ratio': [
+        [{ ...J, variant: 'none', channel: 'email' }, 2 / 6],
+        [{ ...J, variant: 'loss-aversion', channel: 'email' }, 1 / 2],
+        [{ ...J, variant: 'social-proof', channel: 'email' }, 1 / 2],
+      ],
+      'settle_variant:conversion_rate:ratio': [
+        [{ ...J, variant: 'none' }, 2 / 3],
+        [{ ...J, variant: 'loss-aversion' }, 1],
+        [{ ...J, variant: 'social-proof' }, 1],
       ],
       'settle:cost_per_collected:ratio': [[{ currency: 'EUR' }, smsCost / (4 * AMOUNT)]],
       'settle:reaction_seconds:p50': ['open', 'click', 'pay'].map((stage) => [{ stage }, 30]),
@@ -589,6 +614,12 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       'Landing-page views#A': (s) => expect(one(s)).toBe(5),
       'Collection rate by A/B variant#A': (s) =>
         expect(sumBy(s, 'variant')).toEqual({ none: 1, 'loss-aversion': 0.5, 'social-proof': 0.5 }),
+      'Open rate, CTR and conversion by A/B variant#A': (s) =>
+        expect(sumBy(s, 'variant')).toEqual({ none: 1, 'loss-aversion': 0, 'social-proof': 0 }),
+      'Open rate, CTR and conversion by A/B variant#B': (s) =>
+        expect(sumBy(s, 'variant')).toEqual({ none: 2 / 6, 'loss-aversion': 0.5, 'social-proof': 0.5 }),
+      'Open rate, CTR and conversion by A/B variant#C': (s) =>
+        expect(sumBy(s, 'variant')).toEqual({ none: 2 / 3, 'loss-aversion': 1, 'social-proof': 1 }),
       'Journeys ended by variant and outcome#A': (s) =>
         expect(Object.fromEntries(s.map((x) => [`${x.metric.variant} ${x.metric.outcome}`, x.value]))).toEqual({
           'none paid': 2,

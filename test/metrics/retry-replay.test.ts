@@ -201,9 +201,10 @@ describe('retries and replays on a real Temporal', () => {
     expect(sent('first-email', 'email')).toBe(2);
     expect(sent('nudge-sms', 'sms')).toBe(2);
     expect(sent('second-email', 'email')).toBe(2);
-    expect(value(text, `settle_messages_delivered_total{${j},step="first-email",channel="email"}`)).toBe(2);
-    expect(value(text, `settle_messages_delivered_total{${j},step="second-email",channel="email"}`)).toBe(2);
-    expect(value(text, `settle_messages_bounced_total{${j},step="first-email",channel="email",kind="soft"}`)).toBe(2);
+    const message = (step: string) => `${j},version="1",step="${step}",channel="email",variant="none"`;
+    expect(value(text, `settle_messages_delivered_total{${message('first-email')}}`)).toBe(2);
+    expect(value(text, `settle_messages_delivered_total{${message('second-email')}}`)).toBe(2);
+    expect(value(text, `settle_messages_bounced_total{${message('first-email')},kind="soft"}`)).toBe(2);
     expect(text).not.toContain('settle_messages_failed_total{');
     expect(value(text, `settle_message_cost_total{${j},channel="sms",currency="EUR"}`)).toBeCloseTo(
       sms.messages().reduce((sum, m) => sum + m.segments * 0.07, 0),
@@ -213,5 +214,7 @@ describe('retries and replays on a real Temporal', () => {
     expect(
       value(text, `settle_journeys_completed_total{${j},version="1",variant="none",outcome="handedToAgent"}`),
     ).toBe(2);
+    // Each journey counted its start once (the journeyStarted activity), replays on uncached workers included.
+    expect(value(text, `settle_journeys_started_total{${j},version="1"}`)).toBe(2);
   }, 180_000);
 });

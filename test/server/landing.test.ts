@@ -25,8 +25,16 @@ let views: Map<string, JourneyStateView | Error | 'hang'>;
 
 const view = journeyView;
 
-function token(over: { w?: string; c?: string; k?: string } = {}): string {
-  return signLinkToken(SECRET, { p: 'p', w: over.w ?? WF, s: 'first-email', c: over.c ?? 'email', k: over.k ?? KEY });
+function token(over: { w?: string; c?: string; k?: string; v?: string; a?: string } = {}): string {
+  return signLinkToken(SECRET, {
+    p: 'p',
+    w: over.w ?? WF,
+    s: 'first-email',
+    c: over.c ?? 'email',
+    k: over.k ?? KEY,
+    ...(over.v !== undefined && { v: over.v }),
+    ...(over.a !== undefined && { a: over.a }),
+  });
 }
 
 beforeAll(async () => {
@@ -165,6 +173,17 @@ describe('GET /p/<token>', () => {
     expect(second.kind === 'engagement' && second.signal.eventId).toBe(first); // the journey counts it once
   });
 
+  it('labels the visit with the version and variant of the link, or of the journey for older links', async () => {
+    await app.inject(`/p/${token({ v: '3' })}`); // sent outside a split under version 3
+    await app.inject(`/p/${token({ v: '4', a: 'loss-aversion' })}`);
+    await app.inject(`/p/${token()}`); // signed before links carried them: the journey's version and latest variant
+    expect(dispatcher.sent.map((x) => (x.signal.kind === 'engagement' ? x.signal.labels : undefined))).toEqual([
+      { version: '3' },
+      { version: '4', variant: 'loss-aversion' },
+      { version: '4', variant: 'social-proof' },
+    ]);
+  });
+
   it('HEAD requests and prefetches do not count as visits', async () => {
     expect((await app.inject({ method: 'HEAD', url: `/p/${token()}` })).statusCode).toBe(200);
     await app.inject({ url: `/p/${token()}`, headers: { 'sec-purpose': 'prefetch' } });
@@ -240,6 +259,17 @@ describe('POST /p/<token>/checkout and the thank-you page', () => {
       'metadata[reference]': 'INV-2026-0042',
     });
     expect(dispatcher.sent).toHaveLength(0);
+    // A link that names its message's version and variant puts those in the metadata.
+    await app.inject({
+      method: 'POST',
+      url: `/p/${token({ v: '3', a: 'loss-aversion' })}/checkout`,
+      headers: form,
+      payload: 'plan=full',
+    });
+    const labelled = stripe.requests.at(-1)!.form;
+    expect([labelled.get('metadata[version]'), labelled.get('metadata[variant]')]).toEqual(['3', 'loss-aversion']);
+    await app.inject({ method: 'POST', url: `/p/${token({ v: '4' })}/checkout`, headers: form, payload: 'plan=full' });
+    expect(stripe.requests.at(-1)!.form.get('metadata[variant]')).toBeNull();
   });
 
   it('a plan of 3 charges the first instalment; a plan not on offer → 400', async () => {

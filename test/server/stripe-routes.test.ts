@@ -99,9 +99,16 @@ describe('POST /webhooks/stripe', () => {
             at: new Date(1_790_000_000_000).toISOString(),
             data: { amount: 420.5, currency: 'EUR', source: 'email' },
           },
+          // The payment's metric labels: the version of the metadata, no variant outside a split.
+          labels: { version: '1' },
         },
       },
     ]);
+  });
+
+  it('labels the payment with the version and A/B variant of the session metadata', async () => {
+    await post(event('checkout.session.completed', session({ metadata: { ...metadata, variant: 'loss-aversion' } })));
+    expect(dispatcher.sent[0]!.signal).toMatchObject({ labels: { version: '1', variant: 'loss-aversion' } });
   });
 
   it('a first instalment (metadata.plan) → partiallyPaid with amount and currency', async () => {

@@ -36,6 +36,18 @@ describe('open pixel', () => {
     expect(t.hits[0]?.tags).toMatchObject({ workflowId: 'settle/INV-7/soft', messageKey: 'settle/INV-7/soft/first-email/1' });
   });
 
+  it('reports the version and variant of the link to the metrics (absent from links that predate them)', async () => {
+    t = testApp();
+    await get(`/t/o/${token({ p: 'o', v: '2', a: 'social-proof' })}`);
+    await get(`/t/c/${token({ p: 'c', v: '2', u: 'https://example.org/' })}`);
+    await get(`/t/o/${token({ p: 'o', k: 'settle/INV-7/soft/first-email/2' })}`);
+    expect(t.hits.map((h) => [h.kind, h.tags.version, h.tags.variant])).toEqual([
+      ['open', '2', 'social-proof'],
+      ['click', '2', undefined],
+      ['open', undefined, undefined],
+    ]);
+  });
+
   it('gives every open of a message the same event id, and a click another one', async () => {
     t = testApp();
     await get(`/t/o/${token({ p: 'o' })}`);

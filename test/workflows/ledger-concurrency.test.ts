@@ -44,6 +44,7 @@ spec:
       ...createLedgerActivities(),
       sendEmail: async (i: { key: string }) => ({ messageId: i.key, locale: 'en' }),
       createPaymentLink: async () => ({ url: 'https://x.test/p' }),
+      journeyStarted: async () => undefined,
       recordOutcome: async () => undefined,
     },
   });

@@ -75,13 +75,23 @@ function latestVariant(view: JourneyStateView): string | undefined {
   return Object.values(view.variants).at(-1);
 }
 
+/**
+ * Version and A/B variant of the message a link came in (claims `v`, `a`); a link signed before
+ * it carried them takes the journey's version and its latest variant.
+ */
+export function messageLabels(view: JourneyStateView, claims: LinkClaims): { version: string; variant?: string } {
+  if (claims.v !== undefined) return { version: claims.v, ...(claims.a !== undefined && { variant: claims.a }) };
+  const variant = latestVariant(view);
+  return { version: String(view.version), ...(variant !== undefined && { variant }) };
+}
+
 export function checkoutRequest(
   view: JourneyStateView,
   claims: LinkClaims,
   t: LandingTexts,
   o: { key: string; successUrl: string; cancelUrl: string; instalments?: number },
 ): CheckoutSessionRequest {
-  const variant = latestVariant(view);
+  const { version, variant } = messageLabels(view, claims);
   const item = t.lineItem(view.debt.reference, view.debt.creditor);
   return {
     key: o.key,
@@ -95,7 +105,7 @@ export function checkoutRequest(
     metadata: {
       workflow: claims.w,
       journey: view.journey,
-      version: String(view.version),
+      version,
       step: claims.s,
       ...(variant !== undefined && { variant }),
       source: claims.c,

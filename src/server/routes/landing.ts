@@ -19,7 +19,7 @@ import { errorPage, landingPage, paidPage, thanksPage } from '../pages/landing/p
 import { languageFromHeader, languageOf, textsFor, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';
 import type { JourneyStateView } from '../../workflows/types.js';
-import { checkoutRequest, findJourney, landingModel, offeredPlans } from './landing-journey.js';
+import { checkoutRequest, findJourney, landingModel, messageLabels, offeredPlans } from './landing-journey.js';
 
 export interface LandingRoutesDeps {
   /** SETTLE_SECRET: verifies the link tokens. */
@@ -108,6 +108,7 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
           at: new Date(clock()).toISOString(),
           data: { source: c },
         },
+        labels: messageLabels(journey.view, t.claims),
       });
     }
     return send(reply, 200, landingPage(landingModel(journey.view, `${pagePath(t)}/checkout`)));

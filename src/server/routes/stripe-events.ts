@@ -2,11 +2,12 @@
  * Which Stripe events are payments of a journey, and the engagement signal each one becomes.
  * The journey is named by the metadata the landing page put on the Checkout Session (copied
  * onto its PaymentIntent): `workflow`, and `plan` / `amountDue` to tell a full payment from a
- * first instalment.
+ * first instalment; `version` and `variant` label the payment in the metrics.
  */
 import type Stripe from 'stripe';
 import { fromMinorUnits, toMinorUnits } from '../../channels/currency.js';
 import type { EngagementSignal } from '../../workflows/types.js';
+import type { SignalLabels } from '../signals.js';
 
 export const PAYMENT_EVENT_TYPES = [
   'checkout.session.completed',
@@ -17,6 +18,8 @@ export const PAYMENT_EVENT_TYPES = [
 export interface JourneyPayment {
   workflowId: string;
   signal: EngagementSignal;
+  /** Journey version and A/B variant from the session metadata (metric labels only). */
+  labels: SignalLabels;
 }
 
 interface Paid {
@@ -77,8 +80,13 @@ export function journeyPayment(event: Stripe.Event): JourneyPayment | undefined 
   }
   if (plan !== undefined && Number.isFinite(plan)) data.instalments = plan;
   if (meta.source) data.source = meta.source;
+  const labels: SignalLabels = {
+    ...(meta.version && { version: meta.version }),
+    ...(meta.variant && { variant: meta.variant }),
+  };
   return {
     workflowId,
+    labels,
     signal: {
       eventId: `stripe:${paid.paymentIntent ?? event.id}`,
       type: plan !== undefined || short ? 'partiallyPaid' : 'paid',

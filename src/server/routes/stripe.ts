@@ -47,7 +47,11 @@ function handle(deps: StripeRoutesDeps, request: FastifyRequest, reply: FastifyR
   }
   const payment = journeyPayment(event);
   if (!payment) return reply.code(200).send({ received: true, ignored: true });
-  const result = deps.dispatcher.dispatch(payment.workflowId, { kind: 'engagement', signal: payment.signal });
+  const result = deps.dispatcher.dispatch(payment.workflowId, {
+    kind: 'engagement',
+    signal: payment.signal,
+    labels: payment.labels,
+  });
   request.log.info({ stripeEvent: event.id, type: event.type, signal: payment.signal.type, result }, 'stripe payment');
   // Full queue: 503 makes Stripe deliver the event again later (it retries for days).
   if (result === 'full') return reply.code(503).send({ received: false });

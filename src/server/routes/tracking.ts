@@ -64,6 +64,8 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
       channel: claims.c === 'sms' ? 'sms' : 'email',
       workflowId: claims.w,
       messageKey: claims.k,
+      ...(claims.v !== undefined && { version: claims.v }),
+      ...(claims.a !== undefined && { variant: claims.a }),
       issuedAtMs: claims.iat * 1000,
       atMs: now,
       ...(verdict.reason !== undefined && { reason: verdict.reason }),

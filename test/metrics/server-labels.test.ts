@@ -1,0 +1,81 @@
+/**
+ * The server's engagement metrics carry the journey version and A/B variant of the message: from
+ * the signed link (opens, clicks, views) or the Stripe metadata (payments); links signed before
+ * tokens carried them count under version="unknown", variant="none".
+ */
+import { describe, expect, it } from 'vitest';
+import { createProcessMetrics, createServerMetrics } from '../../src/metrics/index.js';
+import type { DispatchResult, JourneySignal, SignalDispatcher } from '../../src/server/signals.js';
+
+const WF = 'settle/D-1/soft';
+const KEY = `${WF}/email-b/1`;
+const at = new Date(0).toISOString();
+
+function inner(): SignalDispatcher {
+  const seen = new Set<string>();
+  return {
+    dispatch(workflowId, signal): DispatchResult {
+      if (signal.kind !== 'engagement') return 'queued';
+      const k = `${workflowId}\u0000${signal.signal.eventId}`;
+      if (seen.has(k)) return 'duplicate';
+      seen.add(k);
+      return 'queued';
+    },
+    dispatchToContact: () => 'queued',
+    depth: () => 0,
+    flush: async () => undefined,
+  };
+}
+
+describe('server metrics labels', () => {
+  it('label opens, clicks, views and payments with the version and variant of their message', async () => {
+    const pm = createProcessMetrics();
+    const sm = createServerMetrics(pm.metrics);
+    const d = sm.dispatcher(inner());
+    const tags = { machine: false, channel: 'email', workflowId: WF, messageKey: KEY, result: 'queued' as const };
+    sm.hits.onHit('open', { ...tags, version: '2', variant: 'bold' });
+    sm.hits.onHit('click', { ...tags, version: '2', variant: 'bold' });
+    sm.hits.onHit('open', { ...tags, messageKey: `${WF}/first-email/1` }); // an older link
+    sm.hits.onHit('open', { ...tags, version: '2', variant: 'x"} 1\nevil' }); // not label-shaped
+    const visit: JourneySignal = {
+      kind: 'engagement',
+      signal: { eventId: 'v1', type: 'visited', messageId: KEY, at, data: { source: 'email' } },
+      labels: { version: '2', variant: 'bold' },
+    };
+    d.dispatch(WF, visit);
+    d.dispatch(WF, visit); // a repeat counts once
+    d.dispatch(WF, {
+      kind: 'engagement',
+      signal: {
+        eventId: 'stripe:pi_1',
+        type: 'paid',
+        messageId: KEY,
+        at,
+        data: { amount: 10, currency: 'EUR', source: 'email' },
+      },
+      labels: { version: '2', variant: 'bold' },
+    });
+    d.dispatch(WF, {
+      kind: 'engagement',
+      signal: { eventId: 'stripe:pi_2', type: 'paid', at, data: { source: 'sms' } },
+    });
+    const text = await pm.text();
+    const j = 'journey="soft",version="2"';
+    expect(text).toContain(
+      `settle_messages_opened_total{${j},step="email-b",channel="email",variant="bold",machine="false"} 1`,
+    );
+    expect(text).toContain(`settle_messages_clicked_total{${j},step="email-b",channel="email",variant="bold"} 1`);
+    expect(text).toContain(
+      'settle_messages_opened_total{journey="soft",version="unknown",step="first-email",channel="email",variant="none",machine="false"} 1',
+    );
+    expect(text).toContain(
+      `settle_messages_opened_total{${j},step="email-b",channel="email",variant="none",machine="false"} 1`,
+    );
+    expect(text).toContain(`settle_landing_views_total{${j},variant="bold",source="email"} 1`);
+    expect(text).toContain(`settle_payments_total{${j},variant="bold",source="email",kind="full"} 1`);
+    expect(text).toContain(`settle_amount_collected_total{${j},variant="bold",currency="EUR"} 10`);
+    expect(text).toContain(
+      'settle_payments_total{journey="soft",version="unknown",variant="none",source="sms",kind="full"} 1',
+    );
+  });
+});
