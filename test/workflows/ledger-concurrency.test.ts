@@ -68,9 +68,9 @@ spec:
     for (const h of handles) {
       const { events } = await h.fetchHistory();
       expect(events?.filter((e) => e.workflowTaskTimedOutEventAttributes) ?? []).toEqual([]);
-      // Five workflow tasks: the start, then one per activity result (ledger, payment link, email,
-      // outcome). A journey stuck behind a held slot would show extra (heartbeat) tasks.
-      expect(events?.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(5);
+      // Six workflow tasks: the start, then one per activity result (journeyStarted, ledger, payment
+      // link, email, outcome). A journey stuck behind a held slot would show extra (heartbeat) tasks.
+      expect(events?.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(6);
     }
   });
 }, 300_000);

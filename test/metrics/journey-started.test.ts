@@ -1,0 +1,86 @@
+/**
+ * journeyStarted is a fresh journey's first act and only that: a journey that continues as new
+ * several times reports its start once, with the plan's journey, version and the debt's amount,
+ * and the worker's metrics count one start and its amount (time-skipping server, real workflow).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
+import type { Activities, JourneyStartedInput } from '../../src/activities/types.js';
+import { createProcessMetrics, instrumentActivities } from '../../src/metrics/index.js';
+import { workflowBundle } from '../../src/temporal/worker.js';
+import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
+import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+
+quietTemporalRuntime();
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+}, 120_000);
+afterAll(async () => env?.teardown());
+
+it('a journey that continues as new reports its start once', async () => {
+  const plan = planFromYaml(
+    `apiVersion: settle/v1
+kind: Journey
+metadata: { name: waits, version: 2 }
+spec:
+  policy: always-open
+  steps:
+${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`).join('\n')}
+    - { id: done, type: exit, outcome: unresolved }
+`,
+    [ALWAYS_OPEN_POLICY],
+  );
+  const started: JourneyStartedInput[] = [];
+  const metrics = createProcessMetrics();
+  const unused = () => Promise.reject(new Error('not used by this journey'));
+  const activities: Activities = {
+    ...createLedgerActivities(),
+    sendEmail: unused,
+    sendSms: unused,
+    createPaymentLink: unused,
+    callWebhook: unused,
+    journeyStarted: async (i) => void started.push(i),
+    recordOutcome: async () => undefined,
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'started',
+    workflowBundle: await workflowBundle(),
+    activities: instrumentActivities(activities, metrics.metrics),
+  });
+  const record = { ...exampleRecord('anna-rossi'), debtId: 'S-1' };
+  const input: JourneyInput = {
+    plan,
+    enrollment: record,
+    options: { debtorKey: 'd-s1', contactKeys: [], continueAsNewAfterEvents: 12 },
+  };
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('journeyWorkflow', {
+      workflowId: 'settle/S-1/waits',
+      taskQueue: 'started',
+      args: [input],
+    });
+    expect(((await handle.result()) as JourneyResult).outcome).toBe('unresolved');
+    // The journey did continue as new: its last run is not the first.
+    expect((await env.client.workflow.getHandle('settle/S-1/waits').describe()).runId).not.toBe(
+      handle.firstExecutionRunId,
+    );
+  });
+  expect(started).toEqual([
+    {
+      workflowId: 'settle/S-1/waits',
+      journey: 'waits',
+      version: 2,
+      amountDue: record.debt.amountDue,
+      currency: record.debt.currency,
+      startedAt: expect.any(Number),
+    },
+  ]);
+  const text = await metrics.text();
+  expect(text).toContain('settle_journeys_started_total{journey="waits",version="2"} 1');
+  expect(text).toContain(`settle_amount_enrolled_total{currency="${record.debt.currency}"} ${record.debt.amountDue}`);
+}, 120_000);
