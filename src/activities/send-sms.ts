@@ -34,7 +34,13 @@ export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => 
     }
     let result;
     try {
-      result = await deps.sms.send({ key: input.key, to, body: rendered.text });
+      result = await deps.sms.send({
+        key: input.key,
+        to,
+        body: rendered.text,
+        version: input.version,
+        ...(input.variant !== undefined && { variant: input.variant }),
+      });
     } catch (error) {
       if (error instanceof ChannelError) {
         deps.log?.warn('SMS refused', { ...sendLogMeta(input), kind: error.kind, code: error.code });

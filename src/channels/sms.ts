@@ -15,6 +15,9 @@ export interface SmsMessage {
   /** E.164 number. */
   to: string;
   body: string;
+  /** Journey version and A/B variant of the message: labels of its delivery and bounce metrics. */
+  version?: number;
+  variant?: string;
 }
 
 export interface SmsSendResult {

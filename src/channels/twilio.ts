@@ -18,7 +18,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { ChannelError, redact, type ChannelErrorKind } from './errors.js';
 import type { SmsChannel, SmsMessage, SmsSendResult } from './sms.js';
 import { countSmsSegments } from './sms-segments.js';
-import { signLinkToken } from './tokens.js';
+import { signLinkToken, versionClaims } from './tokens.js';
 
 /** A price per segment, or one `{ currency: price }` entry (e.g. `{ USD: 0.0079 }`). */
 export type SegmentPrice = number | Record<string, number>;
@@ -128,11 +128,22 @@ export function splitMessageKey(key: string): { workflowId: string; step: string
   return { workflowId: parts.join('/'), step, visit };
 }
 
-/** The status callback URL of one message: the route plus a signed `k` token naming journey and message. */
-export function statusCallbackFor(base: string, secret: string, key: string): string {
+/**
+ * The status callback URL of one message: the route plus a signed `k` token naming journey and
+ * message, and its version and variant when given (the labels of its delivery metrics).
+ */
+export function statusCallbackFor(
+  base: string,
+  secret: string,
+  key: string,
+  labels?: { version?: number | undefined; variant?: string | undefined },
+): string {
   const { workflowId, step } = splitMessageKey(key);
   const url = new URL(base);
-  url.searchParams.set('k', signLinkToken(secret, { p: 's', w: workflowId, s: step, c: 'sms', k: key }));
+  const claims = { p: 's', w: workflowId, s: step, c: 'sms', k: key } as const;
+  const version =
+    labels?.version !== undefined ? versionClaims({ version: labels.version, variant: labels.variant }) : {};
+  url.searchParams.set('k', signLinkToken(secret, { ...claims, ...version }));
   return url.toString();
 }
 
@@ -181,7 +192,7 @@ export function createTwilioSmsChannel(options: TwilioSmsChannelOptions): Twilio
         to: message.to,
         from: options.from,
         body: message.body,
-        statusCallback: statusCallbackFor(options.statusCallbackUrl, options.secret, message.key),
+        statusCallback: statusCallbackFor(options.statusCallbackUrl, options.secret, message.key, message),
       });
     } catch (error) {
       throw mapTwilioError(error) ?? error;

@@ -71,12 +71,13 @@ beforeEach(() => {
 });
 
 let visits = 0;
-async function sendOne(): Promise<{ sid: string; key: string }> {
+async function sendOne(labels: { version?: number; variant?: string } = {}): Promise<{ sid: string; key: string }> {
   const key = `${WORKFLOW}/nudge-sms/${++visits}`;
   const { providerId } = await channel.send({
     key,
     to: ANNA,
     body: 'INV-2026-0042: 420,50 EUR due. Reply STOP to opt out',
+    ...labels,
   });
   return { sid: providerId, key };
 }
@@ -119,6 +120,14 @@ describe('status callbacks', () => {
           },
         },
       },
+    ]);
+  });
+
+  it('a message sent with its version and variant reports them as metric labels of its delivery', async () => {
+    const { sid } = await sendOne({ version: 2, variant: 'social-proof' });
+    await fake.deliver(sid);
+    expect(dispatcher.sent.map((d) => d.signal)).toEqual([
+      expect.objectContaining({ labels: { version: '2', variant: 'social-proof' } }),
     ]);
   });
 

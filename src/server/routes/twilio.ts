@@ -115,7 +115,10 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps
       signal = { eventId: `twilio/${sid}/bounced`, type: 'bounced', messageId: claims.k, at, data };
     }
     if (!signal) return reply.code(204).send();
-    const result = deps.dispatcher.dispatch(claims.w, { kind: 'engagement', signal });
+    // The message's version and variant (claims of links signed since they carry them): metric labels only.
+    const labels =
+      claims.v === undefined ? undefined : { version: claims.v, ...(claims.a !== undefined && { variant: claims.a }) };
+    const result = deps.dispatcher.dispatch(claims.w, { kind: 'engagement', signal, ...(labels && { labels }) });
     return answer(reply, [result], () => reply.code(204).send());
   });
 
