@@ -35,7 +35,8 @@ export function reactTo(msg: SentMessage, seed: number): PlannedEvent[] {
   const rng = seeded(seedOf(msg.key, seed));
   const events: PlannedEvent[] = [];
   let t = (1 + rng() * 20) * 1000;
-  if (rng() < 0.03) return [{ type: 'bounced', afterMs: t }];
+  // Email bounces are real in the demo (the SMTP sink refuses some mailboxes); SMS ones are signalled.
+  if (rng() < 0.03 && msg.channel === 'sms') return [{ type: 'bounced', afterMs: t }];
   events.push({ type: 'delivered', afterMs: t });
   const fatigue = Math.pow(0.85, msg.previous);
   const openP = (msg.channel === 'email' ? 0.55 : 0.8) * fatigue;

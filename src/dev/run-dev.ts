@@ -4,6 +4,7 @@
  * .settle/outbox/ — and, with --demo, a synthetic portfolio whose debtors open, click and pay.
  */
 import { randomBytes } from 'node:crypto';
+import { seedOf } from './random.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -99,6 +100,11 @@ async function workerMetricsEndpoint(config: Config, registry: Parameters<typeof
 /** What a demo SMS segment costs when TWILIO_PRICE_PER_SEGMENT is not set (Twilio's price in France, roughly). */
 export const DEV_SMS_PRICE = { amount: 0.07, currency: 'EUR' };
 
+/** The demo's unknown mailboxes: a fixed 3% of addresses for a seed. */
+export function demoMailboxRefusal(seed: number): (rcpt: string) => { code: number; message: string } | undefined {
+  return (rcpt) => (seedOf(rcpt, seed) % 100 < 3 ? { code: 550, message: '5.1.1 mailbox unavailable (demo)' } : undefined);
+}
+
 export async function runDev(config: Config, compiled: CompileResult, o: DevOptions): Promise<DevSummary> {
   const t0 = Date.now();
   const outbox = join(o.stateDir, 'outbox');
@@ -112,7 +118,9 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     ...(o.ui && { uiPort: port + 1000 }),
   });
   o.log(`temporal dev server on ${server.address}${o.ui ? ` (UI http://127.0.0.1:${port + 1000})` : ''}, data in ${join(o.stateDir, 'temporal.db')}`);
-  const smtp = await startSmtpSink({ outboxDir: outbox });
+  // In the demo, about 3% of the debtors' mailboxes do not exist: the SMTP sink refuses them with
+  // 550, so hard bounces take the real path (activity failure, onFailure, bounce metrics).
+  const smtp = await startSmtpSink({ outboxDir: outbox, ...(o.demo && { reject: demoMailboxRefusal(o.seed) }) });
   // The local SMS sink bills like Twilio in France unless TWILIO_PRICE_PER_SEGMENT says otherwise: the KPI board's cost of recovery.
   const sms = new LocalSmsSink({ outboxDir: outbox, costPerSegment: config.twilio.pricePerSegment ?? DEV_SMS_PRICE });
   o.log(`SMTP sink on ${smtp.url}, messages in ${outbox}/`);
