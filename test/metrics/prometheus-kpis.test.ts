@@ -434,9 +434,11 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         expect(await demo.pay(url, key(id, step), 'full')).toBe(true);
         expect((await result(id)).outcome).toBe('paid');
       } else {
-        await env.client.workflow
-          .getHandle(wf(id))
-          .signal(engagementSignal, { eventId: `reply-${id}`, type: 'replied', at: new Date().toISOString() });
+        // The debtor answers the email they received: once the journey has recorded the send and
+        // listens (a reply signalled while the send activity is still finishing would predate it).
+        const handle = env.client.workflow.getHandle(wf(id));
+        await eventually(async () => expect((await handle.query(stateQuery)).current).toBe(`watch-${variant}`));
+        await handle.signal(engagementSignal, { eventId: `reply-${id}`, type: 'replied', at: new Date().toISOString() });
         expect((await result(id)).outcome).toBe('handedToAgent');
       }
     });
