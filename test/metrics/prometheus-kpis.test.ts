@@ -438,7 +438,11 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         // listens (a reply signalled while the send activity is still finishing would predate it).
         const handle = env.client.workflow.getHandle(wf(id));
         await eventually(async () => expect((await handle.query(stateQuery)).current).toBe(`watch-${variant}`));
-        await handle.signal(engagementSignal, { eventId: `reply-${id}`, type: 'replied', at: new Date().toISOString() });
+        await handle.signal(engagementSignal, {
+          eventId: `reply-${id}`,
+          type: 'replied',
+          at: new Date().toISOString(),
+        });
         expect((await result(id)).outcome).toBe('handedToAgent');
       }
     });
