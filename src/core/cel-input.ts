@@ -13,7 +13,8 @@ import type { EngagementEvent, FieldType, RecordField } from '../ir/index.js';
 import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS } from '../ir/index.js';
 import { CelEvaluationError } from './cel-errors.js';
 import { ENGAGEMENT_EVENTS, type AttributeTypes } from './cel-schema.js';
-import { daysBetweenLocal, isValidTimeZone, localDateIso, parseIsoDate, zonedMidnight } from './timezone.js';
+import { parseIsoDate } from './iso-date.js';
+import { daysBetweenLocal, isValidTimeZone, localDateIso, zonedMidnight } from './timezone.js';
 
 /** An enrollment record as JSON gives it (src/dsl/enrollment.ts validates its shape). */
 export interface CelRecord {

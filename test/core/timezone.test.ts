@@ -5,9 +5,9 @@ import {
   isValidTimeZone,
   localDateIso,
   localDateParts,
-  parseIsoDate,
   zonedMidnight,
 } from '../../src/core/timezone.js';
+import { parseIsoDate } from '../../src/core/iso-date.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();

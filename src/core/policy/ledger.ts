@@ -48,6 +48,15 @@ export interface LedgerSnapshot {
   decisions: [string, ReserveResult['decision']][];
 }
 
+/** The skip of a send the journey already knows cannot happen (no address for the channel). */
+function localSkip(req: ReserveRequest, reason: LocalBlockReason): ReserveResult['decision'] {
+  return {
+    action: 'skip',
+    reason,
+    detail: `debtor has no ${req.channel === 'sms' ? 'phone number' : 'email address'}`,
+  };
+}
+
 export class ContactLedger {
   private contacts = new Map<string, (Contact & { workflowId: string })[]>();
   private optedOut = new Set<Channel>();
@@ -85,12 +94,7 @@ export class ContactLedger {
   }
 
   private decide(req: ReserveRequest): ReserveResult['decision'] {
-    if (req.localBlock)
-      return {
-        action: 'skip',
-        reason: req.localBlock,
-        detail: `debtor has no ${req.channel === 'sms' ? 'phone number' : 'email address'}`,
-      };
+    if (req.localBlock) return localSkip(req, req.localBlock);
     const optedOut = [...this.optedOut];
     for (const c of req.optedOut) if (!this.optedOut.has(c)) optedOut.push(c);
     return decideSend(req.policy, {
@@ -148,12 +152,7 @@ export function consentOnlyDecision(req: ReserveRequest): ReserveResult['decisio
   if (consent === false || (req.policy.consent[req.channel] === 'required' && consent !== true)) {
     return { action: 'skip', reason: 'noConsent', detail: `no ${req.channel} consent` };
   }
-  if (req.localBlock)
-    return {
-      action: 'skip',
-      reason: req.localBlock,
-      detail: `debtor has no ${req.channel === 'sms' ? 'phone number' : 'email address'}`,
-    };
+  if (req.localBlock) return localSkip(req, req.localBlock);
   return { action: 'send', at: req.requestedAt, timezone: req.timezone ?? req.policy.timezoneFallback };
 }
 
