@@ -1,9 +1,9 @@
 /**
  * bench/enroll: enrollment throughput on a real Temporal dev server (child process, SQLite with
  * the fast pragmas of tests). `enrollPortfolio` — validation, segment routing, keyed hashes, the
- * compiled plan in the input, search attributes, idempotency policies — against bare
- * `client.workflow.start` calls of an empty workflow, with the same concurrency, in the same run.
- * No worker runs: only starts are measured. Target: enroll ≥ 0.9× raw.
+ * plan reference in the input, idempotency policies — against bare `client.workflow.start` calls
+ * of an empty workflow, with the same concurrency, in the same run. No worker runs: only starts
+ * are measured. Target: enroll ≥ 0.9× raw.
  *
  * Fairness: the kinds take turns in small slices (BENCH_SLICE starts each), in an order that
  * rotates and reverses from slice to slice, on one server. A server that slows down as it fills
@@ -12,15 +12,16 @@
  * real enrollment would. The server's CPU time (/proc) and this process's CPU time per start are
  * printed too: they depend less on what else the machine is doing than the wall clock.
  *
- * The kinds between the two extremes say where the difference comes from: raw starts carrying
- * the journey's search attributes (no input), raw starts carrying the journey's input (no
- * search attributes), `startJourney` on pre-routed records (input + search attributes + id
- * policies + retries, no validation or routing). The client-side pipeline alone is timed with a
- * stub client, and the input's size is taken apart.
+ * The kinds between the two extremes say where the time goes: `startJourney` on pre-routed
+ * records (no validation or routing), and — the way Settle started journeys before the plan store
+ * (src/temporal/plan-store.ts) — raw starts carrying the plan by value, raw starts carrying the
+ * journey's search attributes, and both with the idempotency policies ("by value"). The
+ * client-side pipeline alone is timed with a stub client, and the input's size is taken apart.
  *
- * BENCH_WHAT_IF=1 adds kinds that measure possible remedies (none is what Settle does): the
- * input with each template trimmed to the debtor's locale, the input through a gzip payload
- * codec, startJourney through that codec, and the search attributes without SettleContact.
+ * The journey's first workflow task then does what the start no longer does (upsert the search
+ * attributes, load the plan: one local activity, cached per worker); that is server work too,
+ * but after enrollment, and it is the same first task in which the journey used to schedule its
+ * first activity anyway.
  *
  * Run: npx tsx bench/enroll.ts  (BENCH_N=2000 starts per kind, BENCH_CONCURRENCY=32, BENCH_SLICE=200)
  */
@@ -28,8 +29,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { compilePaths } from '../src/compiler/index.js';
 import { demoPortfolio } from '../src/dev/portfolio.js';
@@ -39,19 +39,18 @@ import { createRouter } from '../src/enrollment/route.js';
 import { journeyInput, searchAttributes, startJourney, type StartRequest } from '../src/enrollment/start.js';
 import type { EnrollmentData } from '../src/ir/index.js';
 import type { JourneyInput } from '../src/workflows/types.js';
+import { publishPlan } from '../src/temporal/plan-store.js';
 import { workflowIdFor } from '../src/temporal/ids.js';
 import { WORKFLOW_TYPE } from '../src/workflows/types.js';
 import { ROOT } from '../test/support/journeys.js';
 import { startDevServerProcess } from '../test/support/temporal.js';
 import { emptyWorkflow } from './support/empty-workflow.js';
-import { GzipCodec } from './support/gzip-codec.js';
 import { fmt, lpad, pad, pool } from './support/pool.js';
 import { cpuMs } from './support/proc.js';
 
 const N = Number(process.env.BENCH_N ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SLICE = Number(process.env.BENCH_SLICE ?? 200);
-const WHAT_IF = process.env.BENCH_WHAT_IF === '1';
 const TASK_QUEUE = 'bench-enroll'; // nobody polls it
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const NOW = Date.parse('2026-11-23T10:00:00Z');
@@ -178,17 +177,10 @@ async function interleave(kinds: Kind[], n: number, slice: number, serverPid: nu
 
 const perSecond = (t: Tally) => (t.n / t.ms) * 1000;
 
-/** What-if: the journey input with every template trimmed to the debtor's locale and the template's default. */
-function oneLocaleInput(req: StartRequest): JourneyInput {
-  const input = journeyInput(req);
-  const locale = req.record.debtor.locale;
-  const templates = Object.fromEntries(
-    Object.entries(input.plan.templates).map(([name, t]) => [
-      name,
-      { ...t, locales: Object.fromEntries(Object.entries(t.locales).filter(([l]) => l === locale || l === t.defaultLocale)) },
-    ]),
-  );
-  return { ...input, plan: { ...input.plan, templates } };
+/** The input as Settle sent it before the plan store: the whole plan by value. */
+function byValueInput(req: StartRequest): JourneyInput {
+  const { planRef: _ref, ...rest } = journeyInput(req);
+  return { ...rest, plan: req.plan };
 }
 
 /** The client-side work of enrollPortfolio alone, with a client whose start returns at once. */
@@ -207,39 +199,24 @@ async function pipelineAlone(records: EnrollmentData[]): Promise<number> {
 }
 
 function inputSizes(requests: StartRequest[]): void {
-  const byJourney = new Map<string, { count: number; bytes: number; templates: number; encodeUs: number }>();
+  const size = (v: unknown) => defaultPayloadConverter.toPayload(v)?.data?.length ?? 0;
+  const byJourney = new Map<string, { count: number; ref: number; value: number; templates: number }>();
   for (const req of requests) {
     const j = req.plan.journey;
     const e = byJourney.get(j);
     if (e) e.count += 1;
-    else {
-      const input = journeyInput(req);
-      const reps = 200;
-      const t0 = performance.now();
-      let bytes = 0;
-      for (let i = 0; i < reps; i++) bytes = defaultPayloadConverter.toPayload(input)?.data?.length ?? 0;
-      const encodeUs = ((performance.now() - t0) * 1000) / reps;
-      byJourney.set(j, { count: 1, bytes, templates: JSON.stringify(req.plan.templates).length, encodeUs });
-    }
+    else byJourney.set(j, { count: 1, ref: size(journeyInput(req)), value: size(byValueInput(req)), templates: JSON.stringify(req.plan.templates).length });
   }
-  let total = 0;
+  let ref = 0;
+  let value = 0;
   for (const [j, e] of byJourney) {
-    total += e.bytes * e.count;
+    ref += e.ref * e.count;
+    value += e.value * e.count;
     console.log(
-      `  ${pad(j, 17)} ${lpad(fmt(e.bytes), 7)} bytes, of which templates ${lpad(fmt(e.templates), 6)} (${Math.round((e.templates / e.bytes) * 100)} %); JSON-encoded in ${e.encodeUs.toFixed(0)} µs; ${fmt(e.count)} of ${fmt(requests.length)} records`,
+      `  ${pad(j, 17)} ${lpad(fmt(e.ref), 6)} bytes by reference; by value ${lpad(fmt(e.value), 7)} bytes, of which templates ${lpad(fmt(e.templates), 6)}; ${fmt(e.count)} of ${fmt(requests.length)} records`,
     );
   }
-  console.log(`  mean input per start: ${fmt(total / requests.length)} bytes (the empty workflow's: none)`);
-  const sample = requests.find((r) => r.plan.journey === 'soft-collection') ?? requests[0]!;
-  const json = defaultPayloadConverter.toPayload(journeyInput(sample))?.data ?? new Uint8Array();
-  const trimmed = defaultPayloadConverter.toPayload(oneLocaleInput(sample))?.data?.length ?? 0;
-  const t0 = performance.now();
-  let gz = 0;
-  for (let i = 0; i < 200; i++) gz = gzipSync(json, { level: 1 }).length;
-  const gzUs = ((performance.now() - t0) * 1000) / 200;
-  console.log(
-    `  ${sample.plan.journey} input for locale ${sample.record.debtor.locale}: ${fmt(json.length)} bytes; templates trimmed to that locale ${fmt(trimmed)} bytes; gzip level 1 ${fmt(gz)} bytes (${gzUs.toFixed(0)} µs)`,
-  );
+  console.log(`  mean input per start: ${fmt(ref / requests.length)} bytes by reference, ${fmt(value / requests.length)} by value (the empty workflow's: none)`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'settle-bench-enroll-'));
@@ -265,41 +242,36 @@ try {
 
   const rawIds = Array.from({ length: N }, (_, i) => `bench/raw/${i}`);
   const withAttributes = portfolio(N).requests;
-  const withInput = portfolio(N).requests;
+  const withPlan = portfolio(N).requests;
+  const byValue = portfolio(N).requests;
   const direct = portfolio(N).requests;
   const enrolled = portfolio(N);
+  for (const plan of plans.values()) await publishPlan(client, TASK_QUEUE, plan);
   const kinds: Kind[] = [
     pooled('raw start (empty workflow)', rawIds, (workflowId) => client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE })),
-    pooled('raw + search attributes', withAttributes, (req) =>
+    pooled('before: raw + attributes', withAttributes, (req) =>
       client.workflow.start(emptyWorkflow, {
         workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
         taskQueue: TASK_QUEUE,
         typedSearchAttributes: searchAttributes(journeyInput(req)),
       }),
     ),
-    pooled('raw + journey input', withInput, (req) =>
-      client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(req.record.debtId, req.plan.journey), taskQueue: TASK_QUEUE, args: [journeyInput(req)] }),
+    pooled('before: raw + plan by value', withPlan, (req) =>
+      client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(req.record.debtId, req.plan.journey), taskQueue: TASK_QUEUE, args: [byValueInput(req)] }),
+    ),
+    pooled('before: by value + attributes', byValue, (req) =>
+      client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+        taskQueue: TASK_QUEUE,
+        args: [byValueInput(req)],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: searchAttributes(journeyInput(req)),
+      }),
     ),
     pooled('startJourney (pre-routed)', direct, (req) => startJourney(client, req)),
     enrollKind(enrolled.records, client),
   ];
-  if (WHAT_IF) {
-    const gzip = new Client({ connection, dataConverter: { payloadCodecs: [new GzipCodec()] } });
-    const start = (c: Client, req: StartRequest, input: JourneyInput) =>
-      c.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(req.record.debtId, req.plan.journey), taskQueue: TASK_QUEUE, args: [input] });
-    kinds.push(
-      pooled('what-if: input, one locale', portfolio(N).requests, (req) => start(client, req, oneLocaleInput(req))),
-      pooled('what-if: input, gzip codec', portfolio(N).requests, (req) => start(gzip, req, journeyInput(req))),
-      pooled('what-if: startJourney, gzip', portfolio(N).requests, (req) => startJourney(gzip, req)),
-      pooled('what-if: attrs w/o Contact', portfolio(N).requests, (req) =>
-        client.workflow.start(emptyWorkflow, {
-          workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
-          taskQueue: TASK_QUEUE,
-          typedSearchAttributes: searchAttributes(journeyInput(req)).filter((a) => a.key.name !== 'SettleContact'),
-        }),
-      ),
-    );
-  }
   const t0 = performance.now();
   const tally = await interleave(kinds, N, SLICE, serverPid);
   const wallS = (performance.now() - t0) / 1000;

@@ -13,6 +13,7 @@ import { createLedgerActivities } from './reserve-contact.js';
 import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
 import type { Activities } from './types.js';
+import { createLoadPlan } from './load-plan.js';
 
 export function createActivities(deps: ActivityDeps): Activities {
   return {
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     journeyStarted: createJourneyStarted(deps),
     recordOutcome: createRecordOutcome(deps),
     ...createLedgerActivities(deps),
+    loadPlan: createLoadPlan(),
   };
 }
 

@@ -3,7 +3,8 @@
  * only (`import type`); the implementations live in src/activities and talk to the world.
  */
 import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
-import type { Channel, EnrollmentData, PlanTemplate } from '../ir/index.js';
+import type { Channel, EnrollmentData, JourneyPlan, PlanTemplate } from '../ir/index.js';
+import type { PlanRef } from '../workflows/types.js';
 
 export interface MessageContext {
   /** Idempotency key: workflowId/stepId/visit. Used as Message-ID, Stripe key and SMS dedupe key. */
@@ -120,4 +121,6 @@ export interface Activities {
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
   /** Tells the debtor ledger about an opt-out or opt-in heard by one journey. */
   ledgerConsent(input: LedgerConsentInput): Promise<void>;
+  /** A journey started by reference loads its plan from the plan store (a local activity, cached per worker). */
+  loadPlan(ref: PlanRef): Promise<JourneyPlan>;
 }

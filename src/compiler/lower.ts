@@ -1,6 +1,7 @@
 /** Lowering (phase 3): a checked journey with its templates and policy → the JourneyPlan (IR). */
 import { createHash } from 'node:crypto';
 import { WEEKDAYS, type Journey, type JourneyStep, type Policy } from '../dsl/index.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import { parseDuration } from '../core/duration.js';
 import {
   IR_VERSION,
@@ -108,15 +109,7 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
   }
 }
 
-/** JSON with sorted keys: the same plan always hashes the same. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
+export { canonicalJson };
 
 /** Hash of everything that changes behaviour: not the version, descriptions or source lines. */
 export function planHash(plan: Omit<JourneyPlan, 'sourceHash'>): string {

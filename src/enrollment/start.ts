@@ -1,6 +1,9 @@
 /**
- * Starting one journey (DESIGN.md §3): workflow id `settle/<debtId>/<journey>`, the plan of the
- * journey's current version in the input, search attributes holding keyed hashes only.
+ * Starting one journey (DESIGN.md §3): workflow id `settle/<debtId>/<journey>`. The start carries
+ * the enrollment record and a reference to the plan of the journey's current version, published
+ * once to the plan store (src/temporal/plan-store.ts); no search attributes: the journey upserts
+ * them, keyed hashes only, in its first workflow task. A start is about a kilobyte, so the server
+ * takes them nearly as fast as empty ones (bench/enroll).
  *
  * Idempotency: conflict policy FAIL and reuse policy REJECT_DUPLICATE, so a second start of the
  * same id — running or closed within retention — is refused with
@@ -24,8 +27,9 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { keyedHash, workflowIdFor } from '../temporal/ids.js';
-import { SA } from '../temporal/search-attributes.js';
-import { WORKFLOW_TYPE, type JourneyInput } from '../workflows/types.js';
+import { planRefOf, publishPlan } from '../temporal/plan-store.js';
+import { journeyAttributes } from '../workflows/search-attributes.js';
+import { WORKFLOW_TYPE, type JourneyRefInput } from '../workflows/types.js';
 
 export type StartOutcome = 'started' | 'alreadyEnrolled';
 
@@ -65,14 +69,14 @@ export function isTransient(e: unknown): boolean {
   return false;
 }
 
-export function journeyInput(req: StartRequest): JourneyInput {
+export function journeyInput(req: StartRequest): JourneyRefInput {
   const { record, secret } = req;
   const contactKeys = [
     ...(record.debtor.email !== undefined ? [keyedHash(secret, 'email', record.debtor.email)] : []),
     ...(record.debtor.phone !== undefined ? [keyedHash(secret, 'phone', record.debtor.phone)] : []),
   ];
   return {
-    plan: req.plan,
+    planRef: planRefOf(req.plan),
     enrollment: record,
     options: {
       debtorKey: keyedHash(secret, 'debtor', record.debtor.id),
@@ -83,13 +87,9 @@ export function journeyInput(req: StartRequest): JourneyInput {
   };
 }
 
-export function searchAttributes(input: JourneyInput): SearchAttributePair[] {
-  return [
-    { key: SA.journey, value: input.plan.journey },
-    { key: SA.version, value: input.plan.version },
-    { key: SA.debtor, value: input.options.debtorKey },
-    ...(input.options.contactKeys.length > 0 ? [{ key: SA.contact, value: input.options.contactKeys }] : []),
-  ];
+/** The search attributes the journey upserts in its first workflow task (not sent with the start). */
+export function searchAttributes(input: JourneyRefInput): SearchAttributePair[] {
+  return journeyAttributes(input.planRef.journey, input.planRef.version, input.options);
 }
 
 /** Starts the journey of one record; resolves how it went, rejects when Temporal keeps failing. */
@@ -103,13 +103,13 @@ export async function startJourney(
   const firstAttemptAt = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
+      await publishPlan(client, req.taskQueue, req.plan);
       await client.workflow.start(WORKFLOW_TYPE, {
         workflowId,
         taskQueue: req.taskQueue,
         args: [input],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: searchAttributes(input),
       });
       return 'started';
     } catch (e) {

@@ -1,7 +1,7 @@
 /** Signal and query definitions of journeyWorkflow, shared by the workflow and its clients (server, CLI). */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
-import type { EngagementSignal, JourneyStateView, LedgerView, OptInSignal, OptOutSignal } from './types.js';
+import type { EngagementSignal, JourneyStateView, LedgerView, OptInSignal, OptOutSignal, PlanRef } from './types.js';
 
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 export const optOutSignal = defineSignal<[OptOutSignal]>('optOut');
@@ -15,3 +15,7 @@ export const reserveUpdate = defineUpdate<ReserveResult, [ReserveRequest]>('rese
 export const ledgerOptOutSignal = defineSignal<[OptOutSignal]>('optOut');
 export const ledgerOptInSignal = defineSignal<[OptInSignal]>('optIn');
 export const ledgerQuery = defineQuery<LedgerView>('ledger');
+
+/** The plan store's holder of one compiled plan (journeyPlanWorkflow, its input is the plan). The hash is cut to 32 hex digits (128 bits). */
+export const PLAN_WORKFLOW_TYPE = 'journeyPlanWorkflow';
+export const planWorkflowId = (ref: PlanRef) => `settle-plan/${ref.journey}/v${ref.version}/${ref.contentHash.slice(0, 32)}`;

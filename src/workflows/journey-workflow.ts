@@ -1,7 +1,7 @@
 /**
- * journeyWorkflow: binds the interpreter to Temporal. Handlers are registered before the first
- * await (signals sent with or right after the start are not lost), only push into state, and
- * never throw. Activities are proxied per retry policy; failures come back to the interpreter
+ * journeyWorkflow: binds the interpreter to Temporal. Handlers are registered before any await
+ * but the plan's loading (signals sent with or right after the start are buffered by the SDK
+ * until then, never lost), only push into state, and never throw. Activities are proxied per retry policy; failures come back to the interpreter
  * as data. Business metrics are never emitted here (a replay must not count twice).
  */
 import {
@@ -12,6 +12,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -24,9 +25,9 @@ import './sandbox-date.js';
 import { engagementSignal, optInSignal, optOutSignal, stateQuery } from './definitions.js';
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';
-import { SA } from './search-attributes.js';
+import { journeyAttributes, SA } from './search-attributes.js';
 import { applyEvent, initialState, optIn, optOut, stateView } from './state.js';
-import type { JourneyInput, JourneyResult } from './types.js';
+import type { JourneyInput, JourneyResult, JourneyStartInput } from './types.js';
 import { asEngagementSignal, asOptOutSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
 
@@ -52,6 +53,24 @@ const ledger = proxyActivities<Pick<Activities, 'reserveContact' | 'ledgerConsen
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** The plan store is Temporal itself: a read that fails is retried until it succeeds (or the plan is published). */
+const plans = proxyLocalActivities<Pick<Activities, 'loadPlan'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * A journey started by reference (settle enroll) sets its search attributes and loads its plan
+ * in its first workflow task; one started with its plan (and search attributes) is ready as is.
+ * Which it is depends on the input alone, so either replays the same.
+ */
+async function resolveInput(start: JourneyStartInput): Promise<JourneyInput> {
+  if (!('planRef' in start)) return start;
+  const { planRef, ...rest } = start;
+  upsertSearchAttributes(journeyAttributes(planRef.journey, planRef.version, start.options));
+  return { ...rest, plan: await plans.loadPlan(planRef) };
+}
+
 const proxies = new Map<string, Activities>();
 function activitiesFor(name: ActivityName, retry: PlanRetry): Activities {
   const key = `${name === 'callWebhook' ? 'webhook' : 'default'}:${retry.maxAttempts}:${retry.initialIntervalMs}:${retry.backoff}:${retry.maxIntervalMs}`;
@@ -72,9 +91,12 @@ function activitiesFor(name: ActivityName, retry: PlanRetry): Activities {
   return p;
 }
 
-export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResult> {
-  const state = input.state ?? initialState(input, Date.now());
-  state.clock ??= { real: Date.now(), journey: input.options.enrolledAt ?? Date.now() };
+export async function journeyWorkflow(start: JourneyStartInput): Promise<JourneyResult> {
+  // The workflow's start time, before the plan is loaded: signals sent meanwhile are buffered by the SDK until their handler is set.
+  const startedAt = Date.now();
+  const input = await resolveInput(start);
+  const state = input.state ?? initialState(input, startedAt);
+  state.clock ??= { real: startedAt, journey: input.options.enrolledAt ?? startedAt };
   const clock = state.clock;
   const scale = input.options.timeScale && input.options.timeScale > 0 ? input.options.timeScale : 1;
   const now = () => clock.journey + (Date.now() - clock.real) * scale;

@@ -31,6 +31,32 @@ export interface JourneyInput {
   state?: JourneyState;
 }
 
+/**
+ * Names one compiled plan in the plan store (src/temporal/plan-store.ts): the workflow
+ * `settle-plan/<journey>/v<version>/<contentHash>` holds it as its input.
+ */
+export interface PlanRef {
+  journey: string;
+  version: number;
+  /** sha256 (hex) of the plan's canonical JSON, every field included: the store checks it on load. */
+  contentHash: string;
+}
+
+/**
+ * How `settle enroll` starts a journey: the plan by reference, not by value (a start then
+ * carries about 1 KB instead of 34), and no search attributes (the journey upserts them in its
+ * first workflow task). The workflow loads the plan with the `loadPlan` local activity and then
+ * runs as with a JourneyInput; continue-as-new carries the loaded plan by value.
+ */
+export interface JourneyRefInput {
+  planRef: PlanRef;
+  enrollment: EnrollmentData;
+  options: JourneyOptions;
+}
+
+/** What journeyWorkflow accepts: the plan by value (journeys started before the plan store, tests) or by reference. */
+export type JourneyStartInput = JourneyInput | JourneyRefInput;
+
 export interface EngagementSignal {
   /** Provider event id, or a hash of token and type: a repeated id is ignored. */
   eventId: string;

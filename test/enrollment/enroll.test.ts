@@ -11,9 +11,11 @@ import { compilePaths } from '../../src/compiler/index.js';
 import { EnrollAbortedError, enrollPortfolio } from '../../src/enrollment/enroll.js';
 import type { PortfolioRow } from '../../src/enrollment/read.js';
 import { isTransient, journeyInput, startJourney } from '../../src/enrollment/start.js';
-import type { EnrollmentData } from '../../src/ir/index.js';
+import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { keyedHash } from '../../src/temporal/ids.js';
-import type { JourneyInput } from '../../src/workflows/types.js';
+import { contentHash } from '../../src/temporal/plan-store.js';
+import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
+import type { JourneyRefInput } from '../../src/workflows/types.js';
 import { ROOT } from '../support/journeys.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
@@ -55,13 +57,19 @@ interface FakeOptions {
 }
 
 function fakeClient(opts: FakeOptions = {}) {
-  const runs = new Map<string, { input: JourneyInput; startedAt: Date; options: Record<string, unknown> }>();
+  const runs = new Map<string, { input: JourneyRefInput; startedAt: Date; options: Record<string, unknown> }>();
+  /** The plan store's holders, by workflow id (not counted as starts). */
+  const holders = new Map<string, { plan: JourneyPlan; options: Record<string, unknown> }>();
   let calls = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   const client = {
     workflow: {
-      async start(type: string, o: { workflowId: string; args: [JourneyInput] } & Record<string, unknown>) {
+      async start(type: string, o: { workflowId: string; args: [JourneyRefInput] } & Record<string, unknown>) {
+        if (type === PLAN_WORKFLOW_TYPE) {
+          holders.set(o.workflowId, { plan: o.args[0] as unknown as JourneyPlan, options: o });
+          return {};
+        }
         expect(type).toBe('journeyWorkflow');
         calls += 1;
         const n = calls;
@@ -82,14 +90,16 @@ function fakeClient(opts: FakeOptions = {}) {
       getHandle: (id: string) => ({ describe: async () => ({ startTime: runs.get(id)!.startedAt }) }),
     },
   };
-  return { client: client as unknown as Client, runs, stats: () => ({ calls, maxInFlight }) };
+  return { client: client as unknown as Client, runs, holders, stats: () => ({ calls, maxInFlight }) };
 }
 
 describe('startJourney', () => {
-  it('builds the contract input: plan, record, hashed keys, enrollment instant', () => {
+  it('builds the contract input: plan reference, record, hashed keys, enrollment instant', () => {
     const plan = compiled.plans.get('soft-collection')!;
     const input = journeyInput({ taskQueue: 'q', plan, record: rec(1), secret: SECRET, nowMs: NOW, timeScale: 60 });
-    expect(input.plan).toBe(plan);
+    expect(input.planRef).toEqual({ journey: 'soft-collection', version: plan.version, contentHash: contentHash(plan) });
+    expect(input.planRef.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(input).not.toHaveProperty('plan');
     expect(input.options).toEqual({
       debtorKey: keyedHash(SECRET, 'debtor', 'C-1'),
       contactKeys: [keyedHash(SECRET, 'email', 'a1@example.com'), keyedHash(SECRET, 'phone', '+33612345678')],
@@ -103,11 +113,18 @@ describe('startJourney', () => {
     const req = { taskQueue: 'q', plan: compiled.plans.get('late-stage')!, record: rec(1), secret: SECRET, nowMs: NOW };
     expect(await startJourney(fake.client, req, NO_WAIT)).toBe('started');
     expect(await startJourney(fake.client, req, NO_WAIT)).toBe('alreadyEnrolled');
-    const { options } = fake.runs.get('settle/D-1/late-stage')!;
+    const { options, input } = fake.runs.get('settle/D-1/late-stage')!;
     expect(options).toMatchObject({
       taskQueue: 'q',
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    // No search attributes at start (the journey upserts them); the plan went to the store once.
+    expect(options).not.toHaveProperty('typedSearchAttributes');
+    expect([...fake.holders.keys()]).toEqual([planWorkflowId(input.planRef)]);
+    expect(fake.holders.get(planWorkflowId(input.planRef))).toMatchObject({
+      plan: req.plan,
+      options: { taskQueue: 'q', workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
     });
   });
 

@@ -13,6 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities, SendMessageInput } from '../../src/activities/types.js';
+import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import { run } from '../../src/cli/main.js';
 import { compilePaths } from '../../src/compiler/index.js';
@@ -235,6 +236,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
     ...createLedgerActivities(),
+    loadPlan: createLoadPlan(),
   };
 
   it('signals the running journey of a debt, whose state and audit trail status then shows', async () => {

@@ -27,6 +27,9 @@ function fakeActivities(): Activities {
     recordOutcome: async () => undefined,
     reserveContact: async () => ({ action: 'send', at: 0, timezone: 'UTC' }),
     ledgerConsent: async () => undefined,
+    loadPlan: async () => {
+      throw new Error('not used');
+    },
   };
 }
 

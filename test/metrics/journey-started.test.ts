@@ -6,6 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import type { Activities, JourneyStartedInput } from '../../src/activities/types.js';
 import { createProcessMetrics, instrumentActivities } from '../../src/metrics/index.js';
@@ -45,6 +46,7 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`)
     callWebhook: unused,
     journeyStarted: async (i) => void started.push(i),
     recordOutcome: async () => undefined,
+    loadPlan: createLoadPlan(),
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,

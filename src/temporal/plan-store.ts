@@ -1,0 +1,119 @@
+/**
+ * The plan store: compiled plans kept in Temporal itself, one holder workflow per plan
+ * (journeyPlanWorkflow, id `settle-plan/<journey>/v<version>/<hash>`, the plan as its input).
+ *
+ * Why: a journey used to carry its whole plan (34 KB mean, mostly templates in every locale) in
+ * its start request, plus four search attributes. Both cost the server at start time, and
+ * enrollment ran at 0.67× raw starts. Now `settle enroll` publishes each plan once and starts
+ * journeys with a PlanRef; the journey loads the plan in its first workflow task through the
+ * `loadPlan` local activity (one marker event; the plan is in the history from there on, so
+ * replay never reads the store). Workers cache plans by content hash, so the store is read once
+ * per plan per worker process.
+ *
+ * Integrity: the loader recomputes the content hash of what it read and refuses a mismatch.
+ */
+import { createHash } from 'node:crypto';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+} from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { JourneyPlan } from '../ir/index.js';
+import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../workflows/definitions.js';
+import type { PlanRef } from '../workflows/types.js';
+
+const refs = new WeakMap<JourneyPlan, PlanRef>();
+
+export function contentHash(plan: JourneyPlan): string {
+  return createHash('sha256').update(canonicalJson(plan)).digest('hex');
+}
+
+/** The reference of a plan (memoised per plan object: a portfolio shares a handful of plans). */
+export function planRefOf(plan: JourneyPlan): PlanRef {
+  let ref = refs.get(plan);
+  if (!ref) {
+    ref = { journey: plan.journey, version: plan.version, contentHash: contentHash(plan) };
+    refs.set(plan, ref);
+  }
+  return ref;
+}
+
+const published = new WeakMap<Client, Map<string, Promise<void>>>();
+
+/**
+ * Makes sure the plan's holder runs (idempotent: an existing holder is kept). Done once per plan
+ * per client in this process; a failed attempt is forgotten so the next start tries again.
+ */
+export function publishPlan(client: Client, taskQueue: string, plan: JourneyPlan): Promise<void> {
+  const ref = planRefOf(plan);
+  let byHash = published.get(client);
+  if (!byHash) published.set(client, (byHash = new Map()));
+  let done = byHash.get(ref.contentHash);
+  if (!done) {
+    done = client.workflow
+      .start(PLAN_WORKFLOW_TYPE, {
+        workflowId: planWorkflowId(ref),
+        taskQueue,
+        args: [plan],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      })
+      .then(() => undefined);
+    byHash.set(ref.contentHash, done);
+    const map = byHash;
+    done.catch(() => map.delete(ref.contentHash));
+  }
+  return done;
+}
+
+/** Thrown when the store has no holder for a plan (or a holder whose content does not match). */
+export class PlanNotFoundError extends Error {
+  override readonly name = 'PlanNotFound';
+}
+
+const CACHE_MAX = 256;
+
+/** Reads plans from the store, caching them by content hash (one per worker process). */
+export function createPlanLoader() {
+  const cache = new Map<string, Promise<JourneyPlan>>();
+
+  async function read(client: Client, ref: PlanRef): Promise<JourneyPlan> {
+    const workflowId = planWorkflowId(ref);
+    let first;
+    try {
+      const page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId },
+        maximumPageSize: 1,
+      });
+      first = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+    } catch (e) {
+      // gRPC NOT_FOUND: no holder (never published, or terminated and past retention).
+      if ((e as { code?: number }).code === 5) {
+        throw new PlanNotFoundError(`plan ${ref.journey} v${ref.version} is not in the plan store (no workflow ${workflowId}): settle enroll publishes it; enroll again, or check the namespace`);
+      }
+      throw e;
+    }
+    const payload = first?.input?.payloads?.[0];
+    const plan = payload ? defaultPayloadConverter.fromPayload<JourneyPlan>(payload) : undefined;
+    if (!plan || contentHash(plan) !== ref.contentHash) {
+      throw new PlanNotFoundError(`the plan store's ${workflowId} does not hold plan ${ref.journey} v${ref.version} (content hash differs)`);
+    }
+    return plan;
+  }
+
+  return {
+    load(client: Client, ref: PlanRef): Promise<JourneyPlan> {
+      let plan = cache.get(ref.contentHash);
+      if (!plan) {
+        if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+        plan = read(client, ref);
+        cache.set(ref.contentHash, plan);
+        plan.catch(() => cache.delete(ref.contentHash));
+      }
+      return plan;
+    },
+  };
+}
