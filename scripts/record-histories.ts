@@ -28,7 +28,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engagementSignal } from '../src/workflows/definitions.js';
-import type { JourneyInput, JourneyResult } from '../src/workflows/types.js';
+import { planRefOf, publishPlan } from '../src/temporal/plan-store.js';
+import type { JourneyResult, JourneyStartInput } from '../src/workflows/types.js';
 import { historyToJSON } from '../test/support/history-json.js';
 import {
   bouncing,
@@ -60,11 +61,12 @@ async function record(s: Scenario): Promise<HistoryFixture> {
   const started = await env.currentTimeMs();
   const enrollment = s.enrollment(started);
   const workflowId = `settle/${enrollment.debtId}/${s.journey}`;
-  const input: JourneyInput = {
-    plan,
-    enrollment,
-    options: { debtorKey: `replay-${enrollment.debtId}`, contactKeys: [] },
-  };
+  const options = { debtorKey: `replay-${enrollment.debtId}`, contactKeys: [] };
+  let input: JourneyStartInput = { plan, enrollment, options };
+  if (s.start === 'byReference') {
+    await publishPlan(env.client, rig.taskQueue, plan);
+    input = { planRef: planRefOf(plan), enrollment, options };
+  }
   const handle = await env.client.workflow.start('journeyWorkflow', {
     workflowId,
     taskQueue: rig.taskQueue,

@@ -68,6 +68,20 @@ export function publishPlan(client: Client, taskQueue: string, plan: JourneyPlan
   return done;
 }
 
+/**
+ * The first argument a workflow was started with, read from the first event of its (latest run's)
+ * history: one small page, no worker needed. Undefined when it was started without arguments.
+ */
+export async function startInput<T>(client: Client, workflowId: string): Promise<T | undefined> {
+  const page = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    maximumPageSize: 1,
+  });
+  const payload = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return payload ? defaultPayloadConverter.fromPayload<T>(payload) : undefined;
+}
+
 /** Thrown when the store has no holder for a plan (or a holder whose content does not match). */
 export class PlanNotFoundError extends Error {
   override readonly name = 'PlanNotFound';
@@ -81,14 +95,9 @@ export function createPlanLoader() {
 
   async function read(client: Client, ref: PlanRef): Promise<JourneyPlan> {
     const workflowId = planWorkflowId(ref);
-    let first;
+    let plan;
     try {
-      const page = await client.workflowService.getWorkflowExecutionHistory({
-        namespace: client.options.namespace,
-        execution: { workflowId },
-        maximumPageSize: 1,
-      });
-      first = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+      plan = await startInput<JourneyPlan>(client, workflowId);
     } catch (e) {
       // gRPC NOT_FOUND: no holder (never published, or terminated and past retention).
       if ((e as { code?: number }).code === 5) {
@@ -96,8 +105,6 @@ export function createPlanLoader() {
       }
       throw e;
     }
-    const payload = first?.input?.payloads?.[0];
-    const plan = payload ? defaultPayloadConverter.fromPayload<JourneyPlan>(payload) : undefined;
     if (!plan || contentHash(plan) !== ref.contentHash) {
       throw new PlanNotFoundError(`the plan store's ${workflowId} does not hold plan ${ref.journey} v${ref.version} (content hash differs)`);
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,11 @@ import { declaredAttributes } from '../../src/compiler/project.js';
 import { enrollPortfolio } from '../../src/enrollment/enroll.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
 import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
+import { planRefOf, startInput } from '../../src/temporal/plan-store.js';
 import { SA } from '../../src/temporal/search-attributes.js';
+import type { JourneyPlan } from '../../src/ir/index.js';
+import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
+import type { JourneyRefInput } from '../../src/workflows/types.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { ROOT } from '../support/journeys.js';
 
@@ -90,6 +95,32 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+type CsvRecord = { debtId: string; debtor: Record<string, string> };
+
+const contactKeysOf = (r: CsvRecord) =>
+  [r.debtor.email && keyedHash(SECRET, 'email', r.debtor.email), r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone)].filter(Boolean);
+
+/** Calls `check` for the one journey of each debt of examples/portfolio.csv; returns how many. */
+async function forEachEnrolled(check: (r: CsvRecord, journey: string, d: WorkflowExecutionDescription) => Promise<void>): Promise<number> {
+  const compiled = compilePaths([join(ROOT, 'journeys')]);
+  let n = 0;
+  for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(compiled.project))) {
+    const r = row.record as CsvRecord;
+    const found = [];
+    for (const journey of compiled.plans.keys()) {
+      try {
+        found.push({ journey, d: await env.client.workflow.getHandle(workflowIdFor(r.debtId, journey)).describe() });
+      } catch {
+        // not this journey
+      }
+    }
+    expect(found, r.debtId).toHaveLength(1);
+    await check(r, found[0]!.journey, found[0]!.d);
+    n += 1;
+  }
+  return n;
+}
+
 describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
   const runIds = new Map<string, string>();
 
@@ -114,48 +145,30 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     });
   });
 
-  it('gives every journey the contract id and search attributes, with no personal data in them', async () => {
-    const attrs = declaredAttributes(compilePaths([join(ROOT, 'journeys')]).project);
+  it('gives every journey the contract id and a start carrying the plan by reference and keyed hashes', async () => {
     const plans = compilePaths([join(ROOT, 'journeys')]).plans;
-    let n = 0;
-    for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), attrs)) {
-      const r = row.record as { debtId: string; debtor: Record<string, string> };
-      const found = [];
-      for (const journey of plans.keys()) {
-        try {
-          found.push({ journey, d: await env.client.workflow.getHandle(workflowIdFor(r.debtId, journey)).describe() });
-        } catch {
-          // not this journey
-        }
-      }
-      expect(found, r.debtId).toHaveLength(1);
-      const { journey, d } = found[0]!;
+    const n = await forEachEnrolled(async (r, journey, d) => {
       runIds.set(d.workflowId, d.runId);
       expect(d.type).toBe('journeyWorkflow');
       expect(d.taskQueue).toBe(TASK_QUEUE);
       expect(d.status.name).toBe('RUNNING');
-      const sa = d.typedSearchAttributes;
-      expect(sa.get(SA.journey)).toBe(journey);
-      expect(sa.get(SA.version)).toBe(plans.get(journey)!.version);
-      expect(sa.get(SA.debtor)).toBe(keyedHash(SECRET, 'debtor', r.debtor.id!));
-      const contacts = [
-        r.debtor.email && keyedHash(SECRET, 'email', r.debtor.email),
-        r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone),
-      ].filter(Boolean);
-      expect(sa.get(SA.contact)).toEqual(contacts);
-      const everything =
-        JSON.stringify(d.raw.workflowExecutionInfo?.searchAttributes ?? {}) + JSON.stringify(sa.getAll());
-      for (const personal of [r.debtor.id, r.debtor.email, r.debtor.phone, r.debtor.firstName, r.debtor.lastName]) {
-        if (personal) expect(everything).not.toContain(personal);
-      }
-      n += 1;
-    }
+      // No worker yet: the start set no search attributes (the journey upserts them).
+      expect(d.typedSearchAttributes.get(SA.journey)).toBeUndefined();
+      const input = (await startInput<JourneyRefInput>(env.client, d.workflowId))!;
+      expect(input.planRef).toEqual(planRefOf(plans.get(journey)!));
+      expect(input).not.toHaveProperty('plan');
+      expect(input.options.debtorKey).toBe(keyedHash(SECRET, 'debtor', r.debtor.id!));
+      expect(input.options.contactKeys).toEqual(contactKeysOf(r));
+      // The plan is in the store once per journey version, whatever the number of debts.
+      expect(await startInput<JourneyPlan>(env.client, planWorkflowId(input.planRef))).toEqual(plans.get(journey));
+    });
     expect(n).toBe(30);
     const count = await eventually(
-      () => env.client.workflow.count(`TaskQueue = '${TASK_QUEUE}'`),
+      () => env.client.workflow.count(`WorkflowType = 'journeyWorkflow' AND TaskQueue = '${TASK_QUEUE}'`),
       (c) => c.count === 30,
     );
     expect(count.count).toBe(30);
+    expect((await env.client.workflow.count(`WorkflowType = '${PLAN_WORKFLOW_TYPE}' AND TaskQueue = '${TASK_QUEUE}'`)).count).toBe(3);
   });
 
   it('re-running the same file starts nothing and reports every row as already enrolled', async () => {
@@ -172,7 +185,7 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
       expect((await env.client.workflow.getHandle(id).describe()).runId, id).toBe(runId);
     }
     await delay(1_000); // visibility is eventually consistent: give a late start time to show up
-    expect((await env.client.workflow.count(`TaskQueue = '${TASK_QUEUE}'`)).count).toBe(30);
+    expect((await env.client.workflow.count(`WorkflowType = 'journeyWorkflow' AND TaskQueue = '${TASK_QUEUE}'`)).count).toBe(30);
   });
 
   it('a journey that ended is not started again (reuse policy: reject duplicate)', async () => {
@@ -253,6 +266,25 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         async () => sent.filter((s) => s.debtId === debt).length,
         (n) => n > 0,
       );
+      // Running, each journey has upserted its search attributes: keyed hashes, no personal data.
+      const plans = compilePaths([join(ROOT, 'journeys')]).plans;
+      const checked = await forEachEnrolled(async (r, journey, before) => {
+        if (before.status.name === 'TERMINATED') return; // by the reuse-policy test, before any worker ran it
+        const d = await eventually(
+          () => env.client.workflow.getHandle(workflowIdFor(r.debtId, journey)).describe(),
+          (x) => x.typedSearchAttributes.get(SA.debtor) !== undefined,
+        );
+        const sa = d.typedSearchAttributes;
+        expect(sa.get(SA.journey)).toBe(journey);
+        expect(sa.get(SA.version)).toBe(plans.get(journey)!.version);
+        expect(sa.get(SA.debtor)).toBe(keyedHash(SECRET, 'debtor', r.debtor.id!));
+        expect(sa.get(SA.contact)).toEqual(contactKeysOf(r));
+        const everything = JSON.stringify(d.raw.workflowExecutionInfo?.searchAttributes ?? {}) + JSON.stringify(sa.getAll());
+        for (const personal of [r.debtor.id, r.debtor.email, r.debtor.phone, r.debtor.firstName, r.debtor.lastName]) {
+          if (personal) expect(everything).not.toContain(personal);
+        }
+      });
+      expect(checked).toBe(30);
       const ev = await settle([
         'event',
         debt,

@@ -30,6 +30,11 @@ export interface Scenario {
   signals: ScriptedSignal[];
   /** The outcome the journey must end with (the recorder refuses anything else). */
   outcome: string;
+  /**
+   * How the journey is started: its plan by value (journeys enrolled before the plan store, the
+   * default) or, as `settle enroll` does now, by reference to the plan store.
+   */
+  start?: 'byValue' | 'byReference';
 }
 
 function dueDate(ms: number): string {
@@ -61,6 +66,19 @@ export const SCENARIOS: Scenario[] = [
     enrollment: (now) => withDebt(exampleRecord('anna-rossi'), 'REPLAY-SILENT-1', now - 10 * DAY),
     signals: [],
     outcome: 'escalated',
+  },
+  {
+    name: 'soft-collection-paid-by-reference',
+    journey: 'soft-collection',
+    description: 'started as settle enroll starts it (plan store reference, attributes upserted); opens day 1, clicks day 2.5, pays day 6',
+    enrollment: (now) => withDebt(exampleRecord('anna-rossi'), 'REPLAY-PAID-REF-1', now - 10 * DAY),
+    signals: [
+      { afterDays: 1, type: 'opened', ofStep: 'first-email' },
+      { afterDays: 2.5, type: 'clicked', ofStep: 'nudge-sms' },
+      { afterDays: 6, type: 'paid' },
+    ],
+    outcome: 'paid',
+    start: 'byReference',
   },
   {
     name: 'soft-collection-hard-bounce',
