@@ -16,6 +16,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import proto from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { journeyInput, searchAttributes } from '../src/enrollment/start.js';
+import { publishPlan } from '../src/temporal/plan-store.js';
 import type { EngagementEvent, EnrollmentData } from '../src/ir/index.js';
 import { engagementSignal } from '../src/workflows/definitions.js';
 import { WORKFLOW_TYPE } from '../src/workflows/types.js';
@@ -119,11 +120,12 @@ try {
     let started = await env.currentTimeMs();
     // Journey time of both runs: Monday 08:30 in Paris, inside the policy's hours.
     const enrolledAt = JOURNEY_START;
+    // As settle enroll starts it: the plan by reference, the search attributes upserted by the journey.
+    await publishPlan(env.client, rig.taskQueue, plan);
     const jh = await env.client.workflow.start(WORKFLOW_TYPE, {
       workflowId: `settle/${enrollment.debtId}/soft-collection`,
       taskQueue: rig.taskQueue,
       args: [{ ...input, options: { ...input.options, enrolledAt } }],
-      typedSearchAttributes,
     });
     const journey = await history(jh, (await drive(jh, started, scenario.script)).outcome);
 
@@ -164,12 +166,9 @@ try {
     console.log(
       `events: journeyWorkflow ${journey.events.length}, hand-written ${handRun.events.length}, ratio ${(journey.events.length / handRun.events.length).toFixed(2)}×`,
     );
+    const inputKiB = (r: Run) => ((r.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(1);
     console.log(
-      `history size: journeyWorkflow ${journey.bytes.toLocaleString('en-US')} bytes, hand-written ${handRun.bytes.toLocaleString('en-US')} bytes (the start event carries the plan: ${(
-        (journey.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024
-      ).toFixed(
-        1,
-      )} KiB vs ${((handRun.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(1)} KiB of input)`,
+      `history size: journeyWorkflow ${journey.bytes.toLocaleString('en-US')} bytes, hand-written ${handRun.bytes.toLocaleString('en-US')} bytes; start input ${inputKiB(journey)} KiB (the plan by reference: it comes in the loadPlan marker) vs ${inputKiB(handRun)} KiB (templates and policy by value)`,
     );
     console.log(
       `activity calls ${sameCalls ? 'identical' : 'DIFFER'} (${jCalls.length}): ${jCalls.join(', ')}${sameCalls ? '' : `\n  hand-written (${hCalls.length}): ${hCalls.join(', ')}`}`,

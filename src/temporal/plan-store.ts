@@ -82,6 +82,16 @@ export async function startInput<T>(client: Client, workflowId: string): Promise
   return payload ? defaultPayloadConverter.fromPayload<T>(payload) : undefined;
 }
 
+/** The plan version a journey was started with, from its start input (plan by reference or by value); undefined when unreadable. */
+export async function startInputVersion(client: Client, workflowId: string): Promise<number | undefined> {
+  try {
+    const input = await startInput<{ planRef?: PlanRef; plan?: JourneyPlan }>(client, workflowId);
+    return input?.planRef?.version ?? input?.plan?.version;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Thrown when the store has no holder for a plan (or a holder whose content does not match). */
 export class PlanNotFoundError extends Error {
   override readonly name = 'PlanNotFound';

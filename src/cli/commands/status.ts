@@ -8,10 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { startInput } from '../../temporal/plan-store.js';
+import { startInputVersion } from '../../temporal/plan-store.js';
 import { SA } from '../../temporal/search-attributes.js';
 import { ledgerQuery, ledgerWorkflowId, stateQuery } from '../../workflows/definitions.js';
-import type { JourneyInput, JourneyRefInput, JourneyResult, JourneyStateView, LedgerView } from '../../workflows/types.js';
+import type { JourneyResult, JourneyStateView, LedgerView } from '../../workflows/types.js';
 import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
 import { findJourneys, configFrom, connect, type FoundJourney } from '../temporal.js';
 import { checkDebtId, journeyNames } from './event.js';
@@ -64,21 +64,11 @@ async function workerPolling(client: Client, taskQueue: string): Promise<boolean
   }
 }
 
-/** The plan version a journey was started with, from its start input (by reference or by value). */
-async function startedVersion(client: Client, workflowId: string): Promise<number | undefined> {
-  try {
-    const input = await startInput<Partial<JourneyRefInput & JourneyInput>>(client, workflowId);
-    return input?.planRef?.version ?? input?.plan?.version;
-  } catch {
-    return undefined;
-  }
-}
-
 async function journeyStatus(client: Client, j: FoundJourney, debtId: string, queryTimeoutMs: number): Promise<JourneyStatus> {
   const d = j.description;
   const handle = client.workflow.getHandle(j.workflowId);
   // A journey enrolled by reference has its search attributes once a worker ran its first task.
-  const version = d.typedSearchAttributes.get(SA.version) ?? (await startedVersion(client, j.workflowId));
+  const version = d.typedSearchAttributes.get(SA.version) ?? (await startInputVersion(client, j.workflowId));
   const waitingAt = d.typedSearchAttributes.get(SA.step);
   const out: JourneyStatus = {
     workflowId: j.workflowId,
