@@ -166,7 +166,10 @@ try {
     console.log(
       `events: journeyWorkflow ${journey.events.length}, hand-written ${handRun.events.length}, ratio ${(journey.events.length / handRun.events.length).toFixed(2)}×`,
     );
-    const inputKiB = (r: Run) => ((r.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(1);
+    const inputKiB = (r: Run) =>
+      ((r.events[0]!.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data?.length ?? 0) / 1024).toFixed(
+        1,
+      );
     console.log(
       `history size: journeyWorkflow ${journey.bytes.toLocaleString('en-US')} bytes, hand-written ${handRun.bytes.toLocaleString('en-US')} bytes; start input ${inputKiB(journey)} KiB (the plan by reference: it comes in the loadPlan marker) vs ${inputKiB(handRun)} KiB (templates and policy by value)`,
     );

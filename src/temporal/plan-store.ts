@@ -13,11 +13,7 @@
  * Integrity: the loader recomputes the content hash of what it read and refuses a mismatch.
  */
 import { createHash } from 'node:crypto';
-import {
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { JourneyPlan } from '../ir/index.js';
@@ -111,12 +107,16 @@ export function createPlanLoader() {
     } catch (e) {
       // gRPC NOT_FOUND: no holder (never published, or terminated and past retention).
       if ((e as { code?: number }).code === 5) {
-        throw new PlanNotFoundError(`plan ${ref.journey} v${ref.version} is not in the plan store (no workflow ${workflowId}): settle enroll publishes it; enroll again, or check the namespace`);
+        throw new PlanNotFoundError(
+          `plan ${ref.journey} v${ref.version} is not in the plan store (no workflow ${workflowId}): settle enroll publishes it; enroll again, or check the namespace`,
+        );
       }
       throw e;
     }
     if (!plan || contentHash(plan) !== ref.contentHash) {
-      throw new PlanNotFoundError(`the plan store's ${workflowId} does not hold plan ${ref.journey} v${ref.version} (content hash differs)`);
+      throw new PlanNotFoundError(
+        `the plan store's ${workflowId} does not hold plan ${ref.journey} v${ref.version} (content hash differs)`,
+      );
     }
     return plan;
   }

@@ -18,4 +18,5 @@ export const ledgerQuery = defineQuery<LedgerView>('ledger');
 
 /** The plan store's holder of one compiled plan (journeyPlanWorkflow, its input is the plan). The hash is cut to 32 hex digits (128 bits). */
 export const PLAN_WORKFLOW_TYPE = 'journeyPlanWorkflow';
-export const planWorkflowId = (ref: PlanRef) => `settle-plan/${ref.journey}/v${ref.version}/${ref.contentHash.slice(0, 32)}`;
+export const planWorkflowId = (ref: PlanRef) =>
+  `settle-plan/${ref.journey}/v${ref.version}/${ref.contentHash.slice(0, 32)}`;

@@ -97,7 +97,11 @@ describe('startJourney', () => {
   it('builds the contract input: plan reference, record, hashed keys, enrollment instant', () => {
     const plan = compiled.plans.get('soft-collection')!;
     const input = journeyInput({ taskQueue: 'q', plan, record: rec(1), secret: SECRET, nowMs: NOW, timeScale: 60 });
-    expect(input.planRef).toEqual({ journey: 'soft-collection', version: plan.version, contentHash: contentHash(plan) });
+    expect(input.planRef).toEqual({
+      journey: 'soft-collection',
+      version: plan.version,
+      contentHash: contentHash(plan),
+    });
     expect(input.planRef.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(input).not.toHaveProperty('plan');
     expect(input.options).toEqual({

@@ -98,13 +98,21 @@ afterAll(async () => {
 type CsvRecord = { debtId: string; debtor: Record<string, string> };
 
 const contactKeysOf = (r: CsvRecord) =>
-  [r.debtor.email && keyedHash(SECRET, 'email', r.debtor.email), r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone)].filter(Boolean);
+  [
+    r.debtor.email && keyedHash(SECRET, 'email', r.debtor.email),
+    r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone),
+  ].filter(Boolean);
 
 /** Calls `check` for the one journey of each debt of examples/portfolio.csv; returns how many. */
-async function forEachEnrolled(check: (r: CsvRecord, journey: string, d: WorkflowExecutionDescription) => Promise<void>): Promise<number> {
+async function forEachEnrolled(
+  check: (r: CsvRecord, journey: string, d: WorkflowExecutionDescription) => Promise<void>,
+): Promise<number> {
   const compiled = compilePaths([join(ROOT, 'journeys')]);
   let n = 0;
-  for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(compiled.project))) {
+  for await (const row of readPortfolio(
+    join(ROOT, 'examples', 'portfolio.csv'),
+    declaredAttributes(compiled.project),
+  )) {
     const r = row.record as CsvRecord;
     const found = [];
     for (const journey of compiled.plans.keys()) {
@@ -168,7 +176,9 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
       (c) => c.count === 30,
     );
     expect(count.count).toBe(30);
-    expect((await env.client.workflow.count(`WorkflowType = '${PLAN_WORKFLOW_TYPE}' AND TaskQueue = '${TASK_QUEUE}'`)).count).toBe(3);
+    expect(
+      (await env.client.workflow.count(`WorkflowType = '${PLAN_WORKFLOW_TYPE}' AND TaskQueue = '${TASK_QUEUE}'`)).count,
+    ).toBe(3);
   });
 
   it('re-running the same file starts nothing and reports every row as already enrolled', async () => {
@@ -185,7 +195,9 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
       expect((await env.client.workflow.getHandle(id).describe()).runId, id).toBe(runId);
     }
     await delay(1_000); // visibility is eventually consistent: give a late start time to show up
-    expect((await env.client.workflow.count(`WorkflowType = 'journeyWorkflow' AND TaskQueue = '${TASK_QUEUE}'`)).count).toBe(30);
+    expect(
+      (await env.client.workflow.count(`WorkflowType = 'journeyWorkflow' AND TaskQueue = '${TASK_QUEUE}'`)).count,
+    ).toBe(30);
   });
 
   it('a journey that ended is not started again (reuse policy: reject duplicate)', async () => {
@@ -279,7 +291,8 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         expect(sa.get(SA.version)).toBe(plans.get(journey)!.version);
         expect(sa.get(SA.debtor)).toBe(keyedHash(SECRET, 'debtor', r.debtor.id!));
         expect(sa.get(SA.contact)).toEqual(contactKeysOf(r));
-        const everything = JSON.stringify(d.raw.workflowExecutionInfo?.searchAttributes ?? {}) + JSON.stringify(sa.getAll());
+        const everything =
+          JSON.stringify(d.raw.workflowExecutionInfo?.searchAttributes ?? {}) + JSON.stringify(sa.getAll());
         for (const personal of [r.debtor.id, r.debtor.email, r.debtor.phone, r.debtor.firstName, r.debtor.lastName]) {
           if (personal) expect(everything).not.toContain(personal);
         }

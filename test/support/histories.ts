@@ -70,7 +70,8 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'soft-collection-paid-by-reference',
     journey: 'soft-collection',
-    description: 'started as settle enroll starts it (plan store reference, attributes upserted); opens day 1, clicks day 2.5, pays day 6',
+    description:
+      'started as settle enroll starts it (plan store reference, attributes upserted); opens day 1, clicks day 2.5, pays day 6',
     enrollment: (now) => withDebt(exampleRecord('anna-rossi'), 'REPLAY-PAID-REF-1', now - 10 * DAY),
     signals: [
       { afterDays: 1, type: 'opened', ofStep: 'first-email' },

@@ -9,7 +9,13 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JourneyPlan } from '../../src/ir/index.js';
-import { createPlanLoader, planRefOf, PlanNotFoundError, publishPlan, startInput } from '../../src/temporal/plan-store.js';
+import {
+  createPlanLoader,
+  planRefOf,
+  PlanNotFoundError,
+  publishPlan,
+  startInput,
+} from '../../src/temporal/plan-store.js';
 import { SA } from '../../src/temporal/search-attributes.js';
 import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyRefInput, JourneyResult } from '../../src/workflows/types.js';
@@ -129,7 +135,9 @@ describe('the plan store', { timeout: 120_000 }, () => {
     const loader = createPlanLoader();
     const plan = waitsPlan('never published');
     await expect(loader.load(env.client, planRefOf(plan))).rejects.toThrow(PlanNotFoundError);
-    await expect(loader.load(env.client, planRefOf(plan))).rejects.toThrow(/is not in the plan store \(no workflow settle-plan\/waits\/v3\//);
+    await expect(loader.load(env.client, planRefOf(plan))).rejects.toThrow(
+      /is not in the plan store \(no workflow settle-plan\/waits\/v3\//,
+    );
     // A holder under the right id with other content (tampered, or a hash collision of the cut id).
     const forged = waitsPlan('forged');
     await env.client.workflow.start(PLAN_WORKFLOW_TYPE, {
