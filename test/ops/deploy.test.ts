@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
 import type { DeployReport } from '../../src/cli/commands/deploy-format.js';
 import { compilePaths } from '../../src/compiler/index.js';
+import { BUSY, NOT_STARTED } from '../../src/cli/commands/deploy-running.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { JourneyPlan } from '../../src/ir/index.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord } from '../support/journeys.js';
@@ -110,6 +111,22 @@ describe('settle deploy', () => {
     };
     for (let i = 0; i < 3; i++) expect(await start(v1, i)).toBe('started');
     for (let i = 0; i < 2; i++) expect(await start(v2, i)).toBe('started');
+
+    // No worker yet: enrolled by reference, the journeys have no search attributes; deploy takes
+    // the journey from the id and the version from the start input.
+    const early = { TEMPORAL_ADDRESS: server.address };
+    let before: DeployReport['running'] = [];
+    for (const until = Date.now() + 30_000; Date.now() < until; await delay(250)) {
+      const r = await settle(['deploy', '--base', 'HEAD', '--format', 'json'], early, repo);
+      expect(r.code, r.stderr).toBe(0);
+      before = (JSON.parse(r.stdout) as DeployReport).running;
+      if (before.reduce((n, v) => n + v.running, 0) === 5) break;
+    }
+    expect(before.map(({ journey, version, running, steps }) => ({ journey, version, running, steps }))).toEqual([
+      { journey: 'renewal', version: 1, running: 3, steps: [{ step: NOT_STARTED, count: 3 }] },
+      { journey: 'renewal', version: 2, running: 2, steps: [{ step: NOT_STARTED, count: 2 }] },
+    ]);
+
     worker = spawnWorker(repo, {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -125,7 +142,10 @@ describe('settle deploy', () => {
       const r = await settle(['deploy', '--base', 'HEAD', '--format', 'json'], vars, repo);
       expect(r.code, r.stderr).toBe(0);
       report = JSON.parse(r.stdout) as DeployReport;
-      const waiting = report.running.flatMap((v) => v.steps.filter((s) => s.step !== '(busy)').map((s) => s.count));
+      // Not yet run by the worker (no search attributes) or between two steps: not waiting yet.
+      const waiting = report.running.flatMap((v) =>
+        v.steps.filter((s) => s.step !== BUSY && s.step !== NOT_STARTED).map((s) => s.count),
+      );
       if (waiting.reduce((a, b) => a + b, 0) === 5) break;
       if (Date.now() > deadline)
         throw new Error(
