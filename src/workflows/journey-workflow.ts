@@ -152,6 +152,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       if (!patched(LEDGER_PATCH)) return consentOnlyDecision(req.request);
       return ledger.reserveContact(req);
     },
+    patched: (id) => patched(id),
     waiting(step) {
       if (step === lastStep) return;
       lastStep = step;

@@ -34,6 +34,11 @@ export interface RuntimePort {
    * go now, later or never; a "send" answer is recorded there as a contact at once.
    */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
+  /**
+   * Whether a behaviour change applies to this run (Temporal: `patched(id)`, false when replaying a
+   * history recorded before the change). Absent: always (the simulator, tests).
+   */
+  patched?(id: string): boolean;
   /** The journey starts waiting at this step (search attribute SettleStep). */
   waiting(step: string): void;
   /** True when the history is long enough that the journey should continue as new (only checked between steps). */

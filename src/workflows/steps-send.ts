@@ -25,9 +25,10 @@ function record(
   messageId?: string,
   locale?: string,
   reason?: string,
+  seq?: number,
 ): SendRecord {
   const r: SendRecord = {
-    seq: ++ctx.state.seq,
+    seq: seq ?? ++ctx.state.seq,
     step: step.id,
     visit: ctx.state.visits[step.id] ?? 1,
     channel: step.channel,
@@ -120,9 +121,18 @@ async function clearContactRules(
   }
 }
 
+/**
+ * A granted send takes its sequence number at once, before its activities run: an event that
+ * arrives while the message is on its way (a reply, say) then comes after the send, and a waitFor
+ * that listens from this send counts it. Journeys recorded before this change numbered the send
+ * when it completed; they replay that way.
+ */
+export const SEND_SEQ_PATCH = 'settle-send-seq-at-grant';
+
 export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<StepResult> {
   const ruled = await clearContactRules(ctx, step, ctx.key(step.id));
   if (!('granted' in ruled)) return ruled;
+  const seq = (ctx.port.patched?.(SEND_SEQ_PATCH) ?? true) ? ++ctx.state.seq : undefined;
   // The send is recorded at the instant the ledger booked it (activities take a moment), so the
   // journey's records and the ledger's contacts agree to the millisecond.
   const at = ruled.granted;
@@ -140,11 +150,12 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
         currency: enrollment.debt.currency,
       }),
     );
-    if (!link.ok) return failed(ctx, step, key, link.type, link.message);
+    if (!link.ok) return failed(ctx, step, key, link.type, link.message, seq);
     payUrl = link.value.url;
   }
   const template = plan.templates[step.template];
-  if (!template) return failed(ctx, step, key, FAILURE.invalidInput, `template ${step.template} missing from the plan`);
+  if (!template)
+    return failed(ctx, step, key, FAILURE.invalidInput, `template ${step.template} missing from the plan`, seq);
   const result = await ctx.port.run(
     step.channel === 'email' ? 'sendEmail' : 'sendSms',
     withContext(
@@ -155,8 +166,8 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
     ),
     step.retry,
   );
-  if (!result.ok) return failed(ctx, step, key, result.type, result.message);
-  record(ctx, step, 'sent', at, key, result.value.locale);
+  if (!result.ok) return failed(ctx, step, key, result.type, result.message, seq);
+  record(ctx, step, 'sent', at, key, result.value.locale, undefined, seq);
   ctx.note(
     'send',
     `${step.channel} of step ${step.id} sent (template ${step.template}, ${result.value.locale})`,
@@ -165,10 +176,17 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
   return { next: step.next };
 }
 
-function failed(ctx: JourneyContext, step: PlanSend, key: string, type: string, message: string): StepResult {
+function failed(
+  ctx: JourneyContext,
+  step: PlanSend,
+  key: string,
+  type: string,
+  message: string,
+  seq?: number,
+): StepResult {
   const now = ctx.port.now();
   if (type === FAILURE.optedOut) {
-    record(ctx, step, 'blocked', now, undefined, undefined, 'optedOut');
+    record(ctx, step, 'blocked', now, undefined, undefined, 'optedOut', seq);
     if (!ctx.state.optedOut.includes(step.channel)) ctx.state.optedOut.push(step.channel);
     ctx.note('blocked', `${step.channel} of step ${step.id} refused by the provider: the debtor opted out`, step.id);
     return { next: step.onBlocked ?? step.next };
@@ -181,7 +199,7 @@ function failed(ctx: JourneyContext, step: PlanSend, key: string, type: string, 
         : type === FAILURE.invalidInput
           ? 'invalidInput'
           : 'error';
-  record(ctx, step, 'failed', now, key, undefined, reason);
+  record(ctx, step, 'failed', now, key, undefined, reason, seq);
   if (reason === 'hardBounce' || reason === 'softBounce') {
     applyEvent(
       ctx.state,
