@@ -10,7 +10,8 @@ export { compileSources, type CompileResult } from './compile.js';
 export type { Diagnostic, Severity } from './diagnostic.js';
 export { formatDiagnostic, formatDiagnosticsText, summarise, codeFrame } from './format.js';
 export { readSources, listSourcePaths, type SourceFile } from './sources.js';
-export { canonicalJson, planHash } from './lower.js';
+export { canonicalJson } from '../core/canonical-json.js';
+export { planHash } from './lower.js';
 
 export function compilePaths(paths: string[]): CompileResult {
   return compileSources(readSources(paths));

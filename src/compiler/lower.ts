@@ -109,8 +109,6 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
   }
 }
 
-export { canonicalJson };
-
 /** Hash of everything that changes behaviour: not the version, descriptions or source lines. */
 export function planHash(plan: Omit<JourneyPlan, 'sourceHash'>): string {
   const { version: _v, description: _d, owner: _o, ...rest } = plan;
