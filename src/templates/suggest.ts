@@ -1,24 +1,9 @@
 /**
- * "Did you mean …?" suggestions: the Levenshtein distance to every known name, keeping the
- * closest one if it is close enough to be a typo rather than a different word.
+ * "Did you mean …?" suggestions for template variables, tags and filters: the edit distance
+ * (src/core/suggest.ts) to every known name, keeping the closest one if it is close enough to be
+ * a typo rather than a different word.
  */
-
-/** Edit distance (insertions, deletions, substitutions) between `a` and `b`. */
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+import { editDistance } from '../core/suggest.js';
 
 /**
  * How far `candidate` may be from `input` (a word this long) and still read as its typo: a few
@@ -46,7 +31,7 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   let best: { candidate: string; score: number } | undefined;
   for (const candidate of candidates) {
     const { root, leaf } = split(candidate);
-    const distance = levenshtein(wanted.leaf, leaf);
+    const distance = editDistance(wanted.leaf, leaf);
     const truncated = wanted.leaf.length >= 3 && leaf.startsWith(wanted.leaf);
     if (!truncated && !withinReach(wanted.leaf, leaf, distance)) continue;
     const score = distance + (root === wanted.root ? 0 : 0.5);

@@ -5,10 +5,10 @@ import {
   closest,
   daysPastDue,
   emailOptOutPresent,
-  levenshtein,
   LruCache,
   smsOptOutPresent,
 } from '../../src/templates/index.js';
+import { editDistance } from '../../src/core/suggest.js';
 
 describe('opt-out rules', () => {
   it('finds the SMS keyword as a whole, case-sensitive word', () => {
@@ -57,10 +57,11 @@ describe('daysPastDue', () => {
 });
 
 describe('suggestions', () => {
-  it('measures edit distance', () => {
-    expect(levenshtein('kitten', 'sitting')).toBe(3);
-    expect(levenshtein('', 'abc')).toBe(3);
-    expect(levenshtein('same', 'same')).toBe(0);
+  it('measures edit distance (a swap of two neighbours is one edit)', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+    expect(editDistance('emial', 'email')).toBe(1);
   });
 
   it('picks the closest plausible candidate', () => {
