@@ -210,7 +210,9 @@ describe('Prometheus and Grafana files mounted by docker-compose.yml', () => {
       targets.filter((t) => !known.has(t)),
       'targets that are no service port of docker-compose.yml',
     ).toEqual([]);
-    for (const t of ['worker:9464', 'server:8080']) expect(targets).toContain(t);
+    for (const t of ['worker:9464', 'worker:9465', 'server:8080', 'temporal:8000']) expect(targets).toContain(t);
+    // The Temporal server serves its own metrics where Prometheus looks for them.
+    expect(services.temporal?.environment).toMatchObject({ PROMETHEUS_ENDPOINT: '0.0.0.0:8000' });
   });
 
   it('Grafana provisioning points at the compose Prometheus and the mounted dashboards', () => {
