@@ -78,6 +78,8 @@ const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like
 
 // Temporal's SDK metrics on a loopback port, as `settle worker` exports them (before any worker exists).
 const sdkPort = await freePort();
+/** The Temporal server's own /metrics (the compose stack's temporal:8000). */
+const temporalMetricsPort = await freePort();
 Runtime.install({
   logger: new DefaultLogger('WARN'),
   telemetryOptions: temporalTelemetry({ host: '127.0.0.1', port: sdkPort }),
@@ -109,7 +111,7 @@ const REFUSE: Record<string, { code: number; message: string }> = {
 };
 
 beforeAll(async () => {
-  env = await createDevServerEnv();
+  env = await createDevServerEnv({ extraArgs: ['--metrics-port', String(temporalMetricsPort)] });
   smtp = await startSmtpSink({ reject: (rcpt) => REFUSE[rcpt] });
   sms = new LocalSmsSink({ costPerSegment: SMS_PRICE });
   hooks = createServer((req, res) => {
@@ -182,6 +184,7 @@ beforeAll(async () => {
     worker: workerEndpoint.url.replace('http://', ''),
     'temporal-sdk': `127.0.0.1:${sdkPort}`,
     server: base.replace('http://', ''),
+    'temporal-server': `127.0.0.1:${temporalMetricsPort}`,
   });
 }, 120_000);
 
@@ -385,6 +388,14 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       async () => {
         expect(await prom.query('settle_journeys_started_total == 0')).toHaveLength(1);
         expect(await prom.query('settle_payments_total == 0')).toHaveLength(4);
+        // Every job of the config answers, the Temporal server's own metrics included.
+        expect((await prom.query('up == 1')).map((s) => s.metric.job).sort()).toEqual([
+          'server',
+          'temporal-sdk',
+          'temporal-server',
+          'worker',
+        ]);
+        expect(one(await prom.query('count({job="temporal-server"})'))).toBeGreaterThan(0);
       },
       { timeoutMs: 30_000 },
     );
