@@ -4,9 +4,34 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http',
-  'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'tls', 'tty', 'url', 'util',
-  'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'tls',
+  'tty',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -27,13 +52,40 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).concat([
-            'ajv', 'ajv-formats', 'yaml', 'js-yaml', 'liquidjs', 'nodemailer', 'twilio', 'stripe', 'prom-client',
-            '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
-          ]).map((name) => ({ name, message: 'workflow-safe code may not import Node built-ins or adapter libraries' })),
+          paths: nodeBuiltins
+            .flatMap((m) => [m, `node:${m}`])
+            .concat([
+              'ajv',
+              'ajv-formats',
+              'yaml',
+              'js-yaml',
+              'liquidjs',
+              'nodemailer',
+              'twilio',
+              'stripe',
+              'prom-client',
+              '@temporalio/client',
+              '@temporalio/worker',
+              '@temporalio/activity',
+              '@temporalio/testing',
+            ])
+            .map((name) => ({
+              name,
+              message: 'workflow-safe code may not import Node built-ins or adapter libraries',
+            })),
           patterns: [
             {
-              group: ['**/compiler/**', '**/templates/**', '**/activities/**', '**/channels/**', '**/server/**', '**/cli/**', '**/config/**', '**/temporal/**', '**/dsl/**'],
+              group: [
+                '**/compiler/**',
+                '**/templates/**',
+                '**/activities/**',
+                '**/channels/**',
+                '**/server/**',
+                '**/cli/**',
+                '**/config/**',
+                '**/temporal/**',
+                '**/dsl/**',
+              ],
               allowTypeImports: true,
               message: 'workflow-safe code may import only types from Node-side folders',
             },

@@ -124,7 +124,8 @@ function enrollKind(records: EnrollmentData[], client: Client): Kind {
     },
   }).then(
     (summary) => {
-      if (summary.started !== records.length) throw new Error(`enrollPortfolio started ${summary.started} of ${records.length}`);
+      if (summary.started !== records.length)
+        throw new Error(`enrollPortfolio started ${summary.started} of ${records.length}`);
     },
     (e: unknown) => {
       failed = e;
@@ -191,7 +192,16 @@ async function pipelineAlone(records: EnrollmentData[]): Promise<number> {
     const rows = (async function* () {
       for (const [i, record] of records.entries()) yield { line: i + 2, record };
     })();
-    await enrollPortfolio({ client: stub, taskQueue: TASK_QUEUE, plans, project: compiled.project, rows, secret: SECRET, nowMs: NOW, concurrency: CONCURRENCY });
+    await enrollPortfolio({
+      client: stub,
+      taskQueue: TASK_QUEUE,
+      plans,
+      project: compiled.project,
+      rows,
+      secret: SECRET,
+      nowMs: NOW,
+      concurrency: CONCURRENCY,
+    });
     return performance.now() - t0;
   };
   await once();
@@ -205,7 +215,13 @@ function inputSizes(requests: StartRequest[]): void {
     const j = req.plan.journey;
     const e = byJourney.get(j);
     if (e) e.count += 1;
-    else byJourney.set(j, { count: 1, ref: size(journeyInput(req)), value: size(byValueInput(req)), templates: JSON.stringify(req.plan.templates).length });
+    else
+      byJourney.set(j, {
+        count: 1,
+        ref: size(journeyInput(req)),
+        value: size(byValueInput(req)),
+        templates: JSON.stringify(req.plan.templates).length,
+      });
   }
   let ref = 0;
   let value = 0;
@@ -216,7 +232,9 @@ function inputSizes(requests: StartRequest[]): void {
       `  ${pad(j, 17)} ${lpad(fmt(e.ref), 6)} bytes by reference; by value ${lpad(fmt(e.value), 7)} bytes, of which templates ${lpad(fmt(e.templates), 6)}; ${fmt(e.count)} of ${fmt(requests.length)} records`,
     );
   }
-  console.log(`  mean input per start: ${fmt(ref / requests.length)} bytes by reference, ${fmt(value / requests.length)} by value (the empty workflow's: none)`);
+  console.log(
+    `  mean input per start: ${fmt(ref / requests.length)} bytes by reference, ${fmt(value / requests.length)} by value (the empty workflow's: none)`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'settle-bench-enroll-'));
@@ -225,15 +243,24 @@ const serverPid = server.process.pid!;
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 try {
-  console.log(`Temporal dev server (SQLite, WAL, synchronous=OFF) at ${server.address}, no worker; ${fmt(N)} starts per kind, concurrency ${CONCURRENCY}, turns of ${SLICE}.`);
-  console.log(`Journeys ${[...plans.keys()].join(', ')}; records from demoPortfolio, every one routed by the segments.\n`);
+  console.log(
+    `Temporal dev server (SQLite, WAL, synchronous=OFF) at ${server.address}, no worker; ${fmt(N)} starts per kind, concurrency ${CONCURRENCY}, turns of ${SLICE}.`,
+  );
+  console.log(
+    `Journeys ${[...plans.keys()].join(', ')}; records from demoPortfolio, every one routed by the segments.\n`,
+  );
 
   // Warm-up (connections, JIT, the server's first writes): not reported.
   {
     const warm = portfolio(200);
     const raws = Array.from({ length: 200 }, (_, i) => `bench/warm/${i}`);
     await interleave(
-      [pooled('raw', raws, (workflowId) => client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE })), enrollKind(warm.records, client)],
+      [
+        pooled('raw', raws, (workflowId) =>
+          client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE }),
+        ),
+        enrollKind(warm.records, client),
+      ],
       200,
       100,
       serverPid,
@@ -248,7 +275,9 @@ try {
   const enrolled = portfolio(N);
   for (const plan of plans.values()) await publishPlan(client, TASK_QUEUE, plan);
   const kinds: Kind[] = [
-    pooled('raw start (empty workflow)', rawIds, (workflowId) => client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE })),
+    pooled('raw start (empty workflow)', rawIds, (workflowId) =>
+      client.workflow.start(emptyWorkflow, { workflowId, taskQueue: TASK_QUEUE }),
+    ),
     pooled('before: raw + attributes', withAttributes, (req) =>
       client.workflow.start(emptyWorkflow, {
         workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
@@ -257,7 +286,11 @@ try {
       }),
     ),
     pooled('before: raw + plan by value', withPlan, (req) =>
-      client.workflow.start(WORKFLOW_TYPE, { workflowId: workflowIdFor(req.record.debtId, req.plan.journey), taskQueue: TASK_QUEUE, args: [byValueInput(req)] }),
+      client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+        taskQueue: TASK_QUEUE,
+        args: [byValueInput(req)],
+      }),
     ),
     pooled('before: by value + attributes', byValue, (req) =>
       client.workflow.start(WORKFLOW_TYPE, {
@@ -284,7 +317,9 @@ try {
   console.log(`ratio enroll / raw: ${ratio.toFixed(2)}× (target ≥ ${TARGET}×: ${ratio >= TARGET ? 'met' : 'NOT met'})`);
 
   console.log(`\nAll kinds (${fmt(N * kinds.length)} starts in ${wallS.toFixed(0)} s):`);
-  console.log(`  ${pad('kind', 28)} ${lpad('starts/s', 9)} ${lpad('× raw', 6)} ${lpad('server CPU ms/start', 20)} ${lpad('client CPU ms/start', 20)}`);
+  console.log(
+    `  ${pad('kind', 28)} ${lpad('starts/s', 9)} ${lpad('× raw', 6)} ${lpad('server CPU ms/start', 20)} ${lpad('client CPU ms/start', 20)}`,
+  );
   for (const [name, t] of tally) {
     console.log(
       `  ${pad(name, 28)} ${lpad(fmt(perSecond(t)), 9)} ${lpad((perSecond(t) / perSecond(raw)).toFixed(2), 6)} ${lpad((t.serverCpuMs / t.n).toFixed(2), 20)} ${lpad((t.clientCpuMs / t.n).toFixed(2), 20)}`,
@@ -293,7 +328,9 @@ try {
 
   console.log('\nClient side:');
   const localMs = await pipelineAlone(demoPortfolio(N, NOW, 999, 'LOCAL'));
-  console.log(`  enrollPortfolio with a stub client (validate + route + hashes + input): ${fmt((N / localMs) * 1000)} rows/s, ${((localMs * 1000) / N).toFixed(0)} µs/row, one core`);
+  console.log(
+    `  enrollPortfolio with a stub client (validate + route + hashes + input): ${fmt((N / localMs) * 1000)} rows/s, ${((localMs * 1000) / N).toFixed(0)} µs/row, one core`,
+  );
   console.log('  journey input per start:');
   inputSizes(enrolled.requests);
 } finally {

@@ -32,7 +32,14 @@ const policy: PlanPolicy = {
   smsOptOutKeywords: { '*': 'STOP' },
 };
 
-const ZONES = ['Europe/Paris', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Europe/Amsterdam'];
+const ZONES = [
+  'Europe/Paris',
+  'America/Los_Angeles',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'America/Sao_Paulo',
+  'Europe/Amsterdam',
+];
 
 function requests(n: number, shuffled: boolean): SendRequest[] {
   const r = seeded(42);
@@ -47,8 +54,12 @@ function requests(n: number, shuffled: boolean): SendRequest[] {
     }));
     if (!shuffled) history.sort((a, b) => a.at - b.at);
     out.push({
-      channel: r() < 0.5 ? 'email' : 'sms', requestedAt, timezone: ZONES[i % ZONES.length]!,
-      consent: { sms: r() < 0.9 }, optedOut: r() < 0.03 ? ['sms'] : [], history,
+      channel: r() < 0.5 ? 'email' : 'sms',
+      requestedAt,
+      timezone: ZONES[i % ZONES.length]!,
+      consent: { sms: r() < 0.9 },
+      optedOut: r() < 0.03 ? ['sms'] : [],
+      history,
     });
   }
   return out;
@@ -71,12 +82,18 @@ function run(label: string, reqs: SendRequest[], seconds: number): void {
   const cpu = process.cpuUsage(cpu0);
   const elapsed = (cpu.user + cpu.system) / 1000;
   const perSecond = Math.round((n / elapsed) * 1000);
-  const mix = Object.entries(counts).map(([k, v]) => `${k} ${((v / reqs.length) * 100).toFixed(0)}%`).join(', ');
-  console.log(`${label.padEnd(34)} ${perSecond.toLocaleString('en-US').padStart(10)} decisions/s  (${(1e6 / perSecond).toFixed(2)} µs each; ${mix})`);
+  const mix = Object.entries(counts)
+    .map(([k, v]) => `${k} ${((v / reqs.length) * 100).toFixed(0)}%`)
+    .join(', ');
+  console.log(
+    `${label.padEnd(34)} ${perSecond.toLocaleString('en-US').padStart(10)} decisions/s  (${(1e6 / perSecond).toFixed(2)} µs each; ${mix})`,
+  );
 }
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-console.log(`bench/policy — decideSend, 90-day history of 30–60 contacts, ${ZONES.length} zones, ${policy.holidays.dates.length} holiday dates, one core`);
+console.log(
+  `bench/policy — decideSend, 90-day history of 30–60 contacts, ${ZONES.length} zones, ${policy.holidays.dates.length} holiday dates, one core`,
+);
 run('history in time order', requests(20_000, false), seconds);
 run('history in random order', requests(20_000, true), seconds);
 console.log('target: ≥ 200,000 decisions/s');

@@ -33,7 +33,8 @@ import { PUBLIC_URL, trackedJourneys } from './support/tracked-journeys.js';
 const N = Number(process.env.BENCH_JOURNEYS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+const UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
 interface Load {
   name: string;
@@ -71,7 +72,11 @@ async function bareReference(): Promise<Load> {
 }
 
 /** Polls the dispatcher until `delivered` reaches `target`; returns when it did (ms since epoch). */
-async function deliveredBy(stats: () => { delivered: number }, target: number, timeoutMs = 300_000): Promise<number | undefined> {
+async function deliveredBy(
+  stats: () => { delivered: number },
+  target: number,
+  timeoutMs = 300_000,
+): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stats().delivered >= target) return Date.now();
@@ -121,7 +126,8 @@ async function main(): Promise<void> {
     const handle = journeys.client.workflow.getHandle(id);
     const result = (await handle.result()) as JourneyResult;
     const events = (await handle.query(stateQuery)).events.map((e) => e.type);
-    if (events.filter((e) => e === 'opened').length === 1 && events.filter((e) => e === 'clicked').length === 1) exact += 1;
+    if (events.filter((e) => e === 'opened').length === 1 && events.filter((e) => e === 'clicked').length === 1)
+      exact += 1;
     if (result.outcome === 'clicked') routed += 1;
   });
   const s = dispatcher.stats();
@@ -130,17 +136,28 @@ async function main(): Promise<void> {
   await journeys.close();
 
   console.log('');
-  console.log(`${pad('load', 34)}${lpad('req/s', 10)}${lpad('p50 ms', 9)}${lpad('p99 ms', 9)}${lpad('answered', 11)}${lpad('other', 7)}${lpad('errors', 8)}`);
+  console.log(
+    `${pad('load', 34)}${lpad('req/s', 10)}${lpad('p50 ms', 9)}${lpad('p99 ms', 9)}${lpad('answered', 11)}${lpad('other', 7)}${lpad('errors', 8)}`,
+  );
   for (const l of [reference, pixel, click]) {
-    console.log(`${pad(l.name, 34)}${lpad(fmt(l.rps), 10)}${lpad(fmt(l.p50, 1), 9)}${lpad(fmt(l.p99, 1), 9)}${lpad(fmt(l.ok), 11)}${lpad(l.bad, 7)}${lpad(l.errors, 8)}`);
+    console.log(
+      `${pad(l.name, 34)}${lpad(fmt(l.rps), 10)}${lpad(fmt(l.p50, 1), 9)}${lpad(fmt(l.p99, 1), 9)}${lpad(fmt(l.ok), 11)}${lpad(l.bad, 7)}${lpad(l.errors, 8)}`,
+    );
   }
   const hits = s.queued + s.duplicate;
-  const rate = (n: number, from: number, to: number | undefined) => (to === undefined ? 'not all delivered' : `${fmt(n / ((to - from) / 1000), 0)} signals/s (${n} in ${fmt((to - from) / 1000, 2)} s from the first hit)`);
+  const rate = (n: number, from: number, to: number | undefined) =>
+    to === undefined
+      ? 'not all delivered'
+      : `${fmt(n / ((to - from) / 1000), 0)} signals/s (${n} in ${fmt((to - from) / 1000, 2)} s from the first hit)`;
   console.log('');
-  console.log(`valid human hits: ${fmt(hits)} → signals queued ${s.queued}, repeats not signalled ${fmt(s.duplicate)}, queue full ${s.full}, delivered ${s.delivered}, failed ${s.failed}, journey gone ${s.notFound}, retries ${s.retried}`);
+  console.log(
+    `valid human hits: ${fmt(hits)} → signals queued ${s.queued}, repeats not signalled ${fmt(s.duplicate)}, queue full ${s.full}, delivered ${s.delivered}, failed ${s.failed}, journey gone ${s.notFound}, retries ${s.retried}`,
+  );
   console.log(`opens → journeys, first hits inside the ${SECONDS} s pixel load: ${rate(N, t0, opensAt)}`);
   console.log(`clicks → journeys, ${N} first hits without load:            ${rate(N, t1, clicksAt)}`);
-  console.log(`journeys with exactly one opened and one clicked event: ${exact}/${N}; exited on the click route: ${routed}/${N}`);
+  console.log(
+    `journeys with exactly one opened and one clicked event: ${exact}/${N}; exited on the click route: ${routed}/${N}`,
+  );
   const pass = pixel.rps >= 5_000 && pixel.p99 < 20 && exact === N && s.queued === 2 * N && s.delivered === 2 * N;
   console.log(`targets (≥ 5,000 pixel req/s, p99 < 20 ms, every hit exactly one event): ${pass ? 'met' : 'NOT met'}`);
 }

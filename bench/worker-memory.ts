@@ -67,11 +67,26 @@ const smtp = await startSmtpSink();
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 
-const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'workers', 'worker.ts'), ...(MAX_CACHED ? ['--max-cached-workflows', MAX_CACHED] : [])], {
-  cwd: ROOT,
-  env: { ...process.env, TEMPORAL_ADDRESS: server.address, SMTP_URL: smtp.url, SETTLE_SECRET: SECRET, TEMPORAL_TASK_QUEUE: TASK_QUEUE },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const worker = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    join(ROOT, 'workers', 'worker.ts'),
+    ...(MAX_CACHED ? ['--max-cached-workflows', MAX_CACHED] : []),
+  ],
+  {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      SMTP_URL: smtp.url,
+      SETTLE_SECRET: SECRET,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 let workerLog = '';
 const workerExit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
 const ready = new Promise<void>((resolve, reject) => {
@@ -93,7 +108,8 @@ const sampler = setInterval(() => {
   }
 }, 250);
 
-const processed = async () => (await client.workflow.count(`TaskQueue = '${TASK_QUEUE}' AND SettleStep = '${STEP}'`)).count;
+const processed = async () =>
+  (await client.workflow.count(`TaskQueue = '${TASK_QUEUE}' AND SettleStep = '${STEP}'`)).count;
 
 /** Waits until the worker has processed the first task of `n` journeys; false when the budget ran out. */
 async function settled(n: number): Promise<boolean> {
@@ -116,12 +132,20 @@ try {
   console.log(
     `Workflow cache: ${MAX_CACHED ? `--max-cached-workflows ${MAX_CACHED}` : `SDK default maxCachedWorkflows ≈ ${fmt(defaultCache)} (V8 heap limit ${fmt(heapMiB)} MiB; ~600 per GiB above 200 MiB)`}.`,
   );
-  console.log(`Journey: wait 30d → email → exit (input ${fmt(JSON.stringify(journeyInput({ taskQueue: TASK_QUEUE, plan, record: demoPortfolio(1, Date.now())[0]!, secret: SECRET, nowMs: Date.now() })).length)} bytes); starts ${CONCURRENCY} at a time.\n`);
+  console.log(
+    `Journey: wait 30d → email → exit (input ${fmt(JSON.stringify(journeyInput({ taskQueue: TASK_QUEUE, plan, record: demoPortfolio(1, Date.now())[0]!, secret: SECRET, nowMs: Date.now() })).length)} bytes); starts ${CONCURRENCY} at a time.\n`,
+  );
 
   await delay(2_000);
-  const rows: { journeys: number; rss: number; seconds: number }[] = [{ journeys: 0, rss: rssMiB(worker.pid!), seconds: 0 }];
-  console.log(`${lpad('journeys', 9)} ${lpad('RSS MiB', 8)} ${lpad('Δ MiB / 1k', 11)} ${lpad('stage s', 8)} ${lpad('starts/s', 9)} ${lpad('worker CPU s', 13)}`);
-  console.log(`${lpad(0, 9)} ${lpad(rows[0]!.rss.toFixed(0), 8)} ${lpad('', 11)} ${lpad('', 8)} ${lpad('', 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}`);
+  const rows: { journeys: number; rss: number; seconds: number }[] = [
+    { journeys: 0, rss: rssMiB(worker.pid!), seconds: 0 },
+  ];
+  console.log(
+    `${lpad('journeys', 9)} ${lpad('RSS MiB', 8)} ${lpad('Δ MiB / 1k', 11)} ${lpad('stage s', 8)} ${lpad('starts/s', 9)} ${lpad('worker CPU s', 13)}`,
+  );
+  console.log(
+    `${lpad(0, 9)} ${lpad(rows[0]!.rss.toFixed(0), 8)} ${lpad('', 11)} ${lpad('', 8)} ${lpad('', 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}`,
+  );
   const records = demoPortfolio(STAGES.at(-1)!, Date.now(), 7, 'MEM');
   let started = 0;
   let stopped: string | undefined;

@@ -10,9 +10,19 @@ import { createHttpWebhookCaller, createLocalPaymentLinks, createSmtpEmailChanne
 import { createRenderer } from '../../src/templates/index.js';
 import { SECRET, type JourneyRig } from '../../test/support/journey-worker.js';
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
-export async function handWrittenWorker(env: TestWorkflowEnvironment, rig: JourneyRig): Promise<{ worker: Worker; taskQueue: string; close(): void }> {
+export async function handWrittenWorker(
+  env: TestWorkflowEnvironment,
+  rig: JourneyRig,
+): Promise<{ worker: Worker; taskQueue: string; close(): void }> {
   const email = createSmtpEmailChannel({ url: rig.smtp.url });
   const activities = createActivities({
     email,
@@ -27,7 +37,10 @@ export async function handWrittenWorker(env: TestWorkflowEnvironment, rig: Journ
     outcomes: { record: (o) => void rig.outcomes.push(o) },
   });
   const taskQueue = `hand-written-${Math.random().toString(36).slice(2)}`;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./hand-written.ts', import.meta.url)), logger: quiet });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./hand-written.ts', import.meta.url)),
+    logger: quiet,
+  });
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
   return { worker, taskQueue, close: () => email.close() };
 }

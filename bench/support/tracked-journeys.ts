@@ -37,7 +37,13 @@ export async function trackedJourneys(n: number, prefix: string): Promise<Tracke
   const sink = await startSmtpSink();
   // The worker in its own process, configured by its environment, as in production.
   const taskQueue = `bench-server-${prefix}`;
-  const worker = spawnWorkerProcess({ cwd: dir, temporalAddress: server.address, smtpUrl: sink.url, secret: SECRET, taskQueue });
+  const worker = spawnWorkerProcess({
+    cwd: dir,
+    temporalAddress: server.address,
+    smtpUrl: sink.url,
+    secret: SECRET,
+    taskQueue,
+  });
   await worker.ready;
   const t0 = performance.now();
   const plan = trackedPlan();
@@ -45,7 +51,8 @@ export async function trackedJourneys(n: number, prefix: string): Promise<Tracke
   await pool(
     Array.from({ length: n }, (_, i) => i),
     16,
-    async (i) => void workflowIds.push(await enroll(client, taskQueue, plan, record(`${prefix}-${i}`, `debtor${i}@example.com`))),
+    async (i) =>
+      void workflowIds.push(await enroll(client, taskQueue, plan, record(`${prefix}-${i}`, `debtor${i}@example.com`))),
   );
   while (sink.messages().length < n) await delay(100);
   const setupMs = performance.now() - t0;

@@ -25,9 +25,11 @@ export function emailMessageId(key: string): string {
 export function optOutUrl(deps: ActivityDeps, input: SendMessageInput): string {
   const { email, phone, locale } = input.enrollment.debtor;
   const address = input.channel === 'email' ? email : phone;
-  const contact = address?.trim() ? keyedHash(deps.secret, input.channel === 'email' ? 'email' : 'phone', address) : undefined;
+  const contact = address?.trim()
+    ? keyedHash(deps.secret, input.channel === 'email' ? 'email' : 'phone', address)
+    : undefined;
   const claims = {
-    ...{ p: 'u', w: input.workflowId, s: input.step, c: input.channel, k: input.key } as const,
+    ...({ p: 'u', w: input.workflowId, s: input.step, c: input.channel, k: input.key } as const),
     ...(contact !== undefined && { h: contact }),
     ...(locale?.trim() && { l: locale.trim() }),
   };

@@ -25,7 +25,16 @@ export interface TrackingContext {
   optOut: string;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', '#34': '"', '#39': "'", '#38': '&' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  lt: '<',
+  gt: '>',
+  '#34': '"',
+  '#39': "'",
+  '#38': '&',
+};
 
 function decodeEntities(value: string): string {
   return value.replace(/&(amp|quot|apos|lt|gt|#34|#39|#38);/g, (_, name: string) => ENTITIES[name] ?? '');

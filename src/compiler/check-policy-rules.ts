@@ -32,16 +32,26 @@ export function checkHolidayPlace(doc: Policy, err: Report): void {
   if (country !== undefined && !(country in countries)) {
     const alias = COUNTRY_ALIASES[country];
     const sameLetter = Object.keys(countries).filter((c) => c[0] === country[0]);
-    err('UNKNOWN_COUNTRY', `no public-holiday data for country \`${country}\``, ['spec', 'holidays', 'country'],
-      alias ? `did you mean \`${alias}\` (${countries[alias]})?`
-        : sameLetter.length > 0 ? `known countries starting with ${country[0]}: ${sameLetter.join(', ')}`
-          : `use an ISO 3166-1 alpha-2 code with holiday data (${Object.keys(countries).length} known), e.g. FR, DE, NL, US`);
+    err(
+      'UNKNOWN_COUNTRY',
+      `no public-holiday data for country \`${country}\``,
+      ['spec', 'holidays', 'country'],
+      alias
+        ? `did you mean \`${alias}\` (${countries[alias]})?`
+        : sameLetter.length > 0
+          ? `known countries starting with ${country[0]}: ${sameLetter.join(', ')}`
+          : `use an ISO 3166-1 alpha-2 code with holiday data (${Object.keys(countries).length} known), e.g. FR, DE, NL, US`,
+    );
   }
   const region = typeof h.region === 'string' ? h.region : undefined;
   if (region === undefined) return;
   if (country === undefined) {
-    err('UNKNOWN_REGION', `region \`${region}\` without a country`, ['spec', 'holidays', 'region'],
-      'set `holidays.country` too: regions are looked up within a country');
+    err(
+      'UNKNOWN_REGION',
+      `region \`${region}\` without a country`,
+      ['spec', 'holidays', 'region'],
+      'set `holidays.country` too: regions are looked up within a country',
+    );
     return;
   }
   if (!(country in countries)) return;
@@ -49,12 +59,21 @@ export function checkHolidayPlace(doc: Policy, err: Report): void {
   if (region in regions) return;
   const codes = Object.keys(regions);
   const byName = codes.find((c) => regions[c]!.toLowerCase() === region.toLowerCase());
-  const prefixed = region.startsWith(`${country}-`) && region.slice(country.length + 1) in regions ? region.slice(country.length + 1) : undefined;
+  const prefixed =
+    region.startsWith(`${country}-`) && region.slice(country.length + 1) in regions
+      ? region.slice(country.length + 1)
+      : undefined;
   const guess = byName ?? prefixed ?? closest(region, codes);
-  err('UNKNOWN_REGION', `country ${country} has no holiday region \`${region}\``, ['spec', 'holidays', 'region'],
-    guess !== undefined ? `did you mean \`${guess}\` (${regions[guess]})?`
-      : codes.length === 0 ? `the holiday data has no regions for ${country}: remove \`region\``
-        : `known regions of ${country}: ${codes.map((c) => `${c} (${regions[c]})`).join(', ')}`);
+  err(
+    'UNKNOWN_REGION',
+    `country ${country} has no holiday region \`${region}\``,
+    ['spec', 'holidays', 'region'],
+    guess !== undefined
+      ? `did you mean \`${guess}\` (${regions[guess]})?`
+      : codes.length === 0
+        ? `the holiday data has no regions for ${country}: remove \`region\``
+        : `known regions of ${country}: ${codes.map((c) => `${c} (${regions[c]})`).join(', ')}`,
+  );
 }
 
 interface CapFacts {
@@ -69,7 +88,13 @@ export function checkCaps(doc: Policy, out: PendingDiagnostic[], file: string): 
   const caps: CapFacts[] = (doc.spec.frequencyCaps ?? []).map((c) => {
     const perMs = parseDuration(c.per) ?? NaN;
     const channels = [...new Set(c.channels)].sort();
-    return { channels, max: c.max, perMs, onExceed: c.onExceed ?? 'defer', label: `${channels.join('+')} ≤ ${c.max} per ${c.per}` };
+    return {
+      channels,
+      max: c.max,
+      perMs,
+      onExceed: c.onExceed ?? 'defer',
+      label: `${channels.join('+')} ≤ ${c.max} per ${c.per}`,
+    };
   });
   const reported = new Set<number>();
   caps.forEach((b, j) => {
@@ -80,16 +105,31 @@ export function checkCaps(doc: Policy, out: PendingDiagnostic[], file: string): 
       const sameScope = a.perMs === b.perMs && a.channels.join() === b.channels.join();
       if (sameScope && i < j) {
         reported.add(j);
-        out.push({ file, severity: 'error', code: 'DUPLICATE_CAP', at: ['spec', 'frequencyCaps', j],
+        out.push({
+          file,
+          severity: 'error',
+          code: 'DUPLICATE_CAP',
+          at: ['spec', 'frequencyCaps', j],
           message: `frequency caps ${a.label} and ${b.label} count the same channels over the same period`,
-          hint: 'keep one cap per channels and period: the stricter one would silently win' });
-      } else if (!sameScope && b.channels.every((c) => a.channels.includes(c)) && a.perMs >= b.perMs && a.max <= b.max
+          hint: 'keep one cap per channels and period: the stricter one would silently win',
+        });
+      } else if (
+        !sameScope &&
+        b.channels.every((c) => a.channels.includes(c)) &&
+        a.perMs >= b.perMs &&
+        a.max <= b.max &&
         // A deferring cap under a skipping one still matters: waiting for it may clear the other.
-        && !(a.onExceed === 'skip' && b.onExceed === 'defer')) {
+        !(a.onExceed === 'skip' && b.onExceed === 'defer')
+      ) {
         reported.add(j);
-        out.push({ file, severity: 'warning', code: 'CAP_REDUNDANT', at: ['spec', 'frequencyCaps', j],
+        out.push({
+          file,
+          severity: 'warning',
+          code: 'CAP_REDUNDANT',
+          at: ['spec', 'frequencyCaps', j],
           message: `frequency cap ${b.label} never applies: ${a.label} stops every send it would stop`,
-          hint: 'remove it, or make it stricter than the other cap (a lower max or a longer period)' });
+          hint: 'remove it, or make it stricter than the other cap (a lower max or a longer period)',
+        });
       }
     }
   });

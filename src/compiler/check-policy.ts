@@ -26,16 +26,25 @@ export function checkPolicy(res: Resource<Policy>, out: PendingDiagnostic[]): vo
   const err = (code: string, message: string, at: (string | number)[], hint: string) =>
     out.push({ file, severity: 'error', code, message, at, hint });
   if (!isValidTimeZone(doc.spec.timezoneFallback)) {
-    err('INVALID_TIMEZONE', `\`${doc.spec.timezoneFallback}\` is not an IANA time zone`, ['spec', 'timezoneFallback'],
-      'use a zone name such as Europe/Paris or America/New_York');
+    err(
+      'INVALID_TIMEZONE',
+      `\`${doc.spec.timezoneFallback}\` is not an IANA time zone`,
+      ['spec', 'timezoneFallback'],
+      'use a zone name such as Europe/Paris or America/New_York',
+    );
   }
   const list = windowsOf(doc);
   const single = !Array.isArray(doc.spec.sendWindow);
-  const wAt = (i: number, ...rest: string[]) => (single ? ['spec', 'sendWindow', ...rest] : ['spec', 'sendWindow', i, ...rest]);
+  const wAt = (i: number, ...rest: string[]) =>
+    single ? ['spec', 'sendWindow', ...rest] : ['spec', 'sendWindow', i, ...rest];
   list.forEach((w, i) => {
     if (minutesOf(w.from) >= minutesOf(w.to)) {
-      err('EMPTY_WINDOW', `send window ${w.from}–${w.to} is empty: it must start before it ends`, wAt(i, 'to'),
-        'windows are [from, to) in local time on the same day; write e.g. from: "08:00", to: "20:00"');
+      err(
+        'EMPTY_WINDOW',
+        `send window ${w.from}–${w.to} is empty: it must start before it ends`,
+        wAt(i, 'to'),
+        'windows are [from, to) in local time on the same day; write e.g. from: "08:00", to: "20:00"',
+      );
     }
   });
   for (const day of WEEKDAYS) {
@@ -45,17 +54,26 @@ export function checkPolicy(res: Resource<Policy>, out: PendingDiagnostic[]): vo
         const x = onDay[a]!.w;
         const y = onDay[b]!.w;
         if (minutesOf(x.from) < minutesOf(y.to) && minutesOf(y.from) < minutesOf(x.to)) {
-          err('OVERLAPPING_WINDOWS', `send windows ${x.from}–${x.to} and ${y.from}–${y.to} overlap on ${day}`,
-            wAt(onDay[b]!.i, 'from'), 'give each weekday at most one window, or windows that do not overlap');
+          err(
+            'OVERLAPPING_WINDOWS',
+            `send windows ${x.from}–${x.to} and ${y.from}–${y.to} overlap on ${day}`,
+            wAt(onDay[b]!.i, 'from'),
+            'give each weekday at most one window, or windows that do not overlap',
+          );
         }
       }
     }
   }
   (doc.spec.holidays?.closedDays ?? []).forEach((d, i) => {
     if (!isCalendarDate(d)) {
-      err('INVALID_DATE', `\`${d}\` is not a date of the calendar`, ['spec', 'holidays', 'closedDays', i],
-        'write an existing date as YYYY-MM-DD');
+      err(
+        'INVALID_DATE',
+        `\`${d}\` is not a date of the calendar`,
+        ['spec', 'holidays', 'closedDays', i],
+        'write an existing date as YYYY-MM-DD',
+      );
     }
-  });  checkHolidayPlace(doc, err);
+  });
+  checkHolidayPlace(doc, err);
   checkCaps(doc, out, file);
 }

@@ -22,7 +22,14 @@ export interface StepCheckContext {
   attributesUsed: Set<string>;
 }
 
-function err(ctx: StepCheckContext, code: string, message: string, at: (string | number)[], hint?: string, extra: Partial<PendingDiagnostic> = {}) {
+function err(
+  ctx: StepCheckContext,
+  code: string,
+  message: string,
+  at: (string | number)[],
+  hint?: string,
+  extra: Partial<PendingDiagnostic> = {},
+) {
   ctx.out.push({ file: ctx.file, severity: 'error', code, message, at, ...(hint !== undefined && { hint }), ...extra });
 }
 
@@ -30,8 +37,13 @@ export function checkSteps(ctx: StepCheckContext): void {
   const { journey, project } = ctx;
   const policyName = journey.spec.policy;
   if (!project.policies.has(policyName)) {
-    err(ctx, 'UNKNOWN_POLICY', `no Policy named \`${policyName}\``, ['spec', 'policy'],
-      didYouMean(policyName, project.policies.keys(), 'define it under journeys/policies/'));
+    err(
+      ctx,
+      'UNKNOWN_POLICY',
+      `no Policy named \`${policyName}\``,
+      ['spec', 'policy'],
+      didYouMean(policyName, project.policies.keys(), 'define it under journeys/policies/'),
+    );
   }
   journey.spec.steps.forEach((step, i) => checkStep(ctx, step, ['spec', 'steps', i]));
 }
@@ -41,12 +53,21 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
     case 'send': {
       const tpl = ctx.project.templates.get(step.template);
       if (!tpl) {
-        err(ctx, 'UNKNOWN_TEMPLATE', `no Template named \`${step.template}\``, [...at, 'template'],
-          didYouMean(step.template, ctx.project.templates.keys(), 'define it under journeys/templates/'));
+        err(
+          ctx,
+          'UNKNOWN_TEMPLATE',
+          `no Template named \`${step.template}\``,
+          [...at, 'template'],
+          didYouMean(step.template, ctx.project.templates.keys(), 'define it under journeys/templates/'),
+        );
       } else if (tpl.valid && tpl.doc.spec.channel !== step.channel) {
-        err(ctx, 'TEMPLATE_CHANNEL_MISMATCH',
+        err(
+          ctx,
+          'TEMPLATE_CHANNEL_MISMATCH',
           `template \`${step.template}\` is for ${tpl.doc.spec.channel}, but this step sends ${step.channel}`,
-          [...at, 'template'], `use an ${step.channel} template, or set \`channel: ${tpl.doc.spec.channel}\``);
+          [...at, 'template'],
+          `use an ${step.channel} template, or set \`channel: ${tpl.doc.spec.channel}\``,
+        );
       }
       if (step.retry) checkRetry(ctx, step.retry, [...at, 'retry']);
       break;
@@ -54,11 +75,16 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
     case 'wait': {
       const forms = (['duration', 'until', 'businessDays'] as const).filter((k) => step[k] !== undefined);
       if (forms.length !== 1) {
-        err(ctx, 'INVALID_WAIT', forms.length === 0
-          ? `wait step \`${step.id}\` says neither how long nor until when`
-          : `wait step \`${step.id}\` has ${forms.map((f) => `\`${f}\``).join(' and ')}; it takes exactly one`,
-          forms.length === 0 ? at : [...at, forms[1]!], 'give exactly one of `duration: 2d`, `until: "<CEL timestamp>"` or `businessDays: 2`',
-          forms.length === 0 ? {} : { onKey: true });
+        err(
+          ctx,
+          'INVALID_WAIT',
+          forms.length === 0
+            ? `wait step \`${step.id}\` says neither how long nor until when`
+            : `wait step \`${step.id}\` has ${forms.map((f) => `\`${f}\``).join(' and ')}; it takes exactly one`,
+          forms.length === 0 ? at : [...at, forms[1]!],
+          'give exactly one of `duration: 2d`, `until: "<CEL timestamp>"` or `businessDays: 2`',
+          forms.length === 0 ? {} : { onKey: true },
+        );
       }
       if (step.duration !== undefined) checkDuration(ctx, step.duration, [...at, 'duration']);
       if (step.until !== undefined) checkExpression(ctx, step.until, 'timestamp', [...at, 'until']);
@@ -73,14 +99,25 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
     case 'split': {
       const total = step.variants.reduce((s, v) => s + v.weight, 0);
       if (total !== 100) {
-        err(ctx, 'SPLIT_WEIGHTS', `split \`${step.id}\` weights add up to ${total}, not 100`, [...at, 'variants'],
-          'adjust the weights so that they sum to exactly 100', { onKey: true });
+        err(
+          ctx,
+          'SPLIT_WEIGHTS',
+          `split \`${step.id}\` weights add up to ${total}, not 100`,
+          [...at, 'variants'],
+          'adjust the weights so that they sum to exactly 100',
+          { onKey: true },
+        );
       }
       const names = new Set<string>();
       step.variants.forEach((v, j) => {
         if (names.has(v.name)) {
-          err(ctx, 'DUPLICATE_VARIANT', `variant name \`${v.name}\` is used twice in split \`${step.id}\``,
-            [...at, 'variants', j, 'name'], 'give each variant its own name: metrics and reports are keyed by it');
+          err(
+            ctx,
+            'DUPLICATE_VARIANT',
+            `variant name \`${v.name}\` is used twice in split \`${step.id}\``,
+            [...at, 'variants', j, 'name'],
+            'give each variant its own name: metrics and reports are keyed by it',
+          );
         }
         names.add(v.name);
       });
@@ -98,28 +135,58 @@ export function checkDuration(ctx: StepCheckContext, text: string, at: (string |
   const ms = parseDuration(text);
   if (ms === undefined) return undefined; // the schema already reported the format
   if (ms <= 0) {
-    err(ctx, 'INVALID_DURATION', `duration \`${text}\` must be longer than zero`, at, 'write a positive duration, e.g. 1h');
+    err(
+      ctx,
+      'INVALID_DURATION',
+      `duration \`${text}\` must be longer than zero`,
+      at,
+      'write a positive duration, e.g. 1h',
+    );
   } else if (ms > MAX_DURATION_MS) {
     err(ctx, 'INVALID_DURATION', `duration \`${text}\` is longer than 10 years`, at, 'write a shorter duration');
   }
   return ms;
 }
 
-function checkRetry(ctx: StepCheckContext, retry: NonNullable<Extract<JourneyStep, { type: 'send' }>['retry']>, at: (string | number)[]): void {
-  const initial = retry.initialInterval !== undefined ? checkDuration(ctx, retry.initialInterval, [...at, 'initialInterval']) : undefined;
-  const max = retry.maxInterval !== undefined ? checkDuration(ctx, retry.maxInterval, [...at, 'maxInterval']) : undefined;
+function checkRetry(
+  ctx: StepCheckContext,
+  retry: NonNullable<Extract<JourneyStep, { type: 'send' }>['retry']>,
+  at: (string | number)[],
+): void {
+  const initial =
+    retry.initialInterval !== undefined
+      ? checkDuration(ctx, retry.initialInterval, [...at, 'initialInterval'])
+      : undefined;
+  const max =
+    retry.maxInterval !== undefined ? checkDuration(ctx, retry.maxInterval, [...at, 'maxInterval']) : undefined;
   if (initial !== undefined && max !== undefined && max < initial) {
-    err(ctx, 'INVALID_RETRY', `maxInterval ${retry.maxInterval} is shorter than initialInterval ${retry.initialInterval}`,
-      [...at, 'maxInterval'], 'make maxInterval at least as long as initialInterval');
+    err(
+      ctx,
+      'INVALID_RETRY',
+      `maxInterval ${retry.maxInterval} is shorter than initialInterval ${retry.initialInterval}`,
+      [...at, 'maxInterval'],
+      'make maxInterval at least as long as initialInterval',
+    );
   }
 }
 
-export function checkExpression(ctx: StepCheckContext, source: string, expected: 'bool' | 'timestamp', at: (string | number)[]): void {
+export function checkExpression(
+  ctx: StepCheckContext,
+  source: string,
+  expected: 'bool' | 'timestamp',
+  at: (string | number)[],
+): void {
   const result = checkCel(source, declaredAttributes(ctx.project), expected);
   if (result.ok) {
     for (const a of result.attributesUsed) ctx.attributesUsed.add(a);
     return;
   }
-  err(ctx, result.kind === 'syntax' ? 'CEL_SYNTAX' : 'CEL_TYPE', result.message, at, result.hint,
-    result.offset !== undefined ? { offsetInValue: result.offset } : {});
+  err(
+    ctx,
+    result.kind === 'syntax' ? 'CEL_SYNTAX' : 'CEL_TYPE',
+    result.message,
+    at,
+    result.hint,
+    result.offset !== undefined ? { offsetInValue: result.offset } : {},
+  );
 }

@@ -15,7 +15,11 @@ export interface TemplateInfo {
   hasErrors: boolean;
 }
 
-const CODES = { syntax: 'LIQUID_SYNTAX', 'unknown-variable': 'UNKNOWN_VARIABLE', 'unknown-filter': 'UNKNOWN_FILTER' } as const;
+const CODES = {
+  syntax: 'LIQUID_SYNTAX',
+  'unknown-variable': 'UNKNOWN_VARIABLE',
+  'unknown-filter': 'UNKNOWN_FILTER',
+} as const;
 const DEFAULT_SMS_KEYWORD = 'STOP';
 
 export function checkTemplate(res: Resource<Template>, project: Project, out: PendingDiagnostic[]): TemplateInfo {
@@ -33,24 +37,41 @@ export function checkTemplate(res: Resource<Template>, project: Project, out: Pe
       const at = ['spec', 'locales', locale, part];
       const { issues, variables } = checkLiquid(source, { attributes, links: ['pay', 'optOut'] });
       for (const issue of issues) {
-        push({ code: CODES[issue.kind], message: issue.message, at, offsetInValue: issue.offset,
-          ...(issue.hint !== undefined && { hint: issue.hint }) });
+        push({
+          code: CODES[issue.kind],
+          message: issue.message,
+          at,
+          offsetInValue: issue.offset,
+          ...(issue.hint !== undefined && { hint: issue.hint }),
+        });
       }
       for (const v of variables) {
         if (v === 'links.pay') info.usesPay = true;
         if (v.startsWith('attributes.')) info.attributesUsed.add(v.split('.')[1]!);
       }
       const unparsable = issues.some((x) => x.kind === 'syntax');
-      if (!unparsable && doc.spec.channel === 'email' && (part === 'text' || part === 'html') && !variables.includes('links.optOut')) {
-        push({ code: 'MISSING_OPT_OUT', message: `the ${part} of locale \`${locale}\` has no opt-out link`, at,
-          hint: 'add `{{ links.optOut }}` (e.g. "Stop these emails: {{ links.optOut }}"): every email must offer one' });
+      if (
+        !unparsable &&
+        doc.spec.channel === 'email' &&
+        (part === 'text' || part === 'html') &&
+        !variables.includes('links.optOut')
+      ) {
+        push({
+          code: 'MISSING_OPT_OUT',
+          message: `the ${part} of locale \`${locale}\` has no opt-out link`,
+          at,
+          hint: 'add `{{ links.optOut }}` (e.g. "Stop these emails: {{ links.optOut }}"): every email must offer one',
+        });
       }
     }
   }
   if (!(doc.spec.defaultLocale in locales)) {
-    push({ code: 'MISSING_DEFAULT_LOCALE', message: `default locale \`${doc.spec.defaultLocale}\` has no content`,
+    push({
+      code: 'MISSING_DEFAULT_LOCALE',
+      message: `default locale \`${doc.spec.defaultLocale}\` has no content`,
       at: ['spec', 'defaultLocale'],
-      hint: `add a \`${doc.spec.defaultLocale}:\` entry under locales, or set defaultLocale to one of ${Object.keys(locales).join(', ')}` });
+      hint: `add a \`${doc.spec.defaultLocale}:\` entry under locales, or set defaultLocale to one of ${Object.keys(locales).join(', ')}`,
+    });
   }
   return info;
 }
@@ -71,10 +92,14 @@ export function checkSmsOptOut(
       for (const kw of keywords) {
         if (!smsOptOutPresent(content.text, kw)) {
           failed.add(name);
-          out.push({ file: res.file, severity: 'error', code: 'MISSING_OPT_OUT',
+          out.push({
+            file: res.file,
+            severity: 'error',
+            code: 'MISSING_OPT_OUT',
             message: `the SMS text of locale \`${locale}\` does not tell how to opt out with ${kw}`,
             at: ['spec', 'locales', locale, 'text'],
-            hint: `add an instruction with the word ${kw}, e.g. "Reply ${kw} to opt out"` });
+            hint: `add an instruction with the word ${kw}, e.g. "Reply ${kw} to opt out"`,
+          });
         }
       }
     }
@@ -83,7 +108,13 @@ export function checkSmsOptOut(
 }
 
 /** Journey-level template checks: payment links, and one set of locales for all its templates. */
-export function checkJourneyTemplates(file: string, journey: Journey, project: Project, infos: Map<string, TemplateInfo>, out: PendingDiagnostic[]): void {
+export function checkJourneyTemplates(
+  file: string,
+  journey: Journey,
+  project: Project,
+  infos: Map<string, TemplateInfo>,
+  out: PendingDiagnostic[],
+): void {
   const used: string[] = [];
   journey.spec.steps.forEach((step, i) => {
     if (step.type !== 'send') return;
@@ -91,22 +122,33 @@ export function checkJourneyTemplates(file: string, journey: Journey, project: P
     if (!info) return;
     used.push(step.template);
     if (info.usesPay && !step.paymentLink) {
-      out.push({ file, severity: 'error', code: 'PAYMENT_LINK_REQUIRED',
+      out.push({
+        file,
+        severity: 'error',
+        code: 'PAYMENT_LINK_REQUIRED',
         message: `template \`${step.template}\` uses {{ links.pay }}, but step \`${step.id}\` creates no payment link`,
-        at: ['spec', 'steps', i, 'template'], hint: 'add `paymentLink: true` to this send step' });
+        at: ['spec', 'steps', i, 'template'],
+        hint: 'add `paymentLink: true` to this send step',
+      });
     }
   });
   const names = [...new Set(used)];
   const all = new Map<string, string>(); // locale -> a template that has it
-  for (const n of names) for (const l of Object.keys(project.templates.get(n)!.doc.spec.locales)) if (!all.has(l)) all.set(l, n);
+  for (const n of names)
+    for (const l of Object.keys(project.templates.get(n)!.doc.spec.locales)) if (!all.has(l)) all.set(l, n);
   for (const n of names) {
     const res = project.templates.get(n)!;
     for (const [locale, other] of all) {
       if (!(locale in res.doc.spec.locales)) {
-        out.push({ file: res.file, severity: 'error', code: 'MISSING_LOCALE',
+        out.push({
+          file: res.file,
+          severity: 'error',
+          code: 'MISSING_LOCALE',
           message: `template \`${n}\` has no \`${locale}\` locale, but \`${other}\` (also sent by journey \`${journey.metadata.name}\`) has`,
-          at: ['spec', 'locales'], onKey: true,
-          hint: `add a \`${locale}:\` entry so debtors who read ${locale} get every message of the journey in their language` });
+          at: ['spec', 'locales'],
+          onKey: true,
+          hint: `add a \`${locale}:\` entry so debtors who read ${locale} get every message of the journey in their language`,
+        });
       }
     }
   }

@@ -26,7 +26,8 @@ export function fixedOffsetSeconds(expr: string): { field: string; seconds: numb
   return { field: m[1]!, seconds: m[2] === '-' ? -seconds : seconds };
 }
 
-const clock = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(Math.floor(min % 60)).padStart(2, '0')}`;
+const clock = (min: number) =>
+  `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(Math.floor(min % 60)).padStart(2, '0')}`;
 
 function offsetText(field: string, minutes: number): string {
   const abs = Math.abs(minutes);
@@ -36,7 +37,12 @@ function offsetText(field: string, minutes: number): string {
 
 export function checkTiming(file: string, journey: Journey, policy: Policy, out: PendingDiagnostic[]): void {
   const windows = windowsOf(policy)
-    .map((w) => ({ days: w.days, from: minutesOf(w.from), to: minutesOf(w.to), text: `${w.days.join(', ')} ${w.from}–${w.to}` }))
+    .map((w) => ({
+      days: w.days,
+      from: minutesOf(w.from),
+      to: minutesOf(w.to),
+      text: `${w.days.join(', ')} ${w.from}–${w.to}`,
+    }))
     .filter((w) => w.from < w.to);
   if (windows.length === 0) return;
   const steps = journey.spec.steps;
@@ -47,13 +53,16 @@ export function checkTiming(file: string, journey: Journey, policy: Policy, out:
     const nextId = step.next ?? steps[i + 1]?.id;
     const next = steps.find((s) => s.id === nextId);
     if (next?.type !== 'send') return;
-    const minute = ((((fixed.seconds / 60) % 1440) + 1440) % 1440);
+    const minute = (((fixed.seconds / 60) % 1440) + 1440) % 1440;
     if (windows.some((w) => w.from <= minute && minute < w.to)) return;
     // The nearest window opening after that time, as a suggestion.
     const delta = Math.min(...windows.map((w) => (((w.from - minute) % 1440) + 1440) % 1440));
     const suggested = Math.round(fixed.seconds / 60 + delta);
     out.push({
-      file, severity: 'warning', code: 'SEND_ALWAYS_OUTSIDE_WINDOW', at: ['spec', 'steps', i, 'until'],
+      file,
+      severity: 'warning',
+      code: 'SEND_ALWAYS_OUTSIDE_WINDOW',
+      at: ['spec', 'steps', i, 'until'],
       message: `send step \`${next.id}\` follows this wait, which ends at ${clock(minute)} local time: outside every send window of policy \`${policy.metadata.name}\` (${windows.map((w) => w.text).join('; ')}), so the send is always deferred`,
       hint: `wait until a time inside a window, e.g. "${offsetText(fixed.field, suggested)}" (${clock(((suggested % 1440) + 1440) % 1440)})`,
     });

@@ -37,8 +37,17 @@ export function compileSources(sources: SourceFile[]): CompileResult {
     const parsed = parseYaml(src.path, src.text);
     if (!parsed.ok) {
       for (const e of parsed.errors) {
-        direct.push({ file: src.path, line: e.line, column: e.column, severity: 'error', code: e.code, message: e.message,
-          pointer: '', path: '(document)', ...(e.hint !== undefined && { hint: e.hint }) });
+        direct.push({
+          file: src.path,
+          line: e.line,
+          column: e.column,
+          severity: 'error',
+          code: e.code,
+          message: e.message,
+          pointer: '',
+          path: '(document)',
+          ...(e.hint !== undefined && { hint: e.hint }),
+        });
       }
       files.push({ source: src });
       // Register what the broken file seems to define (as invalid), so references to it from
@@ -109,25 +118,47 @@ function checkSegments(project: Project, out: PendingDiagnostic[]): void {
     if (!seg.valid) continue;
     const { file, doc } = seg;
     if (!project.journeys.has(doc.spec.journey)) {
-      out.push({ file, severity: 'error', code: 'UNKNOWN_JOURNEY', message: `no Journey named \`${doc.spec.journey}\``,
-        at: ['spec', 'journey'], hint: didYouMean(doc.spec.journey, project.journeys.keys(), 'define it in journeys/') });
+      out.push({
+        file,
+        severity: 'error',
+        code: 'UNKNOWN_JOURNEY',
+        message: `no Journey named \`${doc.spec.journey}\``,
+        at: ['spec', 'journey'],
+        hint: didYouMean(doc.spec.journey, project.journeys.keys(), 'define it in journeys/'),
+      });
     }
     const cel = checkCel(doc.spec.when, attributes, 'bool');
     if (!cel.ok) {
-      out.push({ file, severity: 'error', code: cel.kind === 'syntax' ? 'CEL_SYNTAX' : 'CEL_TYPE', message: cel.message,
-        at: ['spec', 'when'], ...(cel.offset !== undefined && { offsetInValue: cel.offset }),
-        ...(cel.hint !== undefined && { hint: cel.hint }) });
+      out.push({
+        file,
+        severity: 'error',
+        code: cel.kind === 'syntax' ? 'CEL_SYNTAX' : 'CEL_TYPE',
+        message: cel.message,
+        at: ['spec', 'when'],
+        ...(cel.offset !== undefined && { offsetInValue: cel.offset }),
+        ...(cel.hint !== undefined && { hint: cel.hint }),
+      });
     }
     const tie = byPriority.get(doc.spec.priority);
     if (tie) {
-      out.push({ file, severity: 'warning', code: 'SEGMENT_PRIORITY_TIE',
+      out.push({
+        file,
+        severity: 'warning',
+        code: 'SEGMENT_PRIORITY_TIE',
         message: `segment \`${doc.metadata.name}\` has the same priority (${doc.spec.priority}) as \`${tie.doc.metadata.name}\` (${tie.file})`,
-        at: ['spec', 'priority'], hint: 'ties are broken by name; give each segment its own priority to make the order explicit' });
+        at: ['spec', 'priority'],
+        hint: 'ties are broken by name; give each segment its own priority to make the order explicit',
+      });
     } else byPriority.set(doc.spec.priority, seg);
   }
 }
 
-function lowerAll(project: Project, pending: PendingDiagnostic[], infos: Map<string, TemplateInfo>, files: ParsedFile[]): Map<string, JourneyPlan> {
+function lowerAll(
+  project: Project,
+  pending: PendingDiagnostic[],
+  infos: Map<string, TemplateInfo>,
+  files: ParsedFile[],
+): Map<string, JourneyPlan> {
   const errorFiles = new Set(pending.filter((d) => d.severity === 'error').map((d) => d.file));
   const text = new Map(files.map((f) => [f.source.path, f.source.text]));
   const attributes = declaredAttributes(project);
@@ -140,7 +171,8 @@ function lowerAll(project: Project, pending: PendingDiagnostic[], infos: Map<str
     const templates = res.doc.spec.steps.flatMap((s) => (s.type === 'send' ? [s.template] : []));
     if (templates.some((t) => !infos.has(t) || errorFiles.has(project.templates.get(t)!.file))) continue;
     const used: Record<string, FieldType> = {};
-    for (const a of [...(journeyFacts.get(res)?.attributesUsed ?? [])].sort()) if (attributes[a]) used[a] = attributes[a];
+    for (const a of [...(journeyFacts.get(res)?.attributesUsed ?? [])].sort())
+      if (attributes[a]) used[a] = attributes[a];
     plans.set(name, lowerJourney(res.doc, res.file, project, used, stepLines(text.get(res.file) ?? '', res.doc)));
   }
   return plans;
@@ -166,4 +198,3 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
-

@@ -38,7 +38,6 @@ export interface PendingDiagnostic {
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return list.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
   );
 }

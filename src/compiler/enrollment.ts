@@ -34,8 +34,16 @@ export function validateRecord(value: unknown, attributes: Record<string, FieldT
     for (const e of validator.errors ?? []) {
       const base = e.instancePath.slice(1).replace(/\//g, '.');
       const p = e.params as Record<string, unknown>;
-      if (e.keyword === 'required') problems.push({ field: base ? `${base}.${String(p.missingProperty)}` : String(p.missingProperty), message: 'is required' });
-      else if (e.keyword === 'additionalProperties') problems.push({ field: base ? `${base}.${String(p.additionalProperty)}` : String(p.additionalProperty), message: 'is not a field of an enrollment record' });
+      if (e.keyword === 'required')
+        problems.push({
+          field: base ? `${base}.${String(p.missingProperty)}` : String(p.missingProperty),
+          message: 'is required',
+        });
+      else if (e.keyword === 'additionalProperties')
+        problems.push({
+          field: base ? `${base}.${String(p.additionalProperty)}` : String(p.additionalProperty),
+          message: 'is not a field of an enrollment record',
+        });
       else problems.push({ field: base || '(record)', message: e.message ?? 'is invalid' });
     }
   }

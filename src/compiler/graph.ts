@@ -77,8 +77,12 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
   steps.forEach((s, i) => {
     const seen = index.get(s.id);
     if (seen !== undefined) {
-      err('DUPLICATE_STEP_ID', `step id \`${s.id}\` is already used by step ${seen + 1}`, at(i, 'id'),
-        'give every step of a journey its own id');
+      err(
+        'DUPLICATE_STEP_ID',
+        `step id \`${s.id}\` is already used by step ${seen + 1}`,
+        at(i, 'id'),
+        'give every step of a journey its own id',
+      );
     } else index.set(s.id, i);
   });
   const ids = [...index.keys()];
@@ -89,36 +93,62 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
     const targets: string[] = [];
     for (const e of stepEdges(steps, i)) {
       if (!index.has(e.to)) {
-        err('UNKNOWN_STEP', `\`${e.to}\` is not a step of journey \`${journey.metadata.name}\``, at(i, ...e.field),
-          didYouMean(e.to, ids, `steps of this journey: ${ids.join(', ')}`));
+        err(
+          'UNKNOWN_STEP',
+          `\`${e.to}\` is not a step of journey \`${journey.metadata.name}\``,
+          at(i, ...e.field),
+          didYouMean(e.to, ids, `steps of this journey: ${ids.join(', ')}`),
+        );
       } else targets.push(e.to);
     }
     if (fallsThrough(s) && !('next' in s && s.next !== undefined) && i === steps.length - 1) {
-      err('FALLS_OFF_END', `step \`${s.id}\` is the last step but does not say where to go next`, at(i),
+      err(
+        'FALLS_OFF_END',
+        `step \`${s.id}\` is the last step but does not say where to go next`,
+        at(i),
         s.type === 'waitFor'
           ? 'route every listed event in `on:`, or add `next:`, or add an `exit` step after it'
-          : 'add `next:` to this step, or add an `exit` step after it');
+          : 'add `next:` to this step, or add an `exit` step after it',
+      );
     }
     if (s.type === 'waitFor') {
       if (s.on.timeout === undefined) {
-        err('MISSING_TIMEOUT_ROUTE', `waitFor step \`${s.id}\` has no \`on.timeout\` route`, at(i, 'on'),
-          'add `timeout: <step id>` under `on:` to say where to go when nothing happens', true);
+        err(
+          'MISSING_TIMEOUT_ROUTE',
+          `waitFor step \`${s.id}\` has no \`on.timeout\` route`,
+          at(i, 'on'),
+          'add `timeout: <step id>` under `on:` to say where to go when nothing happens',
+          true,
+        );
       }
       for (const key of Object.keys(s.on)) {
         if (key !== 'timeout' && !(s.events as string[]).includes(key)) {
-          err('UNKNOWN_ROUTE_EVENT', `\`on.${key}\` routes an event this step does not wait for`, at(i, 'on', key),
-            didYouMean(key, [...s.events, 'timeout'], `add \`${key}\` to \`events\`, or remove this route`), true);
+          err(
+            'UNKNOWN_ROUTE_EVENT',
+            `\`on.${key}\` routes an event this step does not wait for`,
+            at(i, 'on', key),
+            didYouMean(key, [...s.events, 'timeout'], `add \`${key}\` to \`events\`, or remove this route`),
+            true,
+          );
         }
       }
       if (s.after !== undefined) {
         const target = index.get(s.after);
         if (target !== undefined && steps[target]!.type !== 'send') {
-          err('AFTER_NOT_SEND', `\`after\` must name a send step, but \`${s.after}\` is a ${steps[target]!.type} step`,
-            at(i, 'after'), 'name the send step whose messages this step listens to');
+          err(
+            'AFTER_NOT_SEND',
+            `\`after\` must name a send step, but \`${s.after}\` is a ${steps[target]!.type} step`,
+            at(i, 'after'),
+            'name the send step whose messages this step listens to',
+          );
         } else if (target === undefined) {
           const sends = steps.filter((x) => x.type === 'send').map((x) => x.id);
-          err('UNKNOWN_STEP', `\`${s.after}\` is not a step of journey \`${journey.metadata.name}\``, at(i, 'after'),
-            didYouMean(s.after, sends, `send steps of this journey: ${sends.join(', ')}`));
+          err(
+            'UNKNOWN_STEP',
+            `\`${s.after}\` is not a step of journey \`${journey.metadata.name}\``,
+            at(i, 'after'),
+            didYouMean(s.after, sends, `send steps of this journey: ${sends.join(', ')}`),
+          );
         }
       }
     }
@@ -136,15 +166,23 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
   }
   steps.forEach((s, i) => {
     if (index.get(s.id) === i && !reached.has(s.id)) {
-      err('UNREACHABLE_STEP', `step \`${s.id}\` can never be reached from the first step`, at(i, 'id'),
-        'route to it from another step (next, on, cases, default, variants, onFailure) or remove it');
+      err(
+        'UNREACHABLE_STEP',
+        `step \`${s.id}\` can never be reached from the first step`,
+        at(i, 'id'),
+        'route to it from another step (next, on, cases, default, variants, onFailure) or remove it',
+      );
     }
   });
 
   for (const cycle of cyclesWithoutWait(steps, adjacency)) {
     const first = Math.min(...cycle.map((id) => index.get(id)!));
-    err('LOOP_WITHOUT_WAIT', `steps ${cycle.map((c) => `\`${c}\``).join(' → ')} can loop forever without waiting`,
-      at(first, 'id'), 'put a `wait` or `waitFor` step on this loop so the journey cannot spin or spam');
+    err(
+      'LOOP_WITHOUT_WAIT',
+      `steps ${cycle.map((c) => `\`${c}\``).join(' → ')} can loop forever without waiting`,
+      at(first, 'id'),
+      'put a `wait` or `waitFor` step on this loop so the journey cannot spin or spam',
+    );
   }
   return out;
 }

@@ -58,7 +58,8 @@ export function publicHolidayDates(country: string, region?: string): string[] {
   let dates = cache.get(key);
   if (!dates) {
     if (!(country in holidayCountries())) throw new Error(`no holiday data for country ${country}`);
-    if (region !== undefined && !(region in holidayRegions(country))) throw new Error(`no region ${region} in ${country}`);
+    if (region !== undefined && !(region in holidayRegions(country)))
+      throw new Error(`no region ${region} in ${country}`);
     const hd = holidaysLibrary();
     if (region !== undefined) hd.init(country, region);
     else hd.init(country);

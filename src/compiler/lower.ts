@@ -26,7 +26,10 @@ function ms(d: string): number {
   return v;
 }
 
-function retryOf(r: { maxAttempts: number; initialInterval?: string; backoff?: number; maxInterval?: string } | undefined, def: typeof SEND_RETRY): PlanRetry {
+function retryOf(
+  r: { maxAttempts: number; initialInterval?: string; backoff?: number; maxInterval?: string } | undefined,
+  def: typeof SEND_RETRY,
+): PlanRetry {
   return {
     maxAttempts: r?.maxAttempts ?? def.maxAttempts,
     initialIntervalMs: ms(r?.initialInterval ?? def.initialInterval),
@@ -50,9 +53,13 @@ export function lowerPolicy(p: Policy): PlanPolicy {
       ...(s.holidays?.country !== undefined && { country: s.holidays.country }),
       ...(typeof s.holidays?.region === 'string' && { region: s.holidays.region }),
       closedDays: [...(s.holidays?.closedDays ?? [])].sort(),
-      dates: s.holidays?.country !== undefined
-        ? publicHolidayDates(s.holidays.country, typeof s.holidays.region === 'string' ? s.holidays.region : undefined)
-        : [],
+      dates:
+        s.holidays?.country !== undefined
+          ? publicHolidayDates(
+              s.holidays.country,
+              typeof s.holidays.region === 'string' ? s.holidays.region : undefined,
+            )
+          : [],
     },
     frequencyCaps: (s.frequencyCaps ?? []).map((c) => ({
       channels: [...c.channels].sort(),
@@ -74,33 +81,67 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
   switch (s.type) {
     case 'send':
       return {
-        kind: 'send', id: s.id, source, channel: s.channel, template: s.template, paymentLink: s.paymentLink ?? false,
-        retry: retryOf(s.retry, SEND_RETRY), next,
+        kind: 'send',
+        id: s.id,
+        source,
+        channel: s.channel,
+        template: s.template,
+        paymentLink: s.paymentLink ?? false,
+        retry: retryOf(s.retry, SEND_RETRY),
+        next,
         ...(s.onFailure !== undefined && { onFailure: s.onFailure }),
         ...(s.onBlocked !== undefined && { onBlocked: s.onBlocked }),
       };
     case 'wait':
       return {
-        kind: 'wait', id: s.id, source, next,
-        wait: s.duration !== undefined ? { type: 'duration', ms: ms(s.duration) }
-          : s.until !== undefined ? { type: 'until', expr: s.until }
-          : { type: 'businessDays', days: s.businessDays! },
+        kind: 'wait',
+        id: s.id,
+        source,
+        next,
+        wait:
+          s.duration !== undefined
+            ? { type: 'duration', ms: ms(s.duration) }
+            : s.until !== undefined
+              ? { type: 'until', expr: s.until }
+              : { type: 'businessDays', days: s.businessDays! },
       };
     case 'waitFor': {
       const on: Record<string, string> = {};
       for (const e of s.events) if (s.on[e] !== undefined) on[e] = s.on[e]!;
       return {
-        kind: 'waitFor', id: s.id, source, events: [...s.events], timeoutMs: ms(s.timeout), on, onTimeout: s.on.timeout!,
-        next, ...(s.after !== undefined && { after: s.after }),
+        kind: 'waitFor',
+        id: s.id,
+        source,
+        events: [...s.events],
+        timeoutMs: ms(s.timeout),
+        on,
+        onTimeout: s.on.timeout!,
+        next,
+        ...(s.after !== undefined && { after: s.after }),
       } as PlanStep;
     }
     case 'branch':
-      return { kind: 'branch', id: s.id, source, cases: s.cases.map((c) => ({ when: c.when, next: c.next })), default: s.default };
+      return {
+        kind: 'branch',
+        id: s.id,
+        source,
+        cases: s.cases.map((c) => ({ when: c.when, next: c.next })),
+        default: s.default,
+      };
     case 'split':
-      return { kind: 'split', id: s.id, source, variants: s.variants.map((v) => ({ name: v.name, weight: v.weight, next: v.next })) };
+      return {
+        kind: 'split',
+        id: s.id,
+        source,
+        variants: s.variants.map((v) => ({ name: v.name, weight: v.weight, next: v.next })),
+      };
     case 'webhook':
       return {
-        kind: 'webhook', id: s.id, source, next, retry: retryOf(s.retry, WEBHOOK_RETRY),
+        kind: 'webhook',
+        id: s.id,
+        source,
+        next,
+        retry: retryOf(s.retry, WEBHOOK_RETRY),
         url: s.url.startsWith('env:') ? { env: s.url.slice(4) } : { literal: s.url },
         ...(s.onFailure !== undefined && { onFailure: s.onFailure }),
       };
@@ -113,7 +154,9 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
 export function planHash(plan: Omit<JourneyPlan, 'sourceHash'>): string {
   const { version: _v, description: _d, owner: _o, ...rest } = plan;
   const steps = rest.steps.map(({ source: _s, ...step }) => step);
-  return createHash('sha256').update(canonicalJson({ ...rest, steps })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ ...rest, steps }))
+    .digest('hex');
 }
 
 export function lowerJourney(
@@ -129,7 +172,9 @@ export function lowerJourney(
     if (s.type !== 'send' || templates[s.template]) continue;
     const t = project.templates.get(s.template)!.doc;
     templates[s.template] = {
-      name: s.template, channel: t.spec.channel, defaultLocale: t.spec.defaultLocale,
+      name: s.template,
+      channel: t.spec.channel,
+      defaultLocale: t.spec.defaultLocale,
       locales: structuredClone(t.spec.locales) as PlanTemplate['locales'],
     };
   }

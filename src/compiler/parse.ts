@@ -61,7 +61,8 @@ function positionalParse(text: string): { errors: RawYamlError[]; first?: Docume
         continue;
       }
       const pos = lc.linePos(e.pos[0]);
-      const key = code === 'DUPLICATE_KEY' ? /^("[^"\n]*"|'[^'\n]*'|[^:\n#]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] : undefined;
+      const key =
+        code === 'DUPLICATE_KEY' ? /^("[^"\n]*"|'[^'\n]*'|[^:\n#]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] : undefined;
       out.push({
         code,
         message: key !== undefined ? `the key \`${key}\` appears twice in this map` : firstLine(e.message),
@@ -109,7 +110,11 @@ function forEachToken(text: string, visit: (t: CstToken) => void): void {
  * The parser notices an unclosed `[`, `{` or quote where it runs out of input or indentation,
  * often lines later: point at the opening character instead (found in the CST).
  */
-function unclosedOpener(text: string, message: string, at: number): { offset: number; message: string; hint: string } | undefined {
+function unclosedOpener(
+  text: string,
+  message: string,
+  at: number,
+): { offset: number; message: string; hint: string } | undefined {
   let found: { offset: number; message: string; hint: string } | undefined;
   if (/end with an? [\]}]/.test(message)) {
     forEachToken(text, (t) => {
@@ -117,16 +122,23 @@ function unclosedOpener(text: string, message: string, at: number): { offset: nu
       const open = t.start?.source === '{' ? '{' : '[';
       const close = open === '[' ? ']' : '}';
       if ((t.end ?? []).some((x) => x.source === close) || (found && found.offset > t.offset)) return;
-      found = { offset: t.offset, message: `this \`${open}\` is never closed`,
-        hint: `close it with \`${close}\`, or write the entries as a block, one per line` };
+      found = {
+        offset: t.offset,
+        message: `this \`${open}\` is never closed`,
+        hint: `close it with \`${close}\`, or write the entries as a block, one per line`,
+      };
     });
   } else if (/^Missing closing .?quote/.test(message)) {
     forEachToken(text, (t) => {
-      if ((t.type !== 'double-quoted-scalar' && t.type !== 'single-quoted-scalar') || typeof t.offset !== 'number') return;
+      if ((t.type !== 'double-quoted-scalar' && t.type !== 'single-quoted-scalar') || typeof t.offset !== 'number')
+        return;
       const q = t.type === 'double-quoted-scalar' ? '"' : "'";
       if (t.offset <= at && at <= t.offset + (t.source?.length ?? 0)) {
-        found = { offset: t.offset, message: `this ${q === '"' ? 'double' : 'single'}-quoted string is never closed`,
-          hint: `end the value with a closing ${q}` };
+        found = {
+          offset: t.offset,
+          message: `this ${q === '"' ? 'double' : 'single'}-quoted string is never closed`,
+          hint: `end the value with a closing ${q}`,
+        };
       }
     });
   }
@@ -186,15 +198,20 @@ export function parseYaml(file: string, text: string): ParseResult {
         });
       }
       const pos = lc.linePos(at);
-      const message = alias !== undefined
-        ? `the alias \`*${alias}\` refers to no anchor \`&${alias}\` defined before it`
-        : firstLine(e instanceof Error ? e.message : String(e));
+      const message =
+        alias !== undefined
+          ? `the alias \`*${alias}\` refers to no anchor \`&${alias}\` defined before it`
+          : firstLine(e instanceof Error ? e.message : String(e));
       const identity = first ? recoverIdentity(first) : undefined;
-      const hint = alias !== undefined
-        ? 'define the anchor (`&name value`) before the alias, or quote the value if the `*` is meant literally'
-        : 'fix the YAML syntax at this position';
-      return { ok: false, errors: [{ code: 'YAML_SYNTAX', message, line: pos.line, column: pos.col, hint }],
-        ...(identity && { identity }) };
+      const hint =
+        alias !== undefined
+          ? 'define the anchor (`&name value`) before the alias, or quote the value if the `*` is meant literally'
+          : 'fix the YAML syntax at this position';
+      return {
+        ok: false,
+        errors: [{ code: 'YAML_SYNTAX', message, line: pos.line, column: pos.col, hint }],
+        ...(identity && { identity }),
+      };
     }
   }
 }

@@ -12,7 +12,8 @@ export function friendlyPath(doc: unknown, at: (string | number)[]): string {
   let listKey: string | undefined;
   at.forEach((seg, i) => {
     const parent = node;
-    node = parent !== null && typeof parent === 'object' ? (parent as Record<string | number, unknown>)[seg] : undefined;
+    node =
+      parent !== null && typeof parent === 'object' ? (parent as Record<string | number, unknown>)[seg] : undefined;
     if (i === 0 && seg === 'spec' && at.length > 1) return;
     if (typeof seg === 'number') {
       const nameKey = listKey ? NAMED_LISTS[listKey] : undefined;

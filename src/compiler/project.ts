@@ -1,5 +1,14 @@
 /** The project model: every valid document indexed by kind and name, with where it came from. */
-import { ATTRIBUTE_TYPES, type AttributeType, type Attributes, type Journey, type Kind, type Policy, type Segment, type Template } from '../dsl/index.js';
+import {
+  ATTRIBUTE_TYPES,
+  type AttributeType,
+  type Attributes,
+  type Journey,
+  type Kind,
+  type Policy,
+  type Segment,
+  type Template,
+} from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 
 export interface Resource<T> {
@@ -31,7 +40,13 @@ const TABLE = {
 } as const satisfies Record<Kind, keyof Project>;
 
 /** Adds a document; a second document of the same kind and name is a DUPLICATE_NAME error. */
-export function addResource(project: Project, kind: Kind, file: string, doc: unknown, valid: boolean): PendingDiagnostic | undefined {
+export function addResource(
+  project: Project,
+  kind: Kind,
+  file: string,
+  doc: unknown,
+  valid: boolean,
+): PendingDiagnostic | undefined {
   const table = project[TABLE[kind]] as Map<string, Resource<unknown>>;
   const name = (doc as { metadata?: { name?: unknown } }).metadata?.name;
   if (typeof name !== 'string') return undefined;
@@ -61,7 +76,8 @@ export function declaredAttributes(project: Project): Record<string, AttributeTy
     const spec: unknown = r.doc.spec;
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) continue;
     for (const [name, type] of Object.entries(spec)) {
-      if (ATTRIBUTE_NAME.test(name) && (ATTRIBUTE_TYPES as readonly unknown[]).includes(type)) out[name] = type as AttributeType;
+      if (ATTRIBUTE_NAME.test(name) && (ATTRIBUTE_TYPES as readonly unknown[]).includes(type))
+        out[name] = type as AttributeType;
     }
   }
   return out;

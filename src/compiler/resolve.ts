@@ -20,7 +20,12 @@ export function resolveDiagnostics(pending: PendingDiagnostic[], files: ParsedFi
       locator = new Locator(file.source.text);
       locators.set(p.file, locator);
     }
-    const span = locator?.locate(p.at, p.onKey ?? false, p.offsetInValue) ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const span = locator?.locate(p.at, p.onKey ?? false, p.offsetInValue) ?? {
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+    };
     return {
       file: p.file,
       line: span.line,

@@ -52,8 +52,12 @@ export function validateStructure(file: string, doc: unknown): { kind?: Kind; di
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return {
       diagnostics: [
-        d('NOT_A_DOCUMENT', 'the file must hold a map with apiVersion, kind, metadata and spec', [],
-          'start from an example in journeys/ and keep the four top-level keys'),
+        d(
+          'NOT_A_DOCUMENT',
+          'the file must hold a map with apiVersion, kind, metadata and spec',
+          [],
+          'start from an example in journeys/ and keep the four top-level keys',
+        ),
       ],
     };
   }
@@ -63,8 +67,12 @@ export function validateStructure(file: string, doc: unknown): { kind?: Kind; di
     out.push(
       obj.apiVersion === undefined
         ? d('MISSING_FIELD', 'the document has no `apiVersion`', [], `add \`apiVersion: ${API_VERSION}\``)
-        : d('UNSUPPORTED_API_VERSION', `apiVersion \`${String(obj.apiVersion)}\` is not supported`, ['apiVersion'],
-            `use \`apiVersion: ${API_VERSION}\``),
+        : d(
+            'UNSUPPORTED_API_VERSION',
+            `apiVersion \`${String(obj.apiVersion)}\` is not supported`,
+            ['apiVersion'],
+            `use \`apiVersion: ${API_VERSION}\``,
+          ),
     );
   }
   const kind = obj.kind;
@@ -72,8 +80,12 @@ export function validateStructure(file: string, doc: unknown): { kind?: Kind; di
     out.push(
       kind === undefined
         ? d('MISSING_FIELD', 'the document has no `kind`', [], `add \`kind:\` one of ${KIND_NAMES.join(', ')}`)
-        : d('UNKNOWN_KIND', `unknown kind \`${String(kind)}\``, ['kind'],
-            didYouMean(String(kind), KIND_NAMES, `kind is one of ${KIND_NAMES.join(', ')}`)),
+        : d(
+            'UNKNOWN_KIND',
+            `unknown kind \`${String(kind)}\``,
+            ['kind'],
+            didYouMean(String(kind), KIND_NAMES, `kind is one of ${KIND_NAMES.join(', ')}`),
+          ),
     );
     return { diagnostics: out };
   }
@@ -83,7 +95,12 @@ export function validateStructure(file: string, doc: unknown): { kind?: Kind; di
     for (const e of errs) {
       if (e.instancePath === '/apiVersion' || e.instancePath === '/kind') continue;
       // A missing apiVersion or kind is already reported above, by hand.
-      if (e.keyword === 'required' && e.instancePath === '' && ['apiVersion', 'kind'].includes(String(e.params.missingProperty))) continue;
+      if (
+        e.keyword === 'required' &&
+        e.instancePath === '' &&
+        ['apiVersion', 'kind'].includes(String(e.params.missingProperty))
+      )
+        continue;
       const diag = toDiagnostic(file, doc, e);
       if (diag) out.push(diag);
     }
@@ -155,8 +172,14 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
       const extra = String(p.additionalProperty);
       if (ann.errorCode && (e.parentSchema as { patternProperties?: object } | undefined)?.patternProperties) {
         // A map whose keys follow a pattern (locales, attribute names): the key itself is invalid.
-        return { ...base, at: [...at, extra], onKey: true, code: ann.errorCode,
-          message: `\`${extra}\` is not a valid key of ${field}`, ...(ann.errorHint !== undefined && { hint: ann.errorHint }) };
+        return {
+          ...base,
+          at: [...at, extra],
+          onKey: true,
+          code: ann.errorCode,
+          message: `\`${extra}\` is not a valid key of ${field}`,
+          ...(ann.errorHint !== undefined && { hint: ann.errorHint }),
+        };
       }
       const known = Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {});
       return {
@@ -171,12 +194,18 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
     case 'discriminator': {
       const tag = String(p.tag);
       const value = (p.tagValue as unknown) ?? undefined;
-      const options = ((e.parentSchema as { oneOf?: { properties?: Record<string, { const?: string }> }[] }).oneOf ?? [])
+      const options = (
+        (e.parentSchema as { oneOf?: { properties?: Record<string, { const?: string }> }[] }).oneOf ?? []
+      )
         .map((s) => s.properties?.[tag]?.const)
         .filter((c): c is string => typeof c === 'string');
       if (value === undefined) {
-        return { ...base, code: 'MISSING_FIELD', message: `missing required field \`${tag}\``,
-          hint: `add \`${tag}:\` one of ${options.join(', ')}` };
+        return {
+          ...base,
+          code: 'MISSING_FIELD',
+          message: `missing required field \`${tag}\``,
+          hint: `add \`${tag}:\` one of ${options.join(', ')}`,
+        };
       }
       const code = tag === 'type' ? 'UNKNOWN_STEP_TYPE' : tag === 'channel' ? 'UNKNOWN_CHANNEL' : 'INVALID_VALUE';
       return {
@@ -201,44 +230,78 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
         ...base,
         code: ann.errorCode ?? 'INVALID_VALUE',
         message: `${field} cannot be \`${value}\``,
-        hint: closest(value, allowed) ? `did you mean \`${closest(value, allowed)}\`?` : `allowed: ${allowed.join(', ')}`,
+        hint: closest(value, allowed)
+          ? `did you mean \`${closest(value, allowed)}\`?`
+          : `allowed: ${allowed.join(', ')}`,
       };
     }
     case 'const':
-      return { ...base, code: 'INVALID_VALUE', message: `${field} must be \`${String(p.allowedValue)}\``,
-        hint: `write \`${String(p.allowedValue)}\`` };
+      return {
+        ...base,
+        code: 'INVALID_VALUE',
+        message: `${field} must be \`${String(p.allowedValue)}\``,
+        hint: `write \`${String(p.allowedValue)}\``,
+      };
     case 'pattern':
     case 'format': {
       if (ann.errorCode) {
-        return { ...base, code: ann.errorCode, message: `${field} has an invalid value \`${String(e.data)}\``,
-          ...(ann.errorHint !== undefined && { hint: ann.errorHint }) };
+        return {
+          ...base,
+          code: ann.errorCode,
+          message: `${field} has an invalid value \`${String(e.data)}\``,
+          ...(ann.errorHint !== undefined && { hint: ann.errorHint }),
+        };
       }
-      return { ...base, code: 'INVALID_FORMAT', message: `${field} has an invalid value \`${String(e.data)}\``,
-        hint: e.keyword === 'format' ? `write a valid ${String(p.format)}` : `match the pattern ${String(p.pattern)}` };
+      return {
+        ...base,
+        code: 'INVALID_FORMAT',
+        message: `${field} has an invalid value \`${String(e.data)}\``,
+        hint: e.keyword === 'format' ? `write a valid ${String(p.format)}` : `match the pattern ${String(p.pattern)}`,
+      };
     }
     case 'propertyNames':
       return undefined; // reported by the inner error on the key itself
     case 'minItems':
-      return { ...base, code: 'TOO_FEW_ITEMS', message: `${field} needs at least ${String(p.limit)} item(s)`,
-        hint: `add items to ${field}` };
+      return {
+        ...base,
+        code: 'TOO_FEW_ITEMS',
+        message: `${field} needs at least ${String(p.limit)} item(s)`,
+        hint: `add items to ${field}`,
+      };
     case 'minProperties':
-      return { ...base, code: 'TOO_FEW_ITEMS', message: `${field} needs at least ${String(p.limit)} entr(ies)`,
-        hint: `add entries to ${field}` };
+      return {
+        ...base,
+        code: 'TOO_FEW_ITEMS',
+        message: `${field} needs at least ${String(p.limit)} entr(ies)`,
+        hint: `add entries to ${field}`,
+      };
     case 'uniqueItems':
-      return { ...base, code: 'DUPLICATE_ITEM', message: `${field} lists the same value twice`,
-        hint: 'remove the repeated value' };
+      return {
+        ...base,
+        code: 'DUPLICATE_ITEM',
+        message: `${field} lists the same value twice`,
+        hint: 'remove the repeated value',
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { ...base, code: 'OUT_OF_RANGE', message: `${field} ${e.message ?? 'is out of range'}`,
-        hint: `use a value ${String(p.comparison)} ${String(p.limit)}` };
+      return {
+        ...base,
+        code: 'OUT_OF_RANGE',
+        message: `${field} ${e.message ?? 'is out of range'}`,
+        hint: `use a value ${String(p.comparison)} ${String(p.limit)}`,
+      };
     case 'minLength':
       return { ...base, code: 'EMPTY_VALUE', message: `${field} must not be empty`, hint: 'write a value' };
     case 'anyOf':
     case 'oneOf':
-      return { ...base, code: 'WRONG_TYPE', message: `${field} does not have an allowed shape`,
-        hint: 'see the schema for the forms this field accepts' };
+      return {
+        ...base,
+        code: 'WRONG_TYPE',
+        message: `${field} does not have an allowed shape`,
+        hint: 'see the schema for the forms this field accepts',
+      };
     default:
       return { ...base, code: 'INVALID_VALUE', message: `${field} ${e.message ?? 'is invalid'}` };
   }
@@ -246,7 +309,10 @@ function toDiagnostic(file: string, doc: unknown, e: ErrorObject): PendingDiagno
 
 /** Control and line-separator characters spelled out, so that an invisible one shows in a message. */
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(
+    /[\u0000-\u001f\u007f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** `timeout`, or `days[4]` for an item of a list (an index alone says little). */
@@ -259,8 +325,13 @@ function fieldName(at: (string | number)[]): string {
 
 function article(t: string): string {
   const names: Record<string, string> = {
-    integer: 'an integer', number: 'a number', string: 'a string', object: 'a map', array: 'a list',
-    boolean: 'true or false', null: 'empty',
+    integer: 'an integer',
+    number: 'a number',
+    string: 'a string',
+    object: 'a map',
+    array: 'a list',
+    boolean: 'true or false',
+    null: 'empty',
   };
   return names[t] ?? t;
 }
@@ -279,4 +350,3 @@ function typeHint(t: string): string {
       return `write ${article(t)}`;
   }
 }
-

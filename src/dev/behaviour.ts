@@ -41,7 +41,7 @@ export function reactTo(msg: SentMessage, seed: number): PlannedEvent[] {
   const fatigue = Math.pow(0.85, msg.previous);
   const openP = (msg.channel === 'email' ? 0.55 : 0.8) * fatigue;
   if (rng() >= openP) return events;
-  t += (10 * MIN + rng() * 8 * HOUR);
+  t += 10 * MIN + rng() * 8 * HOUR;
   if (msg.channel === 'email') events.push({ type: 'opened', afterMs: t });
   if (rng() >= (msg.channel === 'email' ? 0.45 : 0.35)) {
     if (rng() < 0.04) events.push({ type: 'replied', afterMs: t + 30 * MIN });

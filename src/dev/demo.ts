@@ -47,7 +47,14 @@ export class DemoDebtors {
 
   async enroll(): Promise<EnrollSummary> {
     // A prefix per run: journeys of an earlier run (kept in .settle/) resume, new ones start fresh.
-    const records = demoPortfolio(this.o.debts, this.o.nowMs, this.o.seed, `DEMO-${Math.floor(this.o.nowMs / 1000).toString(36).toUpperCase()}`);
+    const records = demoPortfolio(
+      this.o.debts,
+      this.o.nowMs,
+      this.o.seed,
+      `DEMO-${Math.floor(this.o.nowMs / 1000)
+        .toString(36)
+        .toUpperCase()}`,
+    );
     async function* rows(): AsyncGenerator<PortfolioRow> {
       for (const [i, record] of records.entries()) yield { line: i + 1, record } as PortfolioRow;
     }
@@ -82,16 +89,19 @@ export class DemoDebtors {
       this.o.seed,
     );
     for (const ev of plan) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.stopped) return;
-        void this.viaWeb(input, ev).then((done) => {
-          if (done) {
-            this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
-            this.webEventsByType[ev.type] = (this.webEventsByType[ev.type] ?? 0) + 1;
-          } else if (!this.stopped) this.signal(input, ev);
-        });
-      }, Math.max(10, ev.afterMs / this.o.timeScale));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          if (this.stopped) return;
+          void this.viaWeb(input, ev).then((done) => {
+            if (done) {
+              this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
+              this.webEventsByType[ev.type] = (this.webEventsByType[ev.type] ?? 0) + 1;
+            } else if (!this.stopped) this.signal(input, ev);
+          });
+        },
+        Math.max(10, ev.afterMs / this.o.timeScale),
+      );
       this.timers.add(timer);
     }
   };

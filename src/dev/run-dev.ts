@@ -22,7 +22,14 @@ import { DemoDebtors } from './demo.js';
 import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from './dev-stripe.js';
 import { observeSends } from './observe.js';
-import { contactRuleMetrics, createProcessMetrics, instrumentActivities, startMetricsServer, temporalTelemetry, type MetricsServer } from '../metrics/index.js';
+import {
+  contactRuleMetrics,
+  createProcessMetrics,
+  instrumentActivities,
+  startMetricsServer,
+  temporalTelemetry,
+  type MetricsServer,
+} from '../metrics/index.js';
 
 export interface DevOptions {
   stateDir: string;
@@ -41,7 +48,13 @@ export interface DevOptions {
 export interface DevSummary {
   wallMs: number;
   timeScale: number;
-  journeys: { started: number; alreadyEnrolled: number; unmatched: number; completed: Record<string, number>; running: number };
+  journeys: {
+    started: number;
+    alreadyEnrolled: number;
+    unmatched: number;
+    completed: Record<string, number>;
+    running: number;
+  };
   messages: Record<string, number>;
   events: Record<string, number>;
   outbox: string;
@@ -58,7 +71,8 @@ function devSecret(config: Config, stateDir: string): string {
 /** Environment variables the compiled journeys' webhooks read (`url: env:NAME`). */
 function webhookEnvNames(compiled: CompileResult): string[] {
   const names = new Set<string>();
-  for (const plan of compiled.plans.values()) for (const s of plan.steps) if (s.kind === 'webhook' && 'env' in s.url) names.add(s.url.env);
+  for (const plan of compiled.plans.values())
+    for (const s of plan.steps) if (s.kind === 'webhook' && 'env' in s.url) names.add(s.url.env);
   return [...names];
 }
 
@@ -86,10 +100,16 @@ function quietRuntime(metricsAddr: Config['temporalMetricsAddr']): void {
 }
 
 /** The worker's /metrics on SETTLE_WORKER_METRICS_ADDR; dev keeps running without it when the port is taken. */
-async function workerMetricsEndpoint(config: Config, registry: Parameters<typeof startMetricsServer>[0], log: (line: string) => void): Promise<MetricsServer | undefined> {
+async function workerMetricsEndpoint(
+  config: Config,
+  registry: Parameters<typeof startMetricsServer>[0],
+  log: (line: string) => void,
+): Promise<MetricsServer | undefined> {
   try {
     const server = await startMetricsServer(registry, config.workerMetricsAddr);
-    log(`worker metrics on ${server.url}/metrics (Temporal SDK metrics on ${config.temporalMetricsAddr.host}:${config.temporalMetricsAddr.port})`);
+    log(
+      `worker metrics on ${server.url}/metrics (Temporal SDK metrics on ${config.temporalMetricsAddr.host}:${config.temporalMetricsAddr.port})`,
+    );
     return server;
   } catch (e) {
     log(`worker metrics not served: ${(e as Error).message} (set SETTLE_WORKER_METRICS_ADDR)`);
@@ -102,7 +122,8 @@ export const DEV_SMS_PRICE = { amount: 0.07, currency: 'EUR' };
 
 /** The demo's unknown mailboxes: a fixed 3% of addresses for a seed. */
 export function demoMailboxRefusal(seed: number): (rcpt: string) => { code: number; message: string } | undefined {
-  return (rcpt) => (seedOf(rcpt, seed) % 100 < 3 ? { code: 550, message: '5.1.1 mailbox unavailable (demo)' } : undefined);
+  return (rcpt) =>
+    seedOf(rcpt, seed) % 100 < 3 ? { code: 550, message: '5.1.1 mailbox unavailable (demo)' } : undefined;
 }
 
 export async function runDev(config: Config, compiled: CompileResult, o: DevOptions): Promise<DevSummary> {
@@ -117,7 +138,9 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     fastSqlite: true,
     ...(o.ui && { uiPort: port + 1000 }),
   });
-  o.log(`temporal dev server on ${server.address}${o.ui ? ` (UI http://127.0.0.1:${port + 1000})` : ''}, data in ${join(o.stateDir, 'temporal.db')}`);
+  o.log(
+    `temporal dev server on ${server.address}${o.ui ? ` (UI http://127.0.0.1:${port + 1000})` : ''}, data in ${join(o.stateDir, 'temporal.db')}`,
+  );
   // In the demo, about 3% of the debtors' mailboxes do not exist: the SMTP sink refuses them with
   // 550, so hard bounces take the real path (activity failure, onFailure, bounce metrics).
   const smtp = await startSmtpSink({ outboxDir: outbox, ...(o.demo && { reject: demoMailboxRefusal(o.seed) }) });
@@ -125,7 +148,12 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const sms = new LocalSmsSink({ outboxDir: outbox, costPerSegment: config.twilio.pricePerSegment ?? DEV_SMS_PRICE });
   o.log(`SMTP sink on ${smtp.url}, messages in ${outbox}/`);
   const secret = devSecret(config, o.stateDir);
-  const devConfig: Config = { ...config, secret, smtp: { ...config.smtp, url: smtp.url }, temporal: { ...config.temporal, address: server.address } };
+  const devConfig: Config = {
+    ...config,
+    secret,
+    smtp: { ...config.smtp, url: smtp.url },
+    temporal: { ...config.temporal, address: server.address },
+  };
 
   const completed: Record<string, number> = {};
   const messages: Record<string, number> = {};
@@ -136,7 +164,13 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   for (const name of webhookEnvNames(compiled)) env[name] ??= `${base}/${name.toLowerCase()}`;
   // The worker's registry (activities, contact rules; journeyStarted counts the starts); the HTTP server has its own (serverDepsFromConfig).
   const workerMetrics = createProcessMetrics();
-  const wiring = activitiesFromConfig(devConfig, { sms, outcomes, outboxDir: outbox, env, contactRules: contactRuleMetrics(workerMetrics.metrics) });
+  const wiring = activitiesFromConfig(devConfig, {
+    sms,
+    outcomes,
+    outboxDir: outbox,
+    env,
+    contactRules: contactRuleMetrics(workerMetrics.metrics),
+  });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   // Payments (dev-stripe.ts): stripe-mock unless STRIPE_SECRET_KEY is set; demo debtors pay through
@@ -151,36 +185,73 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     emailFor: (key: string) => smtp.messages().find((m) => m.messageId === emailMessageId(key))?.raw,
   };
   const demo = o.demo
-    ? new DemoDebtors({ client, taskQueue: config.temporal.taskQueue, plans: compiled.plans, project: compiled.project, secret, debts: o.debts, seed: o.seed, timeScale: o.timeScale, nowMs: Date.now(), ...(demoWeb && { web: demoWeb }) })
+    ? new DemoDebtors({
+        client,
+        taskQueue: config.temporal.taskQueue,
+        plans: compiled.plans,
+        project: compiled.project,
+        secret,
+        debts: o.debts,
+        seed: o.seed,
+        timeScale: o.timeScale,
+        nowMs: Date.now(),
+        ...(demoWeb && { web: demoWeb }),
+      })
     : undefined;
-  const activities = observeSends(instrumentActivities(wiring.activities, workerMetrics.metrics), (input, duplicate) => {
-    if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
-    demo?.onSent(input, duplicate);
-  });
+  const activities = observeSends(
+    instrumentActivities(wiring.activities, workerMetrics.metrics),
+    (input, duplicate) => {
+      if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
+      demo?.onSent(input, duplicate);
+    },
+  );
   const nativeConnection = await connectWorker(devConfig.temporal);
-  const worker = await createJourneyWorker({ connection: nativeConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities });
+  const worker = await createJourneyWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+  });
   const running = worker.run();
   const metricsServer = await workerMetricsEndpoint(config, workerMetrics.registry, o.log);
-  const web = serverDepsFromConfig(devConfig, secret, { client, connection }, {
-    log: { level: 'warn', stream: process.stderr }, // stderr: stdout carries the --json summary
-    // Journey time runs fast: a debtor opens "minutes later" within milliseconds, so the machine-open
-    // window (hits within seconds of sending) shrinks by the same factor.
-    tracking: { machineWindowMs: 2_000 / o.timeScale },
-    ...(devStripe && { checkout: devStripe.checkout, stripe: { webhookSecret: devStripe.webhookSecret } }),
-    devWebhookInbox: (path, body) => appendFileSync(join(outbox, 'webhooks.jsonl'), `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`),
-  });
+  const web = serverDepsFromConfig(
+    devConfig,
+    secret,
+    { client, connection },
+    {
+      log: { level: 'warn', stream: process.stderr }, // stderr: stdout carries the --json summary
+      // Journey time runs fast: a debtor opens "minutes later" within milliseconds, so the machine-open
+      // window (hits within seconds of sending) shrinks by the same factor.
+      tracking: { machineWindowMs: 2_000 / o.timeScale },
+      ...(devStripe && { checkout: devStripe.checkout, stripe: { webhookSecret: devStripe.webhookSecret } }),
+      devWebhookInbox: (path, body) =>
+        appendFileSync(
+          join(outbox, 'webhooks.jsonl'),
+          `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`,
+        ),
+    },
+  );
   const serverReady = web.deps.ready;
-  const http = createServerApp({ ...web.deps, ready: async () => worker.getState() === 'RUNNING' && (await serverReady()) });
+  const http = createServerApp({
+    ...web.deps,
+    ready: async () => worker.getState() === 'RUNNING' && (await serverReady()),
+  });
   await http.listen({ host: config.httpAddr.host, port: config.httpAddr.port });
   const httpPort = (http.server.address() as { port: number } | null)?.port ?? config.httpAddr.port;
   httpUrl = `http://${config.httpAddr.host}:${httpPort}`;
-  o.log(`worker on task queue ${config.temporal.taskQueue}; HTTP http://${config.httpAddr.host}:${httpPort} (tracking, /p/ landing page, webhooks, /healthz, /readyz, /metrics)`);
+  o.log(
+    `worker on task queue ${config.temporal.taskQueue}; HTTP http://${config.httpAddr.host}:${httpPort} (tracking, /p/ landing page, webhooks, /healthz, /readyz, /metrics)`,
+  );
 
   let enrolled = { started: 0, alreadyEnrolled: 0, unmatched: 0 };
   if (demo) {
     const s = await demo.enroll();
     enrolled = { started: s.started, alreadyEnrolled: s.alreadyEnrolled, unmatched: s.unmatched };
-    o.log(`demo: ${s.started} journeys started (${Object.entries(s.byJourney).map(([j, n]) => `${j} ${n}`).join(', ')}); 1 journey day = ${(86_400 / o.timeScale).toFixed(1)} s`);
+    o.log(
+      `demo: ${s.started} journeys started (${Object.entries(s.byJourney)
+        .map(([j, n]) => `${j} ${n}`)
+        .join(', ')}); 1 journey day = ${(86_400 / o.timeScale).toFixed(1)} s`,
+    );
   }
 
   const ticker = setInterval(() => {
@@ -200,7 +271,14 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
 
   clearInterval(ticker);
   demo?.stop();
-  if (demo && devStripe) o.log(`demo: over HTTP (pixel, tracked links, landing page, Stripe webhook): ${Object.entries(demo.webEventsByType).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing yet'}`);
+  if (demo && devStripe)
+    o.log(
+      `demo: over HTTP (pixel, tracked links, landing page, Stripe webhook): ${
+        Object.entries(demo.webEventsByType)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ') || 'nothing yet'
+      }`,
+    );
   worker.shutdown();
   await running;
   await http.close();

@@ -9,4 +9,3 @@ export const FAILURE = {
   /** Temporary refusal (SMTP 4xx): retried, then a soft bounce. */
   softBounce: 'SoftBounce',
 } as const;
-

@@ -62,13 +62,17 @@ export function diffPolicy(before: PlanPolicy, after: PlanPolicy): FieldChange[]
     // before dates were expanded). A few dates are listed; many are summarised in one line.
     const beforeHol = new Set(before.holidays.dates ?? []);
     const afterHol = new Set(after.holidays.dates ?? []);
-    const changed = [...new Set([...beforeHol, ...afterHol])].filter((d) => beforeHol.has(d) !== afterHol.has(d)).sort();
+    const changed = [...new Set([...beforeHol, ...afterHol])]
+      .filter((d) => beforeHol.has(d) !== afterHol.has(d))
+      .sort();
     const summary = (dates: Set<string>) => {
       const list = [...dates].sort();
       return list.length === 0 ? undefined : `${list.length} dates ${list[0]}…${list[list.length - 1]}`;
     };
     if (changed.length > 10) c.add('public holidays', summary(beforeHol), summary(afterHol));
-    else for (const day of changed) c.add('public holiday', beforeHol.has(day) ? day : undefined, afterHol.has(day) ? day : undefined);
+    else
+      for (const day of changed)
+        c.add('public holiday', beforeHol.has(day) ? day : undefined, afterHol.has(day) ? day : undefined);
   }
   const beforeCaps = before.frequencyCaps.map(formatCap);
   const afterCaps = after.frequencyCaps.map(formatCap);

@@ -63,13 +63,22 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
 
   app.setNotFoundHandler((_request, reply) => sendNotFound(reply));
   app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const body = status === 404 ? NOT_FOUND_BODY : status < 500 ? 'Bad request\n' : 'Internal error\n';
-    return reply.code(status).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(body);
+    return reply
+      .code(status)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(body);
   });
 
-  app.get('/healthz', (_request, reply) => reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('ok\n'));
+  app.get('/healthz', (_request, reply) =>
+    reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('ok\n'),
+  );
   app.get('/readyz', async (_request, reply) => {
     const ok = await deps.ready().catch(() => false);
     return reply
@@ -98,11 +107,21 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
   const clock = deps.clock ?? Date.now;
   void app.register(async (scope) => registerTrackingRoutes(scope, deps));
   void app.register(async (scope) => {
-    await registerLandingRoutes(scope, { secret, publicUrl, lookup, dispatcher, clock, ...(deps.checkout && { checkout: deps.checkout }) });
+    await registerLandingRoutes(scope, {
+      secret,
+      publicUrl,
+      lookup,
+      dispatcher,
+      clock,
+      ...(deps.checkout && { checkout: deps.checkout }),
+    });
   });
   const { stripe, twilio } = deps;
   if (stripe) void app.register(async (scope) => registerStripeRoutes(scope, { ...stripe, dispatcher }));
-  if (twilio) void app.register(async (scope) => registerTwilioRoutes(scope, { ...twilio, secret, publicUrl, dispatcher, clock }));
+  if (twilio)
+    void app.register(async (scope) =>
+      registerTwilioRoutes(scope, { ...twilio, secret, publicUrl, dispatcher, clock }),
+    );
 
   const inbox = deps.devWebhookInbox;
   if (inbox) {

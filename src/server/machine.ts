@@ -53,7 +53,10 @@ export function classifyHit(hit: HitFacts): HitClass {
   const agent = (hit.userAgent ?? '').trim();
   const proxy = PROXIES.find(([pattern]) => pattern.test(agent))?.[1];
   if (hit.method === 'HEAD') return { machine: true, reason: 'head' };
-  if (proxy !== undefined) return hit.nowMs - hit.issuedAtMs < hit.windowMs ? { machine: true, reason: 'too-soon', proxy } : { machine: false, proxy };
+  if (proxy !== undefined)
+    return hit.nowMs - hit.issuedAtMs < hit.windowMs
+      ? { machine: true, reason: 'too-soon', proxy }
+      : { machine: false, proxy };
   if (agent === '' || MACHINE_AGENTS.some((pattern) => pattern.test(agent))) return { machine: true, reason: 'agent' };
   if (hit.nowMs - hit.issuedAtMs < hit.windowMs) return { machine: true, reason: 'too-soon' };
   return { machine: false };

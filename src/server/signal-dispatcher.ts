@@ -63,7 +63,8 @@ export interface TemporalSignalDispatcher extends SignalDispatcher {
   readonly capacity: number;
 }
 
-type Job = { workflowId: string; signal: JourneySignal; dedupeKey?: string } | { contactKey: string; signal: JourneySignal };
+type Job =
+  { workflowId: string; signal: JourneySignal; dedupeKey?: string } | { contactKey: string; signal: JourneySignal };
 
 /** Contact keys are keyed hashes (base64url); anything else would be a visibility-query injection. */
 const CONTACT_KEY = /^[A-Za-z0-9_-]{8,64}$/;
@@ -78,7 +79,18 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
   const budget = options.retryBudgetMs ?? 300_000;
   const callTimeout = options.callTimeoutMs ?? 10_000;
   const recent = new RecentKeys(options.dedupeEntries ?? 100_000);
-  const counts = { queued: 0, duplicate: 0, full: 0, delivered: 0, notFound: 0, failed: 0, retried: 0, abandoned: 0, contactLookups: 0, contactJourneys: 0 };
+  const counts = {
+    queued: 0,
+    duplicate: 0,
+    full: 0,
+    delivered: 0,
+    notFound: 0,
+    failed: 0,
+    retried: 0,
+    abandoned: 0,
+    contactLookups: 0,
+    contactJourneys: 0,
+  };
   // A FIFO as an array with a moving head (compacted now and then): O(1) take.
   let queue: Job[] = [];
   let head = 0;
@@ -159,7 +171,10 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
   async function run(job: Job): Promise<void> {
     if ('contactKey' in job) {
       let ids: string[] = [];
-      const outcome = await withRetries('contact lookup', async () => void (ids = await contactJourneys(job.contactKey)));
+      const outcome = await withRetries(
+        'contact lookup',
+        async () => void (ids = await contactJourneys(job.contactKey)),
+      );
       if (outcome !== 'ok') {
         counts.failed += 1;
         return;

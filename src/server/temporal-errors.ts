@@ -7,7 +7,16 @@ import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 
 /** gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
-const GRPC = { cancelled: 1, unknown: 2, deadlineExceeded: 4, notFound: 5, resourceExhausted: 8, aborted: 10, internal: 13, unavailable: 14 };
+const GRPC = {
+  cancelled: 1,
+  unknown: 2,
+  deadlineExceeded: 4,
+  notFound: 5,
+  resourceExhausted: 8,
+  aborted: 10,
+  internal: 13,
+  unavailable: 14,
+};
 
 const TRANSIENT = new Set<number>([
   GRPC.cancelled,

@@ -37,11 +37,16 @@ export interface ActivityWiring {
 export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}): WorkerChannels {
   const secret = requireSecret(config);
   if (!config.smtp.url) {
-    throw new ConfigError(['SMTP_URL is not set: the worker sends email through it — e.g. smtp://user:pass@smtp.example.com:587 (`settle dev` starts a local one)']);
+    throw new ConfigError([
+      'SMTP_URL is not set: the worker sends email through it — e.g. smtp://user:pass@smtp.example.com:587 (`settle dev` starts a local one)',
+    ]);
   }
   const notes: string[] = [];
   const twilioSms = wiring.sms ? undefined : twilioFromConfig(config, secret);
-  if (twilioSms) notes.push('SMS go through Twilio; its status callbacks and inbound texts reach /webhooks/twilio/* on SETTLE_PUBLIC_URL');
+  if (twilioSms)
+    notes.push(
+      'SMS go through Twilio; its status callbacks and inbound texts reach /webhooks/twilio/* on SETTLE_PUBLIC_URL',
+    );
   const email = createSmtpEmailChannel({ url: config.smtp.url });
   let sms = wiring.sms ?? twilioSms;
   if (!sms) {
@@ -76,10 +81,14 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
 function twilioFromConfig(config: Config, secret: string): SmsChannel | undefined {
   const { accountSid, authToken, from, pricePerSegment } = config.twilio;
   const given = { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: from };
-  const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
+  const missing = Object.entries(given)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
   if (missing.length === 3) return undefined;
   if (missing.length > 0) {
-    throw new ConfigError([`${missing.join(' and ')} not set: Twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (unset all three to use the local SMS sink)`]);
+    throw new ConfigError([
+      `${missing.join(' and ')} not set: Twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (unset all three to use the local SMS sink)`,
+    ]);
   }
   return createTwilioSmsChannel({
     accountSid: accountSid!,
@@ -88,7 +97,10 @@ function twilioFromConfig(config: Config, secret: string): SmsChannel | undefine
     secret,
     statusCallbackUrl: `${config.publicUrl.replace(/\/+$/, '')}/webhooks/twilio/status`,
     ...(pricePerSegment && {
-      costPerSegment: pricePerSegment.currency === undefined ? pricePerSegment.amount : { [pricePerSegment.currency]: pricePerSegment.amount },
+      costPerSegment:
+        pricePerSegment.currency === undefined
+          ? pricePerSegment.amount
+          : { [pricePerSegment.currency]: pricePerSegment.amount },
     }),
   });
 }

@@ -78,7 +78,12 @@ export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
 /** Temporal's time-skipping test server (args `<port> [--enable-time-skipping]`). */
 export function testServerPath(env: NodeJS.ProcessEnv = process.env): string {
   return resolveBinary(
-    { what: 'the Temporal test server', envVar: 'TEMPORAL_TEST_SERVER_PATH', file: 'temporal-test-server', searchPath: false },
+    {
+      what: 'the Temporal test server',
+      envVar: 'TEMPORAL_TEST_SERVER_PATH',
+      file: 'temporal-test-server',
+      searchPath: false,
+    },
     env,
   );
 }

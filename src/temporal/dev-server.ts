@@ -90,9 +90,17 @@ export async function startDevServerProcess(opts: DevServerProcessOptions): Prom
   const address = `127.0.0.1:${port}`;
   mkdirSync(dirname(opts.dbFilename), { recursive: true });
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
     ...(opts.uiPort !== undefined ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
-    '--db-filename', opts.dbFilename, '--metrics-port', String(metricsPort),
+    '--db-filename',
+    opts.dbFilename,
+    '--metrics-port',
+    String(metricsPort),
     ...DEV_SERVER_SEARCH_ATTRIBUTE_FLAGS,
     ...(opts.fastSqlite ? SQLITE_FAST_PRAGMA_ARGS : []),
     ...(opts.extraArgs ?? []),

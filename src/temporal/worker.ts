@@ -49,7 +49,9 @@ export async function connectWorker(t: TemporalConfig): Promise<NativeConnection
   try {
     return await NativeConnection.connect(connectionOptions(t));
   } catch (e) {
-    throw new TemporalUnavailableError(`cannot reach Temporal at ${t.address} (${(e as Error).message}) — start one with \`settle dev\` or set TEMPORAL_ADDRESS`);
+    throw new TemporalUnavailableError(
+      `cannot reach Temporal at ${t.address} (${(e as Error).message}) — start one with \`settle dev\` or set TEMPORAL_ADDRESS`,
+    );
   }
 }
 

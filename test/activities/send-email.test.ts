@@ -84,9 +84,10 @@ describe('sendEmail', () => {
     expect(mail.from).toMatchObject({ value: [{ address: 'no-reply@settle.local', name: 'Settle' }] });
     expect(spaces(mail.subject)).toBe('Anna, facture INV-2026-0042 : 420,50 €');
     // The pay link travels as a signed click redirect whose token carries the landing-page URL.
-    const pay = /Bonjour Anna, 420,50 € \(4 jours de retard\)\. Payer : https:\/\/pay\.example\.test\/t\/c\/(\S+) Stop/.exec(
-      spaces(mail.text),
-    );
+    const pay =
+      /Bonjour Anna, 420,50 € \(4 jours de retard\)\. Payer : https:\/\/pay\.example\.test\/t\/c\/(\S+) Stop/.exec(
+        spaces(mail.text),
+      );
     expect(pay).not.toBeNull();
     expect(verifyLinkToken(SECRET, pay![1]!, 'c')).toMatchObject({ u: 'https://pay.example.test/p/tok', c: 'email' });
     expect(spaces(mail.html || '')).toContain('<b>420,50 €</b>');

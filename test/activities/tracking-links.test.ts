@@ -59,13 +59,18 @@ describe('trackHtml', () => {
     expect(out).toContain('href="tel:+3312"');
     expect(out).toContain('href="#top"');
     expect(out).toContain(' class="b" href="https://t.example.test/t/c/');
-    const pixel = /<img src="https:\/\/t\.example\.test\/t\/o\/([\w.-]+)" width="1" height="1" alt="" style="display:none"><\/body><\/html>$/.exec(out);
+    const pixel =
+      /<img src="https:\/\/t\.example\.test\/t\/o\/([\w.-]+)" width="1" height="1" alt="" style="display:none"><\/body><\/html>$/.exec(
+        out,
+      );
     expect(pixel).not.toBeNull();
     expect(verifyLinkToken(SECRET, pixel![1]!, 'o')).toMatchObject({ k: 'settle/D-1/j/mail/1', c: 'email' });
   });
 
   it('appends the pixel when there is no </body>', () => {
-    expect(trackHtml('<p>hi</p>', tracker())).toMatch(/^<p>hi<\/p><img src="https:\/\/t\.example\.test\/t\/o\/[\w.-]+"/);
+    expect(trackHtml('<p>hi</p>', tracker())).toMatch(
+      /^<p>hi<\/p><img src="https:\/\/t\.example\.test\/t\/o\/[\w.-]+"/,
+    );
   });
 
   it('signs the same target once per message', () => {
@@ -79,7 +84,9 @@ describe('trackText', () => {
   it('rewrites bare URLs, keeping trailing punctuation and the opt-out link', () => {
     const out = trackText(`Pay (https://a.example/p?x=1). Or https://b.example/q, now! Stop: ${OPT_OUT}`, tracker());
     expect(targets(out)).toEqual(['https://a.example/p?x=1', 'https://b.example/q']);
-    expect(out).toMatch(/^Pay \(https:\/\/t\.example\.test\/t\/c\/[\w.-]+\)\. Or https:\/\/t\.example\.test\/t\/c\/[\w.-]+, now! Stop: /);
+    expect(out).toMatch(
+      /^Pay \(https:\/\/t\.example\.test\/t\/c\/[\w.-]+\)\. Or https:\/\/t\.example\.test\/t\/c\/[\w.-]+, now! Stop: /,
+    );
     expect(out.endsWith(`Stop: ${OPT_OUT}`)).toBe(true);
   });
 });
@@ -110,7 +117,8 @@ describe('sendEmail with tracking, through a real SMTP server', () => {
     await createActivities(testDeps({ email: channel })).sendEmail(sendInput({ template }));
     const mail = await simpleParser(sink.messages()[0]!.raw);
     const html = String(mail.html);
-    const decode = (s: string) => [...s.matchAll(/\/t\/c\/([\w-]+\.[\w-]+)/g)].map((m) => verifyLinkToken(SECRET, m[1]!, 'c')?.u);
+    const decode = (s: string) =>
+      [...s.matchAll(/\/t\/c\/([\w-]+\.[\w-]+)/g)].map((m) => verifyLinkToken(SECRET, m[1]!, 'c')?.u);
     expect(decode(html)).toEqual(['https://pay.example.test/p/tok', 'https://help.example/faq']);
     expect(decode(mail.text ?? '')).toEqual(['https://pay.example.test/p/tok', 'https://help.example/faq']);
     expect(html).toContain('href="mailto:help@example.com"');

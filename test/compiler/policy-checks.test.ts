@@ -54,29 +54,50 @@ describe('plans carry the holiday dates', () => {
 });
 
 function policyDiagnostics(holidays: string, caps = '[]') {
-  const sources = baseSources().map((s) => s.path.endsWith('standard.policy.yaml')
-    ? { ...s, text: s.text.replace(/  holidays:\n(    .*\n)+/, `  holidays: ${holidays}\n`).replace(/  frequencyCaps:\n(    .*\n)+/, `  frequencyCaps: ${caps}\n`) }
-    : s);
+  const sources = baseSources().map((s) =>
+    s.path.endsWith('standard.policy.yaml')
+      ? {
+          ...s,
+          text: s.text
+            .replace(/  holidays:\n(    .*\n)+/, `  holidays: ${holidays}\n`)
+            .replace(/  frequencyCaps:\n(    .*\n)+/, `  frequencyCaps: ${caps}\n`),
+        }
+      : s,
+  );
   return compileSources(sources).diagnostics;
 }
 
 describe('UNKNOWN_COUNTRY and UNKNOWN_REGION hints', () => {
   it('suggests GB for UK, and lists codes by first letter otherwise', () => {
     const [uk] = policyDiagnostics('{ country: UK }');
-    expect(uk).toMatchObject({ code: 'UNKNOWN_COUNTRY', path: 'holidays.country', hint: 'did you mean `GB` (United Kingdom)?' });
+    expect(uk).toMatchObject({
+      code: 'UNKNOWN_COUNTRY',
+      path: 'holidays.country',
+      hint: 'did you mean `GB` (United Kingdom)?',
+    });
     expect(policyDiagnostics('{ country: XX }')[0]!.hint).toBe('known countries starting with X: XK');
-    expect(policyDiagnostics('{ country: QQ }')[0]!.hint).toMatch(/^use an ISO 3166-1 alpha-2 code with holiday data \(\d+ known\)/);
+    expect(policyDiagnostics('{ country: QQ }')[0]!.hint).toMatch(
+      /^use an ISO 3166-1 alpha-2 code with holiday data \(\d+ known\)/,
+    );
   });
 
   it('suggests a region by code, by name and without the country prefix', () => {
-    expect(policyDiagnostics('{ country: DE, region: BYY }')[0]).toMatchObject({ code: 'UNKNOWN_REGION', hint: 'did you mean `BY` (Bayern)?' });
+    expect(policyDiagnostics('{ country: DE, region: BYY }')[0]).toMatchObject({
+      code: 'UNKNOWN_REGION',
+      hint: 'did you mean `BY` (Bayern)?',
+    });
     expect(policyDiagnostics('{ country: DE, region: bayern }')[0]!.hint).toBe('did you mean `BY` (Bayern)?');
     expect(policyDiagnostics('{ country: DE, region: DE-BY }')[0]!.hint).toBe('did you mean `BY` (Bayern)?');
-    expect(policyDiagnostics('{ country: NL, region: Utrecht }')[0]!.hint).toMatch(/^known regions of NL: GR \(Groningen\)/);
+    expect(policyDiagnostics('{ country: NL, region: Utrecht }')[0]!.hint).toMatch(
+      /^known regions of NL: GR \(Groningen\)/,
+    );
   });
 
   it('refuses a region without a country', () => {
-    expect(policyDiagnostics('{ region: BY }')[0]).toMatchObject({ code: 'UNKNOWN_REGION', message: 'region `BY` without a country' });
+    expect(policyDiagnostics('{ region: BY }')[0]).toMatchObject({
+      code: 'UNKNOWN_REGION',
+      message: 'region `BY` without a country',
+    });
   });
 
   it('accepts a known country and region', () => {
@@ -86,14 +107,33 @@ describe('UNKNOWN_COUNTRY and UNKNOWN_REGION hints', () => {
 
 describe('cap checks', () => {
   it('a deferring cap under a skipping one is not redundant; the other way round it is', () => {
-    expect(policyDiagnostics('{ country: FR }', '[{ channels: [email, sms], max: 3, per: 7d, onExceed: skip }, { channels: [sms], max: 3, per: 1d }]')).toEqual([]);
-    expect(policyDiagnostics('{ country: FR }', '[{ channels: [email, sms], max: 3, per: 7d }, { channels: [sms], max: 3, per: 1d, onExceed: skip }]')
-      .map((d) => d.code)).toEqual(['CAP_REDUNDANT']);
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [email, sms], max: 3, per: 7d, onExceed: skip }, { channels: [sms], max: 3, per: 1d }]',
+      ),
+    ).toEqual([]);
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [email, sms], max: 3, per: 7d }, { channels: [sms], max: 3, per: 1d, onExceed: skip }]',
+      ).map((d) => d.code),
+    ).toEqual(['CAP_REDUNDANT']);
   });
 
   it('caps on different channels or a stricter narrow cap are fine', () => {
-    expect(policyDiagnostics('{ country: FR }', '[{ channels: [email], max: 3, per: 7d }, { channels: [sms], max: 1, per: 7d }]')).toEqual([]);
-    expect(policyDiagnostics('{ country: FR }', '[{ channels: [email, sms], max: 7, per: 7d }, { channels: [sms], max: 1, per: 1d }]')).toEqual([]);
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [email], max: 3, per: 7d }, { channels: [sms], max: 1, per: 7d }]',
+      ),
+    ).toEqual([]);
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [email, sms], max: 7, per: 7d }, { channels: [sms], max: 1, per: 1d }]',
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -29,7 +29,15 @@ export function everyDay(fromMin: number, toMin: number): PlanWindow[] {
 }
 
 export function request(requestedAt: number, over: Partial<SendRequest> = {}): SendRequest {
-  return { channel: 'email', requestedAt, timezone: 'Europe/Paris', consent: { email: true, sms: true }, optedOut: [], history: [], ...over };
+  return {
+    channel: 'email',
+    requestedAt,
+    timezone: 'Europe/Paris',
+    consent: { email: true, sms: true },
+    optedOut: [],
+    history: [],
+    ...over,
+  };
 }
 
 /**
@@ -54,7 +62,13 @@ export function oracleOpen(p: PlanPolicy, tz: string, t: number): boolean {
  * The caps a send at `t` on `channel` would break: for every group of contacts that starts at a
  * point x ≤ t with t inside [x, x + per), at most `max` of them (the send included).
  */
-export function oracleBrokenCaps(p: PlanPolicy, channel: Channel, t: number, history: readonly { at: number; channel: Channel }[], only?: 'defer' | 'skip'): number[] {
+export function oracleBrokenCaps(
+  p: PlanPolicy,
+  channel: Channel,
+  t: number,
+  history: readonly { at: number; channel: Channel }[],
+  only?: 'defer' | 'skip',
+): number[] {
   const broken: number[] = [];
   p.frequencyCaps.forEach((cap, i) => {
     if (!cap.channels.includes(channel) || (only && cap.onExceed !== only)) return;

@@ -15,7 +15,14 @@ import { isValidTimeZone, localDateIso, localDateParts, zonedTime } from '../../
 import type { Channel, PlanFrequencyCap, PlanPolicy, PlanWindow, Weekday } from '../../src/ir/index.js';
 import { DAY, HOUR, MIN, oracleBrokenCaps, oracleOpen, policy } from './policy-fixtures.js';
 
-const ZONES = ['America/Los_Angeles', 'Europe/Paris', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Chatham'];
+const ZONES = [
+  'America/Los_Angeles',
+  'Europe/Paris',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'America/Sao_Paulo',
+  'Pacific/Chatham',
+];
 const START = Date.parse('2026-01-01T00:00:00Z');
 const END = Date.parse('2029-01-01T00:00:00Z');
 const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -38,8 +45,12 @@ const instantArb = (tz: string) => {
   const days = CHANGES.get(tz)!;
   const uniform = fc.integer({ min: START, max: END - 1 });
   if (days.length === 0) return uniform;
-  return fc.oneof(uniform, fc.tuple(fc.constantFrom(...days), fc.integer({ min: -DAY, max: 2 * DAY }))
-    .map(([d, off]) => d + Math.floor(off / MIN) * MIN));
+  return fc.oneof(
+    uniform,
+    fc
+      .tuple(fc.constantFrom(...days), fc.integer({ min: -DAY, max: 2 * DAY }))
+      .map(([d, off]) => d + Math.floor(off / MIN) * MIN),
+  );
 };
 
 const windowArb: fc.Arbitrary<PlanWindow> = fc
@@ -51,22 +62,23 @@ const windowArb: fc.Arbitrary<PlanWindow> = fc
   .map(({ days, from, length }) => ({ days, fromMin: from * 15, toMin: Math.min(96, from + length) * 15 }));
 
 /** Closed dates: a few anywhere, a few and a run of up to 12 days near the requested instant. */
-const dayListArb = (near: number) => fc
-  .tuple(
-    fc.array(fc.integer({ min: 0, max: 1095 }), { maxLength: 8 }),
-    fc.array(fc.integer({ min: -2, max: 20 }), { maxLength: 4 }),
-    fc.integer({ min: -2, max: 20 }),
-    fc.integer({ min: 0, max: 12 }),
-  )
-  .map(([anywhere, close, runStart, runLength]) => {
-    const base = Math.floor(near / DAY);
-    const days = [
-      ...anywhere.map((d) => Math.floor(START / DAY) + d),
-      ...close.map((d) => base + d),
-      ...Array.from({ length: runLength }, (_, i) => base + runStart + i),
-    ];
-    return [...new Set(days.map((d) => isoOf(d * DAY)))].sort();
-  });
+const dayListArb = (near: number) =>
+  fc
+    .tuple(
+      fc.array(fc.integer({ min: 0, max: 1095 }), { maxLength: 8 }),
+      fc.array(fc.integer({ min: -2, max: 20 }), { maxLength: 4 }),
+      fc.integer({ min: -2, max: 20 }),
+      fc.integer({ min: 0, max: 12 }),
+    )
+    .map(([anywhere, close, runStart, runLength]) => {
+      const base = Math.floor(near / DAY);
+      const days = [
+        ...anywhere.map((d) => Math.floor(START / DAY) + d),
+        ...close.map((d) => base + d),
+        ...Array.from({ length: runLength }, (_, i) => base + runStart + i),
+      ];
+      return [...new Set(days.map((d) => isoOf(d * DAY)))].sort();
+    });
 
 const capArb: fc.Arbitrary<PlanFrequencyCap> = fc.record({
   channels: fc.subarray(['email', 'sms'] as Channel[], { minLength: 1 }),
@@ -75,24 +87,36 @@ const capArb: fc.Arbitrary<PlanFrequencyCap> = fc.record({
   onExceed: fc.constantFrom('defer' as const, 'skip' as const),
 });
 
-const policyArb = (near: number): fc.Arbitrary<PlanPolicy> => fc
-  .record({
-    windows: fc.array(windowArb, { minLength: 1, maxLength: 4 }),
-    closedDays: dayListArb(near),
-    dates: dayListArb(near),
-    caps: fc.array(capArb, { maxLength: 3 }),
-    unknownTimezone: fc.constantFrom('fallback' as const, 'skip' as const),
-    fallback: zoneArb,
-    sms: fc.constantFrom('required' as const, 'assumed' as const),
-    email: fc.constantFrom('required' as const, 'assumed' as const),
-    jitterMs: fc.constantFrom(0, 0, 0, 10 * MIN, HOUR),
-  })
-  .map((r) => policy({
-    windows: r.windows, holidays: { closedDays: r.closedDays, dates: r.dates }, frequencyCaps: r.caps,
-    unknownTimezone: r.unknownTimezone, timezoneFallback: r.fallback, consent: { sms: r.sms, email: r.email }, jitterMs: r.jitterMs,
-  }));
+const policyArb = (near: number): fc.Arbitrary<PlanPolicy> =>
+  fc
+    .record({
+      windows: fc.array(windowArb, { minLength: 1, maxLength: 4 }),
+      closedDays: dayListArb(near),
+      dates: dayListArb(near),
+      caps: fc.array(capArb, { maxLength: 3 }),
+      unknownTimezone: fc.constantFrom('fallback' as const, 'skip' as const),
+      fallback: zoneArb,
+      sms: fc.constantFrom('required' as const, 'assumed' as const),
+      email: fc.constantFrom('required' as const, 'assumed' as const),
+      jitterMs: fc.constantFrom(0, 0, 0, 10 * MIN, HOUR),
+    })
+    .map((r) =>
+      policy({
+        windows: r.windows,
+        holidays: { closedDays: r.closedDays, dates: r.dates },
+        frequencyCaps: r.caps,
+        unknownTimezone: r.unknownTimezone,
+        timezoneFallback: r.fallback,
+        consent: { sms: r.sms, email: r.email },
+        jitterMs: r.jitterMs,
+      }),
+    );
 
-const consentArb = fc.oneof({ weight: 6, arbitrary: fc.constant<boolean | undefined>(true) }, fc.constant(undefined), fc.constant(false));
+const consentArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constant<boolean | undefined>(true) },
+  fc.constant(undefined),
+  fc.constant(false),
+);
 /** Contacts mostly within two days of the request (so caps bind), some up to 10 days back, a few scheduled ahead. */
 const offsetArb = fc.oneof(fc.integer({ min: -2 * DAY, max: DAY }), fc.integer({ min: -10 * DAY, max: 3 * DAY }));
 
@@ -107,23 +131,39 @@ interface Case {
   seed: string;
 }
 
-const caseArb: fc.Arbitrary<Case> = zoneArb.chain((zone) => instantArb(zone).chain((requestedAt) =>
-  fc.record({
-    policy: policyArb(requestedAt),
-    requestedAt: fc.constant(requestedAt),
-    timezone: fc.oneof({ weight: 8, arbitrary: fc.constant<string | undefined>(zone) }, fc.constant(undefined), fc.constant('Not/AZone')),
-    channel: fc.constantFrom<Channel>('email', 'sms'),
-    consent: fc.record({ email: consentArb, sms: consentArb }),
-    optedOut: fc.oneof({ weight: 8, arbitrary: fc.constant<Channel[]>([]) }, fc.subarray<Channel>(['email', 'sms'])),
-    contacts: fc.array(fc.record({ offset: offsetArb, channel: fc.constantFrom<Channel>('email', 'sms') }), { maxLength: 25 }),
-    seed: fc.string({ maxLength: 8 }),
-  })));
+const caseArb: fc.Arbitrary<Case> = zoneArb.chain((zone) =>
+  instantArb(zone).chain((requestedAt) =>
+    fc.record({
+      policy: policyArb(requestedAt),
+      requestedAt: fc.constant(requestedAt),
+      timezone: fc.oneof(
+        { weight: 8, arbitrary: fc.constant<string | undefined>(zone) },
+        fc.constant(undefined),
+        fc.constant('Not/AZone'),
+      ),
+      channel: fc.constantFrom<Channel>('email', 'sms'),
+      consent: fc.record({ email: consentArb, sms: consentArb }),
+      optedOut: fc.oneof({ weight: 8, arbitrary: fc.constant<Channel[]>([]) }, fc.subarray<Channel>(['email', 'sms'])),
+      contacts: fc.array(fc.record({ offset: offsetArb, channel: fc.constantFrom<Channel>('email', 'sms') }), {
+        maxLength: 25,
+      }),
+      seed: fc.string({ maxLength: 8 }),
+    }),
+  ),
+);
 
 /** The properties of one decision, judged by the oracle. */
 function checkCase(c: Case): void {
   const history = c.contacts.map((h) => ({ at: c.requestedAt + Math.floor(h.offset / MIN) * MIN, channel: h.channel }));
-  const req: SendRequest = { channel: c.channel, requestedAt: c.requestedAt, consent: c.consent, optedOut: c.optedOut, history, seed: c.seed,
-    ...(c.timezone !== undefined && { timezone: c.timezone }) };
+  const req: SendRequest = {
+    channel: c.channel,
+    requestedAt: c.requestedAt,
+    consent: c.consent,
+    optedOut: c.optedOut,
+    history,
+    seed: c.seed,
+    ...(c.timezone !== undefined && { timezone: c.timezone }),
+  };
   const p = c.policy;
   const d = decideSend(p, req);
   const given = c.consent[c.channel];
@@ -131,10 +171,16 @@ function checkCase(c: Case): void {
   const zoneOk = c.timezone !== undefined && isValidTimeZone(c.timezone);
   const tz = zoneOk ? c.timezone! : p.timezoneFallback;
   if (d.action === 'skip') {
-    const expected = !consentOk ? 'noConsent' : c.optedOut.includes(c.channel) ? 'optedOut'
-      : !zoneOk && p.unknownTimezone === 'skip' ? 'unknownTimezone' : 'frequencyCap';
+    const expected = !consentOk
+      ? 'noConsent'
+      : c.optedOut.includes(c.channel)
+        ? 'optedOut'
+        : !zoneOk && p.unknownTimezone === 'skip'
+          ? 'unknownTimezone'
+          : 'frequencyCap';
     expect(d.reason).toBe(expected);
-    if (expected === 'frequencyCap') expect(p.frequencyCaps.some((cap) => cap.onExceed === 'skip' && cap.channels.includes(c.channel))).toBe(true);
+    if (expected === 'frequencyCap')
+      expect(p.frequencyCaps.some((cap) => cap.onExceed === 'skip' && cap.channels.includes(c.channel))).toBe(true);
     return;
   }
   expect(consentOk && !c.optedOut.includes(c.channel) && (zoneOk || p.unknownTimezone === 'fallback')).toBe(true);
@@ -147,7 +193,11 @@ function checkCase(c: Case): void {
     if (d.action === 'send') expect(t).toBe(c.requestedAt);
     else {
       const before = t - 1;
-      expect(before < c.requestedAt || !oracleOpen(p, tz, before) || oracleBrokenCaps(p, c.channel, before, history, 'defer').length > 0).toBe(true);
+      expect(
+        before < c.requestedAt ||
+          !oracleOpen(p, tz, before) ||
+          oracleBrokenCaps(p, c.channel, before, history, 'defer').length > 0,
+      ).toBe(true);
     }
   } else {
     expect(t - c.requestedAt).toBeLessThan(d.action === 'send' ? p.jitterMs : Infinity);
@@ -162,26 +212,46 @@ describe('decideSend (property)', () => {
 });
 
 /** Caps at work: long windows, few closed days, dense histories, small maxima. */
-const capsCaseArb: fc.Arbitrary<Case> = fc.tuple(zoneArb, fc.integer({ min: START, max: END - 1 })).chain(([zone, requestedAt]) =>
-  fc.record({
-    policy: fc.record({
-      caps: fc.array(capArb, { minLength: 1, maxLength: 3 }),
-      wide: fc.boolean(),
-      closedDays: fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 2 }),
-      jitterMs: fc.constantFrom(0, 0, 10 * MIN),
-    }).map((r) => policy({
-      windows: r.wide ? [{ days: [0, 1, 2, 3, 4, 5, 6], fromMin: 0, toMin: 1440 }] : [{ days: [1, 2, 3, 4, 5, 6], fromMin: 8 * 60, toMin: 21 * 60 }],
-      frequencyCaps: r.caps, jitterMs: r.jitterMs, timezoneFallback: zone,
-      holidays: { closedDays: [...new Set(r.closedDays.map((d) => isoOf(requestedAt + d * DAY)))].sort(), dates: [] },
-    })),
-    requestedAt: fc.constant(requestedAt),
-    timezone: fc.constant<string | undefined>(zone),
-    channel: fc.constantFrom<Channel>('email', 'sms'),
-    consent: fc.constant({ email: true, sms: true }),
-    optedOut: fc.constant<Channel[]>([]),
-    contacts: fc.array(fc.record({ offset: fc.integer({ min: -8 * DAY, max: 2 * DAY }), channel: fc.constantFrom<Channel>('email', 'sms') }), { minLength: 5, maxLength: 40 }),
-    seed: fc.string({ maxLength: 4 }),
-  }));
+const capsCaseArb: fc.Arbitrary<Case> = fc
+  .tuple(zoneArb, fc.integer({ min: START, max: END - 1 }))
+  .chain(([zone, requestedAt]) =>
+    fc.record({
+      policy: fc
+        .record({
+          caps: fc.array(capArb, { minLength: 1, maxLength: 3 }),
+          wide: fc.boolean(),
+          closedDays: fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 2 }),
+          jitterMs: fc.constantFrom(0, 0, 10 * MIN),
+        })
+        .map((r) =>
+          policy({
+            windows: r.wide
+              ? [{ days: [0, 1, 2, 3, 4, 5, 6], fromMin: 0, toMin: 1440 }]
+              : [{ days: [1, 2, 3, 4, 5, 6], fromMin: 8 * 60, toMin: 21 * 60 }],
+            frequencyCaps: r.caps,
+            jitterMs: r.jitterMs,
+            timezoneFallback: zone,
+            holidays: {
+              closedDays: [...new Set(r.closedDays.map((d) => isoOf(requestedAt + d * DAY)))].sort(),
+              dates: [],
+            },
+          }),
+        ),
+      requestedAt: fc.constant(requestedAt),
+      timezone: fc.constant<string | undefined>(zone),
+      channel: fc.constantFrom<Channel>('email', 'sms'),
+      consent: fc.constant({ email: true, sms: true }),
+      optedOut: fc.constant<Channel[]>([]),
+      contacts: fc.array(
+        fc.record({
+          offset: fc.integer({ min: -8 * DAY, max: 2 * DAY }),
+          channel: fc.constantFrom<Channel>('email', 'sms'),
+        }),
+        { minLength: 5, maxLength: 40 },
+      ),
+      seed: fc.string({ maxLength: 4 }),
+    }),
+  );
 
 describe('decideSend with busy histories (property)', () => {
   it('keeps every cap, at the earliest instant', () => {
@@ -192,12 +262,15 @@ describe('decideSend with busy histories (property)', () => {
 describe('zone clock (property)', () => {
   it('reads local dates and local times exactly as the Intl-based helpers', () => {
     fc.assert(
-      fc.property(zoneArb.chain((tz) => fc.tuple(fc.constant(tz), instantArb(tz), fc.integer({ min: 0, max: 1440 }))), ([tz, t, minute]) => {
-        const clock = zoneClock(tz)!;
-        const iso = localDateIso(t, tz);
-        expect(clock.dayOf(t)).toBe(dayOfIso(iso));
-        expect(clock.instantOf(dayOfIso(iso), minute)).toBe(zonedTime(iso, minute, tz));
-      }),
+      fc.property(
+        zoneArb.chain((tz) => fc.tuple(fc.constant(tz), instantArb(tz), fc.integer({ min: 0, max: 1440 }))),
+        ([tz, t, minute]) => {
+          const clock = zoneClock(tz)!;
+          const iso = localDateIso(t, tz);
+          expect(clock.dayOf(t)).toBe(dayOfIso(iso));
+          expect(clock.instantOf(dayOfIso(iso), minute)).toBe(zonedTime(iso, minute, tz));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

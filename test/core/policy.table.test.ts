@@ -15,14 +15,17 @@ describe('send windows and holidays', () => {
     expect(d).toMatchObject({ action: 'defer', reason: 'outsideWindow', timezone: 'Europe/Paris' });
     expect(until(d)).toBe('2026-03-16T07:00:00.000Z');
     expect(describeDecision(d, requestedAt, 'sms', 'sms-nudge')).toBe(
-      'SMS of step sms-nudge deferred from Sat 22:14 to Mon 08:00 Europe/Paris: outside send window');
+      'SMS of step sms-nudge deferred from Sat 22:14 to Mon 08:00 Europe/Paris: outside send window',
+    );
   });
 
   it('inside the window the send goes out at once', () => {
     const requestedAt = at('2026-03-16T09:30:00Z');
     const d = decideSend(policy(), request(requestedAt));
     expect(d).toEqual({ action: 'send', at: requestedAt, timezone: 'Europe/Paris' });
-    expect(describeDecision(d, requestedAt, 'email', 'first-email')).toBe('Email of step first-email sent at Mon 10:30 Europe/Paris');
+    expect(describeDecision(d, requestedAt, 'email', 'first-email')).toBe(
+      'Email of step first-email sent at Mon 10:30 Europe/Paris',
+    );
   });
 
   it('the window is [from, to): 21:00 sharp is closed, 08:00 sharp is open', () => {
@@ -37,13 +40,20 @@ describe('send windows and holidays', () => {
     expect(d).toMatchObject({ action: 'defer', reason: 'holiday', detail: 'public holiday (FR)' });
     expect(until(d)).toBe('2026-12-26T07:00:00.000Z'); // Sat 08:00
     expect(describeDecision(d, requestedAt, 'email', 'final-email')).toBe(
-      'Email of step final-email deferred from Fri 10:00 to Sat 08:00 Europe/Paris: public holiday (FR)');
+      'Email of step final-email deferred from Fri 10:00 to Sat 08:00 Europe/Paris: public holiday (FR)',
+    );
   });
 
   it('in Alsace (region 67) 26 December is a holiday too, and Sunday is closed: Monday 28th', () => {
-    const alsace = policy({ holidays: { country: 'FR', region: '67', closedDays: [], dates: publicHolidayDates('FR', '67') } });
+    const alsace = policy({
+      holidays: { country: 'FR', region: '67', closedDays: [], dates: publicHolidayDates('FR', '67') },
+    });
     const d = decideSend(alsace, request(at('2026-12-24T22:00:00Z'))); // Thu 23:00
-    expect(d).toMatchObject({ action: 'defer', reason: 'outsideWindow', detail: 'outside send window; public holiday (FR)' });
+    expect(d).toMatchObject({
+      action: 'defer',
+      reason: 'outsideWindow',
+      detail: 'outside send window; public holiday (FR)',
+    });
     expect(until(d)).toBe('2026-12-28T07:00:00.000Z');
   });
 
@@ -55,15 +65,26 @@ describe('send windows and holidays', () => {
   });
 
   it('dates are shown when the deferral spans a week or more', () => {
-    const p = policy({ holidays: { closedDays: ['2026-08-17', '2026-08-18', '2026-08-19', '2026-08-20', '2026-08-21', '2026-08-22'], dates: [] } });
+    const p = policy({
+      holidays: {
+        closedDays: ['2026-08-17', '2026-08-18', '2026-08-19', '2026-08-20', '2026-08-21', '2026-08-22'],
+        dates: [],
+      },
+    });
     const requestedAt = at('2026-08-15T20:00:00Z'); // Sat 22:00
     const d = decideSend(p, request(requestedAt));
     expect(describeDecision(d, requestedAt, 'email', 'e')).toBe(
-      'Email of step e deferred from Sat 15 Aug 22:00 to Mon 24 Aug 08:00 Europe/Paris: outside send window; closed day');
+      'Email of step e deferred from Sat 15 Aug 22:00 to Mon 24 Aug 08:00 Europe/Paris: outside send window; closed day',
+    );
   });
 
   it('a window list of several windows per day: the gap between them is closed', () => {
-    const p = policy({ windows: [{ days: [1], fromMin: hm(9), toMin: hm(12) }, { days: [1], fromMin: hm(14), toMin: hm(18) }] });
+    const p = policy({
+      windows: [
+        { days: [1], fromMin: hm(9), toMin: hm(12) },
+        { days: [1], fromMin: hm(14), toMin: hm(18) },
+      ],
+    });
     expect(until(decideSend(p, request(at('2026-03-16T11:30:00Z'))))).toBe('2026-03-16T13:00:00.000Z');
   });
 
@@ -71,37 +92,54 @@ describe('send windows and holidays', () => {
     const anyTime = policy({ windows: [], holidays: { closedDays: ['2026-03-15'], dates: [] } });
     expect(decideSend(anyTime, request(at('2026-03-14T22:30:00Z'))).action).toBe('send'); // Sat 23:30
     expect(until(decideSend(anyTime, request(at('2026-03-15T10:00:00Z'))))).toBe('2026-03-15T23:00:00.000Z');
-    expect(() => nextOpenInstant(policy({ windows: [{ days: [1], fromMin: 600, toMin: 600 }] }), 'Europe/Paris', 0)).toThrow(RangeError);
+    expect(() =>
+      nextOpenInstant(policy({ windows: [{ days: [1], fromMin: 600, toMin: 600 }] }), 'Europe/Paris', 0),
+    ).toThrow(RangeError);
   });
 
   it('nextOpenInstant and business days use the same open days', () => {
     const fr = policy({ holidays: { country: 'FR', closedDays: [], dates: publicHolidayDates('FR') } });
-    expect(new Date(nextOpenInstant(fr, 'Europe/Paris', at('2026-12-24T21:00:00Z'))).toISOString()).toBe('2026-12-26T07:00:00.000Z');
+    expect(new Date(nextOpenInstant(fr, 'Europe/Paris', at('2026-12-24T21:00:00Z'))).toISOString()).toBe(
+      '2026-12-26T07:00:00.000Z',
+    );
     // Thu 24 Dec 10:00 + 2 open days: Fri 25 is Noël, Sun closed → Sat 26, Mon 28.
-    expect(new Date(addOpenDays(fr, at('2026-12-24T09:00:00Z'), 2, 'Europe/Paris')).toISOString()).toBe('2026-12-28T09:00:00.000Z');
+    expect(new Date(addOpenDays(fr, at('2026-12-24T09:00:00Z'), 2, 'Europe/Paris')).toISOString()).toBe(
+      '2026-12-28T09:00:00.000Z',
+    );
   });
 });
 
 describe('the nights the clocks change', () => {
   const paris = (fromMin: number, toMin: number) => policy({ windows: everyDay(fromMin, toMin) });
-  const la = (fromMin: number, toMin: number) => policy({ windows: everyDay(fromMin, toMin), timezoneFallback: 'America/Los_Angeles' });
+  const la = (fromMin: number, toMin: number) =>
+    policy({ windows: everyDay(fromMin, toMin), timezoneFallback: 'America/Los_Angeles' });
   const inLa = (t: number) => request(t, { timezone: 'America/Los_Angeles' });
 
   it('Paris, spring forward (29 Mar 2026, 02:00 → 03:00): a window from 02:30 opens at 03:30 CEST', () => {
-    expect(until(decideSend(paris(hm(2, 30), hm(6)), request(at('2026-03-29T00:00:00Z'))))).toBe('2026-03-29T01:30:00.000Z');
+    expect(until(decideSend(paris(hm(2, 30), hm(6)), request(at('2026-03-29T00:00:00Z'))))).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
   });
 
   it('Paris, spring forward: 08:00 the next morning is 08:00 CEST', () => {
-    expect(until(decideSend(paris(hm(8), hm(21)), request(at('2026-03-28T21:00:00Z'))))).toBe('2026-03-29T06:00:00.000Z');
+    expect(until(decideSend(paris(hm(8), hm(21)), request(at('2026-03-28T21:00:00Z'))))).toBe(
+      '2026-03-29T06:00:00.000Z',
+    );
   });
 
   it('Paris, fall back (25 Oct 2026, 03:00 → 02:00): a window 02:30–04:00 opens at the first 02:30 …', () => {
-    expect(until(decideSend(paris(hm(2, 30), hm(4)), request(at('2026-10-25T00:15:00Z'))))).toBe('2026-10-25T00:30:00.000Z');
+    expect(until(decideSend(paris(hm(2, 30), hm(4)), request(at('2026-10-25T00:15:00Z'))))).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
   });
 
   it('… and the second 02:15 is inside it', () => {
     const t = at('2026-10-25T01:15:00Z');
-    expect(decideSend(paris(hm(2, 30), hm(4)), request(t))).toEqual({ action: 'send', at: t, timezone: 'Europe/Paris' });
+    expect(decideSend(paris(hm(2, 30), hm(4)), request(t))).toEqual({
+      action: 'send',
+      at: t,
+      timezone: 'Europe/Paris',
+    });
   });
 
   it('Los Angeles, spring forward (8 Mar 2026, 02:00 → 03:00): a window from 02:30 opens at 03:30 PDT', () => {
@@ -125,17 +163,25 @@ describe('the nights the clocks change', () => {
 });
 
 describe('frequency caps', () => {
-  const weekCap = (onExceed: 'defer' | 'skip') => policy({
-    windows: everyDay(hm(8), hm(21)),
-    frequencyCaps: [{ channels: ['email', 'sms'], max: 7, perMs: 7 * DAY, onExceed }],
-  });
+  const weekCap = (onExceed: 'defer' | 'skip') =>
+    policy({
+      windows: everyDay(hm(8), hm(21)),
+      frequencyCaps: [{ channels: ['email', 'sms'], max: 7, perMs: 7 * DAY, onExceed }],
+    });
   // Seven contacts in the last 7 days, the oldest on Tue 10 Mar at 10:00 Paris.
-  const seven = Array.from({ length: 7 }, (_, i) => ({ at: at('2026-03-10T09:00:00Z') + i * 20 * HOUR, channel: (i % 2 ? 'sms' : 'email') as Channel }));
+  const seven = Array.from({ length: 7 }, (_, i) => ({
+    at: at('2026-03-10T09:00:00Z') + i * 20 * HOUR,
+    channel: (i % 2 ? 'sms' : 'email') as Channel,
+  }));
 
   it('the 8th contact in 7 days is deferred until the first leaves the window', () => {
     const requestedAt = at('2026-03-16T12:00:00Z');
     const d = decideSend(weekCap('defer'), request(requestedAt, { history: seven }));
-    expect(d).toMatchObject({ action: 'defer', reason: 'frequencyCap', detail: 'frequency cap email+SMS ≤ 7 per 7d reached' });
+    expect(d).toMatchObject({
+      action: 'defer',
+      reason: 'frequencyCap',
+      detail: 'frequency cap email+SMS ≤ 7 per 7d reached',
+    });
     expect(until(d)).toBe('2026-03-17T09:00:00.000Z'); // the oldest + 7 d
   });
 
@@ -147,8 +193,9 @@ describe('frequency caps', () => {
 
   it('history order does not matter', () => {
     const requestedAt = at('2026-03-16T12:00:00Z');
-    expect(decideSend(weekCap('defer'), request(requestedAt, { history: [...seven].reverse() })))
-      .toEqual(decideSend(weekCap('defer'), request(requestedAt, { history: seven })));
+    expect(decideSend(weekCap('defer'), request(requestedAt, { history: [...seven].reverse() }))).toEqual(
+      decideSend(weekCap('defer'), request(requestedAt, { history: seven })),
+    );
   });
 
   it('onExceed: skip skips', () => {
@@ -157,10 +204,18 @@ describe('frequency caps', () => {
   });
 
   it('a cap counts only its channels', () => {
-    const p = policy({ windows: everyDay(0, hm(24)), frequencyCaps: [{ channels: ['sms'], max: 1, perMs: DAY, onExceed: 'skip' }] });
+    const p = policy({
+      windows: everyDay(0, hm(24)),
+      frequencyCaps: [{ channels: ['sms'], max: 1, perMs: DAY, onExceed: 'skip' }],
+    });
     const history = [{ at: at('2026-03-16T08:00:00Z'), channel: 'email' as Channel }];
     expect(decideSend(p, request(at('2026-03-16T09:00:00Z'), { channel: 'sms', history })).action).toBe('send');
-    expect(decideSend(p, request(at('2026-03-16T09:00:00Z'), { channel: 'sms', history: [{ ...history[0]!, channel: 'sms' }] })).action).toBe('skip');
+    expect(
+      decideSend(
+        p,
+        request(at('2026-03-16T09:00:00Z'), { channel: 'sms', history: [{ ...history[0]!, channel: 'sms' }] }),
+      ).action,
+    ).toBe('skip');
   });
 
   it('a skip cap is judged at the instant of sending: the night clears it', () => {
@@ -181,27 +236,50 @@ describe('frequency caps', () => {
 describe('who may be contacted', () => {
   it('an unknown time zone: fallback or skip, as the policy says', () => {
     const t = at('2026-03-16T07:30:00Z');
-    expect(decideSend(policy(), request(t, { timezone: 'Mars/Olympus_Mons' }))).toMatchObject({ action: 'send', timezone: 'Europe/Paris' });
-    expect(decideSend(policy(), request(t, { timezone: undefined }))).toMatchObject({ action: 'send', timezone: 'Europe/Paris' });
+    expect(decideSend(policy(), request(t, { timezone: 'Mars/Olympus_Mons' }))).toMatchObject({
+      action: 'send',
+      timezone: 'Europe/Paris',
+    });
+    expect(decideSend(policy(), request(t, { timezone: undefined }))).toMatchObject({
+      action: 'send',
+      timezone: 'Europe/Paris',
+    });
     const strict = policy({ unknownTimezone: 'skip' });
-    expect(decideSend(strict, request(t, { timezone: 'Mars/Olympus_Mons' }))).toMatchObject({ action: 'skip', reason: 'unknownTimezone' });
-    expect(decideSend(strict, request(t, { timezone: undefined }))).toMatchObject({ action: 'skip', reason: 'unknownTimezone' });
-    expect(decideSend(strict, request(t, { timezone: 'America/Los_Angeles' }))).toMatchObject({ action: 'defer', timezone: 'America/Los_Angeles' });
+    expect(decideSend(strict, request(t, { timezone: 'Mars/Olympus_Mons' }))).toMatchObject({
+      action: 'skip',
+      reason: 'unknownTimezone',
+    });
+    expect(decideSend(strict, request(t, { timezone: undefined }))).toMatchObject({
+      action: 'skip',
+      reason: 'unknownTimezone',
+    });
+    expect(decideSend(strict, request(t, { timezone: 'America/Los_Angeles' }))).toMatchObject({
+      action: 'defer',
+      timezone: 'America/Los_Angeles',
+    });
   });
 
   it('consent: required needs a recorded yes; a recorded no always blocks', () => {
     const t = at('2026-03-16T09:00:00Z');
-    expect(decideSend(policy(), request(t, { channel: 'sms', consent: {} }))).toMatchObject({ action: 'skip', reason: 'noConsent' });
+    expect(decideSend(policy(), request(t, { channel: 'sms', consent: {} }))).toMatchObject({
+      action: 'skip',
+      reason: 'noConsent',
+    });
     expect(decideSend(policy(), request(t, { channel: 'sms', consent: { sms: true } })).action).toBe('send');
     expect(decideSend(policy(), request(t, { channel: 'email', consent: undefined })).action).toBe('send');
     const d = decideSend(policy(), request(t, { channel: 'email', consent: { email: false } }));
     expect(d).toEqual({ action: 'skip', reason: 'noConsent', detail: 'debtor refused email consent' });
-    expect(describeDecision(d, t, 'email', 'first-email')).toBe('Email of step first-email skipped: debtor refused email consent');
+    expect(describeDecision(d, t, 'email', 'first-email')).toBe(
+      'Email of step first-email skipped: debtor refused email consent',
+    );
   });
 
   it('opt-out skips that channel only', () => {
     const t = at('2026-03-16T09:00:00Z');
-    expect(decideSend(policy(), request(t, { channel: 'sms', optedOut: ['sms'] }))).toMatchObject({ action: 'skip', reason: 'optedOut' });
+    expect(decideSend(policy(), request(t, { channel: 'sms', optedOut: ['sms'] }))).toMatchObject({
+      action: 'skip',
+      reason: 'optedOut',
+    });
     expect(decideSend(policy(), request(t, { channel: 'email', optedOut: ['sms'] })).action).toBe('send');
   });
 });
@@ -217,16 +295,22 @@ describe('jitter', () => {
     const sent = a.action === 'send' ? a.at : NaN;
     expect(sent - t).toBeGreaterThanOrEqual(0);
     expect(sent - t).toBeLessThan(10 * MIN);
-    expect(decideSend(p, request(sent, { seed: 'INV-1/first-email' }))).toEqual({ action: 'send', at: sent, timezone: 'Europe/Paris' });
+    expect(decideSend(p, request(sent, { seed: 'INV-1/first-email' }))).toEqual({
+      action: 'send',
+      at: sent,
+      timezone: 'Europe/Paris',
+    });
     const late = Math.round((sent - t) / 1000);
     expect(describeDecision(a, t, 'email', 'first-email')).toBe(
-      `Email of step first-email sent at Mon ${new Date(sent + HOUR).toISOString().slice(11, 16)} Europe/Paris (jitter +${Math.floor(late / 60)}m${late % 60 ? ` ${late % 60}s` : ''})`);
+      `Email of step first-email sent at Mon ${new Date(sent + HOUR).toISOString().slice(11, 16)} Europe/Paris (jitter +${Math.floor(late / 60)}m${late % 60 ? ` ${late % 60}s` : ''})`,
+    );
   });
 
   it('spreads the deferred sends of one morning over the jitter, inside the window', () => {
     const t = at('2026-03-14T21:14:00Z');
-    const instants = Array.from({ length: 200 }, (_, i) => decideSend(p, request(t, { seed: `INV-${i}` })))
-      .map((d) => (d.action === 'defer' ? d.until : NaN));
+    const instants = Array.from({ length: 200 }, (_, i) => decideSend(p, request(t, { seed: `INV-${i}` }))).map((d) =>
+      d.action === 'defer' ? d.until : NaN,
+    );
     const opening = at('2026-03-16T07:00:00Z');
     for (const u of instants) expect(u >= opening && u < opening + 10 * MIN).toBe(true);
     expect(new Set(instants).size).toBeGreaterThan(100);

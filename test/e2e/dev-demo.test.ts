@@ -19,11 +19,27 @@ describe('settle dev --demo', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
       SETTLE_HTTP_ADDR: `127.0.0.1:${await freePort()}`,
     };
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'settle.js'), 'dev', '--demo', '--for', '45s', '--debts', '40', '--json', '--no-ui', '--state-dir', state], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'settle.js'),
+        'dev',
+        '--demo',
+        '--for',
+        '45s',
+        '--debts',
+        '40',
+        '--json',
+        '--no-ui',
+        '--state-dir',
+        state,
+      ],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -39,7 +55,9 @@ describe('settle dev --demo', () => {
     expect(summary.events.paid).toBeGreaterThan(0);
     const outbox = readdirSync(join(state, 'outbox'));
     expect(outbox.filter((f) => f.endsWith('.eml')).length).toBe(summary.messages.email);
-    const smsLines = readFileSync(join(state, 'outbox', 'sms.jsonl'), 'utf8').trim().split('\n');
+    const smsLines = readFileSync(join(state, 'outbox', 'sms.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(smsLines.length).toBe(summary.messages.sms);
     expect(err).toContain('demo: 40 journeys started');
   }, 150_000);

@@ -31,7 +31,6 @@ const JOURNEYS = 40;
 const TIME_SCALE = 43_200;
 const DAY = 86_400_000;
 
-
 /**
  * Three emails and an SMS over nine journey days (18 s). The first wait is the longest, so that
  * all forty first emails are out well before anyone's SMS is due: a quiet moment to kill in.

@@ -199,7 +199,9 @@ describe('diffPlans', () => {
 
   it('shows new public-holiday data of the same country: a few dates listed, many summarised', () => {
     const oneMore = revise(softCollection(), (p) => p.policy.holidays.dates.push('2026-11-11'));
-    expect(changedJourney(oneMore).policy).toEqual([{ field: 'public holiday', before: undefined, after: '2026-11-11' }]);
+    expect(changedJourney(oneMore).policy).toEqual([
+      { field: 'public holiday', before: undefined, after: '2026-11-11' },
+    ]);
     const many = Array.from({ length: 12 }, (_, i) => `2030-01-${String(i + 10)}`);
     const expanded = revise(softCollection(), (p) => p.policy.holidays.dates.push(...many));
     expect(changedJourney(expanded).policy).toEqual([

@@ -21,7 +21,10 @@ describe('health, readiness, metrics', () => {
   });
 
   it('/readyz is 503 when ready() throws; /metrics serves the exposition text', async () => {
-    t = testApp({ ready: async () => Promise.reject(new Error('down')), metrics: async () => '# TYPE settle_up gauge\nsettle_up 1\n' });
+    t = testApp({
+      ready: async () => Promise.reject(new Error('down')),
+      metrics: async () => '# TYPE settle_up gauge\nsettle_up 1\n',
+    });
     expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(503);
     const metrics = await t.app.inject({ url: '/metrics' });
     expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -40,21 +43,45 @@ describe('bodies', () => {
   it('keeps the raw bytes of JSON bodies next to the parsed body', async () => {
     t = testApp();
     t.app.post('/echo', async (request) => ({ raw: request.rawBody?.toString('utf8'), parsed: request.body }));
-    const res = await t.app.inject({ method: 'POST', url: '/echo', payload: '{ "a" : 1 }', headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/echo',
+      payload: '{ "a" : 1 }',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.json()).toEqual({ raw: '{ "a" : 1 }', parsed: { a: 1 } });
-    const poisoned = await t.app.inject({ method: 'POST', url: '/echo', payload: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    const poisoned = await t.app.inject({
+      method: 'POST',
+      url: '/echo',
+      payload: '{"__proto__":{"x":1}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(poisoned.statusCode).toBe(400);
   });
 
   it('the dev webhook inbox takes any body, only when configured', async () => {
     const received: { path: string; body: string }[] = [];
     t = testApp({ devWebhookInbox: (path, body) => void received.push({ path, body }) });
-    const res = await t.app.inject({ method: 'POST', url: '/dev/webhooks/escalation_url?x=1', payload: '{"debtId":"D-1"}', headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/dev/webhooks/escalation_url?x=1',
+      payload: '{"debtId":"D-1"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(202);
     expect(received).toEqual([{ path: '/dev/webhooks/escalation_url', body: '{"debtId":"D-1"}' }]);
     await t.app.close();
     t = testApp();
-    expect((await t.app.inject({ method: 'POST', url: '/dev/webhooks/x', payload: '{}', headers: { 'content-type': 'application/json' } })).statusCode).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/dev/webhooks/x',
+          payload: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -78,10 +105,16 @@ describe('a real listening server', () => {
     const pixel = await fetch(`${base}/t/o/${token({ p: 'o' })}`, { headers: { 'user-agent': BROWSER } });
     expect(pixel.status).toBe(200);
     expect(Buffer.from(await pixel.arrayBuffer()).equals(PIXEL_GIF)).toBe(true);
-    const click = await fetch(`${base}/t/c/${token({ p: 'c', u: 'https://example.org/x' })}`, { headers: { 'user-agent': BROWSER }, redirect: 'manual' });
+    const click = await fetch(`${base}/t/c/${token({ p: 'c', u: 'https://example.org/x' })}`, {
+      headers: { 'user-agent': BROWSER },
+      redirect: 'manual',
+    });
     expect(click.status).toBe(302);
     expect(click.headers.get('location')).toBe('https://example.org/x');
-    const optOut = await fetch(`${base}/u/${token({ p: 'u' })}`, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
+    const optOut = await fetch(`${base}/u/${token({ p: 'u' })}`, {
+      method: 'POST',
+      body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(optOut.status).toBe(200);
     const bad = await fetch(`${base}/t/o/${token({ p: 'o' })}zz`);
     expect(bad.status).toBe(404);

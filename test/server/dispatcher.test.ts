@@ -49,7 +49,15 @@ async function waitingJourney(debtId: string, email?: string): Promise<string> {
 
 const hit = (workflowId: string, type: 'opened' | 'clicked' | 'delivered', eventId?: string): JourneySignal => {
   const k = `${workflowId}/first-email/1`;
-  return { kind: 'engagement', signal: { eventId: eventId ?? trackingEventId({ w: workflowId, k }, type), type, messageId: k, at: new Date().toISOString() } };
+  return {
+    kind: 'engagement',
+    signal: {
+      eventId: eventId ?? trackingEventId({ w: workflowId, k }, type),
+      type,
+      messageId: k,
+      at: new Date().toISOString(),
+    },
+  };
 };
 
 describe('signal dispatcher on a real Temporal', () => {
@@ -94,7 +102,10 @@ describe('signal dispatcher on a real Temporal', () => {
     // Visibility is eventually consistent: wait until both journeys are listed, as a real unsubscribe would be later.
     await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of env.client.workflow.list({ query: `SettleContact = '${key}' AND ExecutionStatus = 'Running'` })) ids.push(wf.workflowId);
+      for await (const wf of env.client.workflow.list({
+        query: `SettleContact = '${key}' AND ExecutionStatus = 'Running'`,
+      }))
+        ids.push(wf.workflowId);
       expect(ids.sort()).toEqual([a, b].sort());
     });
     const d = createSignalDispatcher(env.client);
@@ -113,7 +124,13 @@ describe('signal dispatcher on a real Temporal', () => {
     const connection = await Connection.connect({ address: proxy.address });
     const client = new Client({ connection });
     try {
-      const d = createSignalDispatcher(client, { capacity: 3, concurrency: 2, initialBackoffMs: 50, maxBackoffMs: 500, callTimeoutMs: 1_000 });
+      const d = createSignalDispatcher(client, {
+        capacity: 3,
+        concurrency: 2,
+        initialBackoffMs: 50,
+        maxBackoffMs: 500,
+        callTimeoutMs: 1_000,
+      });
       proxy.cut();
       const results = [1, 2, 3, 4, 5].map((n) => d.dispatch(id, hit(id, 'delivered', `outage-${n}`)));
       expect(results).toEqual(['queued', 'queued', 'queued', 'full', 'full']);
@@ -138,7 +155,11 @@ describe('signal dispatcher on a real Temporal', () => {
     const proxy = await tcpProxy(env.address);
     const connection = await Connection.connect({ address: proxy.address });
     try {
-      const d = createSignalDispatcher(new Client({ connection }), { concurrency: 1, initialBackoffMs: 50, callTimeoutMs: 1_000 });
+      const d = createSignalDispatcher(new Client({ connection }), {
+        concurrency: 1,
+        initialBackoffMs: 50,
+        callTimeoutMs: 1_000,
+      });
       proxy.cut();
       d.dispatch('settle/X/y', hit('settle/X/y', 'opened'));
       d.dispatch('settle/X/z', hit('settle/X/z', 'opened'));
@@ -158,7 +179,12 @@ describe('journey lookup', () => {
     let now = 0;
     const lookup = createJourneyLookup(env.client, { ttlMs: 1_000, clock: () => now });
     const first = await lookup.view(id);
-    expect(first).toMatchObject({ journey: 'tracked-reminder', debtId: 'DSP-LOOKUP', current: 'watch', debt: { reference: 'DSP-LOOKUP' } });
+    expect(first).toMatchObject({
+      journey: 'tracked-reminder',
+      debtId: 'DSP-LOOKUP',
+      current: 'watch',
+      debt: { reference: 'DSP-LOOKUP' },
+    });
     expect(await lookup.view(id)).toBe(first);
     now = 1_000;
     const later = await lookup.view(id);

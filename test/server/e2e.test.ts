@@ -101,7 +101,12 @@ describe('tracking end to end', () => {
     const state = await stateOf(env.client, workflowId);
     expect(state.events.map((e) => e.type)).toEqual(['opened', 'clicked']);
     expect(state.events.every((e) => e.messageId === `${workflowId}/first-email/1`)).toBe(true);
-    expect([await signals('queued'), await signals('duplicate'), await signals('delivered'), await signals('failed')]).toEqual([2, 2, 2, 0]);
+    expect([
+      await signals('queued'),
+      await signals('duplicate'),
+      await signals('delivered'),
+      await signals('failed'),
+    ]).toEqual([2, 2, 2, 0]);
   });
 
   it("one-click unsubscribe from the email's List-Unsubscribe header opts out every running journey of that address", async () => {
@@ -124,7 +129,10 @@ describe('tracking end to end', () => {
       const running = await env.client.workflow.count(`WorkflowId = '${second}' AND ExecutionStatus = 'Running'`);
       expect(running.count).toBe(1);
     });
-    const res = await fetch(local(unsubscribe), { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
+    const res = await fetch(local(unsubscribe), {
+      method: 'POST',
+      body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(res.status).toBe(200);
     for (const id of [first, second]) {
       await eventually(async () => expect((await stateOf(env.client, id)).optedOut).toEqual(['email']));

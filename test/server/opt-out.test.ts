@@ -14,7 +14,10 @@ const CONTACT = 'Q2xhc3NpY0tleWVkSGFzaDAxMjM0NTY3';
 describe('GET /u/<token>', () => {
   it("shows an accessible confirmation page in the debtor's language and signals nothing", async () => {
     t = testApp();
-    const fr = await t.app.inject({ url: `/u/${token({ p: 'u', l: 'fr-BE', h: CONTACT })}`, headers: { 'user-agent': BROWSER } });
+    const fr = await t.app.inject({
+      url: `/u/${token({ p: 'u', l: 'fr-BE', h: CONTACT })}`,
+      headers: { 'user-agent': BROWSER },
+    });
     expect(fr.statusCode).toBe(200);
     expect(fr.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(fr.headers['content-security-policy']).toContain("default-src 'none'");
@@ -34,7 +37,16 @@ describe('GET /u/<token>', () => {
     t = testApp();
     for (const bad of [token({ p: 'o' }), token({ p: 'u', c: 'letter' }), `${token({ p: 'u' })}x`, 'nope']) {
       expect((await t.app.inject({ url: `/u/${bad}` })).statusCode).toBe(404);
-      expect((await t.app.inject({ method: 'POST', url: `/u/${bad}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(404);
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: `/u/${bad}`,
+            payload: 'List-Unsubscribe=One-Click',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
+        ).statusCode,
+      ).toBe(404);
     }
     expect(t.dispatcher.calls).toEqual([]);
   });
@@ -57,7 +69,13 @@ describe('POST /u/<token>', () => {
         workflowId: MESSAGE.w,
         signal: {
           kind: 'engagement',
-          signal: { eventId: expect.stringMatching(/^t-optedOut-/), type: 'optedOut', messageId: MESSAGE.k, at: expect.any(String), data: { channel: 'email' } },
+          signal: {
+            eventId: expect.stringMatching(/^t-optedOut-/),
+            type: 'optedOut',
+            messageId: MESSAGE.k,
+            at: expect.any(String),
+            data: { channel: 'email' },
+          },
         },
       },
       { contactKey: CONTACT, signal: { kind: 'optOut', channel: 'email' } },
@@ -69,7 +87,12 @@ describe('POST /u/<token>', () => {
     t = testApp();
     const boundary = 'XyZ';
     const payload = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
-    const res = await t.app.inject({ method: 'POST', url: `/u/${token({ p: 'u' })}`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/u/${token({ p: 'u' })}`,
+      payload,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('Unsubscribed\n');
     // No contact key in this token: only this journey.
@@ -92,7 +115,12 @@ describe('POST /u/<token>', () => {
 
   it('answers 503 (retry) rather than confirm an unsubscribe the full queue could not take', async () => {
     t = testApp({}, () => 'full');
-    const res = await t.app.inject({ method: 'POST', url: `/u/${token({ p: 'u' })}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/u/${token({ p: 'u' })}`,
+      payload: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('30');
   });

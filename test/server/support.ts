@@ -9,7 +9,8 @@ import type { DispatchResult, JourneySignal, SignalDispatcher } from '../../src/
 export const SECRET = 'server-test-secret-0123456789abcdefghij';
 export const PUBLIC_URL = 'https://settle.example.test';
 /** A browser's user agent: not a machine. */
-export const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+export const BROWSER =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
 
 export interface Recorded {
   workflowId?: string;
@@ -18,7 +19,9 @@ export interface Recorded {
 }
 
 /** A dispatcher that records what it is given and answers `result` (default queued). */
-export function recordingDispatcher(result: () => DispatchResult = () => 'queued'): SignalDispatcher & { calls: Recorded[] } {
+export function recordingDispatcher(
+  result: () => DispatchResult = () => 'queued',
+): SignalDispatcher & { calls: Recorded[] } {
   const calls: Recorded[] = [];
   return {
     calls,
@@ -38,7 +41,12 @@ export function recordingDispatcher(result: () => DispatchResult = () => 'queued
 export const MESSAGE = { w: 'settle/INV-7/soft', s: 'first-email', c: 'email', k: 'settle/INV-7/soft/first-email/1' };
 
 /** A link token issued `ageMs` before `now` (default: a minute, well past the machine window). */
-export function token(claims: Partial<LinkClaims> & Pick<LinkClaims, 'p'>, now = Date.now(), ageMs = 60_000, ttlMs?: number): string {
+export function token(
+  claims: Partial<LinkClaims> & Pick<LinkClaims, 'p'>,
+  now = Date.now(),
+  ageMs = 60_000,
+  ttlMs?: number,
+): string {
   return signLinkToken(SECRET, { ...MESSAGE, ...claims }, ttlMs, now - ageMs);
 }
 

@@ -15,7 +15,6 @@ import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/jour
 
 export const JOURNEY = 'tracked-reminder';
 
-
 const JOURNEY_YAML = `
 apiVersion: settle/v1
 kind: Journey
@@ -57,7 +56,12 @@ export function trackedPlan(): JourneyPlan {
 export function record(debtId: string, email?: string): EnrollmentData {
   const r = exampleRecord('anna-rossi');
   const due = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
-  return { ...r, debtId, debtor: { ...r.debtor, ...(email && { email }) }, debt: { ...r.debt, reference: debtId, dueDate: due } };
+  return {
+    ...r,
+    debtId,
+    debtor: { ...r.debtor, ...(email && { email }) },
+    debt: { ...r.debt, reference: debtId, dueDate: due },
+  };
 }
 
 /** Starts the journey as `settle enroll` does (search attributes included); returns its id. */

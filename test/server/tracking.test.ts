@@ -11,8 +11,11 @@ import { signLinkToken } from '../../src/channels/tokens.js';
 let t: TestApp;
 afterEach(async () => t?.app.close());
 
-const get = (url: string, headers: Record<string, string> = { 'user-agent': BROWSER }, method: 'GET' | 'HEAD' = 'GET') =>
-  t.app.inject({ method, url, headers });
+const get = (
+  url: string,
+  headers: Record<string, string> = { 'user-agent': BROWSER },
+  method: 'GET' | 'HEAD' = 'GET',
+) => t.app.inject({ method, url, headers });
 
 describe('open pixel', () => {
   it('answers the 43-byte GIF, uncached, and signals `opened` for the message', async () => {
@@ -28,12 +31,22 @@ describe('open pixel', () => {
         workflowId: MESSAGE.w,
         signal: {
           kind: 'engagement',
-          signal: { eventId: expect.stringMatching(/^t-opened-/), type: 'opened', messageId: MESSAGE.k, at: expect.any(String) },
+          signal: {
+            eventId: expect.stringMatching(/^t-opened-/),
+            type: 'opened',
+            messageId: MESSAGE.k,
+            at: expect.any(String),
+          },
         },
       },
     ]);
-    expect(t.hits).toEqual([{ kind: 'open', tags: expect.objectContaining({ machine: false, channel: 'email', result: 'queued' }) }]);
-    expect(t.hits[0]?.tags).toMatchObject({ workflowId: 'settle/INV-7/soft', messageKey: 'settle/INV-7/soft/first-email/1' });
+    expect(t.hits).toEqual([
+      { kind: 'open', tags: expect.objectContaining({ machine: false, channel: 'email', result: 'queued' }) },
+    ]);
+    expect(t.hits[0]?.tags).toMatchObject({
+      workflowId: 'settle/INV-7/soft',
+      messageKey: 'settle/INV-7/soft/first-email/1',
+    });
   });
 
   it('reports the version and variant of the link to the metrics (absent from links that predate them)', async () => {
@@ -71,7 +84,8 @@ describe('open pixel', () => {
       'Mozilla/5.0 (compatible; BingPreview/1.0b)',
       'python-requests/2.31.0',
     ];
-    for (const ua of agents) expect((await get(`/t/o/${token({ p: 'o' })}`, { 'user-agent': ua })).statusCode).toBe(200);
+    for (const ua of agents)
+      expect((await get(`/t/o/${token({ p: 'o' })}`, { 'user-agent': ua })).statusCode).toBe(200);
     expect((await get(`/t/o/${token({ p: 'o' })}`, { 'user-agent': '' })).statusCode).toBe(200);
     const head = await get(`/t/o/${token({ p: 'o' })}`, { 'user-agent': BROWSER }, 'HEAD');
     expect(head.statusCode).toBe(200);
@@ -84,7 +98,9 @@ describe('open pixel', () => {
 
   it("signals opens through Gmail's and Yahoo's image proxies, tagged proxy", async () => {
     t = testApp();
-    await get(`/t/o/${token({ p: 'o' })}`, { 'user-agent': 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)' });
+    await get(`/t/o/${token({ p: 'o' })}`, {
+      'user-agent': 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
+    });
     expect(t.dispatcher.calls).toHaveLength(1);
     expect(t.dispatcher.calls[0]!.signal).toMatchObject({ signal: { data: { proxy: 'google' } } });
     expect(t.hits[0]!.tags).toMatchObject({ machine: false, proxy: 'google' });
@@ -124,29 +140,40 @@ describe('click redirect', () => {
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('https://pay.example.com/p/abc?x=1&y=2');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
-    expect(t.dispatcher.calls[0]!.signal).toMatchObject({ kind: 'engagement', signal: { type: 'clicked', messageId: MESSAGE.k } });
+    expect(t.dispatcher.calls[0]!.signal).toMatchObject({
+      kind: 'engagement',
+      signal: { type: 'clicked', messageId: MESSAGE.k },
+    });
   });
 
   it('never redirects to an unsigned URL: query strings and paths are ignored, bad targets 404', async () => {
     t = testApp();
-    const res = await get(`/t/c/${token({ p: 'c', u: 'https://good.example/' })}?u=https://evil.example/&url=https://evil.example/`);
+    const res = await get(
+      `/t/c/${token({ p: 'c', u: 'https://good.example/' })}?u=https://evil.example/&url=https://evil.example/`,
+    );
     expect(res.headers.location).toBe('https://good.example/');
     for (const u of ['javascript:alert(1)', 'data:text/html,hi', '//evil.example/', 'ftp://x.example/', undefined]) {
       const claims = u === undefined ? { p: 'c' as const } : { p: 'c' as const, u };
       expect((await get(`/t/c/${token(claims)}`)).statusCode).toBe(404);
     }
     const [body, mac] = token({ p: 'c', u: 'https://good.example/' }).split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), u: 'https://evil.example/' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), u: 'https://evil.example/' }),
+    ).toString('base64url');
     expect((await get(`/t/c/${forged}.${mac}`)).statusCode).toBe(404);
     expect(t.dispatcher.calls).toHaveLength(1);
   });
 
   it('redirects machine clicks (link scanners) without signalling them', async () => {
     t = testApp();
-    const res = await get(`/t/c/${token({ p: 'c', u: 'https://good.example/' })}`, { 'user-agent': 'Mozilla/5.0 (compatible; Microsoft SafeLinks)' });
+    const res = await get(`/t/c/${token({ p: 'c', u: 'https://good.example/' })}`, {
+      'user-agent': 'Mozilla/5.0 (compatible; Microsoft SafeLinks)',
+    });
     expect(res.statusCode).toBe(302);
     expect(t.dispatcher.calls).toEqual([]);
-    expect(t.hits).toEqual([{ kind: 'click', tags: expect.objectContaining({ machine: true, reason: 'agent', channel: 'email' }) }]);
+    expect(t.hits).toEqual([
+      { kind: 'click', tags: expect.objectContaining({ machine: true, reason: 'agent', channel: 'email' }) },
+    ]);
   });
 });
 

@@ -37,7 +37,8 @@ export function planFromYaml(journeyYaml: string, extra: { path: string; text: s
     ...extra,
   ]);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.code} ${e.message}`).join('\n'));
+  if (errors.length > 0)
+    throw new Error(errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.code} ${e.message}`).join('\n'));
   const name = /name:\s*([a-z0-9-]+)/.exec(journeyYaml)![1]!;
   return r.plans.get(name)!;
 }

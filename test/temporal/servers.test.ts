@@ -40,7 +40,10 @@ let tmp: string;
 beforeAll(async () => {
   quietTemporalRuntime();
   tmp = mkdtempSync(join(tmpdir(), 'settle-temporal-'));
-  workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { ...console, trace() {}, debug() {}, info() {} } });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger: { ...console, trace() {}, debug() {}, info() {} },
+  });
 }, 120_000);
 
 afterAll(() => {

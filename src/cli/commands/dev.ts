@@ -39,7 +39,11 @@ export function formatSummary(s: DevSummary): string {
   ].join('\n');
 }
 
-export async function dev(argv: string[], io: Io, vars: Record<string, string | undefined> = process.env): Promise<number> {
+export async function dev(
+  argv: string[],
+  io: Io,
+  vars: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -55,7 +59,8 @@ export async function dev(argv: string[], io: Io, vars: Record<string, string | 
     },
   });
   const forMs = values.for !== undefined ? parseDuration(values.for) : undefined;
-  if (values.for !== undefined && !forMs) throw new UsageError(`--for takes a duration such as 90s or 5m (got "${values.for}")`);
+  if (values.for !== undefined && !forMs)
+    throw new UsageError(`--for takes a duration such as 90s or 5m (got "${values.for}")`);
   const demo = values.demo ?? false;
   const timeScale = positiveInt(values['time-scale'], 'time-scale', demo ? DEMO_TIME_SCALE : 1);
   const config = loadConfig(vars);
@@ -63,7 +68,12 @@ export async function dev(argv: string[], io: Io, vars: Record<string, string | 
   const compiled = compileSources(sources);
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    io.err(formatDiagnosticsText(errors, sources.length, { color: io.color, sources: new Map(sources.map((s) => [s.path, s.text])) }));
+    io.err(
+      formatDiagnosticsText(errors, sources.length, {
+        color: io.color,
+        sources: new Map(sources.map((s) => [s.path, s.text])),
+      }),
+    );
     throw new CliError('journeys/ does not compile: fix the errors above', EXIT.invalid);
   }
   const format = oneOf(values.json ? 'json' : 'text', ['text', 'json'] as const, 'json', 'text');

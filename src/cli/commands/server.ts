@@ -65,12 +65,17 @@ export async function server(
     try {
       await app.listen({ host, port });
     } catch (e) {
-      throw new CliError(`cannot listen on ${host}:${port} (${(e as Error).message}) — set SETTLE_HTTP_ADDR to a free host:port`, EXIT.usage);
+      throw new CliError(
+        `cannot listen on ${host}:${port} (${(e as Error).message}) — set SETTLE_HTTP_ADDR to a free host:port`,
+        EXIT.usage,
+      );
     }
     const address = app.server.address();
     const url = `http://${host}:${address && typeof address === 'object' ? address.port : port}`;
     for (const d of disabled) io.err(`note: not serving ${d}\n`);
-    io.err(`server listening on ${url} (links: ${config.publicUrl}); Temporal ${config.temporal.address} namespace ${config.temporal.namespace}\n`);
+    io.err(
+      `server listening on ${url} (links: ${config.publicUrl}); Temporal ${config.temporal.address} namespace ${config.temporal.namespace}\n`,
+    );
     options.onListening?.(url);
     await stop.promise;
     io.err('server stopping: finishing requests and delivering queued signals\n');
@@ -79,7 +84,8 @@ export async function server(
     await app.close();
     await dispatcher.flush(options.flushTimeoutMs ?? config.shutdownGraceMs);
     const { abandoned, failed } = dispatcher.stats();
-    if (abandoned + failed > 0) io.err(`server: ${abandoned} queued signals not delivered at shutdown, ${failed} failed\n`);
+    if (abandoned + failed > 0)
+      io.err(`server: ${abandoned} queued signals not delivered at shutdown, ${failed} failed\n`);
     await temporal.connection.close();
   }
   return EXIT.ok;

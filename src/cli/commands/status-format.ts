@@ -78,7 +78,12 @@ function ledgerLines(statuses: JourneyStatus[]): string[] {
   const lines = ['contact ledger (every journey of the debtor)'];
   lines.push(...table([['opted out', ledger.optedOut.length > 0 ? ledger.optedOut.join(', ') : 'none']], '  '));
   lines.push('  contacts of this debt' + (ledger.contacts.length === 0 ? '  none' : ''));
-  lines.push(...table(ledger.contacts.map((c) => [utc(c.at), c.channel, journeyOf.get(c.workflowId) ?? c.workflowId]), '    '));
+  lines.push(
+    ...table(
+      ledger.contacts.map((c) => [utc(c.at), c.channel, journeyOf.get(c.workflowId) ?? c.workflowId]),
+      '    ',
+    ),
+  );
   return lines;
 }
 

@@ -64,7 +64,12 @@ async function workerPolling(client: Client, taskQueue: string): Promise<boolean
   }
 }
 
-async function journeyStatus(client: Client, j: FoundJourney, debtId: string, queryTimeoutMs: number): Promise<JourneyStatus> {
+async function journeyStatus(
+  client: Client,
+  j: FoundJourney,
+  debtId: string,
+  queryTimeoutMs: number,
+): Promise<JourneyStatus> {
   const d = j.description;
   const handle = client.workflow.getHandle(j.workflowId);
   // A journey enrolled by reference has its search attributes once a worker ran its first task.

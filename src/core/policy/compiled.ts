@@ -37,7 +37,12 @@ const compiledCache = new WeakMap<PlanPolicy, CompiledPolicy>();
 
 /** "7d", "36h", "90m" — days rather than weeks, as caps are usually written. */
 function periodText(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -59,10 +64,13 @@ export function compilePolicy(policy: PlanPolicy): CompiledPolicy {
   let c = compiledCache.get(policy);
   if (c) return c;
   // No window at all means any time (as the plan text says); the DSL always has one.
-  const windows = policy.windows.length > 0 ? policy.windows : [{ days: [0, 1, 2, 3, 4, 5, 6], fromMin: 0, toMin: 1440 }];
+  const windows =
+    policy.windows.length > 0 ? policy.windows : [{ days: [0, 1, 2, 3, 4, 5, 6], fromMin: 0, toMin: 1440 }];
   const byWeekday: number[][] = [];
   for (let d = 0; d < 7; d++) {
-    byWeekday.push(mergeWindows(windows.filter((w) => (w.days as number[]).includes(d)).map((w) => [w.fromMin, w.toMin])));
+    byWeekday.push(
+      mergeWindows(windows.filter((w) => (w.days as number[]).includes(d)).map((w) => [w.fromMin, w.toMin])),
+    );
   }
   const closed = new Map<number, 1 | 2>();
   for (const iso of policy.holidays.dates ?? []) closed.set(dayOfIso(iso), 1);
@@ -124,7 +132,11 @@ export function openIntervalEnd(cp: CompiledPolicy, clock: ZoneClock, t: number)
 }
 
 /** Why `t` is closed: 'holiday' when its local date is a holiday or closed day, else 'outsideWindow'. */
-export function closedReason(cp: CompiledPolicy, clock: ZoneClock, t: number): { reason: 'holiday' | 'outsideWindow'; kind?: 1 | 2; day: number } {
+export function closedReason(
+  cp: CompiledPolicy,
+  clock: ZoneClock,
+  t: number,
+): { reason: 'holiday' | 'outsideWindow'; kind?: 1 | 2; day: number } {
   const day = clock.dayOf(t);
   const kind = cp.closed.get(day);
   return kind !== undefined ? { reason: 'holiday', kind, day } : { reason: 'outsideWindow', day };

@@ -16,7 +16,16 @@
  */
 import type { PlanPolicy } from '../../ir/index.js';
 import { capBound, loadHistory } from './caps.js';
-import { CHANNEL_BIT, CHANNEL_NAME, closedReason, compilePolicy, nextOpen, openIntervalEnd, type CompiledCap, type CompiledPolicy } from './compiled.js';
+import {
+  CHANNEL_BIT,
+  CHANNEL_NAME,
+  closedReason,
+  compilePolicy,
+  nextOpen,
+  openIntervalEnd,
+  type CompiledCap,
+  type CompiledPolicy,
+} from './compiled.js';
 import type { DeferReason, SendDecision, SendRequest } from './types.js';
 import { zoneClock, type ZoneClock } from './zone-clock.js';
 
@@ -102,7 +111,8 @@ function resolveZone(policy: PlanPolicy, tz: string | undefined): { tz: string; 
   const own = tz !== undefined && tz !== '' ? zoneClock(tz) : undefined;
   if (own) return { tz: tz!, clock: own };
   const what = tz === undefined || tz === '' ? 'no time zone' : `unknown time zone "${tz}"`;
-  if (policy.unknownTimezone === 'skip') return { skip: `debtor has ${what} and policy ${policy.name} skips such debtors` };
+  if (policy.unknownTimezone === 'skip')
+    return { skip: `debtor has ${what} and policy ${policy.name} skips such debtors` };
   const fallback = zoneClock(policy.timezoneFallback);
   if (!fallback) return { skip: `debtor has ${what} and the fallback "${policy.timezoneFallback}" is not a time zone` };
   return { tz: policy.timezoneFallback, clock: fallback };
@@ -114,9 +124,14 @@ export function decideSend(policy: PlanPolicy, req: SendRequest): SendDecision {
   const consent = req.consent?.[channel];
   if (consent === false) return { action: 'skip', reason: 'noConsent', detail: `debtor refused ${name} consent` };
   if (policy.consent[channel] === 'required' && consent !== true) {
-    return { action: 'skip', reason: 'noConsent', detail: `no ${name} consent on record (policy ${policy.name} requires it)` };
+    return {
+      action: 'skip',
+      reason: 'noConsent',
+      detail: `no ${name} consent on record (policy ${policy.name} requires it)`,
+    };
   }
-  if (req.optedOut.includes(channel)) return { action: 'skip', reason: 'optedOut', detail: `debtor opted out of ${name}` };
+  if (req.optedOut.includes(channel))
+    return { action: 'skip', reason: 'optedOut', detail: `debtor opted out of ${name}` };
   const zone = resolveZone(policy, req.timezone);
   if ('skip' in zone) return { action: 'skip', reason: 'unknownTimezone', detail: zone.skip };
   const { tz, clock } = zone;

@@ -50,7 +50,10 @@ export function describeDecision(decision: SendDecision, requestedAt: number, ch
       const l = local(decision.at, decision.timezone);
       const at = l ? format(l, false) : new Date(decision.at).toISOString();
       const late = Math.round((decision.at - requestedAt) / 1000);
-      const jitter = late > 0 ? ` (jitter +${late >= 60 ? `${Math.floor(late / 60)}m${late % 60 ? ` ${late % 60}s` : ''}` : `${late}s`})` : '';
+      const jitter =
+        late > 0
+          ? ` (jitter +${late >= 60 ? `${Math.floor(late / 60)}m${late % 60 ? ` ${late % 60}s` : ''}` : `${late}s`})`
+          : '';
       return `${what} sent at ${at} ${decision.timezone}${jitter}`;
     }
     case 'defer': {

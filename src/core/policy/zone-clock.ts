@@ -32,8 +32,14 @@ export class ZoneClock {
   /** Throws RangeError for a zone Intl does not know. */
   constructor(readonly tz: string) {
     this.fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
   }
 
@@ -66,15 +72,32 @@ export class ZoneClock {
   }
 
   private raw(t: number): number {
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      s = 0;
     for (const p of this.fmt.formatToParts(t)) {
       switch (p.type) {
-        case 'year': y = Number(p.value); break;
-        case 'month': mo = Number(p.value); break;
-        case 'day': d = Number(p.value); break;
-        case 'hour': h = Number(p.value); break;
-        case 'minute': mi = Number(p.value); break;
-        case 'second': s = Number(p.value); break;
+        case 'year':
+          y = Number(p.value);
+          break;
+        case 'month':
+          mo = Number(p.value);
+          break;
+        case 'day':
+          d = Number(p.value);
+          break;
+        case 'hour':
+          h = Number(p.value);
+          break;
+        case 'minute':
+          mi = Number(p.value);
+          break;
+        case 'second':
+          s = Number(p.value);
+          break;
       }
     }
     return Date.UTC(y, mo - 1, d, h, mi, s) - (t - (((t % 1000) + 1000) % 1000));

@@ -14,7 +14,8 @@ export function escapeHtml(text: string): string {
 }
 
 /** A security policy for pages that load nothing from elsewhere and post forms only to themselves. */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Headers every HTML page of the server sends. */
 export const PAGE_HEADERS: Record<string, string> = {

@@ -22,8 +22,11 @@ import { optOutConfirmPage, optOutDonePage } from '../pages/opt-out.js';
 type TokenParams = { Params: { token: string } };
 
 function isOneClick(body: unknown): boolean {
-  if (typeof body === 'string') return /(^|[&\r\n])List-Unsubscribe=One-Click\b|name="List-Unsubscribe"\s+One-Click/.test(body);
-  return typeof body === 'object' && body !== null && (body as Record<string, unknown>)['List-Unsubscribe'] === 'One-Click';
+  if (typeof body === 'string')
+    return /(^|[&\r\n])List-Unsubscribe=One-Click\b|name="List-Unsubscribe"\s+One-Click/.test(body);
+  return (
+    typeof body === 'object' && body !== null && (body as Record<string, unknown>)['List-Unsubscribe'] === 'One-Click'
+  );
 }
 
 export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -44,7 +47,9 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
   void app.register(async (scope) => {
     // RFC 8058 allows multipart/form-data too; the body's content does not matter beyond the
     // one-click marker, so any type is read as a short string.
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
     scope.post<TokenParams>('/u/:token', { bodyLimit: 16 * 1024 }, (request, reply: FastifyReply) => {
       const claims = verify(request);
       if (!claims) return sendNotFound(reply);
@@ -53,16 +58,31 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
       // Unlike an open, an unsubscribe must not be lost: with the queue full, answer 503 so the
       // mail client (or the person, pressing again) retries.
       if (deps.dispatcher.dispatch(claims.w, { kind: 'optOut', channel }) === 'full') {
-        return reply.code(503).header('retry-after', '30').header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('Busy, please try again in a minute\n');
+        return reply
+          .code(503)
+          .header('retry-after', '30')
+          .header('cache-control', 'no-store')
+          .type('text/plain; charset=utf-8')
+          .send('Busy, please try again in a minute\n');
       }
       const result = deps.dispatcher.dispatch(claims.w, {
         kind: 'engagement',
-        signal: { eventId: trackingEventId(claims, 'optedOut'), type: 'optedOut', messageId: claims.k, at, data: { channel } },
+        signal: {
+          eventId: trackingEventId(claims, 'optedOut'),
+          type: 'optedOut',
+          messageId: claims.k,
+          at,
+          data: { channel },
+        },
       });
       if (claims.h !== undefined) deps.dispatcher.dispatchToContact(claims.h, { kind: 'optOut', channel });
       deps.hits?.onHit('optOut', { machine: false, channel, result });
       if (isOneClick(request.body)) {
-        return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send('Unsubscribed\n');
+        return reply
+          .code(200)
+          .header('content-type', 'text/plain; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send('Unsubscribed\n');
       }
       return reply.code(200).headers(PAGE_HEADERS).send(optOutDonePage(claims.l, channel));
     });

@@ -39,7 +39,13 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
   const windowMs = deps.tracking?.machineWindowMs ?? 2_000;
 
   /** Classifies a hit of a valid link and signals it unless a machine made it. */
-  function hit(request: FastifyRequest, claims: LinkClaims & { iat: number }, now: number, kind: HitKind, type: EngagementEvent) {
+  function hit(
+    request: FastifyRequest,
+    claims: LinkClaims & { iat: number },
+    now: number,
+    kind: HitKind,
+    type: EngagementEvent,
+  ) {
     const verdict = classifyHit({
       method: request.method,
       userAgent: request.headers['user-agent'],
