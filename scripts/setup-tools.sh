@@ -290,3 +290,30 @@ fi
 
 say "twilio spec: $(rel "$TWILIO_SPEC") (from $TWILIO_SPEC_PKG)"
 say "prism: $(SCARF_ANALYTICS=false "$PRISM_BIN" --version 2>/dev/null || echo '?') at $(rel "$PRISM_BIN")"
+
+# ==========================================================================================
+# Debian packages the tests drive: chromium (landing page, simulate report and accessibility
+# tests through playwright-core; never a browser download) and prometheus with promtool (KPI
+# rules and boards against a real Prometheus). Installed with apt when running as root;
+# otherwise the set-up stops here, before any test, naming the one command to run.
+# SETTLE_SKIP_APT=1 skips this section (a machine that provides them another way).
+# ==========================================================================================
+if [ "${SETTLE_SKIP_APT:-}" != 1 ]; then
+  missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
+  { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || missing+=(prometheus)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >"$TOOLS/apt.log" 2>&1 || { tail -n 20 "$TOOLS/apt.log" >&2; warn "apt-get update failed"; exit 1; }
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$TOOLS/apt.log" 2>&1 ||
+        { tail -n 20 "$TOOLS/apt.log" >&2; warn "apt-get install ${missing[*]} failed"; exit 1; }
+    else
+      warn "the tests need Debian's ${missing[*]}: run  sudo apt-get install -y --no-install-recommends ${missing[*]}  then npm test again"
+      exit 1
+    fi
+  fi
+  say "chromium: $(chromium --version 2>/dev/null | head -n 1 || echo '?')"
+  say "prometheus: $(prometheus --version 2>&1 | sed -n 's/^prometheus, version \([^ ]*\).*/\1/p' | head -n 1)"
+fi
