@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { VARIABLES } from '../../src/config/describe.js';
+import { journeyEnvVars } from '../../src/config/journey-env.js';
 import { loadConfigFor } from '../../src/config/roles.js';
+import { compilePaths } from '../../src/compiler/index.js';
 import { ROOT } from './cli.js';
 
 interface Service {
@@ -35,6 +37,8 @@ const compose = parse(text('docker-compose.yml'), { merge: true }) as {
 const services = compose.services;
 const dockerfile = text('Dockerfile');
 const envExample = text('.env.example');
+/** Variables the example journeys read (webhook `url: env:NAME`): the worker's, beyond the code's own. */
+const journeyVars = journeyEnvVars(compilePaths([join(ROOT, 'journeys')]).plans.values()).map((v) => v.name);
 
 /** .env.example as compose would read it (commented-out lines are not set). */
 const exampleValues = Object.fromEntries(
@@ -127,10 +131,13 @@ describe('docker-compose.yml', () => {
 
   it('passes exactly the variables the code reads to worker and server, and .env.example documents all of them', () => {
     const names = VARIABLES.map((v) => v.name);
+    expect(journeyVars.length).toBeGreaterThan(0);
+    for (const n of journeyVars) expect(Object.keys(services['worker']!.environment ?? {}), n).toContain(n);
     for (const svc of SETTLE) {
       const env = Object.keys(services[svc]!.environment ?? {});
+      const known = svc === 'worker' ? [...names, ...journeyVars] : names;
       expect(
-        env.filter((k) => !names.includes(k)),
+        env.filter((k) => !known.includes(k)),
         `${svc}: variables the code does not read`,
       ).toEqual([]);
       expect(
@@ -138,7 +145,7 @@ describe('docker-compose.yml', () => {
         `${svc}: variables not passed`,
       ).toEqual([]);
     }
-    for (const n of names) expect(envExample, n).toMatch(new RegExp(`^(# )?${n}=`, 'm'));
+    for (const n of [...names, ...journeyVars]) expect(envExample, n).toMatch(new RegExp(`^(# )?${n}=`, 'm'));
     const referenced = [...text('docker-compose.yml').matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]!);
     for (const n of new Set(referenced))
       expect(envExample, `${n} (used by docker-compose.yml)`).toMatch(new RegExp(`^(# )?${n}=`, 'm'));
