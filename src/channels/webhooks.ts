@@ -74,7 +74,7 @@ function failureFor(status: number, statusText: string, url: string): WebhookErr
   return new WebhookError(`${answer}: will retry`, true, status);
 }
 
-/** POSTs JSON with fetch (Node 20 global), `User-Agent: settle`, a timeout and an optional signature. */
+/** POSTs JSON with fetch (Node global), `User-Agent: settle`, a timeout and an optional signature. */
 export function createHttpWebhookCaller(options: HttpWebhookCallerOptions = {}): WebhookCaller {
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
