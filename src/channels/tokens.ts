@@ -2,7 +2,7 @@
  * Signed tokens for the links Settle puts in messages (payment page `/p/`, opt-out `/u/`, and
  * later the open pixel and click redirect): the link itself says which journey, step, channel
  * and message it belongs to, so the HTTP server needs no lookup table and nobody can guess or
- * forge another debtor's link (DESIGN.md §3).
+ * forge another debtor's link.
  *
  * Format: `<base64url(JSON claims)>.<base64url(HMAC-SHA256(secret, first part))>`. The MAC is
  * truncated to 128 bits (as RFC 4868 allows) because these links travel in SMS, where every
@@ -70,11 +70,17 @@ export function verifyToken<T extends TokenClaims = TokenClaims>(
   const [body, signature] = parts as [string, string];
   if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
   const given = Buffer.from(signature, 'base64url');
+  // One valid spelling per token: base64url's last character can carry unused bits that the
+  // decoder ignores, so a re-encoding must give back exactly what was sent (dedupe keys, caches
+  // and logs rely on a token having one form).
+  if (given.toString('base64url') !== signature) return undefined;
   const expected = mac(secret, body);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const raw = Buffer.from(body, 'base64url');
+  if (raw.toString('base64url') !== body) return undefined;
   let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    claims = JSON.parse(raw.toString('utf8'));
   } catch {
     return undefined;
   }

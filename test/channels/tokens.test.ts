@@ -1,4 +1,5 @@
 /** Signed link tokens: round trip, tampering, other secrets, expiry and link purposes. */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signLinkToken, signToken, verifyLinkToken, verifyToken, versionClaims } from '../../src/channels/tokens.js';
 
@@ -26,6 +27,31 @@ describe('signToken / verifyToken', () => {
     expect(verifyToken(SECRET, `${body}.${flip(mac, 3)}`, NOW)).toBeUndefined();
     const forged = Buffer.from(JSON.stringify({ ...claims, w: 'settle/INV-2/friendly', iat: 1 })).toString('base64url');
     expect(verifyToken(SECRET, `${forged}.${mac}`, NOW)).toBeUndefined();
+  });
+
+  it('accepts exactly one spelling of a token: unused bits of the last base64url character are refused', () => {
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Claims whose JSON length leaves unused bits in the body's last character too.
+    for (const extra of ['', 'x', 'xy']) {
+      const token = signToken(SECRET, { ...claims, k: claims.k + extra }, undefined, NOW);
+      const [body, mac] = token.split('.') as [string, string];
+      const spellings = (part: string) => [...ALPHABET].map((ch) => part.slice(0, -1) + ch);
+      const macOk = spellings(mac).filter((m) => verifyToken(SECRET, `${body}.${m}`, NOW) !== undefined);
+      expect(macOk).toEqual([mac]);
+      // The body is covered by the MAC as text, so another spelling of it fails the MAC check or
+      // the canonical check: never two accepted forms.
+      const bodyOk = spellings(body).filter((b) => verifyToken(SECRET, `${b}.${mac}`, NOW) !== undefined);
+      expect(bodyOk).toEqual([body]);
+      // A re-signed non-canonical body (same decoded claims, other spelling) is refused too.
+      const decoded = Buffer.from(body, 'base64url');
+      for (const b of spellings(body)) {
+        if (b === body || !Buffer.from(b, 'base64url').equals(decoded)) continue;
+        const resigned = signToken(SECRET, { ...claims, k: claims.k + extra }, undefined, NOW);
+        expect(resigned.split('.')[0]).toBe(body);
+        const m = createHmac('sha256', SECRET).update(b).digest().subarray(0, 16).toString('base64url');
+        expect(verifyToken(SECRET, `${b}.${m}`, NOW)).toBeUndefined();
+      }
+    }
   });
 
   it('refuses another secret and malformed tokens', () => {
