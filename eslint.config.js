@@ -1,6 +1,6 @@
 // ESLint flat config. The workflow-safe zone (src/ir, src/core, src/workflows) may not import
 // Node built-ins or adapter libraries: Temporal's sandbox would refuse them at bundle time,
-// and this catches it in the editor first (DESIGN.md §5).
+// and this catches it in the editor first (docs/ARCHITECTURE.md#three-zones).
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [

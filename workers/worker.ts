@@ -1,6 +1,6 @@
 /**
  * Process entry point of a journey worker (the container image runs this; `settle worker` is the
- * same thing behind the CLI). Configuration comes from the environment only (DESIGN.md §2).
+ * same thing behind the CLI). Configuration comes from the environment only (docs/operations.md).
  */
 import { ConfigError } from '../src/config/env.js';
 import { worker } from '../src/cli/commands/worker.js';

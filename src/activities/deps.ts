@@ -1,5 +1,5 @@
 /**
- * What the activities need from the world, injected once per worker (STYLE.md 8): channels,
+ * What the activities need from the world, injected once per worker: channels,
  * the template renderer, the secret and public URL for links, the environment for `env:NAME`
  * webhook URLs (passed in, never read from process.env here) and where outcomes go.
  */

@@ -1,7 +1,7 @@
 /**
  * Turns what went wrong into the Temporal failures the workflow routes on (FAILURE in
  * types.ts): non-retryable when retrying cannot help (a hard bounce, an opt-out, a missing
- * address or a configuration error — STYLE.md 7), retryable otherwise so the step's retry
+ * address or a configuration error), retryable otherwise so the step's retry
  * policy applies. Failure messages end up in workflow history: they say what, why and how to
  * fix, and never quote an address or a number.
  */

@@ -2,7 +2,7 @@
  * The `journeyStarted` activity, a fresh journey's first act, and the `recordOutcome` activity,
  * its last, which reports how the journey ended to the outcome sink. Both feed business metrics (journeys started and amounts enrolled, journeys completed
  * and days to pay: src/metrics/activities.ts counts around them). Activities, not workflow code, so
- * that a replay does not count twice (DESIGN.md §3, STYLE.md 11).
+ * that a replay does not count twice.
  */
 import type { ActivityDeps } from './deps.js';
 import type { JourneyStartedInput, OutcomeInput } from './types.js';

@@ -1,5 +1,5 @@
 /**
- * The activity interface the interpreter calls (DESIGN.md §3). Workflow code imports these types
+ * The activity interface the interpreter calls. Workflow code imports these types
  * only (`import type`); the implementations live in src/activities and talk to the world.
  */
 import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
@@ -105,6 +105,8 @@ export interface LedgerConsentInput {
   debtorKey: string;
   channel: Channel;
   optedOut: boolean;
+  /** The provider's id of the consent request (an SMS STOP's MessageSid), deduplicated by the ledger. */
+  eventId?: string;
 }
 
 export { FAILURE } from '../ir/failures.js';
@@ -117,7 +119,7 @@ export interface Activities {
   /** The journey's first act (behind patched('settle-journey-started')): business metrics count it once. */
   journeyStarted(input: JourneyStartedInput): Promise<void>;
   recordOutcome(input: OutcomeInput): Promise<void>;
-  /** The debtor ledger's decision for a send (DESIGN.md §1, Policy). */
+  /** The debtor ledger's decision for a send (docs/reference.md#policy). */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
   /** Tells the debtor ledger about an opt-out or opt-in heard by one journey. */
   ledgerConsent(input: LedgerConsentInput): Promise<void>;

@@ -1,6 +1,6 @@
 /**
- * The payment-link port. A link points at Settle's own landing page (`/p/<token>`, DESIGN.md
- * §3), not at a provider's checkout: the page creates a fresh Stripe Checkout Session on each
+ * The payment-link port. A link points at Settle's own landing page (`/p/<token>`),
+ * not at a provider's checkout: the page creates a fresh Stripe Checkout Session on each
  * click, so a link in an old SMS never expires and the token alone tells the page which
  * journey, step and channel brought the visitor. The local implementation only signs; a
  * provider-backed one (pre-creating sessions, short links) can replace it behind the interface.

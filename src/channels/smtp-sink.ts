@@ -2,7 +2,7 @@
  * A local SMTP server that keeps what it receives: `settle dev` sends its mail here (each
  * message lands as an `.eml` file under `.settle/outbox/`), and tests send through the real
  * nodemailer transport to it. The `reject` hook answers RCPT TO with any reply code, which is
- * how tests make hard (5xx) and soft (4xx) bounces with a real SMTP conversation (DESIGN.md §6).
+ * how tests make hard (5xx) and soft (4xx) bounces with a real SMTP conversation.
  * Plain SMTP on loopback only: no STARTTLS, authentication optional (any credentials pass).
  */
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * stripe-mock, Stripe's own API mock (its OpenAPI spec embedded), as a child process: the
- * Stripe counterpart of tests and of `settle dev` when no Stripe key is configured
- * (DESIGN.md §6). scripts/setup-tools.sh builds it into .tools/bin; STRIPE_MOCK_PATH points at
+ * Stripe counterpart of tests and of `settle dev` when no Stripe key is configured.
+ * scripts/setup-tools.sh builds it into .tools/bin; STRIPE_MOCK_PATH points at
  * another binary. It is stateless (a created session cannot be read back) and sends no webhooks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

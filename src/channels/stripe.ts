@@ -1,8 +1,8 @@
 /**
  * Stripe Checkout behind a small port: the payment landing page creates a fresh Checkout
  * Session each time a debtor presses pay (sessions expire within 24 h, the links in messages
- * must not), and its metadata carries what the webhook needs to signal the right journey
- * (DESIGN.md §3). The SDK is pointed at stripe-mock in tests and `settle dev`.
+ * must not), and its metadata carries what the webhook needs to signal the right journey.
+ * The SDK is pointed at stripe-mock in tests and `settle dev`.
  */
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';

@@ -1,4 +1,4 @@
-/** Diagnostics are data with a location (DESIGN.md §1): every problem at once, never a stack trace. */
+/** Diagnostics are data with a location (docs/language.md#reading-errors): every problem at once, never a stack trace. */
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {

@@ -19,7 +19,7 @@ type Value = string | number | undefined;
 const hp = (a: { host: string; port: number }) =>
   a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
 
-/** Every variable the code reads (DESIGN.md §2 and the operations ones), in the order of `.env.example`. */
+/** Every variable the code reads (docs/operations.md), in the order of `.env.example`. */
 export const VARIABLES: { name: string; secret?: boolean; get: (c: Config) => Value }[] = [
   { name: 'TEMPORAL_ADDRESS', get: (c) => c.temporal.address },
   { name: 'TEMPORAL_NAMESPACE', get: (c) => c.temporal.namespace },

@@ -1,5 +1,5 @@
 /**
- * Configuration from the environment (DESIGN.md §2), parsed once at start-up into a typed object
+ * Configuration from the environment (docs/operations.md), parsed once at start-up into a typed object
  * that is passed down (no library code reads process.env). Every problem names the variable, what
  * is wrong and how to fix it, and all of them are reported at once; the commands exit 2 on them.
  */

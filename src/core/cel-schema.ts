@@ -1,5 +1,5 @@
 /**
- * What a CEL expression can see (DESIGN.md §1 "Expressions"): `debtor`, `debt`, `attributes`,
+ * What a CEL expression can see (docs/reference.md#cel-expressions): `debtor`, `debt`, `attributes`,
  * `engagement` and `now`, typed from the enrollment record's field table in src/ir/record.ts so
  * the compiler's type check, the did-you-mean hints and the run-time input agree by
  * construction. Workflow-safe: plain data.

@@ -1,5 +1,5 @@
 /**
- * CEL for journeys and segments (DESIGN.md §1 "Expressions"): the one import for the compiler
+ * CEL for journeys and segments (docs/reference.md#cel-expressions): the one import for the compiler
  * (checkCel, referencedAttributes) and the workflow (compileCel, celInput, evaluateBool,
  * evaluateTimestamp). The pieces live in cel-*.ts, one concept each. Workflow-safe.
  */

@@ -1,6 +1,6 @@
 /**
  * Journey durations (`timeout: 3d`, `per: 7d`, `initialInterval: 1m`) as absolute milliseconds.
- * `d` is exactly 24 h and `w` 7 × 24 h (DESIGN.md §1): a daylight-saving change never stretches
+ * `d` is exactly 24 h and `w` 7 × 24 h (docs/reference.md#durations): a daylight-saving change never stretches
  * them, so the same text means the same number in the compiler and in the workflow.
  * Workflow-safe: pure arithmetic.
  */

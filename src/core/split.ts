@@ -1,5 +1,5 @@
 /**
- * Sticky A/B assignment (DESIGN.md §1): a variant is a pure function of debt id, journey name and
+ * Sticky A/B assignment (docs/reference.md#split): a variant is a pure function of debt id, journey name and
  * step id, so the same debt always gets the same variant — across retries, replays, versions
  * and the simulator — and weights hold over a portfolio. Workflow-safe: no crypto, no randomness.
  */

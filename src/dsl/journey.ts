@@ -1,4 +1,4 @@
-/** The Journey kind: an ordered list of steps the interpreter walks (DESIGN.md §1). */
+/** The Journey kind: an ordered list of steps the interpreter walks (docs/reference.md#journey). */
 import { Type, type Static } from '@sinclair/typebox';
 import {
   Cel,

@@ -1,5 +1,5 @@
 /**
- * Enrolling a portfolio (DESIGN.md §2 `settle enroll`): every row is validated, routed to a
+ * Enrolling a portfolio (`settle enroll`): every row is validated, routed to a
  * journey and started, with a bounded pool of starts in flight — each start is a round trip to
  * Temporal, so throughput comes from overlapping them, and the bound keeps memory flat and the
  * server unflooded however large the file. Rows are read in order while starts complete in any

@@ -1,5 +1,5 @@
 /**
- * Portfolio readers (DESIGN.md §1 "Enrollment record"): a file of enrollment records as CSV with
+ * Portfolio readers (docs/reference.md#enrollment-record): a file of enrollment records as CSV with
  * dotted headers, a JSON array, or NDJSON (one record per line), chosen by extension. They
  * stream — a portfolio can hold millions of debts — and yield one result per row with its line
  * number: a record (not yet validated: that is validateRecord's job) or why the row could not

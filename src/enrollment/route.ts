@@ -1,5 +1,5 @@
 /**
- * Segment routing (DESIGN.md §1 "Segment"): segments in order of priority, ties broken by name;
+ * Segment routing (docs/language.md): segments in order of priority, ties broken by name;
  * the first whose `when` holds for the record at the enrollment instant picks the journey.
  * Expressions see the debtor's time zone when it is a valid one, else the target journey's
  * policy fallback — the zone that journey would use for the debt — so `debt.daysPastDue` is the
@@ -35,7 +35,7 @@ export interface RouterOptions {
   journey?: string;
 }
 
-/** Orders segments as DESIGN.md §2 says: lowest priority number first, ties by name. */
+/** Orders segments: lowest priority number first, ties by name. */
 export function segmentOrder(a: { priority: number; name: string }, b: { priority: number; name: string }): number {
   return a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }

@@ -1,5 +1,5 @@
 /**
- * Starting one journey (DESIGN.md §3): workflow id `settle/<debtId>/<journey>`. The start carries
+ * Starting one journey: workflow id `settle/<debtId>/<journey>`. The start carries
  * the enrollment record and a reference to the plan of the journey's current version, published
  * once to the plan store (src/temporal/plan-store.ts); no search attributes: the journey upserts
  * them, keyed hashes only, in its first workflow task. A start is about a kilobyte, so the server
@@ -7,8 +7,8 @@
  *
  * Idempotency: conflict policy FAIL and reuse policy REJECT_DUPLICATE, so a second start of the
  * same id — running or closed within retention — is refused with
- * WorkflowExecutionAlreadyStartedError, which means "already enrolled". DESIGN.md asks for
- * USE_EXISTING while the journey runs, but the SDK's `start()` (1.24) drops the response's
+ * WorkflowExecutionAlreadyStartedError, which means "already enrolled". USE_EXISTING would
+ * be the natural choice while the journey runs, but the SDK's `start()` (1.24) drops the response's
  * `started` flag, so with USE_EXISTING a duplicate would look like a fresh start; FAIL gives the
  * same effect on the server (nothing new, the running journey untouched) and tells them apart.
  *

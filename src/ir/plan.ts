@@ -7,7 +7,7 @@ import type { FieldType } from './record.js';
 
 export const IR_VERSION = 1 as const;
 
-/** Engagement events a journey can wait for or branch on (DESIGN.md §1). */
+/** Engagement events a journey can wait for or branch on (docs/reference.md#engagement-events). */
 export const ENGAGEMENT_EVENTS = [
   'delivered',
   'bounced',

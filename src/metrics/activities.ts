@@ -1,5 +1,5 @@
 /**
- * Business metrics of the worker, counted around the activities (STYLE.md 11: at the edges,
+ * Business metrics of the worker, counted around the activities (at the edges,
  * never in workflow code, so a replayed workflow counts nothing). Each business event counts
  * once: a send once per idempotency key (a retried activity reports `duplicate`, or resends the
  * same email under the same key, which this process remembers), a start and an outcome once per

@@ -1,5 +1,5 @@
 /**
- * Every Prometheus metric Settle defines (DESIGN.md §4), in one place, registered on a registry
+ * Every Prometheus metric Settle defines, in one place, registered on a registry
  * the process passes in (no global default registry: tests build as many as they like).
  * Labels are bounded — journey, version, step, channel, variant, outcome, reason, source, kind,
  * machine, currency, stage — and never name a debt or a person. Business counters are fed by

@@ -1,5 +1,5 @@
 /**
- * Metrics (DESIGN.md §4, STYLE.md 11): one prom-client Registry per process, created here and
+ * Metrics, counted at the edges (never in workflow code): one prom-client Registry per process, created here and
  * passed down; every definition lives in definitions.ts. The worker counts around its activities
  * (activities.ts) and serves /metrics on SETTLE_WORKER_METRICS_ADDR (http.ts); the server counts
  * tracking hits and the signals it hands to journeys (server.ts) and serves its own /metrics;

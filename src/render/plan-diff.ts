@@ -1,6 +1,6 @@
 /**
  * `settle diff` as data: compares the compiled plans of every journey before and after a
- * change and enforces the version rule of DESIGN.md §1 — a journey whose plan changed must
+ * change and enforces the version rule (docs/language.md#versions) — a journey whose plan changed must
  * have a higher version, since running workflows stay pinned to the version they started with.
  */
 import type { JourneyPlan } from '../ir/plan.js';

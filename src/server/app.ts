@@ -1,5 +1,5 @@
 /**
- * The HTTP server of `settle server` and `settle dev` (DESIGN.md §2): tracking (open pixel, click
+ * The HTTP server of `settle server` and `settle dev`: tracking (open pixel, click
  * redirect, opt-out), the payment landing page, Stripe and Twilio webhooks, `/healthz`, `/readyz`,
  * `/metrics`. Stateless — links carry signed tokens, hits go to Temporal as signals — so operators
  * can run several behind a load balancer.

@@ -1,5 +1,5 @@
 /**
- * What the HTTP server needs from the world, injected once (STYLE.md 8): the secret and public URL
+ * What the HTTP server needs from the world, injected once: the secret and public URL
  * of links, how hits reach journeys, the clock, readiness and metrics, and the deps of the
  * provider routes (Stripe, Twilio). Built by `settle server` and `settle dev`, and by tests.
  */

@@ -1,6 +1,6 @@
 /**
  * A bounded set that forgets its least recently seen keys: the dispatcher's memory of recent hits
- * (DESIGN.md §3, "bounded memory"). A Map keeps insertion order, so re-inserting a key on every
+ * (memory stays bounded). A Map keeps insertion order, so re-inserting a key on every
  * sighting makes its first entry the least recently seen one.
  */
 export class RecentKeys {

@@ -1,5 +1,5 @@
 /**
- * A portfolio through its journeys on a virtual clock (DESIGN.md §2 `settle simulate`): each row
+ * A portfolio through its journeys on a virtual clock (`settle simulate`): each row
  * is validated and routed exactly as `settle enroll` does at the start instant, then its journey
  * runs through the production interpreter with recorders for activities (run-debt.ts). Debtors run
  * one after the other; a debtor's debts run together on one clock with one contact ledger (an

@@ -1,7 +1,7 @@
 /**
  * `debt.daysPastDue` for templates: whole days from the due date (00:00 in the debtor's zone)
  * to an instant, negative before the due date. A small local helper so that rendering does
- * not depend on the workflow-side time-zone code; both follow DESIGN.md §1.
+ * not depend on the workflow-side time-zone code; both follow docs/reference.md#cel-expressions.
  */
 import { LruCache } from './lru.js';
 

@@ -1,5 +1,5 @@
 /**
- * The opt-out rules every message template must satisfy (DESIGN.md §1): an email carries
+ * The opt-out rules every message template must satisfy (docs/reference.md#opt-out-rules): an email carries
  * `{{ links.optOut }}`, an SMS the policy's opt-out keyword (default STOP) as a whole word.
  */
 

@@ -1,4 +1,4 @@
-/** Workflow ids and keyed hashes (DESIGN.md §3): `settle/<debtId>/<journey>`; hashes never reveal the value. */
+/** Workflow ids and keyed hashes: `settle/<debtId>/<journey>`; hashes never reveal the value. */
 import { createHmac } from 'node:crypto';
 
 export function workflowIdFor(debtId: string, journey: string): string {

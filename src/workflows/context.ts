@@ -73,7 +73,7 @@ export class JourneyContext {
     audit(this.state, entry);
   }
 
-  /** The key of this visit of a step: workflowId/stepId/visit (DESIGN.md §3). */
+  /** The key of this visit of a step: workflowId/stepId/visit. */
   key(stepId: string): string {
     return `${this.port.workflowId}/${stepId}/${this.state.visits[stepId] ?? 1}`;
   }

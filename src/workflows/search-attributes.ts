@@ -1,5 +1,5 @@
 /**
- * Search attributes of journeys (DESIGN.md §3): keyed hashes only, never personal data. Defined
+ * Search attributes of journeys: keyed hashes only, never personal data. Defined
  * here (workflow-safe) because the workflow upserts SettleStep; clients import them from here too.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';

@@ -1,5 +1,5 @@
 /**
- * The runtime contract of a journey (DESIGN.md §3): the workflow input, its durable state, the
+ * The runtime contract of a journey (docs/ARCHITECTURE.md): the workflow input, its durable state, the
  * signals it takes and the state query. Plain JSON-serialisable data; workflow-safe.
  */
 import type { LedgerSnapshot } from '../core/policy/index.js';
@@ -70,6 +70,8 @@ export interface EngagementSignal {
 
 export interface OptOutSignal {
   channel: Channel;
+  /** The provider's id of the request (an SMS STOP's MessageSid): a replay of it changes nothing. */
+  eventId?: string;
 }
 
 /** The debtor opted back in on a channel (e.g. an SMS START after a STOP). */

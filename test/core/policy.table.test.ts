@@ -1,4 +1,4 @@
-/** Named cases of the policy engine: the rules of DESIGN.md §1 (Policy) on days people remember. */
+/** Named cases of the policy engine: the rules of docs/reference.md#policy on days people remember. */
 import { describe, expect, it } from 'vitest';
 import { publicHolidayDates } from '../../src/compiler/holidays.js';
 import { addOpenDays } from '../../src/core/open-days.js';

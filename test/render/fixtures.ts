@@ -1,6 +1,6 @@
 /**
  * Hand-built compiled plans for the render tests. The compiler is written in parallel, so these
- * are written directly against the IR types; they follow the example journey of DESIGN.md §1.
+ * are written directly against the IR types; they follow journeys/soft-collection.journey.yaml.
  * Each builder returns a fresh object, so a test may change it freely.
  */
 import type { JourneyPlan, PlanPolicy, PlanRetry, PlanStep, PlanTemplate } from '../../src/ir/plan.js';
@@ -146,7 +146,7 @@ function steps(): PlanStep[] {
   ];
 }
 
-/** The example journey of DESIGN.md §1, compiled. */
+/** A soft-collection journey, compiled. */
 export function softCollection(): JourneyPlan {
   return {
     irVersion: 1,

@@ -1,4 +1,4 @@
-/** `settle server` start-up failures: the exit codes of DESIGN.md §2 (its running life is in e2e.test.ts). */
+/** `settle server` start-up failures: its exit codes (its running life is in e2e.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { freePort } from '../support/temporal.js';

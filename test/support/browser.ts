@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium driven by playwright-core (TOOLCHAIN.md "Browser"): never a browser that a
+ * Debian's Chromium driven by playwright-core: never a browser that a
  * test tool downloads. CI installs it in .ci/run (`apt-get install chromium`). Each launch gets
  * a fresh profile directory, removed on close.
  */

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for Twilio (DESIGN.md §6): the subset of the Messages API the SDK calls when
+ * A local stand-in for Twilio: the subset of the Messages API the SDK calls when
  * sending (`POST /2010-04-01/Accounts/{Sid}/Messages.json`, form-encoded, Basic auth), Twilio's
  * error JSON for refusals (21610 once a number texted STOP, 21211, 21604…), and the webhooks
  * Twilio sends back: status callbacks (queued → sent → delivered, or undelivered/failed with an

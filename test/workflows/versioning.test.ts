@@ -1,5 +1,5 @@
 /**
- * Journey versioning on the real time-skipping server (DESIGN.md §3): the compiled plan travels
+ * Journey versioning on the real time-skipping server: the compiled plan travels
  * in the workflow input, so a journey keeps the version it started with. Runs enrolled with v1
  * of a journey are mid-way (waiting in a timer) when the YAML changes to v2; new enrollments get
  * v2; both finish on the same worker, each following its own steps, with real messages.

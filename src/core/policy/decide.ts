@@ -1,6 +1,6 @@
 /**
  * The send decision: may this debt be contacted on this channel at this instant, and if not,
- * when or never? Rules (DESIGN.md §1, Policy), in order:
+ * when or never? Rules (docs/reference.md#policy), in order:
  *   1. consent (recorded `false` always blocks; `required` needs a recorded `true`) → skip
  *   2. opt-out of the channel → skip
  *   3. time zone: the debtor's when valid, else the fallback, or skip when the policy says so

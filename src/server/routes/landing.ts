@@ -1,5 +1,5 @@
 /**
- * The payment landing page (DESIGN.md §3): `GET /p/<token>` shows what is owed, in the
+ * The payment landing page: `GET /p/<token>` shows what is owed, in the
  * debtor's language, and is the journey's `visited` event (tagged with the channel the link
  * came in); `POST /p/<token>/checkout` creates a fresh Stripe Checkout Session and redirects to
  * it, so a link in an old SMS never expires; `GET /p/<token>/thanks` is where Stripe sends the

@@ -1,5 +1,5 @@
 /**
- * The opt-out link `/u/<token>` (DESIGN.md §2): GET shows a confirmation page and changes nothing
+ * The opt-out link `/u/<token>`: GET shows a confirmation page and changes nothing
  * (link scanners fetch every link); POST unsubscribes — from the page's button, or from a mail
  * client's one-click unsubscribe (RFC 8058: `List-Unsubscribe=One-Click` posted to the address of
  * the List-Unsubscribe header, answered 200 without a redirect).

@@ -1,5 +1,5 @@
 /**
- * Tracking routes (DESIGN.md §2): the open pixel `GET|HEAD /t/o/<token>` and the click redirect
+ * Tracking routes: the open pixel `GET|HEAD /t/o/<token>` and the click redirect
  * `GET /t/c/<token>`; the opt-out page `/u/<token>` is registered from here too (opt-out.ts).
  *
  * A valid hit is answered at once — the 43-byte GIF, or a 302 to the target signed inside the

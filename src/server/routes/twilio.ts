@@ -1,5 +1,5 @@
 /**
- * Twilio webhooks (DESIGN.md §2, §3):
+ * Twilio webhooks:
  * - `POST /webhooks/twilio/status`: the message status callback. Its URL carries the signed `k`
  *   token the SMS channel put there (src/channels/twilio.ts), naming journey and message:
  *   delivered → `delivered`; undelivered / failed → `bounced` with the Twilio ErrorCode;
@@ -133,10 +133,10 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps
     const at = new Date(clock()).toISOString();
     const signals: JourneySignal[] = [];
     if (optOut.has(word)) {
-      signals.push({ kind: 'optOut', channel: 'sms' });
+      signals.push({ kind: 'optOut', channel: 'sms', eventId: `twilio/${sid}/optOut` });
       signals.push({ kind: 'engagement', signal: { eventId: sid, type: 'optedOut', at, data: { channel: 'sms' } } });
     } else if (optIn.has(word)) {
-      signals.push({ kind: 'optIn', channel: 'sms' });
+      signals.push({ kind: 'optIn', channel: 'sms', eventId: `twilio/${sid}/optIn` });
     } else if (!help.has(word)) {
       signals.push({ kind: 'engagement', signal: { eventId: sid, type: 'replied', at, data: { channel: 'sms' } } });
     }
