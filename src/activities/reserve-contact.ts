@@ -6,10 +6,15 @@
  *   settle_sends_blocked_total only when the ledger made it just now (`fresh`): a retried activity
  *   gets the recorded answer and counts nothing.
  * - ledgerConsent: Signal-with-start `optOut` / `optIn` on the ledger.
+ * reserveContact gives up when the activity is cancelled (the worker's grace period ran out) or
+ * the worker starts stopping (`deps.stopping`): the ledger's Update needs a workflow task, which a
+ * stopping worker no longer polls for, so in a process with the only worker (`settle dev`) it
+ * would wait forever and hold the shutdown. The retried activity gets the decision the ledger recorded.
  * Only keyed hashes and debt ids travel; no personal data is logged.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   LEDGER_WORKFLOW_TYPE,
   ledgerOptInSignal,
@@ -24,8 +29,28 @@ import type { ContactDecision, LedgerConsentInput, ReserveContactInput } from '.
 /** Ledgers this process has seen running (a hint only: a closed ledger is started again on demand). */
 const KNOWN_RUNNING_MAX = 10_000;
 
-export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' | 'log'> = {}) {
+/** The error type of an activity attempt abandoned because the worker stops (retryable). */
+export const WORKER_STOPPING = 'WorkerStopping';
+
+export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' | 'log' | 'stopping'> = {}) {
   const running = new Set<string>();
+
+  /** Runs the Temporal calls of `fn` until they end, the activity is cancelled or the worker stops. */
+  async function untilStopping<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
+    const signal = deps.stopping ? AbortSignal.any([ctx.cancellationSignal, deps.stopping]) : ctx.cancellationSignal;
+    const stopped = () =>
+      ApplicationFailure.retryable(
+        'the worker is stopping before the debtor ledger answered: retried on the next worker',
+        WORKER_STOPPING,
+      );
+    if (deps.stopping?.aborted) throw stopped();
+    try {
+      return await ctx.client.withAbortSignal(signal, fn);
+    } catch (e) {
+      if (deps.stopping?.aborted && !ctx.cancellationSignal.aborted) throw stopped();
+      throw e;
+    }
+  }
 
   async function ensureStarted(client: Client, debtorKey: string, taskQueue: string): Promise<string> {
     const workflowId = ledgerWorkflowId(debtorKey);
@@ -47,10 +72,12 @@ export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' |
   async function reserveContact(input: ReserveContactInput): Promise<ContactDecision> {
     const ctx = Context.current();
     const { client } = ctx;
-    const workflowId = await ensureStarted(client, input.debtorKey, ctx.info.taskQueue);
+    const workflowId = await untilStopping(ctx, () => ensureStarted(client, input.debtorKey, ctx.info.taskQueue));
     let result;
     try {
-      result = await client.workflow.getHandle(workflowId).executeUpdate(reserveUpdate, { args: [input.request] });
+      result = await untilStopping(ctx, () =>
+        client.workflow.getHandle(workflowId).executeUpdate(reserveUpdate, { args: [input.request] }),
+      );
     } catch (e) {
       // The ledger may have closed (a quiet month) or continued as new between two calls: start it again next time.
       running.delete(workflowId);
@@ -82,7 +109,7 @@ export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' |
       taskQueue: ctx.info.taskQueue,
       args: [{ debtorKey: input.debtorKey } satisfies LedgerInput],
       signal: input.optedOut ? ledgerOptOutSignal : ledgerOptInSignal,
-      signalArgs: [{ channel: input.channel }],
+      signalArgs: [{ channel: input.channel, ...(input.eventId !== undefined && { eventId: input.eventId }) }],
     });
   }
 

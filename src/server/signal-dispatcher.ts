@@ -134,8 +134,8 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
     const s = job.signal;
     await client.connection.withDeadline(Date.now() + callTimeout, () => {
       if (s.kind === 'engagement') return handle.signal(engagementSignal, s.signal);
-      if (s.kind === 'optOut') return handle.signal(optOutSignal, { channel: s.channel });
-      return handle.signal(optInSignal, { channel: s.channel });
+      const consent = { channel: s.channel, ...(s.eventId !== undefined && { eventId: s.eventId }) };
+      return handle.signal(s.kind === 'optOut' ? optOutSignal : optInSignal, consent);
     });
   }
 

@@ -17,8 +17,8 @@ export interface SignalLabels {
 
 export type JourneySignal =
   | { kind: 'engagement'; signal: EngagementSignal; labels?: SignalLabels }
-  | { kind: 'optOut'; channel: Channel }
-  | { kind: 'optIn'; channel: Channel };
+  | { kind: 'optOut'; channel: Channel; eventId?: string }
+  | { kind: 'optIn'; channel: Channel; eventId?: string };
 
 /** Why a hit was not queued: a repeat of a recent (message, event) or the queue is full. */
 export type DispatchResult = 'queued' | 'duplicate' | 'full';

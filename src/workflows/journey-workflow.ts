@@ -26,8 +26,8 @@ import { engagementSignal, optInSignal, optOutSignal, stateQuery } from './defin
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';
 import { journeyAttributes, SA } from './search-attributes.js';
-import { applyEvent, initialState, optIn, optOut, stateView } from './state.js';
-import type { JourneyInput, JourneyResult, JourneyStartInput } from './types.js';
+import { applyEvent, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
+import type { JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
 import { asEngagementSignal, asOptOutSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
 
@@ -106,20 +106,29 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     if (signal) applyEvent(state, signal, now());
   });
   // An opt-out heard by this journey holds in every journey of the debtor: it goes to the ledger.
-  const tellLedger = async (channel: Channel, optedOut: boolean) => {
-    if (patched(LEDGER_PATCH)) await ledger.ledgerConsent({ debtorKey: input.options.debtorKey, channel, optedOut });
+  const tellLedger = async (signal: OptOutSignal, optedOut: boolean) => {
+    if (!patched(LEDGER_PATCH)) return;
+    const { channel, eventId } = signal;
+    await ledger.ledgerConsent({
+      debtorKey: input.options.debtorKey,
+      channel,
+      optedOut,
+      ...(eventId !== undefined && { eventId }),
+    });
   };
+  // A consent change carrying the provider's id (an SMS STOP/START) counts once: a captured
+  // request replayed later is ignored here and by the ledger.
   setHandler(optOutSignal, async (raw) => {
     const signal = asOptOutSignal(raw);
-    if (!signal) return;
+    if (!signal || !firstSeen(state, signal.eventId)) return;
     optOut(state, signal.channel, now());
-    await tellLedger(signal.channel, true);
+    await tellLedger(signal, true);
   });
   setHandler(optInSignal, async (raw) => {
     const signal = asOptOutSignal(raw);
-    if (!signal) return;
+    if (!signal || !firstSeen(state, signal.eventId)) return;
     optIn(state, signal.channel, now());
-    await tellLedger(signal.channel, false);
+    await tellLedger(signal, false);
   });
   const timezone = journeyTimezone(input);
   setHandler(stateQuery, () => stateView(input, state, timezone));

@@ -12,6 +12,7 @@ import { CHANNELS } from '../ir/index.js';
 import './sandbox-date.js';
 import { ledgerOptInSignal, ledgerOptOutSignal, ledgerQuery, reserveUpdate } from './definitions.js';
 import type { LedgerInput, LedgerView } from './types.js';
+import { asOptOutSignal } from './validate-signal.js';
 
 const QUIET_MS = 30 * 86_400_000;
 /** Continue as new after this many requests even when the server does not suggest it (keeps replays short). */
@@ -42,11 +43,11 @@ export async function debtorLedgerWorkflow(input: LedgerInput): Promise<void> {
     },
   );
   const consent = (optedOut: boolean) => (raw: unknown) => {
-    const channel = (raw as { channel?: unknown } | undefined)?.channel;
-    if (!(CHANNELS as readonly unknown[]).includes(channel)) return;
+    const signal = asOptOutSignal(raw);
+    if (!signal) return;
     touched = true;
-    if (optedOut) ledger.optOut(channel as (typeof CHANNELS)[number]);
-    else ledger.optIn(channel as (typeof CHANNELS)[number]);
+    if (optedOut) ledger.optOut(signal.channel, signal.eventId, Date.now());
+    else ledger.optIn(signal.channel, signal.eventId, Date.now());
   };
   setHandler(ledgerOptOutSignal, consent(true));
   setHandler(ledgerOptInSignal, consent(false));

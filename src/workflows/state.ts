@@ -37,12 +37,19 @@ function channelOfMessage(state: JourneyState, messageId: string | undefined): C
   return messageId === undefined ? undefined : state.sends.find((s) => s.messageId === messageId)?.channel;
 }
 
-/** Applies an engagement signal once per event id. Returns the record, or undefined for a repeat. */
-export function applyEvent(state: JourneyState, signal: EngagementSignal, receivedAt: number): EventRecord | undefined {
-  if (state.seenEventIds.includes(signal.eventId)) return undefined;
-  state.seenEventIds.push(signal.eventId);
+/** Records `eventId` as seen; false when it was seen before. No id: always first (nothing to dedupe on). */
+export function firstSeen(state: JourneyState, eventId: string | undefined): boolean {
+  if (eventId === undefined) return true;
+  if (state.seenEventIds.includes(eventId)) return false;
+  state.seenEventIds.push(eventId);
   if (state.seenEventIds.length > MAX_SEEN_EVENT_IDS)
     state.seenEventIds.splice(0, state.seenEventIds.length - MAX_SEEN_EVENT_IDS);
+  return true;
+}
+
+/** Applies an engagement signal once per event id. Returns the record, or undefined for a repeat. */
+export function applyEvent(state: JourneyState, signal: EngagementSignal, receivedAt: number): EventRecord | undefined {
+  if (!firstSeen(state, signal.eventId)) return undefined;
   const at = Date.parse(signal.at);
   const record: EventRecord = {
     seq: ++state.seq,

@@ -31,6 +31,11 @@ export function asEngagementSignal(v: unknown): EngagementSignal | undefined {
 }
 
 export function asOptOutSignal(v: unknown): OptOutSignal | undefined {
-  const channel = (v as { channel?: unknown } | null)?.channel;
-  return CHANNELS.includes(channel as Channel) ? { channel: channel as Channel } : undefined;
+  const o = v as { channel?: unknown; eventId?: unknown } | null;
+  if (!CHANNELS.includes(o?.channel as Channel)) return undefined;
+  if (o!.eventId !== undefined && !isString(o!.eventId)) return undefined;
+  return {
+    channel: o!.channel as Channel,
+    ...(o!.eventId !== undefined && { eventId: o!.eventId as string }),
+  };
 }

@@ -160,7 +160,10 @@ describe('inbound messages', () => {
     const r = await fake.inbound({ from: ANNA, body: '  Stop ' });
     expect(r).toMatchObject({ status: 200, body: TWIML_EMPTY, contentType: expect.stringMatching(/^text\/xml/) });
     expect(dispatcher.sent).toEqual([
-      { workflowId: contact(ANNA), signal: { kind: 'optOut', channel: 'sms' } },
+      {
+        workflowId: contact(ANNA),
+        signal: { kind: 'optOut', channel: 'sms', eventId: expect.stringMatching(/^twilio\/SM[0-9a-f]{32}\/optOut$/) },
+      },
       {
         workflowId: contact(ANNA),
         signal: {
@@ -182,8 +185,14 @@ describe('inbound messages', () => {
   it('START, UNSTOP and YES opt back in; HELP dispatches nothing', async () => {
     for (const word of ['START', 'unstop', 'Yes']) await fake.inbound({ from: ANNA, body: word });
     expect(dispatcher.sent).toEqual(
-      Array(3).fill({ workflowId: contact(ANNA), signal: { kind: 'optIn', channel: 'sms' } }),
+      Array(3).fill({
+        workflowId: contact(ANNA),
+        signal: { kind: 'optIn', channel: 'sms', eventId: expect.stringMatching(/^twilio\/SM[0-9a-f]{32}\/optIn$/) },
+      }),
     );
+    // Each START has its own MessageSid, so each is its own consent event (a replay repeats one).
+    const ids = dispatcher.sent.map((d) => (d.signal.kind === 'optIn' ? d.signal.eventId : undefined));
+    expect(new Set(ids).size).toBe(3);
     dispatcher.sent.length = 0;
     expect((await fake.inbound({ from: ANNA, body: 'help' }))?.status).toBe(200);
     expect(dispatcher.sent).toEqual([]);

@@ -10,7 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { isOpenInstant } from '../../src/core/policy/index.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { ledgerQuery, ledgerWorkflowId, optOutSignal, stateQuery } from '../../src/workflows/definitions.js';
+import {
+  ledgerOptInSignal,
+  ledgerQuery,
+  ledgerWorkflowId,
+  optInSignal,
+  optOutSignal,
+  stateQuery,
+} from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, planFromYaml } from '../support/journeys.js';
@@ -192,6 +199,32 @@ describe('contact rules on the time-skipping server', () => {
         .filter((m) => m.key.startsWith('settle/STOP-'))
         .map((m) => m.key),
     ).toEqual([`${ha.workflowId}/s1/1`]);
+  }, 120_000);
+
+  it('a captured SMS START replayed after a later STOP changes nothing: consent events count once by MessageSid', async () => {
+    const a = journey('replay-a', sms('s1') + wait('w1', '1d') + sms('s2') + exit);
+    const at = Date.parse('2026-11-23T07:30:00Z');
+    const key = 'k-REPLAY-debtor';
+    const ha = await start(a, debtor('REPLAY-A'), at, key);
+    await eventually(async () => expect(sent(await ha.query(stateQuery)).map((s) => s.step)).toEqual(['s1']));
+    const ledger = t.env.client.workflow.getHandle(ledgerWorkflowId(key));
+    await ha.signal(optOutSignal, { channel: 'sms', eventId: 'twilio/SM1/optOut' });
+    await ha.signal(optInSignal, { channel: 'sms', eventId: 'twilio/SM2/optIn' });
+    await ha.signal(optOutSignal, { channel: 'sms', eventId: 'twilio/SM3/optOut' });
+    await eventually(async () => expect((await ledger.query(ledgerQuery)).optedOut).toEqual(['sms']));
+    // The attacker replays the signed START (same MessageSid), to the journey and to the ledger.
+    await ha.signal(optInSignal, { channel: 'sms', eventId: 'twilio/SM2/optIn' });
+    await ledger.signal(ledgerOptInSignal, { channel: 'sms', eventId: 'twilio/SM2/optIn' });
+    expect((await ha.query(stateQuery)).optedOut).toEqual(['sms']);
+    expect((await ledger.query(ledgerQuery)).optedOut).toEqual(['sms']);
+    const [va] = await finish(ha);
+    expect(va!.sends.map((s) => `${s.step} ${s.status} ${s.reason ?? ''}`.trim())).toEqual([
+      's1 sent',
+      's2 blocked optedOut',
+    ]);
+    // A new START from the debtor (another MessageSid) still opts back in.
+    await ledger.signal(ledgerOptInSignal, { channel: 'sms', eventId: 'twilio/SM4/optIn' });
+    await eventually(async () => expect((await ledger.query(ledgerQuery)).optedOut).toEqual([]));
   }, 120_000);
 
   it('a debtor without SMS consent gets email only', async () => {

@@ -17,6 +17,13 @@ import type { Contact, SendDecision } from './types.js';
 export const LEDGER_KEEP_MS = 120 * 86_400_000;
 /** Decisions remembered for idempotency (per debtor; the oldest are dropped first). */
 const MAX_DECISIONS = 500;
+/**
+ * Consent changes (an SMS STOP or START, by the provider's message id) remembered so that a
+ * captured, validly signed request replayed later changes nothing. Twilio signs no timestamp, so
+ * the id is the only defence: it is kept this long, and the ledger stays open while it is.
+ */
+export const CONSENT_KEEP_MS = 400 * 86_400_000;
+const MAX_CONSENT_EVENTS = 200;
 
 export type LocalBlockReason = 'noAddress';
 
@@ -46,6 +53,8 @@ export interface LedgerSnapshot {
   contacts: Record<string, (Contact & { workflowId: string })[]>;
   optedOut: Channel[];
   decisions: [string, ReserveResult['decision']][];
+  /** Consent event ids with the instant they were applied (absent in ledgers from before replay protection). */
+  consentEvents?: [string, number][];
 }
 
 /** The skip of a send the journey already knows cannot happen (no address for the channel). */
@@ -61,6 +70,7 @@ export class ContactLedger {
   private contacts = new Map<string, (Contact & { workflowId: string })[]>();
   private optedOut = new Set<Channel>();
   private decisions = new Map<string, ReserveResult['decision']>();
+  private consentEvents = new Map<string, number>();
 
   static from(snapshot: LedgerSnapshot | undefined): ContactLedger {
     const l = new ContactLedger();
@@ -68,6 +78,7 @@ export class ContactLedger {
     for (const [debt, list] of Object.entries(snapshot.contacts)) l.contacts.set(debt, [...list]);
     for (const c of snapshot.optedOut) l.optedOut.add(c);
     for (const [id, d] of snapshot.decisions) l.decisions.set(id, d);
+    for (const [id, at] of snapshot.consentEvents ?? []) l.consentEvents.set(id, at);
     return l;
   }
 
@@ -76,6 +87,7 @@ export class ContactLedger {
       contacts: Object.fromEntries([...this.contacts].map(([k, v]) => [k, [...v]])),
       optedOut: [...this.optedOut],
       decisions: [...this.decisions],
+      ...(this.consentEvents.size > 0 && { consentEvents: [...this.consentEvents] }),
     };
   }
 
@@ -108,12 +120,30 @@ export class ContactLedger {
     });
   }
 
-  optOut(channel: Channel): void {
+  /**
+   * Opts out of `channel`. With an event id (the provider's message id), a repeat of that event
+   * is refused: false, nothing changes.
+   */
+  optOut(channel: Channel, eventId?: string, at = 0): boolean {
+    if (!this.firstConsentEvent(eventId, at)) return false;
     this.optedOut.add(channel);
+    return true;
   }
 
-  optIn(channel: Channel): void {
+  /** Opts back in to `channel`; a replayed event id is refused like for optOut. */
+  optIn(channel: Channel, eventId?: string, at = 0): boolean {
+    if (!this.firstConsentEvent(eventId, at)) return false;
     this.optedOut.delete(channel);
+    return true;
+  }
+
+  private firstConsentEvent(eventId: string | undefined, at: number): boolean {
+    if (eventId === undefined) return true;
+    if (this.consentEvents.has(eventId)) return false;
+    this.consentEvents.set(eventId, at);
+    if (this.consentEvents.size > MAX_CONSENT_EVENTS)
+      this.consentEvents.delete(this.consentEvents.keys().next().value!);
+    return true;
   }
 
   isOptedOut(channel: Channel): boolean {
@@ -137,7 +167,8 @@ export class ContactLedger {
       if (kept.length === 0) this.contacts.delete(debt);
       else this.contacts.set(debt, kept);
     }
-    return this.contacts.size === 0 && this.optedOut.size === 0;
+    for (const [id, at] of this.consentEvents) if (at <= now - CONSENT_KEEP_MS) this.consentEvents.delete(id);
+    return this.contacts.size === 0 && this.optedOut.size === 0 && this.consentEvents.size === 0;
   }
 }
 
