@@ -166,11 +166,13 @@ describe('POST /webhooks/stripe', () => {
     expect(dispatcher.sent).toHaveLength(0);
   });
 
-  it('tampered body, wrong secret, stale timestamp, missing or garbled header → 400, nothing dispatched', async () => {
+  it('tampered body, wrong secret, stale or future timestamp, missing or garbled header → 400, nothing dispatched', async () => {
     const body = event('checkout.session.completed', session());
     const tampered = await post(body, { tamper: (p) => p.replace('42050', '1') });
     const wrongSecret = await post(body, { secret: 'whsec_someone_else' });
     const stale = await post(body, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const future = await post(body, { timestamp: Math.floor(Date.now() / 1000) + 86_400 });
+    const justAhead = await post(body, { timestamp: Math.floor(Date.now() / 1000) + 301 + 5 });
     const noHeader = await app.inject({
       method: 'POST',
       url: '/webhooks/stripe',
@@ -183,11 +185,20 @@ describe('POST /webhooks/stripe', () => {
       headers: { 'content-type': 'application/json', 'stripe-signature': 'nonsense' },
       payload: JSON.stringify(body),
     });
-    for (const res of [tampered, wrongSecret, stale, noHeader, garbled]) {
+    for (const res of [tampered, wrongSecret, stale, future, justAhead, noHeader, garbled]) {
       expect(res.statusCode).toBe(400);
       expect(res.body).toBe('');
     }
     expect(dispatcher.sent).toHaveLength(0);
+  });
+
+  it('accepts a signature made a little ahead or behind (clock skew within the tolerance)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const timestamp of [now + 60, now - 60]) {
+      const res = await post(event('checkout.session.completed', session()), { timestamp });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(dispatcher.sent).toHaveLength(2);
   });
 
   it('verifies the exact bytes: whitespace Stripe sent is kept', async () => {

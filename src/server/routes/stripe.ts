@@ -3,7 +3,7 @@
  * the journey named in the session metadata. The signature (`Stripe-Signature`, HMAC of the
  * exact bytes Stripe sent) is checked with `constructEvent` on the raw body, so this plugin
  * parses bodies as buffers in its own encapsulated scope: the app's other routes keep their
- * JSON and form parsers. Forged, tampered or stale (> 5 min) requests get 400 and no detail.
+ * JSON and form parsers. Forged, tampered, stale (> 5 min) or future-dated (> 5 min ahead) requests get 400 and no detail.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Stripe from 'stripe';
@@ -14,7 +14,7 @@ export interface StripeRoutesDeps {
   /** STRIPE_WEBHOOK_SECRET (whsec_…): the endpoint's signing secret. */
   webhookSecret: string;
   dispatcher: SignalDispatcher;
-  /** Largest accepted age of a signed timestamp, seconds (Stripe's default 300). */
+  /** Largest accepted distance of a signed timestamp from now, either way, seconds (Stripe's default 300). */
   toleranceSeconds?: number;
 }
 
@@ -34,13 +34,26 @@ export async function registerStripeRoutes(app: FastifyInstance, deps: StripeRou
   });
 }
 
+/** The `t=` of a Stripe-Signature header, in unix seconds (NaN when absent or malformed). */
+function signedAt(header: string): number {
+  const t = header
+    .split(',')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith('t='));
+  return t !== undefined && /^t=\d{1,12}$/.test(t) ? Number(t.slice(2)) : NaN;
+}
+
 function handle(deps: StripeRoutesDeps, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const signature = request.headers['stripe-signature'];
   const body = request.body;
   if (typeof signature !== 'string' || !Buffer.isBuffer(body)) return reply.code(400).send();
+  const tolerance = deps.toleranceSeconds ?? 300;
   let event: Stripe.Event;
   try {
-    event = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret, deps.toleranceSeconds ?? 300);
+    // constructEvent refuses timestamps older than the tolerance only; one from the future is
+    // as suspect (a signing clock far ahead, or a request prepared for a later replay).
+    if (!(signedAt(signature) <= Math.floor(Date.now() / 1000) + tolerance)) throw new Error('future timestamp');
+    event = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret, tolerance);
   } catch {
     request.log.warn({ reason: 'bad signature' }, 'stripe webhook refused');
     return reply.code(400).send();
