@@ -12,6 +12,7 @@ export const AttributesSpec = Type.Record(
     errorHint: 'attribute names are identifiers: letters, digits and _, e.g. paymentHistory',
   }),
   StringEnum(ATTRIBUTE_TYPES, {
+    description: `The attribute's type: ${ATTRIBUTE_TYPES.join(', ')} (timestamp: a YYYY-MM-DD date, 00:00 in the debtor's zone).`,
     errorCode: 'INVALID_ATTRIBUTE_TYPE',
     errorHint: `attribute types are ${ATTRIBUTE_TYPES.join(', ')}`,
   }),
@@ -19,6 +20,7 @@ export const AttributesSpec = Type.Record(
     additionalProperties: false,
     errorCode: 'INVALID_ATTRIBUTE_NAME',
     errorHint: 'attribute names are identifiers: letters, digits and _, e.g. paymentHistory',
+    description: 'Custom fields of enrollment records: name → type. Expressions and templates may use only these.',
   },
 );
 

@@ -8,7 +8,7 @@ import { Type, type TSchema, type SchemaOptions } from '@sinclair/typebox';
 export const API_VERSION = 'settle/v1';
 
 export { CHANNELS, ENGAGEMENT_EVENTS, type Channel, type EngagementEvent } from '../ir/plan.js';
-import { CHANNELS, ENGAGEMENT_EVENTS } from '../ir/plan.js';
+import { CHANNELS, ENGAGEMENT_EVENTS, type EngagementEvent } from '../ir/plan.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -39,6 +39,7 @@ export const TimeOfDay = (opts: Opts = {}) =>
     pattern: TIME_PATTERN,
     errorCode: 'INVALID_TIME',
     errorHint: 'write a 24-hour local time as HH:MM, e.g. 08:00 or 21:30 (24:00 means end of day)',
+    description: 'A local time of day, HH:MM on 24 hours; 24:00 is the end of the day.',
     ...opts,
   });
 
@@ -48,6 +49,7 @@ export const IsoDate = (opts: Opts = {}) =>
     pattern: DATE_PATTERN,
     errorCode: 'INVALID_DATE',
     errorHint: 'write a calendar date as YYYY-MM-DD, e.g. 2026-12-25',
+    description: 'A calendar date, YYYY-MM-DD.',
     ...opts,
   });
 
@@ -79,13 +81,18 @@ export const Cel = (opts: Opts = {}) =>
 export const Metadata = Type.Object(
   {
     name: ResourceName({ description: 'Unique kebab-case name of this resource.' }),
-    description: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String({ description: 'What this resource is for, in a sentence.' })),
     owner: Type.Optional(Type.String({ description: 'Team responsible for this resource.' })),
     // additionalProperties: TypeBox's `^(.*)$` key pattern does not match keys holding a line break (U+2028...),
     // which would otherwise escape validation.
-    labels: Type.Optional(Type.Record(Type.String(), Type.String(), { additionalProperties: false })),
+    labels: Type.Optional(
+      Type.Record(Type.String(), Type.String({ description: 'A label value.' }), {
+        additionalProperties: false,
+        description: 'Free-form key/value labels (reporting, ownership); Settle does not read them.',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Name and description of the document.' },
 );
 
 /** The envelope every document shares: apiVersion, kind, metadata, spec. */
@@ -97,8 +104,8 @@ export function Document<K extends string, M extends TSchema, S extends TSchema>
 ) {
   return Type.Object(
     {
-      apiVersion: Type.Literal(API_VERSION),
-      kind: Type.Literal(kind),
+      apiVersion: Type.Literal(API_VERSION, { description: `Version of the authoring format: ${API_VERSION}.` }),
+      kind: Type.Literal(kind, { description: `The kind of document: ${kind}.` }),
       metadata,
       spec,
     },
@@ -110,6 +117,21 @@ export function Document<K extends string, M extends TSchema, S extends TSchema>
 export function StringEnum<const T extends readonly string[]>(values: T, opts: Opts = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
 }
+
+/** What each engagement event means (docs/reference.md lists them from here). */
+export const ENGAGEMENT_EVENT_MEANINGS: Readonly<Record<EngagementEvent, string>> = {
+  delivered: 'Delivered: the SMTP relay accepted the email, or Twilio reported the SMS delivered.',
+  bounced:
+    'Undeliverable for good: a hard bounce (SMTP 5xx) when sending, or an SMS Twilio reports undelivered or failed.',
+  softBounced: 'A temporary delivery failure (SMTP 4xx, mailbox full) that outlasted the send step’s retries.',
+  opened: 'The email’s open pixel was loaded (email only; image blocking hides some opens).',
+  clicked: 'A tracked link of the message was followed.',
+  visited: 'The payment page of the message’s payment link was viewed.',
+  paid: 'The debt was paid in full (payment provider webhook). The default goal.',
+  partiallyPaid: 'A payment smaller than the amount due, or an instalment of a payment plan.',
+  optedOut: 'The debtor opted out of a channel: the email opt-out link, or an SMS STOP.',
+  replied: 'The debtor answered an SMS with something other than an opt-out, opt-in or help keyword.',
+};
 
 export const EngagementEventSchema = (opts: Opts = {}) =>
   StringEnum(ENGAGEMENT_EVENTS, {

@@ -13,130 +13,259 @@ import {
 
 const common = {
   id: StepId({ description: 'Unique id of the step within the journey.' }),
-  description: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String({ description: 'A note for readers; not part of the compiled plan.' })),
 };
+const stepType = <T extends string>(type: T) => Type.Literal(type, { description: `The step type: ${type}.` });
 const Next = StepId({ description: 'The step to go to next (default: the following step).' });
 
-export const RetryPolicy = Type.Object(
-  {
-    maxAttempts: Type.Integer({ minimum: 1, maximum: 100, description: 'Attempts in all, the first one included.' }),
-    initialInterval: Type.Optional(Duration({ description: 'Delay before the first retry (default 1m).' })),
-    backoff: Type.Optional(
-      Type.Number({ minimum: 1, maximum: 10, description: 'Multiplier between retries (default 2).' }),
-    ),
-    maxInterval: Type.Optional(Duration({ description: 'Upper bound of the delay between retries.' })),
-  },
-  { additionalProperties: false },
-);
+/** Retries of a send or webhook; the defaults (src/compiler/lower.ts) differ between the two. */
+const RetryPolicy = (defaults: {
+  maxAttempts: number;
+  initialInterval: string;
+  backoff: number;
+  maxInterval: string;
+}) =>
+  Type.Object(
+    {
+      maxAttempts: Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description: `Attempts in all, the first one included (without retry: ${defaults.maxAttempts}).`,
+      }),
+      initialInterval: Type.Optional(
+        Duration({ description: 'Delay before the first retry.', default: defaults.initialInterval }),
+      ),
+      backoff: Type.Optional(
+        Type.Number({
+          minimum: 1,
+          maximum: 10,
+          description: 'Multiplier of the delay after each retry.',
+          default: defaults.backoff,
+        }),
+      ),
+      maxInterval: Type.Optional(
+        Duration({ description: 'Upper bound of the delay between retries.', default: defaults.maxInterval }),
+      ),
+    },
+    { additionalProperties: false, description: 'How often and how fast to retry when the attempt fails.' },
+  );
 
 export const SendStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('send'),
-    channel: ChannelSchema(),
+    type: stepType('send'),
+    channel: ChannelSchema({ description: 'The channel: email or sms.' }),
     template: ResourceName({ description: 'A Template by name; its channel must match.' }),
     paymentLink: Type.Optional(
-      Type.Boolean({ description: 'Create a payment link, exposed to the template as links.pay.' }),
+      Type.Boolean({ description: 'Create a payment link, exposed to the template as links.pay.', default: false }),
     ),
-    retry: Type.Optional(RetryPolicy),
+    retry: Type.Optional(RetryPolicy({ maxAttempts: 3, initialInterval: '1m', backoff: 2, maxInterval: '1h' })),
     onFailure: Type.Optional(
-      StepId({ description: 'Where to go when the send fails for good (hard bounce, retries exhausted).' }),
+      StepId({
+        description:
+          'Where to go when the send fails for good (hard bounce, retries exhausted, payment link refused); default next.',
+      }),
     ),
     onBlocked: Type.Optional(
       StepId({
-        description: 'Where to go when the policy blocks the send (consent, opt-out, cap with onExceed: skip).',
+        description:
+          'Where to go when the policy skips the send (no consent, opt-out, no address, cap with onExceed: skip); default next.',
       }),
     ),
     next: Type.Optional(Next),
   },
-  { additionalProperties: false, description: 'Send a message on a channel.' },
+  {
+    additionalProperties: false,
+    description: 'Send a message on a channel, when the policy allows it.',
+    examples: [
+      {
+        id: 'first-email',
+        type: 'send',
+        channel: 'email',
+        template: 'overdue-friendly',
+        paymentLink: true,
+        retry: { maxAttempts: 4, initialInterval: '10m', backoff: 3, maxInterval: '2h' },
+        onFailure: 'nudge-sms',
+        onBlocked: 'quiet-days',
+      },
+    ],
+  },
 );
 
 export const WaitStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('wait'),
-    duration: Type.Optional(Duration()),
-    until: Type.Optional(Cel({ description: "A CEL timestamp, e.g. debt.dueDate + duration('72h')." })),
+    type: stepType('wait'),
+    duration: Type.Optional(Duration({ description: 'How long to wait: <n>s|m|h|d|w.' })),
+    until: Type.Optional(
+      Cel({
+        description:
+          "A CEL timestamp to wait until, e.g. debt.dueDate + duration('72h'); an instant already past does not wait.",
+      }),
+    ),
     businessDays: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 365, description: 'Open days of the policy, at the same local time.' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: 'Open days of the policy (send-window days that are not holidays) in the debtor’s zone.',
+      }),
     ),
     next: Type.Optional(Next),
   },
-  { additionalProperties: false, description: 'Wait for a duration, until an instant, or a number of business days.' },
+  {
+    additionalProperties: false,
+    description: 'Wait for a duration, until an instant, or a number of business days (exactly one of the three).',
+    examples: [
+      { id: 'opened-pause', type: 'wait', duration: '1d' },
+      { id: 'handover-date', type: 'wait', until: "debt.dueDate + duration('744h')" },
+      { id: 'two-open-days', type: 'wait', businessDays: 2 },
+    ],
+  },
 );
 
 export const WaitForStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('waitFor'),
-    events: Type.Array(EngagementEventSchema(), { minItems: 1, uniqueItems: true }),
+    type: stepType('waitFor'),
+    events: Type.Array(EngagementEventSchema(), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Engagement events to listen for; the earliest one in the window wins.',
+    }),
     timeout: Duration({ description: 'How long to wait, counted from the start of this step.' }),
-    on: Type.Record(Type.String(), StepId(), {
+    on: Type.Record(Type.String(), StepId({ description: 'The step to go to.' }), {
       additionalProperties: false, // see Metadata.labels
       description: 'Routes: an event listed in events, or timeout (required), to a step id.',
     }),
     after: Type.Optional(StepId({ description: 'Listen to events of this send step (default: the previous send).' })),
     next: Type.Optional(Next),
   },
-  { additionalProperties: false, description: 'Wait for engagement events, with a timeout.' },
+  {
+    additionalProperties: false,
+    description: 'Wait for engagement events, with a timeout.',
+    examples: [
+      {
+        id: 'watch-email',
+        type: 'waitFor',
+        events: ['clicked', 'opened'],
+        timeout: '3d',
+        on: { clicked: 'wait-payment', opened: 'sms-nudge', timeout: 'subject-test' },
+      },
+    ],
+  },
 );
 
 export const BranchStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('branch'),
-    cases: Type.Array(Type.Object({ when: Cel(), next: StepId() }, { additionalProperties: false }), { minItems: 1 }),
+    type: stepType('branch'),
+    cases: Type.Array(
+      Type.Object(
+        {
+          when: Cel({ description: 'A CEL condition (bool); one that cannot be evaluated does not hold.' }),
+          next: StepId({ description: 'Where to go when this case is the first that holds.' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, description: 'Conditions tried in order.' },
+    ),
     default: StepId({ description: 'Where to go when no case matches.' }),
   },
-  { additionalProperties: false, description: 'Route on the first CEL condition that holds.' },
+  {
+    additionalProperties: false,
+    description: 'Route on the first CEL condition that holds.',
+    examples: [
+      {
+        id: 'large-balance',
+        type: 'branch',
+        cases: [
+          { when: 'debt.amountDue > 1000.0', next: 'offer-plan' },
+          { when: 'engagement.visited > 0 && debt.amountDue >= 100.0', next: 'offer-plan' },
+        ],
+        default: 'reminder-sms',
+      },
+    ],
+  },
 );
 
 export const SplitStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('split'),
+    type: stepType('split'),
     variants: Type.Array(
       Type.Object(
         {
-          name: ResourceName(),
-          weight: Type.Integer({ minimum: 0, maximum: 100 }),
-          next: StepId(),
+          name: ResourceName({ description: 'Name of the variant, unique in the split (metrics are keyed by it).' }),
+          weight: Type.Integer({ minimum: 0, maximum: 100, description: 'Share in percent; weights sum to 100.' }),
+          next: StepId({ description: 'Where debts of this variant go.' }),
         },
         { additionalProperties: false },
       ),
-      { minItems: 2 },
+      { minItems: 2, description: 'The variants, two or more.' },
     ),
   },
-  { additionalProperties: false, description: 'A/B test: a sticky, deterministic variant per debt.' },
+  {
+    additionalProperties: false,
+    description: 'A/B test: a sticky, deterministic variant per debt.',
+    examples: [
+      {
+        id: 'subject-test',
+        type: 'split',
+        variants: [
+          { name: 'loss-aversion', weight: 50, next: 'email-loss-aversion' },
+          { name: 'social-proof', weight: 50, next: 'email-social-proof' },
+        ],
+      },
+    ],
+  },
 );
 
 export const WebhookStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('webhook'),
+    type: stepType('webhook'),
     url: Type.String({
+      description:
+        'A literal https:// URL (http:// only to 127.0.0.1 or localhost), or env:NAME read by the worker at run time.',
       pattern: '^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?|env:[A-Z][A-Z0-9_]*)$',
       errorCode: 'INVALID_WEBHOOK_URL',
       errorHint: 'use a literal https:// URL or env:NAME (an environment variable resolved by the worker)',
     }),
-    retry: Type.Optional(RetryPolicy),
-    onFailure: Type.Optional(StepId()),
+    retry: Type.Optional(RetryPolicy({ maxAttempts: 5, initialInterval: '30s', backoff: 2, maxInterval: '1h' })),
+    onFailure: Type.Optional(
+      StepId({ description: 'Where to go when the call fails for good (retries exhausted); default next.' }),
+    ),
     next: Type.Optional(Next),
   },
-  { additionalProperties: false, description: 'POST the journey state to a URL (escalation, letters, agents).' },
+  {
+    additionalProperties: false,
+    description: 'POST the journey state to a URL (escalation, letters, agents).',
+    examples: [
+      {
+        id: 'hand-over',
+        type: 'webhook',
+        url: 'env:ESCALATION_URL',
+        retry: { maxAttempts: 10, initialInterval: '1m', backoff: 2, maxInterval: '1h' },
+        onFailure: 'handover-failed',
+      },
+    ],
+  },
 );
 
 export const ExitStep = Type.Object(
   {
     ...common,
-    type: Type.Literal('exit'),
+    type: stepType('exit'),
     outcome: Type.String({
       pattern: '^[a-z][a-zA-Z0-9]*$',
       description: 'Outcome recorded when the journey ends here, e.g. unresolved, escalated.',
     }),
   },
-  { additionalProperties: false, description: 'End the journey with an outcome.' },
+  {
+    additionalProperties: false,
+    description: 'End the journey with an outcome.',
+    examples: [{ id: 'escalated', type: 'exit', outcome: 'escalated' }],
+  },
 );
 
 export const STEP_SCHEMAS = {
@@ -164,12 +293,17 @@ export const Step = Type.Unsafe<
   type: 'object',
   required: ['type'],
   discriminator: { propertyName: 'type' },
+  description: 'One step; its type decides its other fields.',
   oneOf: Object.values(STEP_SCHEMAS),
 });
 
 export const PaymentPlans = Type.Object(
   {
-    instalments: Type.Array(Type.Integer({ minimum: 2, maximum: 12 }), { minItems: 1, uniqueItems: true }),
+    instalments: Type.Array(Type.Integer({ minimum: 2, maximum: 12 }), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Numbers of instalments offered, e.g. [2, 3].',
+    }),
     minAmount: Type.Optional(Type.Number({ minimum: 0, description: 'Offer plans only from this amount due.' })),
   },
   { additionalProperties: false, description: 'Payment plans offered on the landing page.' },
@@ -178,11 +312,16 @@ export const PaymentPlans = Type.Object(
 export const JourneySpec = Type.Object(
   {
     policy: ResourceName({ description: 'The contact Policy in force, by name.' }),
-    goal: Type.Optional(EngagementEventSchema({ description: 'Event that ends the journey at once (default paid).' })),
+    goal: Type.Optional(
+      EngagementEventSchema({ description: 'Event that ends the journey at once, from any step.', default: 'paid' }),
+    ),
     paymentPlans: Type.Optional(PaymentPlans),
-    steps: Type.Array(Step, { minItems: 1 }),
+    steps: Type.Array(Step, {
+      minItems: 1,
+      description: 'The steps, in order; a step without next falls through to the following one.',
+    }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'The journey: its policy, goal and steps.' },
 );
 
 export const JourneyMetadata = Type.Composite(
@@ -192,7 +331,7 @@ export const JourneyMetadata = Type.Composite(
       version: Type.Integer({ minimum: 1, description: 'Must increase whenever the compiled plan changes.' }),
     }),
   ],
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Name, version and description of the journey.' },
 );
 
 export const Journey = Document('Journey', JourneyMetadata, JourneySpec, {

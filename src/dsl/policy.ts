@@ -8,28 +8,49 @@ export const SendWindow = Type.Object(
     to: TimeOfDay({ description: 'End of the window, local time (exclusive).' }),
     days: Type.Array(
       StringEnum(WEEKDAYS, { errorCode: 'INVALID_WEEKDAY', errorHint: `days are ${WEEKDAYS.join(', ')}` }),
-      { minItems: 1, uniqueItems: true },
+      { minItems: 1, uniqueItems: true, description: `Weekdays the window applies to: ${WEEKDAYS.join(', ')}.` },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Sends allowed on these days in [from, to), the debtor’s local time.' },
 );
 
 export const FrequencyCap = Type.Object(
   {
-    channels: Type.Array(ChannelSchema(), { minItems: 1, uniqueItems: true }),
+    channels: Type.Array(ChannelSchema(), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Channels whose contacts count together against this cap.',
+    }),
     max: Type.Integer({ minimum: 1, description: 'Contacts allowed in the rolling window.' }),
     per: Duration({ description: 'Length of the rolling window.' }),
-    onExceed: Type.Optional(StringEnum(['defer', 'skip'] as const, { description: 'defer (default) or skip' })),
+    onExceed: Type.Optional(
+      StringEnum(['defer', 'skip'] as const, {
+        description: 'Over the cap: defer the send until the cap allows it, or skip it (onBlocked).',
+        default: 'defer',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'At most max contacts per debt on these channels in any rolling window of length per.',
+  },
 );
 
-const Consent = StringEnum(['required', 'assumed'] as const);
+const Consent = (channel: string, fallback: 'required' | 'assumed') =>
+  StringEnum(['required', 'assumed'] as const, {
+    description: `required: ${channel} only with debtor.consent.${channel} true; assumed: unless it is false.`,
+    default: fallback,
+  });
 
 export const PolicySpec = Type.Object(
   {
     timezoneFallback: Type.String({ minLength: 1, description: 'IANA time zone used when the debtor has none.' }),
-    unknownTimezone: Type.Optional(StringEnum(['fallback', 'skip'] as const)),
+    unknownTimezone: Type.Optional(
+      StringEnum(['fallback', 'skip'] as const, {
+        description: 'A debtor without a valid time zone: use timezoneFallback, or skip every send.',
+        default: 'fallback',
+      }),
+    ),
     sendWindow: Type.Union([SendWindow, Type.Array(SendWindow, { minItems: 1 })], {
       description: 'One window, or a list of windows by weekday, in the debtor’s local time.',
     }),
@@ -38,30 +59,50 @@ export const PolicySpec = Type.Object(
         {
           country: Type.Optional(
             Type.String({
+              description: 'ISO 3166-1 alpha-2 country whose public holidays are closed days.',
               pattern: '^[A-Z]{2}$',
               errorCode: 'INVALID_COUNTRY',
               errorHint: 'use an ISO 3166-1 alpha-2 country code such as FR, NL or US',
             }),
           ),
-          region: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
-          closedDays: Type.Optional(Type.Array(IsoDate(), { uniqueItems: true })),
+          region: Type.Optional(
+            Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+              description:
+                'A region of the country with its own holidays (e.g. BY for Bavaria); null for national only.',
+            }),
+          ),
+          closedDays: Type.Optional(
+            Type.Array(IsoDate(), { uniqueItems: true, description: 'Extra closed dates, YYYY-MM-DD.' }),
+          ),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Days without sends: public holidays and your own closed days.' },
       ),
     ),
-    frequencyCaps: Type.Optional(Type.Array(FrequencyCap)),
-    consent: Type.Optional(
-      Type.Object({ email: Type.Optional(Consent), sms: Type.Optional(Consent) }, { additionalProperties: false }),
+    frequencyCaps: Type.Optional(
+      Type.Array(FrequencyCap, { description: 'Caps on contacts per debt, shared by all journeys of the debt.' }),
     ),
-    jitter: Type.Optional(Duration({ description: 'Random spread added to each send instant (default none).' })),
+    consent: Type.Optional(
+      Type.Object(
+        { email: Type.Optional(Consent('email', 'assumed')), sms: Type.Optional(Consent('sms', 'required')) },
+        {
+          additionalProperties: false,
+          description: 'Whether each channel needs recorded consent; a recorded false always blocks.',
+        },
+      ),
+    ),
+    jitter: Type.Optional(
+      Duration({
+        description: 'Spread sends over up to this much after their instant (deterministic per send); default none.',
+      }),
+    ),
     smsOptOutKeyword: Type.Optional(
-      Type.Record(Type.String(), Type.String({ minLength: 2 }), {
+      Type.Record(Type.String(), Type.String({ minLength: 2, description: 'The keyword, e.g. STOP or ARRET.' }), {
         additionalProperties: false, // see Metadata.labels
         description: 'Opt-out keyword per locale that SMS templates must mention (default STOP).',
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Contact rules applied at the moment of each send.' },
 );
 
 export const Policy = Document('Policy', Metadata, PolicySpec, {

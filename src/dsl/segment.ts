@@ -8,7 +8,7 @@ export const SegmentSpec = Type.Object(
     journey: ResourceName({ description: 'The Journey debts of this segment enter.' }),
     priority: Type.Integer({ minimum: 0, description: 'Lowest number first; ties broken by name.' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Which debts enter which journey.' },
 );
 
 export const Segment = Document('Segment', Metadata, SegmentSpec, {

@@ -6,15 +6,25 @@ export const LOCALE_PATTERN = '^[a-z]{2,3}(-[A-Z]{2})?$';
 
 const EmailContent = Type.Object(
   {
-    subject: Type.String({ minLength: 1 }),
-    text: Type.String({ minLength: 1, description: 'Plain-text part; must contain {{ links.optOut }}.' }),
-    html: Type.Optional(Type.String({ minLength: 1 })),
+    subject: Type.String({ minLength: 1, description: 'Subject line (Liquid).' }),
+    text: Type.String({ minLength: 1, description: 'Plain-text part (Liquid); must contain {{ links.optOut }}.' }),
+    html: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'HTML part (Liquid, output HTML-escaped); must contain {{ links.optOut }} too.',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'The email in one locale.' },
 );
 const SmsContent = Type.Object(
-  { text: Type.String({ minLength: 1, description: 'Must tell how to opt out (STOP).' }) },
-  { additionalProperties: false },
+  {
+    text: Type.String({
+      minLength: 1,
+      description: 'The SMS (Liquid); must contain the opt-out keyword (STOP, or the policy’s smsOptOutKeyword).',
+    }),
+  },
+  { additionalProperties: false, description: 'The SMS in one locale.' },
 );
 
 const Locales = <T extends ReturnType<typeof Type.Object>>(content: T) =>
@@ -23,27 +33,38 @@ const Locales = <T extends ReturnType<typeof Type.Object>>(content: T) =>
     additionalProperties: false,
     errorCode: 'INVALID_LOCALE',
     errorHint: 'locales are BCP 47 language tags such as en, fr, nl or fr-BE',
+    description: 'The message per locale (en, fr, nl-BE…); a debtor gets their locale if present, else defaultLocale.',
   });
 
 const localeKey = Type.String({
+  description: 'Locale used when the template lacks the debtor’s; must be one of locales.',
   pattern: LOCALE_PATTERN,
   errorCode: 'INVALID_LOCALE',
   errorHint: 'locales are BCP 47 language tags such as en, fr, nl or fr-BE',
 });
 
 export const EmailTemplateSpec = Type.Object(
-  { channel: Type.Literal('email'), defaultLocale: localeKey, locales: Locales(EmailContent) },
-  { additionalProperties: false },
+  {
+    channel: Type.Literal('email', { description: 'The channel: email.' }),
+    defaultLocale: localeKey,
+    locales: Locales(EmailContent),
+  },
+  { additionalProperties: false, description: 'An email template.' },
 );
 export const SmsTemplateSpec = Type.Object(
-  { channel: Type.Literal('sms'), defaultLocale: localeKey, locales: Locales(SmsContent) },
-  { additionalProperties: false },
+  {
+    channel: Type.Literal('sms', { description: 'The channel: sms.' }),
+    defaultLocale: localeKey,
+    locales: Locales(SmsContent),
+  },
+  { additionalProperties: false, description: 'An SMS template.' },
 );
 
 export const TemplateSpec = Type.Unsafe<Static<typeof EmailTemplateSpec> | Static<typeof SmsTemplateSpec>>({
   type: 'object',
   required: ['channel'],
   discriminator: { propertyName: 'channel' },
+  description: 'A message for one channel, in one or more locales.',
   oneOf: [EmailTemplateSpec, SmsTemplateSpec],
 });
 

@@ -13,7 +13,16 @@ const Probability = Type.Number({ minimum: 0, maximum: 1, description: 'Probabil
 export const Delay = Type.Union(
   [
     Duration({ description: 'A fixed delay, e.g. 20s, 2h, 1d.' }),
-    Type.Object({ uniform: Type.Array(Duration(), { minItems: 2, maxItems: 2 }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        uniform: Type.Array(Duration(), {
+          minItems: 2,
+          maxItems: 2,
+          description: 'Bounds [min, max] of a uniform delay.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     Type.Object(
       { exponential: Duration({ description: 'Mean of an exponential delay.' }) },
       { additionalProperties: false },
@@ -27,7 +36,10 @@ export const Stage = Type.Object(
     p: Type.Optional(Probability),
     after: Type.Optional(Delay),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'Probability of this stage given the previous one, and its delay; a stage left out passes through.',
+  },
 );
 
 export const STAGES = [
@@ -44,17 +56,25 @@ export type StageName = (typeof STAGES)[number];
 
 export const ChannelModel = Type.Object(
   Object.fromEntries(STAGES.map((s) => [s, Type.Optional(Stage)])) as Record<StageName, TOptional<typeof Stage>>,
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'How debtors answer a message of this channel, stage by stage: delivered → opened → clicked → visited → paid.',
+  },
 );
 
 export const Match = Type.Object(
   {
-    journey: Type.Optional(ResourceName()),
-    segment: Type.Optional(ResourceName()),
-    variant: Type.Optional(Type.String({ minLength: 1 })),
-    step: Type.Optional(Type.String({ minLength: 1 })),
+    journey: Type.Optional(ResourceName({ description: 'Messages of this journey.' })),
+    segment: Type.Optional(ResourceName({ description: 'Messages to debts of this segment.' })),
+    variant: Type.Optional(Type.String({ minLength: 1, description: 'Messages of this split variant.' })),
+    step: Type.Optional(Type.String({ minLength: 1, description: 'Messages of this send step.' })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Which messages the rule applies to (all must match).',
+  },
 );
 
 export const Rule = Type.Object(
@@ -63,16 +83,16 @@ export const Rule = Type.Object(
     email: Type.Optional(ChannelModel),
     sms: Type.Optional(ChannelModel),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'A refinement of the default; later rules win, field by field.' },
 );
 
 export const Costs = Type.Object(
   {
-    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-    email: Type.Optional(Type.Number({ minimum: 0 })),
-    sms: Type.Optional(Type.Number({ minimum: 0 })),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency of the costs.' })),
+    email: Type.Optional(Type.Number({ minimum: 0, description: 'Cost of one email.' })),
+    sms: Type.Optional(Type.Number({ minimum: 0, description: 'Cost of one SMS.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Cost per message, for the report’s cost of recovery.' },
 );
 
 export const BehaviourSpec = Type.Object(
@@ -87,20 +107,23 @@ export const BehaviourSpec = Type.Object(
     ),
     default: Type.Object(
       { email: Type.Optional(ChannelModel), sms: Type.Optional(ChannelModel) },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'The model of every message, per channel.' },
     ),
-    rules: Type.Optional(Type.Array(Rule)),
+    rules: Type.Optional(Type.Array(Rule, { description: 'Refinements by journey, segment, variant or step.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'How simulated debtors respond.' },
 );
 
 export const BehaviourDocument = Type.Object(
   {
-    apiVersion: Type.Literal('settle/v1'),
-    kind: Type.Literal('Behaviour'),
+    apiVersion: Type.Literal('settle/v1', { description: 'Version of the authoring format: settle/v1.' }),
+    kind: Type.Literal('Behaviour', { description: 'The kind of document: Behaviour.' }),
     metadata: Type.Object(
-      { name: ResourceName(), description: Type.Optional(Type.String()) },
-      { additionalProperties: false },
+      {
+        name: ResourceName({ description: 'Name of the model.' }),
+        description: Type.Optional(Type.String({ description: 'What the model represents.' })),
+      },
+      { additionalProperties: false, description: 'Name and description of the model.' },
     ),
     spec: BehaviourSpec,
   },
