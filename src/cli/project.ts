@@ -1,7 +1,20 @@
-/** Loads and compiles the journeys directory for commands that work on one journey or template. */
+/**
+ * Loads and compiles projects for the commands: the journeys directory (or --dir) for commands that
+ * work on one journey or template, and the project of each file or folder given as an argument.
+ */
 import { existsSync, statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
-import { compileSources, formatDiagnosticsText, readSources, type CompileResult } from '../compiler/index.js';
+import { join, relative, sep } from 'node:path';
+import {
+  compileSources,
+  formatDiagnosticsText,
+  listSourcePaths,
+  readSources,
+  type CompileResult,
+  type Diagnostic,
+  type SourceFile,
+} from '../compiler/index.js';
+import { sortDiagnostics } from '../compiler/diagnostic.js';
+import { displayPath as shownPath, PROJECT_MARKER, projectRootFor, projectSourcePaths } from '../compiler/sources.js';
 import { CliError, EXIT, resolvePath, type Io } from './io.js';
 
 export function loadProject(dirArg: string, io: Io, extraArgs: string[] = []): CompileResult {
@@ -11,7 +24,56 @@ export function loadProject(dirArg: string, io: Io, extraArgs: string[] = []): C
     throw new CliError(`${dirArg}: no journeys directory here (use --dir to point at one)`, EXIT.usage);
   }
   const inside = (f: string) => !relative(dir, f).startsWith('..');
-  return compileSources(readSources([dir, ...extra.filter((f) => !inside(f))], io.cwd));
+  return compileSources(readSources([dir, ...extra.filter((f) => !inside(f))], io.cwd), {
+    root: shownPath(dir, io.cwd),
+  });
+}
+
+/** Compiles the project a file or folder belongs to (see projectRootFor), with the file in it. */
+export function loadProjectOf(pathArg: string, io: Io): CompileResult {
+  const path = resolvePath(io, pathArg);
+  if (!existsSync(path)) throw new CliError(`${pathArg}: no such file`, EXIT.usage);
+  return compileProject(projectRootFor(path), [path], io);
+}
+
+function compileProject(root: string, extra: string[], io: Io): CompileResult {
+  const files = [...new Set([...projectSourcePaths(root).files, ...extra])];
+  return compileSources(readSources(files, io.cwd), { root: shownPath(root, io.cwd) });
+}
+
+export interface ArgumentsResult {
+  /** The files the arguments name (folders expanded), as read. */
+  sources: SourceFile[];
+  /** The diagnostics of those files, each compiled with the rest of its own project. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Compiles files and folders given on the command line, each against its own project: the
+ * nearest folder holding an attributes.yaml (else the argument's folder), and for a folder
+ * argument also the projects nested in it. Each project is compiled once, on its own; the
+ * diagnostics of the named files are reported together.
+ */
+export function compileArguments(args: string[], io: Io): ArgumentsResult {
+  const byRoot = new Map<string, Set<string>>();
+  for (const arg of args) {
+    const abs = resolvePath(io, arg);
+    const argRoot = projectRootFor(abs);
+    for (const file of listSourcePaths([abs])) {
+      const own = projectRootFor(file);
+      const root = existsSync(join(own, PROJECT_MARKER)) ? own : argRoot;
+      byRoot.set(root, (byRoot.get(root) ?? new Set()).add(file));
+    }
+  }
+  const sources: SourceFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const [root, targets] of byRoot) {
+    const result = compileProject(root, [...targets], io);
+    const shown = new Set([...targets].map((f) => shownPath(f, io.cwd)));
+    sources.push(...result.files.map((f) => f.source).filter((s) => shown.has(s.path)));
+    diagnostics.push(...result.diagnostics.filter((d) => shown.has(d.file)));
+  }
+  return { sources, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** Prints the errors that concern `files` and fails, so a command never works on a broken plan. */

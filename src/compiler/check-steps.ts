@@ -7,7 +7,7 @@ import { checkCel } from '../core/cel.js';
 import { parseDuration } from '../core/duration.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import type { Project } from './project.js';
-import { declaredAttributes } from './project.js';
+import { declaredAttributes, inProject } from './project.js';
 import { didYouMean } from './suggest.js';
 
 /** Longest duration accepted anywhere in a journey (10 years): beyond it a typo is likelier than intent. */
@@ -42,7 +42,7 @@ export function checkSteps(ctx: StepCheckContext): void {
       'UNKNOWN_POLICY',
       `no Policy named \`${policyName}\``,
       ['spec', 'policy'],
-      didYouMean(policyName, project.policies.keys(), 'define it under journeys/policies/'),
+      didYouMean(policyName, project.policies.keys(), `define it under ${inProject(project, 'policies/')}`),
     );
   }
   journey.spec.steps.forEach((step, i) => checkStep(ctx, step, ['spec', 'steps', i]));
@@ -58,7 +58,11 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
           'UNKNOWN_TEMPLATE',
           `no Template named \`${step.template}\``,
           [...at, 'template'],
-          didYouMean(step.template, ctx.project.templates.keys(), 'define it under journeys/templates/'),
+          didYouMean(
+            step.template,
+            ctx.project.templates.keys(),
+            `define it under ${inProject(ctx.project, 'templates/')}`,
+          ),
         );
       } else if (tpl.valid && tpl.doc.spec.channel !== step.channel) {
         err(

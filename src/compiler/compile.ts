@@ -13,7 +13,15 @@ import { checkSteps } from './check-steps.js';
 import { checkTiming } from './check-timing.js';
 import { lowerJourney } from './lower.js';
 import { parseYaml } from './parse.js';
-import { addResource, declaredAttributes, emptyProject, type Project, type Resource } from './project.js';
+import {
+  addResource,
+  DEFAULT_ROOT,
+  declaredAttributes,
+  emptyProject,
+  inProject,
+  type Project,
+  type Resource,
+} from './project.js';
 import { resolveDiagnostics, type ParsedFile } from './resolve.js';
 import type { SourceFile } from './sources.js';
 import { validateStructure } from './structural.js';
@@ -27,8 +35,16 @@ export interface CompileResult {
   files: ParsedFile[];
 }
 
-export function compileSources(sources: SourceFile[]): CompileResult {
-  const project = emptyProject();
+export interface CompileOptions {
+  /**
+   * The project's folder as hints should name it ("define it under energy/templates/"), relative to
+   * the working directory ('' for the directory itself). Default: journeys.
+   */
+  root?: string;
+}
+
+export function compileSources(sources: SourceFile[], options: CompileOptions = {}): CompileResult {
+  const project = emptyProject(options.root);
   const pending: PendingDiagnostic[] = [];
   const direct: Diagnostic[] = [];
   const files: ParsedFile[] = [];
@@ -69,6 +85,7 @@ export function compileSources(sources: SourceFile[]): CompileResult {
 
   const templateInfos = checkAll(project, pending);
   const plans = lowerAll(project, pending, templateInfos, files);
+  for (const d of pending) if (d.hint !== undefined) d.hint = relocateHint(d.hint, project);
   const diagnostics = dedupe([...direct, ...resolveDiagnostics(pending, files)]);
   return { diagnostics: sortDiagnostics(diagnostics), plans, project, files };
 }
@@ -124,7 +141,7 @@ function checkSegments(project: Project, out: PendingDiagnostic[]): void {
         code: 'UNKNOWN_JOURNEY',
         message: `no Journey named \`${doc.spec.journey}\``,
         at: ['spec', 'journey'],
-        hint: didYouMean(doc.spec.journey, project.journeys.keys(), 'define it in journeys/'),
+        hint: didYouMean(doc.spec.journey, project.journeys.keys(), `define it in ${inProject(project, '')}`),
       });
     }
     const cel = checkCel(doc.spec.when, attributes, 'bool');
@@ -188,6 +205,16 @@ function stepLines(text: string, journey: Journey): (i: number) => number {
     return n >= 0 ? n + 1 : 1;
   };
 }
+
+/**
+ * The checks that know nothing of projects (structure, CEL in src/core, Liquid in src/templates)
+ * name the default folder (`journeys/attributes.yaml`): point their hints at this project's.
+ */
+function relocateHint(hint: string, project: Project): string {
+  if (project.root === DEFAULT_ROOT) return hint;
+  return hint.replace(DEFAULT_FOLDER, (_m, before: string) => before + inProject(project, ''));
+}
+const DEFAULT_FOLDER = new RegExp(`(^|[\\s\`'"(])${DEFAULT_ROOT}/`, 'g');
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();

@@ -23,12 +23,31 @@ export interface Project {
   segments: Map<string, Resource<Segment>>;
   templates: Map<string, Resource<Template>>;
   policies: Map<string, Resource<Policy>>;
-  /** Declared custom attributes and their types (journeys/attributes.yaml). */
+  /** Declared custom attributes and their types (attributes.yaml at the project's root). */
   attributes: Map<string, Resource<Attributes>>;
+  /** The project's folder as hints name it (relative to the working directory; '' for the directory itself). */
+  root: string;
 }
 
-export function emptyProject(): Project {
-  return { journeys: new Map(), segments: new Map(), templates: new Map(), policies: new Map(), attributes: new Map() };
+/** The folder hints name when the caller does not say where the project is. */
+export const DEFAULT_ROOT = 'journeys';
+
+export function emptyProject(root = DEFAULT_ROOT): Project {
+  return {
+    journeys: new Map(),
+    segments: new Map(),
+    templates: new Map(),
+    policies: new Map(),
+    attributes: new Map(),
+    root,
+  };
+}
+
+/** A path inside the project as a hint names it: `energy/templates/`, or `templates/` in the project itself. */
+export function inProject(project: Pick<Project, 'root'>, rel: string): string {
+  const root = project.root.replace(/\/+$/, '');
+  const path = root === '' || root === '.' ? rel : `${root}/${rel}`;
+  return path === '' ? './' : path;
 }
 
 const TABLE = {

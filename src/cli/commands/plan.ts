@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { formatPlanMermaid, formatPlanText } from '../../render/index.js';
 import { closest } from '../../compiler/suggest.js';
 import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
-import { displayPath, failOnErrors, loadProject } from '../project.js';
+import { displayPath, failOnErrors, loadProject, loadProjectOf } from '../project.js';
 
 export const usage = 'settle plan NAME|FILE [--format text|mermaid|json] [--dir journeys]';
 
@@ -18,7 +18,8 @@ export function plan(argv: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError('plan takes exactly one journey name or file');
   const target = positionals[0]!;
   const isFile = /\.ya?ml$/i.test(target) || existsSync(resolvePath(io, target));
-  const result = loadProject(values.dir ?? 'journeys', io, isFile ? [target] : []);
+  // A file is compiled with its own project (the nearest folder with an attributes.yaml), not --dir.
+  const result = isFile ? loadProjectOf(target, io) : loadProject(values.dir ?? 'journeys', io);
   let name = target;
   if (isFile) {
     if (!existsSync(resolvePath(io, target))) throw new CliError(`${target}: no such file`, EXIT.usage);

@@ -1,8 +1,9 @@
 /** settle validate [PATH...] [--format text|json]: schema + semantic checks of every file. */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { compileSources, formatDiagnosticsText, readSources } from '../../compiler/index.js';
+import { formatDiagnosticsText } from '../../compiler/index.js';
 import { CliError, EXIT, oneOf, resolvePath, type Io } from '../io.js';
+import { compileArguments } from '../project.js';
 
 export const usage = 'settle validate [PATH...] [--format text|json]';
 
@@ -16,11 +17,7 @@ export function validate(argv: string[], io: Io): number {
   const paths = positionals.length > 0 ? positionals : ['journeys'];
   for (const p of paths)
     if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
-  const sources = readSources(
-    paths.map((p) => resolvePath(io, p)),
-    io.cwd,
-  );
-  const result = compileSources(sources);
+  const { sources, ...result } = compileArguments(paths, io);
   if (format === 'json') {
     io.out(JSON.stringify({ files: sources.length, diagnostics: result.diagnostics }, null, 2) + '\n');
   } else {
