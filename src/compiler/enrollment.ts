@@ -1,6 +1,7 @@
 /** Validation of enrollment records (one debt each) against schemas/enrollment.schema.json and the declared attributes. */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { ENROLLMENT_SCHEMA, type EnrollmentRecord } from '../dsl/index.js';
+import { ATTRIBUTE_MAX_LENGTH, ENROLLMENT_SCHEMA, type EnrollmentRecord } from '../dsl/index.js';
+import { parseIsoDate } from '../core/iso-date.js';
 import type { FieldType } from '../ir/index.js';
 import { createAjv } from './structural.js';
 
@@ -47,11 +48,79 @@ export function validateRecord(value: unknown, attributes: Record<string, FieldT
       else problems.push({ field: base || '(record)', message: e.message ?? 'is invalid' });
     }
   }
-  const attrs = (value as Partial<EnrollmentRecord> | null)?.attributes ?? {};
+  problems.push(...textProblems(value));
+  const record = value as Partial<EnrollmentRecord> | null;
+  const zone = record?.debtor?.timezone;
+  if (typeof zone === 'string' && !isTimeZone(zone))
+    problems.push({
+      field: 'debtor.timezone',
+      message: `"${zone.slice(0, 64)}" is not an IANA time zone — write e.g. Europe/Paris or America/New_York, or leave it empty to use the policy's fallback`,
+    });
+  for (const name of ['dueDate', 'issuedAt'] as const) {
+    const date = record?.debt?.[name];
+    if (typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) && !parseIsoDate(date))
+      problems.push({
+        field: `debt.${name}`,
+        message: `${date} is not a date of the calendar — check the day of the month`,
+      });
+  }
+  const attrs = record?.attributes ?? {};
   for (const [name, v] of Object.entries(attrs)) {
     const t = attributes[name];
     if (!t) problems.push({ field: `attributes.${name}`, message: 'is not declared in journeys/attributes.yaml' });
     else if (!matchesType(v, t)) problems.push({ field: `attributes.${name}`, message: `must be of type ${t}` });
+    else if (typeof v === 'string' && v.length > ATTRIBUTE_MAX_LENGTH)
+      problems.push({
+        field: `attributes.${name}`,
+        message: `must NOT have more than ${ATTRIBUTE_MAX_LENGTH} characters`,
+      });
   }
   return problems;
+}
+
+const zones = new Map<string, boolean>();
+
+/** Whether Intl knows `zone` as a time zone name (Region/City or UTC, not a raw offset). */
+function isTimeZone(zone: string): boolean {
+  let known = zones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = /^[A-Za-z]/.test(zone);
+    } catch {
+      known = false;
+    }
+    if (zones.size < 10_000) zones.set(zone, known);
+  }
+  return known;
+}
+
+// C0 and C1 control characters (tab, CR and LF included: no record field is multi-line).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Problems of the text itself, in every string of the record: bytes that were not UTF-8 (the
+ * decoder turned them into U+FFFD, which would reach the debtor as 'Al\uFFFDx'), and control
+ * characters (which break headers, CSV exports and logs).
+ */
+function textProblems(value: unknown, path = ''): RecordProblem[] {
+  if (typeof value === 'string') {
+    const field = path || '(record)';
+    if (value.includes('\uFFFD'))
+      return [
+        { field, message: 'contains bytes that are not UTF-8 — save the portfolio as UTF-8 and enroll it again' },
+      ];
+    const m = CONTROL.exec(value);
+    if (m) {
+      const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      return [{ field, message: `contains the control character U+${code} — remove it` }];
+    }
+    return [];
+  }
+  if (value === null || typeof value !== 'object') return [];
+  const out: RecordProblem[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out.push(...textProblems(v, path ? `${path}.${k}` : k));
+  }
+  return out;
 }

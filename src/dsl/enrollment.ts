@@ -6,7 +6,11 @@ import { DATE_PATTERN } from './common.js';
 function fieldSchema(f: RecordField): TSchema {
   switch (f.type) {
     case 'string':
-      return Type.String({ minLength: 1, description: f.description });
+      return Type.String({
+        minLength: 1,
+        ...(f.maxLength !== undefined && { maxLength: f.maxLength }),
+        description: f.description,
+      });
     case 'double':
       return Type.Number({ description: f.description });
     case 'int':
@@ -27,8 +31,17 @@ function objectOf(fields: Record<string, RecordField>, extra: Record<string, TSc
   return Type.Object({ ...props, ...extra }, { additionalProperties: false });
 }
 
+/** Longest string value of a custom attribute. */
+export const ATTRIBUTE_MAX_LENGTH = 1000;
+
 const overrides = {
-  email: Type.Optional(Type.String({ format: 'email', description: DEBTOR_FIELDS.email.description })),
+  email: Type.Optional(
+    Type.String({
+      format: 'email',
+      maxLength: DEBTOR_FIELDS.email.maxLength,
+      description: DEBTOR_FIELDS.email.description,
+    }),
+  ),
   phone: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: DEBTOR_FIELDS.phone.description })),
 };
 

@@ -11,18 +11,25 @@ export interface RecordField {
   required?: boolean;
   /** Computed by Settle, not supplied in the record (e.g. debt.daysPastDue). */
   derived?: boolean;
+  /** Longest accepted string (enrollment refuses longer values; no name or address needs more). */
+  maxLength?: number;
   description: string;
 }
 
 export const DEBTOR_FIELDS = {
-  id: { type: 'string', required: true, description: 'Your id of the debtor (hashed before it reaches Temporal).' },
-  firstName: { type: 'string', required: true, description: 'First name, used in greetings.' },
-  lastName: { type: 'string', description: 'Last name.' },
-  email: { type: 'string', description: 'Email address (needed for email sends).' },
+  id: {
+    type: 'string',
+    required: true,
+    maxLength: 200,
+    description: 'Your id of the debtor (hashed before it reaches Temporal).',
+  },
+  firstName: { type: 'string', required: true, maxLength: 100, description: 'First name, used in greetings.' },
+  lastName: { type: 'string', maxLength: 100, description: 'Last name.' },
+  email: { type: 'string', maxLength: 254, description: 'Email address (needed for email sends).' },
   phone: { type: 'string', description: 'Mobile number in E.164 form, e.g. +33612345678 (needed for SMS).' },
-  locale: { type: 'string', description: 'Preferred language, e.g. fr or nl-BE.' },
-  timezone: { type: 'string', description: 'IANA time zone, e.g. Europe/Paris.' },
-  country: { type: 'string', description: 'ISO 3166-1 alpha-2 country of residence.' },
+  locale: { type: 'string', maxLength: 35, description: 'Preferred language, e.g. fr or nl-BE.' },
+  timezone: { type: 'string', maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris.' },
+  country: { type: 'string', maxLength: 2, description: 'ISO 3166-1 alpha-2 country of residence.' },
 } as const satisfies Record<string, RecordField>;
 
 export const CONSENT_FIELDS = {
@@ -31,12 +38,21 @@ export const CONSENT_FIELDS = {
 } as const satisfies Record<string, RecordField>;
 
 export const DEBT_FIELDS = {
-  reference: { type: 'string', required: true, description: 'Invoice or contract reference shown to the debtor.' },
+  reference: {
+    type: 'string',
+    required: true,
+    maxLength: 100,
+    description: 'Invoice or contract reference shown to the debtor.',
+  },
   amountDue: { type: 'double', required: true, description: 'Amount still due, in currency units (420.5).' },
   currency: { type: 'string', required: true, description: 'ISO 4217 currency code, e.g. EUR.' },
   dueDate: { type: 'timestamp', required: true, description: 'Due date (YYYY-MM-DD, 00:00 in the debtor’s zone).' },
   issuedAt: { type: 'timestamp', description: 'Issue date (YYYY-MM-DD).' },
-  creditor: { type: 'string', description: 'Name of the creditor shown on messages and the payment page.' },
+  creditor: {
+    type: 'string',
+    maxLength: 200,
+    description: 'Name of the creditor shown on messages and the payment page.',
+  },
   daysPastDue: {
     type: 'int',
     derived: true,
