@@ -3,11 +3,12 @@
  * duration bounds, split weights, retry sanity, and the CEL of branches and waits.
  */
 import type { Journey, JourneyStep } from '../dsl/index.js';
-import { checkCel } from '../core/cel.js';
+import { checkCel, referencedAttributes, type CelCheck, type CelExpectedType } from '../core/cel.js';
+import type { FieldType } from '../ir/index.js';
 import { parseDuration } from '../core/duration.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import type { Project } from './project.js';
-import { declaredAttributes, inProject } from './project.js';
+import { declaredAttributes, doubtfulReads, inProject } from './project.js';
 import { didYouMean } from './suggest.js';
 
 /** Longest duration accepted anywhere in a journey (10 years): beyond it a typo is likelier than intent. */
@@ -180,7 +181,8 @@ export function checkExpression(
   expected: 'bool' | 'timestamp',
   at: (string | number)[],
 ): void {
-  const result = checkCel(source, declaredAttributes(ctx.project), expected);
+  const result = checkProjectCel(ctx.project, source, expected);
+  if (result === undefined) return;
   if (result.ok) {
     for (const a of result.attributesUsed) ctx.attributesUsed.add(a);
     return;
@@ -193,4 +195,29 @@ export function checkExpression(
     result.hint,
     result.offset !== undefined ? { offsetInValue: result.offset } : {},
   );
+}
+
+/** Most attributes in doubt an expression is tried with, each under every type (5^3 checks). */
+const MAX_DOUBTFUL = 3;
+const FIELD_TYPES: FieldType[] = ['string', 'int', 'double', 'bool', 'timestamp'];
+
+/**
+ * Checks a CEL expression against the project's attributes. An expression that reads attributes
+ * whose declaration is broken (attributesInDoubt) is tried with each type for them: it is reported
+ * only when no type would make it right (undefined: too many unknowns to tell, not reported).
+ */
+export function checkProjectCel(project: Project, source: string, expected: CelExpectedType): CelCheck | undefined {
+  const declared = declaredAttributes(project);
+  const first = checkCel(source, declared, expected);
+  if (first.ok || first.kind === 'syntax') return first;
+  const doubtful = doubtfulReads(project, referencedAttributes(source));
+  if (doubtful.length === 0) return first;
+  if (doubtful.length > MAX_DOUBTFUL) return undefined;
+  let combos: Record<string, FieldType>[] = [{}];
+  for (const name of doubtful) combos = combos.flatMap((c) => FIELD_TYPES.map((t) => ({ ...c, [name]: t })));
+  for (const combo of combos) {
+    const result = checkCel(source, { ...declared, ...combo }, expected);
+    if (result.ok) return result;
+  }
+  return first;
 }

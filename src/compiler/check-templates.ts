@@ -7,7 +7,7 @@ import type { Journey, Template } from '../dsl/index.js';
 import { checkLiquid, smsOptOutPresent } from '../templates/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import type { Project, Resource } from './project.js';
-import { declaredAttributes } from './project.js';
+import { attributeReads, declaredAttributes, doubtfulReads } from './project.js';
 
 export interface TemplateInfo {
   usesPay: boolean;
@@ -35,7 +35,15 @@ export function checkTemplate(res: Resource<Template>, project: Project, out: Pe
     for (const [part, source] of Object.entries(parts)) {
       if (typeof source !== 'string') continue;
       const at = ['spec', 'locales', locale, part];
-      const { issues, variables } = checkLiquid(source, { attributes, links: ['pay', 'optOut'] });
+      // Attributes whose declaration is broken are declared here all the same (as strings, which
+      // allow the most), so their one error is not repeated at every use.
+      const doubtful = Object.fromEntries(
+        doubtfulReads(project, attributeReads(source)).map((n) => [n, 'string' as const]),
+      );
+      const { issues, variables } = checkLiquid(source, {
+        attributes: { ...attributes, ...doubtful },
+        links: ['pay', 'optOut'],
+      });
       for (const issue of issues) {
         push({
           code: CODES[issue.kind],

@@ -4,12 +4,11 @@
  */
 import { KIND_NAMES, type Journey, type Kind, type Segment } from '../dsl/index.js';
 import type { FieldType, JourneyPlan } from '../ir/index.js';
-import { checkCel } from '../core/cel.js';
 import { type Diagnostic, type PendingDiagnostic, sortDiagnostics } from './diagnostic.js';
 import { checkGraph } from './graph.js';
 import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo } from './check-templates.js';
 import { checkPolicy } from './check-policy.js';
-import { checkSteps } from './check-steps.js';
+import { checkProjectCel, checkSteps } from './check-steps.js';
 import { checkTiming } from './check-timing.js';
 import { lowerJourney } from './lower.js';
 import { parseYaml } from './parse.js';
@@ -69,7 +68,8 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
       // Register what the broken file seems to define (as invalid), so references to it from
       // other files are not reported too: the YAML error is the one problem to fix.
       const id = parsed.identity;
-      if (id && id.kind !== 'Attributes' && (KIND_NAMES as string[]).includes(id.kind)) {
+      // A broken Attributes document is registered too: any attribute may be declared in it.
+      if (id && (KIND_NAMES as string[]).includes(id.kind)) {
         addResource(project, id.kind as Kind, src.path, { metadata: { name: id.name } }, false);
       }
       continue;
@@ -129,7 +129,6 @@ function validOnly(project: Project): Project {
 }
 
 function checkSegments(project: Project, out: PendingDiagnostic[]): void {
-  const attributes = declaredAttributes(project);
   const byPriority = new Map<number, Resource<Segment>>();
   for (const seg of project.segments.values()) {
     if (!seg.valid) continue;
@@ -144,8 +143,8 @@ function checkSegments(project: Project, out: PendingDiagnostic[]): void {
         hint: didYouMean(doc.spec.journey, project.journeys.keys(), `define it in ${inProject(project, '')}`),
       });
     }
-    const cel = checkCel(doc.spec.when, attributes, 'bool');
-    if (!cel.ok) {
+    const cel = checkProjectCel(project, doc.spec.when, 'bool');
+    if (cel && !cel.ok) {
       out.push({
         file,
         severity: 'error',

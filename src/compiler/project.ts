@@ -103,3 +103,38 @@ export function declaredAttributes(project: Project): Record<string, AttributeTy
 }
 
 const ATTRIBUTE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Attributes declared with a broken type (`openInvoices: integer`): declared all the same, of an
+ * unknown type, so that the one error at the declaration is not repeated as "not declared" at
+ * every use. `all` when an Attributes document could not be read at all (a YAML error, a spec
+ * that is not a map): then any attribute may be declared there.
+ */
+export function attributesInDoubt(project: Project): { names: Set<string>; all: boolean } {
+  const names = new Set<string>();
+  let all = false;
+  for (const r of project.attributes.values()) {
+    const spec: unknown = r.doc.spec;
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      all ||= !r.valid;
+      continue;
+    }
+    for (const [name, type] of Object.entries(spec)) {
+      if (ATTRIBUTE_NAME.test(name) && !(ATTRIBUTE_TYPES as readonly unknown[]).includes(type)) names.add(name);
+    }
+  }
+  return { names, all };
+}
+
+/** Attribute names a Liquid template reads as `attributes.NAME` (a scan: good enough to decide a doubt). */
+export function attributeReads(source: string): string[] {
+  return [...new Set([...source.matchAll(/\battributes\s*\.\s*([a-zA-Z_][a-zA-Z0-9_]*)/g)].map((m) => m[1]!))];
+}
+
+/** Of the attributes read, those not declared but possibly meant to be (see attributesInDoubt). */
+export function doubtfulReads(project: Project, reads: string[]): string[] {
+  const doubt = attributesInDoubt(project);
+  if (doubt.names.size === 0 && !doubt.all) return [];
+  const declared = declaredAttributes(project);
+  return reads.filter((n) => !(n in declared) && (doubt.all || doubt.names.has(n)));
+}
