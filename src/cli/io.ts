@@ -1,4 +1,4 @@
-/** Small CLI plumbing: exit codes (DESIGN.md §2), usage errors and output helpers. */
+/** Small CLI plumbing: exit codes (docs/ARCHITECTURE.md), usage errors and output helpers. */
 import { resolve } from 'node:path';
 export const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3 } as const;
 
@@ -31,12 +31,6 @@ export function processIo(): Io {
     cwd: process.cwd(),
     progress: Boolean(process.stderr.isTTY),
   };
-}
-
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, def: T): T {
-  if (value === undefined) return def;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
 /** A path given on the command line, resolved against the command's working directory. */

@@ -1,49 +1,21 @@
 /**
- * The `settle` command line (DESIGN.md §2). Each command is a function of argv and an Io, so
- * tests run it in-process; exit codes: 0 ok, 1 invalid input or failed check, 2 usage, 3 unreachable.
+ * The `settle` command line (docs/ARCHITECTURE.md). Each command is a function of argv and an Io,
+ * so tests run it in-process; exit codes: 0 ok, 1 invalid input or failed check, 2 usage or
+ * configuration error, 3 service unreachable. The commands are known from the table in spec.ts;
+ * only the chosen command's module is imported, so `settle validate` never loads Temporal,
+ * fastify, Stripe or Twilio. Keep the imports here light.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { config, usage as configUsage } from './commands/config.js';
-import { deploy, usage as deployUsage } from './commands/deploy.js';
-import { dev, usage as devUsage } from './commands/dev.js';
-import { diff, usage as diffUsage } from './commands/diff.js';
-import { enroll, usage as enrollUsage } from './commands/enroll.js';
-import { event, usage as eventUsage } from './commands/event.js';
-import { plan, usage as planUsage } from './commands/plan.js';
-import { render, usage as renderUsage } from './commands/render.js';
-import { server, usage as serverUsage } from './commands/server.js';
-import { simulate, usage as simulateUsage } from './commands/simulate.js';
-import { status, usage as statusUsage } from './commands/status.js';
-import { validate, usage as validateUsage } from './commands/validate.js';
-import { worker, usage as workerUsage } from './commands/worker.js';
+import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
-import { TemporalUnavailableError } from '../temporal/connection.js';
 import { CliError, EXIT, processIo, UsageError, type Io } from './io.js';
-
-const USAGE = `Settle — collection and dunning journeys as code
-
-Usage:
-  ${validateUsage}
-  ${planUsage}
-  ${diffUsage}
-  ${renderUsage}
-  ${enrollUsage}
-  ${eventUsage}
-  ${statusUsage}
-  ${workerUsage}
-  ${serverUsage}
-  ${devUsage}
-  ${simulateUsage}
-  ${configUsage}
-  ${deployUsage}
-
-Run \`settle <command> --help\` for a command's options.
-`;
+import { COMMANDS, commandFor, isCommandName, usageLine, type CommandName } from './spec.js';
 
 export interface CliEnv {
   publicUrl: string;
   nowMs: number;
-  /** Environment variables for loadConfig (DESIGN.md §2); none (all defaults) when absent. */
+  /** Environment variables for loadConfig (docs/operations.md); none (all defaults) when absent. */
   vars?: Record<string, string | undefined>;
 }
 
@@ -51,41 +23,103 @@ export function cliEnvFromProcess(): CliEnv {
   return { publicUrl: process.env.SETTLE_PUBLIC_URL ?? 'http://127.0.0.1:8080', nowMs: Date.now(), vars: process.env };
 }
 
-export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.out(USAGE);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+type Runner = (argv: string[], io: Io, env: CliEnv) => number | Promise<number>;
+
+/** Each command's module, imported only when that command runs. */
+const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
+  validate: async () => (await import('./commands/validate.js')).validate,
+  plan: async () => (await import('./commands/plan.js')).plan,
+  diff: async () => (await import('./commands/diff.js')).diff,
+  render: async () => (await import('./commands/render.js')).render,
+  enroll: async () => (await import('./commands/enroll.js')).enroll,
+  event: async () => (await import('./commands/event.js')).event,
+  status: async () => (await import('./commands/status.js')).status,
+  worker: async () => {
+    const { worker } = await import('./commands/worker.js');
+    return (argv, io, env) => worker(argv, io, env.vars);
+  },
+  server: async () => {
+    const { server } = await import('./commands/server.js');
+    return (argv, io, env) => server(argv, io, env.vars);
+  },
+  dev: async () => {
+    const { dev } = await import('./commands/dev.js');
+    return (argv, io, env) => dev(argv, io, env.vars);
+  },
+  simulate: async () => (await import('./commands/simulate.js')).simulate,
+  config: async () => {
+    const { config } = await import('./commands/config.js');
+    return (argv, io, env) => config(argv, io, env.vars);
+  },
+  deploy: async () => {
+    const { deploy } = await import('./commands/deploy.js');
+    return (argv, io, env) => deploy(argv, io, env.vars);
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The whole program, every command registered from the table; nothing is imported until one runs. */
+function program(io: Io, chose: (name: CommandName) => void): Command {
+  const p = new Command('settle')
+    .description('Settle: collection and dunning journeys as code')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      getOutHasColors: () => io.color,
+      getErrHasColors: () => false,
+    })
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      '\nRun `settle <command> --help` for its arguments and options, `settle --version` for the version.',
+    );
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    const cmd = commandFor(name).copyInheritedSettings(p);
+    cmd.showHelpAfterError(`${usageLine(cmd)}\nRun \`settle ${name} --help\` for every option.`);
+    cmd.action(() => chose(name));
+    p.addCommand(cmd);
   }
-  const commands: Record<string, { usage: string; run: () => number | Promise<number> }> = {
-    validate: { usage: validateUsage, run: () => validate(rest, io) },
-    plan: { usage: planUsage, run: () => plan(rest, io) },
-    diff: { usage: diffUsage, run: () => diff(rest, io) },
-    render: { usage: renderUsage, run: () => render(rest, io, env) },
-    enroll: { usage: enrollUsage, run: () => enroll(rest, io, env) },
-    event: { usage: eventUsage, run: () => event(rest, io, env) },
-    status: { usage: statusUsage, run: () => status(rest, io, env) },
-    worker: { usage: workerUsage, run: () => worker(rest, io, env.vars) },
-    server: { usage: serverUsage, run: () => server(rest, io, env.vars) },
-    dev: { usage: devUsage, run: () => dev(rest, io, env.vars) },
-    simulate: { usage: simulateUsage, run: () => simulate(rest, io) },
-    config: { usage: configUsage, run: () => config(rest, io, env.vars) },
-    deploy: { usage: deployUsage, run: () => deploy(rest, io, env.vars) },
-  };
-  const cmd = commands[command];
-  if (!cmd) {
-    io.err(`settle: unknown command "${command}"\n\n${USAGE}`);
+  return p;
+}
+
+/** Is `e` a TemporalUnavailableError? Checked without loading the Temporal client unless it is one. */
+async function temporalUnavailable(e: unknown): Promise<boolean> {
+  if (!(e instanceof Error) || e.constructor.name !== 'TemporalUnavailableError') return false;
+  const { TemporalUnavailableError } = await import('../temporal/connection.js');
+  return e instanceof TemporalUnavailableError;
+}
+
+export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> {
+  let chosen: CommandName | undefined;
+  const p = program(io, (name) => (chosen = name));
+  if (argv.length === 0) {
+    p.outputHelp({ error: true });
     return EXIT.usage;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: ${cmd.usage}\n`);
-    return EXIT.ok;
-  }
   try {
-    return await cmd.run();
+    p.parse(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`settle ${command}: ${(e as Error).message}\nUsage: ${cmd.usage}\n`);
+    if (!(e instanceof CommanderError)) throw e;
+    // Help and version asked for: 0. Unknown command or option, bad or missing value: 2.
+    const asked = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);
+    return asked && e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const command = chosen;
+  if (command === undefined || argv[0] !== command || !isCommandName(command)) return EXIT.usage;
+  try {
+    const runner = await RUNNERS[command]();
+    return await runner(argv.slice(1), io, env);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const cmd = p.commands.find((c) => c.name() === command);
+      io.err(`settle ${command}: ${e.message}\n${cmd ? `${usageLine(cmd)}\n` : ''}`);
       return EXIT.usage;
     }
     if (e instanceof CliError) {
@@ -96,8 +130,8 @@ export async function run(argv: string[], io: Io, env: CliEnv): Promise<number> 
       io.err(`settle ${command}: ${e.message}\n`);
       return EXIT.usage;
     }
-    if (e instanceof TemporalUnavailableError) {
-      io.err(`settle ${command}: ${e.message}\n`);
+    if (await temporalUnavailable(e)) {
+      io.err(`settle ${command}: ${(e as Error).message}\n`);
       return EXIT.unavailable;
     }
     throw e;

@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import { validateRecord } from '../compiler/enrollment.js';
 import { declaredAttributes, type Project } from '../compiler/project.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
+import { invalidReason } from './invalid-reason.js';
 import type { PortfolioRow } from './read.js';
 import { createRouter } from './route.js';
 import { DEFAULT_RETRY, startJourney, type RetryOptions } from './start.js';
@@ -75,11 +76,6 @@ export function emptySummary(): EnrollSummary {
     byJourney: {},
     evaluationErrors: 0,
   };
-}
-
-/** Why a record is invalid, as one line naming each field. */
-export function invalidReason(problems: { field: string; message: string }[]): string {
-  return problems.map((p) => `${p.field} ${p.message}`).join('; ');
 }
 
 type Admitted = { plan: JourneyPlan; record: EnrollmentData } | undefined;

@@ -7,7 +7,7 @@
  */
 import { validateRecord } from '../compiler/enrollment.js';
 import { declaredAttributes, type Project } from '../compiler/project.js';
-import { invalidReason } from '../enrollment/enroll.js';
+import { invalidReason } from '../enrollment/invalid-reason.js';
 import type { PortfolioRow } from '../enrollment/read.js';
 import { createRouter } from '../enrollment/route.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';

@@ -3,23 +3,17 @@
  * as the named process would at start-up and prints the effective configuration, secrets masked.
  * Exit 0 when it would start, 2 (with every problem, each naming its variable) when it would not.
  */
-import { parseArgs } from 'node:util';
 import { describeConfig, formatConfigText } from '../../config/describe.js';
 import { ConfigError, parseConfig } from '../../config/env.js';
-import { loadConfigFor, ROLES } from '../../config/roles.js';
-import { EXIT, oneOf, UsageError, type Io } from '../io.js';
-
-export const usage = 'settle config check [--for worker|server|client] [--format text|json]';
+import { loadConfigFor, type Role } from '../../config/roles.js';
+import { EXIT, UsageError, type Io } from '../io.js';
+import { parseCommand } from '../spec.js';
 
 export function config(argv: string[], io: Io, vars: Record<string, string | undefined> = {}): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { for: { type: 'string' }, format: { type: 'string' } },
-    allowPositionals: true,
-  });
+  const { args: positionals, opts } = parseCommand<{ for: Role; format: 'text' | 'json' }>('config', argv);
   if (positionals.length !== 1 || positionals[0] !== 'check') throw new UsageError('the only subcommand is `check`');
-  const role = oneOf(values.for, ROLES, 'for', 'worker');
-  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  const role = opts.for;
+  const format = opts.format;
   let problems: string[] = [];
   try {
     loadConfigFor(role, vars);

@@ -9,7 +9,6 @@
  *    Temporal is a note, or exit 3 with --require-temporal.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { ConfigError } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
@@ -17,11 +16,10 @@ import type { JourneyPlan } from '../../ir/index.js';
 import { diffPlans, versionErrorLine, type PlanDiff } from '../../render/index.js';
 import { connectClient, TemporalUnavailableError } from '../../temporal/connection.js';
 import { sourcesAtRevision } from '../git.js';
-import { CliError, EXIT, oneOf, resolvePath, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, type Io } from '../io.js';
+import { parseCommand } from '../spec.js';
 import { countRunningJourneys, type RunningVersion } from './deploy-running.js';
 import { formatDeployMarkdown, type DeployReport } from './deploy-format.js';
-
-export const usage = 'settle deploy [--base REF] [--dir journeys] [--format md|json] [--require-temporal]';
 
 function compileErrors(result: CompileResult): string[] {
   return result.diagnostics
@@ -68,16 +66,13 @@ function impact(versions: RunningVersion[], plans: Map<string, JourneyPlan>): De
 }
 
 export async function deploy(argv: string[], io: Io, vars: Record<string, string | undefined> = {}): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      base: { type: 'string' },
-      dir: { type: 'string' },
-      format: { type: 'string' },
-      'require-temporal': { type: 'boolean' },
-    },
-  });
-  const format = oneOf(values.format, ['md', 'json'] as const, 'format', 'md');
+  const { opts: values } = parseCommand<{
+    base?: string;
+    dir: string;
+    format: 'md' | 'json';
+    requireTemporal?: boolean;
+  }>('deploy', argv);
+  const format = values.format;
   const dir = values.dir ?? 'journeys';
   if (!existsSync(resolvePath(io, dir))) throw new CliError(`${dir}: no such directory (use --dir)`, EXIT.usage);
   const after = compileSources(readSources([resolvePath(io, dir)], io.cwd));
@@ -108,6 +103,6 @@ export async function deploy(argv: string[], io: Io, vars: Record<string, string
   };
   io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatDeployMarkdown(report));
   if (errors.length > 0 || (report.versions?.errors.length ?? 0) > 0) return EXIT.invalid;
-  if (!temporal.reachable && values['require-temporal']) return EXIT.unavailable;
+  if (!temporal.reachable && values.requireTemporal) return EXIT.unavailable;
   return EXIT.ok;
 }

@@ -2,15 +2,24 @@
  * settle dev [--demo] [--for DURATION] [--json]: the whole of Settle on one machine (see
  * src/dev/run-dev.ts), and with --demo a synthetic portfolio flowing through the example journeys.
  */
-import { parseArgs } from 'node:util';
 import { compileSources, formatDiagnosticsText, readSources } from '../../compiler/index.js';
 import { loadConfig } from '../../config/env.js';
 import { parseDuration } from '../../core/duration.js';
 import { runDev, type DevSummary } from '../../dev/run-dev.js';
-import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
+import { parseCommand } from '../spec.js';
 
-export const usage =
-  'settle dev [--demo] [--for DURATION] [--json] [--time-scale N] [--debts N] [--seed S] [--no-ui] [--dir journeys] [--state-dir .settle]';
+interface Options {
+  demo?: boolean;
+  for?: string;
+  json?: boolean;
+  timeScale?: string;
+  debts: string;
+  seed: string;
+  ui: boolean;
+  dir: string;
+  stateDir: string;
+}
 
 /** Demo default: one journey day every 2 seconds, so the example journeys finish in a couple of minutes. */
 export const DEMO_TIME_SCALE = 43_200;
@@ -44,25 +53,12 @@ export async function dev(
   io: Io,
   vars: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      demo: { type: 'boolean' },
-      for: { type: 'string' },
-      json: { type: 'boolean' },
-      'time-scale': { type: 'string' },
-      debts: { type: 'string' },
-      seed: { type: 'string' },
-      'no-ui': { type: 'boolean' },
-      dir: { type: 'string' },
-      'state-dir': { type: 'string' },
-    },
-  });
+  const { opts: values } = parseCommand<Options>('dev', argv);
   const forMs = values.for !== undefined ? parseDuration(values.for) : undefined;
   if (values.for !== undefined && !forMs)
     throw new UsageError(`--for takes a duration such as 90s or 5m (got "${values.for}")`);
   const demo = values.demo ?? false;
-  const timeScale = positiveInt(values['time-scale'], 'time-scale', demo ? DEMO_TIME_SCALE : 1);
+  const timeScale = positiveInt(values.timeScale, 'time-scale', demo ? DEMO_TIME_SCALE : 1);
   const config = loadConfig(vars);
   const sources = readSources([resolvePath(io, values.dir ?? 'journeys')], io.cwd);
   const compiled = compileSources(sources);
@@ -76,15 +72,15 @@ export async function dev(
     );
     throw new CliError('journeys/ does not compile: fix the errors above', EXIT.invalid);
   }
-  const format = oneOf(values.json ? 'json' : 'text', ['text', 'json'] as const, 'json', 'text');
+  const format = values.json ? 'json' : 'text';
   const summary = await runDev(config, compiled, {
-    stateDir: resolvePath(io, values['state-dir'] ?? '.settle'),
+    stateDir: resolvePath(io, values.stateDir),
     demo,
     ...(forMs !== undefined && { forMs }),
     timeScale,
     debts: positiveInt(values.debts, 'debts', 300),
     seed: positiveInt(values.seed, 'seed', 42),
-    ui: !values['no-ui'],
+    ui: values.ui,
     log: (line) => io.err(`${line}\n`),
     env: vars,
   });

@@ -4,17 +4,24 @@
  * With --portfolio FILE, a "what changes" section: the portfolio simulated before and after.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { diffPlans, formatDiffMarkdown } from '../../render/index.js';
 import { formatForecast } from '../../simulate/forecast.js';
 import { sourcesAtRevision } from '../git.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath } from '../project.js';
+import { parseCommand } from '../spec.js';
 import { behaviourFrom, checkPortfolio, parseDays, parseSeed, parseStart, runSimulation } from './simulate.js';
 
-export const usage =
-  'settle diff --base REF [--dir journeys] | settle diff OLD NEW   [--portfolio FILE [--start ISO] [--days 60] [--behaviour none|FILE] [--seed S]]';
+interface Options {
+  base?: string;
+  dir: string;
+  portfolio?: string;
+  start?: string;
+  days: string;
+  behaviour: string;
+  seed: string;
+}
 
 function errorSection(title: string, result: CompileResult): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -26,19 +33,7 @@ function errorSection(title: string, result: CompileResult): string {
 }
 
 export async function diff(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      base: { type: 'string' },
-      dir: { type: 'string' },
-      portfolio: { type: 'string' },
-      start: { type: 'string' },
-      days: { type: 'string' },
-      behaviour: { type: 'string' },
-      seed: { type: 'string' },
-    },
-    allowPositionals: true,
-  });
+  const { args: positionals, opts: values } = parseCommand<Options>('diff', argv);
   let before: CompileResult;
   let after: CompileResult;
   if (values.base !== undefined) {

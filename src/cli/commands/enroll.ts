@@ -1,23 +1,28 @@
 /**
- * settle enroll FILE: segment a portfolio and start its journeys (DESIGN.md §2). The journeys are
+ * settle enroll FILE: segment a portfolio and start its journeys. The journeys are
  * compiled first — enrolling against a broken project would pin debts to plans nobody reviewed —
  * then every row is read, validated, routed and started. Bad and unmatched rows are listed as
  * FILE:LINE after the good rows were processed (exit 1); Temporal unreachable is exit 3. Output
  * names rows by line and fields by name, never the values (personal data).
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { declaredAttributes } from '../../compiler/project.js';
 import { EnrollAbortedError, enrollPortfolio, type EnrollSummary } from '../../enrollment/enroll.js';
 import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
 import { isTransient } from '../../enrollment/start.js';
-import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject } from '../project.js';
+import { parseCommand } from '../spec.js';
 import { configFrom, connect } from '../temporal.js';
 import { progressLine } from './enroll-progress.js';
 
-export const usage =
-  'settle enroll FILE [--journey NAME] [--dir journeys] [--time-scale N] [--concurrency N] [--format text|json]';
+interface Options {
+  journey?: string;
+  dir: string;
+  timeScale?: string;
+  concurrency?: string;
+  format: 'text' | 'json';
+}
 
 export interface EnrollEnv {
   nowMs: number;
@@ -34,20 +39,10 @@ function positiveNumber(raw: string | undefined, flag: string, integer = false):
 }
 
 export async function enroll(argv: string[], io: Io, env: EnrollEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      journey: { type: 'string' },
-      dir: { type: 'string' },
-      'time-scale': { type: 'string' },
-      concurrency: { type: 'string' },
-      format: { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  const { args: positionals, opts: values } = parseCommand<Options>('enroll', argv);
+  const format = values.format;
   if (positionals.length !== 1) throw new UsageError('enroll takes exactly one portfolio file');
-  const timeScale = positiveNumber(values['time-scale'], 'time-scale');
+  const timeScale = positiveNumber(values.timeScale, 'time-scale');
   const concurrency = positiveNumber(values.concurrency, 'concurrency', true);
   const file = positionals[0]!;
   const path = resolvePath(io, file);

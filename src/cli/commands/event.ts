@@ -1,20 +1,24 @@
 /**
- * settle event DEBT_ID EVENT: inject an engagement event (support, testing; DESIGN.md §2) into
+ * settle event DEBT_ID EVENT: inject an engagement event (support, testing) into
  * every running journey of the debt, or the one named. The event id is fresh per invocation
  * (`cli-<uuid>`): running the command twice means two events, while each journey still ignores
  * a repeat of the same id.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ENGAGEMENT_EVENTS, type EngagementEvent } from '../../ir/index.js';
 import { engagementSignal } from '../../workflows/definitions.js';
 import type { EngagementSignal } from '../../workflows/types.js';
 import { CliError, EXIT, UsageError, type Io } from '../io.js';
 import { loadProject } from '../project.js';
+import { parseCommand } from '../spec.js';
 import { configFrom, connect, findJourneys, isRunning, unavailable } from '../temporal.js';
 
-export const usage = 'settle event DEBT_ID EVENT [--journey NAME] [--message-id ID] [--dir journeys]';
+interface Options {
+  journey?: string;
+  messageId?: string;
+  dir: string;
+}
 
 export interface EventEnv {
   nowMs: number;
@@ -35,11 +39,7 @@ export function journeyNames(io: Io, journey: string | undefined, dir: string | 
 }
 
 export async function event(argv: string[], io: Io, env: EventEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { journey: { type: 'string' }, 'message-id': { type: 'string' }, dir: { type: 'string' } },
-    allowPositionals: true,
-  });
+  const { args: positionals, opts: values } = parseCommand<Options>('event', argv);
   if (positionals.length !== 2) throw new UsageError('event takes a debt id and an event type');
   const [debtId, type] = positionals as [string, string];
   checkDebtId(debtId);
@@ -59,7 +59,7 @@ export async function event(argv: string[], io: Io, env: EventEnv): Promise<numb
       eventId: `cli-${randomUUID()}`,
       type: type as EngagementEvent,
       at: new Date(env.nowMs).toISOString(),
-      ...(values['message-id'] !== undefined && { messageId: values['message-id'] }),
+      ...(values.messageId !== undefined && { messageId: values.messageId }),
     };
     let signalled = 0;
     for (const j of running) {

@@ -1,20 +1,19 @@
 /** settle plan NAME|FILE [--format text|mermaid|json] [--dir DIR]: the compiled plan of one journey. */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatPlanMermaid, formatPlanText } from '../../render/index.js';
 import { closest } from '../../compiler/suggest.js';
-import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject, loadProjectOf } from '../project.js';
+import { parseCommand } from '../spec.js';
 
-export const usage = 'settle plan NAME|FILE [--format text|mermaid|json] [--dir journeys]';
+interface Options {
+  format: 'text' | 'mermaid' | 'json';
+  dir: string;
+}
 
 export function plan(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { format: { type: 'string' }, dir: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const format = oneOf(values.format, ['text', 'mermaid', 'json'] as const, 'format', 'text');
+  const { args: positionals, opts: values } = parseCommand<Options>('plan', argv);
+  const format = values.format;
   if (positionals.length !== 1) throw new UsageError('plan takes exactly one journey name or file');
   const target = positionals[0]!;
   const isFile = /\.ya?ml$/i.test(target) || existsSync(resolvePath(io, target));

@@ -1,14 +1,19 @@
 /** settle render TEMPLATE --locale L --data FILE: a message exactly as it would be sent. */
 import { readFileSync, existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { renderMessage } from '../../templates/index.js';
 import { validateRecord } from '../../compiler/enrollment.js';
 import { closest } from '../../compiler/suggest.js';
 import type { PlanTemplate } from '../../ir/index.js';
-import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { failOnErrors, loadProject } from '../project.js';
+import { parseCommand } from '../spec.js';
 
-export const usage = 'settle render TEMPLATE --data FILE [--locale L] [--format text|json] [--dir journeys]';
+interface Options {
+  locale?: string;
+  data?: string;
+  dir: string;
+  format: 'text' | 'json';
+}
 
 export interface RenderEnv {
   publicUrl: string;
@@ -16,17 +21,8 @@ export interface RenderEnv {
 }
 
 export function render(argv: string[], io: Io, env: RenderEnv): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      locale: { type: 'string' },
-      data: { type: 'string' },
-      dir: { type: 'string' },
-      format: { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  const { args: positionals, opts: values } = parseCommand<Options>('render', argv);
+  const format = values.format;
   if (positionals.length !== 1) throw new UsageError('render takes exactly one template name');
   if (!values.data) throw new UsageError('render needs --data FILE (one enrollment record as JSON)');
   if (!existsSync(resolvePath(io, values.data))) throw new CliError(`${values.data}: no such file`, EXIT.usage);

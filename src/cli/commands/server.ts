@@ -1,22 +1,18 @@
 /**
- * settle server: the HTTP server (DESIGN.md §2) — tracking, landing page, provider webhooks,
+ * settle server: the HTTP server — tracking, landing page, provider webhooks,
  * /healthz, /readyz, /metrics — on SETTLE_HTTP_ADDR, signalling journeys on Temporal. Exit 2
  * without SETTLE_SECRET (or when the address is taken), 3 when Temporal is unreachable. On
  * SIGTERM/SIGINT it stops accepting connections, answers the requests in flight, delivers the
  * signals still queued (up to SETTLE_SHUTDOWN_GRACE; what remains is counted and reported), then exits.
  */
-import { parseArgs } from 'node:util';
 import type { FastifyBaseLogger } from 'fastify';
-import { requireSecret } from '../../config/env.js';
+import { requireSecret, type LogLevel } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import { createServerApp } from '../../server/app.js';
 import { serverDepsFromConfig } from '../../server/from-config.js';
 import { connectClient } from '../../temporal/connection.js';
-import { CliError, EXIT, oneOf, type Io } from '../io.js';
-
-export const usage = 'settle server [--log-level debug|info|warn|error|silent]';
-
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+import { CliError, EXIT, type Io } from '../io.js';
+import { parseCommand } from '../spec.js';
 
 export interface ServerRunOptions {
   /** Resolves when the server should stop (tests); SIGTERM/SIGINT otherwise. */
@@ -46,9 +42,9 @@ export async function server(
   vars: Record<string, string | undefined> = process.env,
   options: ServerRunOptions = {},
 ): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'log-level': { type: 'string' } } });
+  const { opts: values } = parseCommand<{ logLevel?: LogLevel }>('server', argv);
   const config = loadConfigFor('server', vars);
-  const level = oneOf(values['log-level'], LOG_LEVELS, 'log-level', config.logLevel);
+  const level = values.logLevel ?? config.logLevel;
   const secret = requireSecret(config);
   const temporal = await connectClient(config.temporal);
   // The dispatcher logs through the app's logger, which exists once the app does.

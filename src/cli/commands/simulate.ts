@@ -2,12 +2,11 @@
  * settle simulate [PATH] --portfolio FILE --start ISO --days N [--behaviour none|FILE] [--seed S]
  * [--format text|json|md|html] [--out FILE] [--cost CHANNEL=PRICE] [--currency CUR]: a dry run of
  * a portfolio through the journeys of PATH (default journeys/) on a virtual clock, with the
- * production interpreter and contact policy, sending nothing (DESIGN.md §2). Invalid rows are
+ * production interpreter and contact policy, sending nothing. Invalid rows are
  * listed and make the exit code 1 after the report; rows no segment matches are counted (they
  * would not be enrolled either).
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { declaredAttributes } from '../../compiler/project.js';
 import { seedOf } from '../../dev/random.js';
 import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
@@ -16,11 +15,21 @@ import { formatHtml } from '../../simulate/html.js';
 import { formatMarkdown, formatText } from '../../simulate/format.js';
 import { simulatePortfolio, type SimulationReport } from '../../simulate/simulate.js';
 import type { CompileResult } from '../../compiler/index.js';
-import { CliError, EXIT, oneOf, resolvePath, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject } from '../project.js';
+import { parseCommand } from '../spec.js';
 
-export const usage =
-  'settle simulate [PATH] --portfolio FILE --start ISO-INSTANT --days N [--behaviour none|FILE] [--seed S] [--format text|json|md|html] [--out FILE] [--cost email=PRICE] [--cost sms=PRICE] [--currency CUR]';
+interface Options {
+  portfolio?: string;
+  start?: string;
+  days?: string;
+  behaviour: string;
+  seed: string;
+  format: 'text' | 'json' | 'md' | 'html';
+  out?: string;
+  cost?: string[];
+  currency?: string;
+}
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -122,23 +131,9 @@ export function checkPortfolio(file: string | undefined, io: Io): string {
 }
 
 export async function simulate(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      portfolio: { type: 'string' },
-      start: { type: 'string' },
-      days: { type: 'string' },
-      behaviour: { type: 'string' },
-      seed: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      cost: { type: 'string', multiple: true },
-      currency: { type: 'string' },
-    },
-    allowPositionals: true,
-  });
+  const { args: positionals, opts: values } = parseCommand<Options>('simulate', argv);
   if (positionals.length > 1) throw new UsageError('simulate takes at most one journeys directory');
-  const format = oneOf(values.format, ['text', 'json', 'md', 'html'] as const, 'format', 'text');
+  const format = values.format;
   const portfolio = checkPortfolio(values.portfolio, io);
   const startMs = parseStart(values.start);
   const days = parseDays(values.days);

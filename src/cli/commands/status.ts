@@ -1,23 +1,27 @@
 /**
- * settle status DEBT_ID: where a debt is in its journeys, with the audit trail (DESIGN.md §2).
+ * settle status DEBT_ID: where a debt is in its journeys, with the audit trail.
  * Describe gives what Temporal itself records (status, search attributes) and works without a
  * worker; the `state` query gives the journey's own view (step, sends, events, audit) but needs a
  * worker to answer, even for a closed journey (it replays the history). So the worker's presence
  * is checked first (pollers on the task queue) and the query runs under a deadline: without a
  * worker the command still answers at once, says so, and shows the outcome from the result.
  */
-import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { startInputVersion } from '../../temporal/plan-store.js';
 import { SA } from '../../temporal/search-attributes.js';
 import { ledgerQuery, ledgerWorkflowId, stateQuery } from '../../workflows/definitions.js';
 import type { JourneyResult, JourneyStateView, LedgerView } from '../../workflows/types.js';
-import { CliError, EXIT, oneOf, UsageError, type Io } from '../io.js';
+import { CliError, EXIT, UsageError, type Io } from '../io.js';
+import { parseCommand } from '../spec.js';
 import { findJourneys, configFrom, connect, type FoundJourney } from '../temporal.js';
 import { checkDebtId, journeyNames } from './event.js';
 import { formatStatusText } from './status-format.js';
 
-export const usage = 'settle status DEBT_ID [--journey NAME] [--dir journeys] [--format text|json]';
+interface Options {
+  journey?: string;
+  dir: string;
+  format: 'text' | 'json';
+}
 
 export interface StatusEnv {
   vars?: Record<string, string | undefined>;
@@ -109,12 +113,8 @@ async function journeyStatus(
 }
 
 export async function status(argv: string[], io: Io, env: StatusEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { journey: { type: 'string' }, dir: { type: 'string' }, format: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  const { args: positionals, opts: values } = parseCommand<Options>('status', argv);
+  const format = values.format;
   if (positionals.length !== 1) throw new UsageError('status takes one debt id');
   const debtId = positionals[0]!;
   checkDebtId(debtId);

@@ -1,19 +1,18 @@
 /** settle validate [PATH...] [--format text|json]: schema + semantic checks of every file. */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatDiagnosticsText } from '../../compiler/index.js';
-import { CliError, EXIT, oneOf, resolvePath, type Io } from '../io.js';
+import { CliError, EXIT, resolvePath, type Io } from '../io.js';
 import { compileArguments } from '../project.js';
+import { parseCommand } from '../spec.js';
 
-export const usage = 'settle validate [PATH...] [--format text|json]';
+interface Options {
+  format: 'text' | 'json';
+  color: boolean;
+}
 
 export function validate(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { format: { type: 'string' }, 'no-color': { type: 'boolean' } },
-    allowPositionals: true,
-  });
-  const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
+  const { args: positionals, opts } = parseCommand<Options>('validate', argv);
+  const format = opts.format;
   const paths = positionals.length > 0 ? positionals : ['journeys'];
   for (const p of paths)
     if (!existsSync(resolvePath(io, p))) throw new CliError(`${p}: no such file or directory`, EXIT.usage);
@@ -24,7 +23,7 @@ export function validate(argv: string[], io: Io): number {
     const text = new Map(sources.map((s) => [s.path, s.text]));
     io.out(
       formatDiagnosticsText(result.diagnostics, sources.length, {
-        color: io.color && !values['no-color'],
+        color: io.color && opts.color,
         sources: text,
       }),
     );
