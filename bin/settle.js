@@ -1,15 +1,13 @@
 #!/usr/bin/env node
-// The `settle` command. Runs the compiled build when there is one (npm run build), else the
-// TypeScript sources through tsx, so a fresh clone works after `npm ci` alone.
+// The `settle` command: the compiled CLI in dist/ (`npm run build`; `npm ci` and `npm install` build
+// it through the "prepare" script). It never compiles TypeScript at run time.
 import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/cli/main.js', import.meta.url);
-let cli;
 if (existsSync(built)) {
-  cli = await import(built.href);
+  const cli = await import(built.href);
+  await cli.main();
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  cli = await import(new URL('../src/cli/main.ts', import.meta.url).href);
+  process.stderr.write('settle: the compiled CLI (dist/cli/main.js) is missing: run npm run build\n');
+  process.exitCode = 2;
 }
-await cli.main();

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/temporal/dev-server.js';
 import type { DevSummary } from '../../src/dev/run-dev.js';
@@ -22,7 +23,9 @@ describe('settle dev --demo', () => {
     const child = spawn(
       process.execPath,
       [
-        join(ROOT, 'bin', 'settle.js'),
+        '--import',
+        pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+        join(ROOT, 'src', 'cli', 'main.ts'),
         'dev',
         '--demo',
         '--for',

@@ -228,8 +228,8 @@ describe('real processes', () => {
     expect(r.stderr).not.toMatch(NO_STACK);
   }, 30_000);
 
-  it('bin/settle.js server with a malformed address: exit 2, no stack trace', async () => {
-    const r = await runProcess('bin/settle.js', ['server'], {
+  it('settle server as a process with a malformed address: exit 2, no stack trace', async () => {
+    const r = await runProcess('src/cli/main.ts', ['server'], {
       SETTLE_SECRET: SECRET,
       SETTLE_HTTP_ADDR: 'http://0.0.0.0:8080',
     });
