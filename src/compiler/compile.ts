@@ -22,6 +22,7 @@ import {
   type Resource,
 } from './project.js';
 import { resolveDiagnostics, type ParsedFile } from './resolve.js';
+import { dropRepeatedStepIdErrors, salvageJourney } from './salvage.js';
 import type { SourceFile } from './sources.js';
 import { validateStructure } from './structural.js';
 import { didYouMean } from './suggest.js';
@@ -75,11 +76,19 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
       continue;
     }
     files.push({ source: src, value: parsed.value });
-    const { kind, diagnostics } = validateStructure(src.path, parsed.value);
+    const structure = validateStructure(src.path, parsed.value);
+    const { kind } = structure;
+    const diagnostics =
+      kind === 'Journey' ? dropRepeatedStepIdErrors(parsed.value, structure.diagnostics) : structure.diagnostics;
     pending.push(...diagnostics);
     if (kind) {
       const dup = addResource(project, kind, src.path, parsed.value, diagnostics.length === 0);
       if (dup) pending.push(dup);
+      else if (kind === 'Journey' && diagnostics.length > 0) {
+        const res = [...project.journeys.values()].find((r) => r.file === src.path);
+        const salvage = res && salvageJourney(parsed.value, diagnostics);
+        if (res && salvage) res.salvage = salvage;
+      }
     }
   }
 
@@ -103,15 +112,18 @@ function checkAll(project: Project, out: PendingDiagnostic[]): Map<string, Templ
 
   const smsKeywords = new Map<string, Set<Record<string, string> | undefined>>();
   for (const res of project.journeys.values()) {
-    if (!res.valid) continue;
+    // A journey with schema errors inside some steps is checked without them (salvage.ts).
+    const view = res.valid ? { doc: res.doc, brokenSteps: new Set<number>() } : res.salvage;
+    if (!view) continue;
+    const { doc } = view;
     const facts: JourneyFacts = { attributesUsed: new Set() };
     journeyFacts.set(res, facts);
-    out.push(...checkGraph(res.file, res.doc));
-    checkSteps({ file: res.file, journey: res.doc, project, out, attributesUsed: facts.attributesUsed });
-    checkJourneyTemplates(res.file, res.doc, project, infos, out);
-    const policy = project.policies.get(res.doc.spec.policy);
-    if (policy?.valid) checkTiming(res.file, res.doc, policy.doc, out);
-    for (const s of res.doc.spec.steps) {
+    out.push(...checkGraph(res.file, doc, view.brokenSteps));
+    checkSteps({ file: res.file, journey: doc, project, out, attributesUsed: facts.attributesUsed });
+    checkJourneyTemplates(res.file, doc, project, infos, out);
+    const policy = project.policies.get(doc.spec.policy);
+    if (policy?.valid) checkTiming(res.file, doc, policy.doc, out);
+    for (const s of doc.spec.steps) {
       if (s.type !== 'send') continue;
       const set = smsKeywords.get(s.template) ?? new Set();
       set.add(policy?.valid ? policy.doc.spec.smsOptOutKeyword : undefined);

@@ -5,6 +5,7 @@
  */
 import type { Journey, JourneyStep } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
+import { isPlaceholderId } from './salvage.js';
 import { didYouMean } from './suggest.js';
 
 export interface Edge {
@@ -66,7 +67,16 @@ export function stepEdges(steps: JourneyStep[], i: number): Edge[] {
   return edges;
 }
 
-export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] {
+/**
+ * `opaque`: steps that failed the schema (salvage.ts). Their routes are unknown: nothing is checked
+ * on them, and they are taken to go anywhere and to wait, so no step is called unreachable or
+ * part of a loop because of them.
+ */
+export function checkGraph(
+  file: string,
+  journey: Journey,
+  opaque: ReadonlySet<number> = new Set(),
+): PendingDiagnostic[] {
   const steps = journey.spec.steps;
   const out: PendingDiagnostic[] = [];
   const at = (i: number, ...rest: (string | number)[]) => ['spec', 'steps', i, ...rest];
@@ -85,11 +95,15 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
       );
     } else index.set(s.id, i);
   });
-  const ids = [...index.keys()];
+  const ids = [...index.keys()].filter((id) => !isPlaceholderId(id));
 
   const adjacency = new Map<string, string[]>();
   steps.forEach((s, i) => {
     if (index.get(s.id) !== i) return;
+    if (opaque.has(i)) {
+      adjacency.set(s.id, [...index.keys()]);
+      return;
+    }
     const targets: string[] = [];
     for (const e of stepEdges(steps, i)) {
       if (!index.has(e.to)) {
@@ -134,7 +148,9 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
       }
       if (s.after !== undefined) {
         const target = index.get(s.after);
-        if (target !== undefined && steps[target]!.type !== 'send') {
+        if (target !== undefined && opaque.has(target)) {
+          // Its type is not known: nothing to say.
+        } else if (target !== undefined && steps[target]!.type !== 'send') {
           err(
             'AFTER_NOT_SEND',
             `\`after\` must name a send step, but \`${s.after}\` is a ${steps[target]!.type} step`,
@@ -165,7 +181,7 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
     for (const t of adjacency.get(id) ?? []) queue.push(t);
   }
   steps.forEach((s, i) => {
-    if (index.get(s.id) === i && !reached.has(s.id)) {
+    if (index.get(s.id) === i && !reached.has(s.id) && !opaque.has(i)) {
       err(
         'UNREACHABLE_STEP',
         `step \`${s.id}\` can never be reached from the first step`,
@@ -175,7 +191,8 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
     }
   });
 
-  for (const cycle of cyclesWithoutWait(steps, adjacency)) {
+  const waits = new Set(steps.filter((s, i) => opaque.has(i) || WAITING_KINDS.has(s.type)).map((s) => s.id));
+  for (const cycle of cyclesWithoutWait(waits, adjacency)) {
     const first = Math.min(...cycle.map((id) => index.get(id)!));
     err(
       'LOOP_WITHOUT_WAIT',
@@ -188,9 +205,8 @@ export function checkGraph(file: string, journey: Journey): PendingDiagnostic[] 
 }
 
 /** Strongly connected components of the non-waiting steps that contain a cycle (Tarjan). */
-function cyclesWithoutWait(steps: JourneyStep[], adjacency: Map<string, string[]>): string[][] {
-  const kind = new Map(steps.map((s) => [s.id, s.type]));
-  const nodes = [...adjacency.keys()].filter((id) => !WAITING_KINDS.has(kind.get(id)!));
+function cyclesWithoutWait(waits: ReadonlySet<string>, adjacency: Map<string, string[]>): string[][] {
+  const nodes = [...adjacency.keys()].filter((id) => !waits.has(id));
   const inSub = new Set(nodes);
   let counter = 0;
   const idx = new Map<string, number>();

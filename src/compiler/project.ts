@@ -10,12 +10,15 @@ import {
   type Template,
 } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
+import type { Salvaged } from './salvage.js';
 
 export interface Resource<T> {
   file: string;
   doc: T;
   /** False when the document failed structural validation: it exists for references, nothing more. */
   valid: boolean;
+  /** For a journey that failed structural validation, the part that can still be checked (salvage.ts). */
+  salvage?: Salvaged;
 }
 
 export interface Project {

@@ -45,8 +45,9 @@ describe('settle validate', () => {
     const data = JSON.parse(json.stdout) as {
       diagnostics: { code: string; line: number; column: number; path: string; pointer: string }[];
     };
-    expect(data.diagnostics.map((d) => d.code)).toEqual(['INVALID_DURATION']);
-    expect(data.diagnostics[0]).toMatchObject({
+    // The schema error in one step does not hide the unknown policy elsewhere in the file.
+    expect(data.diagnostics.map((d) => d.code)).toEqual(['UNKNOWN_POLICY', 'INVALID_DURATION']);
+    expect(data.diagnostics[1]).toMatchObject({
       line: 10,
       column: 17,
       path: 'steps[hello].duration',
