@@ -4,6 +4,7 @@
  * worker's environment (injected, never read from process.env). A missing variable or a bad
  * URL is a configuration error: non-retryable, naming the variable and the fix.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WebhookError } from '../channels/webhooks.js';
 import type { ActivityDeps } from './deps.js';
@@ -37,12 +38,27 @@ function resolveUrl(deps: ActivityDeps, input: WebhookInput): string {
   return url.toString();
 }
 
+/** The activity's cancellation (the worker's grace period ran out); none outside an activity (unit tests). */
+function cancellationSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createCallWebhook(deps: ActivityDeps): (input: WebhookInput) => Promise<WebhookResult> {
   return async function callWebhook(input) {
     const url = resolveUrl(deps, input);
     const meta = { journey: input.journey, version: input.version, step: input.step };
     try {
-      const { status } = await deps.webhooks.call({ key: input.key, url, payload: input.payload });
+      const signal = cancellationSignal();
+      const { status } = await deps.webhooks.call({
+        key: input.key,
+        url,
+        payload: input.payload,
+        ...(signal && { signal }),
+      });
       deps.log?.info('webhook called', { ...meta, status });
       return { status };
     } catch (error) {

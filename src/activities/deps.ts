@@ -60,4 +60,10 @@ export interface ActivityDeps {
   log?: ActivityLog;
   /** Wall clock for token timestamps (tests pin it). */
   clock?: () => number;
+  /**
+   * Aborted when this worker starts stopping. Waits that need workflow tasks (the debtor ledger's
+   * Update) give up then instead of holding the drain: a stopping worker no longer polls for
+   * them, so with no other worker they would never end. The activity is retried (idempotent).
+   */
+  stopping?: AbortSignal;
 }

@@ -29,6 +29,25 @@ import type { ContactDecision, LedgerConsentInput, ReserveContactInput } from '.
 /** Ledgers this process has seen running (a hint only: a closed ledger is started again on demand). */
 const KNOWN_RUNNING_MAX = 10_000;
 
+/** `p`, or a rejection as soon as `signal` aborts (`p` then runs on, unobserved). */
+function abandonOn<T>(signal: AbortSignal, p: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 /** The error type of an activity attempt abandoned because the worker stops (retryable). */
 export const WORKER_STOPPING = 'WorkerStopping';
 
@@ -45,7 +64,9 @@ export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' |
       );
     if (deps.stopping?.aborted) throw stopped();
     try {
-      return await ctx.client.withAbortSignal(signal, fn);
+      // The worker's client (a NativeConnection) does not cancel its calls on an abort signal yet:
+      // the activity stops waiting anyway, leaving the call to end with the connection.
+      return await abandonOn(signal, ctx.client.withAbortSignal(signal, fn));
     } catch (e) {
       if (deps.stopping?.aborted && !ctx.cancellationSignal.aborted) throw stopped();
       throw e;

@@ -12,6 +12,8 @@ export interface WebhookRequest {
   key: string;
   url: string;
   payload: Record<string, unknown>;
+  /** Aborts the call (the activity was cancelled: the worker's shutdown grace period ran out). */
+  signal?: AbortSignal;
 }
 
 export interface WebhookCaller {
@@ -80,7 +82,7 @@ export function createHttpWebhookCaller(options: HttpWebhookCallerOptions = {}):
   const timeoutMs = options.timeoutMs ?? 10_000;
   const clock = options.clock ?? Date.now;
   return {
-    async call({ key, url, payload }) {
+    async call({ key, url, payload, signal }) {
       const body = JSON.stringify(payload);
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
@@ -95,11 +97,15 @@ export function createHttpWebhookCaller(options: HttpWebhookCallerOptions = {}):
           headers,
           body,
           redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        const reason = timedOut ? `no answer within ${timeoutMs} ms` : `network error (${networkReason(error)})`;
+        const reason = timedOut
+          ? `no answer within ${timeoutMs} ms`
+          : signal?.aborted
+            ? 'abandoned: the worker is stopping'
+            : `network error (${networkReason(error)})`;
         throw new WebhookError(`calling ${where(url)} failed: ${reason}: will retry`, true);
       }
       await response.body?.cancel().catch(() => undefined); // the answer's content is not used

@@ -38,13 +38,20 @@ export interface Config {
   temporalMetricsAddr: HostPort;
   /** SETTLE_LOG_LEVEL: level of the JSON logs (default info). */
   logLevel: LogLevel;
-  /** SETTLE_SHUTDOWN_GRACE: how long in-flight activities (worker) and queued signals (server) may finish at shutdown. */
+  /**
+   * SETTLE_SHUTDOWN_GRACE (default 10s): how long in-flight activities (worker, `settle dev`) and
+   * queued signals (server) may finish at shutdown; then they are cancelled or abandoned (Temporal
+   * retries activities) and the process exits.
+   */
   shutdownGraceMs: number;
   /** SETTLE_WORKFLOW_BUNDLE: a workflow bundle built ahead of time (the container image sets it). */
   workflowBundle?: string;
   /** SETTLE_WORKER_HEALTH_FILE: touched every few seconds while the worker runs (container health check). */
   workerHealthFile?: string;
 }
+
+/** SETTLE_SHUTDOWN_GRACE when not set. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -215,7 +222,7 @@ export function parseConfig(env: Env): { config: Config; problems: string[] } {
     publicUrl,
     ...addresses(env, problems),
     logLevel: oneOf(env, 'SETTLE_LOG_LEVEL', LOG_LEVELS, 'info', problems),
-    shutdownGraceMs: duration(env, 'SETTLE_SHUTDOWN_GRACE', 30_000, problems),
+    shutdownGraceMs: duration(env, 'SETTLE_SHUTDOWN_GRACE', DEFAULT_SHUTDOWN_GRACE_MS, problems),
     ...(workflowBundle !== undefined && { workflowBundle }),
     ...(workerHealthFile !== undefined && { workerHealthFile }),
   };

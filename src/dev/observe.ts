@@ -18,3 +18,26 @@ export function observeSends(activities: Activities, onSent: SentListener): Acti
     },
   };
 }
+
+/** Counts the activities running now, by name: what a stop that overran was waiting for. */
+export function countInFlight(activities: Activities): {
+  activities: Activities;
+  inFlight: () => Record<string, number>;
+} {
+  const counts: Record<string, number> = {};
+  const wrapped = Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        counts[name] = (counts[name] ?? 0) + 1;
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        } finally {
+          counts[name] = (counts[name] ?? 1) - 1;
+        }
+      },
+    ]),
+  ) as unknown as Activities;
+  const inFlight = () => Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+  return { activities: wrapped, inFlight };
+}

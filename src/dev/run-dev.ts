@@ -2,13 +2,19 @@
  * `settle dev`: everything on one machine — the Temporal dev server on a SQLite file under
  * .settle/, a worker, the HTTP server, an SMTP sink writing .eml files and an SMS sink under
  * .settle/outbox/ — and, with --demo, a synthetic portfolio whose debtors open, click and pay.
+ *
+ * Stopping (on --for's deadline, counted from the start, or on the first SIGINT/SIGTERM) is bounded:
+ * activities waiting on the debtor ledger give up at once (the stopping worker no longer runs the
+ * ledger's workflow tasks, so they could never be answered), the others have SETTLE_SHUTDOWN_GRACE
+ * to finish, and every clean-up step has a deadline within one overall budget (stopBudgetMs). A
+ * second signal exits at once.
  */
 import { randomBytes } from 'node:crypto';
 import { seedOf } from './random.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import type { OutcomeInput } from '../activities/types.js';
 import { LocalSmsSink, startSmtpSink } from '../channels/index.js';
 import type { CompileResult } from '../compiler/index.js';
@@ -17,11 +23,13 @@ import { createServerApp } from '../server/app.js';
 import { serverDepsFromConfig } from '../server/from-config.js';
 import { activitiesFromConfig } from '../temporal/activities-from-config.js';
 import { startDevServerProcess } from '../temporal/dev-server.js';
-import { connectWorker, createJourneyWorker } from '../temporal/worker.js';
+import { installRuntime } from '../temporal/runtime.js';
+import { connectWorker, createJourneyWorker, stopWorker } from '../temporal/worker.js';
+import { handleShutdownSignals, step, watchdog, type ShutdownReason } from '../lifecycle/shutdown.js';
 import { DemoDebtors } from './demo.js';
 import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from './dev-stripe.js';
-import { observeSends } from './observe.js';
+import { countInFlight, observeSends } from './observe.js';
 import {
   contactRuleMetrics,
   createProcessMetrics,
@@ -47,6 +55,10 @@ export interface DevOptions {
 
 export interface DevSummary {
   wallMs: number;
+  /** What stopped the run: the --for deadline, a signal, or the worker failing. */
+  stoppedBy: ShutdownReason;
+  /** How long the stop took (drain and clean-up). */
+  stopMs: number;
   timeScale: number;
   journeys: {
     started: number;
@@ -86,18 +98,28 @@ function safeJson(body: string): unknown {
 
 function quietRuntime(metricsAddr: Config['temporalMetricsAddr']): void {
   // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not noise.
-  const logger = new DefaultLogger('ERROR');
-  try {
-    // Temporal's SDK metrics on TEMPORAL_METRICS_ADDR, as the worker exports them in production.
-    Runtime.install({ logger, telemetryOptions: temporalTelemetry(metricsAddr) });
-  } catch {
-    try {
-      Runtime.install({ logger });
-    } catch {
-      // installed already (tests)
-    }
-  }
+  // Temporal's SDK metrics on TEMPORAL_METRICS_ADDR, as the worker exports them in production; the
+  // SDK's own signal handlers off (this process handles SIGINT/SIGTERM, see runDev).
+  installRuntime({ logger: new DefaultLogger('ERROR'), telemetryOptions: temporalTelemetry(metricsAddr) });
 }
+
+/** Clean-up after the worker drained: at most this long in all (each step has its own share). */
+export const DEV_CLEANUP_BUDGET_MS = 4_000;
+
+/** How long past the grace period the drain may take before it is abandoned (the SDK cancelled the activities at the grace period). */
+export const DEV_DRAIN_MARGIN_MS = 500;
+
+/**
+ * The longest a stop of `settle dev` takes: the worker's drain (the grace period, SETTLE_SHUTDOWN_GRACE,
+ * and a margin) and the clean-up. With the default grace (10 s) that is 14 s; the --for deadline
+ * counts from the start, so `settle dev --for D` prints its summary within D plus this.
+ */
+export function stopBudgetMs(graceMs: number): number {
+  return graceMs + DEV_DRAIN_MARGIN_MS + DEV_CLEANUP_BUDGET_MS;
+}
+
+/** After its summary, a process that still has handles open (an abandoned clean-up step) exits after this. */
+const LINGER_MS = 2_000;
 
 /** The worker's /metrics on SETTLE_WORKER_METRICS_ADDR; dev keeps running without it when the port is taken. */
 async function workerMetricsEndpoint(
@@ -164,7 +186,10 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   for (const name of webhookEnvNames(compiled)) env[name] ??= `${base}/${name.toLowerCase()}`;
   // The worker's registry (activities, contact rules; journeyStarted counts the starts); the HTTP server has its own (serverDepsFromConfig).
   const workerMetrics = createProcessMetrics();
+  // Aborted when the stop begins: activities waiting on the debtor ledger give up then (see reserve-contact.ts).
+  const stopping = new AbortController();
   const wiring = activitiesFromConfig(devConfig, {
+    stopping: stopping.signal,
     sms,
     outcomes,
     outboxDir: outbox,
@@ -198,8 +223,9 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
         ...(demoWeb && { web: demoWeb }),
       })
     : undefined;
+  const tracked = countInFlight(wiring.activities);
   const activities = observeSends(
-    instrumentActivities(wiring.activities, workerMetrics.metrics),
+    instrumentActivities(tracked.activities, workerMetrics.metrics),
     (input, duplicate) => {
       if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
       demo?.onSent(input, duplicate);
@@ -211,8 +237,14 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    shutdownGraceMs: config.shutdownGraceMs,
   });
-  const running = worker.run();
+  // The first SIGINT/SIGTERM (or the --for deadline, or the worker failing) stops the run; a second signal exits at once.
+  const signals = handleShutdownSignals({ onFirst: (r) => o.log(`stopping (${r})…`) });
+  const running = worker.run().catch((e: unknown) => {
+    o.log(`worker failed: ${(e as Error).message}`);
+    signals.trigger('failure');
+  });
   const metricsServer = await workerMetricsEndpoint(config, workerMetrics.registry, o.log);
   const web = serverDepsFromConfig(
     devConfig,
@@ -259,18 +291,26 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     const sent = Object.values(messages).reduce((a, b) => a + b, 0);
     o.log(`… ${Math.round((Date.now() - t0) / 1000)} s: ${sent} messages sent, ${done} journeys completed`);
   }, 15_000);
-  await new Promise<void>((resolve) => {
-    const timer = o.forMs !== undefined ? setTimeout(resolve, o.forMs) : undefined;
-    const onSignal = () => {
-      if (timer) clearTimeout(timer);
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  // --for counts from the start: a slow start-up (bundling on a loaded machine) does not push the end back.
+  const timer =
+    o.forMs !== undefined
+      ? setTimeout(() => signals.trigger('timer'), Math.max(0, t0 + o.forMs - Date.now()))
+      : undefined;
+  const stoppedBy = await signals.requested;
 
+  const stopStart = Date.now();
+  const graceMs = config.shutdownGraceMs;
+  const budgetMs = stopBudgetMs(graceMs);
+  // The last resort if a step's deadline did not hold: exit rather than hang.
+  const cancelWatchdog = watchdog(
+    budgetMs + 3_000,
+    `settle dev: stopping took more than ${Math.round((budgetMs + 3_000) / 1000)} s: exiting without a summary`,
+  );
+  clearTimeout(timer);
   clearInterval(ticker);
   demo?.stop();
+  stopping.abort();
+  stopWorker(worker);
   if (demo && devStripe)
     o.log(
       `demo: over HTTP (pixel, tracked links, landing page, Stripe webhook): ${
@@ -279,20 +319,40 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
           .join(', ') || 'nothing yet'
       }`,
     );
-  worker.shutdown();
-  await running;
-  await http.close();
-  await metricsServer?.close();
-  await devStripe?.close();
-  await web.dispatcher.flush(5_000);
-  await wiring.close();
-  await smtp.close();
-  await connection.close();
-  await nativeConnection.close();
-  await server.stop();
+  // In-flight sends finish within the grace period; then the SDK cancels what is left (retried on the next run).
+  const drain = await step('worker drain', graceMs + DEV_DRAIN_MARGIN_MS, () => running, o.log);
+  if (drain !== 'done') o.log(`shutdown: activities still running: ${JSON.stringify(tracked.inFlight())}`);
+  // DEV_CLEANUP_BUDGET_MS in four phases of 1 s: HTTP and sidecars, queued signals, connections, Temporal.
+  const [web1] = await Promise.all([
+    step('HTTP server close', 1_000, () => http.close(), o.log),
+    step('worker metrics close', 1_000, () => metricsServer?.close(), o.log),
+    step('stripe-mock stop', 1_000, () => devStripe?.close(), o.log),
+  ]);
+  // Requests still answering (a landing page waiting on Temporal) are cut: the demo's debtors are gone.
+  if (web1 !== 'done') http.server.closeAllConnections();
+  // Tracking and webhook signals still queued go to Temporal while it runs.
+  const flushed = await step('signal dispatcher flush', 1_000, () => web.dispatcher.flush(900), o.log);
+  await Promise.all([
+    step('SMTP channel close', 1_000, () => wiring.close(), o.log),
+    step('SMTP sink close', 1_000, () => smtp.close(), o.log),
+    step('Temporal worker connection close', 1_000, () => nativeConnection.close(), o.log),
+    // The client's retries run on timers that throw once its channel is closed: it is closed only
+    // when nothing can still be using it (else the process exit ends it).
+    web1 === 'done' && flushed === 'done'
+      ? step('Temporal client close', 1_000, () => connection.close(), o.log)
+      : undefined,
+  ]);
+  if ((await step('Temporal dev server stop', 500, () => server.stop(), o.log)) !== 'done')
+    await step('Temporal dev server kill', 500, () => server.stop('SIGKILL'), o.log);
+  signals.dispose();
+  cancelWatchdog();
+  // Whatever was abandoned above must not keep the process alive once the summary is out.
+  setTimeout(() => process.exit(), LINGER_MS).unref();
   const done = Object.values(completed).reduce((a, b) => a + b, 0);
   return {
     wallMs: Date.now() - t0,
+    stoppedBy,
+    stopMs: Date.now() - stopStart,
     timeScale: o.timeScale,
     journeys: { ...enrolled, completed, running: Math.max(0, enrolled.started - done) },
     messages,

@@ -32,6 +32,8 @@ export interface ActivityWiring {
   /** Where contact-rule decisions are counted (contactRuleMetrics of src/metrics). */
   contactRules?: ContactRuleSink;
   env?: Record<string, string | undefined>;
+  /** Aborted when the worker starts stopping (see ActivityDeps.stopping). */
+  stopping?: AbortSignal;
 }
 
 export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}): WorkerChannels {
@@ -67,6 +69,7 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
     secret,
     ...(wiring.outcomes && { outcomes: wiring.outcomes }),
     ...(wiring.contactRules && { contactRules: wiring.contactRules }),
+    ...(wiring.stopping && { stopping: wiring.stopping }),
   });
   return {
     activities,

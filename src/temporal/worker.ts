@@ -1,6 +1,8 @@
 /**
  * The journey worker: journeyWorkflow (bundled once per process, or prebuilt for production) and
- * the activities, on one task queue. Shutdown drains in-flight activities within a grace period.
+ * the activities, on one task queue. Shutdown drains in-flight activities within a grace period
+ * (SETTLE_SHUTDOWN_GRACE): then the SDK cancels those still running, and shortly after it gives up
+ * on the drain altogether (shutdownForceTime), so `worker.run()` always settles.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -62,12 +64,33 @@ export interface JourneyWorkerOptions {
   activities: Activities;
   /** Max workflows kept in memory (sleeping journeys need none). */
   maxCachedWorkflows?: number;
-  /** How long in-flight activities may finish after shutdown starts. */
-  shutdownGraceTime?: string;
+  /** How long in-flight activities may finish after shutdown starts (default 10 s). */
+  shutdownGraceMs?: number;
   /** A bundle written by writeWorkflowBundle (production); bundled in-process when absent (dev, tests). */
   workflowBundlePath?: string;
   /** Activity interceptors, e.g. the activity log lines of src/log. */
   activityInterceptors?: ActivityInterceptorsFactory[];
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** After the grace period the SDK cancels activities; this much later it stops waiting for them. */
+export const SHUTDOWN_FORCE_MARGIN_MS = 2_000;
+
+/** The SDK's two shutdown durations for a grace period. */
+export function shutdownTimes(graceMs: number): { shutdownGraceTime: number; shutdownForceTime: number } {
+  return { shutdownGraceTime: graceMs, shutdownForceTime: graceMs + SHUTDOWN_FORCE_MARGIN_MS };
+}
+
+/**
+ * Asks a worker to stop polling and drain. Idempotent: a worker that is not RUNNING (stopping
+ * already, stopped, failed or never started) is left alone, since the SDK throws on a second
+ * shutdown(). Returns whether this call started the stop.
+ */
+export function stopWorker(worker: Pick<Worker, 'getState' | 'shutdown'>): boolean {
+  if (worker.getState() !== 'RUNNING') return false;
+  worker.shutdown();
+  return true;
 }
 
 export async function createJourneyWorker(o: JourneyWorkerOptions): Promise<Worker> {
@@ -78,7 +101,7 @@ export async function createJourneyWorker(o: JourneyWorkerOptions): Promise<Work
     workflowBundle: o.workflowBundlePath !== undefined ? { codePath: o.workflowBundlePath } : await workflowBundle(),
     activities: o.activities as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>,
     ...(o.maxCachedWorkflows !== undefined && { maxCachedWorkflows: o.maxCachedWorkflows }),
-    shutdownGraceTime: o.shutdownGraceTime ?? '10s',
+    ...shutdownTimes(o.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS),
     ...(o.activityInterceptors && { interceptors: { activity: o.activityInterceptors } }),
   });
 }
