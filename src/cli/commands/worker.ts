@@ -4,7 +4,6 @@
  * worker stops polling and lets in-flight activities finish within SETTLE_SHUTDOWN_GRACE; what
  * does not finish is cancelled and retried by the next worker (activities are idempotent).
  */
-import { Runtime } from '@temporalio/worker';
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger, type Logger } from '../../log/index.js';
 import { activityLogInterceptor, temporalLogger } from '../../log/temporal.js';
@@ -17,7 +16,9 @@ import {
 } from '../../metrics/index.js';
 import { activitiesFromConfig } from '../../temporal/activities-from-config.js';
 import { startHealthFile } from '../../temporal/worker-health.js';
-import { connectWorker, createJourneyWorker } from '../../temporal/worker.js';
+import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
+import { installRuntime as installTemporalRuntime } from '../../temporal/runtime.js';
+import { connectWorker, createJourneyWorker, SHUTDOWN_FORCE_MARGIN_MS, stopWorker } from '../../temporal/worker.js';
 import { EXIT, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
 
@@ -26,18 +27,15 @@ import { parseCommand } from '../spec.js';
  * when the runtime exists already (tests, `settle dev`).
  */
 function installRuntime(log: Logger, metricsAddr: { host: string; port: number }): void {
-  try {
-    Runtime.install({ logger: temporalLogger(log), telemetryOptions: temporalTelemetry(metricsAddr) });
-  } catch (e) {
-    try {
-      // The SDK metrics port is taken: run without them rather than not at all.
-      Runtime.install({ logger: temporalLogger(log) });
-      log.warn({ err: (e as Error).message }, 'Temporal SDK metrics not exported (TEMPORAL_METRICS_ADDR)');
-    } catch {
-      // already installed in this process
-    }
-  }
+  // The SDK's own signal handlers stay off: this command handles SIGINT/SIGTERM (one bounded stop).
+  installTemporalRuntime({ logger: temporalLogger(log), telemetryOptions: temporalTelemetry(metricsAddr) }, (e) =>
+    // The SDK metrics port is taken: run without them rather than not at all.
+    log.warn({ err: e.message }, 'Temporal SDK metrics not exported (TEMPORAL_METRICS_ADDR)'),
+  );
 }
+
+/** Clean-up after the drain (metrics server, SMTP pool, Temporal connection): each step at most this long. */
+const CLEANUP_STEP_MS = 2_000;
 
 /** The worker's /metrics; a taken port is logged, not fatal (the worker's job is journeys). */
 async function metricsEndpoint(
@@ -64,7 +62,12 @@ export async function worker(
   installRuntime(log, config.temporalMetricsAddr);
   // This process's registry: business metrics counted around the activities, on SETTLE_WORKER_METRICS_ADDR.
   const metrics = createProcessMetrics();
-  const wiring = activitiesFromConfig(config, { contactRules: contactRuleMetrics(metrics.metrics) });
+  // Aborted when the stop begins: activities waiting on the debtor ledger give up then (see reserve-contact.ts).
+  const stopping = new AbortController();
+  const wiring = activitiesFromConfig(config, {
+    contactRules: contactRuleMetrics(metrics.metrics),
+    stopping: stopping.signal,
+  });
   const metricsServer = await metricsEndpoint(metrics.registry, config.workerMetricsAddr, log);
   const connection = await connectWorker(config.temporal);
   const max = values.maxCachedWorkflows !== undefined ? Number(values.maxCachedWorkflows) : undefined;
@@ -74,7 +77,7 @@ export async function worker(
     taskQueue: config.temporal.taskQueue,
     activities: instrumentActivities(wiring.activities, metrics.metrics),
     ...(max !== undefined && Number.isFinite(max) && { maxCachedWorkflows: max }),
-    shutdownGraceTime: `${config.shutdownGraceMs}ms`,
+    shutdownGraceMs: config.shutdownGraceMs,
     ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
     activityInterceptors: [activityLogInterceptor(log)],
   });
@@ -91,27 +94,56 @@ export async function worker(
     },
     'worker ready',
   );
-  const stop = (signal: NodeJS.Signals) => {
-    log.info(
-      { signal, shutdownGraceMs: config.shutdownGraceMs },
-      'worker stopping: no new tasks, draining in-flight activities',
-    );
-    w.shutdown();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // The first SIGINT/SIGTERM drains (bounded by the grace period); a second one exits at once.
+  const signals = handleShutdownSignals({
+    write: (line) => log.warn(line.trim()),
+    onFirst: (signal) => {
+      log.info(
+        { signal, shutdownGraceMs: config.shutdownGraceMs },
+        'worker stopping: no new tasks, draining in-flight activities',
+      );
+      stopping.abort();
+      stopWorker(w);
+    },
+  });
   const stopHealth =
     config.workerHealthFile !== undefined ? startHealthFile(w, config.workerHealthFile) : () => undefined;
+  const running = w.run();
+  // The SDK cancels activities at the grace period and gives up on them SHUTDOWN_FORCE_MARGIN_MS later (run() rejects).
+  const drainMs = config.shutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS + 1_000;
+  const cleanupMs = 3 * CLEANUP_STEP_MS;
+  let cancelWatchdog = () => undefined as void;
+  void signals.requested.then(() => {
+    // The last resort if a deadline below did not hold: exit rather than hang.
+    cancelWatchdog = watchdog(drainMs + cleanupMs + 2_000, 'worker: stopping overran its deadline: exiting now');
+  });
+  const say = (line: string) => log.warn(line);
+  let clean = true;
+  // Once a signal came, the drain gets drainMs at most: then what is in flight is abandoned.
+  const overdue = signals.requested.then(
+    () => new Promise<'overdue'>((resolve) => setTimeout(() => resolve('overdue'), drainMs).unref()),
+  );
   try {
-    await w.run();
-    log.info('worker stopped');
+    if ((await Promise.race([running, overdue])) === 'overdue') {
+      log.warn({ drainMs }, 'worker stopped without draining every activity: they are retried by the next worker');
+      clean = false;
+    } else log.info('worker stopped');
+  } catch (e) {
+    if (signals.reason === undefined) throw e;
+    // After a signal: the drain ran out of time (GracefulShutdownPeriodExpiredError) — work in flight is retried.
+    log.warn({ err: (e as Error).message }, 'worker stopped without draining every activity');
+    clean = false;
   } finally {
     stopHealth();
-    await metricsServer?.close();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await wiring.close();
-    await connection.close();
+    signals.dispose();
+    const outcomes = [
+      await step('worker metrics close', CLEANUP_STEP_MS, () => metricsServer?.close(), say),
+      await step('SMTP channel close', CLEANUP_STEP_MS, () => wiring.close(), say),
+      await step('Temporal connection close', CLEANUP_STEP_MS, () => connection.close(), say),
+    ];
+    cancelWatchdog();
+    // Something abandoned above must not keep the process alive.
+    if (!clean || outcomes.some((x) => x !== 'done')) setTimeout(() => process.exit(), 1_000).unref();
   }
   return EXIT.ok;
 }
