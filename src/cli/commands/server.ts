@@ -10,6 +10,7 @@ import { requireSecret, type LogLevel } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import { createServerApp } from '../../server/app.js';
 import { serverDepsFromConfig } from '../../server/from-config.js';
+import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { connectClient } from '../../temporal/connection.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
@@ -23,17 +24,10 @@ export interface ServerRunOptions {
   flushTimeoutMs?: number;
 }
 
-function signalled(): { promise: Promise<void>; dispose: () => void } {
-  let dispose = () => {};
-  const promise = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    dispose = () => {
-      process.off('SIGINT', resolve);
-      process.off('SIGTERM', resolve);
-    };
-  });
-  return { promise, dispose };
+/** The first SIGINT/SIGTERM stops the server gracefully; a second one exits at once (src/lifecycle/shutdown.ts). */
+function signalled(): { promise: Promise<unknown>; dispose: () => void } {
+  const signals = handleShutdownSignals();
+  return { promise: signals.requested, dispose: signals.dispose };
 }
 
 export async function server(
@@ -76,13 +70,26 @@ export async function server(
     await stop.promise;
     io.err('server stopping: finishing requests and delivering queued signals\n');
   } finally {
-    stop.dispose();
-    await app.close();
-    await dispatcher.flush(options.flushTimeoutMs ?? config.shutdownGraceMs);
+    // Every step has a deadline within SETTLE_SHUTDOWN_GRACE (plus the connection's close).
+    const graceMs = options.flushTimeoutMs ?? config.shutdownGraceMs;
+    const cancelWatchdog = watchdog(graceMs + 5_000, 'settle server: stopping overran its deadline: exiting now');
+    const say = (line: string) => io.err(`${line}\n`);
+    const t0 = Date.now();
+    const closed = await step('HTTP server close', Math.max(1_000, graceMs / 2), () => app.close(), say);
+    // Requests still not answered are cut (their clients retry); the signals they queued are below.
+    if (closed !== 'done') app.server.closeAllConnections();
+    const flushMs = Math.max(1_000, graceMs - (Date.now() - t0));
+    const flushed = await step('signal delivery', flushMs + 1_000, () => dispatcher.flush(flushMs), say);
     const { abandoned, failed } = dispatcher.stats();
     if (abandoned + failed > 0)
       io.err(`server: ${abandoned} queued signals not delivered at shutdown, ${failed} failed\n`);
-    await temporal.connection.close();
+    // The client retries on timers that throw once its channel is closed: closed only when nothing uses it.
+    if (closed === 'done' && flushed === 'done')
+      await step('Temporal connection close', 2_000, () => temporal.connection.close(), say);
+    // Something abandoned above must not keep the process alive (not when a test runs the server in-process).
+    else if (!options.until) setTimeout(() => process.exit(), 1_000).unref();
+    stop.dispose();
+    cancelWatchdog();
   }
   return EXIT.ok;
 }
