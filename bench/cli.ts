@@ -5,10 +5,12 @@
  *   settle --help                              target ≤ 0.3 s
  *   settle validate  (the example journeys/)    target ≤ 0.6 s
  *   settle validate  (500 generated journeys)   target ≤ 1.5 s
- * Builds dist/ first (npm run build) unless --no-build. Run: npm run bench:cli
+ * Where /usr/bin/time exists, the CPU time (user + system) of each process is printed too: on a
+ * shared machine it moves much less than the wall time. Builds dist/ first (npm run build) unless
+ * --no-build. Run: npm run bench:cli
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +19,8 @@ import { generateProject } from './generate.js';
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'settle.js');
 const RUNS = 5;
+const TIME = '/usr/bin/time';
+const withCpu = existsSync(TIME);
 
 interface Case {
   name: string;
@@ -42,12 +46,19 @@ function generated(journeys: number): { dir: string; files: number } {
   return { dir, files: files.length };
 }
 
-function timeOnce(c: Case): number {
+interface Sample {
+  wallS: number;
+  cpuS?: number;
+}
+
+function timeOnce(c: Case): Sample {
+  const [cmd, args] = withCpu ? [TIME, ['-f', 'cpu %U %S', process.execPath, ...c.args]] : [process.execPath, c.args];
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, c.args, { cwd: c.cwd, encoding: 'utf8' });
-  const s = (performance.now() - t0) / 1000;
+  const r = spawnSync(cmd, args, { cwd: c.cwd, encoding: 'utf8' });
+  const wallS = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}:\n${r.stderr}`);
-  return s;
+  const m = /^cpu ([\d.]+) ([\d.]+)$/m.exec(r.stderr);
+  return { wallS, ...(m && { cpuS: Number(m[1]) + Number(m[2]) }) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -69,18 +80,21 @@ function main(): void {
     ];
     const all = [floor, ...cases];
     for (const c of all) timeOnce(c); // warm the file system cache
-    const times = new Map<Case, number[]>(all.map((c) => [c, []]));
-    for (let i = 0; i < RUNS; i++) for (const c of all) times.get(c)!.push(timeOnce(c));
-    const nodeS = median(times.get(floor)!);
+    const samples = new Map<Case, Sample[]>(all.map((c) => [c, []]));
+    for (let i = 0; i < RUNS; i++) for (const c of all) samples.get(c)!.push(timeOnce(c));
+    const wall = (c: Case) => median(samples.get(c)!.map((x) => x.wallS));
+    const cpu = (c: Case) => (withCpu ? `${median(samples.get(c)!.map((x) => x.cpuS ?? NaN)).toFixed(2)} s` : '-');
     console.log(`bench/cli — Node ${process.version}, median of ${RUNS} runs, wall time of the process`);
-    console.log(`${'command'.padEnd(52)}${'time'.padStart(9)}${'node -e 0'.padStart(11)}${'target'.padStart(9)}`);
+    console.log(
+      `${'command'.padEnd(52)}${'time'.padStart(9)}${'node -e 0'.padStart(11)}${'target'.padStart(9)}${'cpu'.padStart(12)}${'node cpu'.padStart(10)}`,
+    );
     let over = 0;
     for (const c of cases) {
-      const s = median(times.get(c)!);
+      const s = wall(c);
       const ok = c.targetS === undefined || s <= c.targetS;
       if (!ok) over += 1;
       console.log(
-        `${c.name.padEnd(52)}${`${s.toFixed(3)} s`.padStart(9)}${`${nodeS.toFixed(3)} s`.padStart(11)}${`≤ ${c.targetS} s`.padStart(9)}  ${ok ? 'ok' : 'OVER'}`,
+        `${c.name.padEnd(52)}${`${s.toFixed(3)} s`.padStart(9)}${`${wall(floor).toFixed(3)} s`.padStart(11)}${`≤ ${c.targetS} s`.padStart(9)}${`${ok ? 'ok' : 'OVER'}`.padStart(6)}${cpu(c).padStart(8)}${cpu(floor).padStart(10)}`,
       );
     }
     if (over > 0) process.exitCode = 1;
