@@ -3,6 +3,7 @@
  * that is passed down (no library code reads process.env). Every problem names the variable, what
  * is wrong and how to fix it, and all of them are reported at once; the commands exit 2 on them.
  */
+import { encryptionKeys, type EncryptionKey } from './encryption.js';
 import { duration, hostPort, matching, oneOf, opt, readableFile, url, type Env, type HostPort } from './parse.js';
 
 export type { HostPort } from './parse.js';
@@ -14,6 +15,8 @@ export interface TemporalConfig {
   apiKey?: string;
   /** Paths of PEM files; `{}` means TLS with the system's root certificates (TEMPORAL_TLS=true). */
   tls?: { cert?: string; key?: string; ca?: string };
+  /** Payload encryption keys, the first encrypting (src/config/encryption.ts); absent: payloads in clear. */
+  encryptionKeys?: EncryptionKey[];
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -215,8 +218,9 @@ export function parseConfig(env: Env): { config: Config; problems: string[] } {
     problems,
   );
   const workerHealthFile = opt(env, 'SETTLE_WORKER_HEALTH_FILE');
+  const keys = encryptionKeys(env, secret, problems);
   const config: Config = {
-    temporal: temporal(env, problems),
+    temporal: { ...temporal(env, problems), ...(keys && { encryptionKeys: keys }) },
     ...providers(env, problems),
     ...(secret !== undefined && { secret }),
     publicUrl,
