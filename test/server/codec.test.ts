@@ -102,7 +102,7 @@ describe('POST /codec/decode and /codec/encode', () => {
   it('refuses without the token, with a wrong one, and on malformed bodies; decodes nothing then', async () => {
     const [sealed] = await codec.encode([plain()]);
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'Bearer nope' },
       { authorization: TOKEN },
       { authorization: `Basic ${TOKEN}` },
