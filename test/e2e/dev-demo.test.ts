@@ -50,12 +50,20 @@ describe('settle dev --demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, err).toBe(0);
     const summary = JSON.parse(out) as DevSummary;
+    // Outcomes, not speed: how far the journeys got in 45 s depends on the machine (and its load).
+    expect(summary.stoppedBy).toBe('timer');
     expect(summary.journeys.started).toBe(40);
     const completed = Object.values(summary.journeys.completed).reduce((a, b) => a + b, 0);
-    expect(completed).toBeGreaterThan(20);
-    expect(summary.messages.email).toBeGreaterThan(40);
-    expect(summary.events.opened).toBeGreaterThan(0);
-    expect(summary.events.paid).toBeGreaterThan(0);
+    expect(completed + summary.journeys.running).toBe(40);
+    expect(summary.messages.email).toBeGreaterThan(0);
+    expect(
+      Object.values(summary.events).reduce((a, b) => a + b, 0),
+      'debtors reacted',
+    ).toBeGreaterThan(0);
+    for (const kind of Object.keys(summary.events))
+      expect(['opened', 'clicked', 'visited', 'paid', 'partiallyPaid', 'replied', 'bounced', 'optedOut']).toContain(
+        kind,
+      );
     const outbox = readdirSync(join(state, 'outbox'));
     expect(outbox.filter((f) => f.endsWith('.eml')).length).toBe(summary.messages.email);
     const smsLines = readFileSync(join(state, 'outbox', 'sms.jsonl'), 'utf8')
