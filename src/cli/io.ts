@@ -24,6 +24,12 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that stops early (`settle --help | head`) closes the pipe: what is left has nowhere to go.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   return {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
