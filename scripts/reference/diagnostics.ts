@@ -9,12 +9,58 @@ import { join } from 'node:path';
 
 export interface CodeDoc {
   severity: 'error' | 'warning';
-  /** Where the check runs: the YAML parser, the schema, or the checks across files. */
-  stage: 'parse' | 'schema' | 'semantic';
+  /** Where the check runs: reading the file, the YAML parser, the schema, or the checks across files. */
+  stage: 'read' | 'parse' | 'schema' | 'semantic';
   meaning: string;
 }
 
 export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
+  BROKEN_SYMLINK: {
+    severity: 'error',
+    stage: 'read',
+    meaning: 'A source file is a symbolic link to nothing.',
+  },
+  SYMLINK_LOOP: {
+    severity: 'error',
+    stage: 'read',
+    meaning: 'A source file is a symbolic link that leads back to itself.',
+  },
+  NOT_A_FILE: {
+    severity: 'error',
+    stage: 'read',
+    meaning:
+      'A name ending in .yaml or .yml is a folder reached through a link, a named pipe, a socket or a device: only regular files are read.',
+  },
+  FILE_UNREADABLE: {
+    severity: 'error',
+    stage: 'read',
+    meaning: 'A source file or folder cannot be read or listed (permission denied, gone).',
+  },
+  FILE_TOO_LARGE: {
+    severity: 'error',
+    stage: 'read',
+    meaning: 'A source file is over 1 MiB; it is not read.',
+  },
+  NOT_UTF8: {
+    severity: 'error',
+    stage: 'read',
+    meaning: 'A source file is not UTF-8 (a Latin-1 accent, a binary file); located at the first bad byte.',
+  },
+  CONTROL_CHARACTER: {
+    severity: 'error',
+    stage: 'parse',
+    meaning: 'A control character other than tab, line feed and carriage return, written or as an escape (`"\\0"`).',
+  },
+  NESTING_TOO_DEEP: {
+    severity: 'error',
+    stage: 'parse',
+    meaning: 'Maps and lists nest more than 64 levels deep.',
+  },
+  ALIAS_EXPANSION: {
+    severity: 'error',
+    stage: 'parse',
+    meaning: 'Anchors and aliases expand the document by more than 100,000 values (a "billion laughs" file).',
+  },
   YAML_SYNTAX: {
     severity: 'error',
     stage: 'parse',

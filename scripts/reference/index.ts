@@ -478,7 +478,7 @@ function diagnosticsSection(root: string): string[] {
     '| code | severity | found by | meaning |',
     '| --- | --- | --- | --- |',
   ];
-  const stages = { parse: 'YAML parser', schema: 'schema', semantic: 'checks' } as const;
+  const stages = { read: 'file reading', parse: 'YAML parser', schema: 'schema', semantic: 'checks' } as const;
   for (const [codeName, d] of checkedCodes(root))
     out.push(`| \`${codeName}\` | ${d.severity} | ${stages[d.stage]} | ${d.meaning} |`);
   return out;

@@ -11,7 +11,7 @@ import { checkPolicy } from './check-policy.js';
 import { checkProjectCel, checkSteps } from './check-steps.js';
 import { checkTiming } from './check-timing.js';
 import { lowerJourney } from './lower.js';
-import { parseYaml } from './parse.js';
+import { parseSource } from './parse.js';
 import {
   addResource,
   DEFAULT_ROOT,
@@ -50,7 +50,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   const files: ParsedFile[] = [];
 
   for (const src of sources) {
-    const parsed = parseYaml(src.path, src.text);
+    const parsed = parseSource(src);
     if (!parsed.ok) {
       for (const e of parsed.errors) {
         direct.push({

@@ -9,7 +9,22 @@ export interface TextOptions {
 
 const paint = (on: boolean, code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
+/** Columns of a frame line shown around the column pointed at; longer lines are clipped with `…`. */
+const FRAME_WIDTH = 160;
+const FRAME_BEFORE = 40;
+
+/** A control character of the source would drive the terminal (escape sequences): shown as a symbol. */
+function visible(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\uFFFD';
+  });
+}
+
 export function codeFrame(text: string, line: number, column: number, endColumn?: number, color = false): string {
+  const start = column - 1 > FRAME_WIDTH - FRAME_BEFORE ? column - 1 - FRAME_BEFORE : 0;
+  const clip = (l: string) =>
+    (start > 0 ? '…' : '') + visible(l.slice(start, start + FRAME_WIDTH)) + (l.length > start + FRAME_WIDTH ? '…' : '');
   const lines = text.split('\n');
   const from = Math.max(1, line - 1);
   const to = Math.min(lines.length, line + 1);
@@ -19,10 +34,11 @@ export function codeFrame(text: string, line: number, column: number, endColumn?
   const out: string[] = [];
   for (let n = from; n <= to; n++) {
     const mark = n === line ? red('>') : ' ';
-    out.push(`${mark} ${dim(String(n).padStart(width))} | ${lines[n - 1] ?? ''}`.trimEnd());
+    out.push(`${mark} ${dim(String(n).padStart(width))} | ${clip(lines[n - 1] ?? '')}`.trimEnd());
     if (n === line) {
       const len = endColumn !== undefined && endColumn > column ? Math.min(endColumn - column, 80) : 1;
-      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(column - 1, 0))}${red('^'.repeat(len))}`);
+      const pad = Math.max(column - 1 - start, 0) + (start > 0 ? 1 : 0);
+      out.push(`  ${' '.repeat(width)} | ${' '.repeat(pad)}${red('^'.repeat(len))}`);
     }
   }
   return out.join('\n');
@@ -34,7 +50,8 @@ export function formatDiagnostic(d: Diagnostic, opts: TextOptions = {}): string 
   const head = `${d.file}:${d.line}:${d.column}  ${sev}  ${paint(color, '1')(d.code)}  ${d.message}`;
   const parts = [head];
   const text = opts.sources?.get(d.file);
-  if (text !== undefined) {
+  // No frame for a file with no text (one that could not be read).
+  if (text) {
     const sameLine = d.endLine === undefined || d.endLine === d.line;
     parts.push(codeFrame(text, d.line, d.column, sameLine ? d.endColumn : undefined, color));
   }

@@ -6,7 +6,28 @@
  */
 import jsYaml from 'js-yaml';
 import { isMap, parseAllDocuments, parseDocument, Parser, visit, type Document } from 'yaml';
+import { Locator } from './locate.js';
 import { LineIndex } from './positions.js';
+import { MAX_SOURCE_BYTES, MAX_SOURCE_SIZE_TEXT, type SourceFile } from './sources.js';
+
+/**
+ * How deep maps and lists may nest. A journey needs about ten levels; the limit keeps every
+ * recursive walk of a document (the schema, the checks, the plan) far from the stack's end.
+ */
+export const MAX_NESTING = 64;
+/** How many values anchors and aliases may add when a document is expanded ("billion laughs" adds billions). */
+export const MAX_ALIAS_EXPANSION = 100_000;
+/** C0 and C1 control characters, DEL included, except tab, line feed and carriage return. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const CONTROL_NAMES: Record<number, string> = {
+  0: 'NUL',
+  7: 'BEL',
+  8: 'BS',
+  11: 'VT',
+  12: 'FF',
+  27: 'ESC',
+  127: 'DEL',
+};
 
 export type ParseResult =
   | { ok: true; value: unknown }
@@ -167,51 +188,273 @@ function firstLine(s: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Parses `text`; on failure returns located YAML diagnostics for `file`. */
+/** Parses a source as read from disk: a file that could not be read gives its one diagnostic. */
+export function parseSource(src: SourceFile): ParseResult {
+  if (!src.unreadable) return parseYaml(src.path, src.text);
+  const { code, message, hint, line = 1, column = 1 } = src.unreadable;
+  return { ok: false, errors: [{ code, message, hint, line, column }] };
+}
+
+/**
+ * Parses `text`; on failure returns located YAML diagnostics for `file`. Hostile input is refused
+ * with a diagnostic before it can exhaust anything: text over the size limit, control characters,
+ * nesting deeper than MAX_NESTING, aliases that expand past MAX_ALIAS_EXPANSION values.
+ */
 export function parseYaml(file: string, text: string): ParseResult {
+  const refused = refuseText(text);
+  if (refused) return { ok: false, errors: [refused] };
   try {
-    return { ok: true, value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file }) };
-  } catch {
-    const { errors, first: broken } = positionalParse(text);
-    if (errors.length > 0) {
-      const identity = broken ? recoverIdentity(broken) : undefined;
-      return { ok: false, errors, ...(identity && { identity }) };
-    }
-    // The positional parser accepts what js-yaml refused (an edge of the spec): trust it.
-    const lc = new LineIndex(text);
-    const docs = parseAllDocuments(text, { uniqueKeys: true });
-    const first = Array.isArray(docs) ? docs[0] : docs;
+    const value: unknown = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    const bad = refuseValue(text, value);
+    return bad ? { ok: false, errors: [bad] } : { ok: true, value };
+  } catch (e) {
+    if (isStackOverflow(e)) return { ok: false, errors: [tooDeep(text)] };
     try {
-      return { ok: true, value: first?.toJS() ?? null };
-    } catch (e) {
-      // Both parsers refuse it, but only at conversion: an alias with no anchor before it (`*ref`).
-      let at = 0;
-      let alias: string | undefined;
-      if (first) {
-        visit(first, {
-          Alias(_key, node) {
-            if (node.resolve(first) !== undefined) return undefined;
-            at = node.range?.[0] ?? 0;
-            alias = node.source;
-            return visit.BREAK;
-          },
-        });
-      }
-      const pos = lc.linePos(at);
-      const message =
-        alias !== undefined
-          ? `the alias \`*${alias}\` refers to no anchor \`&${alias}\` defined before it`
-          : firstLine(e instanceof Error ? e.message : String(e));
-      const identity = first ? recoverIdentity(first) : undefined;
-      const hint =
-        alias !== undefined
-          ? 'define the anchor (`&name value`) before the alias, or quote the value if the `*` is meant literally'
-          : 'fix the YAML syntax at this position';
-      return {
-        ok: false,
-        errors: [{ code: 'YAML_SYNTAX', message, line: pos.line, column: pos.col, hint }],
-        ...(identity && { identity }),
-      };
+      return parseTolerantly(text);
+    } catch (again) {
+      if (isStackOverflow(again)) return { ok: false, errors: [tooDeep(text)] };
+      throw again;
     }
   }
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/** What js-yaml refused: the positional parser locates the error, or accepts an edge of the spec. */
+function parseTolerantly(text: string): ParseResult {
+  const { errors, first: broken } = positionalParse(text);
+  if (errors.length > 0) {
+    const identity = broken ? recoverIdentity(broken) : undefined;
+    return { ok: false, errors, ...(identity && { identity }) };
+  }
+  // The positional parser accepts what js-yaml refused (an edge of the spec): trust it.
+  const lc = new LineIndex(text);
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const first = Array.isArray(docs) ? docs[0] : docs;
+  try {
+    const value: unknown = first?.toJS() ?? null;
+    const bad = refuseValue(text, value);
+    return bad ? { ok: false, errors: [bad] } : { ok: true, value };
+  } catch (e) {
+    if (isStackOverflow(e)) throw e;
+    // Both parsers refuse it, but only at conversion: an alias with no anchor before it (`*ref`).
+    let at = 0;
+    let alias: string | undefined;
+    if (first) {
+      visit(first, {
+        Alias(_key, node) {
+          if (node.resolve(first) !== undefined) return undefined;
+          at = node.range?.[0] ?? 0;
+          alias = node.source;
+          return visit.BREAK;
+        },
+      });
+    }
+    const pos = lc.linePos(at);
+    const message =
+      alias !== undefined
+        ? `the alias \`*${alias}\` refers to no anchor \`&${alias}\` defined before it`
+        : firstLine(e instanceof Error ? e.message : String(e));
+    const identity = first ? recoverIdentity(first) : undefined;
+    const hint =
+      alias !== undefined
+        ? 'define the anchor (`&name value`) before the alias, or quote the value if the `*` is meant literally'
+        : 'fix the YAML syntax at this position';
+    return {
+      ok: false,
+      errors: [{ code: 'YAML_SYNTAX', message, line: pos.line, column: pos.col, hint }],
+      ...(identity && { identity }),
+    };
+  }
+}
+
+// --- limits -------------------------------------------------------------------------------------
+
+function controlName(ch: string): string {
+  const c = ch.charCodeAt(0);
+  const hex = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  return CONTROL_NAMES[c] ? `${hex} (${CONTROL_NAMES[c]})` : hex;
+}
+
+/** Refusals found in the raw text: too large (text given in memory), a control character. */
+function refuseText(text: string): RawYamlError | undefined {
+  if (text.length > MAX_SOURCE_BYTES || Buffer.byteLength(text) > MAX_SOURCE_BYTES) {
+    return {
+      code: 'FILE_TOO_LARGE',
+      message: `this file is ${(Buffer.byteLength(text) / (1024 * 1024)).toFixed(1)} MiB; the limit is ${MAX_SOURCE_SIZE_TEXT} per file`,
+      line: 1,
+      column: 1,
+      hint: 'a journey file is a few kilobytes: split it into several files, or check that it is the file you meant',
+    };
+  }
+  const m = CONTROL.exec(text);
+  if (!m) return undefined;
+  const pos = new LineIndex(text).linePos(m.index);
+  return {
+    code: 'CONTROL_CHARACTER',
+    message: `the control character ${controlName(m[0])} is not allowed in a source file`,
+    line: pos.line,
+    column: pos.col,
+    hint: 'delete it (most editors do not show it; it came with a copy-paste or a binary file): only tabs, line breaks and printable characters are allowed',
+  };
+}
+
+type Finding =
+  | { kind: 'control'; at: (string | number)[]; onKey: boolean; ch: string }
+  | { kind: 'deep'; at: (string | number)[] }
+  | { kind: 'aliases' };
+
+interface Frame {
+  node: object;
+  entries: [string | number, unknown][];
+  i: number;
+  /** Levels below this node (0 for a node whose values are all scalars). */
+  below: number;
+  /** Values in this node once expanded, itself included. */
+  size: number;
+}
+
+/**
+ * One walk of a parsed document, without recursion (the document may be deep) and visiting each
+ * object once (aliases share objects: a billion-laughs file is small as a graph, huge as a tree):
+ * a control character written as an escape (`"\0"`, `"\e"`), nesting past MAX_NESTING (through
+ * aliases too), or aliases that add more than MAX_ALIAS_EXPANSION values.
+ */
+function inspect(value: unknown): Finding | undefined {
+  if (typeof value === 'string') {
+    const m = CONTROL.exec(value);
+    return m ? { kind: 'control', at: [], onKey: false, ch: m[0] } : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const done = new Map<object, { below: number; size: number }>();
+  const open = new Set<object>();
+  const frames: Frame[] = [];
+  const path: (string | number)[] = [];
+  let written = 0;
+  const enter = (node: object) => {
+    open.add(node);
+    const entries: [string | number, unknown][] = Array.isArray(node)
+      ? node.map((v, i): [number, unknown] => [i, v])
+      : Object.entries(node);
+    frames.push({ node, entries, i: 0, below: 0, size: 1 });
+  };
+  enter(value);
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1]!;
+    if (f.i < f.entries.length) {
+      const [key, child] = f.entries[f.i++]!;
+      const at = [...path, key];
+      if (typeof key === 'string') {
+        const m = CONTROL.exec(key);
+        if (m) return { kind: 'control', at, onKey: true, ch: m[0] };
+      }
+      if (child !== null && typeof child === 'object') {
+        const seen = done.get(child);
+        if (open.has(child)) return { kind: 'aliases' };
+        if (seen) {
+          if (frames.length + 1 + seen.below > MAX_NESTING) return { kind: 'deep', at };
+          f.below = Math.max(f.below, seen.below + 1);
+          f.size += seen.size;
+          continue;
+        }
+        if (frames.length + 1 > MAX_NESTING) return { kind: 'deep', at };
+        path.push(key);
+        enter(child);
+        continue;
+      }
+      written += 1;
+      f.size += 1;
+      if (typeof child === 'string') {
+        const m = CONTROL.exec(child);
+        if (m) return { kind: 'control', at, onKey: false, ch: m[0] };
+      }
+      continue;
+    }
+    frames.pop();
+    open.delete(f.node);
+    done.set(f.node, { below: f.below, size: f.size });
+    written += 1;
+    const parent = frames[frames.length - 1];
+    if (parent) {
+      path.pop();
+      parent.below = Math.max(parent.below, f.below + 1);
+      parent.size += f.size;
+    } else if (f.size - written > MAX_ALIAS_EXPANSION) {
+      return { kind: 'aliases' };
+    }
+  }
+  return undefined;
+}
+
+/** Refusals found in the parsed value, located in the text. */
+function refuseValue(text: string, value: unknown): RawYamlError | undefined {
+  const found = inspect(value);
+  if (!found) return undefined;
+  if (found.kind === 'aliases') {
+    const pos = new LineIndex(text).linePos(firstOffset(text, (t) => t.type === 'alias') ?? 0);
+    return {
+      code: 'ALIAS_EXPANSION',
+      message: `anchors and aliases expand this document by more than ${MAX_ALIAS_EXPANSION.toLocaleString('en')} values`,
+      line: pos.line,
+      column: pos.col,
+      hint: 'write the values out, or use fewer aliases of aliases: settle documents do not need anchors to be short',
+    };
+  }
+  const span = new Locator(text).locate(found.at, found.kind === 'control' && found.onKey);
+  if (found.kind === 'deep') {
+    return { ...nestingError(), line: span.line, column: span.column };
+  }
+  return {
+    code: 'CONTROL_CHARACTER',
+    message: `this ${found.onKey ? 'key' : 'value'} contains the control character ${controlName(found.ch)} (written as an escape)`,
+    line: span.line,
+    column: span.column,
+    hint: 'remove the escape sequence (such as `\\0`, `\\e` or `\\x01`): only tabs and line breaks may be written as escapes',
+  };
+}
+
+function nestingError(): Omit<RawYamlError, 'line' | 'column'> {
+  return {
+    code: 'NESTING_TOO_DEEP',
+    message: `maps and lists nest more than ${MAX_NESTING} levels deep here`,
+    hint: `flatten the structure: a settle document needs about ten levels, and ${MAX_NESTING} is the limit`,
+  };
+}
+
+/** Deep enough to exhaust a recursive parser: located with the positional parser's CST, walked without recursion. */
+function tooDeep(text: string): RawYamlError {
+  const pos = new LineIndex(text).linePos(firstOffset(text, (_t, depth) => depth > MAX_NESTING) ?? 0);
+  return { ...nestingError(), line: pos.line, column: pos.col };
+}
+
+interface CstNode {
+  type?: string;
+  offset?: number;
+  value?: unknown;
+  key?: unknown;
+  items?: unknown[];
+}
+
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+/** The smallest offset of a CST token matching `pred` (`depth`: collections enclosing it, its own included). */
+function firstOffset(text: string, pred: (t: CstNode, depth: number) => boolean): number | undefined {
+  let best: number | undefined;
+  const stack: [unknown, number][] = [];
+  for (const token of new Parser().parse(text)) stack.push([token, 0]);
+  while (stack.length > 0) {
+    const [t, outer] = stack.pop()!;
+    if (t === null || typeof t !== 'object') continue;
+    const node = t as CstNode;
+    const depth = node.type !== undefined && COLLECTIONS.has(node.type) ? outer + 1 : outer;
+    if (node.type !== undefined && typeof node.offset === 'number' && pred(node, depth)) {
+      if (best === undefined || node.offset < best) best = node.offset;
+      continue;
+    }
+    for (const child of [node.value, node.key]) if (child !== undefined) stack.push([child, depth]);
+    for (const item of node.items ?? []) stack.push([item, depth]);
+  }
+  return best;
 }
