@@ -298,7 +298,8 @@ say "prism: $(SCARF_ANALYTICS=false "$PRISM_BIN" --version 2>/dev/null || echo '
 # otherwise the set-up stops here, before any test, naming the one command to run.
 # SETTLE_SKIP_APT=1 skips this section (a machine that provides them another way).
 # ==========================================================================================
-if [ "${SETTLE_SKIP_APT:-}" != 1 ]; then
+# `--runtime` (npm run demo): only what `settle dev` runs, so no Debian packages.
+if [ "${SETTLE_SKIP_APT:-}" != 1 ] && [ "${1:-}" != --runtime ]; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
   { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || missing+=(prometheus)
