@@ -56,6 +56,11 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     stage: 'parse',
     meaning: 'Maps and lists nest more than 64 levels deep.',
   },
+  KEY_TOO_LONG: {
+    severity: 'error',
+    stage: 'parse',
+    meaning: 'A map key is longer than 256 characters.',
+  },
   ALIAS_EXPANSION: {
     severity: 'error',
     stage: 'parse',

@@ -17,6 +17,8 @@ import { MAX_SOURCE_BYTES, MAX_SOURCE_SIZE_TEXT, type SourceFile } from './sourc
 export const MAX_NESTING = 64;
 /** How many values anchors and aliases may add when a document is expanded ("billion laughs" adds billions). */
 export const MAX_ALIAS_EXPANSION = 100_000;
+/** The longest map key: keys name fields, ids, locales and labels (YAML itself caps implicit keys at 1024). */
+export const MAX_KEY_LENGTH = 256;
 /** C0 and C1 control characters, DEL included, except tab, line feed and carriage return. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const CONTROL_NAMES: Record<number, string> = {
@@ -304,6 +306,7 @@ function refuseText(text: string): RawYamlError | undefined {
 type Finding =
   | { kind: 'control'; at: (string | number)[]; onKey: boolean; ch: string }
   | { kind: 'deep'; at: (string | number)[] }
+  | { kind: 'longKey'; at: (string | number)[]; length: number }
   | { kind: 'aliases' };
 
 interface Frame {
@@ -319,8 +322,8 @@ interface Frame {
 /**
  * One walk of a parsed document, without recursion (the document may be deep) and visiting each
  * object once (aliases share objects: a billion-laughs file is small as a graph, huge as a tree):
- * a control character written as an escape (`"\0"`, `"\e"`), nesting past MAX_NESTING (through
- * aliases too), or aliases that add more than MAX_ALIAS_EXPANSION values.
+ * a control character written as an escape (`"\0"`, `"\e"`), a key over MAX_KEY_LENGTH, nesting
+ * past MAX_NESTING (through aliases too), or aliases that add more than MAX_ALIAS_EXPANSION values.
  */
 function inspect(value: unknown): Finding | undefined {
   if (typeof value === 'string') {
@@ -349,6 +352,7 @@ function inspect(value: unknown): Finding | undefined {
       if (typeof key === 'string') {
         const m = CONTROL.exec(key);
         if (m) return { kind: 'control', at, onKey: true, ch: m[0] };
+        if (key.length > MAX_KEY_LENGTH) return { kind: 'longKey', at, length: key.length };
       }
       if (child !== null && typeof child === 'object') {
         const seen = done.get(child);
@@ -402,9 +406,19 @@ function refuseValue(text: string, value: unknown): RawYamlError | undefined {
       hint: 'write the values out, or use fewer aliases of aliases: settle documents do not need anchors to be short',
     };
   }
-  const span = new Locator(text).locate(found.at, found.kind === 'control' && found.onKey);
+  const onKey = (found.kind === 'control' && found.onKey) || found.kind === 'longKey';
+  const span = new Locator(text).locate(found.at, onKey);
   if (found.kind === 'deep') {
     return { ...nestingError(), line: span.line, column: span.column };
+  }
+  if (found.kind === 'longKey') {
+    return {
+      code: 'KEY_TOO_LONG',
+      message: `this key is ${found.length.toLocaleString('en')} characters long; the limit is ${MAX_KEY_LENGTH}`,
+      line: span.line,
+      column: span.column,
+      hint: 'keys name fields, ids, locales and labels: shorten it (or did a long value lose its indentation and become a key?)',
+    };
   }
   return {
     code: 'CONTROL_CHARACTER',
