@@ -222,3 +222,81 @@ describe('SIGTERM during a busy portfolio', () => {
     }
   }, 240_000);
 });
+
+/** An SMTP server that never answers a message: every send hangs until the worker gives up on it. */
+function hangingSmtp(): Promise<{ url: string; inflight: () => number; close: () => Promise<void> }> {
+  let inflight = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream) {
+      inflight += 1;
+      stream.resume(); // read the message, never answer it
+    },
+  });
+  server.on('error', () => undefined);
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.server.address() as { port: number };
+      resolve({
+        url: `smtp://127.0.0.1:${port}`,
+        inflight: () => inflight,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+describe('a stop that cannot drain is still bounded', () => {
+  let next = 100;
+  async function hungWorker(grace: string) {
+    const hang = await hangingSmtp();
+    const taskQueue = `shutdown-hang-${Date.now()}`;
+    // Debtors of their own: a debtor's ledger runs on the task queue of the journey that started it first.
+    for (let i = 0; i < 3; i++) {
+      const r = record(next++);
+      const debtor = { ...r.debtor, id: `HANG-${taskQueue}-${i}`, email: `hang-${i}-${Date.now()}@example.com` };
+      await startJourney(client, { taskQueue, plan, record: { ...r, debtor }, secret: SECRET, nowMs: Date.now() });
+    }
+    const w = spawnWorker(tmp, {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_URL: hang.url,
+      SETTLE_SECRET: SECRET,
+      SETTLE_SHUTDOWN_GRACE: grace,
+    });
+    workers.push(w);
+    await w.waitFor('worker ready');
+    await waitUntil('a send hanging', () => hang.inflight() > 0, 60_000);
+    return { w, hang };
+  }
+
+  it('past SETTLE_SHUTDOWN_GRACE the worker abandons the hung sends and exits 0', async () => {
+    const { w, hang } = await hungWorker('2s');
+    try {
+      w.child.kill('SIGTERM');
+      const exit = await Promise.race([w.exited, delay(60_000).then(() => 'still running' as const)]);
+      expect(exit, w.output().slice(-3000)).toEqual({ code: 0, signal: null });
+      expect(w.jsonLines().some((l) => String(l.msg).startsWith('worker stopped without draining'))).toBe(true);
+    } finally {
+      await hang.close();
+    }
+  }, 120_000);
+
+  it('a second SIGTERM while draining exits at once with code 143 and one line', async () => {
+    const { w, hang } = await hungWorker('60s');
+    try {
+      w.child.kill('SIGTERM');
+      await w.waitFor('worker stopping');
+      w.child.kill('SIGTERM');
+      const exit = await Promise.race([w.exited, delay(30_000).then(() => 'still running' as const)]);
+      expect(exit, w.output().slice(-3000)).toEqual({ code: 143, signal: null });
+      const forced = w.jsonLines().filter((l) => String(l.msg).includes('again while stopping'));
+      expect(forced).toHaveLength(1);
+      expect(forced[0]!.msg).toMatch(/^settle: SIGTERM again while stopping: exiting now/);
+    } finally {
+      await hang.close();
+    }
+  }, 120_000);
+});
