@@ -118,6 +118,24 @@ export const scalar = fc.oneof(
   ),
 );
 
+/**
+ * Hostile pieces (test/security/validate.test.ts has each on its own): nesting past the limit, a
+ * self-referencing anchor, an alias bomb of 10^5 values, escaped and raw control characters, a
+ * terminal escape sequence, a key over the length limit.
+ */
+export const hostile = fc.constantFrom(
+  `[${'['.repeat(70)}${']'.repeat(70)}]`,
+  '&a [*a]',
+  `{a: &a [x,x,x,x,x,x,x,x,x,x], b: &b [${Array(10).fill('*a').join(',')}], c: &c [${Array(10).fill('*b').join(',')}], d: &d [${Array(10).fill('*c').join(',')}], e: [${Array(10).fill('*d').join(',')}]}`,
+  '"\\e[31m"',
+  '"\\x01"',
+  '"\\0"',
+  '\u001b]0;x\u0007',
+  '\u0085',
+  '\u007f',
+  `"${'k'.repeat(300)}": 1`,
+);
+
 /** Pieces of CEL and Liquid, so that mutated expressions reach the parsers' deeper paths. */
 const EXPRESSION_PIECES = [
   '&&',
@@ -192,8 +210,8 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constantFrom('deleteLine' as const, 'duplicateLine' as const, 'truncate' as const), a: index }),
   fc.record({ kind: fc.constantFrom('swapLines' as const, 'deleteRange' as const), a: index, b: index }),
   fc.record({ kind: fc.constant('indent' as const), a: index, delta: fc.integer({ min: -4, max: 4 }) }),
-  fc.record({ kind: fc.constant('replaceScalar' as const), a: index, s: scalar }),
-  fc.record({ kind: fc.constant('insert' as const), a: index, s: fc.oneof(specialString, scalar) }),
+  fc.record({ kind: fc.constant('replaceScalar' as const), a: index, s: fc.oneof(scalar, hostile) }),
+  fc.record({ kind: fc.constant('insert' as const), a: index, s: fc.oneof(specialString, scalar, hostile) }),
   fc.record({
     kind: fc.constantFrom('renameId' as const, 'renameAll' as const),
     a: index,
