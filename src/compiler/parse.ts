@@ -282,7 +282,11 @@ function controlName(ch: string): string {
 
 /** Refusals found in the raw text: too large (text given in memory), a control character. */
 function refuseText(text: string): RawYamlError | undefined {
-  if (text.length > MAX_SOURCE_BYTES || Buffer.byteLength(text) > MAX_SOURCE_BYTES) {
+  // A UTF-16 unit is 1 to 3 UTF-8 bytes: count them only when the length leaves a doubt.
+  if (
+    text.length > MAX_SOURCE_BYTES ||
+    (text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(text) > MAX_SOURCE_BYTES)
+  ) {
     return {
       code: 'FILE_TOO_LARGE',
       message: `this file is ${(Buffer.byteLength(text) / (1024 * 1024)).toFixed(1)} MiB; the limit is ${MAX_SOURCE_SIZE_TEXT} per file`,
@@ -311,7 +315,9 @@ type Finding =
 
 interface Frame {
   node: object;
-  entries: [string | number, unknown][];
+  /** The keys of a map; undefined for a list (its indices are walked). */
+  keys: string[] | undefined;
+  length: number;
   i: number;
   /** Levels below this node (0 for a node whose values are all scalars). */
   below: number;
@@ -338,32 +344,33 @@ function inspect(value: unknown): Finding | undefined {
   let written = 0;
   const enter = (node: object) => {
     open.add(node);
-    const entries: [string | number, unknown][] = Array.isArray(node)
-      ? node.map((v, i): [number, unknown] => [i, v])
-      : Object.entries(node);
-    frames.push({ node, entries, i: 0, below: 0, size: 1 });
+    const keys = Array.isArray(node) ? undefined : Object.keys(node);
+    const length = keys ? keys.length : (node as unknown[]).length;
+    frames.push({ node, keys, length, i: 0, below: 0, size: 1 });
   };
   enter(value);
   while (frames.length > 0) {
     const f = frames[frames.length - 1]!;
-    if (f.i < f.entries.length) {
-      const [key, child] = f.entries[f.i++]!;
-      const at = [...path, key];
+    if (f.i < f.length) {
+      const i = f.i++;
+      const key = f.keys ? f.keys[i]! : i;
+      const child: unknown = f.keys ? (f.node as Record<string, unknown>)[key] : (f.node as unknown[])[i];
+      const at = () => [...path, key];
       if (typeof key === 'string') {
         const m = CONTROL.exec(key);
-        if (m) return { kind: 'control', at, onKey: true, ch: m[0] };
-        if (key.length > MAX_KEY_LENGTH) return { kind: 'longKey', at, length: key.length };
+        if (m) return { kind: 'control', at: at(), onKey: true, ch: m[0] };
+        if (key.length > MAX_KEY_LENGTH) return { kind: 'longKey', at: at(), length: key.length };
       }
       if (child !== null && typeof child === 'object') {
         const seen = done.get(child);
         if (open.has(child)) return { kind: 'aliases' };
         if (seen) {
-          if (frames.length + 1 + seen.below > MAX_NESTING) return { kind: 'deep', at };
+          if (frames.length + 1 + seen.below > MAX_NESTING) return { kind: 'deep', at: at() };
           f.below = Math.max(f.below, seen.below + 1);
           f.size += seen.size;
           continue;
         }
-        if (frames.length + 1 > MAX_NESTING) return { kind: 'deep', at };
+        if (frames.length + 1 > MAX_NESTING) return { kind: 'deep', at: at() };
         path.push(key);
         enter(child);
         continue;
@@ -372,7 +379,7 @@ function inspect(value: unknown): Finding | undefined {
       f.size += 1;
       if (typeof child === 'string') {
         const m = CONTROL.exec(child);
-        if (m) return { kind: 'control', at, onKey: false, ch: m[0] };
+        if (m) return { kind: 'control', at: at(), onKey: false, ch: m[0] };
       }
       continue;
     }
