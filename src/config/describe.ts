@@ -43,6 +43,14 @@ export const VARIABLES: { name: string; secret?: boolean; get: (c: Config) => Va
   { name: 'STRIPE_SECRET_KEY', secret: true, get: (c) => c.stripe.secretKey },
   { name: 'STRIPE_WEBHOOK_SECRET', secret: true, get: (c) => c.stripe.webhookSecret },
   { name: 'SETTLE_SECRET', secret: true, get: (c) => c.secret },
+  {
+    name: 'SETTLE_PAYLOAD_ENCRYPTION',
+    get: (c) => (!c.payloadEncryption ? 'off' : c.temporal.encryptionReadOnly ? 'read-only' : 'on'),
+  },
+  // Key ids only (the keys stay hidden); the first one encrypts.
+  { name: 'SETTLE_ENCRYPTION_KEYS', get: (c) => c.temporal.encryptionKeys?.map((k) => `${k.id}:…`).join(',') },
+  { name: 'SETTLE_CODEC_TOKEN', secret: true, get: (c) => c.codec?.token },
+  { name: 'SETTLE_CODEC_ORIGINS', get: (c) => c.codec?.origins.join(',') },
   { name: 'SETTLE_PUBLIC_URL', get: (c) => c.publicUrl },
   { name: 'SETTLE_HTTP_ADDR', get: (c) => hp(c.httpAddr) },
   { name: 'SETTLE_WORKER_METRICS_ADDR', get: (c) => hp(c.workerMetricsAddr) },

@@ -3,8 +3,9 @@
  * `id:key` pairs separated by commas, each key 32 bytes in base64 or 64 hex digits; the first
  * encrypts, all decrypt (rotation: put a new key first, keep the old ones while histories written
  * with them are within the namespace's retention). Without it the key is derived from
- * SETTLE_SECRET, so encryption is on wherever Settle runs; SETTLE_PAYLOAD_ENCRYPTION=off turns it
- * off (a cluster whose payloads must stay readable to tools without the codec).
+ * SETTLE_SECRET, so encryption is on wherever Settle runs. SETTLE_PAYLOAD_ENCRYPTION=read-only
+ * decrypts but writes in clear (roll that out to every process first when turning encryption on for
+ * a running fleet), off turns it off.
  */
 import { createHash, hkdfSync } from 'node:crypto';
 import { opt, type Env } from './parse.js';
@@ -63,14 +64,57 @@ export function parseEncryptionKeys(env: Env, problems: string[]): EncryptionKey
   return keys;
 }
 
-/** The keys in force: explicit, else derived from the secret; none when encryption is off or there is no secret. */
-export function encryptionKeys(env: Env, secret: string | undefined, problems: string[]): EncryptionKey[] | undefined {
+export interface EncryptionSetting {
+  /** SETTLE_PAYLOAD_ENCRYPTION is not off. */
+  enabled: boolean;
+  /** read-only: decrypt, but write payloads in clear (the first step of a rollout). */
+  readOnly?: boolean;
+  /** The keys in force: explicit, else derived from the secret; absent when off or without a secret. */
+  keys?: EncryptionKey[];
+}
+
+export function encryptionSetting(env: Env, secret: string | undefined, problems: string[]): EncryptionSetting {
   const mode = opt(env, 'SETTLE_PAYLOAD_ENCRYPTION') ?? 'on';
-  if (mode !== 'on' && mode !== 'off') {
-    problems.push(`SETTLE_PAYLOAD_ENCRYPTION="${mode}" must be on or off (default on)`);
+  if (mode !== 'on' && mode !== 'off' && mode !== 'read-only') {
+    problems.push(`SETTLE_PAYLOAD_ENCRYPTION="${mode}" must be on, off or read-only (default on)`);
   }
   const explicit = parseEncryptionKeys(env, problems);
-  if (mode === 'off') return undefined;
-  if (explicit !== undefined) return explicit.length > 0 ? explicit : undefined;
-  return secret !== undefined && secret.length >= 32 ? [keyFromSecret(secret)] : undefined;
+  if (mode === 'off') return { enabled: false };
+  const readOnly = mode === 'read-only' ? { readOnly: true } : {};
+  if (explicit !== undefined && explicit.length > 0) return { enabled: true, keys: explicit, ...readOnly };
+  return secret !== undefined && secret.length >= 32
+    ? { enabled: true, keys: [keyFromSecret(secret)], ...readOnly }
+    : { enabled: true };
+}
+
+/** SETTLE_CODEC_TOKEN: the bearer token of the codec endpoint (absent: no endpoint). */
+export function codecToken(env: Env, problems: string[]): string | undefined {
+  const token = opt(env, 'SETTLE_CODEC_TOKEN');
+  if (token !== undefined && token.length < 32) {
+    problems.push('SETTLE_CODEC_TOKEN is too short: use at least 32 random characters (e.g. `openssl rand -hex 32`)');
+    return undefined;
+  }
+  return token;
+}
+
+/** SETTLE_CODEC_ORIGINS: browser origins (the Temporal Web UI's) allowed to call the codec endpoint. */
+export function codecOrigins(env: Env, problems: string[]): string[] {
+  const raw = opt(env, 'SETTLE_CODEC_ORIGINS');
+  if (raw === undefined) return [];
+  const origins: string[] = [];
+  for (const part of raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    try {
+      const u = new URL(part);
+      if (u.origin !== part.replace(/\/$/, '')) throw new Error('not an origin');
+      origins.push(u.origin);
+    } catch {
+      problems.push(
+        `SETTLE_CODEC_ORIGINS: "${part}" is not an origin — write scheme://host[:port], e.g. http://127.0.0.1:8233`,
+      );
+    }
+  }
+  return origins;
 }

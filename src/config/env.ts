@@ -3,7 +3,7 @@
  * that is passed down (no library code reads process.env). Every problem names the variable, what
  * is wrong and how to fix it, and all of them are reported at once; the commands exit 2 on them.
  */
-import { encryptionKeys, type EncryptionKey } from './encryption.js';
+import { codecOrigins, codecToken, encryptionSetting, type EncryptionKey } from './encryption.js';
 import { duration, hostPort, matching, oneOf, opt, readableFile, url, type Env, type HostPort } from './parse.js';
 
 export type { HostPort } from './parse.js';
@@ -17,6 +17,8 @@ export interface TemporalConfig {
   tls?: { cert?: string; key?: string; ca?: string };
   /** Payload encryption keys, the first encrypting (src/config/encryption.ts); absent: payloads in clear. */
   encryptionKeys?: EncryptionKey[];
+  /** SETTLE_PAYLOAD_ENCRYPTION=read-only: decrypt what is encrypted, write in clear (rolling encryption out). */
+  encryptionReadOnly?: boolean;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -51,6 +53,10 @@ export interface Config {
   workflowBundle?: string;
   /** SETTLE_WORKER_HEALTH_FILE: touched every few seconds while the worker runs (container health check). */
   workerHealthFile?: string;
+  /** SETTLE_PAYLOAD_ENCRYPTION (default on): payloads reach Temporal encrypted (keys in temporal.encryptionKeys). */
+  payloadEncryption: boolean;
+  /** SETTLE_CODEC_TOKEN and SETTLE_CODEC_ORIGINS: the server's codec endpoint for the Web UI and CLI. */
+  codec?: { token: string; origins: string[] };
 }
 
 /** SETTLE_SHUTDOWN_GRACE when not set. */
@@ -218,9 +224,16 @@ export function parseConfig(env: Env): { config: Config; problems: string[] } {
     problems,
   );
   const workerHealthFile = opt(env, 'SETTLE_WORKER_HEALTH_FILE');
-  const keys = encryptionKeys(env, secret, problems);
+  const encryption = encryptionSetting(env, secret, problems);
+  const token = codecToken(env, problems);
   const config: Config = {
-    temporal: { ...temporal(env, problems), ...(keys && { encryptionKeys: keys }) },
+    temporal: {
+      ...temporal(env, problems),
+      ...(encryption.keys && { encryptionKeys: encryption.keys }),
+      ...(encryption.readOnly && { encryptionReadOnly: true }),
+    },
+    payloadEncryption: encryption.enabled,
+    ...(token !== undefined && { codec: { token, origins: codecOrigins(env, problems) } }),
     ...providers(env, problems),
     ...(secret !== undefined && { secret }),
     publicUrl,

@@ -24,6 +24,8 @@ import { serverDepsFromConfig } from '../server/from-config.js';
 import { activitiesFromConfig } from '../temporal/activities-from-config.js';
 import { startDevServerProcess } from '../temporal/dev-server.js';
 import { installRuntime } from '../temporal/runtime.js';
+import { keyFromSecret } from '../config/encryption.js';
+import { withDataConverter } from '../temporal/codec.js';
 import { connectWorker, createJourneyWorker, stopWorker } from '../temporal/worker.js';
 import { handleShutdownSignals, step, watchdog, type ShutdownReason } from '../lifecycle/shutdown.js';
 import { DemoDebtors } from './demo.js';
@@ -73,11 +75,32 @@ export interface DevSummary {
   temporal: { address: string; ui?: string };
 }
 
-function devSecret(config: Config, stateDir: string): string {
-  if (config.secret) return config.secret;
-  const file = join(stateDir, 'secret');
+/** A random secret kept in the state dir (mode 600), made on first use. */
+function stateSecret(stateDir: string, name: string): string {
+  const file = join(stateDir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+function devSecret(config: Config, stateDir: string): string {
+  return config.secret ?? stateSecret(stateDir, 'secret');
+}
+
+/**
+ * Payload encryption in dev as in production: keys from the environment, else derived from the
+ * dev secret; the codec endpoint with SETTLE_CODEC_TOKEN or a token kept in the state dir.
+ */
+function devEncryption(
+  config: Config,
+  secret: string,
+  stateDir: string,
+  uiOrigin: string | undefined,
+): Partial<Config> {
+  if (!config.payloadEncryption) return {};
+  const keys = config.temporal.encryptionKeys ?? [keyFromSecret(secret)];
+  const token = config.codec?.token ?? stateSecret(stateDir, 'codec-token');
+  const origins = [...(config.codec?.origins ?? []), ...(uiOrigin ? [uiOrigin] : [])];
+  return { temporal: { ...config.temporal, encryptionKeys: keys }, codec: { token, origins } };
 }
 
 /** Environment variables the compiled journeys' webhooks read (`url: env:NAME`). */
@@ -170,11 +193,13 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const sms = new LocalSmsSink({ outboxDir: outbox, costPerSegment: config.twilio.pricePerSegment ?? DEV_SMS_PRICE });
   o.log(`SMTP sink on ${smtp.url}, messages in ${outbox}/`);
   const secret = devSecret(config, o.stateDir);
+  const encryption = devEncryption(config, secret, o.stateDir, o.ui ? `http://127.0.0.1:${port + 1000}` : undefined);
   const devConfig: Config = {
     ...config,
+    ...encryption,
     secret,
     smtp: { ...config.smtp, url: smtp.url },
-    temporal: { ...config.temporal, address: server.address },
+    temporal: { ...config.temporal, ...encryption.temporal, address: server.address },
   };
 
   const completed: Record<string, number> = {};
@@ -197,7 +222,11 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     contactRules: contactRuleMetrics(workerMetrics.metrics),
   });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    ...withDataConverter(devConfig.temporal),
+  });
   // Payments (dev-stripe.ts): stripe-mock unless STRIPE_SECRET_KEY is set; demo debtors pay through
   // the landing page, Checkout and a signed webhook to this server (demo-web.ts).
   const devStripe = await startDevStripe(config, o.log);
@@ -238,6 +267,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     taskQueue: config.temporal.taskQueue,
     activities,
     shutdownGraceMs: config.shutdownGraceMs,
+    ...withDataConverter(devConfig.temporal),
   });
   // The first SIGINT/SIGTERM (or the --for deadline, or the worker failing) stops the run; a second signal exits at once.
   const signals = handleShutdownSignals({ onFirst: (r) => o.log(`stopping (${r})…`) });
@@ -274,6 +304,10 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   o.log(
     `worker on task queue ${config.temporal.taskQueue}; HTTP http://${config.httpAddr.host}:${httpPort} (tracking, /p/ landing page, webhooks, /healthz, /readyz, /metrics)`,
   );
+  if (devConfig.codec)
+    o.log(
+      `payloads encrypted (key ${devConfig.temporal.encryptionKeys?.[0]?.id}); decoded views: temporal workflow show -w ID --address ${server.address} --codec-endpoint ${httpUrl}/codec --codec-auth "Bearer ${config.codec ? '$SETTLE_CODEC_TOKEN' : `$(cat ${join(o.stateDir, 'codec-token')})`}"`,
+    );
 
   let enrolled = { started: 0, alreadyEnrolled: 0, unmatched: 0 };
   if (demo) {

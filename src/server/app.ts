@@ -14,6 +14,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { ServerDeps, ServerLogOptions } from './deps.js';
 import { NOT_FOUND_BODY, sendNotFound } from './not-found.js';
 import { keepRawJsonBody } from './raw-body.js';
+import { registerCodecRoutes } from './routes/codec.js';
 import { registerLandingRoutes } from './routes/landing.js';
 import { registerStripeRoutes } from './routes/stripe.js';
 import { registerTrackingRoutes } from './routes/tracking.js';
@@ -116,7 +117,8 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
       ...(deps.checkout && { checkout: deps.checkout }),
     });
   });
-  const { stripe, twilio } = deps;
+  const { stripe, twilio, codec } = deps;
+  if (codec) void app.register(async (scope) => registerCodecRoutes(scope, codec));
   if (stripe) void app.register(async (scope) => registerStripeRoutes(scope, { ...stripe, dispatcher }));
   if (twilio)
     void app.register(async (scope) =>

@@ -5,6 +5,7 @@
  */
 import type { FastifyLoggerOptions } from 'fastify';
 import type { StripeCheckout } from '../channels/stripe.js';
+import type { CodecRouteDeps } from './routes/codec.js';
 import type { StripeRoutesDeps } from './routes/stripe.js';
 import type { TwilioRouteDeps } from './routes/twilio.js';
 import type { JourneyLookup, SignalDispatcher, DispatchResult } from './signals.js';
@@ -80,4 +81,6 @@ export interface ServerDeps {
   twilio?: Omit<TwilioRouteDeps, 'dispatcher' | 'secret' | 'publicUrl' | 'clock'>;
   /** `settle dev` only: journey webhooks to a local inbox (POST /dev/webhooks/…). */
   devWebhookInbox?: (path: string, body: string) => void;
+  /** POST /codec/{encode,decode} for the Temporal Web UI and CLI, when SETTLE_CODEC_TOKEN is set. */
+  codec?: CodecRouteDeps;
 }

@@ -7,6 +7,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { createStripeCheckout } from '../channels/stripe.js';
 import type { Config } from '../config/env.js';
+import { EncryptionCodec } from '../temporal/codec.js';
 import type { ServerDeps } from './deps.js';
 import { createJourneyLookup } from './journey-lookup.js';
 import {
@@ -59,7 +60,17 @@ export function serverDepsFromConfig(
     ...(stripe.secretKey && { checkout: createStripeCheckout({ secretKey: stripe.secretKey }) }),
     ...(stripe.webhookSecret && { stripe: { webhookSecret: stripe.webhookSecret } }),
     ...(twilio.authToken && { twilio: { authToken: twilio.authToken } }),
+    ...codecDeps(config),
     ...rest,
   };
   return { deps, dispatcher, disabled, metrics };
+}
+
+/** The codec endpoint when SETTLE_CODEC_TOKEN is set and payloads are encrypted. */
+function codecDeps(config: Config): Pick<ServerDeps, 'codec'> {
+  const keys = config.temporal.encryptionKeys;
+  if (!config.codec || !keys || keys.length === 0) return {};
+  return {
+    codec: { codec: new EncryptionCodec(keys), token: config.codec.token, allowedOrigins: config.codec.origins },
+  };
 }

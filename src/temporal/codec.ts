@@ -34,9 +34,15 @@ export class PayloadDecryptionError extends Error {}
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: EncryptionKey;
+  private readonly encrypts: boolean;
 
-  /** `keys[0]` encrypts; every key decrypts what names it. */
-  constructor(keys: readonly EncryptionKey[]) {
+  /**
+   * `keys[0]` encrypts; every key decrypts what names it. `encrypt: false` only decrypts (payloads
+   * are written in clear): the first step of turning encryption on across a running fleet, so that
+   * every process can read encrypted payloads before any writes one.
+   */
+  constructor(keys: readonly EncryptionKey[], opts: { encrypt?: boolean } = {}) {
+    this.encrypts = opts.encrypt ?? true;
     if (keys.length === 0) throw new TypeError('EncryptionCodec: at least one key');
     for (const k of keys) {
       if (k.key.length !== 32) throw new TypeError(`EncryptionCodec: key ${k.id} is ${k.key.length} bytes, not 32`);
@@ -50,7 +56,7 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((p) => this.seal(p));
+    return this.encrypts ? payloads.map((p) => this.seal(p)) : payloads;
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
@@ -98,8 +104,18 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /** The data converter of every client and worker for `t`: encrypting unless encryption is off. */
-export function dataConverterFor(t: Pick<TemporalConfig, 'encryptionKeys'>): DataConverter | undefined {
+export function dataConverterFor(
+  t: Pick<TemporalConfig, 'encryptionKeys' | 'encryptionReadOnly'>,
+): DataConverter | undefined {
   return t.encryptionKeys && t.encryptionKeys.length > 0
-    ? { payloadCodecs: [new EncryptionCodec(t.encryptionKeys)] }
+    ? { payloadCodecs: [new EncryptionCodec(t.encryptionKeys, { encrypt: !t.encryptionReadOnly })] }
     : undefined;
+}
+
+/** `{ dataConverter }` for `t`, or nothing: spread into client and worker options. */
+export function withDataConverter(t: Pick<TemporalConfig, 'encryptionKeys' | 'encryptionReadOnly'>): {
+  dataConverter?: DataConverter;
+} {
+  const dataConverter = dataConverterFor(t);
+  return dataConverter ? { dataConverter } : {};
 }

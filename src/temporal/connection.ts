@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalConfig } from '../config/env.js';
+import { dataConverterFor } from './codec.js';
 
 function file(p: string | undefined): Buffer | undefined {
   return p === undefined ? undefined : readFileSync(p);
@@ -27,7 +28,9 @@ export class TemporalUnavailableError extends Error {}
 export async function connectClient(t: TemporalConfig): Promise<{ client: Client; connection: Connection }> {
   try {
     const connection = await Connection.connect({ ...connectionOptions(t), connectTimeout: '5s' });
-    return { client: new Client({ connection, namespace: t.namespace }), connection };
+    const dataConverter = dataConverterFor(t);
+    const client = new Client({ connection, namespace: t.namespace, ...(dataConverter && { dataConverter }) });
+    return { client, connection };
   } catch (e) {
     throw new TemporalUnavailableError(
       `cannot reach Temporal at ${t.address} (${(e as Error).message}) — start one with \`settle dev\` or set TEMPORAL_ADDRESS`,

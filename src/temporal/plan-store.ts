@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { JourneyPlan } from '../ir/index.js';
 import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../workflows/definitions.js';
@@ -75,7 +75,12 @@ export async function startInput<T>(client: Client, workflowId: string): Promise
     maximumPageSize: 1,
   });
   const payload = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return payload ? defaultPayloadConverter.fromPayload<T>(payload) : undefined;
+  if (!payload) return undefined;
+  // Through the client's codecs (payload encryption), in reverse order of encoding, then its converter.
+  const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
+  let decoded: Payload[] = [payload];
+  for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+  return payloadConverter.fromPayload<T>(decoded[0]!);
 }
 
 /** The plan version a journey was started with, from its start input (plan by reference or by value); undefined when unreadable. */

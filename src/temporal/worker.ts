@@ -13,6 +13,7 @@ import {
   type ActivityInterceptorsFactory,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Activities } from '../activities/types.js';
 import type { TemporalConfig } from '../config/env.js';
 import { connectionOptions, TemporalUnavailableError } from './connection.js';
@@ -70,6 +71,8 @@ export interface JourneyWorkerOptions {
   workflowBundlePath?: string;
   /** Activity interceptors, e.g. the activity log lines of src/log. */
   activityInterceptors?: ActivityInterceptorsFactory[];
+  /** The payload codec of the deployment (dataConverterFor): the worker's client uses it too (plan loads). */
+  dataConverter?: DataConverter;
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
@@ -103,5 +106,6 @@ export async function createJourneyWorker(o: JourneyWorkerOptions): Promise<Work
     ...(o.maxCachedWorkflows !== undefined && { maxCachedWorkflows: o.maxCachedWorkflows }),
     ...shutdownTimes(o.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS),
     ...(o.activityInterceptors && { interceptors: { activity: o.activityInterceptors } }),
+    ...(o.dataConverter && { dataConverter: o.dataConverter }),
   });
 }

@@ -24,6 +24,7 @@ import { SECRET } from '../support/journey-worker.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { readingDataConverterOf } from '../support/codec.js';
 
 const JOURNEY = 'durable-reminder';
 const JOURNEYS = 40;
@@ -96,7 +97,7 @@ beforeAll(async () => {
   plan = planFromYaml(JOURNEY_YAML, [ALWAYS_OPEN_POLICY]);
   server = await startDevServerProcess({ dbFilename });
   connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: readingDataConverterOf(SECRET) });
 }, 120_000);
 
 afterAll(async () => {
@@ -307,7 +308,7 @@ describe('journeys survive their worker and their server', () => {
     await connection.close();
     server = await startDevServerProcess({ dbFilename, port: server.port });
     connection = await Connection.connect({ address: server.address });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: readingDataConverterOf(SECRET) });
     const handles = rig.journeys.map((j) => client.workflow.getHandle(j.workflowId));
     // The journeys outlived the server: still there, still running, before any worker is back.
     const statuses = await Promise.all(handles.map(async (h) => (await h.describe()).status.name));

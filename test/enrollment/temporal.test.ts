@@ -27,11 +27,11 @@ import { SA } from '../../src/temporal/search-attributes.js';
 import type { JourneyPlan } from '../../src/ir/index.js';
 import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
 import type { JourneyRefInput } from '../../src/workflows/types.js';
+import { dataConverterOf, SECRET } from '../support/codec.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { ROOT } from '../support/journeys.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
-const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 const TASK_QUEUE = 'settle-enroll-test';
 const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
 
@@ -270,6 +270,8 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
       taskQueue: TASK_QUEUE,
       workflowsPath,
       activities,
+      // settle enroll encrypts the payloads with the key of its SETTLE_SECRET (payload encryption is on by default).
+      dataConverter: dataConverterOf(SECRET),
     });
     await worker.runUntil(async () => {
       const debt = 'TN-FR-2026-118204';

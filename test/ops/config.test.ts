@@ -137,6 +137,31 @@ const CASES: Case[] = [
     env: { SETTLE_WORKFLOW_BUNDLE: MISSING },
     message: /SETTLE_WORKFLOW_BUNDLE=".*": no readable file/,
   },
+  {
+    variable: 'SETTLE_PAYLOAD_ENCRYPTION',
+    env: { SETTLE_PAYLOAD_ENCRYPTION: 'yes' },
+    message: /SETTLE_PAYLOAD_ENCRYPTION="yes" must be on, off or read-only/,
+  },
+  {
+    variable: 'SETTLE_ENCRYPTION_KEYS',
+    env: { SETTLE_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' },
+    message: /SETTLE_ENCRYPTION_KEYS entry 1 is not id:key with a 32-byte key/,
+  },
+  {
+    variable: 'SETTLE_ENCRYPTION_KEYS',
+    env: { SETTLE_ENCRYPTION_KEYS: `k1:${'ab'.repeat(32)},k1:${'cd'.repeat(32)}` },
+    message: /SETTLE_ENCRYPTION_KEYS names key k1 twice/,
+  },
+  {
+    variable: 'SETTLE_CODEC_TOKEN',
+    env: { SETTLE_CODEC_TOKEN: 'short' },
+    message: /SETTLE_CODEC_TOKEN is too short/,
+  },
+  {
+    variable: 'SETTLE_CODEC_ORIGINS',
+    env: { SETTLE_CODEC_TOKEN: 't'.repeat(32), SETTLE_CODEC_ORIGINS: 'http://127.0.0.1:8233/ui' },
+    message: /SETTLE_CODEC_ORIGINS: "http:\/\/127.0.0.1:8233\/ui" is not an origin/,
+  },
 ];
 
 const NO_STACK = /^\s+at\s|Error: |node:internal/m;

@@ -22,6 +22,7 @@ import { ALWAYS_OPEN_POLICY, exampleRecord } from '../support/journeys.js';
 import { freePort, startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { ROOT, settle } from './cli.js';
 import { spawnWorker, type Proc } from './processes.js';
+import { readingDataConverterOf } from '../support/codec.js';
 
 const SECRET = 'ops-test-secret-0123456789-abcdefghij';
 const FILE = 'journeys/renewal.journey.yaml';
@@ -78,7 +79,7 @@ beforeAll(async () => {
   git('-c', 'user.name=test', '-c', 'user.email=test@example.test', 'commit', '-q', '-m', 'v1');
   server = await startDevServerProcess({ dbFilename: join(repo, '.temporal', 'dev.db') });
   connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: readingDataConverterOf(SECRET) });
   smtp = await startSmtpSink();
 }, 120_000);
 

@@ -21,6 +21,7 @@ import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/jour
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { runProcess } from './cli.js';
 import { spawnWorker, type Proc } from './processes.js';
+import { readingDataConverterOf } from '../support/codec.js';
 
 const JOURNEY = 'shutdown-reminder';
 const JOURNEYS = 30;
@@ -104,7 +105,7 @@ beforeAll(async () => {
   plan = planFromYaml(JOURNEY_YAML, [ALWAYS_OPEN_POLICY]);
   server = await startDevServerProcess({ dbFilename: join(tmp, 'temporal', 'dev.db') });
   connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: readingDataConverterOf(SECRET) });
   smtp = await slowSmtp();
 }, 120_000);
 

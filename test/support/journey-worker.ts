@@ -16,9 +16,10 @@ import {
 } from '../../src/channels/index.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
+import { dataConverterOf, SECRET } from './codec.js';
 import { createTimeSkippingEnv } from './temporal.js';
 
-export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+export { SECRET } from './codec.js';
 
 export interface JourneyRig {
   worker: Worker;
@@ -84,6 +85,7 @@ export async function journeyRig(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    dataConverter: dataConverterOf(SECRET),
   });
   return {
     worker,

@@ -8,6 +8,7 @@
  * - startDevServerProcess: the dev server as a child process the test controls, to kill and
  *   restart on the same SQLite file (durability across a server restart).
  */
+import { readingDataConverterOf } from './codec.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -32,6 +33,7 @@ export { freePort, registerSearchAttributes, type DevServerProcess, type DevServ
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath() } },
+    client: { dataConverter: readingDataConverterOf() },
   });
   try {
     await registerSearchAttributes(env.connection);
@@ -54,6 +56,7 @@ export async function createDevServerEnv(opts: DevServerEnvOptions = {}): Promis
   const reused = opts.dbFilename !== undefined && existsSync(opts.dbFilename);
   if (opts.dbFilename) mkdirSync(dirname(opts.dbFilename), { recursive: true });
   const env = await TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: readingDataConverterOf() },
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       ...(opts.dbFilename && { dbFilename: opts.dbFilename }),

@@ -17,6 +17,8 @@ export interface WorkerProcessOptions {
   taskQueue: string;
   /** How long to wait for "worker ready" (it bundles the workflow code first). */
   readyTimeoutMs?: number;
+  /** More environment variables (e.g. SETTLE_ENCRYPTION_KEYS). */
+  env?: Record<string, string>;
 }
 
 export interface WorkerProcess {
@@ -50,6 +52,7 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
       TEMPORAL_TASK_QUEUE: o.taskQueue,
       SMTP_URL: o.smtpUrl,
       SETTLE_SECRET: o.secret,
+      ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,7 @@ import { activitiesFromConfig } from '../../temporal/activities-from-config.js';
 import { startHealthFile } from '../../temporal/worker-health.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { installRuntime as installTemporalRuntime } from '../../temporal/runtime.js';
+import { withDataConverter } from '../../temporal/codec.js';
 import { connectWorker, createJourneyWorker, SHUTDOWN_FORCE_MARGIN_MS, stopWorker } from '../../temporal/worker.js';
 import { EXIT, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
@@ -80,6 +81,7 @@ export async function worker(
     shutdownGraceMs: config.shutdownGraceMs,
     ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
     activityInterceptors: [activityLogInterceptor(log)],
+    ...withDataConverter(config.temporal),
   });
   for (const n of wiring.notes) log.info(n);
   const { address, namespace, taskQueue } = config.temporal;
