@@ -202,6 +202,7 @@ export const COMMANDS = {
     options: [
       { flags: '--for <role>', description: 'the process to check for', choices: ROLES, default: 'worker' },
       { flags: '--format <format>', description: 'output format', choices: ['text', 'json'], default: 'text' },
+      { ...DIR, description: 'the journeys whose variables (webhook url: env:NAME) the worker must have' },
     ],
   },
   deploy: {

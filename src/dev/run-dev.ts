@@ -25,6 +25,7 @@ import { activitiesFromConfig } from '../temporal/activities-from-config.js';
 import { startDevServerProcess } from '../temporal/dev-server.js';
 import { installRuntime } from '../temporal/runtime.js';
 import { keyFromSecret } from '../config/encryption.js';
+import { journeyEnvVars } from '../config/journey-env.js';
 import { withDataConverter } from '../temporal/codec.js';
 import { connectWorker, createJourneyWorker, stopWorker } from '../temporal/worker.js';
 import { handleShutdownSignals, step, watchdog, type ShutdownReason } from '../lifecycle/shutdown.js';
@@ -101,14 +102,6 @@ function devEncryption(
   const token = config.codec?.token ?? stateSecret(stateDir, 'codec-token');
   const origins = [...(config.codec?.origins ?? []), ...(uiOrigin ? [uiOrigin] : [])];
   return { temporal: { ...config.temporal, encryptionKeys: keys }, codec: { token, origins } };
-}
-
-/** Environment variables the compiled journeys' webhooks read (`url: env:NAME`). */
-function webhookEnvNames(compiled: CompileResult): string[] {
-  const names = new Set<string>();
-  for (const plan of compiled.plans.values())
-    for (const s of plan.steps) if (s.kind === 'webhook' && 'env' in s.url) names.add(s.url.env);
-  return [...names];
 }
 
 function safeJson(body: string): unknown {
@@ -208,7 +201,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   // Journey webhooks (env:ESCALATION_URL…) default to a local inbox: .settle/outbox/webhooks.jsonl.
   const base = `http://${config.httpAddr.host}:${config.httpAddr.port}/dev/webhooks`;
   const env = { ...o.env };
-  for (const name of webhookEnvNames(compiled)) env[name] ??= `${base}/${name.toLowerCase()}`;
+  for (const { name } of journeyEnvVars(compiled.plans.values())) env[name] ??= `${base}/${name.toLowerCase()}`;
   // The worker's registry (activities, contact rules; journeyStarted counts the starts); the HTTP server has its own (serverDepsFromConfig).
   const workerMetrics = createProcessMetrics();
   // Aborted when the stop begins: activities waiting on the debtor ledger give up then (see reserve-contact.ts).

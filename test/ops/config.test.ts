@@ -21,6 +21,8 @@ const VALID: Record<string, string> = {
   TEMPORAL_ADDRESS: '127.0.0.1:7233',
   SMTP_URL: 'smtp://mailer:hunter2hunter2@127.0.0.1:2525',
   SETTLE_SECRET: SECRET,
+  // The example journeys' hand-over webhooks (url: env:ESCALATION_URL), resolved by the worker.
+  ESCALATION_URL: 'https://crm.example.com/hooks/settle',
 };
 
 interface Case {
@@ -187,6 +189,27 @@ describe('each configuration problem: its own message, exit 2, no stack trace', 
     // Free-form values: any non-empty token or path is valid, so they cannot be malformed.
     const freeForm = ['TWILIO_AUTH_TOKEN', 'SETTLE_WORKER_HEALTH_FILE'];
     expect(VARIABLES.map((v) => v.name).filter((n) => !covered.has(n) && !freeForm.includes(n))).toEqual([]);
+  });
+
+  it('knows the journeys: a webhook variable they read is required of the worker, named with its steps', async () => {
+    const { ESCALATION_URL: _unset, ...withoutHook } = VALID;
+    const check = await settle(['config', 'check', '--format', 'json'], withoutHook);
+    expect(check.code).toBe(2);
+    const report = JSON.parse(check.stdout) as { problems: string[]; journeys: { name: string; set: boolean }[] };
+    expect(report.problems).toEqual([
+      expect.stringMatching(/^ESCALATION_URL is not set: it is the webhook URL of .* step /),
+    ]);
+    expect(report.journeys).toEqual([{ name: 'ESCALATION_URL', role: 'worker', set: false }]);
+    const text = await settle(['config', 'check'], { ...withoutHook, ESCALATION_URL: 'ftp://x' });
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/ESCALATION_URL is not a valid http or https URL/);
+    // The server never calls webhooks; another project's journeys read nothing.
+    expect((await settle(['config', 'check', '--for', 'server'], withoutHook)).code).toBe(0);
+    const empty = mkdtempSync(join(tmpdir(), 'settle-nojourneys-'));
+    expect((await settle(['config', 'check', '--dir', empty], withoutHook)).code).toBe(0);
+    const ok = await settle(['config', 'check'], VALID);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/Variables the journeys in journeys read .*\n  ESCALATION_URL\s+set/);
   });
 
   it('reports every problem at once', async () => {
