@@ -1,27 +1,11 @@
 /**
- * Which of a template's locales a debtor gets: the exact locale, else its language (fr-BE →
- * fr), else the template's default. Locale tags compare case-insensitively (BCP 47), and `_`
- * is read as `-` since CSV exports often write fr_BE.
+ * Locale choice for templates. Which locale a debtor gets is decided by `chooseLocale` in
+ * src/core/locale.ts (workflow-safe: the send step chooses with it too, so both always agree);
+ * this file adds the locale Intl formats with.
  */
+import { chooseLocale, normaliseLocaleTag as normalise } from '../core/locale.js';
 
-function normalise(tag: string): string {
-  return tag.trim().replace(/_/g, '-').toLowerCase();
-}
-
-/** The key of `available` to render for `requested`, or `defaultLocale` when none fits. */
-export function chooseLocale(
-  available: readonly string[],
-  requested: string | undefined,
-  defaultLocale: string,
-): string {
-  if (requested === undefined || requested.trim() === '') return defaultLocale;
-  const wanted = normalise(requested);
-  const exact = available.find((key) => normalise(key) === wanted);
-  if (exact !== undefined) return exact;
-  const language = wanted.split('-')[0];
-  const byLanguage = available.find((key) => normalise(key) === language);
-  return byLanguage ?? defaultLocale;
-}
+export { chooseLocale };
 
 /**
  * The locale Intl formats with: the debtor's own (fr-BE) when the chosen template is in its
