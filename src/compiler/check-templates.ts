@@ -13,6 +13,8 @@ export interface TemplateInfo {
   usesPay: boolean;
   attributesUsed: Set<string>;
   hasErrors: boolean;
+  /** Per locale, the record paths its parts read (`links.*` left out): PlanTemplate.reads. */
+  reads: Record<string, string[]>;
 }
 
 const CODES = {
@@ -24,7 +26,7 @@ const DEFAULT_SMS_KEYWORD = 'STOP';
 
 export function checkTemplate(res: Resource<Template>, project: Project, out: PendingDiagnostic[]): TemplateInfo {
   const { file, doc } = res;
-  const info: TemplateInfo = { usesPay: false, attributesUsed: new Set(), hasErrors: false };
+  const info: TemplateInfo = { usesPay: false, attributesUsed: new Set(), hasErrors: false, reads: {} };
   const push = (d: Omit<PendingDiagnostic, 'file' | 'severity'>) => {
     info.hasErrors = true;
     out.push({ file, severity: 'error', ...d });
@@ -32,6 +34,7 @@ export function checkTemplate(res: Resource<Template>, project: Project, out: Pe
   const attributes = declaredAttributes(project);
   const locales = doc.spec.locales as Record<string, Record<string, string | undefined>>;
   for (const [locale, parts] of Object.entries(locales)) {
+    const reads = new Set<string>();
     for (const [part, source] of Object.entries(parts)) {
       if (typeof source !== 'string') continue;
       const at = ['spec', 'locales', locale, part];
@@ -54,6 +57,7 @@ export function checkTemplate(res: Resource<Template>, project: Project, out: Pe
         });
       }
       for (const v of variables) {
+        if (!v.startsWith('links.')) reads.add(v);
         if (v === 'links.pay') info.usesPay = true;
         if (v.startsWith('attributes.')) info.attributesUsed.add(v.split('.')[1]!);
       }
@@ -72,6 +76,7 @@ export function checkTemplate(res: Resource<Template>, project: Project, out: Pe
         });
       }
     }
+    info.reads[locale] = [...reads].sort();
   }
   if (!(doc.spec.defaultLocale in locales)) {
     push({

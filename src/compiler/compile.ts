@@ -201,7 +201,11 @@ function lowerAll(
     const used: Record<string, FieldType> = {};
     for (const a of [...(journeyFacts.get(res)?.attributesUsed ?? [])].sort())
       if (attributes[a]) used[a] = attributes[a];
-    plans.set(name, lowerJourney(res.doc, res.file, project, used, stepLines(text.get(res.file) ?? '', res.doc)));
+    const lines = stepLines(text.get(res.file) ?? '', res.doc);
+    plans.set(
+      name,
+      lowerJourney(res.doc, res.file, project, used, lines, (t) => infos.get(t)?.reads),
+    );
   }
   return plans;
 }

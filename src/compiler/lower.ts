@@ -154,8 +154,13 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
 export function planHash(plan: Omit<JourneyPlan, 'sourceHash'>): string {
   const { version: _v, description: _d, owner: _o, ...rest } = plan;
   const steps = rest.steps.map(({ source: _s, ...step }) => step);
+  // What a template reads is derived from its sources (hashed): a compiler that lists it must
+  // not change the hash of a journey whose sources did not change (settle diff would object).
+  const templates = Object.fromEntries(
+    Object.entries(rest.templates).map(([name, { reads: _r, ...template }]) => [name, template]),
+  );
   return createHash('sha256')
-    .update(canonicalJson({ ...rest, steps }))
+    .update(canonicalJson({ ...rest, steps, templates }))
     .digest('hex');
 }
 
@@ -165,17 +170,20 @@ export function lowerJourney(
   project: Project,
   attributeTypes: Record<string, FieldType>,
   lines: (i: number) => number,
+  reads?: (template: string) => Record<string, string[]> | undefined,
 ): JourneyPlan {
   const steps = journey.spec.steps.map((_, i) => lowerStep(journey.spec.steps, i, file, lines));
   const templates: Record<string, PlanTemplate> = {};
   for (const s of journey.spec.steps) {
     if (s.type !== 'send' || templates[s.template]) continue;
     const t = project.templates.get(s.template)!.doc;
+    const read = reads?.(s.template);
     templates[s.template] = {
       name: s.template,
       channel: t.spec.channel,
       defaultLocale: t.spec.defaultLocale,
       locales: structuredClone(t.spec.locales) as PlanTemplate['locales'],
+      ...(read !== undefined && { reads: structuredClone(read) }),
     };
   }
   const plan: Omit<JourneyPlan, 'sourceHash'> = {

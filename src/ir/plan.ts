@@ -103,6 +103,13 @@ export interface PlanTemplate {
   defaultLocale: string;
   /** Liquid sources per locale, rendered at send time. */
   locales: Record<string, { subject?: string; text: string; html?: string }>;
+  /**
+   * Per locale, the record paths its parts read (`debtor.firstName`, `debt.daysPastDue`; links
+   * left out), listed by the compiler's Liquid check: a send passes its activity only these
+   * values (src/core/template-values.ts). Absent from plans compiled before it existed: their
+   * sends pass the whole record. Not part of `sourceHash` (it follows from the sources).
+   */
+  reads?: Record<string, string[]>;
 }
 
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6; // 0 = Sunday, as Date#getDay
