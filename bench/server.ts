@@ -20,6 +20,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import { createLogger } from '../src/log/index.js';
 import { createServerApp } from '../src/server/app.js';
 import { createJourneyLookup } from '../src/server/journey-lookup.js';
 import { PIXEL_GIF } from '../src/server/routes/tracking.js';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     lookup: createJourneyLookup(journeys.client),
     ready: async () => true,
     metrics: async () => '',
-    log: { level: 'warn' },
+    log: createLogger({ service: 'settle-server', level: 'warn' }),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   await delay(2_100); // the newest email's links leave the 2 s machine-hit window

@@ -8,17 +8,23 @@
  * ledger's workflow tasks, so they could never be answered), the others have SETTLE_SHUTDOWN_GRACE
  * to finish, and every clean-up step has a deadline within one overall budget (stopBudgetMs). A
  * second signal exits at once.
+ *
+ * Progress lines for the person at the terminal go to `log` (stderr); the HTTP server's and the
+ * Temporal SDK's lines are JSON through the process logger (src/log, `service: settle-dev`, stderr):
+ * warnings and errors, and the SDK's errors only, unless SETTLE_LOG_LEVEL asks for more. stdout
+ * stays for the summary (`--json`).
  */
 import { randomBytes } from 'node:crypto';
 import { seedOf } from './random.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger } from '@temporalio/worker';
+import type { DestinationStream } from 'pino';
 import type { OutcomeInput } from '../activities/types.js';
 import { LocalSmsSink, startSmtpSink } from '../channels/index.js';
 import type { CompileResult } from '../compiler/index.js';
 import type { Config } from '../config/env.js';
+import { createLogger, type Logger } from '../log/index.js';
 import { createServerApp } from '../server/app.js';
 import { serverDepsFromConfig } from '../server/from-config.js';
 import { activitiesFromConfig } from '../temporal/activities-from-config.js';
@@ -52,7 +58,9 @@ export interface DevOptions {
   seed: number;
   ui: boolean;
   log: (line: string) => void;
-  /** Environment for `env:NAME` webhook URLs. */
+  /** Where the JSON log lines go (tests); default stderr. */
+  logStream?: DestinationStream;
+  /** Environment for `env:NAME` webhook URLs (and SETTLE_LOG_LEVEL). */
   env: Record<string, string | undefined>;
 }
 
@@ -112,11 +120,27 @@ function safeJson(body: string): unknown {
   }
 }
 
-function quietRuntime(metricsAddr: Config['temporalMetricsAddr']): void {
-  // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not noise.
-  // Temporal's SDK metrics on TEMPORAL_METRICS_ADDR, as the worker exports them in production; the
-  // SDK's own signal handlers off (this process handles SIGINT/SIGTERM, see runDev).
-  installRuntime({ logger: new DefaultLogger('ERROR'), telemetryOptions: temporalTelemetry(metricsAddr) });
+/**
+ * The process logger: warnings and errors by default (the HTTP server's request lines would drown
+ * the progress lines); SETTLE_LOG_LEVEL, when set, decides.
+ */
+function devLogger(config: Config, o: DevOptions): { log: Logger; explicit: boolean } {
+  const explicit = o.env.SETTLE_LOG_LEVEL !== undefined && o.env.SETTLE_LOG_LEVEL !== '';
+  const level = explicit ? config.logLevel : 'warn';
+  return {
+    log: createLogger({ service: 'settle-dev', level, ...(o.logStream !== undefined && { stream: o.logStream }) }),
+    explicit,
+  };
+}
+
+function quietRuntime(metricsAddr: Config['temporalMetricsAddr'], log: Logger, explicit: boolean): void {
+  // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not
+  // noise: the SDK's errors only, unless SETTLE_LOG_LEVEL is set. Temporal's SDK metrics on
+  // TEMPORAL_METRICS_ADDR, as the worker exports them in production; the SDK's own signal handlers
+  // off (this process handles SIGINT/SIGTERM, see runDev).
+  installRuntime(explicit ? log : log.child({}, { level: 'error' }), {
+    telemetryOptions: temporalTelemetry(metricsAddr),
+  });
 }
 
 /** Clean-up after the worker drained: at most this long in all (each step has its own share). */
@@ -168,7 +192,8 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const t0 = Date.now();
   const outbox = join(o.stateDir, 'outbox');
   mkdirSync(outbox, { recursive: true });
-  quietRuntime(config.temporalMetricsAddr);
+  const { log, explicit } = devLogger(config, o);
+  quietRuntime(config.temporalMetricsAddr, log, explicit);
   const port = Number(config.temporal.address.split(':').pop());
   const server = await startDevServerProcess({
     dbFilename: join(o.stateDir, 'temporal.db'),
@@ -274,7 +299,8 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     secret,
     { client, connection },
     {
-      log: { level: 'warn', stream: process.stderr }, // stderr: stdout carries the --json summary
+      log, // stderr: stdout carries the --json summary
+      dispatcherOptions: { log: { warn: (meta, message) => log.warn(meta, message) } },
       // Journey time runs fast: a debtor opens "minutes later" within milliseconds, so the machine-open
       // window (hits within seconds of sending) shrinks by the same factor.
       tracking: { machineWindowMs: 2_000 / o.timeScale },

@@ -4,14 +4,15 @@
  * `/metrics`. Stateless — links carry signed tokens, hits go to Temporal as signals — so operators
  * can run several behind a load balancer.
  *
- * Logs are pino JSON lines without personal data: request lines keep the method, the path with
- * every token cut out (`/t/o/…`) and no query string, and no client address. Pixel and click
- * hits are not logged per request (thousands a second; they are counted in metrics instead);
- * their errors are.
+ * Logs go through the process's logger (src/log: JSON lines on stderr, with `service`, no personal
+ * data): request lines keep the method, the path with every token cut out (`/t/o/…`) and no query
+ * string, and no client address. Pixel and click hits are not logged per request (thousands a
+ * second; they are counted in metrics instead); their errors are.
  */
 import formbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { ServerDeps, ServerLogOptions } from './deps.js';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createLogger, type Logger } from '../log/index.js';
+import type { ServerDeps } from './deps.js';
 import { NOT_FOUND_BODY, sendNotFound } from './not-found.js';
 import { keepRawJsonBody } from './raw-body.js';
 import { registerCodecRoutes } from './routes/codec.js';
@@ -32,23 +33,24 @@ export function redactUrl(url: string | undefined): string {
   return path.replace(TOKEN_PATH, '$1…') + ((url ?? '').includes('?') ? '?…' : '');
 }
 
-function loggerOptions(log: ServerLogOptions | false | undefined): FastifyServerOptions['logger'] {
-  if (log === false) return false;
-  return {
-    level: log?.level ?? 'info',
-    ...(log?.stream !== undefined && { stream: log.stream }),
-    serializers: {
-      req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
-      res: (res) => ({ statusCode: res.statusCode }),
-    },
-  };
+/** Request and response lines: method, redacted path, status — no headers, no client address. */
+const SERIALIZERS = {
+  req: (req: { method?: string; url?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};
+
+/** The app's logger: the process's one (default a `settle-server` logger on stderr) with the request serializers. */
+function appLogger(log: Logger | false | undefined): FastifyBaseLogger | undefined {
+  if (log === false) return undefined;
+  return (log ?? createLogger({ service: 'settle-server' })).child({}, { serializers: SERIALIZERS });
 }
 
 const MAX_TOKEN = 4096;
 
 export function createServerApp(deps: ServerDeps): FastifyInstance {
+  const loggerInstance = appLogger(deps.log);
   const app = Fastify({
-    logger: loggerOptions(deps.log),
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     logController: new LogController({ disableRequestLogging: (request) => TRACKING_PATH.test(request.url) }),
     routerOptions: { maxParamLength: MAX_TOKEN },
     bodyLimit: 1024 * 1024,

@@ -3,7 +3,7 @@
  * of links, how hits reach journeys, the clock, readiness and metrics, and the deps of the
  * provider routes (Stripe, Twilio). Built by `settle server` and `settle dev`, and by tests.
  */
-import type { FastifyLoggerOptions } from 'fastify';
+import type { Logger } from '../log/index.js';
 import type { StripeCheckout } from '../channels/stripe.js';
 import type { CodecRouteDeps } from './routes/codec.js';
 import type { StripeRoutesDeps } from './routes/stripe.js';
@@ -40,13 +40,6 @@ export interface HitObserver {
   onHit(kind: HitKind, tags: HitTags): void;
 }
 
-export interface ServerLogOptions {
-  /** pino level; default info. */
-  level?: string;
-  /** Where JSON lines go (default stdout); tests capture them. */
-  stream?: FastifyLoggerOptions['stream'];
-}
-
 export interface TrackingOptions {
   /** A hit this soon after the link was issued is a machine hit (mail gateways); default 2,000 ms. */
   machineWindowMs?: number;
@@ -61,8 +54,11 @@ export interface ServerDeps {
   lookup: JourneyLookup;
   /** Wall clock in ms (token expiry, machine-hit window); default Date.now. */
   clock?: () => number;
-  /** JSON logs through fastify's pino (no personal data, tokens cut from URLs); false: none. */
-  log?: ServerLogOptions | false;
+  /**
+   * The process's logger (src/log createLogger: JSON lines on stderr, no personal data), which
+   * the app's request lines go through (tokens cut from URLs); default a `settle-server` one; false: none.
+   */
+  log?: Logger | false;
   /** /readyz: Temporal reachable and the dispatcher not saturated. */
   ready(): Promise<boolean>;
   /** /metrics: Prometheus text exposition of the process's registry (src/metrics). */

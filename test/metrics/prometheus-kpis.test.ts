@@ -33,6 +33,7 @@ import { DemoWeb, trackingUrl } from '../../src/dev/demo-web.js';
 import { startDevStripe, type DevStripe } from '../../src/dev/dev-stripe.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
+import { createLogger } from '../../src/log/index.js';
 import { REACTION_BUCKETS, TIME_TO_PAY_BUCKETS } from '../../src/metrics/definitions.js';
 import {
   contactRuleMetrics,
@@ -163,7 +164,7 @@ beforeAll(async () => {
     {
       // The script opens within a second of the sending; a person's open is told by its user agent here.
       tracking: { machineWindowMs: 0 },
-      log: { level: 'warn' },
+      log: createLogger({ service: 'settle-server', level: 'warn' }),
       checkout: stripe.checkout,
       stripe: { webhookSecret: stripe.webhookSecret },
     },

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { signLinkToken, type LinkClaims } from '../../src/channels/tokens.js';
+import { createLogger } from '../../src/log/index.js';
 import { createServerApp } from '../../src/server/app.js';
 import type { HitKind, HitTags, ServerDeps } from '../../src/server/deps.js';
 import type { DispatchResult, JourneySignal, SignalDispatcher } from '../../src/server/signals.js';
@@ -75,7 +76,7 @@ export function testApp(overrides: Partial<ServerDeps> = {}, result?: () => Disp
     ready: async () => true,
     metrics: async () => 'settle_up 1\n',
     hits: { onHit: (kind, tags) => void hits.push({ kind, tags }) },
-    log: { level: 'info', stream },
+    log: createLogger({ service: 'settle-server', level: 'info', stream }),
     ...overrides,
   });
   return { app, dispatcher, hits, logs };

@@ -4,10 +4,12 @@
  * without SETTLE_SECRET (or when the address is taken), 3 when Temporal is unreachable. On
  * SIGTERM/SIGINT it stops accepting connections, answers the requests in flight, delivers the
  * signals still queued (up to SETTLE_SHUTDOWN_GRACE; what remains is counted and reported), then exits.
+ * Logs are JSON lines on stderr (`service: settle-server`, src/log), as the worker's.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { requireSecret, type LogLevel } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
+import { createLogger } from '../../log/index.js';
 import { createServerApp } from '../../server/app.js';
 import { serverDepsFromConfig } from '../../server/from-config.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
@@ -22,6 +24,8 @@ export interface ServerRunOptions {
   onListening?: (url: string) => void;
   /** How long a shutdown waits for queued signals; default SETTLE_SHUTDOWN_GRACE. */
   flushTimeoutMs?: number;
+  /** Where the JSON log lines go (tests); default stderr. */
+  logStream?: DestinationStream;
 }
 
 /** The first SIGINT/SIGTERM stops the server gracefully; a second one exits at once (src/lifecycle/shutdown.ts). */
@@ -32,7 +36,7 @@ function signalled(): { promise: Promise<unknown>; dispose: () => void } {
 
 export async function server(
   argv: string[],
-  io: Io,
+  _io: Io,
   vars: Record<string, string | undefined> = process.env,
   options: ServerRunOptions = {},
 ): Promise<number> {
@@ -41,14 +45,16 @@ export async function server(
   const level = values.logLevel ?? config.logLevel;
   const secret = requireSecret(config);
   const temporal = await connectClient(config.temporal);
-  // The dispatcher logs through the app's logger, which exists once the app does.
-  const logs: { to?: FastifyBaseLogger } = {};
+  const log = createLogger({
+    service: 'settle-server',
+    level,
+    ...(options.logStream !== undefined && { stream: options.logStream }),
+  });
   const { deps, dispatcher, disabled } = serverDepsFromConfig(config, secret, temporal, {
-    log: { level },
-    dispatcherOptions: { log: { warn: (meta, message) => logs.to?.warn(meta, message) } },
+    log,
+    dispatcherOptions: { log: { warn: (meta, message) => log.warn(meta, message) } },
   });
   const app = createServerApp(deps);
-  logs.to = app.log;
   const stop = options.until ? { promise: options.until, dispose: () => {} } : signalled();
   try {
     const { host, port } = config.httpAddr;
@@ -62,18 +68,17 @@ export async function server(
     }
     const address = app.server.address();
     const url = `http://${host}:${address && typeof address === 'object' ? address.port : port}`;
-    for (const d of disabled) io.err(`note: not serving ${d}\n`);
-    io.err(
-      `server listening on ${url} (links: ${config.publicUrl}); Temporal ${config.temporal.address} namespace ${config.temporal.namespace}\n`,
-    );
+    for (const d of disabled) log.info(`not serving ${d}`);
+    const { address: temporalAddress, namespace } = config.temporal;
+    log.info({ url, publicUrl: config.publicUrl, temporal: temporalAddress, namespace }, 'server listening');
     options.onListening?.(url);
     await stop.promise;
-    io.err('server stopping: finishing requests and delivering queued signals\n');
+    log.info('server stopping: finishing requests and delivering queued signals');
   } finally {
     // Every step has a deadline within SETTLE_SHUTDOWN_GRACE (plus the connection's close).
     const graceMs = options.flushTimeoutMs ?? config.shutdownGraceMs;
     const cancelWatchdog = watchdog(graceMs + 5_000, 'settle server: stopping overran its deadline: exiting now');
-    const say = (line: string) => io.err(`${line}\n`);
+    const say = (line: string) => log.warn(line.trim());
     const t0 = Date.now();
     const closed = await step('HTTP server close', Math.max(1_000, graceMs / 2), () => app.close(), say);
     // Requests still not answered are cut (their clients retry); the signals they queued are below.
@@ -81,8 +86,7 @@ export async function server(
     const flushMs = Math.max(1_000, graceMs - (Date.now() - t0));
     const flushed = await step('signal delivery', flushMs + 1_000, () => dispatcher.flush(flushMs), say);
     const { abandoned, failed } = dispatcher.stats();
-    if (abandoned + failed > 0)
-      io.err(`server: ${abandoned} queued signals not delivered at shutdown, ${failed} failed\n`);
+    if (abandoned + failed > 0) log.warn({ abandoned, failed }, 'queued signals not delivered at shutdown');
     // The client retries on timers that throw once its channel is closed: closed only when nothing uses it.
     if (closed === 'done' && flushed === 'done')
       await step('Temporal connection close', 2_000, () => temporal.connection.close(), say);

@@ -6,7 +6,7 @@
  */
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger, type Logger } from '../../log/index.js';
-import { activityLogInterceptor, temporalLogger } from '../../log/temporal.js';
+import { activityLogInterceptor } from '../../log/temporal.js';
 import {
   contactRuleMetrics,
   createProcessMetrics,
@@ -29,7 +29,7 @@ import { parseCommand } from '../spec.js';
  */
 function installRuntime(log: Logger, metricsAddr: { host: string; port: number }): void {
   // The SDK's own signal handlers stay off: this command handles SIGINT/SIGTERM (one bounded stop).
-  installTemporalRuntime({ logger: temporalLogger(log), telemetryOptions: temporalTelemetry(metricsAddr) }, (e) =>
+  installTemporalRuntime(log, { telemetryOptions: temporalTelemetry(metricsAddr) }, (e) =>
     // The SDK metrics port is taken: run without them rather than not at all.
     log.warn({ err: e.message }, 'Temporal SDK metrics not exported (TEMPORAL_METRICS_ADDR)'),
   );
@@ -59,7 +59,7 @@ export async function worker(
 ): Promise<number> {
   const { opts: values } = parseCommand<{ maxCachedWorkflows?: string }>('worker', argv);
   const config = loadConfigFor('worker', vars);
-  const log = createLogger({ level: config.logLevel, base: { service: 'settle-worker' } });
+  const log = createLogger({ service: 'settle-worker', level: config.logLevel });
   installRuntime(log, config.temporalMetricsAddr);
   // This process's registry: business metrics counted around the activities, on SETTLE_WORKER_METRICS_ADDR.
   const metrics = createProcessMetrics();
