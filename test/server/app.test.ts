@@ -96,6 +96,37 @@ describe('redactUrl', () => {
   });
 });
 
+describe('logs', () => {
+  it('go to the given stream as JSON lines with service settle-server, without the addresses, numbers and tokens of a hostile request', async () => {
+    t = testApp();
+    const tok = token({ p: 'u' });
+    const hostile = `anna.rossi@example.com +33 6 12 34 56 78 https://pay.example.test/p/${tok}`;
+    t.app.get('/boom', async () => {
+      throw new Error(`upstream refused ${hostile}`);
+    });
+    const optOut = await t.app.inject({ url: `/u/${tok}?email=anna.rossi@example.com&phone=%2B33612345678` });
+    expect(optOut.statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/boom' })).statusCode).toBe(500);
+    expect((await t.app.inject({ url: `/t/o/${tok}` })).statusCode).toBe(404);
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines) expect(l.service).toBe('settle-server');
+    // Request lines: the method and the path without token or query string; no headers, no client address.
+    expect(lines.find((l) => l.msg === 'incoming request')?.req).toEqual({ method: 'GET', url: '/u/…?…' });
+    const failed = lines.find((l) => l.msg === 'request failed');
+    expect((failed!.err as { message: string }).message).toBe(
+      'upstream refused <email> <phone> https://pay.example.test/p/…',
+    );
+    // The pixel is not logged per request, even when its token is bad.
+    expect(lines.some((l) => String((l.req as { url?: string } | undefined)?.url).startsWith('/t/'))).toBe(false);
+    const text = t.logs.join('');
+    expect(text).not.toContain('anna.rossi');
+    expect(text).not.toMatch(/\+33[\d ]{6,}|%2B33/);
+    expect(text).not.toContain(tok.split('.')[0]!.slice(0, 20));
+    expect(text).not.toContain(tok.split('.')[1]!);
+  });
+});
+
 describe('a real listening server', () => {
   it('serves the pixel, the redirect and the opt-out over loopback HTTP', async () => {
     t = testApp();

@@ -3,6 +3,7 @@
  * pixel and the click link out of the received HTML, requests them from a running `settle
  * server` like a mail client would, and the journey routes on them: opened, then clicked, exit.
  */
+import { Writable } from 'node:stream';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,9 @@ let base: string;
 let stop: () => void;
 let exited: Promise<number>;
 const stderr: string[] = [];
+const stdout: string[] = [];
+/** The server's JSON log lines (the stream `settle server` writes to stderr). */
+const logs: string[] = [];
 
 beforeAll(async () => {
   env = await createDevServerEnv();
@@ -39,8 +43,14 @@ beforeAll(async () => {
   };
   const until = new Promise<void>((resolve) => (stop = resolve));
   const listening = new Promise<string>((resolve) => {
-    const io = { out: () => {}, err: (s: string) => void stderr.push(s), color: false, cwd: process.cwd() };
-    exited = server(['--log-level', 'warn'], io, vars, { until, onListening: resolve });
+    const io = {
+      out: (s: string) => void stdout.push(s),
+      err: (s: string) => void stderr.push(s),
+      color: false,
+      cwd: process.cwd(),
+    };
+    const logStream = new Writable({ write: (c: Buffer, _e, done) => done(void logs.push(c.toString('utf8'))) });
+    exited = server(['--log-level', 'info'], io, vars, { until, onListening: resolve, logStream });
   });
   base = await listening;
 }, 120_000);
@@ -145,7 +155,13 @@ describe('tracking end to end', () => {
     stop();
     expect(await exited).toBe(0);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
-    expect(stderr.join('')).toMatch(/server listening on http:\/\/127\.0\.0\.1:\d+/);
-    expect(stderr.join('')).toContain('note: not serving /webhooks/stripe');
+    // Its logs: JSON lines with service settle-server, nothing on stdout, no token or address of the debtors' links.
+    expect(stdout).toEqual([]);
+    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) expect(l.service).toBe('settle-server');
+    expect(lines.find((l) => l.msg === 'server listening')?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines.some((l) => l.msg === 'not serving /webhooks/stripe (set STRIPE_WEBHOOK_SECRET)')).toBe(true);
+    expect(lines.some((l) => (l.req as { url?: string } | undefined)?.url === '/u/…')).toBe(true);
+    expect(logs.join('')).not.toMatch(/eyJ|@example|\+33/);
   });
 });
