@@ -6,11 +6,13 @@
 import { createHash } from 'node:crypto';
 import { publicLink } from '../channels/payments.js';
 import { signLinkToken } from '../channels/tokens.js';
+import { messageParts } from '../core/template-values.js';
+import type { PlanTemplate } from '../ir/index.js';
 import { keyedHash } from '../temporal/ids.js';
 import { TemplateRenderError, type RenderedMessage } from '../templates/index.js';
 import type { ActivityDeps } from './deps.js';
 import { invalidInput } from './failures.js';
-import type { SendMessageInput } from './types.js';
+import type { SendInput, SendMessageInput } from './types.js';
 
 /** The email Message-ID for an idempotency key: `<32 hex chars of sha256(key)@settle>`. */
 export function emailMessageId(key: string): string {
@@ -22,9 +24,8 @@ export function emailMessageId(key: string): string {
  * locale (the opt-out page's language) and the contact key of the address the message goes to (an
  * unsubscribe reaches every running journey of that person: the SettleContact search attribute).
  */
-export function optOutUrl(deps: ActivityDeps, input: SendMessageInput): string {
-  const { email, phone, locale } = input.enrollment.debtor;
-  const address = input.channel === 'email' ? email : phone;
+export function optOutUrl(deps: ActivityDeps, input: SendInput): string {
+  const { address, locale } = input.recipient;
   const contact = address?.trim()
     ? keyedHash(deps.secret, input.channel === 'email' ? 'email' : 'phone', address)
     : undefined;
@@ -47,25 +48,43 @@ function validTimeZone(zone: string | undefined): string | undefined {
   }
 }
 
-/** Renders the step's template, failing non-retryably when the template cannot render. */
+/**
+ * A send's input as the workflow now schedules it. A task scheduled by an older worker carries
+ * the whole template and record: the same choice of locale (src/core/locale.ts) turns it into
+ * the same message, with the whole record as its values, so it renders what it always did.
+ */
+export function sendInputOf(input: SendMessageInput): SendInput {
+  if (!('enrollment' in input)) return input;
+  const { template, enrollment, ...rest } = input;
+  return { ...rest, ...messageParts(template, enrollment, input.channel, true) };
+}
+
+/** Renders the step's message, failing non-retryably when the template cannot render. */
 export function renderFor(
   deps: ActivityDeps,
-  input: SendMessageInput,
+  input: SendInput,
   links: { optOut: string; pay?: string },
 ): RenderedMessage {
-  const { template, enrollment } = input;
-  if (template.channel !== input.channel) {
+  const { message, recipient, values } = input;
+  if (message.channel !== input.channel) {
     throw invalidInput(
-      `template "${template.name}" is a ${template.channel} template but step "${input.step}" sends ${input.channel} — use a ${input.channel} template`,
+      `template "${message.template}" is a ${message.channel} template but step "${input.step}" sends ${input.channel} — use a ${input.channel} template`,
     );
   }
-  const zone = enrollment.debtor.timezone;
+  // The chosen locale alone: the renderer's own choice (the same chooseLocale) can only pick it.
+  const template: PlanTemplate = {
+    name: message.template,
+    channel: message.channel,
+    defaultLocale: message.locale,
+    locales: message.sources === undefined ? {} : { [message.locale]: message.sources },
+  };
+  const zone = recipient.timezone;
   const timezone = validTimeZone(zone);
   if (zone !== undefined && timezone === undefined) {
     deps.log?.warn('unknown debtor time zone: rendering in UTC', { journey: input.journey, step: input.step });
   }
   try {
-    return deps.renderer.render(template, undefined, enrollment, links, {
+    return deps.renderer.render(template, recipient.locale, values, links, {
       nowMs: input.nowMs,
       ...(timezone !== undefined && { timezone }),
     });

@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ChannelError } from '../channels/errors.js';
 import type { ActivityDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
-import { emailMessageId, optOutUrl, renderFor, sendLogMeta } from './message.js';
+import { emailMessageId, optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
 import { createTracker, trackHtml, trackText } from './tracking-links.js';
 import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.js';
 
@@ -17,9 +17,10 @@ import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.
 const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 
 export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
-  return async function sendEmail(input) {
+  return async function sendEmail(scheduled) {
+    const input = sendInputOf(scheduled);
     const what = `email step "${input.step}"`;
-    const to = input.enrollment.debtor.email?.trim();
+    const to = input.recipient.address?.trim();
     if (!to) {
       throw invalidInput(
         `${what}: the enrollment record has no debtor.email — add it, or guard the step with a branch on debtor.email`,
@@ -34,7 +35,7 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
     const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
     const rendered = renderFor(deps, input, links);
     if (rendered.subject === undefined || rendered.subject.trim() === '') {
-      throw invalidInput(`${what}: template "${input.template.name}" (${rendered.locale}) has no subject — add one`);
+      throw invalidInput(`${what}: template "${input.message.template}" (${rendered.locale}) has no subject — add one`);
     }
     const messageId = emailMessageId(input.key);
     const tracker = createTracker({

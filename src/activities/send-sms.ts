@@ -7,15 +7,16 @@
 import { ChannelError } from '../channels/errors.js';
 import type { ActivityDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
-import { optOutUrl, renderFor, sendLogMeta } from './message.js';
+import { optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
 import type { SendMessageInput, SendMessageResult } from './types.js';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
-  return async function sendSms(input) {
+  return async function sendSms(scheduled) {
+    const input = sendInputOf(scheduled);
     const what = `SMS step "${input.step}"`;
-    const to = input.enrollment.debtor.phone?.trim();
+    const to = input.recipient.address?.trim();
     if (!to) {
       throw invalidInput(
         `${what}: the enrollment record has no debtor.phone — add it, or guard the step with a branch on debtor.phone`,
@@ -30,7 +31,7 @@ export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => 
     const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
     const rendered = renderFor(deps, input, links);
     if (rendered.text.trim() === '') {
-      throw invalidInput(`${what}: template "${input.template.name}" (${rendered.locale}) renders an empty text`);
+      throw invalidInput(`${what}: template "${input.message.template}" (${rendered.locale}) renders an empty text`);
     }
     let result;
     try {

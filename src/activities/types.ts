@@ -3,6 +3,7 @@
  * only (`import type`); the implementations live in src/activities and talk to the world.
  */
 import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
+import type { MessageParts } from '../core/template-values.js';
 import type { Channel, EnrollmentData, JourneyPlan, PlanTemplate } from '../ir/index.js';
 import type { PlanRef } from '../workflows/types.js';
 
@@ -17,15 +18,33 @@ export interface MessageContext {
   debtId: string;
 }
 
-export interface SendMessageInput extends MessageContext {
+/**
+ * What a send step passes its activity: the template in the debtor's locale only, the one address
+ * the message goes to and the record values that locale reads (src/core/template-values.ts) —
+ * never the whole record or every language (activity inputs stay in the journey's history).
+ */
+export interface SendInput extends MessageContext, MessageParts {
   channel: Channel;
-  template: PlanTemplate;
-  enrollment: EnrollmentData;
   /** links.pay when the step created a payment link. */
   payUrl?: string;
   /** Journey time of the send (for debt.daysPastDue in templates). */
   nowMs: number;
 }
+
+/**
+ * The input sends were scheduled with before SendInput: the whole template and enrollment
+ * record. Still accepted, since a task scheduled by an older worker may run on a newer one.
+ */
+export interface FullSendInput extends MessageContext {
+  channel: Channel;
+  template: PlanTemplate;
+  enrollment: EnrollmentData;
+  payUrl?: string;
+  nowMs: number;
+}
+
+/** What sendEmail and sendSms accept. */
+export type SendMessageInput = SendInput | FullSendInput;
 
 export interface SendMessageResult {
   messageId: string;

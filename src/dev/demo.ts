@@ -8,7 +8,7 @@ import type { SendMessageInput } from '../activities/types.js';
 import type { Project } from '../compiler/project.js';
 import { enrollPortfolio, type EnrollSummary } from '../enrollment/enroll.js';
 import type { PortfolioRow } from '../enrollment/read.js';
-import type { JourneyPlan } from '../ir/index.js';
+import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { engagementSignal } from '../workflows/definitions.js';
 import { reactTo, type PlannedEvent } from './behaviour.js';
 import { DemoWeb, type DemoWebOptions } from './demo-web.js';
@@ -37,6 +37,11 @@ export class DemoDebtors {
   /** Of those, the ones played over HTTP (landing page, Checkout, Stripe webhook). */
   readonly webEventsByType: Record<string, number> = {};
   private readonly received = new Map<string, number>();
+  /**
+   * The debts this run enrolled, by debt id: what a debtor's reaction depends on (payment history,
+   * amount). Sends carry only what their template reads, so the demo keeps its own copy.
+   */
+  private readonly debts = new Map<string, EnrollmentData>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private readonly web: DemoWeb | undefined;
@@ -55,6 +60,7 @@ export class DemoDebtors {
         .toString(36)
         .toUpperCase()}`,
     );
+    for (const record of records) this.debts.set(record.debtId, record);
     async function* rows(): AsyncGenerator<PortfolioRow> {
       for (const [i, record] of records.entries()) yield { line: i + 1, record } as PortfolioRow;
     }
@@ -75,7 +81,7 @@ export class DemoDebtors {
     if (duplicate || this.stopped) return;
     const previous = this.received.get(input.workflowId) ?? 0;
     this.received.set(input.workflowId, previous + 1);
-    const history = input.enrollment.attributes?.paymentHistory;
+    const history = this.debts.get(input.debtId)?.attributes?.paymentHistory;
     const plan = reactTo(
       {
         workflowId: input.workflowId,
@@ -117,8 +123,11 @@ export class DemoDebtors {
       if (ev.type === 'paid') return await this.web.pay(input.payUrl, input.key, 'full');
       if (ev.type === 'partiallyPaid') {
         const offer = this.o.plans.get(input.journey)?.paymentPlans;
-        const amount = input.enrollment.debt.amountDue;
-        const plan = offer && amount >= (offer.minAmount ?? 0) ? Math.min(...offer.instalments) : undefined;
+        const amount = this.debts.get(input.debtId)?.debt.amountDue;
+        const plan =
+          offer && amount !== undefined && amount >= (offer.minAmount ?? 0)
+            ? Math.min(...offer.instalments)
+            : undefined;
         return plan !== undefined && Number.isFinite(plan) && (await this.web.pay(input.payUrl, input.key, plan));
       }
     } catch {
@@ -129,12 +138,15 @@ export class DemoDebtors {
   // --- end of web path -----------------------------------------------------------------------
 
   private signal(input: SendMessageInput, ev: PlannedEvent): void {
+    const amountDue = this.debts.get(input.debtId)?.debt.amountDue;
+    // A journey resumed from an earlier run (not enrolled by this one): its amount is not known here.
+    if (ev.type === 'partiallyPaid' && amountDue === undefined) return;
     const signal = {
       eventId: `demo/${input.key}/${ev.type}`,
       type: ev.type,
       messageId: input.key,
       at: new Date().toISOString(),
-      ...(ev.type === 'partiallyPaid' && { data: { amount: Math.round(input.enrollment.debt.amountDue * 50) / 100 } }),
+      ...(ev.type === 'partiallyPaid' && { data: { amount: Math.round((amountDue ?? 0) * 50) / 100 } }),
     };
     this.o.client.workflow
       .getHandle(input.workflowId)

@@ -5,7 +5,7 @@
  * engagement signals at their instants. The run stops at the simulation's horizon: a journey
  * still waiting then is reported `running`.
  */
-import type { SendMessageInput } from '../activities/types.js';
+import type { FullSendInput, SendMessageInput } from '../activities/types.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { chooseLocale } from '../templates/locale.js';
 import { runJourney } from '../workflows/interpreter.js';
@@ -62,8 +62,8 @@ class SharedClockPort extends VirtualPort {
 }
 
 /** The locale a template is rendered in for a debtor's locale (chooseLocale, memoised per template). */
-const locales = new WeakMap<SendMessageInput['template'], Map<string | undefined, string>>();
-function localeOf(t: SendMessageInput['template'], wanted: string | undefined): string {
+const locales = new WeakMap<FullSendInput['template'], Map<string | undefined, string>>();
+function localeOf(t: FullSendInput['template'], wanted: string | undefined): string {
   let byWanted = locales.get(t);
   if (!byWanted) {
     byWanted = new Map();
@@ -183,7 +183,9 @@ function prepareDebt(
         if (applied && a.type === 'optedOut') port.ledgers.get(record.debtor.id).optOut(input.channel);
       });
     }
-    return { messageId: input.key, locale: localeOf(input.template, record.debtor.locale) };
+    // The send step chose the locale (as the renderer would); an input of the old shape did not.
+    const locale = 'message' in input ? input.message.locale : localeOf(input.template, record.debtor.locale);
+    return { messageId: input.key, locale };
   }
 
   async function run(): Promise<void> {

@@ -6,12 +6,13 @@
  * failure routes to onFailure. Every deferral and block goes into the audit trail.
  */
 import { describeDecision } from '../core/policy/index.js';
+import { messageParts } from '../core/template-values.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanSend } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
-import type { MessageContext } from '../activities/types.js';
+import type { MessageContext, SendInput } from '../activities/types.js';
 
 /**
  * Appends a send record. Built field by field (this runs for every send), in the order the record
@@ -156,16 +157,17 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
   const template = plan.templates[step.template];
   if (!template)
     return failed(ctx, step, key, FAILURE.invalidInput, `template ${step.template} missing from the plan`, seq);
-  const result = await ctx.port.run(
-    step.channel === 'email' ? 'sendEmail' : 'sendSms',
-    withContext(
-      base,
-      payUrl !== undefined
-        ? { channel: step.channel, template, enrollment, nowMs: ctx.port.now(), payUrl }
-        : { channel: step.channel, template, enrollment, nowMs: ctx.port.now() },
-    ),
-    step.retry,
+  // The message in the debtor's locale, its address and the values that locale reads: not the
+  // whole record and every language (activity inputs stay in the history). The same command as
+  // before, so running journeys replay; the activity also takes the old full input.
+  const parts = messageParts(template, enrollment, step.channel);
+  const input: SendInput = withContext(
+    base,
+    payUrl !== undefined
+      ? { channel: step.channel, ...parts, nowMs: ctx.port.now(), payUrl }
+      : { channel: step.channel, ...parts, nowMs: ctx.port.now() },
   );
+  const result = await ctx.port.run(step.channel === 'email' ? 'sendEmail' : 'sendSms', input, step.retry);
   if (!result.ok) return failed(ctx, step, key, result.type, result.message, seq);
   record(ctx, step, 'sent', at, key, result.value.locale, undefined, seq);
   ctx.note(

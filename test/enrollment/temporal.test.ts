@@ -253,9 +253,10 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
 
 describe('settle event and status with a worker', { timeout: 180_000 }, () => {
   const sent: SendMessageInput[] = [];
+  const localeOf = (i: SendMessageInput) => ('message' in i ? i.message.locale : i.template.defaultLocale);
   const activities: Activities = {
-    sendEmail: async (i) => (sent.push(i), { messageId: i.key, locale: i.template.defaultLocale }),
-    sendSms: async (i) => (sent.push(i), { messageId: i.key, locale: i.template.defaultLocale }),
+    sendEmail: async (i) => (sent.push(i), { messageId: i.key, locale: localeOf(i) }),
+    sendSms: async (i) => (sent.push(i), { messageId: i.key, locale: localeOf(i) }),
     createPaymentLink: async (i) => ({ url: `https://pay.example.test/p/${encodeURIComponent(i.key)}` }),
     callWebhook: async () => ({ status: 200 }),
     journeyStarted: async () => undefined,
