@@ -3,10 +3,13 @@
  * a webhook receiver: scripted debtors, exact messages in order, and the same sends and outcome as
  * the interpreter on a virtual clock (one interpreter, two runtimes).
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import type { SendMessageInput } from '../../src/activities/types.js';
 import type { EngagementEvent, EnrollmentData } from '../../src/ir/index.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
+import { dataConverterOf } from '../support/codec.js';
 import { examplePlan, exampleRecord } from '../support/journeys.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
@@ -70,6 +73,22 @@ async function runOnTemporal(journey: string, enrollment: EnrollmentData, script
       .map((x) => ({ step: x.step, channel: x.channel, day: Math.round(((x.at - started) / DAY) * 100) / 100 }));
     return { result, state, sends, started, workflowId };
   }
+}
+
+/** The inputs of the sends the journey scheduled, as its history holds them (decrypted). */
+async function scheduledSends(workflowId: string): Promise<{ json: string; input: SendMessageInput }[]> {
+  const history = await ts.env.client.workflow.getHandle(workflowId).fetchHistory();
+  const codecs = dataConverterOf().payloadCodecs ?? [];
+  const out: { json: string; input: SendMessageInput }[] = [];
+  for (const e of history.events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (!['sendEmail', 'sendSms'].includes(scheduled?.activityType?.name ?? '')) continue;
+    let payloads = (scheduled!.input?.payloads ?? []) as Payload[];
+    for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
+    const input = defaultPayloadConverter.fromPayload<SendMessageInput>(payloads[0]!);
+    out.push({ json: JSON.stringify(input), input });
+  }
+  return out;
 }
 
 describe('example journeys on the time-skipping server', () => {
@@ -137,6 +156,30 @@ describe('example journeys on the time-skipping server', () => {
     expect(ts.rig.outcomes.find((o) => o.debtId === 'TS-SILENT-1')?.outcome).toBe('escalated');
     const virtual = await runPlan(examplePlan('soft-collection'), anna, { start: t.started });
     expect(virtual.sends).toEqual(t.sends);
+
+    // The history holds what each send needed: the French sources, the one address, the values read.
+    const plan = examplePlan('soft-collection');
+    const sends = await scheduledSends(t.workflowId);
+    expect(sends).toHaveLength(5);
+    for (const { json, input } of sends) {
+      if (!('message' in input)) throw new Error(`${input.step}: scheduled with the whole template and record`);
+      const template = plan.templates[input.message.template]!;
+      expect(input.message).toEqual({
+        template: template.name,
+        channel: input.channel,
+        locale: 'fr',
+        sources: template.locales.fr,
+      });
+      expect(input.recipient.address).toBe(input.channel === 'email' ? anna.debtor.email : anna.debtor.phone);
+      for (const other of ['en', 'nl']) expect(json).not.toContain(template.locales[other]!.text);
+      const personal = [
+        anna.debtor.id,
+        anna.debtor.lastName,
+        input.channel === 'email' ? anna.debtor.phone : anna.debtor.email,
+      ];
+      for (const p of personal) expect(json, input.step).not.toContain(p!);
+      expect(Object.keys(input.values.debtor)).toEqual(['firstName']);
+    }
   }, 120_000);
 
   it('soft-collection: a hard bounce (SMTP 550) follows onFailure to the SMS at once', async () => {
