@@ -35,7 +35,17 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.settle/**', 'coverage/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.tools/**',
+      '.settle/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'src/compiler/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

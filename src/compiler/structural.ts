@@ -7,6 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { API_VERSION, KINDS, KIND_NAMES, type Kind } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
+import * as precompiled from './generated/kind-validators.js';
 import { pruneUnionErrors, toDiagnostic } from './schema-errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -17,20 +18,25 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 let ajv: Ajv2020 | undefined;
 const validators = new Map<Kind, ValidateFunction>();
 
+/** The options of every ajv instance (the kinds' precompiled validators use them too). */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  discriminator: true,
+  strict: true,
+  strictRequired: false,
+  keywords: ['errorCode', 'errorHint'],
+} as const;
+
 export function createAjv(): Ajv2020 {
-  const a = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    discriminator: true,
-    strict: true,
-    strictRequired: false,
-    keywords: ['errorCode', 'errorHint'],
-  });
+  const a = new Ajv2020({ ...AJV_OPTIONS, keywords: [...AJV_OPTIONS.keywords] });
   addFormats(a);
   return a;
 }
 
-export function validatorFor(kind: Kind): ValidateFunction {
+/** The kind's validator: precompiled (generated/kind-validators.ts), or compiled here when `compile` is asked for. */
+export function validatorFor(kind: Kind, compile = false): ValidateFunction {
+  if (!compile) return (precompiled as unknown as Record<Kind, ValidateFunction>)[kind];
   let v = validators.get(kind);
   if (!v) {
     ajv ??= createAjv();
