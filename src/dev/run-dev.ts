@@ -25,6 +25,7 @@ import { LocalSmsSink, startSmtpSink } from '../channels/index.js';
 import type { CompileResult } from '../compiler/index.js';
 import type { Config } from '../config/env.js';
 import { createLogger, type Logger } from '../log/index.js';
+import { activityLog } from '../log/temporal.js';
 import { createServerApp } from '../server/app.js';
 import { serverDepsFromConfig } from '../server/from-config.js';
 import { activitiesFromConfig } from '../temporal/activities-from-config.js';
@@ -238,6 +239,8 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     outboxDir: outbox,
     env,
     contactRules: contactRuleMetrics(workerMetrics.metrics),
+    // The activities' own lines (email refused…) only on request: the demo's bounces are not news.
+    ...(explicit && { log: activityLog(log) }),
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({

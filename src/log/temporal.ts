@@ -1,7 +1,8 @@
 /**
  * Bridges to pino for the Temporal SDK: its Runtime logger (worker lifecycle, workflow and
- * activity logs with workflowId, runId, activityType…), and an activity interceptor that writes one
- * line per activity attempt with the journey, version and step it belongs to.
+ * activity logs with workflowId, runId, activityType…), the activities' own lines (email sent,
+ * webhook failed…), and an activity interceptor that writes one line per activity attempt with
+ * the journey, version and step it belongs to.
  */
 import type { LogLevel as TemporalLogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
@@ -15,13 +16,12 @@ const LEVELS: Record<TemporalLogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'er
   ERROR: 'error',
 };
 
-/** The SDK's Logger interface on top of a pino logger. */
-export function temporalLogger(log: Logger): TemporalLogger {
-  const child = log.child({ source: 'temporal' });
+/** The SDK's Logger interface (message first, then fields) on top of a pino logger. */
+export function activityLog(log: Logger): TemporalLogger {
   const at =
     (level: TemporalLogLevel) =>
     (message: string, meta?: LogMetadata): void =>
-      child[LEVELS[level]]({ ...meta }, message);
+      log[LEVELS[level]]({ ...meta }, message);
   return {
     log: (level, message, meta) => at(level)(message, meta),
     trace: at('TRACE'),
@@ -30,6 +30,11 @@ export function temporalLogger(log: Logger): TemporalLogger {
     warn: at('WARN'),
     error: at('ERROR'),
   };
+}
+
+/** The Temporal SDK's Runtime logger: its lines (`source: temporal`) through a pino logger. */
+export function temporalLogger(log: Logger): TemporalLogger {
+  return activityLog(log.child({ source: 'temporal' }));
 }
 
 /** The ids of a journey activity's input (MessageContext), if it has them. */

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createActivities, type OutcomeSink } from '../activities/index.js';
-import type { ContactRuleSink } from '../activities/deps.js';
+import type { ActivityLog, ContactRuleSink } from '../activities/deps.js';
 import type { Activities } from '../activities/types.js';
 import {
   createHttpWebhookCaller,
@@ -34,6 +34,8 @@ export interface ActivityWiring {
   env?: Record<string, string | undefined>;
   /** Aborted when the worker starts stopping (see ActivityDeps.stopping). */
   stopping?: AbortSignal;
+  /** The activities' own lines (email sent, webhook failed…): the process logger (src/log activityLog). */
+  log?: ActivityLog;
 }
 
 export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}): WorkerChannels {
@@ -70,6 +72,7 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
     ...(wiring.outcomes && { outcomes: wiring.outcomes }),
     ...(wiring.contactRules && { contactRules: wiring.contactRules }),
     ...(wiring.stopping && { stopping: wiring.stopping }),
+    ...(wiring.log && { log: wiring.log }),
   });
   return {
     activities,

@@ -120,6 +120,12 @@ describe('settle worker logs', () => {
     // The hostile answer did reach the worker's line, masked.
     const failed = json.find((l) => l.msg === 'activity failed' && l.activity === 'callWebhook');
     expect(failed).toMatchObject({ journey: JOURNEY, step: 'hand-over', outcome: 'failed' });
+    // The activity's own line, through the same logger.
+    expect(json.find((l) => l.msg === 'webhook failed')).toMatchObject({
+      journey: JOURNEY,
+      step: 'hand-over',
+      status: 404,
+    });
     const message = (failed!.err as { message: string }).message;
     expect(message).toContain('answered 404 Unknown debtor <email> (<phone>), see https://pay.example.test/p/…?…');
     expect(text).not.toContain(EMAIL);

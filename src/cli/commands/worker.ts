@@ -6,7 +6,7 @@
  */
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger, type Logger } from '../../log/index.js';
-import { activityLogInterceptor } from '../../log/temporal.js';
+import { activityLog, activityLogInterceptor } from '../../log/temporal.js';
 import {
   contactRuleMetrics,
   createProcessMetrics,
@@ -68,6 +68,7 @@ export async function worker(
   const wiring = activitiesFromConfig(config, {
     contactRules: contactRuleMetrics(metrics.metrics),
     stopping: stopping.signal,
+    log: activityLog(log),
   });
   const metricsServer = await metricsEndpoint(metrics.registry, config.workerMetricsAddr, log);
   const connection = await connectWorker(config.temporal);
