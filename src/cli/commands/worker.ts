@@ -88,7 +88,7 @@ export async function worker(
   const { address, namespace, taskQueue } = config.temporal;
   log.info(
     {
-      address,
+      temporal: address, // not `address`: a redacted field (a debtor's postal address)
       namespace,
       taskQueue,
       bundle: config.workflowBundle ?? 'built at start-up',
