@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/temporal/dev-server.js';
 import type { DevSummary } from '../../src/dev/run-dev.js';
@@ -19,6 +20,8 @@ describe('settle dev --demo', () => {
       ...process.env,
       TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
       SETTLE_HTTP_ADDR: `127.0.0.1:${await freePort()}`,
+      // Request lines too (info), so that the HTTP server's and the SDK's lines are there to check.
+      SETTLE_LOG_LEVEL: 'info',
     };
     const child = spawn(
       process.execPath,
@@ -47,8 +50,17 @@ describe('settle dev --demo', () => {
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Once the demo runs, a hostile request: an address and a number in the query of a link with a token.
+    while (!err.includes('demo: 40 journeys started') && child.exitCode === null) await delay(200);
+    const hostileToken = 'eyJwIjoidSIsInciOiJzZXR0bGUvREVWLTEvc29mdCJ9.c2lnbmF0dXJlLW9mLXRlc3Q';
+    const hostile = await fetch(
+      `http://${env.SETTLE_HTTP_ADDR}/u/${hostileToken}?email=anna.rossi@example.com&phone=%2B33612345678`,
+    ).catch(() => undefined);
+    const code = await exited;
     expect(code, err).toBe(0);
+    expect(hostile?.status).toBe(404);
+    // stdout is the summary alone (it parses as one JSON document).
     const summary = JSON.parse(out) as DevSummary;
     // Outcomes, not speed: how far the journeys got in 45 s depends on the machine (and its load).
     expect(summary.stoppedBy).toBe('timer');
@@ -67,5 +79,17 @@ describe('settle dev --demo', () => {
     const smsLines = existsSync(smsFile) ? readFileSync(smsFile, 'utf8').split('\n').filter(Boolean) : [];
     expect(smsLines.length).toBe(summary.messages.sms ?? 0);
     expect(err).toContain('demo: 40 journeys started');
+    // stderr: the progress lines, and JSON lines of the process logger, each with service settle-dev.
+    const json = err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(json.length).toBeGreaterThan(0);
+    for (const l of json) expect(l.service).toBe('settle-dev');
+    expect(json.some((l) => (l.req as { url?: string } | undefined)?.url === '/u/…?…')).toBe(true);
+    // No debtor's address or number, no link token: neither the demo's own nor the hostile request's.
+    expect(err).not.toMatch(/[\w.+-]+@[\w-]+\.[a-z]{2,}/i);
+    expect(err).not.toMatch(/\+\d{9,}|%2B\d{6,}/);
+    expect(err).not.toMatch(/eyJ[\w-]{8,}/);
   }, 150_000);
 });
