@@ -6,8 +6,11 @@
  * one who never engages (every reminder, the hand-over webhook → escalated) and one who opens
  * the first email on day 1, clicks the SMS on day 2.5 and pays on day 6 (→ paid). Both get the
  * same signals at the same journey times. Prints the events per journey for both, the ratio
- * (target ≤ 1.1×), the event types side by side, and checks that both made the same activity
- * calls in the same order.
+ * (target ≤ 1.1×), the history bytes of both, the bytes of the sends' activity inputs (the
+ * journey's carry the message in the debtor's locale and the values its template reads; the
+ * hand-written workflow's the whole template and record, the older input the activities still
+ * take), the event types side by side, and checks that both made the same activity calls in the
+ * same order.
  *
  * Run: npx tsx bench/history.ts
  */
@@ -96,6 +99,17 @@ const activityCalls = (r: Run) =>
     .filter((e) => e.activityTaskScheduledEventAttributes)
     .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
 const count = (r: Run, type: string) => r.events.filter((e) => typeName(e) === type).length;
+/** Bytes of the (encrypted) payloads of the sends' activity inputs, and how many sends. */
+function sendInputs(r: Run): { sends: number; bytes: number } {
+  const sends = r.events
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'sendEmail' || a?.activityType?.name === 'sendSms');
+  const bytes = sends.reduce(
+    (n, a) => n + (a!.input?.payloads ?? []).reduce((m, p) => m + (p.data?.length ?? 0), 0),
+    0,
+  );
+  return { sends: sends.length, bytes };
+}
 
 /** Debt due 10 days before `nowMs` (journey time). */
 function debt(debtId: string, nowMs: number): EnrollmentData {
@@ -104,8 +118,8 @@ function debt(debtId: string, nowMs: number): EnrollmentData {
 }
 
 const plan = examplePlan('soft-collection');
-const totals = { journey: 0, hand: 0 };
-const rows: { path: string; journey: number; hand: number }[] = [];
+const totals = { journey: 0, hand: 0, journeyBytes: 0, handBytes: 0 };
+const rows: { path: string; journey: number; hand: number; journeyBytes: number; handBytes: number }[] = [];
 let allSameCalls = true;
 try {
   console.log(
@@ -156,10 +170,14 @@ try {
     allSameCalls &&= sameCalls;
     totals.journey += journey.events.length;
     totals.hand += handRun.events.length;
+    totals.journeyBytes += journey.bytes;
+    totals.handBytes += handRun.bytes;
     rows.push({
       path: `${scenario.name} → ${journey.outcome}`,
       journey: journey.events.length,
       hand: handRun.events.length,
+      journeyBytes: journey.bytes,
+      handBytes: handRun.bytes,
     });
 
     console.log(`\n=== ${scenario.name} → ${journey.outcome} ===`);
@@ -172,6 +190,11 @@ try {
       );
     console.log(
       `history size: journeyWorkflow ${journey.bytes.toLocaleString('en-US')} bytes, hand-written ${handRun.bytes.toLocaleString('en-US')} bytes; start input ${inputKiB(journey)} KiB (the plan by reference: it comes in the loadPlan marker) vs ${inputKiB(handRun)} KiB (templates and policy by value)`,
+    );
+    const js = sendInputs(journey);
+    const hs = sendInputs(handRun);
+    console.log(
+      `send inputs: journeyWorkflow ${js.sends} sends, ${js.bytes.toLocaleString('en-US')} bytes (${Math.round(js.bytes / Math.max(1, js.sends)).toLocaleString('en-US')} per send: the message in the debtor's locale and the values it reads), hand-written ${hs.sends} sends, ${hs.bytes.toLocaleString('en-US')} bytes (whole template and record)`,
     );
     console.log(
       `activity calls ${sameCalls ? 'identical' : 'DIFFER'} (${jCalls.length}): ${jCalls.join(', ')}${sameCalls ? '' : `\n  hand-written (${hCalls.length}): ${hCalls.join(', ')}`}`,
@@ -196,6 +219,15 @@ try {
     );
   console.log(
     `  both paths: ${totals.journey} vs ${totals.hand} events → ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET}×: ${ratio <= TARGET ? 'met' : 'NOT met'}); same activity calls: ${allSameCalls ? 'yes' : 'NO'}`,
+  );
+  console.log(`\nSummary (history bytes per journey):`);
+  console.log(`  ${pad('path', 32)} ${lpad('journeyWorkflow', 15)} ${lpad('hand-written', 12)} ${lpad('ratio', 6)}`);
+  for (const r of rows)
+    console.log(
+      `  ${pad(r.path, 32)} ${lpad(r.journeyBytes.toLocaleString('en-US'), 15)} ${lpad(r.handBytes.toLocaleString('en-US'), 12)} ${lpad((r.journeyBytes / r.handBytes).toFixed(2) + '×', 6)}`,
+    );
+  console.log(
+    `  both paths: ${totals.journeyBytes.toLocaleString('en-US')} vs ${totals.handBytes.toLocaleString('en-US')} bytes → ratio ${(totals.journeyBytes / totals.handBytes).toFixed(2)}×`,
   );
 } finally {
   rig.worker.shutdown();
