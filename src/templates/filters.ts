@@ -5,7 +5,8 @@
  * reports which template, locale and part failed rather than sending a garbled message.
  */
 import type { Context, Liquid } from 'liquidjs';
-import { formatSettingsOf } from './format-context.js';
+import { formatSettingsOf, type FormatSettings } from './format-context.js';
+import { gsm7Formatting } from './gsm-text.js';
 import { LruCache } from './lru.js';
 
 /** What liquidjs binds `this` to in a filter (its FilterImpl type is not exported). */
@@ -35,6 +36,11 @@ function dateFormat(locale: string, style: DateStyle, timeZone: string): Intl.Da
   );
 }
 
+/** What a filter writes: in an SMS, with GSM-7 spaces and dashes (see gsm-text.ts). */
+function out(settings: FormatSettings, text: string): string {
+  return settings.sms ? gsm7Formatting(text) : text;
+}
+
 function isMissing(value: unknown): value is null | undefined | '' {
   return value === null || value === undefined || value === '';
 }
@@ -54,23 +60,30 @@ export function money(this: FilterImpl, value: unknown, currency?: unknown): str
       `money: needs an ISO 4217 currency code, e.g. "money: debt.currency" (got ${JSON.stringify(currency)})`,
     );
   }
-  const { locale } = formatSettingsOf(this.context);
-  return numberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).format(amount);
+  const settings = formatSettingsOf(this.context);
+  return out(
+    settings,
+    numberFormat(settings.locale, { style: 'currency', currency: currency.toUpperCase() }).format(amount),
+  );
 }
 
 /** `{{ 1234.5 | number }}` → "1,234.5" (en); `{{ x | number: 2 }}` fixes the fraction digits. */
 export function number(this: FilterImpl, value: unknown, fractionDigits?: unknown): string {
   if (isMissing(value)) return '';
   const n = toNumber('number', value);
-  const { locale } = formatSettingsOf(this.context);
-  if (fractionDigits === undefined || fractionDigits === null) return numberFormat(locale, {}).format(n);
+  const settings = formatSettingsOf(this.context);
+  const { locale } = settings;
+  if (fractionDigits === undefined || fractionDigits === null) return out(settings, numberFormat(locale, {}).format(n));
   const digits = Number(fractionDigits);
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     throw new RangeError(
       `number: fraction digits must be an integer from 0 to 20, got ${JSON.stringify(fractionDigits)}`,
     );
   }
-  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+  return out(
+    settings,
+    numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n),
+  );
 }
 
 /** A 'YYYY-MM-DD' calendar date as the UTC midnight of that day, or undefined if it is not one. */
@@ -96,9 +109,10 @@ export function localdate(this: FilterImpl, value: unknown, style?: unknown): st
   if (!DATE_STYLES.includes(dateStyle as DateStyle)) {
     throw new RangeError(`localdate: style must be one of ${DATE_STYLES.join(', ')}, got ${JSON.stringify(style)}`);
   }
-  const { locale, timeZone } = formatSettingsOf(this.context);
+  const settings = formatSettingsOf(this.context);
+  const { locale, timeZone } = settings;
   const day = typeof value === 'string' ? calendarDate(value) : undefined;
-  if (day) return dateFormat(locale, dateStyle as DateStyle, 'UTC').format(day);
+  if (day) return out(settings, dateFormat(locale, dateStyle as DateStyle, 'UTC').format(day));
   const instant =
     value instanceof Date
       ? value
@@ -107,7 +121,7 @@ export function localdate(this: FilterImpl, value: unknown, style?: unknown): st
         : undefined;
   if (!instant || Number.isNaN(instant.getTime()))
     throw new TypeError(`localdate: expected a date, got ${JSON.stringify(value)}`);
-  return dateFormat(locale, dateStyle as DateStyle, timeZone).format(instant);
+  return out(settings, dateFormat(locale, dateStyle as DateStyle, timeZone).format(instant));
 }
 
 /** The formatting filters by name (the compiler's checks list them next to Liquid's own). */

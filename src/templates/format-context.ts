@@ -10,6 +10,8 @@ export interface FormatSettings {
   locale: string;
   /** IANA time zone for instants (calendar dates such as "2026-11-01" ignore it). */
   timeZone: string;
+  /** An SMS body: numbers and dates keep to the GSM-7 alphabet where the locale allows (gsm-text.ts). */
+  sms?: boolean;
 }
 
 const FORMAT = Symbol('settle.format');

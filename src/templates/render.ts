@@ -8,7 +8,7 @@ import type { Liquid, Template } from 'liquidjs';
 import type { PlanTemplate } from '../ir/plan.js';
 import { daysPastDue } from './days.js';
 import { createLiquid } from './engine.js';
-import { formatRenderOptions } from './format-context.js';
+import { formatRenderOptions, type FormatSettings } from './format-context.js';
 import { chooseLocale, formattingLocale } from './locale.js';
 import { LruCache } from './lru.js';
 
@@ -95,12 +95,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   const engines: Record<'plain' | 'html', Liquid> = { plain: createLiquid(), html: createLiquid({ html: true }) };
   const parsed = new LruCache<string, Template[]>(options.cacheSize ?? 500);
 
-  function renderPart(
-    kind: 'plain' | 'html',
-    source: string,
-    scope: object,
-    settings: { locale: string; timeZone: string },
-  ): string {
+  function renderPart(kind: 'plain' | 'html', source: string, scope: object, settings: FormatSettings): string {
     const engine = engines[kind];
     const templates = parsed.getOrCreate(`${kind}\u0000${source}`, () => engine.parse(source));
     return String(engine.renderSync(templates, scope, formatRenderOptions(settings)));
@@ -122,7 +117,11 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     }
     const timeZone = opts.timezone ?? 'UTC';
     assertTimeZone(timeZone);
-    const settings = { locale: formattingLocale(locale, requested), timeZone };
+    const settings = {
+      locale: formattingLocale(locale, requested),
+      timeZone,
+      ...(template.channel === 'sms' && { sms: true }),
+    };
     const scope = {
       debtor: record.debtor,
       debt: { ...record.debt, daysPastDue: daysPastDue(stringField(record.debt.dueDate) ?? '', opts.nowMs, timeZone) },
