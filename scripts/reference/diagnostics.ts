@@ -265,7 +265,8 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
   UNKNOWN_REGION: {
     severity: 'error',
     stage: 'semantic',
-    meaning: 'holidays.region is not a region of the country (or the country has none).',
+    meaning:
+      'holidays.region is not a region of the country (or the country has none), or is given with a list of countries (debtors’ own regions apply).',
   },
   DUPLICATE_CAP: {
     severity: 'error',
@@ -276,6 +277,11 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     severity: 'warning',
     stage: 'semantic',
     meaning: 'A frequency cap that another cap makes unreachable.',
+  },
+  UNUSED_POLICY: {
+    severity: 'warning',
+    stage: 'semantic',
+    meaning: 'A policy no journey applies (neither as `policy` nor in `policyByCountry`).',
   },
   SEND_ALWAYS_OUTSIDE_WINDOW: {
     severity: 'warning',

@@ -1,8 +1,9 @@
 /**
  * Policy checks that need data or reasoning beyond the schema:
  *
- * - UNKNOWN_COUNTRY / UNKNOWN_REGION (error): `holidays.country` must have data in the holiday
- *   library, `holidays.region` must be one of its regions (state codes, e.g. BY for Bavaria).
+ * - UNKNOWN_COUNTRY / UNKNOWN_REGION (error): every `holidays.country` (one or a list) must have
+ *   data in the holiday library, `holidays.region` must be one of its regions (state codes, e.g.
+ *   BY for Bavaria), and only with a single country (a list follows each debtor's region).
  * - Caps. The schema already refuses the caps no send could ever satisfy (`max` below 1, a zero
  *   or malformed `per`, no channel, a channel listed twice). With `max ≥ 1` every cap can be
  *   met by waiting, so what is left is ambiguity and dead rules:
@@ -28,23 +29,35 @@ export function checkHolidayPlace(doc: Policy, err: Report): void {
   const h = doc.spec.holidays;
   if (!h) return;
   const countries = holidayCountries();
-  const { country } = h;
-  if (country !== undefined && !(country in countries)) {
+  const list = Array.isArray(h.country);
+  const named = h.country === undefined ? [] : Array.isArray(h.country) ? h.country : [h.country];
+  named.forEach((country, i) => {
+    if (country in countries) return;
     const alias = COUNTRY_ALIASES[country];
     const sameLetter = Object.keys(countries).filter((c) => c[0] === country[0]);
     err(
       'UNKNOWN_COUNTRY',
       `no public-holiday data for country \`${country}\``,
-      ['spec', 'holidays', 'country'],
+      list ? ['spec', 'holidays', 'country', i] : ['spec', 'holidays', 'country'],
       alias
         ? `did you mean \`${alias}\` (${countries[alias]})?`
         : sameLetter.length > 0
           ? `known countries starting with ${country[0]}: ${sameLetter.join(', ')}`
           : `use an ISO 3166-1 alpha-2 code with holiday data (${Object.keys(countries).length} known), e.g. FR, DE, NL, US`,
     );
-  }
+  });
   const region = typeof h.region === 'string' ? h.region : undefined;
   if (region === undefined) return;
+  if (list) {
+    err(
+      'UNKNOWN_REGION',
+      `region \`${region}\` with a list of countries`,
+      ['spec', 'holidays', 'region'],
+      'with a list, each debtor gets the holidays of their own region (debtor.region): remove `region`, or name one country',
+    );
+    return;
+  }
+  const country = named[0];
   if (country === undefined) {
     err(
       'UNKNOWN_REGION',

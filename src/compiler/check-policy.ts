@@ -53,6 +53,12 @@ export function checkPolicy(res: Resource<Policy>, out: PendingDiagnostic[]): vo
       for (let b = a + 1; b < onDay.length; b++) {
         const x = onDay[a]!.w;
         const y = onDay[b]!.w;
+        // A window for some channels never combines with the windows for every channel.
+        const sameScope =
+          x.channels === undefined
+            ? y.channels === undefined
+            : y.channels !== undefined && x.channels.some((c) => y.channels!.includes(c));
+        if (!sameScope) continue;
         if (minutesOf(x.from) < minutesOf(y.to) && minutesOf(y.from) < minutesOf(x.to)) {
           err(
             'OVERLAPPING_WINDOWS',

@@ -46,6 +46,16 @@ export function checkSteps(ctx: StepCheckContext): void {
       didYouMean(policyName, project.policies.keys(), `define it under ${inProject(project, 'policies/')}`),
     );
   }
+  for (const [country, name] of Object.entries(journey.spec.policyByCountry ?? {})) {
+    if (project.policies.has(name)) continue;
+    err(
+      ctx,
+      'UNKNOWN_POLICY',
+      `no Policy named \`${name}\` (for debtors of ${country})`,
+      ['spec', 'policyByCountry', country],
+      didYouMean(name, project.policies.keys(), `define it under ${inProject(project, 'policies/')}`),
+    );
+  }
   journey.spec.steps.forEach((step, i) => checkStep(ctx, step, ['spec', 'steps', i]));
 }
 

@@ -10,7 +10,7 @@
  * reads the time without it. A wait whose instant is already past does not wait at all; the
  * warning is about the case the wait was written for.)
  */
-import type { Journey, Policy } from '../dsl/index.js';
+import type { Journey, Policy, SendWindow } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import { minutesOf, windowsOf } from './check-policy.js';
 
@@ -36,15 +36,14 @@ function offsetText(field: string, minutes: number): string {
 }
 
 export function checkTiming(file: string, journey: Journey, policy: Policy, out: PendingDiagnostic[]): void {
-  const windows = windowsOf(policy)
-    .map((w) => ({
-      days: w.days,
-      from: minutesOf(w.from),
-      to: minutesOf(w.to),
-      text: `${w.days.join(', ')} ${w.from}–${w.to}`,
-    }))
-    .filter((w) => w.from < w.to);
-  if (windows.length === 0) return;
+  const all = windowsOf(policy);
+  const general = all.filter((w) => w.channels === undefined);
+  // The windows a channel sends in: its own when some window names it, else those for every channel.
+  const windowsFor = (channel: string) => {
+    const own = all.filter((w) => w.channels?.some((c) => c === channel));
+    return windowsText(own.length > 0 ? own : general.length > 0 ? general : all);
+  };
+  if (windowsText(all).length === 0) return;
   const steps = journey.spec.steps;
   steps.forEach((step, i) => {
     if (step.type !== 'wait' || step.until === undefined) return;
@@ -53,6 +52,8 @@ export function checkTiming(file: string, journey: Journey, policy: Policy, out:
     const nextId = step.next ?? steps[i + 1]?.id;
     const next = steps.find((s) => s.id === nextId);
     if (next?.type !== 'send') return;
+    const windows = windowsFor(next.channel);
+    if (windows.length === 0) return;
     const minute = (((fixed.seconds / 60) % 1440) + 1440) % 1440;
     if (windows.some((w) => w.from <= minute && minute < w.to)) return;
     // The nearest window opening after that time, as a suggestion.
@@ -63,8 +64,19 @@ export function checkTiming(file: string, journey: Journey, policy: Policy, out:
       severity: 'warning',
       code: 'SEND_ALWAYS_OUTSIDE_WINDOW',
       at: ['spec', 'steps', i, 'until'],
-      message: `send step \`${next.id}\` follows this wait, which ends at ${clock(minute)} local time: outside every send window of policy \`${policy.metadata.name}\` (${windows.map((w) => w.text).join('; ')}), so the send is always deferred`,
+      message: `send step \`${next.id}\` follows this wait, which ends at ${clock(minute)} local time: outside every ${all.some((w) => w.channels !== undefined) ? `${next.channel === 'sms' ? 'SMS' : next.channel} ` : ''}send window of policy \`${policy.metadata.name}\` (${windows.map((w) => w.text).join('; ')}), so the send is always deferred`,
       hint: `wait until a time inside a window, e.g. "${offsetText(fixed.field, suggested)}" (${clock(((suggested % 1440) + 1440) % 1440)})`,
     });
   });
+}
+
+function windowsText(list: readonly SendWindow[]) {
+  return list
+    .map((w) => ({
+      days: w.days,
+      from: minutesOf(w.from),
+      to: minutesOf(w.to),
+      text: `${w.days.join(', ')} ${w.from}–${w.to}`,
+    }))
+    .filter((w) => w.from < w.to);
 }

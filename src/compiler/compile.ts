@@ -121,18 +121,47 @@ function checkAll(project: Project, out: PendingDiagnostic[]): Map<string, Templ
     out.push(...checkGraph(res.file, doc, view.brokenSteps));
     checkSteps({ file: res.file, journey: doc, project, out, attributesUsed: facts.attributesUsed });
     checkJourneyTemplates(res.file, doc, project, infos, out);
-    const policy = project.policies.get(doc.spec.policy);
-    if (policy?.valid) checkTiming(res.file, doc, policy.doc, out);
+    const policies = journeyPolicyNames(doc).map((n) => project.policies.get(n));
+    for (const policy of policies) if (policy?.valid) checkTiming(res.file, doc, policy.doc, out);
     for (const s of doc.spec.steps) {
       if (s.type !== 'send') continue;
       const set = smsKeywords.get(s.template) ?? new Set();
-      set.add(policy?.valid ? policy.doc.spec.smsOptOutKeyword : undefined);
+      for (const policy of policies) set.add(policy?.valid ? policy.doc.spec.smsOptOutKeyword : undefined);
       smsKeywords.set(s.template, set);
       for (const a of infos.get(s.template)?.attributesUsed ?? []) facts.attributesUsed.add(a);
     }
   }
   checkSmsOptOut(validOnly(project), smsKeywords, out);
+  checkUnusedPolicies(project, out);
   return infos;
+}
+
+/** The policies a journey may apply: its `policy`, then those of `policyByCountry` (distinct). */
+export function journeyPolicyNames(doc: Journey): string[] {
+  return [...new Set([doc.spec.policy, ...Object.values(doc.spec.policyByCountry ?? {})])];
+}
+
+/** UNUSED_POLICY (warning): a policy no journey applies, as `policy` or in `policyByCountry`. */
+function checkUnusedPolicies(project: Project, out: PendingDiagnostic[]): void {
+  const used = new Set<string>();
+  for (const res of project.journeys.values()) {
+    const doc = res.valid ? res.doc : res.salvage?.doc;
+    if (!doc) return; // a journey we cannot read may use any policy
+    for (const n of journeyPolicyNames(doc)) used.add(n);
+  }
+  // A journey naming an unknown policy may mean one of these (UNKNOWN_POLICY says so already).
+  for (const n of used) if (!project.policies.has(n)) return;
+  for (const [name, res] of project.policies) {
+    if (used.has(name) || !res.valid) continue;
+    out.push({
+      file: res.file,
+      severity: 'warning',
+      code: 'UNUSED_POLICY',
+      message: `policy \`${name}\` is used by no journey`,
+      at: ['metadata', 'name'],
+      hint: 'name it in a journey’s `policy` or `policyByCountry` (e.g. US: ' + name + '), or remove it',
+    });
+  }
 }
 
 function validOnly(project: Project): Project {
@@ -194,8 +223,8 @@ function lowerAll(
   const plans = new Map<string, JourneyPlan>();
   for (const [name, res] of project.journeys) {
     if (!res.valid || errorFiles.has(res.file) || !attributesOk) continue;
-    const policy = project.policies.get(res.doc.spec.policy);
-    if (!policy?.valid || errorFiles.has(policy.file)) continue;
+    const policies = journeyPolicyNames(res.doc).map((n) => project.policies.get(n));
+    if (policies.some((policy) => !policy?.valid || errorFiles.has(policy.file))) continue;
     const templates = res.doc.spec.steps.flatMap((s) => (s.type === 'send' ? [s.template] : []));
     if (templates.some((t) => !infos.has(t) || errorFiles.has(project.templates.get(t)!.file))) continue;
     const used: Record<string, FieldType> = {};

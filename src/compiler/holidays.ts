@@ -17,6 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import type HolidaysClass from 'date-holidays';
+import type { PlanCountryHolidays } from '../ir/index.js';
 
 export const HOLIDAY_YEARS = { from: 2024, to: 2040 } as const;
 
@@ -81,4 +82,31 @@ export function publicHolidayDates(country: string, region?: string): string[] {
     cache.set(key, dates);
   }
   return [...dates];
+}
+
+const countryCache = new Map<string, PlanCountryHolidays>();
+
+/**
+ * A country's public holidays for per-debtor holidays: the national dates, and for each region
+ * (state) whose holidays differ, the dates it adds and the national dates it does not keep.
+ * Throws for an unknown country (checked first: UNKNOWN_COUNTRY).
+ */
+export function countryHolidays(country: string): PlanCountryHolidays {
+  let out = countryCache.get(country);
+  if (!out) {
+    const dates = publicHolidayDates(country);
+    const national = new Set(dates);
+    const regions: NonNullable<PlanCountryHolidays['regions']> = {};
+    for (const code of Object.keys(holidayRegions(country)).sort()) {
+      const own = publicHolidayDates(country, code);
+      const mine = new Set(own);
+      const add = own.filter((d) => !national.has(d));
+      const remove = dates.filter((d) => !mine.has(d));
+      if (add.length === 0 && remove.length === 0) continue;
+      regions[code] = { add, ...(remove.length > 0 && { remove }) };
+    }
+    out = { dates, ...(Object.keys(regions).length > 0 && { regions }) };
+    countryCache.set(country, out);
+  }
+  return structuredClone(out);
 }

@@ -14,7 +14,7 @@ import {
   type Weekday,
 } from '../ir/index.js';
 import { minutesOf, windowsOf } from './check-policy.js';
-import { publicHolidayDates } from './holidays.js';
+import { countryHolidays, publicHolidayDates } from './holidays.js';
 import type { Project } from './project.js';
 
 const SEND_RETRY = { maxAttempts: 3, initialInterval: '1m', backoff: 2, maxInterval: '1h' };
@@ -40,6 +40,24 @@ function retryOf(
 
 export function lowerPolicy(p: Policy): PlanPolicy {
   const s = p.spec;
+  const country = s.holidays?.country;
+  const region = typeof s.holidays?.region === 'string' ? s.holidays.region : undefined;
+  const closedDays = [...(s.holidays?.closedDays ?? [])].sort();
+  let holidays: PlanPolicy['holidays'];
+  if (Array.isArray(country)) {
+    // Per debtor: each listed country's holidays; debtors from elsewhere get all of them.
+    const byCountry: NonNullable<PlanPolicy['holidays']['byCountry']> = {};
+    for (const c of [...country].sort()) byCountry[c] = countryHolidays(c);
+    const union = [...new Set(Object.values(byCountry).flatMap((c) => c.dates))].sort();
+    holidays = { closedDays, dates: union, byCountry };
+  } else {
+    holidays = {
+      ...(country !== undefined && { country }),
+      ...(region !== undefined && { region }),
+      closedDays,
+      dates: country !== undefined ? publicHolidayDates(country, region) : [],
+    };
+  }
   return {
     name: p.metadata.name,
     timezoneFallback: s.timezoneFallback,
@@ -48,19 +66,9 @@ export function lowerPolicy(p: Policy): PlanPolicy {
       days: w.days.map((d) => WEEKDAYS.indexOf(d) as Weekday).sort((a, b) => a - b),
       fromMin: minutesOf(w.from),
       toMin: minutesOf(w.to),
+      ...(w.channels !== undefined && { channels: [...w.channels].sort() }),
     })),
-    holidays: {
-      ...(s.holidays?.country !== undefined && { country: s.holidays.country }),
-      ...(typeof s.holidays?.region === 'string' && { region: s.holidays.region }),
-      closedDays: [...(s.holidays?.closedDays ?? [])].sort(),
-      dates:
-        s.holidays?.country !== undefined
-          ? publicHolidayDates(
-              s.holidays.country,
-              typeof s.holidays.region === 'string' ? s.holidays.region : undefined,
-            )
-          : [],
-    },
+    holidays,
     frequencyCaps: (s.frequencyCaps ?? []).map((c) => ({
       channels: [...c.channels].sort(),
       max: c.max,
@@ -71,6 +79,20 @@ export function lowerPolicy(p: Policy): PlanPolicy {
     jitterMs: s.jitter !== undefined ? ms(s.jitter) : 0,
     smsOptOutKeywords: { '*': 'STOP', ...(s.smsOptOutKeyword ?? {}) },
   };
+}
+
+/** `policyByCountry` and the policies it names (absent when the journey has none). */
+function lowerPolicyByCountry(journey: Journey, project: Project): Pick<JourneyPlan, 'policyByCountry' | 'policies'> {
+  const byCountry = journey.spec.policyByCountry;
+  if (byCountry === undefined || Object.keys(byCountry).length === 0) return {};
+  const policyByCountry: Record<string, string> = {};
+  const policies: Record<string, PlanPolicy> = {};
+  for (const country of Object.keys(byCountry).sort()) {
+    const name = byCountry[country]!;
+    policyByCountry[country] = name;
+    policies[name] ??= lowerPolicy(project.policies.get(name)!.doc);
+  }
+  return { policyByCountry, policies };
 }
 
 function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: number) => number): PlanStep {
@@ -197,6 +219,7 @@ export function lowerJourney(
     steps,
     templates,
     policy: lowerPolicy(project.policies.get(journey.spec.policy)!.doc),
+    ...lowerPolicyByCountry(journey, project),
     ...(journey.spec.paymentPlans && { paymentPlans: structuredClone(journey.spec.paymentPlans) }),
     attributes: attributeTypes,
   };

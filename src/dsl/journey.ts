@@ -312,6 +312,17 @@ export const PaymentPlans = Type.Object(
 export const JourneySpec = Type.Object(
   {
     policy: ResourceName({ description: 'The contact Policy in force, by name.' }),
+    policyByCountry: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[A-Z]{2}$' }),
+        ResourceName({ description: 'The Policy for debtors of this country, by name.' }),
+        {
+          additionalProperties: false,
+          description:
+            'The policy of debtors by their country (debtor.country, ISO 3166-1 alpha-2, e.g. US: us-reg-f); debtors of other countries or none get `policy`.',
+        },
+      ),
+    ),
     goal: Type.Optional(
       EngagementEventSchema({ description: 'Event that ends the journey at once, from any step.', default: 'paid' }),
     ),

@@ -10,6 +10,14 @@ export const SendWindow = Type.Object(
       StringEnum(WEEKDAYS, { errorCode: 'INVALID_WEEKDAY', errorHint: `days are ${WEEKDAYS.join(', ')}` }),
       { minItems: 1, uniqueItems: true, description: `Weekdays the window applies to: ${WEEKDAYS.join(', ')}.` },
     ),
+    channels: Type.Optional(
+      Type.Array(ChannelSchema(), {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'Channels this window is for. A channel with windows of its own uses only those; the others use the windows without `channels`. Default: every channel.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Sends allowed on these days in [from, to), the debtor’s local time.' },
 );
@@ -36,6 +44,14 @@ export const FrequencyCap = Type.Object(
   },
 );
 
+const CountryCode = () =>
+  Type.String({
+    description: 'ISO 3166-1 alpha-2 country code.',
+    pattern: '^[A-Z]{2}$',
+    errorCode: 'INVALID_COUNTRY',
+    errorHint: 'use an ISO 3166-1 alpha-2 country code such as FR, NL or US',
+  });
+
 const Consent = (channel: string, fallback: 'required' | 'assumed') =>
   StringEnum(['required', 'assumed'] as const, {
     description: `required: ${channel} only with debtor.consent.${channel} true; assumed: unless it is false.`,
@@ -58,17 +74,15 @@ export const PolicySpec = Type.Object(
       Type.Object(
         {
           country: Type.Optional(
-            Type.String({
-              description: 'ISO 3166-1 alpha-2 country whose public holidays are closed days.',
-              pattern: '^[A-Z]{2}$',
-              errorCode: 'INVALID_COUNTRY',
-              errorHint: 'use an ISO 3166-1 alpha-2 country code such as FR, NL or US',
+            Type.Union([CountryCode(), Type.Array(CountryCode(), { minItems: 1, uniqueItems: true })], {
+              description:
+                'One country: its public holidays are closed days for every debtor. A list: each debtor gets the public holidays of their own country (debtor.country) and region (debtor.region) when their country is listed, and those of every listed country otherwise.',
             }),
           ),
           region: Type.Optional(
             Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
               description:
-                'A region of the country with its own holidays (e.g. BY for Bavaria); null for national only.',
+                'With one country: a region of it with its own holidays for every debtor (e.g. BY for Bavaria); null for national only. Not with a list (debtors’ own regions apply).',
             }),
           ),
           closedDays: Type.Optional(

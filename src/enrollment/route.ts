@@ -9,6 +9,7 @@
  */
 import { declaredAttributes, type Project } from '../compiler/project.js';
 import { celInput, compileCel, evaluateBool, type CelInput, type CompiledCel } from '../core/cel.js';
+import { debtorPolicy } from '../core/policy/debtor.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 
@@ -21,6 +22,8 @@ export interface RoutedSegment {
   when: CompiledCel;
   /** Zone for records without a valid one: the journey's policy fallback. */
   fallbackZone: string;
+  /** The journey's plan: a debtor's fallback zone is their policy's (policyByCountry). */
+  plan?: JourneyPlan;
 }
 
 export interface Router {
@@ -60,6 +63,7 @@ export function createRouter(
       journey: seg.doc.spec.journey,
       when: compileCel(seg.doc.spec.when, attributes),
       fallbackZone: plan.policy.timezoneFallback,
+      plan,
     });
   }
   segments.sort(segmentOrder);
@@ -69,7 +73,12 @@ export function createRouter(
   type Input = { input: CelInput } | { error: unknown };
   const matches = (seg: RoutedSegment, record: EnrollmentData, nowMs: number, inputs: Map<string, Input>): boolean => {
     const zone = record.debtor.timezone;
-    const timezone = zone !== undefined && isValidTimeZone(zone) ? zone : seg.fallbackZone;
+    const timezone =
+      zone !== undefined && isValidTimeZone(zone)
+        ? zone
+        : seg.plan
+          ? debtorPolicy(seg.plan, record.debtor).timezoneFallback
+          : seg.fallbackZone;
     let built = inputs.get(timezone);
     if (!built) {
       try {

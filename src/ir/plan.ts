@@ -119,6 +119,22 @@ export interface PlanWindow {
   /** Minutes after local midnight, [fromMin, toMin). */
   fromMin: number;
   toMin: number;
+  /**
+   * The channels this window is for (absent: every channel). A channel with windows of its own
+   * uses only those; the others use the windows without `channels`. Absent from older plans.
+   */
+  channels?: Channel[];
+}
+
+/** Public holidays of one country for per-debtor holidays (`holidays.byCountry`). */
+export interface PlanCountryHolidays {
+  /** National public holidays, sorted YYYY-MM-DD. */
+  dates: string[];
+  /**
+   * Regions (holiday-library state codes, e.g. BY) whose holidays differ from the national ones:
+   * dates they add and national dates they do not keep, both sorted.
+   */
+  regions?: Record<string, { add: string[]; remove?: string[] }>;
 }
 
 export interface PlanFrequencyCap {
@@ -144,6 +160,13 @@ export interface PlanPolicy {
      * country. Closed all day, like closedDays, but kept apart so messages can say which.
      */
     dates: string[];
+    /**
+     * Per-debtor holidays (policy `country: [FR, NL, …]`): each listed country's holidays. A
+     * debtor of a listed country gets theirs (and their region's), any other debtor `dates` (the
+     * union of them all). Resolved per debtor before a decision (src/core/policy/debtor.ts), so
+     * the ledger sees the plain shape. Absent from older plans and single-country policies.
+     */
+    byCountry?: Record<string, PlanCountryHolidays>;
   };
   frequencyCaps: PlanFrequencyCap[];
   consent: Record<Channel, 'required' | 'assumed'>;
@@ -166,6 +189,13 @@ export interface JourneyPlan {
   steps: PlanStep[];
   templates: Record<string, PlanTemplate>;
   policy: PlanPolicy;
+  /**
+   * `policyByCountry`: the policy of debtors of these countries (ISO alpha-2 → a name in
+   * `policies`); everyone else gets `policy`. Absent from older plans and journeys without it.
+   */
+  policyByCountry?: Record<string, string>;
+  /** The policies `policyByCountry` names, by name. */
+  policies?: Record<string, PlanPolicy>;
   paymentPlans?: { instalments: number[]; minAmount?: number };
   /** Types of the custom attributes this journey's expressions and templates use. */
   attributes: Record<string, FieldType>;

@@ -30,6 +30,11 @@ export const DEBTOR_FIELDS = {
   locale: { type: 'string', maxLength: 35, description: 'Preferred language, e.g. fr or nl-BE.' },
   timezone: { type: 'string', maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris.' },
   country: { type: 'string', maxLength: 2, description: 'ISO 3166-1 alpha-2 country of residence.' },
+  region: {
+    type: 'string',
+    maxLength: 10,
+    description: 'Subdivision of the country with its own public holidays, e.g. BY (Bavaria) or DE-BY, 57 (Moselle).',
+  },
 } as const satisfies Record<string, RecordField>;
 
 export const CONSENT_FIELDS = {

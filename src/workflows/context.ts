@@ -1,7 +1,8 @@
 /** What every step handler works with: the plan, the input, the durable state, the port and journey-level helpers. */
 import { celInputAt, celRecordValues, compileCel, type CelRecordValues, type CompiledCel } from '../core/cel.js';
 import { isValidTimeZone } from '../core/timezone.js';
-import type { JourneyPlan, PlanStep } from '../ir/index.js';
+import { debtorPolicy } from '../core/policy/debtor.js';
+import type { JourneyPlan, PlanPolicy, PlanStep } from '../ir/index.js';
 import type { MessageContext } from '../activities/types.js';
 import type { RuntimePort } from './port.js';
 import { audit, engagementCounts, goalReached } from './state.js';
@@ -10,10 +11,20 @@ import type { AuditEntry, AuditKind, JourneyInput, JourneyState } from './types.
 /** A handler's answer: the next step id, or the end of the journey with an outcome. */
 export type StepResult = { next: string } | { end: string };
 
+/**
+ * The policy in force for this journey's debtor: the plan's, or the one its `policyByCountry`
+ * names for their country, with their own country's and region's holidays (the plan's own
+ * `policy` object for plans without either).
+ */
+export function journeyPolicy(input: JourneyInput): PlanPolicy {
+  const { debtor } = input.enrollment;
+  return debtorPolicy(input.plan, { country: debtor.country, region: debtor.region });
+}
+
 /** The debtor's time zone: theirs when valid, else the policy's fallback. */
 export function journeyTimezone(input: JourneyInput): string {
   const tz = input.enrollment.debtor.timezone;
-  return tz !== undefined && isValidTimeZone(tz) ? tz : input.plan.policy.timezoneFallback;
+  return tz !== undefined && isValidTimeZone(tz) ? tz : journeyPolicy(input).timezoneFallback;
 }
 
 /**
@@ -25,6 +36,8 @@ const celByPlan = new WeakMap<JourneyPlan, Map<string, CompiledCel>>();
 
 export class JourneyContext {
   readonly plan: JourneyPlan;
+  /** The policy in force for this debtor (journeyPolicy). */
+  readonly policy: PlanPolicy;
   /** The debtor's time zone: theirs when valid, else the policy's fallback. */
   readonly timezone: string;
   private readonly cel: Map<string, CompiledCel>;
@@ -35,6 +48,7 @@ export class JourneyContext {
     readonly port: RuntimePort,
   ) {
     this.plan = input.plan;
+    this.policy = journeyPolicy(input);
     this.timezone = journeyTimezone(input);
     let cel = celByPlan.get(this.plan);
     if (!cel) {

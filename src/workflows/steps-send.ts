@@ -92,7 +92,7 @@ async function clearContactRules(
         timezone: debtor.timezone,
         consent: debtor.consent,
         optedOut: ctx.state.optedOut.slice(),
-        policy: ctx.plan.policy,
+        policy: ctx.policy,
         localBlock: hasAddress(ctx, step) ? undefined : 'noAddress',
       },
     });

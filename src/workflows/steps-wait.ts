@@ -16,7 +16,7 @@ export function waitEnd(ctx: JourneyContext, step: PlanWait, startedAt: number):
     case 'duration':
       return startedAt + step.wait.ms;
     case 'businessDays':
-      return addOpenDays(ctx.plan.policy, startedAt, step.wait.days, ctx.timezone);
+      return addOpenDays(ctx.policy, startedAt, step.wait.days, ctx.timezone);
     case 'until':
       try {
         return evaluateTimestamp(ctx.compiled(step.wait.expr), ctx.celInput());

@@ -12,7 +12,7 @@ import {
   type PortfolioFormat,
   type PortfolioRow,
 } from '../../src/enrollment/read.js';
-import type { FieldType } from '../../src/ir/index.js';
+import type { EnrollmentData, FieldType } from '../../src/ir/index.js';
 import { ROOT } from '../support/journeys.js';
 
 const ATTRS: Record<string, FieldType> = {
@@ -112,14 +112,17 @@ describe('CSV portfolios', () => {
     await expect(rows('debtId,debtId\nD-1,D-1', 'csv')).rejects.toBeInstanceOf(PortfolioError);
   });
 
-  it('reads the example portfolio: 30 valid records', async () => {
+  it('reads the example portfolio: 33 valid records', async () => {
     const all: PortfolioRow[] = [];
     for await (const r of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), ATTRS)) all.push(r);
-    expect(all).toHaveLength(30);
+    expect(all).toHaveLength(33);
     for (const r of all) expect(validateRecord(r.record, ATTRS)).toEqual([]);
     // Empty cells are absent: no time zone (line 26), no last name (line 24).
     expect(all.find((r) => r.line === 26)!.record).not.toHaveProperty('debtor.timezone');
     expect(all.find((r) => r.line === 24)!.record).not.toHaveProperty('debtor.lastName');
+    // debtor.region (the debtor's own regional holidays) only on the German rows.
+    const regions = all.map((r) => (r.record as EnrollmentData).debtor.region).filter((x) => x !== undefined);
+    expect(regions).toEqual(['BY', 'BE', 'DE-NW']);
   });
 });
 

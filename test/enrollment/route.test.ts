@@ -56,7 +56,7 @@ describe('segment routing', () => {
     const r = journeys();
     const router = createRouter(r.project, r.plans);
     const records = await portfolio(r);
-    expect(records.size).toBe(30);
+    expect(records.size).toBe(33);
     const routes = new Map([...records].map(([id, rec]) => [id, router.route(rec, NOW)]));
     for (const [id, route] of routes) expect(route, id).not.toHaveProperty('unmatched');
     expect(router.evaluationErrors).toBe(0);
@@ -86,7 +86,11 @@ describe('segment routing', () => {
     const counts: Record<string, number> = {};
     for (const route of routes.values())
       if ('journey' in route) counts[route.journey] = (counts[route.journey] ?? 0) + 1;
-    expect(counts).toEqual({ 'pre-due-reminder': 6, 'soft-collection': 14, 'late-stage': 10 });
+    // The German rows: 10 days late in Bavaria, due in 4 days in Berlin, 42 days late.
+    expect(seg('TN-DE-2026-51208')).toEqual({ journey: 'soft-collection', segment: 'good-payers' });
+    expect(seg('LE-DE-2026-40712')).toEqual({ journey: 'pre-due-reminder', segment: 'pre-due' });
+    expect(seg('HS-DE-2026-30877')).toEqual({ journey: 'late-stage', segment: 'late' });
+    expect(counts).toEqual({ 'pre-due-reminder': 7, 'soft-collection': 15, 'late-stage': 11 });
   });
 
   it("uses the debtor's zone, else the journey policy's fallback, for days past due", () => {

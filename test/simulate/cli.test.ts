@@ -25,8 +25,8 @@ const TYPES = new Set(['send', 'deferred', 'blocked', 'webhook', 'event', 'exit'
 describe('settle simulate', () => {
   it('json: one entry per routed debt with its UTC timeline, and the summary', async () => {
     const r = await json([]);
-    expect(r.debts).toHaveLength(30);
-    expect(r.summary.debts).toBe(30);
+    expect(r.debts).toHaveLength(33);
+    expect(r.summary.debts).toBe(33);
     for (const d of r.debts) {
       expect(Object.keys(d).sort()).toEqual(['debtId', 'events', 'journey', 'outcome', 'variant', 'version']);
       for (const e of d.events) {
@@ -48,7 +48,7 @@ describe('settle simulate', () => {
     const blocked = r.debts.flatMap((d) => d.events.filter((e) => e.type === 'blocked'));
     expect(Object.values(s.blocks).reduce((a, b) => a + b, 0)).toBe(blocked.length);
     expect(s.blocks.noConsent).toBeGreaterThan(0);
-    expect(Object.values(s.outcomes).reduce((a, b) => a + b, 0)).toBe(30);
+    expect(Object.values(s.outcomes).reduce((a, b) => a + b, 0)).toBe(33);
     expect(s.funnel.paid).toBe(0);
     expect(s.amountCollected).toEqual({});
   });
@@ -62,9 +62,9 @@ describe('settle simulate', () => {
     expect(journeyOf.get('HS-GB-2026-30011')).toBe('late-stage'); // 78 days late
     expect(journeyOf.get('TN-US-2026-76644')).toBe('soft-collection'); // 33 days late but a good payer (≤ 45)
     expect(Object.fromEntries(Object.entries(r.summary.journeys).map(([k, v]) => [k, v.debts]))).toEqual({
-      'late-stage': 10,
-      'pre-due-reminder': 6,
-      'soft-collection': 14,
+      'late-stage': 11,
+      'pre-due-reminder': 7,
+      'soft-collection': 15,
     });
   });
 
@@ -89,7 +89,7 @@ describe('settle simulate', () => {
     const text = await settle([...BASE, '--cost', 'sms=0.1', '--cost', 'email=0.01', '--currency', 'USD']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(
-      /^30 debts simulated from 2026-11-23T09:00:00.000Z to 2027-01-22T09:00:00.000Z \(60 days\), behaviour none, seed 1/,
+      /^33 debts simulated from 2026-11-23T09:00:00.000Z to 2027-01-22T09:00:00.000Z \(60 days\), behaviour none, seed 1/,
     );
     for (const title of [
       'Sends per day (UTC)',
@@ -104,7 +104,7 @@ describe('settle simulate', () => {
     expect(text.stdout).toMatch(/cost, total\s+\d+\.\d\d USD/);
     const md = await settle([...BASE, '--format', 'md']);
     expect(md.stdout).toContain('### Sends per day (UTC)\n\n| date | email | sms | total |\n| --- | --- | --- | --- |');
-    expect(md.stdout).toContain('| soft-collection | 1 | 14 |');
+    expect(md.stdout).toContain('| soft-collection | 2 | 15 |');
   });
 
   it('html goes to --out as one self-contained file with its charts', async () => {
@@ -113,7 +113,7 @@ describe('settle simulate', () => {
     const r = await settle([...BASE, ...BEHAVIOUR, '--format', 'html', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/30 debts simulated; report written to/);
+    expect(r.stderr).toMatch(/33 debts simulated; report written to/);
     const html = readFileSync(out, 'utf8');
     for (const id of ['chart-sends', 'chart-funnel', 'chart-outcomes', 'chart-variants'])
       expect(html).toContain(`<svg id="${id}"`);

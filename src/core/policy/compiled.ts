@@ -9,7 +9,7 @@
  * zonedTime semantics (a time in a spring-forward gap moves forward by the gap; a time that
  * happens twice is its first occurrence). Holidays and closed days are closed all day.
  */
-import type { Channel, PlanPolicy } from '../../ir/index.js';
+import type { Channel, PlanPolicy, PlanWindow } from '../../ir/index.js';
 import { dayOfIso, weekdayOfDay, type ZoneClock } from './zone-clock.js';
 
 export const CHANNEL_BIT: Readonly<Record<Channel, number>> = { email: 1, sms: 2 };
@@ -31,6 +31,8 @@ export interface CompiledPolicy {
   closed: Map<number, 1 | 2>;
   caps: CompiledCap[];
   anyOpenWeekday: boolean;
+  /** Weekday tables of the channels that have windows of their own (`channels` on a window). */
+  byChannel?: Partial<Record<Channel, number[][]>>;
 }
 
 const compiledCache = new WeakMap<PlanPolicy, CompiledPolicy>();
@@ -64,13 +66,17 @@ export function compilePolicy(policy: PlanPolicy): CompiledPolicy {
   let c = compiledCache.get(policy);
   if (c) return c;
   // No window at all means any time (as the plan text says); the DSL always has one.
-  const windows =
+  const all: PlanWindow[] =
     policy.windows.length > 0 ? policy.windows : [{ days: [0, 1, 2, 3, 4, 5, 6], fromMin: 0, toMin: 1440 }];
-  const byWeekday: number[][] = [];
-  for (let d = 0; d < 7; d++) {
-    byWeekday.push(
-      mergeWindows(windows.filter((w) => (w.days as number[]).includes(d)).map((w) => [w.fromMin, w.toMin])),
-    );
+  // Windows for every channel; when every window names its channels, open days follow them all.
+  const general = all.filter((w) => w.channels === undefined);
+  const byWeekday = weekdayTable(general.length > 0 ? general : all);
+  let byChannel: CompiledPolicy['byChannel'];
+  for (const w of all) {
+    for (const ch of w.channels ?? []) {
+      byChannel ??= {};
+      byChannel[ch] ??= weekdayTable(all.filter((x) => x.channels?.includes(ch)));
+    }
   }
   const closed = new Map<number, 1 | 2>();
   for (const iso of policy.holidays.dates ?? []) closed.set(dayOfIso(iso), 1);
@@ -83,8 +89,39 @@ export function compilePolicy(policy: PlanPolicy): CompiledPolicy {
     label: `${cap.channels.map((ch) => CHANNEL_NAME[ch]).join('+')} ≤ ${cap.max} per ${periodText(cap.perMs)}`,
   }));
   c = { byWeekday, closed, caps, anyOpenWeekday: byWeekday.some((w) => w.length > 0) };
+  if (byChannel) c.byChannel = byChannel;
   compiledCache.set(policy, c);
   return c;
+}
+
+function weekdayTable(windows: readonly PlanWindow[]): number[][] {
+  const out: number[][] = [];
+  for (let d = 0; d < 7; d++) {
+    out.push(mergeWindows(windows.filter((w) => (w.days as number[]).includes(d)).map((w) => [w.fromMin, w.toMin])));
+  }
+  return out;
+}
+
+const channelViews = new WeakMap<CompiledPolicy, Partial<Record<Channel, CompiledPolicy>>>();
+
+/**
+ * The compiled policy as one channel sees it: its own windows when some window names it
+ * (`channels`), else the windows for every channel. The same object when no window names a channel.
+ */
+export function forChannel(cp: CompiledPolicy, channel: Channel): CompiledPolicy {
+  const own = cp.byChannel?.[channel];
+  if (own === undefined) return cp;
+  let views = channelViews.get(cp);
+  if (!views) {
+    views = {};
+    channelViews.set(cp, views);
+  }
+  return (views[channel] ??= {
+    byWeekday: own,
+    closed: cp.closed,
+    caps: cp.caps,
+    anyOpenWeekday: own.some((w) => w.length > 0),
+  });
 }
 
 /** Open days searched before giving up (a policy that is never open is refused by the compiler). */

@@ -14,13 +14,14 @@
  *      result), unless that would leave the window or break a cap.
  * Workflow-safe: pure; time is passed in.
  */
-import type { PlanPolicy } from '../../ir/index.js';
+import type { Channel, PlanPolicy } from '../../ir/index.js';
 import { capBound, loadHistory } from './caps.js';
 import {
   CHANNEL_BIT,
   CHANNEL_NAME,
   closedReason,
   compilePolicy,
+  forChannel,
   nextOpen,
   openIntervalEnd,
   type CompiledCap,
@@ -136,7 +137,7 @@ export function decideSend(policy: PlanPolicy, req: SendRequest): SendDecision {
   if ('skip' in zone) return { action: 'skip', reason: 'unknownTimezone', detail: zone.skip };
   const { tz, clock } = zone;
 
-  const cp = compilePolicy(policy);
+  const cp = forChannel(compilePolicy(policy), channel);
   const bit = CHANNEL_BIT[channel];
   loadHistory(req.history);
   const s = settle(policy, cp, clock, bit, requestedAt);
@@ -157,13 +158,17 @@ export function decideSend(policy: PlanPolicy, req: SendRequest): SendDecision {
  * The earliest instant ≥ fromMs inside a send window on an open day of the policy, in zone `tz`
  * (which must be valid). For business-day arithmetic and schedules.
  */
-export function nextOpenInstant(policy: PlanPolicy, tz: string, fromMs: number): number {
+export function nextOpenInstant(policy: PlanPolicy, tz: string, fromMs: number, channel?: Channel): number {
   const clock = zoneClock(tz);
   if (!clock) throw new RangeError(`unknown time zone ${tz}`);
-  return nextOpen(compilePolicy(policy), clock, fromMs);
+  const cp = compilePolicy(policy);
+  return nextOpen(channel !== undefined ? forChannel(cp, channel) : cp, clock, fromMs);
 }
 
-/** True when `t` is inside a send window on an open day, in zone `tz` (which must be valid). */
-export function isOpenInstant(policy: PlanPolicy, tz: string, t: number): boolean {
-  return nextOpenInstant(policy, tz, t) === t;
+/**
+ * True when `t` is inside a send window on an open day, in zone `tz` (which must be valid); for
+ * `channel` when given (its own windows), else the windows for every channel.
+ */
+export function isOpenInstant(policy: PlanPolicy, tz: string, t: number, channel?: Channel): boolean {
+  return nextOpenInstant(policy, tz, t, channel) === t;
 }

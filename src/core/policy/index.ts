@@ -9,3 +9,5 @@ export { compilePolicy, isOpenDayNumber } from './compiled.js';
 export type { Contact, DeferReason, SendDecision, SendRequest, SkipReason } from './types.js';
 export { ContactLedger, LedgerBook, LEDGER_KEEP_MS, consentOnlyDecision } from './ledger.js';
 export type { LedgerSnapshot, LocalBlockReason, ReserveRequest, ReserveResult } from './ledger.js';
+export { debtorPolicy, policyForPlace, normalRegion } from './debtor.js';
+export type { DebtorPlace } from './debtor.js';
