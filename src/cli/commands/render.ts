@@ -1,6 +1,7 @@
 /** settle render TEMPLATE --locale L --data FILE: a message exactly as it would be sent. */
 import { readFileSync, existsSync } from 'node:fs';
 import { renderMessage } from '../../templates/index.js';
+import { codePointName, smsLength } from '../../core/sms-segments.js';
 import { validateRecord } from '../../compiler/enrollment.js';
 import { closest } from '../../compiler/suggest.js';
 import type { PlanTemplate } from '../../ir/index.js';
@@ -76,11 +77,19 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
       ...(rec.debtor.timezone !== undefined && { timezone: rec.debtor.timezone }),
     },
   );
+  // What the carrier bills: characters, encoding and segments (src/core/sms-segments.ts).
+  const sms = spec.channel === 'sms' ? smsLength(msg.text) : undefined;
   if (format === 'json') {
-    io.out(JSON.stringify({ template: name, channel: spec.channel, ...msg }, null, 2) + '\n');
+    io.out(JSON.stringify({ template: name, channel: spec.channel, ...msg, ...(sms && { sms }) }, null, 2) + '\n');
     return EXIT.ok;
   }
   const parts = [`# ${name} · ${spec.channel} · locale ${msg.locale}`];
+  if (sms) {
+    const others = sms.nonGsm.length > 0 ? ` (not GSM-7: ${sms.nonGsm.map(codePointName).join(' ')})` : '';
+    parts.push(
+      `# ${sms.characters} characters · ${sms.encoding}${others} · ${sms.segments} segment${sms.segments === 1 ? '' : 's'}`,
+    );
+  }
   if (msg.subject !== undefined) parts.push(`Subject: ${msg.subject}`);
   parts.push('', msg.text.trimEnd());
   if (msg.html !== undefined) parts.push('', '--- html ---', msg.html.trimEnd());
