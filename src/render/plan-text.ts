@@ -45,10 +45,10 @@ function timezoneText(policy: PlanPolicy): string {
     : `the debtor's, else ${policy.timezoneFallback}`;
 }
 
-function policyLines(policy: PlanPolicy): string[] {
+function policyLines(policy: PlanPolicy, scope?: string): string[] {
   const caps = policy.frequencyCaps.map(formatCap);
   return [
-    `Policy ${policy.name}`,
+    `Policy ${policy.name}${scope !== undefined ? ` (${scope})` : ''}`,
     ...rows(
       [
         ['send windows', `${formatWindows(policy.windows)} (debtor's local time)`],
@@ -139,7 +139,12 @@ function templateLine(t: PlanTemplate): string {
 
 /** Renders a plan for the terminal (`settle plan NAME`). */
 export function formatPlanText(plan: JourneyPlan): string {
-  const lines = [...headerLines(plan), '', ...policyLines(plan.policy), '', 'Steps'];
+  const lines = [...headerLines(plan), '', ...policyLines(plan.policy)];
+  for (const [name, policy] of Object.entries(plan.policies ?? {})) {
+    const countries = Object.keys(plan.policyByCountry ?? {}).filter((c) => plan.policyByCountry![c] === name);
+    lines.push('', ...policyLines(policy, `for debtors in ${countries.join(', ')}`));
+  }
+  lines.push('', 'Steps');
   plan.steps.forEach((step, i) => {
     if (i > 0) lines.push('');
     lines.push(...stepLines(step, i, plan));

@@ -38,9 +38,18 @@ export function formatDays(days: readonly Weekday[]): string {
     .join(', ');
 }
 
-/** "Mon–Fri 08:00–21:00". */
+/** "Mon–Fri 08:00–21:00"; "Mon–Fri 10:00–19:00 (sms only)" for a window of some channels. */
 export function formatWindow(w: PlanWindow): string {
-  return `${formatDays(w.days)} ${formatClock(w.fromMin)}–${formatClock(w.toMin)}`;
+  const only = w.channels !== undefined ? ` (${w.channels.join('+')} only)` : '';
+  return `${formatDays(w.days)} ${formatClock(w.fromMin)}–${formatClock(w.toMin)}${only}`;
+}
+
+/** The windows a send on `channel` uses: its own when some window names it, else those for every channel. */
+export function windowsForChannel(windows: readonly PlanWindow[], channel: Channel): PlanWindow[] {
+  const own = windows.filter((w) => w.channels?.includes(channel));
+  if (own.length > 0) return own;
+  const general = windows.filter((w) => w.channels === undefined);
+  return general.length > 0 ? general : [...windows];
 }
 
 /** All windows, "; "-separated; a policy without windows never restricts the hour. */
@@ -57,7 +66,13 @@ export function formatCap(cap: PlanFrequencyCap): string {
 /** "FR public holidays (region X) + 2026-08-14" — the days no send goes out. */
 export function formatHolidays(h: PlanPolicy['holidays']): string {
   const parts: string[] = [];
-  if (h.country) parts.push(`${h.country} public holidays${h.region ? ` (region ${h.region})` : ''}`);
+  if (h.byCountry) {
+    const countries = Object.keys(h.byCountry).sort();
+    const regional = countries.filter((c) => Object.keys(h.byCountry![c]!.regions ?? {}).length > 0);
+    parts.push(
+      `the debtor's own public holidays (${countries.join(', ')}${regional.length > 0 ? `; regions of ${regional.join(', ')} by debtor.region` : ''}; other countries: all of them)`,
+    );
+  } else if (h.country) parts.push(`${h.country} public holidays${h.region ? ` (region ${h.region})` : ''}`);
   parts.push(...[...h.closedDays].sort());
   return parts.length > 0 ? parts.join(' + ') : 'none';
 }
@@ -87,7 +102,11 @@ export interface ChannelPolicy {
 
 export function policyForChannel(policy: PlanPolicy, channel: Channel): ChannelPolicy {
   return {
-    window: formatWindows(policy.windows),
+    window: formatWindows(
+      policy.windows.some((w) => w.channels !== undefined)
+        ? windowsForChannel(policy.windows, channel)
+        : policy.windows,
+    ),
     holidays: formatHolidays(policy.holidays),
     caps: policy.frequencyCaps.filter((c) => c.channels.includes(channel)).map(formatCap),
     consent: `consent ${policy.consent[channel]}`,

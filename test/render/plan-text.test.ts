@@ -1,5 +1,6 @@
 /** `settle plan --format text`: header, policy summary, each step with details and routes. */
 import { describe, expect, it } from 'vitest';
+import type { Weekday } from '../../src/ir/index.js';
 import { formatPlanText } from '../../src/render/index.js';
 import { smsOnly, softCollection, step } from './fixtures.js';
 
@@ -91,5 +92,36 @@ describe('formatPlanText', () => {
   it('lists templates with their locales and is deterministic', () => {
     expect(text).toContain('friendly-reminder  [email]  en* (subject, text), fr (subject, text)');
     expect(formatPlanText(softCollection())).toBe(text);
+  });
+
+  it('shows windows for some channels, per-debtor holidays and the policies chosen by country', () => {
+    const plan = softCollection();
+    const eu = {
+      ...plan.policy,
+      windows: [
+        ...plan.policy.windows,
+        { days: [1, 2, 3, 4, 5] as Weekday[], fromMin: 600, toMin: 1140, channels: ['sms' as const] },
+      ],
+      holidays: {
+        closedDays: ['2026-12-24'],
+        dates: [],
+        byCountry: { FR: { dates: [] }, DE: { dates: [], regions: { BY: { add: ['2026-01-06'] } } } },
+      },
+    };
+    const us = { ...plan.policy, name: 'us-reg-f' };
+    const out = formatPlanText({
+      ...plan,
+      policy: eu,
+      policyByCountry: { US: 'us-reg-f' },
+      policies: { 'us-reg-f': us },
+    });
+    expect(out).toMatch(/send windows +Mon–Fri 08:00–21:00; Sat 09:00–13:00; Mon–Fri 10:00–19:00 \(sms only\)/);
+    expect(out).toMatch(
+      /holidays +the debtor's own public holidays \(DE, FR; regions of DE by debtor.region; other countries: all of them\) \+ 2026-12-24/,
+    );
+    expect(out).toContain('Policy us-reg-f (for debtors in US)');
+    // A send step shows the windows of its own channel.
+    expect(stepBlock(out, 'sms-nudge')).toMatch(/policy window +Mon–Fri 10:00–19:00 \(sms only\)/);
+    expect(stepBlock(out, 'first-email')).toMatch(/policy window +Mon–Fri 08:00–21:00; Sat 09:00–13:00\n/);
   });
 });
