@@ -52,7 +52,15 @@ export const COMMANDS = {
     description:
       'Schema and semantic checks of every file, every problem at once, each at the offending node with a stable code and the fix. Exit 0 when clean (warnings allowed), 1 on any error.',
     args: [{ name: '[paths...]', description: 'journey files or directories (default: journeys)' }],
-    options: [FORMAT_TEXT_JSON, { flags: '--no-color', description: 'no colours in the text report' }],
+    options: [
+      FORMAT_TEXT_JSON,
+      { flags: '--no-color', description: 'no colours in the text report' },
+      {
+        flags: '--examples <dir>',
+        description:
+          'example enrollment records (*.json) every SMS template is rendered with, to warn about its segments (default: examples/records, when present)',
+      },
+    ],
   },
   plan: {
     summary: 'the compiled plan of one journey',
@@ -80,6 +88,16 @@ export const COMMANDS = {
       { flags: '--days <n>', description: 'days to simulate', default: '60' },
       { flags: '--behaviour <file>', description: 'a behaviour model, or none', default: 'none' },
       { flags: '--seed <seed>', description: 'seed of the simulation (a number or any text)', default: '1' },
+      {
+        flags: '--record <file>',
+        description: 'render changed templates for this enrollment record (JSON; default: a built-in example)',
+      },
+      {
+        flags: '--max-chars <n>',
+        description: 'keep the report under n characters: graphs, previews, then long diffs go first',
+      },
+      { flags: '--full-out <file>', description: 'also write the full, uncut report to this file' },
+      { flags: '--cut-note <text>', description: 'said in a cut report, e.g. where the full report is' },
     ],
     notes: 'Give either --base REF or OLD and NEW.',
   },

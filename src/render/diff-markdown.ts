@@ -9,11 +9,14 @@ import type {
   JourneyDiff,
   JourneyEntry,
   PlanDiff,
+  SharedTemplateChange,
+  SmsSize,
   StepChangeCategory,
+  TemplatePreview,
   VersionError,
 } from './diff-types.js';
 import { STEP_CHANGE_CATEGORIES } from './diff-types.js';
-import { formatUnifiedDiff } from './line-diff.js';
+import { diffLines, formatUnifiedDiff } from './line-diff.js';
 import { change, code, details, fenced, table } from './markdown.js';
 
 export interface DiffMarkdownOptions {
@@ -25,6 +28,18 @@ export interface DiffMarkdownOptions {
   context?: number;
   /** Longest template diff shown per part, in lines (default 60). */
   maxDiffLines?: number;
+  /** Template parts rendered for the example record, shown beside the Liquid diff. */
+  previews?: readonly TemplatePreview[];
+  /** Where the previews' record comes from, e.g. "examples/records/mary-smith.json". */
+  previewRecord?: string;
+  /**
+   * The longest comment (characters, default unlimited). Over it, the graphs go first, then the
+   * rendered previews, then template diffs shrink, and last the comment is cut at a section
+   * boundary with `cutNote`. GitHub refuses comments over 65,536 characters.
+   */
+  maxChars?: number;
+  /** Said where the comment was shortened, e.g. where the full report is. */
+  cutNote?: string;
 }
 
 const HEADINGS: Record<StepChangeCategory, string> = {
@@ -55,6 +70,7 @@ function changeSummary(j: JourneyDiff): string {
   const parts: string[] = [];
   if (j.stepsAdded.length > 0) parts.push(`${plural(j.stepsAdded.length, 'step')} added`);
   if (j.stepsRemoved.length > 0) parts.push(`${plural(j.stepsRemoved.length, 'step')} removed`);
+  if (j.stepsRenamed.length > 0) parts.push(`${plural(j.stepsRenamed.length, 'step')} renamed`);
   for (const category of STEP_CHANGE_CATEGORIES) {
     const n = j.stepChanges.filter((c) => c.category === category).length;
     if (n > 0) parts.push(`${n} ${category}`);
@@ -108,25 +124,72 @@ function section(heading: string, lines: readonly string[]): string[] {
   return lines.length === 0 ? [] : [`**${heading}**`, '', ...lines, ''];
 }
 
-function templateBlocks(j: JourneyDiff, opts: Required<DiffMarkdownOptions>): string[] {
+/** A journey's template lines: one line each, the diff itself is in the shared Templates section. */
+function templateRefs(j: JourneyDiff): string[] {
+  return j.templates.map((t) => {
+    if (t.status === 'removed') return `- ${code(t.template)}: no longer used by this journey`;
+    if (t.status === 'added') return `- ${code(t.template)}: newly used by this journey (see **Templates** above)`;
+    return `- ${code(t.template)}: changed (see **Templates** above)`;
+  });
+}
+
+function smsSize(s: SmsSize | undefined): string {
+  return s === undefined
+    ? '—'
+    : `${s.units} ${s.encoding === 'GSM-7' ? 'chars' : 'UCS-2 units'}, ${plural(s.segments, 'segment')}`;
+}
+
+function smsLine(p: TemplatePreview): string | undefined {
+  if (p.sms === undefined) return undefined;
+  const { before, after } = p.sms;
+  const delta =
+    before && after
+      ? ` (${after.units - before.units >= 0 ? '+' : ''}${after.units - before.units} chars, ${after.segments - before.segments >= 0 ? '+' : ''}${after.segments - before.segments} segments)`
+      : '';
+  const warn = before && after && after.segments > before.segments ? ' ⚠️ more segments: every send costs more' : '';
+  return `SMS length: ${smsSize(before)} → ${smsSize(after)}${delta}${warn}`;
+}
+
+function previewBlock(p: TemplatePreview, record: string): string[] {
   const out: string[] = [];
-  for (const t of j.templates) {
-    if (t.status === 'removed') {
-      out.push(`- ${code(t.template)}: no longer used by this journey`, '');
-      continue;
-    }
-    if (t.status === 'added') out.push(`- ${code(t.template)}: newly used by this journey`, '');
-    if (t.fields.length > 0)
-      out.push(...fieldList(t.fields).map((l) => l.replace(/^- /, `- ${code(t.template)} `)), '');
-    for (const p of t.parts) {
-      out.push(`${code(t.template)} · ${code(p.locale)} · ${p.part} (${p.status})`, '');
-      const lines = formatUnifiedDiff(p.lines, opts.context).split('\n');
-      const shown = lines.slice(0, opts.maxDiffLines);
-      out.push(fenced('diff', shown.join('\n')));
-      if (lines.length > shown.length) out.push(`_… ${lines.length - shown.length} more lines not shown_`);
-      out.push('');
-    }
+  if (p.error !== undefined) out.push(`_Rendered for ${record}: ${p.error}_`, '');
+  if (p.before !== undefined || p.after !== undefined) {
+    const lines = diffLines(p.before ?? '', p.after ?? '');
+    out.push(`Rendered for ${record}:`, '', fenced('diff', formatUnifiedDiff(lines, 1000)), '');
   }
+  const sms = smsLine(p);
+  if (sms !== undefined) out.push(sms, '');
+  return out;
+}
+
+function sharedTemplateBlock(
+  t: SharedTemplateChange,
+  previews: readonly TemplatePreview[],
+  opts: Required<DiffMarkdownOptions>,
+): string[] {
+  const c = t.change;
+  const used = t.journeys.map(code).join(', ');
+  const what = c.status === 'changed' ? 'changed' : c.status === 'added' ? 'newly used' : 'no longer used';
+  const out = [`#### ${code(c.template)} — ${what}, in ${plural(t.journeys.length, 'journey')}: ${used}`, ''];
+  if (c.status === 'removed') return out;
+  if (c.fields.length > 0) out.push(...fieldList(c.fields), '');
+  for (const p of c.parts) {
+    out.push(`**${code(p.locale)} · ${p.part}** (${p.status}) — Liquid source:`, '');
+    const lines = formatUnifiedDiff(p.lines, opts.context).split('\n');
+    const shown = lines.slice(0, opts.maxDiffLines);
+    out.push(fenced('diff', shown.join('\n')));
+    if (lines.length > shown.length) out.push(`_… ${lines.length - shown.length} more lines not shown_`);
+    out.push('');
+    const preview = previews.find((v) => v.template === c.template && v.locale === p.locale && v.part === p.part);
+    if (preview) out.push(...previewBlock(preview, opts.previewRecord));
+  }
+  return out;
+}
+
+function templatesSection(diff: PlanDiff, opts: Required<DiffMarkdownOptions>): string[] {
+  if (diff.templates.length === 0) return [];
+  const out = ['### 📝 Templates', ''];
+  for (const t of diff.templates) out.push(...sharedTemplateBlock(t, opts.previews, opts));
   return out;
 }
 
@@ -151,6 +214,7 @@ function journeySection(j: JourneyDiff, opts: Required<DiffMarkdownOptions>): st
   const steps = [
     ...j.stepsAdded.map((s) => `- ➕ ${code(s.id)} (${s.kind}): ${s.summary}`),
     ...j.stepsRemoved.map((s) => `- ➖ ${code(s.id)} (${s.kind}): ${s.summary}`),
+    ...j.stepsRenamed.map((r) => `- ✏️ ${code(r.from)} renamed to ${code(r.to)} (${r.kind}), nothing else changed`),
   ];
   out.push(...section('Steps', steps));
   for (const category of STEP_CHANGE_CATEGORIES) {
@@ -163,15 +227,17 @@ function journeySection(j: JourneyDiff, opts: Required<DiffMarkdownOptions>): st
     out.push(...section(HEADINGS[category], lines));
   }
   out.push(...section('Policy', fieldList(j.policy)));
-  out.push(...section('Templates', templateBlocks(j, opts)));
-  const shownSomething = j.journeyFields.length + j.stepsAdded.length + j.stepsRemoved.length + j.stepChanges.length;
+  out.push(...section('Templates', templateRefs(j)));
+  const shownSomething =
+    j.journeyFields.length + j.stepsAdded.length + j.stepsRemoved.length + j.stepsRenamed.length + j.stepChanges.length;
   if (j.planChanged && shownSomething + j.policy.length + j.templates.length === 0) {
     out.push(
       `The plan's content hash changed (${code(j.before.sourceHash)} → ${code(j.after.sourceHash)}) but no field shown here differs.`,
       '',
     );
   }
-  if (opts.graphs && j.planChanged) out.push(graphs(j), '');
+  if (opts.graphs && j.graphChanged) out.push(graphs(j), '');
+  else if (j.planChanged && !j.graphChanged) out.push('_The graph did not change._', '');
   return out;
 }
 
@@ -190,26 +256,19 @@ function entrySection(e: JourneyEntry, added: boolean, opts: Required<DiffMarkdo
   return out;
 }
 
-/** Renders the diff as a pull-request comment. */
-export function formatDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions = {}): string {
-  const opts: Required<DiffMarkdownOptions> = {
-    title: options.title ?? 'Settle plan diff',
-    graphs: options.graphs ?? true,
-    context: options.context ?? 2,
-    maxDiffLines: options.maxDiffLines ?? 60,
-  };
+function render(diff: PlanDiff, opts: Required<DiffMarkdownOptions>, note?: string): string[] {
   const total = diff.added.length + diff.removed.length + diff.changed.length + diff.unchanged.length;
   const out = [`## ${opts.title}`, ''];
-  if (total === 0) return `${[...out, 'No journeys.'].join('\n')}\n`;
+  if (total === 0) return [...out, 'No journeys.'];
   const touched = diff.added.length + diff.removed.length + diff.changed.length;
   out.push(
     touched === 0
       ? `No plan changes in ${plural(total, 'journey')}.`
       : `${diff.changed.length} changed · ${diff.added.length} added · ${diff.removed.length} removed · ${diff.unchanged.length} unchanged`,
     '',
-    summaryTable(diff),
-    '',
   );
+  if (note !== undefined) out.push(`> [!NOTE]\n> ${note}`, '');
+  out.push(summaryTable(diff), '');
   if (diff.versionErrors.length > 0) {
     out.push(
       `**${plural(diff.versionErrors.length, 'journey')} need${diff.versionErrors.length === 1 ? 's' : ''} a version bump:**`,
@@ -217,13 +276,62 @@ export function formatDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions 
     );
     out.push(...diff.versionErrors.map((e) => `- ${versionErrorLine(e)}`), '');
   }
+  out.push(...templatesSection(diff, opts));
   for (const j of diff.changed) out.push(...journeySection(j, opts));
   for (const e of diff.added) out.push(...entrySection(e, true, opts));
   for (const e of diff.removed) out.push(...entrySection(e, false, opts));
   if (diff.unchanged.length > 0) {
     out.push(`**Unchanged:** ${diff.unchanged.map((e) => `${code(e.journey)} (v${e.version})`).join(', ')}`, '');
   }
+  return out;
+}
+
+function join(out: readonly string[]): string {
   // Collapse runs of blank entries; multi-line blocks are single entries, so fences stay intact.
   const lines = out.filter((l, i) => l !== '' || (i > 0 && out[i - 1] !== ''));
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Renders the diff as a pull-request comment, within `maxChars` when given. */
+export function formatDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions = {}): string {
+  const opts: Required<DiffMarkdownOptions> = {
+    title: options.title ?? 'Settle plan diff',
+    graphs: options.graphs ?? true,
+    context: options.context ?? 2,
+    maxDiffLines: options.maxDiffLines ?? 60,
+    previews: options.previews ?? [],
+    previewRecord: options.previewRecord ?? 'the example record',
+    maxChars: options.maxChars ?? Infinity,
+    cutNote: options.cutNote ?? 'The full report is not shown here.',
+  };
+  const full = join(render(diff, opts));
+  if (full.length <= opts.maxChars) return full;
+  // Shorter and shorter until it fits: the graphs, the previews, long template diffs.
+  const steps: { left: string; opts: Required<DiffMarkdownOptions> }[] = [
+    { left: 'the graphs', opts: { ...opts, graphs: false } },
+    { left: 'the graphs and rendered previews', opts: { ...opts, graphs: false, previews: [] } },
+    {
+      left: 'the graphs, rendered previews and template diffs past 10 lines',
+      opts: { ...opts, graphs: false, previews: [], maxDiffLines: 10 },
+    },
+  ];
+  let last: string[] = [];
+  for (const step of steps) {
+    const note = `This comment leaves out ${step.left} to stay under GitHub's size limit. ${opts.cutNote}`;
+    last = render(diff, step.opts, note);
+    const text = join(last);
+    if (text.length <= opts.maxChars) return text;
+  }
+  // Still too long: cut whole entries (blocks never split) and say where.
+  const note = `This comment was cut to stay under GitHub's size limit. ${opts.cutNote}`;
+  const lines = render(diff, steps[steps.length - 1]!.opts, note);
+  const tail = `\n_… cut here. ${opts.cutNote}_\n`;
+  const kept: string[] = [];
+  let size = tail.length;
+  for (const l of lines) {
+    if (size + l.length + 1 > opts.maxChars) break;
+    kept.push(l);
+    size += l.length + 1;
+  }
+  return join(kept) + tail;
 }

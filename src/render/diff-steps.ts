@@ -4,7 +4,7 @@
  * filed under a category (timing, send, branch...) so a reviewer finds what matters quickly.
  */
 import type { JourneyPlan, PlanStep } from '../ir/plan.js';
-import type { StepChange, StepChangeCategory, StepRef } from './diff-types.js';
+import type { StepChange, StepChangeCategory, StepRef, StepRename } from './diff-types.js';
 import { formatDuration } from './duration.js';
 import { stepEdges } from './step-edges.js';
 import { formatRetry, formatWait, formatWebhookUrl, stepSummary } from './step-text.js';
@@ -12,8 +12,12 @@ import { formatRetry, formatWait, formatWebhookUrl, stepSummary } from './step-t
 export interface StepsDiff {
   added: StepRef[];
   removed: StepRef[];
+  renamed: StepRename[];
   changes: StepChange[];
 }
+
+/** Old step id → new step id, for the steps detected as renamed. */
+type Renames = ReadonlyMap<string, string>;
 
 export function stepRef(step: PlanStep): StepRef {
   return { id: step.id, kind: step.kind, summary: stepSummary(step) };
@@ -69,35 +73,70 @@ function compareFields(b: PlanStep, a: PlanStep, push: Push): void {
   }
 }
 
-function compareRoutes(b: PlanStep, a: PlanStep, push: Push): void {
-  const before = new Map(stepEdges(b).map((e) => [e.key, e.to]));
+function compareRoutes(b: PlanStep, a: PlanStep, push: Push, renames: Renames): void {
+  const before = new Map(stepEdges(b).map((e) => [e.key, renames.get(e.to) ?? e.to]));
   const after = new Map(stepEdges(a).map((e) => [e.key, e.to]));
   const keys = [...new Set([...after.keys(), ...before.keys()])];
   for (const key of keys) push('rewired', key, before.get(key), after.get(key));
 }
 
-function compareSteps(b: PlanStep, a: PlanStep): StepChange[] {
+function compareSteps(b: PlanStep, a: PlanStep, renames: Renames): StepChange[] {
   const changes: StepChange[] = [];
   const push: Push = (category, field, before, after) => {
     if (before !== after) changes.push({ step: a.id, category, field, before, after });
   };
   if (b.kind !== a.kind) push('kind', 'kind', `${b.kind} (${stepSummary(b)})`, `${a.kind} (${stepSummary(a)})`);
   else compareFields(b, a, push);
-  compareRoutes(b, a, push);
+  compareRoutes(b, a, push, renames);
   return changes;
+}
+
+/**
+ * Removed and added steps that are the same step under a new id: same kind, same fields, same
+ * routes (a route to a renamed step counts as the same route). Matched one to one, in order, so
+ * two identical steps renamed at once still pair up; anything else stays added and removed.
+ */
+function detectRenames(removed: readonly PlanStep[], added: readonly PlanStep[]): Map<string, string> {
+  const renames = new Map<string, string>();
+  const used = new Set<string>();
+  // To a fixed point: a step pointing at a renamed step matches once that rename is known.
+  for (let found = true; found;) {
+    found = false;
+    for (const r of removed) {
+      if (renames.has(r.id)) continue;
+      const match = added.find(
+        (a) =>
+          a.kind === r.kind && !used.has(a.id) && compareSteps(r, a, new Map([...renames, [r.id, a.id]])).length === 0,
+      );
+      if (match) {
+        renames.set(r.id, match.id);
+        used.add(match.id);
+        found = true;
+      }
+    }
+  }
+  return renames;
 }
 
 /** Compares the steps of two plans of the same journey; output follows the steps' order. */
 export function diffSteps(before: JourneyPlan, after: JourneyPlan): StepsDiff {
   const beforeById = new Map(before.steps.map((s) => [s.id, s]));
   const afterIds = new Set(after.steps.map((s) => s.id));
+  const removedSteps = before.steps.filter((s) => !afterIds.has(s.id));
+  const addedSteps = after.steps.filter((s) => !beforeById.has(s.id));
+  const renames = detectRenames(removedSteps, addedSteps);
+  const renamedTo = new Set(renames.values());
   const added: StepRef[] = [];
   const changes: StepChange[] = [];
   for (const step of after.steps) {
     const old = beforeById.get(step.id);
-    if (old === undefined) added.push(stepRef(step));
-    else changes.push(...compareSteps(old, step));
+    if (old !== undefined) changes.push(...compareSteps(old, step, renames));
+    else if (!renamedTo.has(step.id)) added.push(stepRef(step));
   }
-  const removed = before.steps.filter((s) => !afterIds.has(s.id)).map(stepRef);
-  return { added, removed, changes };
+  const removed = removedSteps.filter((s) => !renames.has(s.id)).map(stepRef);
+  const renamed = removedSteps.flatMap((s) => {
+    const to = renames.get(s.id);
+    return to === undefined ? [] : [{ from: s.id, to, kind: s.kind }];
+  });
+  return { added, removed, renamed, changes };
 }

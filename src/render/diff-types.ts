@@ -74,11 +74,47 @@ export interface JourneyDiff {
   journeyFields: FieldChange[];
   stepsAdded: StepRef[];
   stepsRemoved: StepRef[];
+  /** Steps whose id changed and nothing else (routes to them followed the new id). */
+  stepsRenamed: StepRename[];
   stepChanges: StepChange[];
   policy: FieldChange[];
   templates: TemplateChange[];
-  /** Mermaid flowcharts of both versions. */
+  /** Mermaid flowcharts of both versions, changed steps highlighted. */
   graphs: { before: string; after: string };
+  /** The flowcharts differ once highlights are left aside (a wording change alone does not change them). */
+  graphChanged: boolean;
+}
+
+export interface StepRename {
+  from: string;
+  to: string;
+  kind: PlanStepKind;
+}
+
+/** One template change, shown once in the comment with every journey it reaches. */
+export interface SharedTemplateChange {
+  change: TemplateChange;
+  /** The changed journeys that embed this change, by name. */
+  journeys: string[];
+}
+
+/** A template part rendered for the example record, before and after the change. */
+export interface TemplatePreview {
+  template: string;
+  locale: string;
+  part: 'subject' | 'text' | 'html';
+  before?: string;
+  after?: string;
+  /** Why a side could not be rendered (a missing value, a Liquid error). */
+  error?: string;
+  /** SMS text only: characters and billed segments of each side. */
+  sms?: { before?: SmsSize; after?: SmsSize };
+}
+
+export interface SmsSize {
+  encoding: string;
+  units: number;
+  segments: number;
 }
 
 export interface JourneyEntry {
@@ -93,6 +129,8 @@ export interface PlanDiff {
   removed: JourneyEntry[];
   changed: JourneyDiff[];
   unchanged: JourneyEntry[];
+  /** The template changes of the changed journeys, each once, by template name. */
+  templates: SharedTemplateChange[];
   /** Non-empty → `settle diff` exits 1. */
   versionErrors: VersionError[];
 }

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scratchProject, settle } from './helpers.js';
+import { ROOT, scratchProject, settle } from './helpers.js';
 
 function edit(file: string, from: string | RegExp, to: string): void {
   const text = readFileSync(file, 'utf8');
@@ -71,5 +71,71 @@ describe('settle diff --base REF', () => {
     expect(r.stdout).toContain('late-stage');
     expect(r.stdout).toContain('❌');
     expect((await settle(['diff', '--base', 'no-such-ref'], dir)).code).toBe(2);
+  });
+});
+
+/** A scratch project with twelve more journeys, copies of soft-collection sharing its templates. */
+function fleetProject(): string {
+  const dir = scratchProject();
+  const source = readFileSync(join(dir, 'journeys/soft-collection.journey.yaml'), 'utf8');
+  for (let i = 1; i <= 12; i++) {
+    const name = `soft-collection-${String(i).padStart(2, '0')}`;
+    const text = source.replace(/^(\s*name:\s*)soft-collection\s*$/m, `$1${name}`);
+    if (text === source) throw new Error('journey name not found');
+    writeFileSync(join(dir, `journeys/${name}.journey.yaml`), text);
+  }
+  return dir;
+}
+
+describe('settle diff on a project of 13 journeys sharing templates', () => {
+  it('shows a one-word template change once, rendered with its SMS segments, and no graphs', async () => {
+    const before = fleetProject();
+    const after = fleetProject();
+    edit(join(after, 'journeys/templates/soft-reminder-sms.template.yaml'), /: Hi \{\{/, ': Hello {{');
+    const record = join(ROOT, 'examples/records/mary-smith.json');
+    const r = await settle(['diff', join(before, 'journeys'), join(after, 'journeys'), '--record', record]);
+    expect(r.stdout.length).toBeLessThan(20_000);
+    expect(r.stdout.split('+{{ debt.creditor').length - 1).toBe(1);
+    expect(r.stdout).toMatch(
+      /#### `soft-reminder-sms` — changed, in 13 journeys: `soft-collection`, `soft-collection-01`/,
+    );
+    expect(r.stdout).toMatch(/^-Telco Nova: Hi Mary, friendly reminder: invoice US-2026-55310/m);
+    expect(r.stdout).toMatch(/^\+Telco Nova: Hello Mary, friendly reminder: invoice US-2026-55310/m);
+    expect(r.stdout).toMatch(/SMS length: \d+ chars, 1 segment → \d+ chars, 1 segment \(\+3 chars, \+0 segments\)/);
+    expect(r.stdout).not.toContain('```mermaid');
+  });
+
+  it('keeps the comment under --max-chars when every graph changes, and writes the full report', async () => {
+    const before = fleetProject();
+    const after = fleetProject();
+    for (const f of readdirSync(join(after, 'journeys')).filter((x) => x.startsWith('soft-collection'))) {
+      const file = join(after, 'journeys', f);
+      edit(file, /timeout: 3d/, 'timeout: 4d');
+      bumpVersion(file);
+    }
+    edit(
+      join(after, 'journeys/templates/soft-reminder-sms.template.yaml'),
+      /is still open/,
+      'is still open and we would really like to hear from you about it soon, thank you',
+    );
+    const full = join(after, 'full.md');
+    const r = await settle([
+      'diff',
+      join(before, 'journeys'),
+      join(after, 'journeys'),
+      '--max-chars',
+      '60000',
+      '--full-out',
+      full,
+      '--cut-note',
+      'The full report is the settle-diff artifact.',
+    ]);
+    expect(r.code).toBe(0);
+    const fullText = readFileSync(full, 'utf8');
+    expect(fullText.length).toBeGreaterThan(60_000);
+    expect(fullText.split('```mermaid').length - 1).toBe(26);
+    expect(r.stdout.length).toBeLessThanOrEqual(60_000);
+    expect(r.stdout).toContain('The full report is the settle-diff artifact.');
+    expect(r.stdout).toMatch(/1 segment → .*2 segments .*⚠️ more segments/);
   });
 });

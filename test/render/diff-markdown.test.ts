@@ -75,7 +75,9 @@ describe('formatDiffMarkdown', () => {
   });
 
   it('shows template text changes as a unified diff per template, locale and part', () => {
-    expect(md).toContain('`friendly-reminder` · `fr` · text (changed)');
+    expect(md).toContain('#### `friendly-reminder` — changed, in 1 journey: `soft-collection`');
+    expect(md).toContain('**`fr` · text** (changed) — Liquid source:');
+    expect(md).toContain('- `friendly-reminder`: changed (see **Templates** above)');
     expect(md).toContain(
       [
         '```diff',

@@ -3,14 +3,17 @@
  * what changed per journey, and an error (exit 1) when a plan changed without a version bump.
  * With --portfolio FILE, a "what changes" section: the portfolio simulated before and after.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { diffPlans, formatDiffMarkdown } from '../../render/index.js';
 import { formatForecast } from '../../simulate/forecast.js';
 import { sourcesAtRevision } from '../git.js';
+import { code } from '../../render/markdown.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath } from '../project.js';
 import { parseCommand } from '../spec.js';
+import type { EnrollmentRecordLike } from '../../templates/index.js';
+import { BUILT_IN_RECORD, templatePreviews, type PreviewEnv } from './diff-preview.js';
 import { behaviourFrom, checkPortfolio, parseDays, parseSeed, parseStart, runSimulation } from './simulate.js';
 
 interface Options {
@@ -21,6 +24,35 @@ interface Options {
   days: string;
   behaviour: string;
   seed: string;
+  record?: string;
+  maxChars?: string;
+  fullOut?: string;
+  cutNote?: string;
+}
+
+function readRecord(file: string | undefined, io: Io): EnrollmentRecordLike {
+  if (file === undefined) return BUILT_IN_RECORD;
+  const path = resolvePath(io, file);
+  if (!existsSync(path)) throw new CliError(`${file}: no such file`, EXIT.usage);
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${file}: not valid JSON (${(e as Error).message})`, EXIT.invalid);
+  }
+  const r = record as Partial<EnrollmentRecordLike> | null;
+  if (r === null || typeof r !== 'object' || typeof r.debtor !== 'object' || typeof r.debt !== 'object') {
+    throw new CliError(`${file}: not an enrollment record (needs debtor and debt objects)`, EXIT.invalid);
+  }
+  return r as EnrollmentRecordLike;
+}
+
+function parseMaxChars(text: string | undefined): number {
+  if (text === undefined) return Infinity;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1000)
+    throw new UsageError(`--max-chars must be a whole number of at least 1000, got ${text}`);
+  return n;
 }
 
 function errorSection(title: string, result: CompileResult): string {
@@ -32,8 +64,10 @@ function errorSection(title: string, result: CompileResult): string {
   return `\n### ❌ ${title} has ${errors.length} error${errors.length === 1 ? '' : 's'}\n\n${rows.join('\n')}\n`;
 }
 
-export async function diff(argv: string[], io: Io): Promise<number> {
+export async function diff(argv: string[], io: Io, env?: PreviewEnv): Promise<number> {
   const { args: positionals, opts: values } = parseCommand<Options>('diff', argv);
+  const maxChars = parseMaxChars(values.maxChars);
+  const record = readRecord(values.record, io);
   let before: CompileResult;
   let after: CompileResult;
   if (values.base !== undefined) {
@@ -51,7 +85,26 @@ export async function diff(argv: string[], io: Io): Promise<number> {
   }
   const d = diffPlans(before.plans, after.plans);
   const forecast = values.portfolio !== undefined ? await forecastSection(values, before, after, io) : '';
-  io.out(formatDiffMarkdown(d) + errorSection('The new version', after) + forecast);
+  const previews = templatePreviews(d, before.plans, after.plans, record, {
+    publicUrl: env?.publicUrl ?? 'https://pay.example.test',
+    nowMs: env?.nowMs ?? Date.now(),
+  });
+  const markdown = {
+    previews,
+    previewRecord: values.record !== undefined ? code(displayPath(values.record, io)) : 'the built-in example record',
+  };
+  const tail = errorSection('The new version', after) + forecast;
+  const full = formatDiffMarkdown(d, markdown) + tail;
+  if (values.fullOut !== undefined) writeFileSync(resolvePath(io, values.fullOut), full);
+  if (full.length <= maxChars) io.out(full);
+  else {
+    const cutNote =
+      values.cutNote ??
+      (values.fullOut !== undefined
+        ? `The full report: ${displayPath(values.fullOut, io)}.`
+        : 'Run `settle diff` for the full report.');
+    io.out(formatDiffMarkdown(d, { ...markdown, maxChars: Math.max(1000, maxChars - tail.length), cutNote }) + tail);
+  }
   const afterErrors = after.diagnostics.some((x) => x.severity === 'error');
   return d.versionErrors.length > 0 || afterErrors ? EXIT.invalid : EXIT.ok;
 }
