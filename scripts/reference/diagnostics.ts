@@ -289,6 +289,18 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     meaning:
       'A send right after a `wait: until` at a fixed time of day that no send window contains: it is always deferred.',
   },
+  SMS_TOO_LONG: {
+    severity: 'warning',
+    stage: 'semantic',
+    meaning:
+      'An example record (examples/records, or `settle validate --examples DIR`) renders an SMS template to more segments than its `maxSegments` (default 2): carriers bill every segment.',
+  },
+  SMS_NOT_GSM7: {
+    severity: 'warning',
+    stage: 'semantic',
+    meaning:
+      'An example record renders an SMS template with characters outside the GSM-7 alphabet (curly quotes, ê, emoji): the whole SMS goes UCS-2, 70 characters a segment instead of 160.',
+  },
   SEGMENT_PRIORITY_TIE: {
     severity: 'warning',
     stage: 'semantic',

@@ -355,7 +355,7 @@ function templateSection(root: string): string[] {
   const locales = exampleLocales(root);
   const template: PlanTemplate = {
     name: 'reference-example',
-    channel: 'sms',
+    channel: 'email', // an SMS gets GSM-7 spaces instead (the note below the table)
     defaultLocale: locales[0] ?? 'en',
     locales: Object.fromEntries(locales.map((l) => [l, { text: EXAMPLE_EXPRESSIONS.join('\u0000') }])),
   };
@@ -378,6 +378,10 @@ function templateSection(root: string): string[] {
   EXAMPLE_EXPRESSIONS.forEach((expr, i) => {
     out.push(`| \`${cell(expr)}\` | ${rendered.map((r) => cell(r[i]!)).join(' | ')} |`);
   });
+  out.push(
+    '',
+    "In an SMS the filters write the no-break and narrow spaces, minus signs and typographic apostrophes of these formats as a plain space, `-` and `'`: one character outside the GSM-7 alphabet makes the whole SMS UCS-2, 70 characters a segment instead of 160, and carriers bill per segment. Characters a locale needs and GSM-7 lacks stay (`zł`). `settle render` prints an SMS’s characters, encoding and segments; `settle validate` warns (SMS_TOO_LONG, SMS_NOT_GSM7) when an example record renders one longer than its `maxSegments` or outside GSM-7.",
+  );
   const standard = Object.keys(createLiquid().filters)
     .filter((f) => !names.includes(f))
     .sort();

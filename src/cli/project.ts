@@ -9,6 +9,7 @@ import {
   formatDiagnosticsText,
   listSourcePaths,
   readSources,
+  type CompileOptions,
   type CompileResult,
   type Diagnostic,
   type SourceFile,
@@ -36,9 +37,9 @@ export function loadProjectOf(pathArg: string, io: Io): CompileResult {
   return compileProject(projectRootFor(path), [path], io);
 }
 
-function compileProject(root: string, extra: string[], io: Io): CompileResult {
+function compileProject(root: string, extra: string[], io: Io, options: CompileOptions = {}): CompileResult {
   const files = [...new Set([...projectSourcePaths(root).files, ...extra])];
-  return compileSources(readSources(files, io.cwd), { root: shownPath(root, io.cwd) });
+  return compileSources(readSources(files, io.cwd), { ...options, root: shownPath(root, io.cwd) });
 }
 
 export interface ArgumentsResult {
@@ -54,7 +55,7 @@ export interface ArgumentsResult {
  * argument also the projects nested in it. Each project is compiled once, on its own; the
  * diagnostics of the named files are reported together.
  */
-export function compileArguments(args: string[], io: Io): ArgumentsResult {
+export function compileArguments(args: string[], io: Io, options: CompileOptions = {}): ArgumentsResult {
   const byRoot = new Map<string, Set<string>>();
   for (const arg of args) {
     const abs = resolvePath(io, arg);
@@ -68,7 +69,7 @@ export function compileArguments(args: string[], io: Io): ArgumentsResult {
   const sources: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const [root, targets] of byRoot) {
-    const result = compileProject(root, [...targets], io);
+    const result = compileProject(root, [...targets], io, options);
     const shown = new Set([...targets].map((f) => shownPath(f, io.cwd)));
     sources.push(...result.files.map((f) => f.source).filter((s) => shown.has(s.path)));
     diagnostics.push(...result.diagnostics.filter((d) => shown.has(d.file)));

@@ -8,6 +8,7 @@ import { type Diagnostic, type PendingDiagnostic, sortDiagnostics } from './diag
 import { checkGraph } from './graph.js';
 import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo } from './check-templates.js';
 import { checkPolicy } from './check-policy.js';
+import { checkSmsExamples, type ExampleRecord, type SmsExampleOptions } from './check-sms-examples.js';
 import { checkProjectCel, checkSteps } from './check-steps.js';
 import { checkTiming } from './check-timing.js';
 import { lowerJourney } from './lower.js';
@@ -41,6 +42,8 @@ export interface CompileOptions {
    * the working directory ('' for the directory itself). Default: journeys.
    */
   root?: string;
+  /** Example records to render every SMS template with (`settle validate`: SMS_TOO_LONG, SMS_NOT_GSM7). */
+  smsExamples?: { records: ExampleRecord[] } & SmsExampleOptions;
 }
 
 export function compileSources(sources: SourceFile[], options: CompileOptions = {}): CompileResult {
@@ -93,6 +96,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   }
 
   const templateInfos = checkAll(project, pending);
+  if (options.smsExamples) checkSmsExamples(project, options.smsExamples.records, options.smsExamples, pending);
   const plans = lowerAll(project, pending, templateInfos, files);
   for (const d of pending) if (d.hint !== undefined) d.hint = relocateHint(d.hint, project);
   const diagnostics = dedupe([...direct, ...resolveDiagnostics(pending, files)]);

@@ -6,7 +6,7 @@
 import { compileSources, type CompileResult } from './compile.js';
 import { readSources } from './sources.js';
 
-export { compileSources, type CompileResult } from './compile.js';
+export { compileSources, type CompileOptions, type CompileResult } from './compile.js';
 export type { Diagnostic, Severity } from './diagnostic.js';
 export { formatDiagnostic, formatDiagnosticsText, summarise, codeFrame } from './format.js';
 export { readSources, listSourcePaths, type SourceFile } from './sources.js';

@@ -56,6 +56,14 @@ export const SmsTemplateSpec = Type.Object(
     channel: Type.Literal('sms', { description: 'The channel: sms.' }),
     defaultLocale: localeKey,
     locales: Locales(SmsContent),
+    maxSegments: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10,
+        description:
+          'Segments this SMS may take (default 2): `settle validate` warns when an example record renders it longer, or with characters outside GSM-7 (which cut a segment from 160 to 70 characters).',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'An SMS template.' },
 );
