@@ -8,6 +8,7 @@ import type { ASTNode, ParseResult } from '@marcbachmann/cel-js';
 import { attributesInAst, checkedTypeOf, forEachNode, isAstNode, selectedField, selectionPath } from './cel-ast.js';
 import { describeCelError, celFailure, withArticle, type CelCheckFailure } from './cel-diagnose.js';
 import { celEnvironment, literalEnvironment } from './cel-env.js';
+import { minutesOfClock } from './cel-time.js';
 import { CEL_DURATION, CEL_TIMESTAMP, friendlyType, type AttributeTypes } from './cel-schema.js';
 
 export type { CelCheckFailure } from './cel-diagnose.js';
@@ -55,6 +56,18 @@ function badTimeLiteral(root: ASTNode): CelCheckFailure | undefined {
   forEachNode(root, (node) => {
     if (found || node.op !== 'call') return;
     const [name, args] = node.args;
+    const clock = args[2];
+    if (name === 'localTime' && args.length === 3 && isAstNode(clock) && clock.op === 'value') {
+      if (typeof clock.args === 'string' && minutesOfClock(clock.args) === undefined) {
+        found = celFailure(
+          'type',
+          `\`${clock.args}\` is not a time of day`,
+          clock.start,
+          "write a 24-hour local time as HH:MM, e.g. localTime(debt.dueDate, -5, '10:00')",
+        );
+      }
+      return;
+    }
     const arg = args[0];
     if ((name !== 'duration' && name !== 'timestamp') || args.length !== 1 || !isAstNode(arg)) return;
     if (arg.op !== 'value' || typeof arg.args !== 'string') return;

@@ -6,6 +6,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type RecordField } from '../ir/index.js';
+import { celLocalTime, LOCAL_TIME_SIGNATURE } from './cel-time.js';
 import { CEL_FIELD_TYPE, CEL_TIMESTAMP, CEL_TYPE_NAMES, ENGAGEMENT_EVENTS, type AttributeTypes } from './cel-schema.js';
 
 const ENV_CACHE_LIMIT = 64;
@@ -44,7 +45,10 @@ function baseEnvironment(): Environment {
       .registerVariable('engagement', CEL_TYPE_NAMES.engagement, {
         description: 'Event counts in this journey so far.',
       })
-      .registerVariable('now', CEL_TIMESTAMP, { description: 'The instant of evaluation.' });
+      .registerVariable('now', CEL_TIMESTAMP, { description: 'The instant of evaluation.' })
+      .registerFunction(LOCAL_TIME_SIGNATURE, celLocalTime, {
+        description: "The instant at HH:MM in the debtor's zone, on the local date of the timestamp plus N days.",
+      });
   }
   return baseEnv;
 }

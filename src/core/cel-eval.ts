@@ -8,7 +8,8 @@ import { EvaluationError, type ParseResult } from '@marcbachmann/cel-js';
 import { selectionPath } from './cel-ast.js';
 import { analyseCel } from './cel-check.js';
 import { CelCompileError, CelEvaluationError } from './cel-errors.js';
-import type { CelInput } from './cel-input.js';
+import { celInputZone, type CelInput } from './cel-input.js';
+import { withCelZone } from './cel-time.js';
 import type { AttributeTypes } from './cel-schema.js';
 
 /** A parsed, type-checked expression (an opaque handle: evaluate it with evaluateCel). */
@@ -80,7 +81,7 @@ export function evaluateCel(compiled: CompiledCel, input: CelInput): unknown {
   const program = programs.get(compiled);
   if (!program) throw new TypeError('evaluateCel needs a handle returned by compileCel');
   try {
-    return program(input);
+    return withCelZone(celInputZone(input), () => program(input));
   } catch (err) {
     throw fromLibrary(err, compiled.source);
   }

@@ -191,13 +191,23 @@ export function celInputAt(
     d['daysPastDue'] = BigInt(daysBetweenLocal(values.dueIso, nowMs, values.timezone));
     debt = d;
   }
-  return {
+  const input: CelInput = {
     debtor: values.debtor,
     debt,
     attributes: values.attributes,
     engagement: engagementCounts(engagement),
     now: new Date(nowMs),
   };
+  inputZones.set(input, values.timezone);
+  return input;
+}
+
+/** The zone each input was built in (localTime reads it): kept beside the input, not in it. */
+const inputZones = new WeakMap<CelInput, string>();
+
+/** The zone `input` was built in (celInputAt), or undefined for an input built by hand. */
+export function celInputZone(input: CelInput): string | undefined {
+  return inputZones.get(input);
 }
 
 /** Builds the evaluation input of an enrollment record at one instant, in the debtor's zone. */
