@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.js';
 import { FAILURE } from '../ir/index.js';
-import type { Channel, PlanRetry } from '../ir/index.js';
+import type { PlanRetry } from '../ir/index.js';
 import { consentOnlyDecision } from '../core/policy/index.js';
 import './sandbox-date.js';
 import { engagementSignal, optInSignal, optOutSignal, stateQuery } from './definitions.js';
