@@ -1,7 +1,8 @@
 /**
  * `settle plan --format mermaid` and the graphs of `settle diff`: the journey as a Mermaid
- * `flowchart TD`. Node shapes tell step kinds apart, edge labels name the routes, exceptional
- * paths are dotted. Ids are prefixed and sanitised and every label is entity-escaped, so any
+ * `flowchart TD`. Node shapes tell step kinds apart, edge labels name the routes (branch
+ * conditions in full, wrapped; routes sharing an arrow joined by "or"), exceptional paths are
+ * dotted. Ids are prefixed and sanitised and every label is entity-escaped, so any
  * step id or CEL condition yields a diagram GitHub renders; output is deterministic.
  */
 import type { JourneyPlan, PlanStep } from '../ir/plan.js';
@@ -11,6 +12,7 @@ import { formatVariants, formatWait, formatWebhookUrl } from './step-text.js';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const START_NODE = 'journey_start';
+/** Edge labels wrap at this many characters per line (never cut). */
 const MAX_EDGE_LABEL = 40;
 
 /** Mermaid entity codes for characters that would end or confuse a quoted label. */
@@ -26,15 +28,35 @@ export function escapeMermaidLabel(text: string): string {
     .replace(/\s*\r?\n\s*/g, ' ');
 }
 
-/** Cuts a label to `max` characters with an ellipsis (long CEL conditions on edges). */
-export function shorten(text: string, max = MAX_EDGE_LABEL): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+/**
+ * Breaks a label into lines of about `width` characters at spaces, so a long CEL condition is
+ * shown in full on its edge; a word longer than `width` stays whole on its own line.
+ */
+export function wrap(text: string, width = MAX_EDGE_LABEL): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
 
 /** Escaped label lines joined with Mermaid's line break. */
 function label(...lines: string[]): string {
   return `"${lines.map(escapeMermaidLabel).join('<br/>')}"`;
+}
+
+/** An edge label: each route's text wrapped in full, alternatives joined by an explicit "or". */
+function edgeLabel(routes: readonly string[]): string {
+  const lines = routes.flatMap((r, i) => {
+    const wrapped = wrap(r);
+    return i === 0 ? wrapped : [`or ${wrapped[0] ?? ''}`, ...wrapped.slice(1)];
+  });
+  return label(...lines);
 }
 
 /**
@@ -92,13 +114,25 @@ interface DrawnEdge {
   labels: string[];
 }
 
-/** Edges of one step, labelled routes to the same target and style merged into one arrow. */
+/**
+ * Edges of one step: labelled routes to the same target and style merged into one arrow, and an
+ * exceptional route (onFailure, onBlocked) to the step's plain next folded into that arrow, so
+ * two arrows never run side by side between the same nodes with labels on top of each other.
+ */
 function drawnEdges(step: PlanStep, ids: NodeIds): DrawnEdge[] {
   const out: DrawnEdge[] = [];
-  for (const e of stepEdges(step)) {
+  const edges = stepEdges(step);
+  const plain = edges.find((e) => e.key === 'next' && e.label === undefined);
+  for (const e of edges) {
     const from = ids.get(step.id);
     const to = ids.get(e.to);
-    const text = e.label === undefined ? undefined : shorten(e.label);
+    if (plain && e !== plain && e.style === 'dotted' && e.to === plain.to) {
+      const arrow = out.find((d) => d.to === to && d.style === 'solid')!;
+      if (arrow.labels.length === 0) arrow.labels.push(step.kind === 'send' ? 'sent' : 'done');
+      arrow.labels.push(e.label ?? e.key);
+      continue;
+    }
+    const text = e.label;
     const same =
       text === undefined ? undefined : out.find((d) => d.to === to && d.style === e.style && d.labels.length > 0);
     if (same && text !== undefined) same.labels.push(text);
@@ -109,8 +143,39 @@ function drawnEdges(step: PlanStep, ids: NodeIds): DrawnEdge[] {
 
 function edgeLine(e: DrawnEdge): string {
   const arrow = e.style === 'dotted' ? '-.->' : '-->';
-  const text = e.labels.length > 0 ? `|${label(e.labels.join(' / '))}|` : '';
+  const text = e.labels.length > 0 ? `|${edgeLabel(e.labels)}|` : '';
   return `${e.from} ${arrow}${text} ${e.to}`;
+}
+
+/**
+ * Dotted arrows with the same label from several steps into one step (two webhooks' onFailure
+ * into the same exit) would put their labels on top of each other near the target: they meet in
+ * one small labelled node instead, and a single dotted arrow goes on from there.
+ */
+function joinConverging(drawn: readonly DrawnEdge[]): string[] {
+  const key = (e: DrawnEdge): string => `${e.to}\u0000${e.labels.join('\u0000')}`;
+  const groups = new Map<string, DrawnEdge[]>();
+  for (const e of drawn) {
+    if (e.style !== 'dotted' || e.labels.length === 0) continue;
+    groups.set(key(e), [...(groups.get(key(e)) ?? []), e]);
+  }
+  const out: string[] = [];
+  const joined = new Set<string>();
+  let n = 0;
+  for (const e of drawn) {
+    const group = groups.get(key(e));
+    if (group === undefined || group.length < 2) {
+      out.push(edgeLine(e));
+      continue;
+    }
+    if (joined.has(key(e))) continue;
+    joined.add(key(e));
+    const junction = `j${n++}`;
+    out.push(`${junction}([${edgeLabel(e.labels)}])`);
+    for (const g of group) out.push(`${g.from} -.- ${junction}`);
+    out.push(`${junction} -.-> ${e.to}`);
+  }
+  return out;
 }
 
 export type Highlight = 'added' | 'removed' | 'changed';
@@ -141,7 +206,7 @@ export function formatPlanMermaid(plan: JourneyPlan, options: MermaidOptions = {
   const ids = new NodeIds(plan.steps);
   const nodes = plan.steps.map((s) => nodeLine(s, ids.get(s.id)));
   const edges = [`${START_NODE}(("start")) --> ${ids.get(plan.start)}`];
-  for (const step of plan.steps) edges.push(...drawnEdges(step, ids).map(edgeLine));
+  edges.push(...joinConverging(plan.steps.flatMap((s) => drawnEdges(s, ids))));
   const missing: string[] = [];
   const stepIds = new Set(plan.steps.map((s) => s.id));
   const targets = [plan.start, ...plan.steps.flatMap((s) => stepEdges(s).map((e) => e.to))];
