@@ -44,6 +44,20 @@ export function sections(s: SimulationSummary): Section[] {
         : [['(none)', '0', '0']],
     right: [1, 2],
   });
+  const byCountry = Object.entries(s.deferralsByCountry ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (byCountry.length > 0) {
+    const countries = [...new Set(byCountry.flatMap(([, m]) => Object.keys(m)))].sort();
+    out.push({
+      title: 'Deferrals by reason and country',
+      header: ['reason', ...countries, 'total'],
+      rows: byCountry.map(([reason, m]) => [
+        reason,
+        ...countries.map((c) => num(m[c] ?? 0)),
+        num(Object.values(m).reduce((a, b) => a + b, 0)),
+      ]),
+      right: countries.map((_, i) => i + 1).concat(countries.length + 1),
+    });
+  }
   out.push({
     title: 'Outcomes',
     header: ['outcome', 'debts', 'share'],
@@ -73,7 +87,10 @@ export function sections(s: SimulationSummary): Section[] {
         ? collected.map(([c, n]) => [`collected (${c})`, money(n, null)])
         : [['collected', '0.00']]),
       [`cost of email (${s.sends.email} × ${s.cost.perMessage.email})`, money(s.cost.email, s.cost.currency)],
-      [`cost of SMS (${s.sends.sms} × ${s.cost.perMessage.sms})`, money(s.cost.sms, s.cost.currency)],
+      [
+        `cost of SMS (${s.sends.sms} SMS, ${s.smsSegments} segments × ${s.cost.perMessage.sms})`,
+        money(s.cost.sms, s.cost.currency),
+      ],
       ['cost, total', money(s.cost.total, s.cost.currency)],
     ],
     right: [1],

@@ -16,6 +16,7 @@ import { DebtorClock } from './debtor-clock.js';
 import { ContinuedAsNew, VirtualPort } from './virtual-port.js';
 import type { Behaviour, MessageFacts } from './behaviour.js';
 import { timeline, type TimelineEntry } from './timeline.js';
+import { smsSegmentsOf } from './sms-billing.js';
 
 /** Outcome of a journey the horizon interrupted. */
 export const RUNNING = 'running';
@@ -91,6 +92,8 @@ export interface SimulatedDebt {
   state: JourneyState;
   /** Engagement signals the behaviour model delivered (journey time), in order: the script of the run. */
   signals: { at: number; signal: EngagementSignal }[];
+  /** Segments of each SMS sent, by message id (carriers bill per segment: sms-billing.ts). */
+  smsSegments: Record<string, number>;
 }
 
 export interface RunDebtOptions {
@@ -137,6 +140,7 @@ function prepareDebt(
   };
   const holder = { state: initialState(input, o.startMs) };
   const signals: SimulatedDebt['signals'] = [];
+  const smsSegments: Record<string, number> = {};
   // Constructed through a loose signature so the ledger book (when given) reaches VirtualPort.
   const Port = (shared ? SharedClockPort : HorizonPort) as unknown as new (
     ...args: unknown[]
@@ -163,6 +167,7 @@ function prepareDebt(
   port.horizon = o.horizonMs;
 
   function recordSend(input: SendMessageInput, nowMs: number) {
+    if (input.channel === 'sms') smsSegments[input.key] = smsSegmentsOf(input);
     const facts: MessageFacts = { key: input.key, channel: input.channel, journey: plan.journey, step: input.step };
     if (o.segment !== undefined) facts.segment = o.segment;
     if (input.variant !== undefined) facts.variant = input.variant;
@@ -200,10 +205,15 @@ function prepareDebt(
       }
     }
   }
-  return { run, result: () => result(o, holder.state, signals) };
+  return { run, result: () => result(o, holder.state, signals, smsSegments) };
 }
 
-function result(o: RunDebtOptions, state: JourneyState, signals: SimulatedDebt['signals']): SimulatedDebt {
+function result(
+  o: RunDebtOptions,
+  state: JourneyState,
+  signals: SimulatedDebt['signals'],
+  smsSegments: SimulatedDebt['smsSegments'],
+): SimulatedDebt {
   const { plan, record } = o;
   const variant = Object.values(state.variants).at(-1);
   return {
@@ -218,5 +228,6 @@ function result(o: RunDebtOptions, state: JourneyState, signals: SimulatedDebt['
     events: timeline(state),
     state,
     signals,
+    smsSegments,
   };
 }

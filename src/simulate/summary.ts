@@ -23,6 +23,8 @@ export interface JourneySummary {
   blocks: Record<string, number>;
   outcomes: Record<string, number>;
   paid: number;
+  /** Segments of the SMS sent (what carriers bill). */
+  smsSegments: number;
   cost: number;
 }
 
@@ -46,12 +48,17 @@ export interface SimulationSummary {
   unmatched: number;
   invalid: { line: number; reason: string }[];
   sends: ChannelCounts & { total: number };
+  /** Segments of the SMS sent: an SMS is billed per segment (src/core/sms-segments.ts). */
+  smsSegments: number;
   sendsPerDay: ({ date: string } & ChannelCounts)[];
   deferrals: Record<string, number>;
+  /** Deferrals by reason, then by the debtor's country (`debtor.country`; `(none)` without one). */
+  deferralsByCountry: Record<string, Record<string, number>>;
   blocks: Record<string, number>;
   outcomes: Record<string, number>;
   funnel: { sent: number; delivered: number; opened: number; clicked: number; visited: number; paid: number };
   amountCollected: Record<string, number>;
+  /** `perMessage.sms` is the price of one SMS segment. */
   cost: { currency: string | null; email: number; sms: number; total: number; perMessage: ChannelCounts };
   variants: VariantSummary[];
   journeys: Record<string, JourneySummary>;
@@ -65,6 +72,9 @@ export interface SummaryOptions {
   costs: Costs;
   partialShare: number;
 }
+
+/** The country column of a debtor without debtor.country. */
+export const NO_COUNTRY = '(none)';
 
 function bump(map: Record<string, number>, key: string, by = 1): void {
   map[key] = (map[key] ?? 0) + by;
@@ -95,8 +105,10 @@ export class SummaryBuilder {
       unmatched: 0,
       invalid: [],
       sends: { email: 0, sms: 0, total: 0 },
+      smsSegments: 0,
       sendsPerDay: [],
       deferrals: {},
+      deferralsByCountry: {},
       blocks: {},
       outcomes: {},
       funnel: { sent: 0, delivered: 0, opened: 0, clicked: 0, visited: 0, paid: 0 },
@@ -115,7 +127,8 @@ export class SummaryBuilder {
     this.s.invalid.push({ line, reason });
   }
 
-  add(d: SimulatedDebt): void {
+  /** Adds a simulated debt; `country` is its debtor's (debtor.country), for deferrals by country. */
+  add(d: SimulatedDebt, country?: string): void {
     const s = this.s;
     s.debts += 1;
     const j = (s.journeys[d.journey] ??= {
@@ -126,6 +139,7 @@ export class SummaryBuilder {
       blocks: {},
       outcomes: {},
       paid: 0,
+      smsSegments: 0,
       cost: 0,
     });
     j.debts += 1;
@@ -137,7 +151,13 @@ export class SummaryBuilder {
       s.sends[ch] += 1;
       s.sends.total += 1;
       j.sends[ch] += 1;
-      j.cost += this.price[ch];
+      // Email per message, SMS per segment (a message whose segments are unknown counts one).
+      const units = ch === 'sms' ? (d.smsSegments[e.messageId ?? ''] ?? 1) : 1;
+      if (ch === 'sms') {
+        s.smsSegments += units;
+        j.smsSegments += units;
+      }
+      j.cost += units * this.price[ch];
       const day = Math.floor(e.at / DAY) - this.firstDay;
       const bucket = this.perDay[day];
       if (bucket) bucket[ch] += 1;
@@ -146,6 +166,7 @@ export class SummaryBuilder {
       if (e.type === 'deferred') {
         bump(s.deferrals, e.reason ?? 'unknown');
         bump(j.deferrals, e.reason ?? 'unknown');
+        bump((s.deferralsByCountry[e.reason ?? 'unknown'] ??= {}), country?.toUpperCase() || NO_COUNTRY);
       } else if (e.type === 'blocked') {
         bump(s.blocks, e.reason ?? 'unknown');
         bump(j.blocks, e.reason ?? 'unknown');
@@ -186,7 +207,7 @@ export class SummaryBuilder {
     }));
     s.funnel.sent = s.sends.total;
     s.cost.email = round(s.sends.email * this.price.email);
-    s.cost.sms = round(s.sends.sms * this.price.sms);
+    s.cost.sms = round(s.smsSegments * this.price.sms);
     s.cost.total = round(s.cost.email + s.cost.sms);
     for (const j of Object.values(s.journeys)) j.cost = round(j.cost);
     for (const k of Object.keys(s.amountCollected)) s.amountCollected[k] = round(s.amountCollected[k]!, 2);
