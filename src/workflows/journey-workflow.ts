@@ -45,6 +45,12 @@ export const LEDGER_PATCH = 'settle-contact-ledger';
  * are counted by the worker, once per journey); journeys started before it existed replay without.
  */
 export const STARTED_PATCH = 'settle-journey-started';
+/**
+ * A fresh journey sets SettleStep (its start step, or where a continued run resumes) in its first
+ * workflow task, so operators find it by step before it first waits; journeys started before this
+ * replay without (their SettleStep appears when they first wait).
+ */
+export const STEP_AT_START_PATCH = 'settle-step-at-start';
 /** A metrics-only report: a few quick attempts, then the journey goes on without it. */
 const STARTED_RETRY: PlanRetry = { maxAttempts: 5, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 30_000 };
 
@@ -177,6 +183,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       return continueAsNew<typeof journeyWorkflow>({ ...input, state: next });
     },
   };
+  if (patched(STEP_AT_START_PATCH)) port.waiting(state.current);
   // Not after continue-as-new: the run that carries `state` on is the same journey.
   if (input.state === undefined && patched(STARTED_PATCH)) {
     await port.run(
