@@ -98,8 +98,17 @@ export function sections(s: SimulationSummary): Section[] {
   if (s.variants.length > 0) {
     out.push({
       title: 'Split variants',
-      header: ['journey', 'split', 'variant', 'debts', 'paid', 'conversion'],
-      rows: s.variants.map((v) => [v.journey, v.step, v.variant, num(v.debts), num(v.paid), pct(v.conversion)]),
+      header: ['journey', 'split', 'variant', 'debts', 'paid', 'conversion', '95 % interval', 'verdict'],
+      rows: s.variants.map((v) => [
+        v.journey,
+        v.step,
+        v.variant,
+        num(v.debts),
+        num(v.paid),
+        pct(v.conversion),
+        v.interval ? `${pct(v.interval.low)} – ${pct(v.interval.high)}` : '',
+        v.verdict ?? '',
+      ]),
       right: [3, 4, 5],
     });
   }

@@ -141,7 +141,7 @@ export async function simulatePortfolio(o: SimulateOptions): Promise<SimulationR
         d = results[0]!;
       }
     }
-    builder.add(d);
+    builder.add(d, item.options.record.debtor.country);
     o.onDebt?.(d);
     if (o.keepDebts !== false) debts.push(debtReport(d));
   }

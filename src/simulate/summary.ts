@@ -6,6 +6,7 @@
  */
 import type { Channel } from '../ir/index.js';
 import type { Costs } from './behaviour.js';
+import { compareArms } from '../experiments/stats.js';
 import type { SimulatedDebt } from './run-debt.js';
 
 const DAY = 86_400_000;
@@ -36,6 +37,13 @@ export interface VariantSummary {
   paid: number;
   /** paid / debts. */
   conversion: number;
+  /** Wilson 95 % interval of the conversion. */
+  interval?: { low: number; high: number };
+  /** Two-sided Fisher's exact test against the split's control (src/experiments/stats.ts). */
+  pValue?: number;
+  /** Debts per arm needed to detect the observed difference. */
+  neededPerArm?: number;
+  verdict?: string;
 }
 
 export interface SimulationSummary {
@@ -214,6 +222,23 @@ export class SummaryBuilder {
     s.variants = [...this.variantMap.values()]
       .map((v) => ({ ...v, conversion: v.debts > 0 ? round(v.paid / v.debts, 4) : 0 }))
       .sort((a, b) => (a.journey + a.step + a.variant < b.journey + b.step + b.variant ? -1 : 1));
+    // Each split against its control: a variant named control (or holdout), else the first by name.
+    const splits = new Map<string, VariantSummary[]>();
+    for (const v of s.variants) {
+      const key = `${v.journey}\u0000${v.step}`;
+      splits.set(key, [...(splits.get(key) ?? []), v]);
+    }
+    for (const arms of splits.values()) {
+      const control = arms.find((v) => v.variant === 'control' || v.variant === 'holdout')?.variant;
+      const compared = compareArms(arms, control ?? arms[0]!.variant);
+      arms.forEach((v, i) => {
+        const c = compared[i]!;
+        v.interval = { low: round(c.interval.low, 4), high: round(c.interval.high, 4) };
+        if (c.pValue !== undefined) v.pValue = round(c.pValue, 4);
+        if (c.neededPerArm !== undefined && Number.isFinite(c.neededPerArm)) v.neededPerArm = c.neededPerArm;
+        v.verdict = c.verdict;
+      });
+    }
     s.invalid.sort((a, b) => a.line - b.line);
     return s;
   }

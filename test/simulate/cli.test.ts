@@ -53,6 +53,22 @@ describe('settle simulate', () => {
     expect(s.amountCollected).toEqual({});
   });
 
+  it('deferrals by reason and country: they add up to the deferrals by reason; Thanksgiving defers US debtors only', async () => {
+    const r = await json([]);
+    const s = r.summary;
+    expect(Object.keys(s.deferralsByCountry).sort()).toEqual(Object.keys(s.deferrals).sort());
+    for (const [reason, byCountry] of Object.entries(s.deferralsByCountry))
+      expect(
+        Object.values(byCountry).reduce((a, b) => a + b, 0),
+        reason,
+      ).toBe(s.deferrals[reason]);
+    // Thursday 26 November 2026: three US debtors' SMS wait for Friday under us-reg-f.
+    expect(s.deferralsByCountry['holiday']).toEqual({ US: 3 });
+    const text = await settle(BASE);
+    expect(text.stdout).toMatch(/\nDeferrals by reason and country\nreason +US +total\n/);
+    expect(text.stdout).toMatch(/\nholiday +3 +3\n/);
+  });
+
   it('routes each debt as settle enroll does (first matching segment by priority)', async () => {
     const r = await json([]);
     const journeyOf = new Map(r.debts.map((d) => [d.debtId, d.journey]));

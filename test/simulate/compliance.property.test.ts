@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOpenInstant } from '../../src/core/policy/index.js';
-import { isValidTimeZone } from '../../src/core/timezone.js';
+import { publicHolidayDates } from '../../src/compiler/holidays.js';
+import { isOpenInstant, policyForPlace } from '../../src/core/policy/index.js';
+import { isValidTimeZone, localDateIso, localDateParts, weekdayOf } from '../../src/core/timezone.js';
 import type { Channel, EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour } from '../../src/simulate/behaviour.js';
 import { runDebt } from '../../src/simulate/run-debt.js';
@@ -36,7 +37,17 @@ const policyArb = fc.record({
   days: fc.subarray([...DAYS], { minLength: 1 }),
   from: fc.integer({ min: 0, max: 20 }),
   span: fc.integer({ min: 1, max: 12 }),
-  country: fc.constantFrom('FR', 'US', 'DE', undefined),
+  // 'own': each debtor's own country and region among FR, NL, DE (holidays.country as a list).
+  country: fc.constantFrom('FR', 'US', 'DE', undefined, 'own'),
+  // A narrower window for SMS only (channels: [sms]), or none.
+  smsWindow: fc.option(
+    fc.record({
+      days: fc.subarray([...DAYS], { minLength: 1 }),
+      from: fc.integer({ min: 0, max: 20 }),
+      span: fc.integer({ min: 1, max: 12 }),
+    }),
+    { nil: undefined },
+  ),
   // Two caps over the same channels and period are refused by the compiler (DUPLICATE_CAP).
   caps: fc.uniqueArray(
     fc.record({
@@ -60,6 +71,14 @@ const debtorArb = fc.record({
   zone: fc.constantFrom(...ZONES),
   sms: fc.constantFrom(true, false, undefined),
   startHour: fc.integer({ min: 0, max: 24 * 14 - 1 }),
+  place: fc.constantFrom<{ country?: string; region?: string }>(
+    { country: 'FR' },
+    { country: 'NL' },
+    { country: 'DE', region: 'BY' },
+    { country: 'DE', region: 'DE-BE' },
+    { country: 'US' },
+    {},
+  ),
 });
 
 type PolicyCase = typeof policyArb extends fc.Arbitrary<infer T> ? T : never;
@@ -77,8 +96,18 @@ function policyYaml(p: PolicyCase): string {
     'spec:',
     '  timezoneFallback: Europe/Paris',
     `  unknownTimezone: ${p.unknownTimezone}`,
-    `  sendWindow: { days: [${p.days.join(', ')}], from: "${hh(p.from)}", to: "${hh(to)}" }`,
-    ...(p.country ? [`  holidays: { country: ${p.country} }`] : []),
+    '  sendWindow:',
+    `    - { days: [${p.days.join(', ')}], from: "${hh(p.from)}", to: "${hh(to)}" }`,
+    ...(p.smsWindow
+      ? [
+          `    - { days: [${p.smsWindow.days.join(', ')}], from: "${hh(p.smsWindow.from)}", to: "${hh(Math.min(24, p.smsWindow.from + p.smsWindow.span))}", channels: [sms] }`,
+        ]
+      : []),
+    ...(p.country === 'own'
+      ? ['  holidays: { country: [FR, NL, DE] }']
+      : p.country
+        ? [`  holidays: { country: ${p.country} }`]
+        : []),
     ...(caps.length > 0 ? ['  frequencyCaps:', ...caps] : []),
     `  consent: { sms: ${p.smsConsent}, email: assumed }`,
     '',
@@ -121,6 +150,7 @@ describe('compliance property', () => {
               debtor: {
                 ...base.debtor,
                 timezone: d.zone,
+                ...d.place,
                 consent: { email: true, ...(d.sms !== undefined && { sms: d.sms }) },
               },
             };
@@ -137,7 +167,22 @@ describe('compliance property', () => {
             const sent = sim.state.sends.filter((s) => s.status === 'sent');
             if (!isValidTimeZone(d.zone) && p.unknownTimezone === 'skip') expect(sent).toEqual([]);
             for (const s of sent) {
-              expect(isOpenInstant(plan.policy, tz, s.at), `${new Date(s.at).toISOString()} in ${tz}`).toBe(true);
+              const own = policyForPlace(plan.policy, d.place);
+              const where = `${new Date(s.at).toISOString()} ${s.channel} in ${tz} ${JSON.stringify(d.place)}`;
+              expect(isOpenInstant(own, tz, s.at, s.channel), where).toBe(true);
+              // Independently of the narrowing: never on the debtor's own public holidays.
+              if (p.country === 'own' && d.place.country !== undefined && d.place.country !== 'US') {
+                const region = d.place.region?.replace(`${d.place.country}-`, '');
+                expect(publicHolidayDates(d.place.country, region), where).not.toContain(localDateIso(s.at, tz));
+              }
+              if (p.smsWindow && s.channel === 'sms') {
+                const w = p.smsWindow;
+                const local = localDateParts(s.at, tz);
+                expect(w.days as string[], where).toContain(DAYS[weekdayOf(localDateIso(s.at, tz))]);
+                const minute = local.hour * 60 + local.minute;
+                expect(minute, where).toBeGreaterThanOrEqual(w.from * 60);
+                expect(minute, where).toBeLessThan(Math.min(24, w.from + w.span) * 60);
+              }
               if (s.channel === 'sms') {
                 expect(d.sms).not.toBe(false);
                 if (p.smsConsent === 'required') expect(d.sms).toBe(true);
