@@ -118,7 +118,7 @@ export interface ArmComparison {
   verdict: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Each arm of a split against `control` (the first arm when not given). */
 export function compareArms(arms: readonly ArmCounts[], control?: string, alpha = 0.05): ArmComparison[] {

@@ -53,13 +53,13 @@ describe('split statistics', () => {
     expect(direct!.pValue).toBeCloseTo(0.1911, 4);
     expect(direct!.neededPerArm).toBe(81);
     expect(direct!.verdict).toBe(
-      'not significant yet (p = 0.19, 36.0 % vs 16.7 %): about 63 more debts per arm to detect this difference',
+      'not significant yet (p = 0.19, 36.0% vs 16.7%): about 63 more debts per arm to detect this difference',
     );
     const [, big] = compareArms([
       { variant: 'a', debts: 400, paid: 60 },
       { variant: 'b', debts: 400, paid: 100 },
     ]);
     expect(big!.pValue).toBeLessThan(0.05);
-    expect(big!.verdict).toMatch(/^significant \(p = 0\.00\d\): b converts better than a, 25\.0 % vs 15\.0 %$/);
+    expect(big!.verdict).toMatch(/^significant \(p = 0\.00\d\): b converts better than a, 25\.0% vs 15\.0%$/);
   });
 });
