@@ -209,7 +209,7 @@ function durationsSection(): string[] {
   }
   out.push(
     '',
-    "`wait: businessDays: n` counts open days instead: days of the policy’s send windows that are not holidays or closed days, in the debtor’s zone, keeping the local time. In CEL, durations are written `duration('72h')` (CEL’s own syntax: h, m, s, ms, combinable as `1h30m`; no d or w).",
+    "`wait: businessDays: n` counts open days instead: days of the policy’s send windows that are not holidays or closed days, in the debtor’s zone, keeping the local time. In CEL, durations are written `duration('72h')` (CEL’s own syntax: h, m, s, ms, combinable as `1h30m`; no d or w). For a wall-clock time, `localTime(t, days, 'HH:MM')` is the instant at HH:MM in the debtor’s zone on the local date of `t` plus `days` (e.g. `localTime(debt.dueDate, -5, '10:00')`): unlike `debt.dueDate - duration('110h')`, it does not move by an hour across a daylight-saving change.",
   );
   return out;
 }
@@ -411,10 +411,11 @@ function policySection(): string[] {
     '',
     'Before each send the debtor’s contact ledger decides with the journey’s policy over the debt’s contacts from every journey, in this order:',
     '',
+    '0. **The debtor’s policy.** The journey’s `policy`, or the one its `policyByCountry` names for `debtor.country`; with `holidays.country` as a list, narrowed to the public holidays of the debtor’s own country and `debtor.region` (those of every listed country when their country is not listed).',
     '1. **Consent.** A recorded `false` blocks; `required` needs a recorded `true` (`debtor.consent.email` / `.sms`); `assumed` sends unless it is `false`. → skip',
     '2. **Opt-out** of the channel (opt-out link, SMS STOP, a provider opt-out) → skip. A missing address or number → skip.',
     '3. **Time zone.** The debtor’s `timezone` when valid, else `timezoneFallback`; with `unknownTimezone: skip` a debtor without a valid zone → skip.',
-    '4. **Window, holidays, defer caps.** The earliest instant from now that is inside a send window (`[from, to)` local time on its days), not a public holiday of `holidays.country`/`region` nor a `closedDays` date, and keeps every cap with `onExceed: defer` → the send is deferred to it (the journey waits durably, the goal still ends it).',
+    '4. **Window, holidays, defer caps.** The earliest instant from now that is inside a send window of the channel (`[from, to)` local time on its days; the windows naming the channel in `channels` when there are any, else those without `channels`), not a public holiday of `holidays.country`/`region` nor a `closedDays` date, and keeps every cap with `onExceed: defer` → the send is deferred to it (the journey waits durably, the goal still ends it).',
     '5. **Skip caps.** A cap with `onExceed: skip` broken at that instant → skip.',
     '6. **Jitter.** With `jitter`, the instant moves forward by up to that much (deterministic per send), unless that leaves the window or breaks a cap.',
     '',
