@@ -106,6 +106,17 @@ describe('segment routing', () => {
     });
   });
 
+  it("a debtor without a zone is read in their own policy's fallback: US debtors in us-reg-f's (policyByCountry)", () => {
+    const r = journeys();
+    const router = createRouter(r.project, r.plans);
+    const at = Date.parse('2026-11-24T03:00:00Z'); // 04:00 on the 24th in Paris, 22:00 on the 23rd in New York
+    const due = record({ dueDate: '2026-11-23' });
+    expect(router.route(due, at)).toMatchObject({ segment: 'early-overdue' });
+    expect(router.route({ ...due, debtor: { ...due.debtor, country: 'US' } }, at)).toMatchObject({
+      segment: 'pre-due',
+    });
+  });
+
   it('reports no match outside every segment, and --journey bypasses the segments', () => {
     const r = journeys();
     const tooLate = record({ dueDate: '2026-01-02' });
