@@ -227,6 +227,54 @@ describe('contact rules on the time-skipping server', () => {
     await eventually(async () => expect((await ledger.query(ledgerQuery)).optedOut).toEqual([]));
   }, 120_000);
 
+  it("one plan, each debtor's own holidays and policy: King's Day defers the NL debtor, Thanksgiving the US one (us-reg-f), FR is open both days", async () => {
+    const own = {
+      path: 'policies/own-holidays.policy.yaml',
+      text: POLICY.text
+        .replace('name: house-rules', 'name: own-holidays')
+        .replace('holidays: { country: FR }', 'holidays: { country: [FR, NL] }'),
+    };
+    const us = {
+      path: 'policies/us-rules.policy.yaml',
+      text: POLICY.text
+        .replace('name: house-rules', 'name: us-rules')
+        .replace('timezoneFallback: Europe/Paris', 'timezoneFallback: America/New_York')
+        .replace('holidays: { country: FR }', 'holidays: { country: US }'),
+    };
+    const plan = planFromYaml(
+      `apiVersion: settle/v1
+kind: Journey
+metadata: { name: follows-debtor, version: 1 }
+spec:
+  policy: own-holidays
+  policyByCountry: { US: us-rules }
+  steps:
+${email('hello')}${exit}`,
+      [own, us],
+    );
+    const kingsDay = Date.parse('2026-04-27T08:00:00Z'); // Mon 10:00 in Paris and Amsterdam
+    const thanksgiving = Date.parse('2026-11-26T15:00:00Z'); // Thu 10:00 in New York, 16:00 in Paris
+    const nl = await start(plan, debtor('OWN-NL', { country: 'NL', timezone: 'Europe/Amsterdam' }), kingsDay);
+    const fr1 = await start(plan, debtor('OWN-FR1', { country: 'FR' }), kingsDay);
+    const usd = await start(plan, debtor('OWN-US', { country: 'US', timezone: 'America/New_York' }), thanksgiving);
+    const fr2 = await start(plan, debtor('OWN-FR2', { country: 'FR' }), thanksgiving);
+    const [vNl, vFr1, vUs, vFr2] = await finish(nl, fr1, usd, fr2);
+    // To the minute: a deferred send goes when the server's timer fires, a few ms after the instant.
+    const iso = (v: JourneyStateView) => sent(v).map((s) => new Date(Math.floor(s.at / 60_000) * 60_000).toISOString());
+    expect(iso(vNl!)).toEqual(['2026-04-28T06:00:00.000Z']); // Tue 08:00 CEST
+    expect(iso(vFr1!)).toEqual(['2026-04-27T08:00:00.000Z']);
+    expect(iso(vUs!)).toEqual(['2026-11-27T13:00:00.000Z']); // Fri 08:00 EST
+    expect(iso(vFr2!)).toEqual(['2026-11-26T15:00:00.000Z']);
+    const deferred = (h: WorkflowHandle) =>
+      h.query(stateQuery).then((v) => v.audit.filter((a) => a.kind === 'deferred'));
+    expect((await deferred(nl)).map((a) => a.message)).toEqual([
+      'Email of step hello deferred from Mon 10:00 to Tue 08:00 Europe/Amsterdam: public holiday (NL)',
+    ]);
+    expect((await deferred(usd)).map((a) => a.message)).toEqual([
+      'Email of step hello deferred from Thu 10:00 to Fri 08:00 America/New_York: public holiday (US)',
+    ]);
+  }, 120_000);
+
   it('a debtor without SMS consent gets email only', async () => {
     const plan = journey(
       'consent-check',
