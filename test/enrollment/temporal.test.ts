@@ -138,17 +138,17 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     expect(res.code).toBe(1); // two invalid rows
     const summary = JSON.parse(res.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({
-      started: 30,
+      started: 33,
       alreadyEnrolled: 0,
       unmatched: 0,
-      byJourney: { 'pre-due-reminder': 6, 'soft-collection': 14, 'late-stage': 10 },
+      byJourney: { 'pre-due-reminder': 7, 'soft-collection': 15, 'late-stage': 11 },
       evaluationErrors: 0,
       invalid: [
         {
-          line: 32,
+          line: 35,
           reason: 'debt.amountDue is not a number (write digits with . as the decimal separator, e.g. 420.50)',
         },
-        { line: 33, reason: 'debt.currency must match pattern "^[A-Z]{3}$"' },
+        { line: 36, reason: 'debt.currency must match pattern "^[A-Z]{3}$"' },
       ],
     });
   });
@@ -170,12 +170,12 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
       // The plan is in the store once per journey version, whatever the number of debts.
       expect(await startInput<JourneyPlan>(env.client, planWorkflowId(input.planRef))).toEqual(plans.get(journey));
     });
-    expect(n).toBe(30);
+    expect(n).toBe(33);
     const count = await eventually(
       () => env.client.workflow.count(`WorkflowType = 'journeyWorkflow' AND TaskQueue = '${TASK_QUEUE}'`),
-      (c) => c.count === 30,
+      (c) => c.count === 33,
     );
-    expect(count.count).toBe(30);
+    expect(count.count).toBe(33);
     expect(
       (await env.client.workflow.count(`WorkflowType = '${PLAN_WORKFLOW_TYPE}' AND TaskQueue = '${TASK_QUEUE}'`)).count,
     ).toBe(3);
@@ -185,19 +185,19 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     const res = await settle(['enroll', file], {}, true);
     expect(res.code).toBe(1);
     // On a terminal: a progress line on stderr, redrawn in place, cleared before the summary.
-    expect(res.stderr).toMatch(/^\r\x1b\[Kenrolling \d+\/32 rows {2}\d+\/s {2}started 0, already enrolled \d+/);
-    expect(res.stderr).toContain('enrolling 32/32 rows');
+    expect(res.stderr).toMatch(/^\r\x1b\[Kenrolling \d+\/35 rows {2}\d+\/s {2}started 0, already enrolled \d+/);
+    expect(res.stderr).toContain('enrolling 35/35 rows');
     expect(res.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(res.stdout).toContain('started             0\n');
-    expect(res.stdout).toContain('already enrolled    30\n');
-    expect(res.stdout).toContain(`${file.split('/').pop()}:32  debt.amountDue is not a number`);
+    expect(res.stdout).toContain('already enrolled    33\n');
+    expect(res.stdout).toContain(`${file.split('/').pop()}:35  debt.amountDue is not a number`);
     for (const [id, runId] of runIds) {
       expect((await env.client.workflow.getHandle(id).describe()).runId, id).toBe(runId);
     }
     await delay(1_000); // visibility is eventually consistent: give a late start time to show up
     expect(
       (await env.client.workflow.count(`WorkflowType = 'journeyWorkflow' AND TaskQueue = '${TASK_QUEUE}'`)).count,
-    ).toBe(30);
+    ).toBe(33);
   });
 
   it('a journey that ended is not started again (reuse policy: reject duplicate)', async () => {
@@ -224,7 +224,7 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
   it('status without a worker shows what Temporal knows and says the worker is missing', async () => {
     const res = await settle(['status', 'TN-FR-2026-118204']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('pre-due-reminder v2  running  settle/TN-FR-2026-118204/pre-due-reminder');
+    expect(res.stdout).toContain('pre-due-reminder v4  running  settle/TN-FR-2026-118204/pre-due-reminder');
     expect(res.stdout).toContain(`no worker is polling task queue ${TASK_QUEUE}`);
   });
 
@@ -300,7 +300,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
           if (personal) expect(everything).not.toContain(personal);
         }
       });
-      expect(checked).toBe(30);
+      expect(checked).toBe(33);
       const ev = await settle([
         'event',
         debt,
@@ -315,7 +315,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         (r) => r.stdout.includes('opened'),
       );
       expect(shown.code).toBe(0);
-      expect(shown.stdout).toMatch(/^pre-due-reminder v2 {2}running {2}settle\/TN-FR-2026-118204\/pre-due-reminder$/m);
+      expect(shown.stdout).toMatch(/^pre-due-reminder v4 {2}running {2}settle\/TN-FR-2026-118204\/pre-due-reminder$/m);
       expect(shown.stdout).toMatch(/current step +end-of-due-date/);
       expect(shown.stdout).toMatch(/sends\n +2026-11-23T10:00:\d\dZ +due-date-sms +sms +sent/);
       expect(shown.stdout).toMatch(
@@ -341,11 +341,11 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         () => settle(['status', debt]),
         (r) => r.stdout.includes('completed'),
       );
-      expect(done.stdout).toMatch(/^pre-due-reminder v2 {2}completed \(paid\)/m);
+      expect(done.stdout).toMatch(/^pre-due-reminder v4 {2}completed \(paid\)/m);
       expect(await settle(['event', debt, 'clicked'])).toMatchObject({ code: 1 });
     });
     // Worker gone: a completed journey still shows its outcome (from its result).
     const after = await settle(['status', 'TN-FR-2026-118204']);
-    expect(after.stdout).toMatch(/^pre-due-reminder v2 {2}completed \(paid\)/m);
+    expect(after.stdout).toMatch(/^pre-due-reminder v4 {2}completed \(paid\)/m);
   });
 });

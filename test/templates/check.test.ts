@@ -46,11 +46,18 @@ describe('checkLiquid: variables', () => {
     expect(checkLiquid(source, scope).issues[0]?.hint).toBe(`did you mean ${suggestion}?`);
   });
 
+  it('suggests a record field of the same name for an undeclared attribute', () => {
+    expect(checkLiquid('{{ attributes.region }}', scope).issues[0]).toMatchObject({
+      message: 'unknown variable attributes.region',
+      hint: 'did you mean debtor.region?',
+    });
+  });
+
   it('does not suggest far-fetched names', () => {
     const [issue] = checkLiquid('{{ x }}', scope).issues;
     expect(issue?.hint).not.toMatch(/did you mean/);
-    expect(checkLiquid('{{ attributes.region }}', scope).issues[0]).toMatchObject({
-      message: 'attribute "region" is not declared',
+    expect(checkLiquid('{{ attributes.vatNumber }}', scope).issues[0]).toMatchObject({
+      message: 'attribute "vatNumber" is not declared',
       hint: 'declare it in journeys/attributes.yaml',
     });
   });
