@@ -66,6 +66,8 @@ import {
 } from './prometheus-support.js';
 
 const JOURNEY = 'soft-collection';
+/** The example journey's version (its metric label). */
+const VERSION = String(examplePlan(JOURNEY).version);
 const PUBLIC_URL = 'https://pay.example.test';
 const SMS_PRICE = { amount: 0.07, currency: 'EUR' };
 const AMOUNT = 420.5;
@@ -324,7 +326,7 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
   const w = worker.metrics;
   const s = server.metrics;
   const j = { journey: JOURNEY };
-  const v = { ...j, version: '1' };
+  const v = { ...j, version: VERSION };
   w.journeysStarted.inc(v, 0);
   w.amountEnrolled.inc({ currency: 'EUR' }, 0);
   for (const [step, channel, variant] of [
@@ -489,7 +491,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     await eventually(async () => expect((await stateOf('KPI-A5')).audit.map((a) => a.kind)).toContain('deferred'));
     await eventually(async () =>
       expect(await workerMetrics.text()).toContain(
-        'settle_messages_bounced_total{journey="soft-collection",version="1",step="first-email",channel="email",variant="none",kind="soft"} 1',
+        `settle_messages_bounced_total{journey="soft-collection",version="${VERSION}",step="first-email",channel="email",variant="none",kind="soft"} 1`,
       ),
     );
     await Promise.all(abScript);
@@ -533,7 +535,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     );
 
     // --- every recording rule -----------------------------------------------------------------
-    const J = { journey: JOURNEY, version: '1' };
+    const J = { journey: JOURNEY, version: VERSION };
     const rules: Record<string, [Record<string, string>, number][]> = {
       'settle:messages_attempted:sum': [
         [{ ...J, channel: 'email' }, 12],
@@ -710,7 +712,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       return ((await r.json()) as { data: string[] }).data;
     };
     expect(await values('journey')).toEqual([JOURNEY]);
-    expect(await values('version')).toEqual(['1']);
+    expect(await values('version')).toEqual([VERSION]);
     expect(await values('channel')).toEqual(['email', 'sms']);
   }, 300_000);
 });
