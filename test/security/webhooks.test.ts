@@ -108,6 +108,11 @@ const inbound = (body: string, sid = SID) => ({
   Body: body,
 });
 const statusFields = { AccountSid: 'AC0123', MessageSid: SID, MessageStatus: 'delivered' };
+/** The token with its last character replaced by another one (never by itself: the last MAC character is often 'A'). */
+function lastCharChanged(token: string): string {
+  return `${token.slice(0, -1)}${token.endsWith('A') ? 'Q' : 'A'}`;
+}
+
 const kToken = (over: { p?: 's' | 'o'; secret?: string } = {}) =>
   signLinkToken(over.secret ?? SECRET, { p: over.p ?? 's', w: WORKFLOW, s: 'nudge-sms', c: 'sms', k: MESSAGE_KEY });
 const statusPath = (k: string) => `/webhooks/twilio/status?k=${k}`;
@@ -342,7 +347,7 @@ const ROWS: Row[] = [
   {
     name: 'Twilio status: a tampered or truncated k token',
     requests: () => [
-      twilioRequest(statusPath(`${kToken().slice(0, -1)}A`), statusFields),
+      twilioRequest(statusPath(lastCharChanged(kToken())), statusFields),
       twilioRequest(statusPath(kToken().slice(0, -3)), statusFields),
       twilioRequest('/webhooks/twilio/status', statusFields),
     ],
