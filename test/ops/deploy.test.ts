@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
 import type { DeployReport } from '../../src/cli/commands/deploy-format.js';
 import { compilePaths } from '../../src/compiler/index.js';
-import { BUSY, NOT_STARTED } from '../../src/cli/commands/deploy-running.js';
+import { NOT_STARTED } from '../../src/cli/commands/deploy-running.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { JourneyPlan } from '../../src/ir/index.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord } from '../support/journeys.js';
@@ -143,9 +143,10 @@ describe('settle deploy', () => {
       const r = await settle(['deploy', '--base', 'HEAD', '--format', 'json'], vars, repo);
       expect(r.code, r.stderr).toBe(0);
       report = JSON.parse(r.stdout) as DeployReport;
-      // Not yet run by the worker (no search attributes) or between two steps: not waiting yet.
+      // Not yet run by the worker (no search attributes), between two steps, or still in the first
+      // send (SettleStep names the start step from the first workflow task on): not waiting yet.
       const waiting = report.running.flatMap((v) =>
-        v.steps.filter((s) => s.step !== BUSY && s.step !== NOT_STARTED).map((s) => s.count),
+        v.steps.filter((s) => s.step === 'cool-down' || s.step === 'pause').map((s) => s.count),
       );
       if (waiting.reduce((a, b) => a + b, 0) === 5) break;
       if (Date.now() > deadline)
