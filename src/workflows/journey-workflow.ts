@@ -51,6 +51,8 @@ export const STARTED_PATCH = 'settle-journey-started';
  * replay without (their SettleStep appears when they first wait).
  */
 export const STEP_AT_START_PATCH = 'settle-step-at-start';
+/** Consent changes are told to the debtor's ledger one after the other, in the order heard. */
+export const CONSENT_ORDER_PATCH = 'settle-consent-in-order';
 /** A metrics-only report: a few quick attempts, then the journey goes on without it. */
 const STARTED_RETRY: PlanRetry = { maxAttempts: 5, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 30_000 };
 
@@ -112,15 +114,23 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     if (signal) applyEvent(state, signal, now());
   });
   // An opt-out heard by this journey holds in every journey of the debtor: it goes to the ledger.
+  // Consent changes reach the ledger in the order the journey heard them: a STOP, a START and a
+  // STOP seconds apart must not arrive as STOP, STOP, START (three concurrent activities could).
+  let consentQueue: Promise<void> = Promise.resolve();
   const tellLedger = async (signal: OptOutSignal, optedOut: boolean) => {
     if (!patched(LEDGER_PATCH)) return;
     const { channel, eventId } = signal;
-    await ledger.ledgerConsent({
-      debtorKey: input.options.debtorKey,
-      channel,
-      optedOut,
-      ...(eventId !== undefined && { eventId }),
-    });
+    const send = () =>
+      ledger.ledgerConsent({
+        debtorKey: input.options.debtorKey,
+        channel,
+        optedOut,
+        ...(eventId !== undefined && { eventId }),
+      });
+    if (!patched(CONSENT_ORDER_PATCH)) return send();
+    const next = consentQueue.then(send, send);
+    consentQueue = next.catch(() => undefined);
+    return next;
   };
   // A consent change carrying the provider's id (an SMS STOP/START) counts once: a captured
   // request replayed later is ignored here and by the ledger.

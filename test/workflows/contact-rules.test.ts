@@ -208,10 +208,13 @@ describe('contact rules on the time-skipping server', () => {
     const ha = await start(a, debtor('REPLAY-A'), at, key);
     await eventually(async () => expect(sent(await ha.query(stateQuery)).map((s) => s.step)).toEqual(['s1']));
     const ledger = t.env.client.workflow.getHandle(ledgerWorkflowId(key));
+    // STOP, START and STOP in quick succession: the journey tells its ledger in that order.
     await ha.signal(optOutSignal, { channel: 'sms', eventId: 'twilio/SM1/optOut' });
     await ha.signal(optInSignal, { channel: 'sms', eventId: 'twilio/SM2/optIn' });
     await ha.signal(optOutSignal, { channel: 'sms', eventId: 'twilio/SM3/optOut' });
-    await eventually(async () => expect((await ledger.query(ledgerQuery)).optedOut).toEqual(['sms']));
+    await eventually(async () => expect((await ledger.query(ledgerQuery)).optedOut).toEqual(['sms']), {
+      timeoutMs: 30_000,
+    });
     // The attacker replays the signed START (same MessageSid), to the journey and to the ledger.
     await ha.signal(optInSignal, { channel: 'sms', eventId: 'twilio/SM2/optIn' });
     await ledger.signal(ledgerOptInSignal, { channel: 'sms', eventId: 'twilio/SM2/optIn' });
