@@ -588,16 +588,23 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     );
     const recorded = [...ruleFile.matchAll(/- record: (\S+)/g)].map((m) => m[1]!);
     expect(Object.keys(rules).sort()).toEqual([...recorded].sort());
-    for (const [name, expected] of Object.entries(rules)) {
-      const samples = await prom.query(name);
-      expect(samples.length, name).toBe(expected.length);
-      for (const [labels, value] of expected) {
-        const got = one(samples, labels);
-        if (name === 'settle:cost_per_collected:ratio' || name.startsWith('settle:time_to_pay')) {
-          expect(got, name).toBeCloseTo(value, 12);
-        } else expect(got, `${name} ${JSON.stringify(labels)}`).toBe(value);
-      }
-    }
+    // Rules are evaluated on their own interval, after the scrape that brought the last counts:
+    // poll until an evaluation has seen them all (a wrong rule still fails, at the deadline).
+    await eventually(
+      async () => {
+        for (const [name, expected] of Object.entries(rules)) {
+          const samples = await prom.query(name);
+          expect(samples.length, name).toBe(expected.length);
+          for (const [labels, value] of expected) {
+            const got = one(samples, labels);
+            if (name === 'settle:cost_per_collected:ratio' || name.startsWith('settle:time_to_pay')) {
+              expect(got, name).toBeCloseTo(value, 12);
+            } else expect(got, `${name} ${JSON.stringify(labels)}`).toBe(value);
+          }
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
 
     // --- every panel query of every board ------------------------------------------------------
     // Both registries define every metric; the worker's are those it has values of.
