@@ -80,9 +80,14 @@ export interface Renderer {
   cacheStats(): { size: number; hits: number; misses: number };
 }
 
+/** Zones already found valid: building an Intl.DateTimeFormat per message cost more than rendering it. */
+const knownZones = new Set<string>();
+
 function assertTimeZone(timeZone: string): void {
+  if (knownZones.has(timeZone)) return;
   try {
     new Intl.DateTimeFormat('en', { timeZone });
+    if (knownZones.size < 1000) knownZones.add(timeZone);
   } catch {
     throw new RangeError(
       `renderMessage: unknown time zone ${JSON.stringify(timeZone)} (expected an IANA name such as Europe/Paris)`,
