@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { publicLink } from '../channels/payments.js';
 import { signLinkToken } from '../channels/tokens.js';
 import { messageParts } from '../core/template-values.js';
+import { isValidTimeZone } from '../core/timezone.js';
 import type { PlanTemplate } from '../ir/index.js';
 import { keyedHash } from '../temporal/ids.js';
 import { TemplateRenderError, type RenderedMessage } from '../templates/index.js';
@@ -39,13 +40,7 @@ export function optOutUrl(deps: ActivityDeps, input: SendInput): string {
 }
 
 function validTimeZone(zone: string | undefined): string | undefined {
-  if (zone === undefined || zone.trim() === '') return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return undefined;
-  }
+  return zone !== undefined && zone.trim() !== '' && isValidTimeZone(zone) ? zone : undefined;
 }
 
 /**

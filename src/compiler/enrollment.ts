@@ -2,6 +2,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { ATTRIBUTE_MAX_LENGTH, ENROLLMENT_SCHEMA, type EnrollmentRecord } from '../dsl/index.js';
 import { parseIsoDate } from '../core/iso-date.js';
+import { isValidTimeZone } from '../core/timezone.js';
 import type { FieldType } from '../ir/index.js';
 import { createAjv } from './structural.js';
 
@@ -78,21 +79,9 @@ export function validateRecord(value: unknown, attributes: Record<string, FieldT
   return problems;
 }
 
-const zones = new Map<string, boolean>();
-
 /** Whether Intl knows `zone` as a time zone name (Region/City or UTC, not a raw offset). */
 function isTimeZone(zone: string): boolean {
-  let known = zones.get(zone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      known = /^[A-Za-z]/.test(zone);
-    } catch {
-      known = false;
-    }
-    if (zones.size < 10_000) zones.set(zone, known);
-  }
-  return known;
+  return /^[A-Za-z]/.test(zone) && isValidTimeZone(zone);
 }
 
 // C0 and C1 control characters (tab, CR and LF included: no record field is multi-line).

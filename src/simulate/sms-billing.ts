@@ -8,6 +8,7 @@
  */
 import type { SendMessageInput } from '../activities/types.js';
 import { countSmsSegments } from '../core/sms-segments.js';
+import { isValidTimeZone } from '../core/timezone.js';
 import type { PlanTemplate } from '../ir/index.js';
 import { createRenderer } from '../templates/index.js';
 
@@ -16,21 +17,8 @@ export const SIMULATED_PUBLIC_URL = 'http://127.0.0.1:8080';
 
 const renderer = createRenderer({ cacheSize: 2000 });
 
-const zoneValidity = new Map<string, boolean>();
-
 function validZone(zone: string | undefined): string | undefined {
-  if (zone === undefined || zone.trim() === '') return undefined;
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
-  }
-  return valid ? zone : undefined;
+  return zone !== undefined && zone.trim() !== '' && isValidTimeZone(zone) ? zone : undefined;
 }
 
 /** Segments the SMS of `input` takes once rendered. */

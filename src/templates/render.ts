@@ -6,6 +6,7 @@
  */
 import type { Liquid, Template } from 'liquidjs';
 import type { PlanTemplate } from '../ir/plan.js';
+import { isValidTimeZone } from '../core/timezone.js';
 import { daysPastDue } from './days.js';
 import { createLiquid } from './engine.js';
 import { formatRenderOptions, type FormatSettings } from './format-context.js';
@@ -80,15 +81,9 @@ export interface Renderer {
   cacheStats(): { size: number; hits: number; misses: number };
 }
 
-/** Zones already found valid: building an Intl.DateTimeFormat per message cost more than rendering it. */
-const knownZones = new Set<string>();
-
 function assertTimeZone(timeZone: string): void {
-  if (knownZones.has(timeZone)) return;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    if (knownZones.size < 1000) knownZones.add(timeZone);
-  } catch {
+  // Memoised by zone: building an Intl.DateTimeFormat per message cost more than rendering it.
+  if (!isValidTimeZone(timeZone)) {
     throw new RangeError(
       `renderMessage: unknown time zone ${JSON.stringify(timeZone)} (expected an IANA name such as Europe/Paris)`,
     );
