@@ -10,11 +10,10 @@
  * --no-build. Run: npm run bench:cli
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generateProject } from './generate.js';
+import { writeGeneratedProject } from './generate.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'settle.js');
@@ -33,17 +32,6 @@ function build(): void {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-}
-
-function generated(journeys: number): { dir: string; files: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'settle-bench-cli-'));
-  const files = generateProject(journeys);
-  for (const f of files) {
-    const p = join(dir, f.path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, f.text);
-  }
-  return { dir, files: files.length };
 }
 
 interface Sample {
@@ -65,7 +53,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function main(): void {
   if (!process.argv.includes('--no-build')) build();
-  const project = generated(500);
+  const project = writeGeneratedProject(500, 'settle-bench-cli-');
   try {
     const floor: Case = { name: 'node -e 0', args: ['-e', '0'], cwd: ROOT };
     const cases: Case[] = [

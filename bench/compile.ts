@@ -3,26 +3,14 @@
  * read from disk as `settle validate` does. Prints files/s for 1,000 journeys of 20 steps and how
  * the time grows from 100 to 1,000 to 10,000 files. Run: npm run bench:compile
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileSources, readSources } from '../src/compiler/index.js';
-import { generateProject } from './generate.js';
-
-function writeProject(journeys: number): { dir: string; files: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'settle-bench-'));
-  const files = generateProject(journeys);
-  for (const f of files) {
-    const p = join(dir, f.path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, f.text);
-  }
-  return { dir, files: files.length };
-}
+import { writeGeneratedProject } from './generate.js';
 
 function measure(journeys: number, runs: number): { files: number; ms: number; errors: number } {
-  const { dir, files } = writeProject(journeys);
+  const { dir, files } = writeGeneratedProject(journeys);
   try {
     let best = Infinity;
     let errors = 0;

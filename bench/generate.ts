@@ -3,6 +3,9 @@
  * SMS template in three locales and a segment, sharing one policy and the attributes file. Used by
  * bench/compile and by tests that need a large valid project.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { SourceFile } from '../src/compiler/index.js';
 
 const LOCALES = ['en', 'fr', 'nl'];
@@ -130,4 +133,16 @@ export function generateProject(journeys: number, steps = 20): SourceFile[] {
     files.push({ path: `journeys/segments/${name}.segment.yaml`, text: segment(`${name}-segment`, name, i) });
   }
   return files;
+}
+
+/** A generated project of `journeys` journeys written to a fresh temporary folder. */
+export function writeGeneratedProject(journeys: number, prefix = 'settle-bench-'): { dir: string; files: number } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const files = generateProject(journeys);
+  for (const f of files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.text);
+  }
+  return { dir, files: files.length };
 }
