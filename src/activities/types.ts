@@ -15,6 +15,8 @@ export interface MessageContext {
   version: number;
   step: string;
   variant?: string;
+  /** The segment that routed the debt (metric label of sends and their cost). */
+  segment?: string;
   debtId: string;
 }
 
@@ -82,7 +84,7 @@ export interface WebhookResult {
   status: number;
 }
 
-export interface OutcomeInput {
+export interface OutcomeInput extends OutcomeFacts {
   workflowId: string;
   journey: string;
   version: number;
@@ -95,6 +97,23 @@ export interface OutcomeInput {
   endedAt: number;
 }
 
+/**
+ * What a journey's end adds to its outcome for the business metrics (src/workflows/outcome-facts.ts);
+ * every field optional: journeys recorded before them replay, and older workers ignore them.
+ */
+export interface OutcomeFacts {
+  /** The segment that routed the debt (JourneyOptions.segment). */
+  segment?: string;
+  /** The debt's due date (YYYY-MM-DD): days past due at payment. */
+  dueDate?: string;
+  /** Journey time of the first message sent. */
+  firstContactAt?: number;
+  /** At least one message was sent. */
+  contacted?: boolean;
+  /** A right-party signal was heard: a human open, click, visit, reply or payment. */
+  rightParty?: boolean;
+}
+
 /** A fresh journey (not a continue-as-new run) reports its start: journeys started, amount enrolled. */
 export interface JourneyStartedInput {
   workflowId: string;
@@ -104,6 +123,8 @@ export interface JourneyStartedInput {
   currency: string;
   /** Journey time of the start (epoch ms): with the workflow id, names this journey run. */
   startedAt: number;
+  /** The segment that routed the debt (JourneyOptions.segment). */
+  segment?: string;
 }
 
 /** A send asks its debtor's contact ledger for a decision (the ledger records a "send" as a contact). */
@@ -128,6 +149,29 @@ export interface LedgerConsentInput {
   eventId?: string;
 }
 
+/**
+ * A journey hands its debt over (an exit with `handOver: true`): which journey do the segments
+ * route it to now, or from when? Evaluated Node-side over the deployed routing table.
+ */
+export interface RouteDebtInput {
+  workflowId: string;
+  debtId: string;
+  /** The journey being left: a route back to it is not a hand-over (the search goes on). */
+  from: { journey: string; version: number };
+  /** The record with the debt's current facts (amountDue is what is still owed). */
+  enrollment: EnrollmentData;
+  /** Journey time of the hand-over (epoch ms). */
+  at: number;
+  /** How far ahead to look for the first instant another journey matches (e.g. a due date). */
+  horizonMs: number;
+}
+
+export type RouteDebtResult =
+  /** The next journey (its deployed plan), the segment that routed it and from when (≥ input.at). */
+  | { to: PlanRef; segment?: string; at: number }
+  /** No other journey within the horizon (no segment matches, or only the one being left). */
+  | { none: string };
+
 export { FAILURE } from '../ir/failures.js';
 
 export interface Activities {
@@ -144,4 +188,6 @@ export interface Activities {
   ledgerConsent(input: LedgerConsentInput): Promise<void>;
   /** A journey started by reference loads its plan from the plan store (a local activity, cached per worker). */
   loadPlan(ref: PlanRef): Promise<JourneyPlan>;
+  /** Where a debt handed over goes next: the segments over the deployed routing table. */
+  routeDebt(input: RouteDebtInput): Promise<RouteDebtResult>;
 }

@@ -21,6 +21,11 @@ export interface JourneyOptions {
   enrolledAt?: number;
   /** Continue as new after this many history events even if the server does not suggest it (tests). */
   continueAsNewAfterEvents?: number;
+  /**
+   * The segment that routed the debt here (`settle enroll`); absent when enrolled with `--journey`
+   * or before segments were carried. A metric label (`none` when absent), never personal data.
+   */
+  segment?: string;
 }
 
 export interface JourneyInput {
@@ -76,6 +81,30 @@ export interface OptOutSignal {
 
 /** The debtor opted back in on a channel (e.g. an SMS START after a STOP). */
 export type OptInSignal = OptOutSignal;
+
+/**
+ * `settle enroll` met a debt that already runs (one journey per debt): the new facts of the
+ * record, and the journey the segments route it to now. The running journey takes the new
+ * facts (amount still due, due date, attributes); with `reenroll: move` and another journey
+ * routed, it hands the debt over to it at once.
+ */
+export interface ReenrollSignal {
+  enrollment: EnrollmentData;
+  planRef: PlanRef;
+  segment?: string;
+  /** Enrollment instant (epoch ms, journey clock of the enroller). */
+  at: number;
+}
+
+/** One journey of a debt's life, as `settle status` shows the path across journeys. */
+export interface JourneyLeg {
+  journey: string;
+  version: number;
+  segment?: string;
+  startedAt: number;
+  endedAt: number;
+  outcome: string;
+}
 
 export type SendStatus = 'sent' | 'failed' | 'blocked';
 
