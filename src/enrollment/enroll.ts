@@ -78,7 +78,7 @@ export function emptySummary(): EnrollSummary {
   };
 }
 
-type Admitted = { plan: JourneyPlan; record: EnrollmentData } | undefined;
+type Admitted = { plan: JourneyPlan; record: EnrollmentData; segment?: string } | undefined;
 
 /** Validates and routes a row; records it in the summary when it goes no further. */
 function admitter(
@@ -104,7 +104,11 @@ function admitter(
       summary.unmatchedLines.push(row.line);
       return undefined;
     }
-    return { plan: o.plans.get(route.journey)!, record };
+    return {
+      plan: o.plans.get(route.journey)!,
+      record,
+      ...(route.segment !== undefined && { segment: route.segment }),
+    };
   };
   return { admit, evaluationErrors: () => router.evaluationErrors };
 }
@@ -137,7 +141,7 @@ export async function enrollPortfolio(o: EnrollOptions): Promise<EnrollSummary> 
         progress();
         continue;
       }
-      const { plan, record } = admitted;
+      const { plan, record, segment } = admitted;
       const req = {
         taskQueue: o.taskQueue,
         plan,
@@ -145,6 +149,7 @@ export async function enrollPortfolio(o: EnrollOptions): Promise<EnrollSummary> 
         secret: o.secret,
         nowMs: o.nowMs,
         ...(o.timeScale !== undefined && { timeScale: o.timeScale }),
+        ...(segment !== undefined && { segment }),
       };
       const tracked: Promise<void> = startJourney(o.client, req, o.retry ?? DEFAULT_RETRY)
         .then(

@@ -41,6 +41,8 @@ export interface StartRequest {
   /** Enrollment instant (epoch ms): the journey's start on its own clock. */
   nowMs: number;
   timeScale?: number;
+  /** The segment that routed the record (a metric label of the journey's business figures). */
+  segment?: string;
 }
 
 export interface RetryOptions {
@@ -83,6 +85,7 @@ export function journeyInput(req: StartRequest): JourneyRefInput {
       contactKeys,
       enrolledAt: req.nowMs,
       ...(req.timeScale !== undefined && { timeScale: req.timeScale }),
+      ...(req.segment !== undefined && { segment: req.segment }),
     },
   };
 }

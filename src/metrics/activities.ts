@@ -17,7 +17,40 @@ import {
   type SendMessageInput,
 } from '../activities/types.js';
 import { RecentKeys } from '../server/lru.js';
-import { NO_VARIANT, type SettleMetrics } from './definitions.js';
+import { NO_SEGMENT, NO_VARIANT, type SettleMetrics } from './definitions.js';
+
+const LABEL_SHAPED = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The `segment` label: the segment's compiled name, `none` when absent or not label-shaped. */
+export function segmentLabel(segment: string | undefined): string {
+  return segment !== undefined && LABEL_SHAPED.test(segment) ? segment : NO_SEGMENT;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days from the due date (YYYY-MM-DD, the start of that day in UTC) to `atMs`; undefined when unreadable. */
+export function daysPastDue(dueDate: string | undefined, atMs: number): number | undefined {
+  if (dueDate === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(dueDate)) return undefined;
+  const due = Date.parse(`${dueDate}T00:00:00Z`);
+  return Number.isFinite(due) ? (atMs - due) / DAY_MS : undefined;
+}
+
+/**
+ * Money a journey's end settles: paid (the outcome's amountPaid when the interpreter reports
+ * partial payments, else the whole amount when the outcome is paid) and written off (what is
+ * still due when it ended otherwise).
+ */
+export function settledAmounts(input: OutcomeInput): { paid: number; writtenOff: number } {
+  const reported = (input as OutcomeInput & { amountPaid?: unknown }).amountPaid;
+  const due = Math.max(0, input.amountDue);
+  const paid =
+    typeof reported === 'number' && Number.isFinite(reported)
+      ? Math.min(Math.max(0, reported), due)
+      : input.outcome === 'paid'
+        ? due
+        : 0;
+  return { paid, writtenOff: input.outcome === 'paid' ? 0 : Math.max(0, due - paid) };
+}
 
 function failureType(error: unknown): { type: string; final: boolean } | undefined {
   if (!(error instanceof ApplicationFailure)) return undefined;
@@ -46,13 +79,15 @@ export function instrumentActivities(
     if (r.duplicate || !once(`sent\u0000${input.key}`)) return;
     const { journey, step, channel } = input;
     const version = String(input.version);
-    m.messagesSent.inc({ journey, version, step, channel, variant: input.variant ?? NO_VARIANT });
+    const variant = input.variant ?? NO_VARIANT;
+    const segment = segmentLabel(input.segment);
+    m.messagesSent.inc({ journey, version, step, channel, variant, segment });
     // An email the relay accepted is delivered as far as SMTP can tell; SMS delivery comes from
     // the carrier's status callback (the server).
     if (channel === 'email')
       m.messagesDelivered.inc({ journey, version, step, channel, variant: input.variant ?? NO_VARIANT });
     if (r.cost !== undefined && r.cost > 0)
-      m.messageCost.inc({ journey, channel, currency: r.costCurrency ?? 'unknown' }, r.cost);
+      m.messageCost.inc({ journey, version, segment, variant, channel, currency: r.costCurrency ?? 'unknown' }, r.cost);
   }
 
   function onFailed(input: SendMessageInput, error: unknown): void {
@@ -84,17 +119,32 @@ export function instrumentActivities(
 
   function onStarted(input: JourneyStartedInput): void {
     if (!once(`started\u0000${input.workflowId}\u0000${input.startedAt}`)) return;
-    m.journeysStarted.inc({ journey: input.journey, version: String(input.version) });
-    if (input.amountDue > 0) m.amountEnrolled.inc({ currency: input.currency }, input.amountDue);
+    const labels = { journey: input.journey, version: String(input.version), segment: segmentLabel(input.segment) };
+    m.journeysStarted.inc(labels);
+    if (input.amountDue > 0) m.amountEnrolled.inc({ ...labels, currency: input.currency }, input.amountDue);
   }
 
   function onOutcome(input: OutcomeInput): void {
     if (!once(`outcome\u0000${input.workflowId}\u0000${input.startedAt}\u0000${input.endedAt}`)) return;
-    const { journey, outcome } = input;
+    const { journey, outcome, currency } = input;
     const variant = input.variant ?? NO_VARIANT;
-    m.journeysCompleted.inc({ journey, version: String(input.version), variant, outcome });
-    if (outcome === 'paid' && input.endedAt >= input.startedAt)
-      m.timeToPay.observe({ journey }, (input.endedAt - input.startedAt) / 1000);
+    const segment = segmentLabel(input.segment);
+    const labels = { journey, version: String(input.version), segment, variant };
+    m.journeysCompleted.inc({ ...labels, outcome });
+    if (input.contacted === true) {
+      m.journeysContacted.inc(labels);
+      if (input.rightParty === true) m.rightPartyContacts.inc(labels);
+    }
+    const { paid, writtenOff } = settledAmounts(input);
+    if (paid > 0) m.amountRecovered.inc({ ...labels, currency }, paid);
+    if (writtenOff > 0) m.amountWrittenOff.inc({ ...labels, currency }, writtenOff);
+    if (outcome !== 'paid') return;
+    if (input.endedAt >= input.startedAt)
+      m.timeToPay.observe({ journey, segment }, (input.endedAt - input.startedAt) / 1000);
+    if (input.firstContactAt !== undefined && input.endedAt >= input.firstContactAt)
+      m.timeToPaySinceContact.observe({ journey, segment }, (input.endedAt - input.firstContactAt) / 1000);
+    const late = daysPastDue(input.dueDate, input.endedAt);
+    if (late !== undefined) m.daysPastDueAtPayment.observe({ journey, segment }, late * 86_400);
   }
 
   return {

@@ -1,8 +1,9 @@
 /**
  * Every Prometheus metric Settle defines, in one place, registered on a registry
  * the process passes in (no global default registry: tests build as many as they like).
- * Labels are bounded — journey, version, step, channel, variant, outcome, reason, source, kind,
- * machine, currency, stage — and never name a debt or a person. Business counters are fed by
+ * Labels are bounded — journey, version, step, channel, variant, segment (the compiled segment names,
+ * `none` outside one), outcome, reason, source, kind, machine, currency, stage — and never name a
+ * debt or a person. Business counters are fed by
  * activities (worker) and the HTTP server, never by workflow code.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -40,9 +41,14 @@ export const TIME_TO_PAY_BUCKETS = [
   90 * DAY,
 ];
 
+/** Time past the due date at payment: paid early (up to a week) to a year late. */
+export const PAST_DUE_BUCKETS = [-7, 0, 7, 14, 30, 45, 60, 90, 120, 180, 365].map((d) => d * DAY);
+
 /** The `version` label of a message whose link predates the version claim; `variant` outside a split. */
 export const UNKNOWN_VERSION = 'unknown';
 export const NO_VARIANT = 'none';
+/** The `segment` label of a journey enrolled without a segment (`--journey`, or before segments were carried). */
+export const NO_SEGMENT = 'none';
 
 /** Values read at scrape time rather than counted: what the process can ask when scraped. */
 export interface MetricSources {
@@ -60,12 +66,32 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
     journeysStarted: counter(
       'settle_journeys_started_total',
       'Journeys started (journeyStarted activity, once per journey).',
-      ['journey', 'version'],
+      ['journey', 'version', 'segment'],
     ),
     journeysCompleted: counter(
       'settle_journeys_completed_total',
       'Journeys ended, by outcome (recordOutcome activity).',
-      ['journey', 'version', 'variant', 'outcome'],
+      ['journey', 'version', 'segment', 'variant', 'outcome'],
+    ),
+    journeysContacted: counter(
+      'settle_journeys_contacted_total',
+      'Journeys ended that sent at least one message (recordOutcome): the denominator of the RPC rate.',
+      ['journey', 'version', 'segment', 'variant'],
+    ),
+    rightPartyContacts: counter(
+      'settle_right_party_contacts_total',
+      'Journeys ended, contacted, with a right-party signal (human open, click, visit, reply or payment).',
+      ['journey', 'version', 'segment', 'variant'],
+    ),
+    amountRecovered: counter(
+      'settle_amount_recovered_total',
+      'Amount paid on the debts whose journey ended (recordOutcome), in major units.',
+      ['journey', 'version', 'segment', 'variant', 'currency'],
+    ),
+    amountWrittenOff: counter(
+      'settle_amount_written_off_total',
+      'Amount still due when a journey ended without full payment (recordOutcome), in major units.',
+      ['journey', 'version', 'segment', 'variant', 'currency'],
     ),
     journeysActive: new Gauge({
       name: 'settle_journeys_active',
@@ -79,7 +105,7 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
     amountEnrolled: counter(
       'settle_amount_enrolled_total',
       'Amount due of the debts enrolled (journeyStarted), in major units.',
-      ['currency'],
+      ['journey', 'version', 'segment', 'currency'],
     ),
     // --- messages (send activities; the server for provider callbacks and tracking) -----------
     messagesSent: counter('settle_messages_sent_total', 'Messages sent (once per idempotency key).', [
@@ -88,6 +114,7 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
       'step',
       'channel',
       'variant',
+      'segment',
     ]),
     messagesFailed: counter('settle_messages_failed_total', 'Sends that failed for good, by failure type.', [
       'journey',
@@ -120,6 +147,9 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
     ]),
     messageCost: counter('settle_message_cost_total', 'What sends are billed, in major units of the currency.', [
       'journey',
+      'version',
+      'segment',
+      'variant',
       'channel',
       'currency',
     ]),
@@ -156,11 +186,25 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
       buckets: REACTION_BUCKETS,
       registers: [registry],
     }),
-    timeToPay: new Histogram<'journey'>({
+    timeToPay: new Histogram<'journey' | 'segment'>({
       name: 'settle_time_to_pay_seconds',
       help: 'Journey time from enrollment to payment (the outcome paid), in seconds.',
-      labelNames: ['journey'],
+      labelNames: ['journey', 'segment'],
       buckets: TIME_TO_PAY_BUCKETS,
+      registers: [registry],
+    }),
+    timeToPaySinceContact: new Histogram<'journey' | 'segment'>({
+      name: 'settle_time_to_pay_since_contact_seconds',
+      help: 'Journey time from the first message sent to payment (the outcome paid), in seconds.',
+      labelNames: ['journey', 'segment'],
+      buckets: TIME_TO_PAY_BUCKETS,
+      registers: [registry],
+    }),
+    daysPastDueAtPayment: new Histogram<'journey' | 'segment'>({
+      name: 'settle_payment_past_due_seconds',
+      help: 'Time past the due date when the debt was paid (the outcome paid; negative: before it), in seconds. A DSO-style view.',
+      labelNames: ['journey', 'segment'],
+      buckets: PAST_DUE_BUCKETS,
       registers: [registry],
     }),
     // --- contact rules (policy decisions, reported by an activity) -----------------------------

@@ -124,6 +124,7 @@ export class JourneyContext {
       debtId: this.input.enrollment.debtId,
     };
     if (variant !== undefined) m.variant = variant;
+    if (this.input.options.segment !== undefined) m.segment = this.input.options.segment;
     return m;
   }
 

@@ -6,6 +6,7 @@
 import type { PlanStep } from '../ir/index.js';
 import { JourneyContext, type StepResult } from './context.js';
 import type { RuntimePort } from './port.js';
+import { outcomeFacts } from './outcome-facts.js';
 import { runSend } from './steps-send.js';
 import { endWithOutcome, runBranch, runSplit, runWebhook } from './steps-route.js';
 import { runWait, runWaitFor } from './steps-wait.js';
@@ -84,6 +85,7 @@ async function finish(ctx: JourneyContext, outcome: string): Promise<void> {
     currency: input.enrollment.debt.currency,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
+    ...outcomeFacts(input, state),
   });
 }
 

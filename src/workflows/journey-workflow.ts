@@ -205,6 +205,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
         amountDue: input.enrollment.debt.amountDue,
         currency: input.enrollment.debt.currency,
         startedAt: state.startedAt,
+        ...(input.options.segment !== undefined && { segment: input.options.segment }),
       },
       STARTED_RETRY,
     );

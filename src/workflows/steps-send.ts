@@ -55,6 +55,7 @@ function withContext<T extends object>(base: MessageContext, more: T): MessageCo
     debtId: base.debtId,
   } as MessageContext & T;
   if (base.variant !== undefined) out.variant = base.variant;
+  if (base.segment !== undefined) out.segment = base.segment;
   Object.assign(out, more);
   return out;
 }

@@ -83,6 +83,8 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`)
     },
   ]);
   const text = await metrics.text();
-  expect(text).toContain('settle_journeys_started_total{journey="waits",version="2"} 1');
-  expect(text).toContain(`settle_amount_enrolled_total{currency="${record.debt.currency}"} ${record.debt.amountDue}`);
+  expect(text).toContain('settle_journeys_started_total{journey="waits",version="2",segment="none"} 1');
+  expect(text).toContain(
+    `settle_amount_enrolled_total{journey="waits",version="2",segment="none",currency="${record.debt.currency}"} ${record.debt.amountDue}`,
+  );
 }, 120_000);

@@ -10,17 +10,22 @@ async function populated(): Promise<string> {
   });
   const m = pm.metrics;
   const msg = { journey: 'soft-collection', step: 'first-email', channel: 'email' };
-  m.journeysStarted.inc({ journey: 'soft-collection', version: '1' });
-  m.journeysCompleted.inc({ journey: 'soft-collection', version: '1', variant: 'none', outcome: 'paid' });
-  m.amountEnrolled.inc({ currency: 'EUR' }, 420.5);
-  m.messagesSent.inc({ ...msg, version: '1', variant: 'none' });
+  const ended = { journey: 'soft-collection', version: '1', segment: 'high-risk', variant: 'none' };
+  m.journeysStarted.inc({ journey: 'soft-collection', version: '1', segment: 'high-risk' });
+  m.journeysCompleted.inc({ ...ended, outcome: 'paid' });
+  m.journeysContacted.inc(ended);
+  m.rightPartyContacts.inc(ended);
+  m.amountRecovered.inc({ ...ended, currency: 'EUR' }, 420.5);
+  m.amountWrittenOff.inc({ ...ended, currency: 'EUR' }, 80);
+  m.amountEnrolled.inc({ journey: 'soft-collection', version: '1', segment: 'high-risk', currency: 'EUR' }, 420.5);
+  m.messagesSent.inc({ ...msg, version: '1', variant: 'none', segment: 'high-risk' });
   m.messagesFailed.inc({ ...msg, version: '1', reason: 'HardBounce' });
   const labelled = { ...msg, version: '1', variant: 'none' };
   m.messagesDelivered.inc(labelled);
   m.messagesBounced.inc({ ...labelled, kind: 'hard' });
   m.messagesOpened.inc({ ...labelled, machine: 'false' });
   m.messagesClicked.inc(labelled);
-  m.messageCost.inc({ journey: 'soft-collection', channel: 'sms', currency: 'EUR' }, 0.07);
+  m.messageCost.inc({ ...ended, channel: 'sms', currency: 'EUR' }, 0.07);
   m.trackingRepeats.inc({ kind: 'open' });
   m.optOuts.inc({ channel: 'sms' });
   const page = { journey: 'soft-collection', version: '1', variant: 'none' };
@@ -28,7 +33,9 @@ async function populated(): Promise<string> {
   m.payments.inc({ ...page, source: 'email', kind: 'full' });
   m.amountCollected.inc({ ...page, currency: 'EUR' }, 420.5);
   m.reaction.observe({ stage: 'open', journey: 'soft-collection' }, 3600);
-  m.timeToPay.observe({ journey: 'soft-collection' }, 86_400 * 3);
+  m.timeToPay.observe({ journey: 'soft-collection', segment: 'high-risk' }, 86_400 * 3);
+  m.timeToPaySinceContact.observe({ journey: 'soft-collection', segment: 'high-risk' }, 86_400 * 2);
+  m.daysPastDueAtPayment.observe({ journey: 'soft-collection', segment: 'high-risk' }, 12 * 86_400);
   const rules = contactRuleMetrics(m);
   rules.deferred({ journey: 'soft-collection', version: 1, step: 'nudge-sms', channel: 'sms', reason: 'quietHours' });
   rules.blocked({ journey: 'soft-collection', version: 1, step: 'nudge-sms', channel: 'sms', reason: 'noConsent' });
@@ -65,6 +72,12 @@ describe('the metrics registry', () => {
       'settle_amount_collected_total',
       'settle_reaction_seconds',
       'settle_time_to_pay_seconds',
+      'settle_time_to_pay_since_contact_seconds',
+      'settle_payment_past_due_seconds',
+      'settle_journeys_contacted_total',
+      'settle_right_party_contacts_total',
+      'settle_amount_recovered_total',
+      'settle_amount_written_off_total',
       'settle_sends_deferred_total',
       'settle_sends_blocked_total',
     ]) {

@@ -195,7 +195,10 @@ describe('retries and replays on a real Temporal', () => {
     const text = await metrics.text();
     const j = `journey="${JOURNEY}"`;
     const sent = (step: string, channel: string) =>
-      value(text, `settle_messages_sent_total{${j},version="1",step="${step}",channel="${channel}",variant="none"}`);
+      value(
+        text,
+        `settle_messages_sent_total{${j},version="1",step="${step}",channel="${channel}",variant="none",segment="none"}`,
+      );
     // Business events: per journey one first email, one SMS, one second email; the relay refused
     // two first attempts (of the first emails: one per address), and nothing failed for good.
     expect(sent('first-email', 'email')).toBe(2);
@@ -206,13 +209,21 @@ describe('retries and replays on a real Temporal', () => {
     expect(value(text, `settle_messages_delivered_total{${message('second-email')}}`)).toBe(2);
     expect(value(text, `settle_messages_bounced_total{${message('first-email')},kind="soft"}`)).toBe(2);
     expect(text).not.toContain('settle_messages_failed_total{');
-    expect(value(text, `settle_message_cost_total{${j},channel="sms",currency="EUR"}`)).toBeCloseTo(
+    expect(
+      value(
+        text,
+        `settle_message_cost_total{${j},version="1",segment="none",variant="none",channel="sms",currency="EUR"}`,
+      ),
+    ).toBeCloseTo(
       sms.messages().reduce((sum, m) => sum + m.segments * 0.07, 0),
       9,
     );
     expect(sms.messages()).toHaveLength(2);
     expect(
-      value(text, `settle_journeys_completed_total{${j},version="1",variant="none",outcome="handedToAgent"}`),
+      value(
+        text,
+        `settle_journeys_completed_total{${j},version="1",segment="none",variant="none",outcome="handedToAgent"}`,
+      ),
     ).toBe(2);
     // Each journey counted its start once (the journeyStarted activity), replays on uncached workers included.
     expect(value(text, `settle_journeys_started_total{${j},version="1"}`)).toBe(2);
