@@ -142,6 +142,11 @@ export interface PlanFrequencyCap {
   max: number;
   perMs: number;
   onExceed: 'defer' | 'skip';
+  /**
+   * `debtor`: counts the contacts of every debt of the debtor (their debtor ledger holds them
+   * all); absent: only the asking debt's, across its journeys (plans before scopes).
+   */
+  scope?: 'debtor';
 }
 
 export interface PlanPolicy {
@@ -169,6 +174,11 @@ export interface PlanPolicy {
     byCountry?: Record<string, PlanCountryHolidays>;
   };
   frequencyCaps: PlanFrequencyCap[];
+  /**
+   * `minGap`: never two messages to the debtor within this many ms, across all their debts and
+   * channels (a send is deferred until the gap has passed). Absent from plans without it.
+   */
+  minGapMs?: number;
   consent: Record<Channel, 'required' | 'assumed'>;
   jitterMs: number;
   /** Opt-out keyword per locale for SMS ('*' = any locale). */

@@ -14,6 +14,10 @@ import { dayOfIso, weekdayOfDay, type ZoneClock } from './zone-clock.js';
 
 export const CHANNEL_BIT: Readonly<Record<Channel, number>> = { email: 1, sms: 2 };
 export const CHANNEL_NAME: Readonly<Record<Channel, string>> = { email: 'email', sms: 'SMS' };
+/** Contacts of the debtor's other debts carry their channel bits shifted by this (src/core/policy/caps.ts). */
+export const OTHER_DEBT_SHIFT = 2;
+/** Every channel of every debt of the debtor: the minimum gap's mask. */
+const ALL_DEBTS_ALL_CHANNELS = (CHANNEL_BIT.email | CHANNEL_BIT.sms) * (1 + (1 << OTHER_DEBT_SHIFT));
 
 export interface CompiledCap {
   mask: number;
@@ -22,6 +26,8 @@ export interface CompiledCap {
   onExceed: 'defer' | 'skip';
   /** "email+SMS ≤ 7 per 7d", for messages. */
   label: string;
+  /** The policy's `minGap` (a debtor-wide cap of one message per gap, on every channel). */
+  minGap?: true;
 }
 
 export interface CompiledPolicy {
@@ -30,6 +36,8 @@ export interface CompiledPolicy {
   /** Day number → 1 public holiday, 2 the policy's own closed day. */
   closed: Map<number, 1 | 2>;
   caps: CompiledCap[];
+  /** Some cap counts the debtor's other debts too (a debtor-scoped cap, or the minimum gap). */
+  debtorWide: boolean;
   anyOpenWeekday: boolean;
   /** Weekday tables of the channels that have windows of their own (`channels` on a window). */
   byChannel?: Partial<Record<Channel, number[][]>>;
@@ -81,14 +89,34 @@ export function compilePolicy(policy: PlanPolicy): CompiledPolicy {
   const closed = new Map<number, 1 | 2>();
   for (const iso of policy.holidays.dates ?? []) closed.set(dayOfIso(iso), 1);
   for (const iso of policy.holidays.closedDays) closed.set(dayOfIso(iso), 2);
-  const caps = policy.frequencyCaps.map((cap) => ({
-    mask: cap.channels.reduce((m, ch) => m | CHANNEL_BIT[ch], 0),
-    max: cap.max,
-    perMs: cap.perMs,
-    onExceed: cap.onExceed,
-    label: `${cap.channels.map((ch) => CHANNEL_NAME[ch]).join('+')} ≤ ${cap.max} per ${periodText(cap.perMs)}`,
-  }));
-  c = { byWeekday, closed, caps, anyOpenWeekday: byWeekday.some((w) => w.length > 0) };
+  const caps: CompiledCap[] = policy.frequencyCaps.map((cap) => {
+    const bits = cap.channels.reduce((m, ch) => m | CHANNEL_BIT[ch], 0);
+    const debtor = cap.scope === 'debtor';
+    return {
+      mask: debtor ? bits | (bits << OTHER_DEBT_SHIFT) : bits,
+      max: cap.max,
+      perMs: cap.perMs,
+      onExceed: cap.onExceed,
+      label: `${cap.channels.map((ch) => CHANNEL_NAME[ch]).join('+')} ≤ ${cap.max} per ${periodText(cap.perMs)}${debtor ? ' (debtor-wide)' : ''}`,
+    };
+  });
+  if (policy.minGapMs !== undefined && policy.minGapMs > 0) {
+    caps.push({
+      mask: ALL_DEBTS_ALL_CHANNELS,
+      max: 1,
+      perMs: policy.minGapMs,
+      onExceed: 'defer',
+      label: `minimum gap of ${periodText(policy.minGapMs)} between two messages to the debtor (all debts, any channel)`,
+      minGap: true,
+    });
+  }
+  c = {
+    byWeekday,
+    closed,
+    caps,
+    debtorWide: caps.some((cap) => cap.mask > (CHANNEL_BIT.email | CHANNEL_BIT.sms)),
+    anyOpenWeekday: byWeekday.some((w) => w.length > 0),
+  };
   if (byChannel) c.byChannel = byChannel;
   compiledCache.set(policy, c);
   return c;
@@ -120,6 +148,7 @@ export function forChannel(cp: CompiledPolicy, channel: Channel): CompiledPolicy
     byWeekday: own,
     closed: cp.closed,
     caps: cp.caps,
+    debtorWide: cp.debtorWide,
     anyOpenWeekday: own.some((w) => w.length > 0),
   });
 }

@@ -5,7 +5,8 @@
  *   2. opt-out of the channel → skip
  *   3. time zone: the debtor's when valid, else the fallback, or skip when the policy says so
  *   4. the earliest instant ≥ requestedAt that is open (window, holidays, closed days) and keeps
- *      every `defer` cap — found by iterating to a fixed point, since moving for one rule can
+ *      every `defer` cap and the minimum gap (a debtor-scoped cap and the gap also count the
+ *      debtor's other debts, `otherDebts`) — found by iterating to a fixed point, since moving for one rule can
  *      break another (a cap clears on Sunday night, the window opens Monday 08:00, a contact
  *      scheduled by another journey sits at 08:00…)
  *   5. a `skip` cap broken at that instant → skip
@@ -78,7 +79,8 @@ function settle(policy: PlanPolicy, cp: CompiledPolicy, clock: ZoneClock, bit: n
       out.t = t;
       return out;
     }
-    note(out, 'frequencyCap', `frequency cap ${hit.label} reached`);
+    if (hit.minGap) note(out, 'minGap', `debtor-wide ${hit.label}`);
+    else note(out, 'frequencyCap', `frequency cap ${hit.label} reached`);
     t = bound;
   }
   throw new RangeError('policy: no instant satisfies every rule (too many rounds)');
@@ -139,7 +141,7 @@ export function decideSend(policy: PlanPolicy, req: SendRequest): SendDecision {
 
   const cp = forChannel(compilePolicy(policy), channel);
   const bit = CHANNEL_BIT[channel];
-  loadHistory(req.history);
+  loadHistory(req.history, cp.debtorWide ? req.otherDebts : undefined);
   const s = settle(policy, cp, clock, bit, requestedAt);
   let at = s.t;
   const skipCap = capsAllow(cp, bit, at, 'skip');

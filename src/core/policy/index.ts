@@ -7,7 +7,7 @@ export { decideSend, isOpenInstant, jitterSnap, nextOpenInstant } from './decide
 export { describeDecision, formatLocal } from './describe.js';
 export { compilePolicy, isOpenDayNumber } from './compiled.js';
 export type { Contact, DeferReason, SendDecision, SendRequest, SkipReason } from './types.js';
-export { ContactLedger, LedgerBook, LEDGER_KEEP_MS, consentOnlyDecision } from './ledger.js';
-export type { LedgerSnapshot, LocalBlockReason, ReserveRequest, ReserveResult } from './ledger.js';
+export { ContactLedger, LedgerBook, LEDGER_KEEP_MS, BOUNCE_KEEP_MS, consentOnlyDecision } from './ledger.js';
+export type { BounceReport, LedgerSnapshot, LocalBlockReason, ReserveRequest, ReserveResult } from './ledger.js';
 export { debtorPolicy, policyForPlace, normalRegion } from './debtor.js';
 export type { DebtorPlace } from './debtor.js';

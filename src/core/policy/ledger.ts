@@ -1,6 +1,6 @@
 /**
- * The contact ledger of one debtor: the contacts of each of their debts (across every journey)
- * and the channels they opted out of. Journeys ask it before each send; it decides with the
+ * The contact ledger of one debtor: the contacts of each of their debts (across every journey),
+ * the channels they opted out of and the addresses that hard-bounced (by keyed hash). Journeys ask it before each send; it decides with the
  * asking journey's policy over the shared history and, when the answer is "send", records the
  * contact in the same step — so two journeys of one debt can never both pass a cap.
  *
@@ -10,6 +10,7 @@
  * recorded decision and records nothing (an activity retried after a lost reply).
  */
 import type { Channel, PlanPolicy } from '../../ir/index.js';
+import { compilePolicy } from './compiled.js';
 import { decideSend } from './decide.js';
 import type { Contact, SendDecision } from './types.js';
 
@@ -24,6 +25,9 @@ const MAX_DECISIONS = 500;
  */
 export const CONSENT_KEEP_MS = 400 * 86_400_000;
 const MAX_CONSENT_EVENTS = 200;
+/** A hard-bounced address is refused this long (an address that bounced for good rarely comes back). */
+export const BOUNCE_KEEP_MS = 400 * 86_400_000;
+const MAX_BOUNCES = 50;
 
 export type LocalBlockReason = 'noAddress';
 
@@ -41,6 +45,21 @@ export interface ReserveRequest {
   policy: PlanPolicy;
   /** Set when the journey already knows the send cannot happen (no address for the channel). */
   localBlock?: LocalBlockReason;
+  /**
+   * Keyed hash of the address the send would use (JourneyOptions.contactKeys): refused when it
+   * hard-bounced for any debt of the debtor. Absent (callers before bounces): not checked.
+   */
+  contactKey?: string;
+}
+
+/** A hard bounce of one address, reported by one of the debtor's journeys. */
+export interface BounceReport {
+  channel: Channel;
+  /** Keyed hash of the address (never the address). */
+  contactKey: string;
+  /** The debt whose message bounced (for the audit trail and `settle status --debtor`). */
+  debtId: string;
+  at: number;
 }
 
 export interface ReserveResult {
@@ -55,6 +74,8 @@ export interface LedgerSnapshot {
   decisions: [string, ReserveResult['decision']][];
   /** Consent event ids with the instant they were applied (absent in ledgers from before replay protection). */
   consentEvents?: [string, number][];
+  /** Hard-bounced addresses (absent when none, and in ledgers from before bounces were shared). */
+  bounced?: BounceReport[];
 }
 
 /** The skip of a send the journey already knows cannot happen (no address for the channel). */
@@ -71,6 +92,8 @@ export class ContactLedger {
   private optedOut = new Set<Channel>();
   private decisions = new Map<string, ReserveResult['decision']>();
   private consentEvents = new Map<string, number>();
+  /** By `channel/contactKey`. */
+  private bounced = new Map<string, BounceReport>();
 
   static from(snapshot: LedgerSnapshot | undefined): ContactLedger {
     const l = new ContactLedger();
@@ -79,6 +102,7 @@ export class ContactLedger {
     for (const c of snapshot.optedOut) l.optedOut.add(c);
     for (const [id, d] of snapshot.decisions) l.decisions.set(id, d);
     for (const [id, at] of snapshot.consentEvents ?? []) l.consentEvents.set(id, at);
+    for (const b of snapshot.bounced ?? []) l.bounced.set(`${b.channel}/${b.contactKey}`, b);
     return l;
   }
 
@@ -88,6 +112,7 @@ export class ContactLedger {
       optedOut: [...this.optedOut],
       decisions: [...this.decisions],
       ...(this.consentEvents.size > 0 && { consentEvents: [...this.consentEvents] }),
+      ...(this.bounced.size > 0 && { bounced: [...this.bounced.values()] }),
     };
   }
 
@@ -107,8 +132,23 @@ export class ContactLedger {
 
   private decide(req: ReserveRequest): ReserveResult['decision'] {
     if (req.localBlock) return localSkip(req, req.localBlock);
+    const bounce = req.contactKey !== undefined ? this.bounced.get(`${req.channel}/${req.contactKey}`) : undefined;
+    if (bounce) {
+      const address = req.channel === 'sms' ? 'phone number' : 'email address';
+      const where = bounce.debtId === req.debtId ? 'this debt' : `debt ${bounce.debtId}`;
+      return {
+        action: 'skip',
+        reason: 'bounced',
+        detail: `the debtor's ${address} hard-bounced (a message of ${where} on ${new Date(bounce.at).toISOString().slice(0, 10)}); no send until the address changes`,
+      };
+    }
     const optedOut = [...this.optedOut];
     for (const c of req.optedOut) if (!this.optedOut.has(c)) optedOut.push(c);
+    let otherDebts: (Contact & { workflowId: string })[][] | undefined;
+    if (this.contacts.size > (this.contacts.has(req.debtId) ? 1 : 0) && compilePolicy(req.policy).debtorWide) {
+      otherDebts = [];
+      for (const [debt, list] of this.contacts) if (debt !== req.debtId) otherDebts.push(list);
+    }
     return decideSend(req.policy, {
       channel: req.channel,
       requestedAt: req.requestedAt,
@@ -116,8 +156,27 @@ export class ContactLedger {
       ...(req.consent !== undefined && { consent: req.consent }),
       optedOut,
       history: this.contacts.get(req.debtId) ?? [],
+      ...(otherDebts !== undefined && { otherDebts }),
       seed: req.requestId.replace(/#\d+$/, ''),
     });
+  }
+
+  /**
+   * Records a hard bounce of an address: every later send to it, for any debt of the debtor, is
+   * skipped (`bounced`) until the debtor's record carries another address. False when it was
+   * already recorded (the first report is kept).
+   */
+  bounce(report: BounceReport): boolean {
+    const key = `${report.channel}/${report.contactKey}`;
+    if (this.bounced.has(key)) return false;
+    this.bounced.set(key, { ...report });
+    if (this.bounced.size > MAX_BOUNCES) this.bounced.delete(this.bounced.keys().next().value!);
+    return true;
+  }
+
+  /** The hard-bounced addresses, oldest report first. */
+  bounces(): BounceReport[] {
+    return [...this.bounced.values()].sort((a, b) => a.at - b.at);
   }
 
   /**
@@ -168,7 +227,10 @@ export class ContactLedger {
       else this.contacts.set(debt, kept);
     }
     for (const [id, at] of this.consentEvents) if (at <= now - CONSENT_KEEP_MS) this.consentEvents.delete(id);
-    return this.contacts.size === 0 && this.optedOut.size === 0 && this.consentEvents.size === 0;
+    for (const [key, b] of this.bounced) if (b.at <= now - BOUNCE_KEEP_MS) this.bounced.delete(key);
+    return (
+      this.contacts.size === 0 && this.optedOut.size === 0 && this.consentEvents.size === 0 && this.bounced.size === 0
+    );
   }
 }
 

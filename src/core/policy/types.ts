@@ -20,14 +20,21 @@ export interface SendRequest {
   /** Contacts of this debt across journeys, any order (90 days back is plenty for any cap). */
   history: readonly Contact[];
   /**
+   * Contacts of the debtor's other debts, one list per debt, any order: counted by debtor-scoped
+   * caps and the minimum gap only. Absent: none.
+   */
+  otherDebts?: readonly (readonly Contact[])[];
+  /**
    * Seed of the policy's jitter (e.g. the send's idempotency key): the same seed always gets the
    * same offset. Without one, jitter uses the empty seed (still deterministic).
    */
   seed?: string;
 }
 
-export type DeferReason = 'outsideWindow' | 'holiday' | 'frequencyCap';
-export type SkipReason = 'noConsent' | 'optedOut' | 'unknownTimezone' | 'frequencyCap';
+/** `minGap`: the policy's debtor-wide minimum gap between two messages. */
+export type DeferReason = 'outsideWindow' | 'holiday' | 'frequencyCap' | 'minGap';
+/** `bounced`: the address hard-bounced for one of the debtor's debts (decided by the ledger). */
+export type SkipReason = 'noConsent' | 'optedOut' | 'unknownTimezone' | 'frequencyCap' | 'bounced';
 
 export type SendDecision =
   /**
