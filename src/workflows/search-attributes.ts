@@ -22,3 +22,33 @@ export function journeyAttributes(journey: string, version: number, options: Jou
     ...(options.contactKeys.length > 0 ? [{ key: SA.contact, value: options.contactKeys }] : []),
   ];
 }
+
+/**
+ * The search-attribute changes of one workflow task as one upsert command (one history event):
+ * `set` collects (a later value of a key replaces an earlier one), `flush` sends what is pending,
+ * called by the workflow before anything that can end the task (an activity, a timer, its return).
+ * Unbatched, `set` upserts at once: the behaviour of journeys recorded before batching.
+ */
+export class SearchAttributeBatch {
+  private readonly pending = new Map<string, SearchAttributePair>();
+
+  constructor(
+    private readonly upsert: (pairs: SearchAttributePair[]) => void,
+    private readonly batched: boolean,
+  ) {}
+
+  set(pairs: SearchAttributePair[]): void {
+    if (!this.batched) {
+      this.upsert(pairs);
+      return;
+    }
+    for (const p of pairs) this.pending.set(p.key.name, p);
+  }
+
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const pairs = [...this.pending.values()];
+    this.pending.clear();
+    this.upsert(pairs);
+  }
+}

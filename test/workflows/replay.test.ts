@@ -12,6 +12,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
 import { parseWorkflowId } from '../../src/temporal/ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
+import { dataConverterOf, SECRET } from '../support/codec.js';
 import { historyFromJSON } from '../support/history-json.js';
 import { readHistoryFixtures, SCENARIOS, type HistoryFixture } from '../support/histories.js';
 import { examplePlans } from '../support/journeys.js';
@@ -30,7 +31,13 @@ function bundleOf(file: string): Promise<WorkflowBundleWithSourceMap> {
 }
 
 function replay(bundle: WorkflowBundleWithSourceMap, fixture: HistoryFixture): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(fixture.history), fixture.workflowId);
+  // Fixtures recorded since payload encryption became the default are sealed like production's (the
+  // codec reads clear payloads too, so older fixtures replay through it as well).
+  return Worker.runReplayHistory(
+    { workflowBundle: bundle, dataConverter: dataConverterOf(SECRET) },
+    historyFromJSON(fixture.history),
+    fixture.workflowId,
+  );
 }
 
 function eventTypes(fixture: HistoryFixture): string[] {
@@ -59,6 +66,49 @@ describe('recorded journey histories', () => {
     },
     60_000,
   );
+});
+
+describe('the lean history of new journeys (settle-lean-history)', () => {
+  type Event = {
+    eventType: string;
+    markerRecordedEventAttributes?: { markerName: string; details?: Record<string, { payloads: { data: string }[] }> };
+    upsertWorkflowSearchAttributesEventAttributes?: {
+      workflowTaskCompletedEventId: string;
+      searchAttributes: { indexedFields: Record<string, unknown> };
+    };
+  };
+  const events = (name: string) =>
+    (fixtures.find((f) => f.name === name)!.fixture.history as { events: Event[] }).events;
+  const patches = (es: Event[]) =>
+    es
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((e) => {
+        const data = e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data;
+        return (JSON.parse(Buffer.from(data, 'base64').toString()) as { id: string }).id;
+      });
+  /** Upserts of the journey's own attributes (not the SDK's TemporalChangeVersion) per workflow task. */
+  const settleUpsertsPerTask = (es: Event[]) => {
+    const perTask = new Map<string, number>();
+    for (const e of es) {
+      const u = e.upsertWorkflowSearchAttributesEventAttributes;
+      if (!u || 'TemporalChangeVersion' in u.searchAttributes.indexedFields) continue;
+      perTask.set(u.workflowTaskCompletedEventId, (perTask.get(u.workflowTaskCompletedEventId) ?? 0) + 1);
+    }
+    return [...perTask.values()];
+  };
+
+  it('records one patch marker and one upsert per workflow task; the history before it had one per patch', () => {
+    const lean = events('soft-collection-paid-by-reference');
+    expect(patches(lean)).toEqual(['settle-lean-history']);
+    expect(Math.max(...settleUpsertsPerTask(lean))).toBe(1);
+    const before = events('soft-collection-paid-by-reference.pre-settle-lean-history');
+    expect(patches(before)).not.toContain('settle-lean-history');
+    expect(patches(before).length).toBeGreaterThan(1);
+    expect(settleUpsertsPerTask(lean).reduce((a, b) => a + b)).toBeLessThan(
+      settleUpsertsPerTask(before).reduce((a, b) => a + b),
+    );
+    expect(lean.length).toBeLessThan(before.length);
+  });
 });
 
 describe('the replay check can fail', () => {
