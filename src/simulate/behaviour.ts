@@ -72,6 +72,8 @@ export interface Behaviour {
   costs: Costs;
   partialShare: number;
   respond(msg: MessageFacts, seed: number): PlannedEvent[];
+  /** The document it was compiled from (a worker thread compiles its own copy from it). */
+  doc?: BehaviourDoc;
 }
 
 /** Nobody opens, clicks or pays: the exact contact schedule (`--behaviour none`). */
@@ -267,5 +269,6 @@ export function compileBehaviour(doc: BehaviourDoc): Behaviour {
     costs: spec.costs ?? {},
     partialShare: spec.partialShare ?? 0.5,
     respond: (msg, seed) => draw(modelFor(msg), seeded(seedOf(msg.key, seed))),
+    doc,
   };
 }

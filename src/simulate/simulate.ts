@@ -1,22 +1,34 @@
 /**
  * A portfolio through its journeys on a virtual clock (`settle simulate`): each row
  * is validated and routed exactly as `settle enroll` does at the start instant, then its journey
- * runs through the production interpreter with recorders for activities (run-debt.ts). Debtors run
- * one after the other; a debtor's debts run together on one clock with one contact ledger (an
- * opt-out on one debt holds for the others, caps stay per debt). The summary accumulates in row order.
+ * runs through the production interpreter with recorders for activities (run-debt.ts). A
+ * debtor's debts run together on one clock with one contact ledger (an opt-out on one debt holds
+ * for the others, caps stay per debt).
+ *
+ * The rows are read first (a debtor's debts may be far apart in the file), then run in blocks
+ * (blocks.ts) in this thread or on `workers` worker threads (pool.ts); the blocks' summaries are
+ * merged in block order and their timelines handed on as they come (`debtsJson`), so a run of
+ * any size holds no timeline, and gives the same report with any number of workers.
  */
-import { validateRecord } from '../compiler/enrollment.js';
-import { declaredAttributes, type Project } from '../compiler/project.js';
-import { invalidReason } from '../enrollment/invalid-reason.js';
+import { availableParallelism } from 'node:os';
+import type { Project } from '../compiler/project.js';
 import type { PortfolioRow } from '../enrollment/read.js';
-import { createRouter } from '../enrollment/route.js';
-import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
-import type { Behaviour, Costs } from './behaviour.js';
-import { runDebt, runDebtorDebts, type SimulatedDebt } from './run-debt.js';
+import type { JourneyPlan } from '../ir/index.js';
+import { NO_BEHAVIOUR, type Behaviour, type Costs } from './behaviour.js';
+import {
+  blockOfRows,
+  blockRunner,
+  blockSetup,
+  debtJson,
+  type BlockResult,
+  type BlockRow,
+  type DebtReport,
+} from './blocks.js';
+import { runOnWorkers } from './pool.js';
+import type { SimulatedDebt } from './run-debt.js';
 import { SummaryBuilder, type SimulationSummary } from './summary.js';
-import type { TimelineEntry } from './timeline.js';
 
-const DAY = 86_400_000;
+export { debtJson, debtReport, type DebtReport } from './blocks.js';
 
 export interface SimulateOptions {
   plans: ReadonlyMap<string, JourneyPlan>;
@@ -28,22 +40,23 @@ export interface SimulateOptions {
   behaviour: Behaviour;
   /** Costs per message; each field given overrides the behaviour model's. */
   costs?: Costs;
-  /** Keep every debt's timeline for the report (json); off for large runs that only need the summary. */
+  /** Keep every debt's timeline in the report (`debts`); off for large runs (see `debtsJson`). */
   keepDebts?: boolean;
+  /**
+   * Receives the debts' json as the blocks finish, in order: each debt as `debtJson` prints it,
+   * separated by ',\n' (the first chunk starts without one): the `debts` array of the json report
+   * without holding it.
+   */
+  debtsJson?: (chunk: string) => void;
+  /**
+   * Worker threads (default 1: this thread). Results are the same with any number. A run with
+   * `onDebt` or `portExtras`, or a behaviour model without its document, runs in this thread.
+   */
+  workers?: number;
   /** Called with every simulated debt (its state included) as it finishes. */
   onDebt?: (debt: SimulatedDebt) => void;
   /** Extra VirtualPort constructor arguments shared by every debt of the run (the contact-ledger book). */
   portExtras?: unknown[];
-}
-
-/** A debt as the json report shows it. */
-export interface DebtReport {
-  debtId: string;
-  journey: string;
-  version: number;
-  variant: string | null;
-  outcome: string;
-  events: TimelineEntry[];
 }
 
 export interface SimulationReport {
@@ -51,99 +64,71 @@ export interface SimulationReport {
   summary: SimulationSummary;
 }
 
-export function debtReport(d: SimulatedDebt): DebtReport {
-  return {
-    debtId: d.debtId,
-    journey: d.journey,
-    version: d.version,
-    variant: d.variant ?? null,
-    outcome: d.outcome,
-    events: d.events,
-  };
+/** The default of `--workers`: the cores this process may use. */
+export function defaultWorkers(): number {
+  return availableParallelism();
 }
 
 export async function simulatePortfolio(o: SimulateOptions): Promise<SimulationReport> {
   const costs: Costs = { ...o.behaviour.costs, ...o.costs };
-  const builder = new SummaryBuilder({
+  const keep = o.keepDebts !== false;
+  const setup = blockSetup({
+    plans: o.plans,
+    project: o.project,
+    behaviour: o.behaviour,
+    costs,
     startMs: o.startMs,
     days: o.days,
     seed: o.seed,
-    behaviour: o.behaviour.name,
-    costs,
-    partialShare: o.behaviour.partialShare,
+    debts: keep ? 'objects' : o.debtsJson ? 'json' : 'none',
   });
-  const attributes = declaredAttributes(o.project);
-  const router = createRouter(o.project, o.plans);
+  const builder = new SummaryBuilder(setup.summary);
+
+  const rows: (BlockRow | undefined)[] = [];
+  for await (const row of o.rows) rows.push(row.error !== undefined ? { line: row.line, error: row.error } : row);
+  const blockOf = blockOfRows(rows as BlockRow[]);
+  const blocks = blockOf.length === 0 ? 0 : blockOf[blockOf.length - 1]! + 1;
+  // Each block's rows, by index into `rows`; a row is let go once its block is handed out.
+  const members: number[][] = Array.from({ length: blocks }, () => []);
+  blockOf.forEach((b, i) => members[b]!.push(i));
+  let nextBlock = 0;
+  const next = (): BlockRow[] | undefined => {
+    if (nextBlock >= blocks) return undefined;
+    const out = members[nextBlock]!.map((i) => rows[i]!);
+    for (const i of members[nextBlock]!) rows[i] = undefined;
+    members[nextBlock++] = [];
+    return out;
+  };
+
   const debts: DebtReport[] = [];
-  const horizonMs = o.startMs + o.days * DAY;
-  // Routed rows in order, then run: a debtor with several debts runs them together on one clock.
-  type Debt = { debtor: string; options: Parameters<typeof runDebt>[0] };
-  type Item = Debt | { invalid: [number, string] } | 'unmatched';
-  const items: (Item | undefined)[] = [];
-  const byDebtor = new Map<string, Debt[]>();
-  for await (const row of o.rows) {
-    if (row.error !== undefined) {
-      items.push({ invalid: [row.line, row.error] });
-      continue;
-    }
-    const problems = validateRecord(row.record, attributes);
-    if (problems.length > 0) {
-      items.push({ invalid: [row.line, invalidReason(problems)] });
-      continue;
-    }
-    const record = row.record as EnrollmentData;
-    const route = router.route(record, o.startMs);
-    if ('unmatched' in route) {
-      items.push('unmatched');
-      continue;
-    }
-    const debtor = record.debtor.id;
-    const debt: Debt = {
-      debtor,
-      options: {
-        plan: o.plans.get(route.journey)!,
-        record,
-        ...(route.segment !== undefined && { segment: route.segment }),
-        startMs: o.startMs,
-        horizonMs,
-        behaviour: o.behaviour,
-        seed: o.seed,
-        ...(o.portExtras && { portExtras: o.portExtras }),
-      },
-    };
-    items.push(debt);
-    const group = byDebtor.get(debtor);
-    if (group) group.push(debt);
-    else byDebtor.set(debtor, [debt]);
-  }
-  /** Results of a several-debt debtor's later debts, until their rows come. */
-  const ahead = new Map<Debt, SimulatedDebt>();
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    items[i] = undefined; // let the record go once simulated
-    if (item === 'unmatched') {
-      builder.unmatched();
-      continue;
-    }
-    if ('invalid' in item) {
-      builder.invalid(...item.invalid);
-      continue;
-    }
-    let d = ahead.get(item);
-    if (d) ahead.delete(item);
-    else {
-      const group = byDebtor.get(item.debtor)!;
-      byDebtor.delete(item.debtor);
-      if (group.length === 1) d = await runDebt(item.options);
-      else {
-        const results = await runDebtorDebts(group.map((x) => x.options));
-        for (let j = 1; j < group.length; j++) ahead.set(group[j]!, results[j]!);
-        d = results[0]!;
+  let first = true;
+  const use = (r: BlockResult) => {
+    builder.merge(r.part);
+    if (r.debts) {
+      for (const d of r.debts) debts.push(d);
+      // A run that keeps its debts hands them on too when asked.
+      if (o.debtsJson && r.debts.length > 0) {
+        o.debtsJson((first ? '' : ',\n') + r.debts.map(debtJson).join(',\n'));
+        first = false;
       }
+    } else if (r.json !== undefined && r.json !== '') {
+      o.debtsJson?.((first ? '' : ',\n') + r.json);
+      first = false;
     }
-    builder.add(d, item.options.record.debtor.country);
-    o.onDebt?.(d);
-    if (o.keepDebts !== false) debts.push(debtReport(d));
-  }
+  };
+
+  const local =
+    o.onDebt !== undefined ||
+    o.portExtras !== undefined ||
+    (o.behaviour.doc === undefined && o.behaviour !== NO_BEHAVIOUR);
+  const workers = local ? 1 : Math.max(1, Math.min(Math.floor(o.workers ?? 1), blocks));
+  if (workers <= 1) {
+    const run = blockRunner(setup, {
+      behaviour: o.behaviour,
+      ...(o.onDebt && { onDebt: o.onDebt }),
+      ...(o.portExtras && { portExtras: o.portExtras }),
+    });
+    for (let b = next(); b !== undefined; b = next()) use(await run(b));
+  } else await runOnWorkers(setup, workers, next, use);
   return { debts, summary: builder.finish() };
 }

@@ -90,6 +90,35 @@ function bump(map: Record<string, number>, key: string, by = 1): void {
 
 const round = (x: number, digits = 6) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** A builder's accumulated state as plain data (SummaryBuilder.part / merge). */
+export interface SummaryPart {
+  s: SimulationSummary;
+  perDay: ChannelCounts[];
+  variants: VariantSummary[];
+}
+
+/** Numbers of the summary that describe the run rather than count it (and journeys.*.version): every part has the same. */
+const RUN_FIELDS: ReadonlySet<string> = new Set(['days', 'seed', 'cost.perMessage']);
+
+/**
+ * Adds every number of `from` into `to`, recursing into plain objects (RUN_FIELDS and values
+ * other than numbers are the run's own: kept).
+ */
+function addInto(to: Record<string, unknown>, from: Record<string, unknown>, path = ''): void {
+  for (const key of Object.keys(from)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (RUN_FIELDS.has(at) || (key === 'version' && path.startsWith('journeys.'))) continue;
+    const a = to[key];
+    const b = from[key];
+    if (typeof b === 'number') to[key] = (typeof a === 'number' ? a : 0) + b;
+    else if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
+      if (a === undefined) to[key] = structuredClone(b);
+      else if (a !== null && typeof a === 'object' && !Array.isArray(a))
+        addInto(a as Record<string, unknown>, b as Record<string, unknown>, at);
+    }
+  }
+}
+
 export class SummaryBuilder {
   private readonly s: SimulationSummary;
   private readonly perDay: ChannelCounts[];
@@ -204,6 +233,37 @@ export class SummaryBuilder {
       }
       v.debts += 1;
       if (paid) v.paid += 1;
+    }
+  }
+
+  /**
+   * What this builder has accumulated, as plain data (a worker's share of a run, posted to the
+   * main thread): `merge` adds it into another builder of the same options.
+   */
+  part(): SummaryPart {
+    return { s: this.s, perDay: this.perDay, variants: [...this.variantMap.values()] };
+  }
+
+  /**
+   * Adds a part (`part()`) of the same run: every number of the summary is a sum, added field by
+   * field (keys in first-seen order), `invalid` rows appended. Parts merged in one order give one
+   * result, whichever thread made them (src/simulate/blocks.ts merges them in block order).
+   * A field added to the summary that is not a sum needs its own rule here.
+   */
+  merge(part: SummaryPart): void {
+    addInto(this.s as unknown as Record<string, unknown>, part.s as unknown as Record<string, unknown>);
+    this.s.invalid.push(...part.s.invalid);
+    part.perDay.forEach((c, i) => {
+      const bucket = this.perDay[i];
+      if (bucket) addInto(bucket as unknown as Record<string, unknown>, c as unknown as Record<string, unknown>);
+    });
+    for (const v of part.variants) {
+      const key = `${v.journey}\u0000${v.step}\u0000${v.variant}`;
+      const mine = this.variantMap.get(key);
+      if (mine) {
+        mine.debts += v.debts;
+        mine.paid += v.paid;
+      } else this.variantMap.set(key, { ...v });
     }
   }
 

@@ -1,0 +1,87 @@
+/**
+ * Blocks of a simulation run on worker threads (worker.ts): each idle worker takes the next
+ * block; results are handed on in block order, whichever worker finished first, and at most a few
+ * blocks per worker are in flight or waiting so that memory stays bounded.
+ *
+ * The worker loads as the code around it does: dist/simulate/worker.js from the compiled CLI
+ * (bin/settle.js), src/simulate/worker.ts through tsx's loader when this module runs as
+ * TypeScript (tests, benches, `npx tsx`).
+ */
+import { Worker } from 'node:worker_threads';
+import type { BlockResult, BlockRow, BlockSetup } from './blocks.js';
+import type { BlockRequest } from './worker.js';
+
+type Reply = { index: number; result: BlockResult } | { index: number; error: string };
+
+function startWorker(setup: BlockSetup): Worker {
+  const typescript = import.meta.url.endsWith('.ts');
+  const url = new URL(typescript ? './worker.ts' : './worker.js', import.meta.url);
+  return new Worker(url, {
+    workerData: setup,
+    ...(typescript && { execArgv: [...process.execArgv, '--import', 'tsx'] }),
+  });
+}
+
+/**
+ * Runs `blocks` (taken one by one: `next()` gives the next block or undefined at the end) on
+ * `workers` threads and passes each result to `use` in block order.
+ */
+export async function runOnWorkers(
+  setup: BlockSetup,
+  workers: number,
+  next: () => BlockRow[] | undefined,
+  use: (result: BlockResult) => void,
+): Promise<void> {
+  const threads = Array.from({ length: workers }, () => startWorker(setup));
+  const done = new Map<number, BlockResult>();
+  let dispatched = 0;
+  let used = 0;
+  let exhausted = false;
+  const window = workers * 3;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const idle: Worker[] = [];
+      const feed = () => {
+        while (idle.length > 0 && !exhausted && dispatched - used < window) {
+          const rows = next();
+          if (rows === undefined) {
+            exhausted = true;
+            break;
+          }
+          const request: BlockRequest = { index: dispatched++, rows };
+          idle.pop()!.postMessage(request);
+        }
+        if (exhausted && used === dispatched) resolve();
+      };
+      for (const w of threads) {
+        w.on('message', (reply: Reply) => {
+          if ('error' in reply) {
+            reject(new Error(`simulation worker failed on block ${reply.index}: ${reply.error}`));
+            return;
+          }
+          done.set(reply.index, reply.result);
+          for (let r = done.get(used); r !== undefined; r = done.get(used)) {
+            done.delete(used);
+            used++;
+            try {
+              use(r);
+            } catch (e) {
+              reject(e);
+              return;
+            }
+          }
+          idle.push(w);
+          feed();
+        });
+        w.on('error', reject);
+        w.on('exit', (code) => {
+          if (!exhausted || used < dispatched) reject(new Error(`simulation worker exited (code ${code})`));
+        });
+        idle.push(w);
+      }
+      feed();
+    });
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()));
+  }
+}
