@@ -49,15 +49,45 @@ export interface HitFacts {
   windowMs: number;
 }
 
-export function classifyHit(hit: HitFacts): HitClass {
-  const agent = (hit.userAgent ?? '').trim();
+/** What the user agent alone says: a machine's, a mail proxy's (human opens), or neither. */
+type AgentClass = { machine: true } | { machine: false; proxy?: 'google' | 'yahoo' };
+
+/**
+ * Verdicts of recent user agents: a mail client sends the same string on every hit, so the regexes
+ * run once per distinct agent. Bounded (agents come from the request): emptied when full.
+ */
+const AGENT_CACHE_MAX = 2_048;
+const agentVerdicts = new Map<string, AgentClass>();
+
+function classifyAgentUncached(raw: string): AgentClass {
+  const agent = raw.trim();
   const proxy = PROXIES.find(([pattern]) => pattern.test(agent))?.[1];
-  if (hit.method === 'HEAD') return { machine: true, reason: 'head' };
-  if (proxy !== undefined)
-    return hit.nowMs - hit.issuedAtMs < hit.windowMs
-      ? { machine: true, reason: 'too-soon', proxy }
-      : { machine: false, proxy };
-  if (agent === '' || MACHINE_AGENTS.some((pattern) => pattern.test(agent))) return { machine: true, reason: 'agent' };
-  if (hit.nowMs - hit.issuedAtMs < hit.windowMs) return { machine: true, reason: 'too-soon' };
+  if (proxy !== undefined) return { machine: false, proxy };
+  if (agent === '' || MACHINE_AGENTS.some((pattern) => pattern.test(agent))) return { machine: true };
   return { machine: false };
+}
+
+function classifyAgent(agent: string): AgentClass {
+  let verdict = agentVerdicts.get(agent);
+  if (verdict === undefined) {
+    verdict = classifyAgentUncached(agent);
+    if (agentVerdicts.size >= AGENT_CACHE_MAX) agentVerdicts.clear();
+    agentVerdicts.set(agent, verdict);
+  }
+  return verdict;
+}
+
+const HUMAN: HitClass = Object.freeze({ machine: false });
+const HEAD: HitClass = Object.freeze({ machine: true, reason: 'head' });
+const AGENT: HitClass = Object.freeze({ machine: true, reason: 'agent' });
+const TOO_SOON: HitClass = Object.freeze({ machine: true, reason: 'too-soon' });
+
+/** The verdict on one hit; the returned object is shared (do not modify it). */
+export function classifyHit(hit: HitFacts): HitClass {
+  if (hit.method === 'HEAD') return HEAD;
+  const agent = classifyAgent(hit.userAgent ?? '');
+  const tooSoon = hit.nowMs - hit.issuedAtMs < hit.windowMs;
+  if (agent.machine) return AGENT;
+  if (agent.proxy !== undefined) return tooSoon ? { machine: true, reason: 'too-soon', proxy: agent.proxy } : agent;
+  return tooSoon ? TOO_SOON : HUMAN;
 }

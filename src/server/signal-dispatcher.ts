@@ -11,6 +11,9 @@
  * (`notFound`). The queue lives in this process only: a crash loses what it held, which is why it
  * is bounded and drained on SIGTERM.
  *
+ * Delivery is off the request path: a push only appends to the queue; the lanes start on the next
+ * turn of the event loop (setImmediate), once per burst.
+ *
  * Dedupe: engagement signals are remembered by (workflow id, event id) in a bounded LRU; a repeat
  * answers `duplicate` without signalling. Tracking routes derive the event id from the message
  * and the event type (event-id.ts), so the second open of an email is a repeat here, and a
@@ -110,10 +113,22 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
     return job;
   }
 
+  // Calls start after the current I/O callbacks (setImmediate), not inside the request that queued
+  // them: a burst of hits is answered first, then its signals go out together.
+  let pumpScheduled = false;
+  function schedulePump(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  }
+
   function push(job: Job): boolean {
     if (depth() >= capacity) return false;
     queue.push(job);
-    pump();
+    schedulePump();
     return true;
   }
 

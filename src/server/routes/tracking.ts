@@ -7,13 +7,13 @@
  * dispatcher, which never waits on Temporal. Machine hits (machine.ts) are answered the same way
  * and counted, but not signalled. A bad token answers the shared 404.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verifyLinkToken, type LinkClaims, type LinkPurpose } from '../../channels/tokens.js';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EngagementEvent } from '../../ir/index.js';
 import type { HitKind, ServerDeps } from '../deps.js';
 import { trackingEventId } from '../event-id.js';
 import { classifyHit } from '../machine.js';
 import { sendNotFound } from '../not-found.js';
+import { verifiedLinks, type VerifiedClaims, type VerifiedLink } from '../verified-links.js';
 import { registerOptOutRoutes } from './opt-out.js';
 
 /** A 1×1 transparent GIF (43 bytes). */
@@ -34,22 +34,44 @@ function webTarget(value: string | undefined): string | undefined {
   }
 }
 
+/** What a hit needs from its token, derived once per token (verified-links.ts). */
+interface Hit {
+  eventId: string;
+  issuedAtMs: number;
+  channel: 'sms' | 'email';
+}
+
+const hitOf = (claims: VerifiedClaims, type: EngagementEvent): Hit => ({
+  eventId: trackingEventId(claims, type),
+  issuedAtMs: claims.iat * 1000,
+  channel: claims.c === 'sms' ? 'sms' : 'email',
+});
+
+/**
+ * Pixel and click hits get the app's logger itself, not a per-request child (thousands a second;
+ * they are not logged per request, see app.ts): their errors still reach the error handler's log.
+ */
+const noChildLogger = (logger: FastifyBaseLogger): FastifyBaseLogger => logger;
+
 export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const clock = deps.clock ?? Date.now;
   const windowMs = deps.tracking?.machineWindowMs ?? 2_000;
+  const opens = verifiedLinks(deps.secret, 'o', (claims) => hitOf(claims, 'opened'));
+  const clicks = verifiedLinks(deps.secret, 'c', (claims) => {
+    const target = webTarget(claims.u);
+    return target === undefined ? undefined : { ...hitOf(claims, 'clicked'), target };
+  });
 
-  /** Classifies a hit of a valid link and signals it unless a machine made it. */
-  function hit(
-    request: FastifyRequest,
-    claims: LinkClaims & { iat: number },
-    now: number,
-    kind: HitKind,
-    type: EngagementEvent,
-  ) {
+  /**
+   * Classifies a hit of a valid link and signals it unless a machine made it. Runs after the
+   * answer is sent: a repeat (the dispatcher's dedupe) costs a map lookup, the first hit a queue push.
+   */
+  function hit(request: FastifyRequest, link: VerifiedLink<Hit>, now: number, kind: HitKind, type: EngagementEvent) {
+    const { claims, derived } = link;
     const verdict = classifyHit({
       method: request.method,
       userAgent: request.headers['user-agent'],
-      issuedAtMs: claims.iat * 1000,
+      issuedAtMs: derived.issuedAtMs,
       nowMs: now,
       windowMs,
     });
@@ -58,7 +80,7 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
       : deps.dispatcher.dispatch(claims.w, {
           kind: 'engagement',
           signal: {
-            eventId: trackingEventId(claims, type),
+            eventId: derived.eventId,
             type,
             messageId: claims.k,
             at: new Date(now).toISOString(),
@@ -67,12 +89,12 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
         });
     deps.hits?.onHit(kind, {
       machine: verdict.machine,
-      channel: claims.c === 'sms' ? 'sms' : 'email',
+      channel: derived.channel,
       workflowId: claims.w,
       messageKey: claims.k,
       ...(claims.v !== undefined && { version: claims.v }),
       ...(claims.a !== undefined && { variant: claims.a }),
-      issuedAtMs: claims.iat * 1000,
+      issuedAtMs: derived.issuedAtMs,
       atMs: now,
       ...(verdict.reason !== undefined && { reason: verdict.reason }),
       ...(verdict.proxy !== undefined && { proxy: verdict.proxy }),
@@ -80,29 +102,37 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
     });
   }
 
-  const verify = (request: FastifyRequest<TokenParams>, purpose: LinkPurpose, now: number) =>
-    verifyLinkToken(deps.secret, request.params.token, purpose, now);
-
   const pixel = (request: FastifyRequest<TokenParams>, reply: FastifyReply) => {
     const now = clock();
-    const claims = verify(request, 'o', now);
-    if (!claims) return sendNotFound(reply);
-    hit(request, claims, now, 'open', 'opened');
+    const link = opens.get(request.params.token, now);
+    if (!link) return sendNotFound(reply);
     // A full queue still answers the pixel (the open is lost, and counted as `full`).
-    return reply.code(200).header('content-type', 'image/gif').header('cache-control', NO_STORE).send(PIXEL_GIF);
+    reply.code(200).header('content-type', 'image/gif').header('cache-control', NO_STORE).send(PIXEL_GIF);
+    hit(request, link, now, 'open', 'opened');
+    return reply;
   };
-  app.route<TokenParams>({ method: ['GET', 'HEAD'], url: '/t/o/:token', handler: pixel });
+  app.route<TokenParams>({
+    method: ['GET', 'HEAD'],
+    url: '/t/o/:token',
+    childLoggerFactory: noChildLogger,
+    handler: pixel,
+  });
 
   const click = (request: FastifyRequest<TokenParams>, reply: FastifyReply) => {
     const now = clock();
-    const claims = verify(request, 'c', now);
-    const target = webTarget(claims?.u);
-    if (!claims || target === undefined) return sendNotFound(reply);
-    hit(request, claims, now, 'click', 'clicked');
+    const link = clicks.get(request.params.token, now);
+    if (!link) return sendNotFound(reply);
     // no-referrer: the target must not learn the tracking URL (its token) from the Referer header.
-    return reply.header('cache-control', NO_STORE).header('referrer-policy', 'no-referrer').redirect(target, 302);
+    reply.header('cache-control', NO_STORE).header('referrer-policy', 'no-referrer').redirect(link.derived.target, 302);
+    hit(request, link, now, 'click', 'clicked');
+    return reply;
   };
-  app.route<TokenParams>({ method: ['GET', 'HEAD'], url: '/t/c/:token', handler: click });
+  app.route<TokenParams>({
+    method: ['GET', 'HEAD'],
+    url: '/t/c/:token',
+    childLoggerFactory: noChildLogger,
+    handler: click,
+  });
 
   registerOptOutRoutes(app, deps);
 }
