@@ -409,17 +409,17 @@ function policySection(): string[] {
     '',
     '### How a send is decided',
     '',
-    'Before each send the debtor’s contact ledger decides with the journey’s policy over the debt’s contacts from every journey, in this order:',
+    'Before each send the debtor’s contact ledger decides with the journey’s policy over the contacts of the debt from every journey (and, for debtor-wide rules, those of every other debt of the debtor), in this order:',
     '',
     '0. **The debtor’s policy.** The journey’s `policy`, or the one its `policyByCountry` names for `debtor.country`; with `holidays.country` as a list, narrowed to the public holidays of the debtor’s own country and `debtor.region` (those of every listed country when their country is not listed).',
     '1. **Consent.** A recorded `false` blocks; `required` needs a recorded `true` (`debtor.consent.email` / `.sms`); `assumed` sends unless it is `false`. → skip',
-    '2. **Opt-out** of the channel (opt-out link, SMS STOP, a provider opt-out) → skip. A missing address or number → skip.',
+    '2. **Opt-out** of the channel (opt-out link, SMS STOP, a provider opt-out), heard by any journey of the debtor → skip. A missing address or number → skip. An address or number that hard-bounced for any debt of the debtor → skip (reason `bounced`) until the debtor’s record carries another one.',
     '3. **Time zone.** The debtor’s `timezone` when valid, else `timezoneFallback`; with `unknownTimezone: skip` a debtor without a valid zone → skip.',
-    '4. **Window, holidays, defer caps.** The earliest instant from now that is inside a send window of the channel (`[from, to)` local time on its days; the windows naming the channel in `channels` when there are any, else those without `channels`), not a public holiday of `holidays.country`/`region` nor a `closedDays` date, and keeps every cap with `onExceed: defer` → the send is deferred to it (the journey waits durably, the goal still ends it).',
+    '4. **Window, holidays, defer caps, minimum gap.** The earliest instant from now that is inside a send window of the channel (`[from, to)` local time on its days; the windows naming the channel in `channels` when there are any, else those without `channels`), not a public holiday of `holidays.country`/`region` nor a `closedDays` date, keeps every cap with `onExceed: defer` and is at least `minGap` after (and before) every other message to the debtor, any debt, any channel → the send is deferred to it (the journey waits durably, the goal still ends it; a deferral for the gap has reason `minGap`).',
     '5. **Skip caps.** A cap with `onExceed: skip` broken at that instant → skip.',
     '6. **Jitter.** With `jitter`, the instant moves forward by up to that much (deterministic per send), unless that leaves the window or breaks a cap.',
     '',
-    'A skip follows the send step’s `onBlocked` (else its `next`). Caps count contacts per debt in any rolling window of length `per`, across all journeys of the debt.',
+    'A skip follows the send step’s `onBlocked` (else its `next`). Caps count contacts in any rolling window of length `per`: per debt across all journeys of the debt, or with `scope: debtor` across every debt of the debtor (one person with a gas and an electricity invoice is one debtor, `debtor.id`). Opt-outs and hard bounces always hold for every debt of the debtor.',
   ];
 }
 

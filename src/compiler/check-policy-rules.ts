@@ -94,6 +94,8 @@ interface CapFacts {
   max: number;
   perMs: number;
   onExceed: 'defer' | 'skip';
+  /** Counts every debt of the debtor (scope: debtor), not only the asking debt. */
+  debtor: boolean;
   label: string;
 }
 
@@ -106,16 +108,18 @@ export function checkCaps(doc: Policy, out: PendingDiagnostic[], file: string): 
       max: c.max,
       perMs,
       onExceed: c.onExceed ?? 'defer',
-      label: `${channels.join('+')} ≤ ${c.max} per ${c.per}`,
+      debtor: c.scope === 'debtor',
+      label: `${channels.join('+')} ≤ ${c.max} per ${c.per}${c.scope === 'debtor' ? ' (debtor-wide)' : ''}`,
     };
   });
+  const gapMs = doc.spec.minGap !== undefined ? (parseDuration(doc.spec.minGap) ?? NaN) : NaN;
   const reported = new Set<number>();
   caps.forEach((b, j) => {
     if (Number.isNaN(b.perMs)) return;
     for (let i = 0; i < caps.length && !reported.has(j); i++) {
       const a = caps[i]!;
       if (i === j || Number.isNaN(a.perMs)) continue;
-      const sameScope = a.perMs === b.perMs && a.channels.join() === b.channels.join();
+      const sameScope = a.perMs === b.perMs && a.channels.join() === b.channels.join() && a.debtor === b.debtor;
       if (sameScope && i < j) {
         reported.add(j);
         out.push({
@@ -129,6 +133,8 @@ export function checkCaps(doc: Policy, out: PendingDiagnostic[], file: string): 
       } else if (
         !sameScope &&
         b.channels.every((c) => a.channels.includes(c)) &&
+        // A debtor-wide cap counts more than a per-debt one: it can make the per-debt one useless, not the reverse.
+        (a.debtor || !b.debtor) &&
         a.perMs >= b.perMs &&
         a.max <= b.max &&
         // A deferring cap under a skipping one still matters: waiting for it may clear the other.
@@ -146,4 +152,18 @@ export function checkCaps(doc: Policy, out: PendingDiagnostic[], file: string): 
       }
     }
   });
+  // The minimum gap lets one message through per gap, on every channel of every debt: a cap over
+  // a period no longer than the gap can never hold more than that one.
+  if (!Number.isNaN(gapMs))
+    caps.forEach((b, j) => {
+      if (reported.has(j) || Number.isNaN(b.perMs) || b.perMs > gapMs) return;
+      out.push({
+        file,
+        severity: 'warning',
+        code: 'CAP_REDUNDANT',
+        at: ['spec', 'frequencyCaps', j],
+        message: `frequency cap ${b.label} never applies: the minimum gap of ${doc.spec.minGap} between two messages stops every send it would stop`,
+        hint: 'remove it, or give it a period longer than minGap',
+      });
+    });
 }

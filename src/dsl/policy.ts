@@ -37,10 +37,18 @@ export const FrequencyCap = Type.Object(
         default: 'defer',
       }),
     ),
+    scope: Type.Optional(
+      StringEnum(['debt', 'debtor'] as const, {
+        description:
+          'What the cap counts: the contacts of the debt (across its journeys), or those of every debt of the debtor (debtor.id), so a person with several debts is not contacted once per debt.',
+        default: 'debt',
+      }),
+    ),
   },
   {
     additionalProperties: false,
-    description: 'At most max contacts per debt on these channels in any rolling window of length per.',
+    description:
+      'At most max contacts per debt (or per debtor, with scope: debtor) on these channels in any rolling window of length per.',
   },
 );
 
@@ -93,7 +101,15 @@ export const PolicySpec = Type.Object(
       ),
     ),
     frequencyCaps: Type.Optional(
-      Type.Array(FrequencyCap, { description: 'Caps on contacts per debt, shared by all journeys of the debt.' }),
+      Type.Array(FrequencyCap, {
+        description: 'Caps on contacts per debt (shared by all journeys of the debt) or per debtor (scope: debtor).',
+      }),
+    ),
+    minGap: Type.Optional(
+      Duration({
+        description:
+          'Never two messages to one person within this duration, whatever the channel and the number of their debts: a send is deferred until the gap has passed.',
+      }),
     ),
     consent: Type.Optional(
       Type.Object(

@@ -6,7 +6,7 @@
 import type { Channel, JourneyPlan, PlanPolicy } from '../ir/plan.js';
 import type { FieldChange } from './diff-types.js';
 import { formatDuration } from './duration.js';
-import { formatCap, formatWindows } from './policy-text.js';
+import { formatCap, formatMinGap, formatWindows } from './policy-text.js';
 
 class Changes {
   readonly list: FieldChange[] = [];
@@ -78,6 +78,7 @@ export function diffPolicy(before: PlanPolicy, after: PlanPolicy): FieldChange[]
   const afterCaps = after.frequencyCaps.map(formatCap);
   for (const cap of beforeCaps) if (!afterCaps.includes(cap)) c.add('frequency cap', cap, undefined);
   for (const cap of afterCaps) if (!beforeCaps.includes(cap)) c.add('frequency cap', undefined, cap);
+  c.add('minimum gap', formatMinGap(before), formatMinGap(after));
   for (const channel of keysOf(before.consent, after.consent) as Channel[]) {
     c.add(`consent ${channel}`, before.consent[channel], after.consent[channel]);
   }

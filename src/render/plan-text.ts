@@ -9,6 +9,7 @@ import {
   formatCap,
   formatConsent,
   formatHolidays,
+  formatMinGap,
   formatOptOutKeywords,
   formatWindows,
   policyForChannel,
@@ -47,6 +48,14 @@ function timezoneText(policy: PlanPolicy): string {
 
 function policyLines(policy: PlanPolicy, scope?: string): string[] {
   const caps = policy.frequencyCaps.map(formatCap);
+  const gap = formatMinGap(policy);
+  const perDebt = policy.frequencyCaps.some((c) => c.scope !== 'debtor');
+  const perDebtor = policy.frequencyCaps.some((c) => c.scope === 'debtor');
+  const capScope = !perDebtor
+    ? 'per debt across its journeys'
+    : perDebt
+      ? "per debt across its journeys (debtor-wide: across all the debtor's debts)"
+      : 'per debtor across all their debts';
   return [
     `Policy ${policy.name}${scope !== undefined ? ` (${scope})` : ''}`,
     ...rows(
@@ -54,7 +63,8 @@ function policyLines(policy: PlanPolicy, scope?: string): string[] {
         ['send windows', `${formatWindows(policy.windows)} (debtor's local time)`],
         ['time zone', timezoneText(policy)],
         ['holidays', formatHolidays(policy.holidays)],
-        ['caps', caps.length > 0 ? `${caps.join('; ')} — per debt across its journeys, rolling` : 'none'],
+        ['caps', caps.length > 0 ? `${caps.join('; ')} — ${capScope}, rolling` : 'none'],
+        ...(gap !== undefined ? [['minimum gap', gap] as [string, string]] : []),
         ['consent', formatConsent(policy.consent)],
         ['jitter', policy.jitterMs > 0 ? formatDuration(policy.jitterMs) : 'none'],
         ['sms opt-out', formatOptOutKeywords(policy.smsOptOutKeywords)],

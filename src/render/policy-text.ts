@@ -58,9 +58,17 @@ export function formatWindows(windows: readonly PlanWindow[]): string {
   return windows.map(formatWindow).join('; ');
 }
 
-/** "email+sms ≤ 7 per 7d (defer)". */
+/** "email+sms ≤ 7 per 7d (defer)"; "email+sms ≤ 3 per 7d (defer, debtor-wide)" for a cap over every debt of the debtor. */
 export function formatCap(cap: PlanFrequencyCap): string {
-  return `${cap.channels.join('+')} ≤ ${cap.max} per ${formatDuration(cap.perMs)} (${cap.onExceed})`;
+  const scope = cap.scope === 'debtor' ? ', debtor-wide' : '';
+  return `${cap.channels.join('+')} ≤ ${cap.max} per ${formatDuration(cap.perMs)} (${cap.onExceed}${scope})`;
+}
+
+/** "1h between two messages to the debtor (all debts, any channel)"; undefined without a minimum gap. */
+export function formatMinGap(policy: PlanPolicy): string | undefined {
+  return policy.minGapMs !== undefined && policy.minGapMs > 0
+    ? `${formatDuration(policy.minGapMs)} between two messages to the debtor (all debts, any channel)`
+    : undefined;
 }
 
 /** "FR public holidays (region X) + 2026-08-14" — the days no send goes out. */
@@ -108,7 +116,12 @@ export function policyForChannel(policy: PlanPolicy, channel: Channel): ChannelP
         : policy.windows,
     ),
     holidays: formatHolidays(policy.holidays),
-    caps: policy.frequencyCaps.filter((c) => c.channels.includes(channel)).map(formatCap),
+    caps: [
+      ...policy.frequencyCaps.filter((c) => c.channels.includes(channel)).map(formatCap),
+      ...(policy.minGapMs !== undefined && policy.minGapMs > 0
+        ? [`minimum gap ${formatDuration(policy.minGapMs)} (debtor-wide)`]
+        : []),
+    ],
     consent: `consent ${policy.consent[channel]}`,
   };
 }

@@ -137,6 +137,66 @@ describe('cap checks', () => {
   });
 });
 
+describe('debtor scope and minimum gap', () => {
+  it('a per-debt cap under a debtor-wide one of the same channels, period and max is redundant, not the reverse', () => {
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [email, sms], max: 3, per: 7d, scope: debtor }, { channels: [email, sms], max: 3, per: 7d }]',
+      ).map((d) => [d.code, d.message]),
+    ).toEqual([
+      [
+        'CAP_REDUNDANT',
+        'frequency cap email+sms ≤ 3 per 7d never applies: email+sms ≤ 3 per 7d (debtor-wide) stops every send it would stop',
+      ],
+    ]);
+    // Per debt first, debtor-wide second: each stops sends the other lets through.
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [email, sms], max: 3, per: 7d }, { channels: [email, sms], max: 5, per: 7d, scope: debtor }]',
+      ),
+    ).toEqual([]);
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [sms], max: 1, per: 3d, scope: debtor }, { channels: [sms], max: 1, per: 3d, scope: debtor }]',
+      ).map((d) => d.code),
+    ).toEqual(['DUPLICATE_CAP']);
+  });
+
+  it('a cap no longer than the minimum gap never applies', () => {
+    expect(
+      policyDiagnostics(
+        '{ country: FR }',
+        '[{ channels: [sms], max: 2, per: 1h }, { channels: [email], max: 1, per: 2h }]\n  minGap: 1h',
+      ).map((d) => [d.code, d.path]),
+    ).toEqual([['CAP_REDUNDANT', 'frequencyCaps[0]']]);
+  });
+
+  it('lowers scope: debtor and minGap into the plan; a plan without them has neither field', () => {
+    const withBoth = baseSources().map((s) =>
+      s.path.endsWith('standard.policy.yaml')
+        ? {
+            ...s,
+            text: s.text.replace(
+              /  frequencyCaps:\n(    .*\n)+/,
+              '  frequencyCaps: [{ channels: [email, sms], max: 2, per: 1d, scope: debtor }]\n  minGap: 90m\n',
+            ),
+          }
+        : s,
+    );
+    const plan = [...compileSources(withBoth).plans.values()][0]!;
+    expect(plan.policy.frequencyCaps).toEqual([
+      { channels: ['email', 'sms'], max: 2, perMs: 86_400_000, onExceed: 'defer', scope: 'debtor' },
+    ]);
+    expect(plan.policy.minGapMs).toBe(90 * 60_000);
+    const plain = [...compileSources(baseSources()).plans.values()][0]!;
+    expect(plain.policy.frequencyCaps.every((c) => !('scope' in c))).toBe(true);
+    expect('minGapMs' in plain.policy).toBe(false);
+  });
+});
+
 describe('fixed-time until expressions', () => {
   it('reads debt.dueDate / debt.issuedAt ± a CEL duration as seconds after local midnight', () => {
     expect(fixedOffsetSeconds("debt.dueDate + duration('2h')")).toEqual({ field: 'dueDate', seconds: 7200 });

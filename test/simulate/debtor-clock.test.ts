@@ -78,10 +78,12 @@ describe('simulate: one debtor, several debts', () => {
       ['nudge-sms', 'send', null],
       ['reminder-sms', 'blocked', 'optedOut'],
     ]);
-    // …the late-stage debt of another debtor sends its SMS from 28 November…
+    // …the late-stage debt of another debtor sends its SMS from 28 November (the final notice's
+    // SMS an hour after its email: the policy's minGap)…
     expect(sms(apart[1]!.events)).toEqual([
       ['formal-sms', 'deferred', 'outsideWindow'],
       ['formal-sms', 'send', null],
+      ['final-notice-sms', 'deferred', 'minGap'],
       ['final-notice-sms', 'send', null],
     ]);
     // …and of the same debtor, it is blocked: the debtor opted out. The first debt is unchanged
