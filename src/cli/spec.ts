@@ -210,6 +210,10 @@ export const COMMANDS = {
         repeatable: true,
       },
       { flags: '--currency <code>', description: 'ISO 4217 currency of the costs, e.g. EUR' },
+      {
+        flags: '--workers <n>',
+        description: 'worker threads (default: the cores); the report is the same with any number',
+      },
     ],
   },
   config: {

@@ -89,6 +89,11 @@ describe('settle simulate', () => {
     const b = await json([...BEHAVIOUR, '--seed', '42']);
     const c = await json([...BEHAVIOUR, '--seed', '43']);
     expect(b).toEqual(a);
+    // The json report streamed to --out is the one printed on stdout.
+    const out = join(mkdtempSync(join(tmpdir(), 'settle-sim-')), 'report.json');
+    const written = await settle([...BASE, ...BEHAVIOUR, '--seed', '42', '--format', 'json', '--out', out]);
+    expect(written.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(a);
     expect(c.debts.map((d) => d.events)).not.toEqual(a.debts.map((d) => d.events));
     expect(a.summary.behaviour).toBe('retail-baseline');
     expect(a.summary.funnel.delivered).toBeGreaterThan(0);
@@ -179,6 +184,7 @@ describe('settle simulate', () => {
       [[...BASE, '--format', 'pdf'], /--format must be one of text, json, md, html/],
       [[...BASE, '--cost', 'fax=1'], /--cost takes CHANNEL=PRICE/],
       [[...BASE, '--behaviour', 'nowhere.yaml'], /nowhere\.yaml: no such behaviour file/],
+      [[...BASE, '--workers', '0'], /--workers must be a whole number from 1 to 256/],
     ];
     for (const [args, message] of cases) {
       const r = await settle(args);

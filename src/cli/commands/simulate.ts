@@ -1,19 +1,19 @@
 /**
  * settle simulate [PATH] --portfolio FILE --start ISO --days N [--behaviour none|FILE] [--seed S]
- * [--format text|json|md|html] [--out FILE] [--cost CHANNEL=PRICE] [--currency CUR]: a dry run of
+ * [--format text|json|md|html] [--out FILE] [--cost CHANNEL=PRICE] [--currency CUR] [--workers N]: a dry run of
  * a portfolio through the journeys of PATH (default journeys/) on a virtual clock, with the
  * production interpreter and contact policy, sending nothing. Invalid rows are
  * listed and make the exit code 1 after the report; rows no segment matches are counted (they
  * would not be enrolled either).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { declaredAttributes } from '../../compiler/project.js';
 import { seedOf } from '../../dev/random.js';
 import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
 import { BehaviourError, loadBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from '../../simulate/behaviour.js';
 import { formatHtml } from '../../simulate/html.js';
 import { formatMarkdown, formatText } from '../../simulate/format.js';
-import { simulatePortfolio, type SimulationReport } from '../../simulate/simulate.js';
+import { defaultWorkers, simulatePortfolio, type SimulationReport } from '../../simulate/simulate.js';
 import type { CompileResult } from '../../compiler/index.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject } from '../project.js';
@@ -29,6 +29,7 @@ interface Options {
   out?: string;
   cost?: string[];
   currency?: string;
+  workers?: string;
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -47,6 +48,15 @@ export function parseDays(raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 3660)
     throw new UsageError(`--days must be a whole number from 1 to 3660 (got "${raw}")`);
+  return n;
+}
+
+/** --workers: 1 to 256 threads; the default is the cores this process may use. */
+export function parseWorkers(raw: string | undefined): number {
+  if (raw === undefined) return defaultWorkers();
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 256)
+    throw new UsageError(`--workers must be a whole number from 1 to 256 (got "${raw}")`);
   return n;
 }
 
@@ -94,6 +104,10 @@ export interface RunSimulationOptions {
   behaviour: Behaviour;
   costs?: Costs;
   keepDebts?: boolean;
+  /** The debts' json as it comes (SimulateOptions.debtsJson). */
+  debtsJson?: (chunk: string) => void;
+  /** Worker threads (default 1). */
+  workers?: number;
 }
 
 /** Simulates a portfolio file against compiled journeys (also `settle diff --portfolio`). */
@@ -109,6 +123,8 @@ export async function runSimulation(o: RunSimulationOptions): Promise<Simulation
       behaviour: o.behaviour,
       ...(o.costs && { costs: o.costs }),
       ...(o.keepDebts !== undefined && { keepDebts: o.keepDebts }),
+      ...(o.debtsJson && { debtsJson: o.debtsJson }),
+      ...(o.workers !== undefined && { workers: o.workers }),
     });
   } catch (e) {
     if (e instanceof PortfolioError)
@@ -140,34 +156,57 @@ export async function simulate(argv: string[], io: Io): Promise<number> {
   const seed = parseSeed(values.seed);
   const costs = parseCosts(values.cost, values.currency);
   const behaviour = behaviourFrom(values.behaviour, io);
+  const workers = parseWorkers(values.workers);
   const result = loadProject(positionals[0] ?? 'journeys', io);
   failOnErrors(result, new Set(result.diagnostics.map((d) => d.file)), io, 'the journeys directory');
 
-  const report = await runSimulation({
-    result,
-    portfolio,
-    portfolioShown: displayPath(values.portfolio!, io),
-    startMs,
-    days,
-    seed,
-    behaviour,
-    costs,
-    keepDebts: format === 'json',
-  });
-  const text =
-    format === 'json'
-      ? JSON.stringify(report, null, 2) + '\n'
-      : format === 'md'
+  // json streams the debts' timelines to the output as the blocks finish (none is held), then the summary.
+  const outPath = values.out !== undefined ? resolvePath(io, values.out) : undefined;
+  const fd = outPath !== undefined && format === 'json' ? openSync(outPath, 'w') : undefined;
+  const write = (text: string) => (fd !== undefined ? writeSync(fd, text) : io.out(text));
+  let opened = false;
+  let report: SimulationReport;
+  try {
+    report = await runSimulation({
+      result,
+      portfolio,
+      portfolioShown: displayPath(values.portfolio!, io),
+      startMs,
+      days,
+      seed,
+      behaviour,
+      costs,
+      keepDebts: false,
+      workers,
+      ...(format === 'json' && {
+        debtsJson: (chunk: string) => {
+          write(opened ? chunk : '{\n  "debts": [\n' + chunk);
+          opened = true;
+        },
+      }),
+    });
+    if (format === 'json') {
+      const summary = JSON.stringify(report.summary, null, 2).replaceAll('\n', '\n  ');
+      write(`${opened ? '\n  ],\n' : '{\n  "debts": [],\n'}  "summary": ${summary}\n}\n`);
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (format !== 'json') {
+    const text =
+      format === 'md'
         ? formatMarkdown(report.summary)
         : format === 'html'
           ? formatHtml(report.summary)
           : formatText(report.summary);
+    if (outPath !== undefined) writeFileSync(outPath, text);
+    else io.out(text);
+  }
   if (values.out !== undefined) {
-    writeFileSync(resolvePath(io, values.out), text);
     io.err(
       `settle simulate: ${report.summary.debts} debts simulated; report written to ${displayPath(values.out, io)}\n`,
     );
-  } else io.out(text);
+  }
   if (report.summary.invalid.length > 0) {
     throw new CliError(
       `${report.summary.invalid.length} invalid row(s) in ${displayPath(values.portfolio!, io)} were left out (see the report)`,
