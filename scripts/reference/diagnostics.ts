@@ -211,6 +211,11 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
   },
   SPLIT_WEIGHTS: { severity: 'error', stage: 'semantic', meaning: 'The weights of a split do not add up to 100.' },
   DUPLICATE_VARIANT: { severity: 'error', stage: 'semantic', meaning: 'Two variants of a split share a name.' },
+  SPLIT_HOLDOUTS: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning: 'A split has more than one holdout variant (one control per split).',
+  },
   INVALID_RETRY: {
     severity: 'error',
     stage: 'semantic',

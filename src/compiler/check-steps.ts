@@ -136,6 +136,17 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
         }
         names.add(v.name);
       });
+      const holdouts = step.variants.filter((v) => v.holdout === true);
+      if (holdouts.length > 1) {
+        err(
+          ctx,
+          'SPLIT_HOLDOUTS',
+          `split \`${step.id}\` has ${holdouts.length} holdout variants (${holdouts.map((v) => v.name).join(', ')})`,
+          [...at, 'variants'],
+          'keep one holdout per split: it is the control every other variant is compared with',
+          { onKey: true },
+        );
+      }
       break;
     }
     case 'webhook':

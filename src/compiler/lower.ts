@@ -157,7 +157,12 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
         kind: 'split',
         id: s.id,
         source,
-        variants: s.variants.map((v) => ({ name: v.name, weight: v.weight, next: v.next })),
+        variants: s.variants.map((v) => ({
+          name: v.name,
+          weight: v.weight,
+          next: v.next,
+          ...(v.holdout === true && { holdout: true as const }),
+        })),
       };
     case 'webhook':
       return {

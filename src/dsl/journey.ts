@@ -198,6 +198,12 @@ export const SplitStep = Type.Object(
           name: ResourceName({ description: 'Name of the variant, unique in the split (metrics are keyed by it).' }),
           weight: Type.Integer({ minimum: 0, maximum: 100, description: 'Share in percent; weights sum to 100.' }),
           next: StepId({ description: 'Where debts of this variant go.' }),
+          holdout: Type.Optional(
+            Type.Boolean({
+              description:
+                'A holdout (no-contact control group): debts of this variant follow `next` like the others, with the same waits, branches and webhooks, but no send step sends them anything for the rest of the journey. Counted and compared like every variant (`settle experiments`, `settle simulate`), and the control of the split.',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

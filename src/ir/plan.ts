@@ -78,7 +78,8 @@ export interface PlanBranch extends StepBase {
 
 export interface PlanSplit extends StepBase {
   kind: 'split';
-  variants: { name: string; weight: number; next: string }[];
+  /** `holdout`: debts of this variant are sent nothing for the rest of the journey (src/workflows/holdout.ts). */
+  variants: { name: string; weight: number; next: string; holdout?: true }[];
 }
 
 export interface PlanWebhook extends StepBase {

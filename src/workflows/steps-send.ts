@@ -10,6 +10,7 @@ import { messageParts } from '../core/template-values.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanSend } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';
+import { holdoutOf } from './holdout.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
 import type { MessageContext, SendInput } from '../activities/types.js';
@@ -132,6 +133,8 @@ async function clearContactRules(
 export const SEND_SEQ_PATCH = 'settle-send-seq-at-grant';
 
 export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<StepResult> {
+  const held = holdoutOf(ctx.plan, ctx.state);
+  if (held) return heldOut(ctx, step, held);
   const ruled = await clearContactRules(ctx, step, ctx.key(step.id));
   if (!('granted' in ruled)) return ruled;
   const seq = (ctx.port.patched?.(SEND_SEQ_PATCH) ?? true) ? ++ctx.state.seq : undefined;
@@ -175,6 +178,18 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
     'send',
     `${step.channel} of step ${step.id} sent (template ${step.template}, ${result.value.locale})`,
     step.id,
+  );
+  return { next: step.next };
+}
+
+/** A holdout debt is sent nothing: the send is recorded as blocked (reason holdout) and the journey goes on to `next`. */
+function heldOut(ctx: JourneyContext, step: PlanSend, held: { split: string; variant: string }): StepResult {
+  record(ctx, step, 'blocked', ctx.port.now(), undefined, undefined, 'holdout');
+  ctx.note(
+    'blocked',
+    `${step.channel} of step ${step.id} not sent: variant ${held.variant} of split ${held.split} is a holdout`,
+    step.id,
+    { channel: step.channel, reason: 'holdout' },
   );
   return { next: step.next };
 }
