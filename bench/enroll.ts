@@ -23,11 +23,13 @@
  * but after enrollment, and it is the same first task in which the journey used to schedule its
  * first activity anyway.
  *
- * Run: npx tsx bench/enroll.ts  (BENCH_N=2000 starts per kind, BENCH_CONCURRENCY=32, BENCH_SLICE=200)
+ * Run: npx tsx bench/enroll.ts  (BENCH_N=2000 starts per kind, BENCH_CONCURRENCY=32, BENCH_SLICE=200;
+ * BENCH_TEMPORAL=postgres on the production server on PostgreSQL, =both on each: bench/support/temporal-target.ts)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -43,10 +45,9 @@ import { publishPlan } from '../src/temporal/plan-store.js';
 import { workflowIdFor } from '../src/temporal/ids.js';
 import { WORKFLOW_TYPE } from '../src/workflows/types.js';
 import { ROOT } from '../test/support/journeys.js';
-import { startDevServerProcess } from '../test/support/temporal.js';
 import { emptyWorkflow } from './support/empty-workflow.js';
 import { fmt, lpad, pad, pool } from './support/pool.js';
-import { cpuMs } from './support/proc.js';
+import { benchTemporalKind, runSideBySide, startBenchTemporal } from './support/temporal-target.js';
 
 const N = Number(process.env.BENCH_N ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -154,13 +155,18 @@ interface Tally {
 }
 
 /** Runs every kind for `n` starts in turns of `slice`; returns each kind's totals. */
-async function interleave(kinds: Kind[], n: number, slice: number, serverPid: number): Promise<Map<string, Tally>> {
+async function interleave(
+  kinds: Kind[],
+  n: number,
+  slice: number,
+  serverCpuMs: () => number,
+): Promise<Map<string, Tally>> {
   const tally = new Map(kinds.map((k) => [k.name, { n: 0, ms: 0, serverCpuMs: 0, clientCpuMs: 0 }]));
   for (let s = 0; s * slice < n; s++) {
     const size = Math.min(slice, n - s * slice);
     const rotated = kinds.map((_, i) => kinds[(i + s) % kinds.length]!);
     for (const kind of s % 2 === 0 ? rotated : rotated.reverse()) {
-      const s0 = cpuMs(serverPid);
+      const s0 = serverCpuMs();
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await kind.slice(size);
@@ -168,7 +174,7 @@ async function interleave(kinds: Kind[], n: number, slice: number, serverPid: nu
       t.ms += performance.now() - t0;
       const c = process.cpuUsage(c0);
       t.clientCpuMs += (c.user + c.system) / 1000;
-      t.serverCpuMs += cpuMs(serverPid) - s0;
+      t.serverCpuMs += serverCpuMs() - s0;
       t.n += size;
     }
   }
@@ -237,15 +243,17 @@ function inputSizes(requests: StartRequest[]): void {
   );
 }
 
+const target = benchTemporalKind();
+if (target === 'both') {
+  await runSideBySide(fileURLToPath(import.meta.url), /^(Temporal |raw client|enrollPortfolio \(real|ratio enroll)/);
+  process.exit(0);
+}
 const dir = mkdtempSync(join(tmpdir(), 'settle-bench-enroll-'));
-const server = await startDevServerProcess({ dbFilename: join(dir, 'temporal.db') });
-const serverPid = server.process.pid!;
+const server = await startBenchTemporal(target, join(dir, 'temporal.db'));
 const connection = await Connection.connect({ address: server.address });
-const client = new Client({ connection });
+const client = new Client({ connection, namespace: server.namespace });
 try {
-  console.log(
-    `Temporal dev server (SQLite, WAL, synchronous=OFF) at ${server.address}, no worker; ${fmt(N)} starts per kind, concurrency ${CONCURRENCY}, turns of ${SLICE}.`,
-  );
+  console.log(`${server.label}, no worker; ${fmt(N)} starts per kind, concurrency ${CONCURRENCY}, turns of ${SLICE}.`);
   console.log(
     `Journeys ${[...plans.keys()].join(', ')}; records from demoPortfolio, every one routed by the segments.\n`,
   );
@@ -263,7 +271,7 @@ try {
       ],
       200,
       100,
-      serverPid,
+      server.cpuMs,
     );
   }
 
@@ -280,21 +288,21 @@ try {
     ),
     pooled('before: raw + attributes', withAttributes, (req) =>
       client.workflow.start(emptyWorkflow, {
-        workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+        workflowId: workflowIdFor(req.record.debtId),
         taskQueue: TASK_QUEUE,
         typedSearchAttributes: searchAttributes(journeyInput(req)),
       }),
     ),
     pooled('before: raw + plan by value', withPlan, (req) =>
       client.workflow.start(WORKFLOW_TYPE, {
-        workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+        workflowId: workflowIdFor(req.record.debtId),
         taskQueue: TASK_QUEUE,
         args: [byValueInput(req)],
       }),
     ),
     pooled('before: by value + attributes', byValue, (req) =>
       client.workflow.start(WORKFLOW_TYPE, {
-        workflowId: workflowIdFor(req.record.debtId, req.plan.journey),
+        workflowId: workflowIdFor(req.record.debtId),
         taskQueue: TASK_QUEUE,
         args: [byValueInput(req)],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
@@ -306,7 +314,7 @@ try {
     enrollKind(enrolled.records, client),
   ];
   const t0 = performance.now();
-  const tally = await interleave(kinds, N, SLICE, serverPid);
+  const tally = await interleave(kinds, N, SLICE, server.cpuMs);
   const wallS = (performance.now() - t0) / 1000;
 
   const raw = tally.get('raw start (empty workflow)')!;

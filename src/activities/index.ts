@@ -14,6 +14,7 @@ import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
 import type { Activities } from './types.js';
 import { createLoadPlan } from './load-plan.js';
+import { createRouteDebt } from './route-debt.js';
 
 export function createActivities(deps: ActivityDeps): Activities {
   return {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     recordOutcome: createRecordOutcome(deps),
     ...createLedgerActivities(deps),
     loadPlan: createLoadPlan(),
+    routeDebt: createRouteDebt(),
   };
 }
 

@@ -5,7 +5,9 @@
  * server unflooded however large the file. Rows are read in order while starts complete in any
  * order. Bad and unmatched rows are reported after the good ones were processed; only Temporal
  * failing for good stops the run (EnrollAbortedError, with what was done so far: re-running the
- * file is safe, enrollment being idempotent).
+ * file is safe, enrollment being idempotent). One journey per debt: a row whose debt already runs
+ * updates that journey (the `reenroll` signal, counted as `updated`). Before the first row the
+ * project's routing table is published (src/temporal/routing-store.ts): hand-overs route with it.
  */
 import type { Client } from '@temporalio/client';
 import { validateRecord } from '../compiler/enrollment.js';
@@ -13,8 +15,10 @@ import { declaredAttributes, type Project } from '../compiler/project.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { invalidReason } from './invalid-reason.js';
 import type { PortfolioRow } from './read.js';
+import { publishRoutingTable } from '../temporal/routing-store.js';
 import { createRouter } from './route.js';
-import { DEFAULT_RETRY, startJourney, type RetryOptions } from './start.js';
+import { routingTableOf } from './routing-table.js';
+import { DEFAULT_RETRY, startJourney, type RetryOptions, type StartOutcome } from './start.js';
 
 export interface EnrollOptions {
   client: Client;
@@ -39,11 +43,15 @@ export interface EnrollProgress {
   /** Rows fully processed (validated, routed, and started or found enrolled). */
   done: number;
   started: number;
+  /** Debts whose running journey took the row's new facts (reenroll). */
+  updated: number;
   alreadyEnrolled: number;
 }
 
 export interface EnrollSummary {
   started: number;
+  /** Rows whose debt already had a running journey: it got the new facts (one journey per debt). */
+  updated: number;
   alreadyEnrolled: number;
   /** Valid rows no segment matched. */
   unmatched: number;
@@ -69,6 +77,7 @@ export class EnrollAbortedError extends Error {
 export function emptySummary(): EnrollSummary {
   return {
     started: 0,
+    updated: 0,
     alreadyEnrolled: 0,
     unmatched: 0,
     unmatchedLines: [],
@@ -123,15 +132,26 @@ export async function enrollPortfolio(o: EnrollOptions): Promise<EnrollSummary> 
   let failure: { error: unknown } | undefined;
   const progress = () => {
     done += 1;
-    o.onProgress?.({ done, started: summary.started, alreadyEnrolled: summary.alreadyEnrolled });
+    o.onProgress?.({
+      done,
+      started: summary.started,
+      updated: summary.updated,
+      alreadyEnrolled: summary.alreadyEnrolled,
+    });
   };
-  const count = (journey: string, outcome: 'started' | 'alreadyEnrolled') => {
+  const count = (journey: string, outcome: StartOutcome) => {
     if (outcome === 'started') {
       summary.started += 1;
       summary.byJourney[journey] = (summary.byJourney[journey] ?? 0) + 1;
-    } else summary.alreadyEnrolled += 1;
+    } else if (outcome === 'updated') summary.updated += 1;
+    else summary.alreadyEnrolled += 1;
     progress();
   };
+  try {
+    await publishRoutingTable(o.client, o.taskQueue, routingTableOf(o.project, o.plans), o.plans.values());
+  } catch (error) {
+    throw new EnrollAbortedError(summary, error);
+  }
 
   try {
     for await (const row of o.rows) {

@@ -1,5 +1,5 @@
 /**
- * Starting one journey: workflow id `settle/<debtId>/<journey>`. The start carries
+ * Starting one journey: workflow id `settle/<debtId>`, one per debt whatever its journey. The start carries
  * the enrollment record and a reference to the plan of the journey's current version, published
  * once to the plan store (src/temporal/plan-store.ts); no search attributes: the journey upserts
  * them, keyed hashes only, in its first workflow task. A start is about a kilobyte, so the server
@@ -7,7 +7,10 @@
  *
  * Idempotency: conflict policy FAIL and reuse policy REJECT_DUPLICATE, so a second start of the
  * same id — running or closed within retention — is refused with
- * WorkflowExecutionAlreadyStartedError, which means "already enrolled". USE_EXISTING would
+ * WorkflowExecutionAlreadyStartedError. For a journey that still runs this is a re-import: the
+ * journey gets the `reenroll` signal with the record's new facts and the journey the segments route
+ * it to now (its plan published first, so a move can load it), and the row counts as `updated`;
+ * never a second journey for the debt. A closed one means "already enrolled". USE_EXISTING would
  * be the natural choice while the journey runs, but the SDK's `start()` (1.24) drops the response's
  * `started` flag, so with USE_EXISTING a duplicate would look like a fresh start; FAIL gives the
  * same effect on the server (nothing new, the running journey untouched) and tells them apart.
@@ -22,16 +25,25 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { keyedHash, workflowIdFor } from '../temporal/ids.js';
-import { planRefOf, publishPlan } from '../temporal/plan-store.js';
+import { planRefOf, publishPlan, startInput } from '../temporal/plan-store.js';
+import { reenrollSignal } from '../workflows/definitions.js';
 import { journeyAttributes } from '../workflows/search-attributes.js';
-import { WORKFLOW_TYPE, type JourneyRefInput } from '../workflows/types.js';
+import {
+  WORKFLOW_TYPE,
+  type JourneyRefInput,
+  type JourneyStartInput,
+  type ReenrollSignal,
+} from '../workflows/types.js';
 
-export type StartOutcome = 'started' | 'alreadyEnrolled';
+/** started: a new journey; updated: the debt's running journey took the new facts (reenroll); alreadyEnrolled: it ended. */
+export type StartOutcome = 'started' | 'updated' | 'alreadyEnrolled';
 
 export interface StartRequest {
   taskQueue: string;
@@ -102,7 +114,7 @@ export async function startJourney(
   retry: RetryOptions = DEFAULT_RETRY,
 ): Promise<StartOutcome> {
   const input = journeyInput(req);
-  const workflowId = workflowIdFor(req.record.debtId, req.plan.journey);
+  const workflowId = workflowIdFor(req.record.debtId);
   const firstAttemptAt = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -117,8 +129,11 @@ export async function startJourney(
       return 'started';
     } catch (e) {
       if (e instanceof WorkflowExecutionAlreadyStartedError) {
-        if (attempt === 1) return 'alreadyEnrolled';
-        return (await startedSince(client, workflowId, firstAttemptAt)) ? 'started' : 'alreadyEnrolled';
+        const desc = await client.workflow.getHandle(workflowId).describe();
+        // A retried start may meet the run its own lost first attempt created.
+        if (attempt > 1 && desc.startTime.getTime() >= firstAttemptAt - CLOCK_SLACK_MS) return 'started';
+        if (desc.status.name !== 'RUNNING' || (await sameEnrollment(client, workflowId, req))) return 'alreadyEnrolled';
+        return reenroll(client, workflowId, req);
       }
       if (!isTransient(e) || attempt >= retry.attempts) throw e;
       await delay(retry.delayMs * 2 ** (attempt - 1));
@@ -126,7 +141,38 @@ export async function startJourney(
   }
 }
 
-async function startedSince(client: Client, workflowId: string, sinceMs: number): Promise<boolean> {
-  const desc = await client.workflow.getHandle(workflowId).describe();
-  return desc.startTime.getTime() >= sinceMs - CLOCK_SLACK_MS;
+/** The signal a running journey of the debt gets when the debt is enrolled again. */
+export function reenrollInput(req: StartRequest): ReenrollSignal {
+  return {
+    enrollment: req.record,
+    planRef: planRefOf(req.plan),
+    ...(req.segment !== undefined && { segment: req.segment }),
+    at: req.nowMs,
+  };
+}
+
+/**
+ * True when the running journey started (this run) with this very record in the journey it routes
+ * to now: re-running the same file changes nothing and sends no signal. Unreadable: false.
+ */
+async function sameEnrollment(client: Client, workflowId: string, req: StartRequest): Promise<boolean> {
+  try {
+    const input = await startInput<JourneyStartInput>(client, workflowId);
+    if (!input) return false;
+    const journey = 'planRef' in input ? input.planRef.journey : input.plan.journey;
+    return journey === req.plan.journey && canonicalJson(input.enrollment) === canonicalJson(req.record);
+  } catch {
+    return false;
+  }
+}
+
+/** Hands the new record to the debt's running journey; a journey that ended meanwhile stays as it was. */
+async function reenroll(client: Client, workflowId: string, req: StartRequest): Promise<StartOutcome> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(reenrollSignal, reenrollInput(req));
+    return 'updated';
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return 'alreadyEnrolled';
+    throw e;
+  }
 }

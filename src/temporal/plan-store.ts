@@ -85,9 +85,18 @@ export async function startInput<T>(client: Client, workflowId: string): Promise
 
 /** The plan version a journey was started with, from its start input (plan by reference or by value); undefined when unreadable. */
 export async function startInputVersion(client: Client, workflowId: string): Promise<number | undefined> {
+  return (await startInputRef(client, workflowId))?.version;
+}
+
+/** The journey and plan version a journey's (latest run) was started with; undefined when unreadable. */
+export async function startInputRef(
+  client: Client,
+  workflowId: string,
+): Promise<{ journey: string; version: number } | undefined> {
   try {
     const input = await startInput<{ planRef?: PlanRef; plan?: JourneyPlan }>(client, workflowId);
-    return input?.planRef?.version ?? input?.plan?.version;
+    const ref = input?.planRef ?? input?.plan;
+    return ref ? { journey: ref.journey, version: ref.version } : undefined;
   } catch {
     return undefined;
   }

@@ -7,3 +7,4 @@
 export { journeyWorkflow } from './journey-workflow.js';
 export { debtorLedgerWorkflow } from './ledger-workflow.js';
 export { journeyPlanWorkflow } from './plan-workflow.js';
+export { routingTableWorkflow } from './routing-workflow.js';

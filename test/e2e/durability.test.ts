@@ -146,7 +146,7 @@ async function setUp(name: string): Promise<Rig> {
   const journeys = await Promise.all(
     Array.from({ length: JOURNEYS }, async (_, i): Promise<Enrolled> => {
       const enrollment = record(i, name.toUpperCase());
-      const workflowId = workflowIdFor(enrollment.debtId, JOURNEY);
+      const workflowId = workflowIdFor(enrollment.debtId);
       const input: JourneyInput = {
         plan,
         enrollment,

@@ -4,18 +4,30 @@
  * server does not produce on demand. temporal.test.ts covers the same code against the real one.
  */
 import { join } from 'node:path';
-import { ServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/commands/enroll-progress.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { EnrollAbortedError, enrollPortfolio } from '../../src/enrollment/enroll.js';
 import type { PortfolioRow } from '../../src/enrollment/read.js';
+import { routingTableOf } from '../../src/enrollment/routing-table.js';
 import { isTransient, journeyInput, startJourney } from '../../src/enrollment/start.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { keyedHash } from '../../src/temporal/ids.js';
-import { contentHash } from '../../src/temporal/plan-store.js';
-import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
-import type { JourneyRefInput } from '../../src/workflows/types.js';
+import { contentHash, planRefOf } from '../../src/temporal/plan-store.js';
+import {
+  PLAN_WORKFLOW_TYPE,
+  planWorkflowId,
+  ROUTING_WORKFLOW_TYPE,
+  routingWorkflowId,
+} from '../../src/workflows/definitions.js';
+import type { JourneyRefInput, ReenrollSignal } from '../../src/workflows/types.js';
 import { ROOT } from '../support/journeys.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
@@ -57,16 +69,20 @@ interface FakeOptions {
 }
 
 function fakeClient(opts: FakeOptions = {}) {
-  const runs = new Map<string, { input: JourneyRefInput; startedAt: Date; options: Record<string, unknown> }>();
-  /** The plan store's holders, by workflow id (not counted as starts). */
+  const runs = new Map<
+    string,
+    { input: JourneyRefInput; startedAt: Date; options: Record<string, unknown>; status: string }
+  >();
+  /** The plan store's and the routing table's holders, by workflow id (not counted as starts). */
   const holders = new Map<string, { plan: JourneyPlan; options: Record<string, unknown> }>();
+  const signals: { workflowId: string; name: string; arg: ReenrollSignal }[] = [];
   let calls = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   const client = {
     workflow: {
       async start(type: string, o: { workflowId: string; args: [JourneyRefInput] } & Record<string, unknown>) {
-        if (type === PLAN_WORKFLOW_TYPE) {
+        if (type === PLAN_WORKFLOW_TYPE || type === ROUTING_WORKFLOW_TYPE) {
           holders.set(o.workflowId, { plan: o.args[0] as unknown as JourneyPlan, options: o });
           return {};
         }
@@ -80,17 +96,44 @@ function fakeClient(opts: FakeOptions = {}) {
           if (opts.failures?.[n]) throw opts.failures[n];
           if (runs.has(o.workflowId))
             throw new WorkflowExecutionAlreadyStartedError('already started', o.workflowId, type);
-          runs.set(o.workflowId, { input: o.args[0], startedAt: new Date(), options: o });
+          runs.set(o.workflowId, { input: o.args[0], startedAt: new Date(), options: o, status: 'RUNNING' });
           if (opts.lost?.[n]) throw opts.lost[n];
           return {};
         } finally {
           inFlight -= 1;
         }
       },
-      getHandle: (id: string) => ({ describe: async () => ({ startTime: runs.get(id)!.startedAt }) }),
+      getHandle: (id: string) => ({
+        async describe() {
+          const holder = holders.get(id);
+          if (holder) return { status: { name: 'RUNNING' }, memo: holder.options['memo'] };
+          const run = runs.get(id);
+          if (!run) throw new WorkflowNotFoundError('not found', id, undefined);
+          return { startTime: run.startedAt, status: { name: run.status } };
+        },
+        async signal(def: { name: string }, arg: ReenrollSignal) {
+          if (runs.get(id)?.status !== 'RUNNING') throw new WorkflowNotFoundError('not found', id, undefined);
+          signals.push({ workflowId: id, name: def.name, arg });
+        },
+      }),
+    },
+    // startInput reads the first event of a run's history through the client's converter.
+    options: {
+      namespace: 'default',
+      loadedDataConverter: { payloadConverter: defaultPayloadConverter, payloadCodecs: [] },
+    },
+    workflowService: {
+      async getWorkflowExecutionHistory(req: { execution: { workflowId: string } }) {
+        const run = runs.get(req.execution.workflowId);
+        if (!run) throw Object.assign(new Error('not found'), { code: 5 });
+        const payload = defaultPayloadConverter.toPayload(run.input);
+        return {
+          history: { events: [{ workflowExecutionStartedEventAttributes: { input: { payloads: [payload] } } }] },
+        };
+      },
     },
   };
-  return { client: client as unknown as Client, runs, holders, stats: () => ({ calls, maxInFlight }) };
+  return { client: client as unknown as Client, runs, holders, signals, stats: () => ({ calls, maxInFlight }) };
 }
 
 describe('startJourney', () => {
@@ -117,7 +160,7 @@ describe('startJourney', () => {
     const req = { taskQueue: 'q', plan: compiled.plans.get('late-stage')!, record: rec(1), secret: SECRET, nowMs: NOW };
     expect(await startJourney(fake.client, req, NO_WAIT)).toBe('started');
     expect(await startJourney(fake.client, req, NO_WAIT)).toBe('alreadyEnrolled');
-    const { options, input } = fake.runs.get('settle/D-1/late-stage')!;
+    const { options, input } = fake.runs.get('settle/D-1')!;
     expect(options).toMatchObject({
       taskQueue: 'q',
       workflowIdConflictPolicy: 'FAIL',
@@ -126,10 +169,39 @@ describe('startJourney', () => {
     // No search attributes at start (the journey upserts them); the plan went to the store once.
     expect(options).not.toHaveProperty('typedSearchAttributes');
     expect([...fake.holders.keys()]).toEqual([planWorkflowId(input.planRef)]);
+    // The same record again sends nothing to the running journey.
+    expect(fake.signals).toEqual([]);
     expect(fake.holders.get(planWorkflowId(input.planRef))).toMatchObject({
       plan: req.plan,
       options: { taskQueue: 'q', workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
     });
+  });
+
+  it('a re-import with new facts goes to the running journey (reenroll), never a second journey', async () => {
+    const fake = fakeClient();
+    const late = compiled.plans.get('late-stage')!;
+    const soft = compiled.plans.get('soft-collection')!;
+    const req = { taskQueue: 'q', plan: late, record: rec(1), secret: SECRET, nowMs: NOW };
+    expect(await startJourney(fake.client, req, NO_WAIT)).toBe('started');
+    const newer = rec(1, { amountDue: 60 });
+    const again = { ...req, plan: soft, record: newer, nowMs: NOW + 1000, segment: 'early-overdue' };
+    expect(await startJourney(fake.client, again, NO_WAIT)).toBe('updated');
+    expect([...fake.runs.keys()]).toEqual(['settle/D-1']);
+    expect(fake.signals).toEqual([
+      {
+        workflowId: 'settle/D-1',
+        name: 'reenroll',
+        arg: { enrollment: newer, planRef: planRefOf(soft), segment: 'early-overdue', at: NOW + 1000 },
+      },
+    ]);
+    // The routed journey's plan is in the store before the signal names it.
+    expect(fake.holders.has(planWorkflowId(planRefOf(soft)))).toBe(true);
+    // A journey that ended stays ended: already enrolled, no signal.
+    fake.runs.get('settle/D-1')!.status = 'COMPLETED';
+    expect(await startJourney(fake.client, { ...again, record: rec(1, { amountDue: 10 }) }, NO_WAIT)).toBe(
+      'alreadyEnrolled',
+    );
+    expect(fake.signals).toHaveLength(1);
   });
 
   it('retries a transient failure; a run its own lost attempt created counts as started', async () => {
@@ -173,8 +245,16 @@ describe('enrollPortfolio', () => {
       onProgress: (p) => progress.push(p.done),
     });
     expect(fake.stats().maxInFlight).toBe(4);
+    // The routing table went out first (hand-overs route with it), with its hash in the memo.
+    const table = routingTableOf(compiled.project, compiled.plans);
+    expect(fake.holders.get(routingWorkflowId('q'))?.options).toMatchObject({
+      args: [table],
+      memo: { contentHash: table.contentHash },
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+    });
     expect(summary).toEqual({
       started: 40,
+      updated: 0,
       alreadyEnrolled: 1,
       unmatched: 1,
       unmatchedLines: [44],
@@ -201,7 +281,7 @@ describe('enrollPortfolio', () => {
       journey: 'late-stage',
     });
     expect(summary).toMatchObject({ started: 1, unmatched: 0, byJourney: { 'late-stage': 1 } });
-    expect([...fake.runs.keys()]).toEqual(['settle/D-1/late-stage']);
+    expect([...fake.runs.keys()]).toEqual(['settle/D-1']);
   });
 
   it('stops when Temporal keeps failing, with what was done so far', async () => {
@@ -233,16 +313,16 @@ describe('progress line', () => {
     let err = '';
     const bar = progressLine({ out: () => undefined, err: (s) => (err += s), color: false, cwd: '/' }, 3, () => t);
     t = 1000;
-    bar.update({ done: 1, started: 1, alreadyEnrolled: 0 });
+    bar.update({ done: 1, started: 1, updated: 0, alreadyEnrolled: 0 });
     t = 1050;
-    bar.update({ done: 2, started: 2, alreadyEnrolled: 0 });
+    bar.update({ done: 2, started: 2, updated: 0, alreadyEnrolled: 0 });
     t = 1060;
-    bar.update({ done: 3, started: 2, alreadyEnrolled: 1 });
+    bar.update({ done: 3, started: 2, updated: 0, alreadyEnrolled: 1 });
     bar.done();
     expect(err.split('\r\x1b[K')).toEqual([
       '',
-      'enrolling 1/3 rows  1/s  started 1, already enrolled 0',
-      'enrolling 3/3 rows  3/s  started 2, already enrolled 1',
+      'enrolling 1/3 rows  1/s  started 1, updated 0, already enrolled 0',
+      'enrolling 3/3 rows  3/s  started 2, updated 0, already enrolled 1',
       '',
     ]);
   });

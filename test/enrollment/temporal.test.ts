@@ -10,28 +10,37 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities, SendMessageInput } from '../../src/activities/types.js';
 import { createLoadPlan } from '../../src/activities/load-plan.js';
+import { createRouteDebt } from '../../src/activities/route-debt.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import { run } from '../../src/cli/main.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { enrollPortfolio } from '../../src/enrollment/enroll.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
+import { routingTableOf } from '../../src/enrollment/routing-table.js';
 import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
 import { planRefOf, startInput } from '../../src/temporal/plan-store.js';
 import { SA } from '../../src/temporal/search-attributes.js';
-import type { JourneyPlan } from '../../src/ir/index.js';
-import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
+import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
+import { createRoutingTableReader, publishRoutingTable, readRoutingTable } from '../../src/temporal/routing-store.js';
+import {
+  PLAN_WORKFLOW_TYPE,
+  planWorkflowId,
+  ROUTING_WORKFLOW_TYPE,
+  routingWorkflowId,
+} from '../../src/workflows/definitions.js';
 import type { JourneyRefInput } from '../../src/workflows/types.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { ROOT } from '../support/journeys.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
+const DAY = 86_400_000;
 const TASK_QUEUE = 'settle-enroll-test';
 const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
 
@@ -103,6 +112,15 @@ const contactKeysOf = (r: CsvRecord) =>
     r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone),
   ].filter(Boolean);
 
+async function portfolioRecords(r: ReturnType<typeof compilePaths>): Promise<Map<string, EnrollmentData>> {
+  const out = new Map<string, EnrollmentData>();
+  for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(r.project))) {
+    const rec = row.record as EnrollmentData;
+    out.set(rec.debtId, rec);
+  }
+  return out;
+}
+
 /** Calls `check` for the one journey of each debt of examples/portfolio.csv; returns how many. */
 async function forEachEnrolled(
   check: (r: CsvRecord, journey: string, d: WorkflowExecutionDescription) => Promise<void>,
@@ -114,16 +132,11 @@ async function forEachEnrolled(
     declaredAttributes(compiled.project),
   )) {
     const r = row.record as CsvRecord;
-    const found = [];
-    for (const journey of compiled.plans.keys()) {
-      try {
-        found.push({ journey, d: await env.client.workflow.getHandle(workflowIdFor(r.debtId, journey)).describe() });
-      } catch {
-        // not this journey
-      }
-    }
-    expect(found, r.debtId).toHaveLength(1);
-    await check(r, found[0]!.journey, found[0]!.d);
+    // One workflow per debt, `settle/<debtId>`; its journey is in its start input.
+    const d = await env.client.workflow.getHandle(workflowIdFor(r.debtId)).describe();
+    const input = (await startInput<JourneyRefInput>(env.client, d.workflowId))!;
+    expect(compiled.plans.has(input.planRef.journey), r.debtId).toBe(true);
+    await check(r, input.planRef.journey, d);
     n += 1;
   }
   return n;
@@ -185,10 +198,13 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     const res = await settle(['enroll', file], {}, true);
     expect(res.code).toBe(1);
     // On a terminal: a progress line on stderr, redrawn in place, cleared before the summary.
-    expect(res.stderr).toMatch(/^\r\x1b\[Kenrolling \d+\/35 rows {2}\d+\/s {2}started 0, already enrolled \d+/);
+    expect(res.stderr).toMatch(
+      /^\r\x1b\[Kenrolling \d+\/35 rows {2}\d+\/s {2}started 0, updated 0, already enrolled \d+/,
+    );
     expect(res.stderr).toContain('enrolling 35/35 rows');
     expect(res.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(res.stdout).toContain('started             0\n');
+    expect(res.stdout).toContain('updated             0\n');
     expect(res.stdout).toContain('already enrolled    33\n');
     expect(res.stdout).toContain(`${file.split('/').pop()}:35  debt.amountDue is not a number`);
     for (const [id, runId] of runIds) {
@@ -202,7 +218,7 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
 
   it('a journey that ended is not started again (reuse policy: reject duplicate)', async () => {
     const r = compilePaths([join(ROOT, 'journeys')]);
-    const id = workflowIdFor('TN-US-2026-74877', 'late-stage');
+    const id = workflowIdFor('TN-US-2026-74877');
     await env.client.workflow.getHandle(id).terminate('test');
     const rows = (async function* () {
       const all = readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(r.project));
@@ -221,10 +237,107 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     expect((await env.client.workflow.getHandle(id).describe()).status.name).toBe('TERMINATED');
   });
 
+  it('publishes the routing table once; the routeDebt activity reads the current one and routes by it', async () => {
+    const r = compilePaths([join(ROOT, 'journeys')]);
+    const table = routingTableOf(r.project, r.plans);
+    expect(table.segments.map((x) => x.name)).toEqual([
+      'pre-due',
+      'good-payers',
+      'high-risk-early',
+      'early-overdue',
+      'late',
+    ]);
+    const handle = env.client.workflow.getHandle(routingWorkflowId(TASK_QUEUE));
+    const first = await handle.describe();
+    expect(first.type).toBe(ROUTING_WORKFLOW_TYPE);
+    expect(await readRoutingTable(env.client, TASK_QUEUE)).toEqual(table);
+    // Enrolled three times so far: the same content, the same run.
+    expect(await publishRoutingTable(env.client, TASK_QUEUE, table, r.plans.values())).toBe('unchanged');
+    expect((await handle.describe()).runId).toBe(first.runId);
+
+    // The activity, in a real activity context with the test's client, on this task queue.
+    const activity = new MockActivityEnvironment({ taskQueue: TASK_QUEUE }, { client: env.client });
+    const routeDebt = createRouteDebt();
+    const record = (await portfolioRecords(r)).get('TN-FR-2026-118204')!; // due 2026-11-23 in Paris, good payer
+    const input = {
+      workflowId: workflowIdFor(record.debtId),
+      debtId: record.debtId,
+      from: { journey: 'pre-due-reminder', version: 4 },
+      enrollment: record,
+      at: NOW,
+      horizonMs: 40 * DAY,
+    };
+    // Due today: still pre-due now; overdue (good payers) from the next midnight in Paris.
+    expect(await activity.run(routeDebt, input)).toEqual({
+      to: planRefOf(r.plans.get('soft-collection')!),
+      segment: 'good-payers',
+      at: Date.parse('2026-11-23T23:00:00Z'),
+    });
+    expect(await activity.run(routeDebt, { ...input, horizonMs: DAY / 2 })).toEqual({
+      none: 'the segments keep the debt in pre-due-reminder for the next 1 days',
+    });
+
+    // A changed table replaces the holder's run; a worker's reader sees it once its copy is older than the TTL.
+    let clock = 0;
+    const reader = createRoutingTableReader({ ttlMs: 30_000, now: () => clock });
+    expect((await reader.read(env.client, TASK_QUEUE))?.contentHash).toBe(table.contentHash);
+    const noPreDue = {
+      ...table,
+      segments: table.segments.filter((x) => x.name !== 'pre-due'),
+      contentHash: 'x'.repeat(64),
+    };
+    expect(await publishRoutingTable(env.client, TASK_QUEUE, noPreDue, r.plans.values())).toBe('published');
+    const second = await handle.describe();
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.status.name).toBe('RUNNING');
+    clock = 29_999;
+    expect((await reader.read(env.client, TASK_QUEUE))?.contentHash).toBe(table.contentHash);
+    clock = 30_000;
+    expect((await reader.read(env.client, TASK_QUEUE))?.contentHash).toBe(noPreDue.contentHash);
+    // Put the project's table back for the tests below.
+    expect(await publishRoutingTable(env.client, TASK_QUEUE, table, r.plans.values())).toBe('published');
+  });
+
+  it('a re-import with new facts goes to the running journey: updated, one journey, the reenroll signal', async () => {
+    const r = compilePaths([join(ROOT, 'journeys')]);
+    const debt = 'LE-NL-2026-39852';
+    const record = (await portfolioRecords(r)).get(debt)!;
+    const newer = { ...record, debt: { ...record.debt, amountDue: 672.6 } };
+    const handle = env.client.workflow.getHandle(workflowIdFor(debt));
+    const before = await handle.describe();
+    const summary = await enrollPortfolio({
+      client: env.client,
+      taskQueue: TASK_QUEUE,
+      plans: r.plans,
+      project: r.project,
+      rows: (async function* () {
+        yield { line: 2, record: newer };
+      })(),
+      secret: SECRET,
+      nowMs: NOW + 60_000,
+    });
+    expect(summary).toMatchObject({ started: 0, updated: 1, alreadyEnrolled: 0 });
+    const after = await handle.describe();
+    expect(after.runId).toBe(before.runId);
+    const signals = (await handle.fetchHistory()).events!.flatMap((e) =>
+      e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes] : [],
+    );
+    expect(signals.map((x) => x.signalName)).toEqual(['reenroll']);
+    const { payloadConverter, payloadCodecs } = env.client.options.loadedDataConverter;
+    let payloads = signals[0]!.input!.payloads!;
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    expect(payloadConverter.fromPayload(payloads[0]!)).toEqual({
+      enrollment: newer,
+      planRef: planRefOf(r.plans.get('soft-collection')!),
+      segment: 'good-payers',
+      at: NOW + 60_000,
+    });
+  });
+
   it('status without a worker shows what Temporal knows and says the worker is missing', async () => {
     const res = await settle(['status', 'TN-FR-2026-118204']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('pre-due-reminder v4  running  settle/TN-FR-2026-118204/pre-due-reminder');
+    expect(res.stdout).toContain('pre-due-reminder v4  running  settle/TN-FR-2026-118204\n');
     expect(res.stdout).toContain(`no worker is polling task queue ${TASK_QUEUE}`);
   });
 
@@ -263,6 +376,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     recordOutcome: async () => undefined,
     ...createLedgerActivities(),
     loadPlan: createLoadPlan(),
+    routeDebt: createRouteDebt(),
   };
 
   it('signals the running journey of a debt, whose state and audit trail status then shows', async () => {
@@ -286,7 +400,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
       const checked = await forEachEnrolled(async (r, journey, before) => {
         if (before.status.name === 'TERMINATED') return; // by the reuse-policy test, before any worker ran it
         const d = await eventually(
-          () => env.client.workflow.getHandle(workflowIdFor(r.debtId, journey)).describe(),
+          () => env.client.workflow.getHandle(workflowIdFor(r.debtId)).describe(),
           (x) => x.typedSearchAttributes.get(SA.debtor) !== undefined,
         );
         const sa = d.typedSearchAttributes;
@@ -301,25 +415,19 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         }
       });
       expect(checked).toBe(33);
-      const ev = await settle([
-        'event',
-        debt,
-        'opened',
-        '--message-id',
-        `${workflowIdFor(debt, 'pre-due-reminder')}/due-date-sms/1`,
-      ]);
-      expect(ev).toMatchObject({ code: 0, stdout: `opened → settle/${debt}/pre-due-reminder\n` });
+      const ev = await settle(['event', debt, 'opened', '--message-id', `${workflowIdFor(debt)}/due-date-sms/1`]);
+      expect(ev).toMatchObject({ code: 0, stdout: `opened → settle/${debt}\n` });
 
       const shown = await eventually(
         () => settle(['status', debt]),
         (r) => r.stdout.includes('opened'),
       );
       expect(shown.code).toBe(0);
-      expect(shown.stdout).toMatch(/^pre-due-reminder v4 {2}running {2}settle\/TN-FR-2026-118204\/pre-due-reminder$/m);
+      expect(shown.stdout).toMatch(/^pre-due-reminder v4 {2}running {2}settle\/TN-FR-2026-118204$/m);
       expect(shown.stdout).toMatch(/current step +end-of-due-date/);
       expect(shown.stdout).toMatch(/sends\n +2026-11-23T10:00:\d\dZ +due-date-sms +sms +sent/);
       expect(shown.stdout).toMatch(
-        /events\n +2026-11-23T10:\d\d:\d\dZ +opened +message settle\/TN-FR-2026-118204\/pre-due-reminder\/due-date-sms\/1/,
+        /events\n +2026-11-23T10:\d\d:\d\dZ +opened +message settle\/TN-FR-2026-118204\/due-date-sms\/1/,
       );
       const audit = shown.stdout.slice(shown.stdout.indexOf('  audit'), shown.stdout.indexOf('contact ledger'));
       const times = [...audit.matchAll(/^ {4}(\S+)/gm)].map((m) => m[1]!);

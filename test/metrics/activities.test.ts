@@ -27,7 +27,11 @@ function fakeActivities(): Activities {
     recordOutcome: async () => undefined,
     reserveContact: async () => ({ action: 'send', at: 0, timezone: 'UTC' }),
     ledgerConsent: async () => undefined,
+    ledgerBounce: async () => undefined,
     loadPlan: async () => {
+      throw new Error('not used');
+    },
+    routeDebt: async () => {
       throw new Error('not used');
     },
   };

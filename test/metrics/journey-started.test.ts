@@ -47,6 +47,9 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`)
     journeyStarted: async (i) => void started.push(i),
     recordOutcome: async () => undefined,
     loadPlan: createLoadPlan(),
+    routeDebt: async () => {
+      throw new Error('not used');
+    },
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -168,7 +168,7 @@ describe('retries and replays on a real Temporal', () => {
         },
       });
     }
-    const wf = (id: string) => workflowIdFor(id, JOURNEY);
+    const wf = (id: string) => workflowIdFor(id);
     // Both journeys have sent everything and wait; each email was refused once, one resent after a crash.
     await eventually(
       () => expect(smtp.messages().filter((m) => /retry\d@example\.com/.test(String(m.to))).length).toBe(5),

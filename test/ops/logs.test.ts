@@ -97,7 +97,7 @@ describe('settle worker logs', () => {
     let stdout = '';
     worker.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     await worker.waitFor('worker ready', 120_000);
-    const result = (await client.workflow.getHandle(workflowIdFor(record.debtId, JOURNEY)).result()) as {
+    const result = (await client.workflow.getHandle(workflowIdFor(record.debtId)).result()) as {
       outcome: string;
     };
     expect(result.outcome).toBe('unresolved');

@@ -180,7 +180,7 @@ describe('SIGTERM during a busy portfolio', () => {
     // The sends in flight at SIGTERM finished before the worker exited.
     expect(smtp.inflight()).toBe(0);
     expect(smtp.ids.length).toBeGreaterThanOrEqual(receivedAtTerm + inflightAtTerm);
-    const handles = records.map((r) => client.workflow.getHandle(workflowIdFor(r.debtId, JOURNEY)));
+    const handles = records.map((r) => client.workflow.getHandle(workflowIdFor(r.debtId)));
     const open = await Promise.all(handles.map(async (h) => (await h.describe()).status.name));
     expect(open.filter((s) => s === 'RUNNING').length, 'journeys left for the next worker').toBeGreaterThan(0);
 
@@ -195,7 +195,7 @@ describe('SIGTERM during a busy portfolio', () => {
     });
     for (const h of handles) expect(await h.result()).toMatchObject({ outcome: 'unresolved', sends: STEPS.length });
     const expected = records
-      .flatMap((r) => STEPS.map((s) => emailMessageId(`${workflowIdFor(r.debtId, JOURNEY)}/${s}/1`)))
+      .flatMap((r) => STEPS.map((s) => emailMessageId(`${workflowIdFor(r.debtId)}/${s}/1`)))
       .sort();
     expect([...smtp.ids].sort()).toEqual(expected);
 

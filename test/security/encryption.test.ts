@@ -156,7 +156,7 @@ describe('payload encryption on the dev server', { timeout: 240_000 }, () => {
       };
       handles.push(
         await writer.workflow.start('journeyWorkflow', {
-          workflowId: workflowIdFor(enrollment.debtId, JOURNEY),
+          workflowId: workflowIdFor(enrollment.debtId),
           taskQueue,
           args: [input],
         }),

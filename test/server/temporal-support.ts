@@ -67,7 +67,7 @@ export function record(debtId: string, email?: string): EnrollmentData {
 /** Starts the journey as `settle enroll` does (search attributes included); returns its id. */
 export async function enroll(client: Client, taskQueue: string, plan: JourneyPlan, r: EnrollmentData): Promise<string> {
   await startJourney(client, { taskQueue, plan, record: r, secret: SECRET, nowMs: Date.now() });
-  return workflowIdFor(r.debtId, plan.journey);
+  return workflowIdFor(r.debtId);
 }
 
 export async function stateOf(client: Client, workflowId: string): Promise<JourneyStateView> {

@@ -52,6 +52,9 @@ it('a reply that arrives while the email is being sent is heard by the waitFor a
   const activities: Activities = {
     ...createLedgerActivities(),
     loadPlan: createLoadPlan(),
+    routeDebt: async () => {
+      throw new Error('not used');
+    },
     sendEmail: async (i) => {
       started.push(i);
       await held;

@@ -12,7 +12,15 @@ export interface DeployReport {
     removed: { journey: string; version: number }[];
     errors: string[];
   };
-  temporal: { address: string; namespace: string; reachable: boolean; error?: string; versions?: RunningVersion[] };
+  temporal: {
+    address: string;
+    namespace: string;
+    reachable: boolean;
+    error?: string;
+    versions?: RunningVersion[];
+    /** The routing table hand-overs use (src/temporal/routing-store.ts), published when the checks pass. */
+    routing?: { status: 'published' | 'unchanged'; segments: number; taskQueue: string } | { error: string };
+  };
   running: (RunningVersion & { current: number | null; stepsGone: string[] })[];
 }
 
@@ -36,6 +44,12 @@ function checks(r: DeployReport): string[] {
     const changed = v.changed.map((c) => `${c.journey} v${c.before} → v${c.after}`);
     out.push(`- ✅ versions against \`${r.base}\`: ${changed.length > 0 ? changed.join(', ') : 'no journey changed'}`);
   }
+  const routing = r.temporal.routing;
+  if (routing && 'error' in routing) out.push(`- ❌ routing table not published: ${routing.error}`);
+  else if (routing)
+    out.push(
+      `- ✅ routing table (${plural(routing.segments, 'segment')}) for task queue \`${routing.taskQueue}\`: ${routing.status === 'published' ? 'published' : 'unchanged'}`,
+    );
   if (v && v.added.length > 0) out.push(`- ➕ new: ${v.added.map((a) => `${a.journey} v${a.version}`).join(', ')}`);
   if (v && v.removed.length > 0)
     out.push(

@@ -9,7 +9,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { parseWorkflowId } from '../../temporal/ids.js';
-import { startInputVersion } from '../../temporal/plan-store.js';
+import { startInputRef } from '../../temporal/plan-store.js';
 import { SA } from '../../temporal/search-attributes.js';
 
 export const RUNNING_JOURNEYS_QUERY = "WorkflowType = 'journeyWorkflow' AND ExecutionStatus = 'Running'";
@@ -38,12 +38,16 @@ export async function countRunningJourneys(client: Client): Promise<RunningVersi
     let step = wf.typedSearchAttributes.get(SA.step) ?? BUSY;
     if (journey === undefined) {
       // Enrolled by reference and not yet run by a worker: no search attributes yet.
-      journey = parseWorkflowId(wf.workflowId)?.journey ?? '(unknown)';
+      // Its journey from the id (`settle/<debtId>/<journey>`, journeys enrolled before one workflow per debt), else its start input.
+      journey = parseWorkflowId(wf.workflowId)?.journey;
       step = NOT_STARTED;
       if (reads < START_INPUT_READS_MAX) {
         reads += 1;
-        version = await startInputVersion(client, wf.workflowId);
+        const ref = await startInputRef(client, wf.workflowId);
+        journey ??= ref?.journey;
+        version = ref?.version;
       }
+      journey ??= '(unknown)';
     }
     version ??= 0;
     const key = `${journey}\0${version}`;

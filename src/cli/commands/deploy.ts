@@ -6,15 +6,20 @@
  * 3. when Temporal answers (TEMPORAL_* variables), how many journeys run on each version and which
  *    steps they wait in, with the steps the new version no longer has — running journeys keep
  *    their version, so those are the ones a reviewer needs to think about. An unreachable
- *    Temporal is a note, or exit 3 with --require-temporal.
+ *    Temporal is a note, or exit 3 with --require-temporal;
+ * 4. when the checks pass and Temporal answers, the routing table (segments and the plan of each
+ *    journey) is published for hand-overs between journeys (src/temporal/routing-store.ts).
  */
 import { existsSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { ConfigError } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import type { JourneyPlan } from '../../ir/index.js';
 import { diffPlans, versionErrorLine, type PlanDiff } from '../../render/index.js';
+import { routingTableOf } from '../../enrollment/routing-table.js';
 import { connectClient, TemporalUnavailableError } from '../../temporal/connection.js';
+import { publishRoutingTable } from '../../temporal/routing-store.js';
 import { sourcesAtRevision } from '../git.js';
 import { CliError, EXIT, resolvePath, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
@@ -27,7 +32,9 @@ function compileErrors(result: CompileResult): string[] {
     .map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}${d.hint ? ` — ${d.hint}` : ''}`);
 }
 
-async function running(vars: Record<string, string | undefined>): Promise<DeployReport['temporal']> {
+type Publish = (client: Client, taskQueue: string) => Promise<NonNullable<DeployReport['temporal']['routing']>>;
+
+async function running(vars: Record<string, string | undefined>, publish?: Publish): Promise<DeployReport['temporal']> {
   let config;
   try {
     config = loadConfigFor('client', vars);
@@ -44,7 +51,13 @@ async function running(vars: Record<string, string | undefined>): Promise<Deploy
     throw e;
   }
   try {
-    return { ...where, reachable: true, versions: await countRunningJourneys(temporal.client) };
+    const routing = publish ? await publish(temporal.client, config.temporal.taskQueue) : undefined;
+    return {
+      ...where,
+      reachable: true,
+      versions: await countRunningJourneys(temporal.client),
+      ...(routing && { routing }),
+    };
   } catch (e) {
     return { ...where, reachable: false, error: `listing running journeys failed: ${(e as Error).message}` };
   } finally {
@@ -80,7 +93,18 @@ export async function deploy(argv: string[], io: Io, vars: Record<string, string
   let diff: PlanDiff | undefined;
   if (values.base !== undefined)
     diff = diffPlans(compileSources(sourcesAtRevision(values.base, dir, io.cwd)).plans, after.plans);
-  const temporal = await running(vars);
+  // The segments hand-overs route with go out only with journeys that passed the checks.
+  const passed = errors.length === 0 && (diff?.versionErrors.length ?? 0) === 0;
+  const publish: Publish = async (client, taskQueue) => {
+    const table = routingTableOf(after.project, after.plans);
+    try {
+      const status = await publishRoutingTable(client, taskQueue, table, after.plans.values());
+      return { status, segments: table.segments.length, taskQueue };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  const temporal = await running(vars, passed ? publish : undefined);
   const report: DeployReport = {
     dir,
     journeys: [...after.plans.values()]

@@ -27,7 +27,7 @@ export function progressLine(io: Io, total: number | undefined, clock: () => num
       const seconds = Math.max((now - startedAt) / 1000, 0.001);
       const of = total !== undefined ? `/${total}` : '';
       io.err(
-        `\r\x1b[Kenrolling ${p.done}${of} rows  ${Math.round(p.done / seconds)}/s  started ${p.started}, already enrolled ${p.alreadyEnrolled}`,
+        `\r\x1b[Kenrolling ${p.done}${of} rows  ${Math.round(p.done / seconds)}/s  started ${p.started}, updated ${p.updated}, already enrolled ${p.alreadyEnrolled}`,
       );
     },
     done() {

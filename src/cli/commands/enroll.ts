@@ -122,6 +122,7 @@ function report(io: Io, file: string, s: EnrollSummary, format: 'text' | 'json')
   const by = journeys.length > 0 ? `  (${journeys.map(([j, n]) => `${j} ${n}`).join(', ')})` : '';
   const rows = [
     ['started', `${s.started}${by}`],
+    ['updated', String(s.updated)],
     ['already enrolled', String(s.alreadyEnrolled)],
     ['no segment matched', String(s.unmatched)],
     ['invalid rows', String(s.invalid.length)],

@@ -50,7 +50,7 @@ export async function event(argv: string[], io: Io, env: EventEnv): Promise<numb
   const config = configFrom(env.vars);
   const { client, connection } = await connect(config);
   try {
-    const running = (await findJourneys(client, debtId, names)).filter(isRunning);
+    const running = (await findJourneys(client, debtId, names, values.journey !== undefined)).filter(isRunning);
     if (running.length === 0) {
       const where = values.journey !== undefined ? ` in journey ${values.journey}` : '';
       throw new CliError(`unknown debt or no running journey: nothing to signal for ${debtId}${where}`, EXIT.invalid);

@@ -122,10 +122,10 @@ export async function status(argv: string[], io: Io, env: StatusEnv): Promise<nu
   const config = configFrom(env.vars);
   const { client, connection } = await connect(config);
   try {
-    const found = await findJourneys(client, debtId, names);
+    const found = await findJourneys(client, debtId, names, values.journey !== undefined);
     if (found.length === 0) {
       throw new CliError(
-        `unknown debt: no journey of ${debtId} exists (looked for settle/${debtId}/<journey> for ${names.join(', ')})`,
+        `unknown debt: no journey of ${debtId} exists (looked for settle/${debtId}, and settle/${debtId}/<journey> for ${names.join(', ')})`,
         EXIT.invalid,
       );
     }

@@ -1,0 +1,51 @@
+/**
+ * routeDebt: a journey hands its debt over (an exit with `handOver: true`) and asks where it goes
+ * next. The segments of the deployed routing table (src/temporal/routing-store.ts, published by
+ * `settle deploy` and `settle enroll`) are evaluated on the debt's current facts at the hand-over
+ * instant; when they keep it in the journey being left, the search goes on day by day (local
+ * midnights) up to the horizon — routeForward, the same search `settle simulate` uses.
+ */
+import { Context } from '@temporalio/activity';
+import { routeForward, type Router } from '../enrollment/route.js';
+import { tableRouter, type RoutingTable } from '../enrollment/routing-table.js';
+import { createRoutingTableReader, type RoutingTableReader } from '../temporal/routing-store.js';
+import type { RouteDebtInput, RouteDebtResult } from './types.js';
+
+/** The answer for one debt over a table and its router (pure: no Temporal). */
+export function routeDebtWith(table: RoutingTable, router: Router, input: RouteDebtInput): RouteDebtResult {
+  const found = routeForward(router, input.enrollment, input.from.journey, input.at, input.horizonMs);
+  if ('none' in found) return found;
+  const seg =
+    table.segments.find((s) => s.name === found.segment) ?? table.segments.find((s) => s.journey === found.journey);
+  if (!seg) return { none: `journey ${found.journey} is not in the deployed routing table` };
+  return { to: seg.plan, ...(found.segment !== undefined && { segment: found.segment }), at: found.at };
+}
+
+/** Routers of the tables seen, by content hash (a worker sees one table per deploy). */
+function routerCache(max = 8): (table: RoutingTable) => Router {
+  const routers = new Map<string, Router>();
+  return (table) => {
+    let router = routers.get(table.contentHash);
+    if (!router) {
+      if (routers.size >= max) routers.delete(routers.keys().next().value!);
+      router = tableRouter(table);
+      routers.set(table.contentHash, router);
+    }
+    return router;
+  };
+}
+
+export function createRouteDebt(options: { reader?: RoutingTableReader } = {}) {
+  const reader = options.reader ?? createRoutingTableReader();
+  const routerFor = routerCache();
+  return async function routeDebt(input: RouteDebtInput): Promise<RouteDebtResult> {
+    const { client, info } = Context.current();
+    const table = await reader.read(client, info.taskQueue);
+    if (!table) {
+      return {
+        none: `no routing table is deployed for task queue ${info.taskQueue} (settle deploy or settle enroll publishes it)`,
+      };
+    }
+    return routeDebtWith(table, routerFor(table), input);
+  };
+}
