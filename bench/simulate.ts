@@ -1,56 +1,163 @@
 /**
- * bench/simulate: debts through the example journeys over 60 simulated days with the example
- * behaviour model (examples/simulate/behaviour.yaml), in one process — so one core. Prints
- * debt-journeys per second and peak memory (max RSS). Target (issue 8): ≥ 10,000 debt-journeys/s
- * per core, on the wall clock and per CPU second (the latter does not count other load on the
- * machine). `npm run bench:simulate -- 20000` simulates another count (default 100,000).
+ * bench/simulate: debts of the demo portfolio through the example journeys over 60 simulated days
+ * with the example behaviour model (examples/simulate/behaviour.yaml), once on one worker and once
+ * on every core (`--workers`), each run in its own process (so its peak RSS is its own). Prints
+ * debt-journeys per second per core, the scaling factor (N workers against one), peak memory, and
+ * beside them the fixed CPU calibration loop (bench/support/calibrate.ts) measured in the same
+ * run: debt-journeys per calibration unit is what compares across machines. Checks that every run
+ * gives the same summary. Goals (issue 20): ≥ 25,000 debt-journeys/s per core, ≥ 1.8× with 2
+ * cores, peak RSS ≤ 300 MB.
+ *
+ * `npm run bench:simulate -- 20000` simulates another count (default 100,000);
+ * `--workers 1,2,4` other worker counts (default 1 and the cores).
  */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compilePaths } from '../src/compiler/index.js';
 import { demoPortfolio } from '../src/dev/portfolio.js';
 import type { PortfolioRow } from '../src/enrollment/read.js';
 import { loadBehaviour } from '../src/simulate/behaviour.js';
 import { simulatePortfolio } from '../src/simulate/simulate.js';
+import { calibrationRate, calibrationReference } from './support/calibrate.js';
+import { figure, writeBenchResult, type Figure } from './support/report.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const COUNT = Number(process.argv[2] ?? 100_000);
 const START = Date.parse('2026-11-23T09:00:00Z');
+const DAYS = 60;
 
-const compiled = compilePaths([join(ROOT, 'journeys')]);
-const behaviour = loadBehaviour(join(ROOT, 'examples', 'simulate', 'behaviour.yaml'));
-const records = demoPortfolio(COUNT, START, 7, 'BENCH');
-
-async function* rows(): AsyncGenerator<PortfolioRow> {
-  for (const [i, record] of records.entries()) yield { line: i + 2, record };
+interface ChildResult {
+  workers: number;
+  debts: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMb: number;
+  messages: number;
+  deferrals: number;
+  paid: number;
+  summaryHash: string;
 }
 
-const t0 = performance.now();
-const cpu0 = process.cpuUsage();
-const { summary } = await simulatePortfolio({
-  plans: compiled.plans,
-  project: compiled.project,
-  rows: rows(),
-  startMs: START,
-  days: 60,
-  seed: 1,
-  behaviour,
-  keepDebts: false,
-});
-const seconds = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-// CPU time of the process (user + system): what one core spent, whatever else the machine runs.
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-const maxRssMb = process.resourceUsage().maxRSS / 1024;
-console.log(
-  `simulate: ${summary.debts} debt-journeys (${summary.unmatched} unmatched, ${summary.invalid.length} invalid) over 60 days in ${seconds.toFixed(1)} s`,
-);
-console.log(
-  `  ${Math.round(summary.debts / seconds).toLocaleString('en-US')} debt-journeys/s on one core (wall clock; target ≥ 10,000)`,
-);
-console.log(
-  `  ${Math.round(summary.debts / cpuSeconds).toLocaleString('en-US')} debt-journeys/s per CPU second (${cpuSeconds.toFixed(1)} s of CPU, GC included)`,
-);
-console.log(
-  `  ${summary.sends.total} messages, ${Object.values(summary.deferrals).reduce((a, b) => a + b, 0)} deferrals, ${summary.funnel.paid} paid`,
-);
-console.log(`  peak memory (max RSS): ${maxRssMb.toFixed(0)} MB`);
+/** One run, in this process: `--child COUNT WORKERS` prints its ChildResult as JSON. */
+async function child(count: number, workers: number): Promise<void> {
+  const compiled = compilePaths([join(ROOT, 'journeys')]);
+  const behaviour = loadBehaviour(join(ROOT, 'examples', 'simulate', 'behaviour.yaml'));
+  const records = demoPortfolio(count, START, 7, 'BENCH');
+  async function* rows(): AsyncGenerator<PortfolioRow> {
+    for (const [i, record] of records.entries()) yield { line: i + 2, record };
+  }
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const { summary } = await simulatePortfolio({
+    plans: compiled.plans,
+    project: compiled.project,
+    rows: rows(),
+    startMs: START,
+    days: DAYS,
+    seed: 1,
+    behaviour,
+    keepDebts: false,
+    workers,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  // CPU time of the process, every thread (user + system), GC included.
+  const cpu = process.cpuUsage(cpu0);
+  const result: ChildResult = {
+    workers,
+    debts: summary.debts,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    messages: summary.sends.total,
+    deferrals: Object.values(summary.deferrals).reduce((a, b) => a + b, 0),
+    paid: summary.funnel.paid,
+    summaryHash: createHash('sha256').update(JSON.stringify(summary)).digest('hex').slice(0, 16),
+  };
+  console.log(JSON.stringify(result));
+}
+
+function runChild(count: number, workers: number): ChildResult {
+  const r = spawnSync(
+    process.execPath,
+    [...process.execArgv, import.meta.filename, '--child', String(count), String(workers)],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (r.status !== 0) throw new Error(`simulate run with ${workers} worker(s) failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(Number(args[1]), Number(args[2]));
+  const w = args.indexOf('--workers');
+  const workerCounts =
+    w >= 0 ? args[w + 1]!.split(',').map(Number) : [...new Set([1, availableParallelism()])].sort((a, b) => a - b);
+  const count = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--workers') ?? 100_000);
+
+  const before = calibrationRate();
+  const runs = workerCounts.map((n) => runChild(count, n));
+  const after = calibrationRate();
+  const calibration = calibrationReference((before + after) / 2);
+  const base = runs.find((r) => r.workers === 1) ?? runs[0]!;
+  const baseRate = base.debts / base.seconds;
+
+  console.log(
+    `simulate: ${base.debts.toLocaleString('en-US')} debt-journeys over ${DAYS} days; ${base.messages} messages, ${base.deferrals} deferrals, ${base.paid} paid`,
+  );
+  console.log(
+    `  CPU calibration loop (same run): ${fmt(before / 1000)}k rounds/CPU s before, ${fmt(after / 1000)}k after`,
+  );
+  const figures: Figure[] = [];
+  for (const r of runs) {
+    const rate = r.debts / r.seconds;
+    const perCore = rate / r.workers;
+    const perCpu = r.debts / r.cpuSeconds;
+    const scaling = rate / baseRate;
+    console.log(
+      `  ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${fmt(rate)} debt-journeys/s in ${r.seconds.toFixed(1)} s, ` +
+        `${fmt(perCore)}/s per core (${(perCore / calibration.value).toFixed(2)} per calibration unit), ` +
+        `${fmt(perCpu)} per CPU second, ×${scaling.toFixed(2)} one worker, peak RSS ${r.maxRssMb.toFixed(0)} MB` +
+        (r.summaryHash === base.summaryHash ? '' : '  SUMMARY DIFFERS from one worker'),
+    );
+    const k = `simulate.workers${r.workers}`;
+    figures.push(
+      figure(`${k}.perCore`, `debt-journeys/s per core, ${r.workers} worker(s)`, perCore, '1/s', calibration, {
+        text: '≥ 25,000/s per core',
+        met: perCore >= 25_000,
+      }),
+      figure(
+        `${k}.perCpuSecond`,
+        `debt-journeys per CPU second, ${r.workers} worker(s)`,
+        perCpu,
+        '1/CPU s',
+        calibration,
+      ),
+      figure(`${k}.peakRss`, `peak RSS, ${r.workers} worker(s)`, r.maxRssMb, 'MB', undefined, {
+        text: '≤ 300 MB',
+        met: r.maxRssMb <= 300,
+      }),
+    );
+    if (r.workers > 1)
+      figures.push(
+        figure(`${k}.scaling`, `throughput with ${r.workers} workers / one worker`, scaling, '×', undefined, {
+          text: `≥ ${(0.9 * r.workers).toFixed(1)}×`,
+          met: scaling >= 0.9 * r.workers,
+        }),
+      );
+  }
+  const same = runs.every((r) => r.summaryHash === base.summaryHash);
+  console.log(`  same summary with every worker count: ${same ? 'yes' : 'NO'}`);
+  const written = writeBenchResult({
+    bench: 'simulate',
+    params: { debts: count, days: DAYS, workers: workerCounts.join(',') },
+    figures,
+    details: { runs, calibration: { before, after }, sameSummary: same },
+  });
+  if (written) console.log(`  report: ${written}`);
+  if (!same) process.exitCode = 1;
+}
+
+await main();
