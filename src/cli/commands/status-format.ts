@@ -26,7 +26,24 @@ function headline(s: JourneyStatus): string {
   const version = s.version ?? s.view?.version ?? s.result?.version;
   const outcome = s.view?.outcome ?? s.result?.outcome;
   const state = outcome !== undefined && s.status !== 'running' ? `${s.status} (${outcome})` : s.status;
-  return `${s.journey}${version !== undefined ? ` v${version}` : ''}  ${state}  ${s.workflowId}`;
+  return `${s.view?.journey ?? s.journey}${version !== undefined ? ` v${version}` : ''}  ${state}  ${s.workflowId}`;
+}
+
+/** The debt's whole path across journeys (hand-overs), oldest first, ending with the journey it is in. */
+function pathLines(s: JourneyStatus): string[] {
+  const v = s.view;
+  if (!v?.path || v.path.length === 0) return [];
+  const legs = v.path.map((l) => [
+    utc(l.startedAt),
+    utc(l.endedAt),
+    `${l.journey} v${l.version}`,
+    l.segment ?? '',
+    l.outcome,
+  ]);
+  const since = v.path[v.path.length - 1]!.endedAt;
+  const now = v.outcome ?? (s.status === 'running' ? `now at ${v.current}` : s.status);
+  legs.push([utc(since), s.closedAt ? utc(s.closedAt) : '…', `${v.journey} v${v.version}`, '', now]);
+  return ['  path across journeys', ...table(legs, '    ')];
 }
 
 function facts(s: JourneyStatus): string[] {
@@ -88,7 +105,7 @@ function ledgerLines(statuses: JourneyStatus[]): string[] {
 }
 
 export function formatStatusText(statuses: JourneyStatus[]): string {
-  const blocks = statuses.map((s) => [headline(s), ...facts(s), ...viewLines(s)].join('\n'));
+  const blocks = statuses.map((s) => [headline(s), ...facts(s), ...pathLines(s), ...viewLines(s)].join('\n'));
   const ledger = ledgerLines(statuses);
   if (ledger.length > 0) blocks.push(ledger.join('\n'));
   return blocks.join('\n\n') + '\n';

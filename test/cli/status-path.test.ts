@@ -1,0 +1,63 @@
+/**
+ * `settle status` text for a debt that moved between journeys: the path across journeys (the
+ * state query's `path`, oldest first) ends with the journey the debt is in now.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatStatusText } from '../../src/cli/commands/status-format.js';
+import type { JourneyStatus } from '../../src/cli/commands/status.js';
+import type { JourneyStateView } from '../../src/workflows/types.js';
+
+const view: JourneyStateView = {
+  journey: 'soft-collection',
+  version: 3,
+  debtId: 'D-1',
+  current: 'reminder-2',
+  variants: {},
+  sends: [],
+  events: [],
+  engagement: {},
+  optedOut: [],
+  audit: [],
+  debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: '2026-11-26' },
+  debtor: { firstName: 'A', timezone: 'Europe/Paris' },
+  goal: 'paid',
+  path: [
+    {
+      journey: 'pre-due-reminder',
+      version: 4,
+      segment: 'pre-due',
+      startedAt: Date.parse('2026-11-23T10:00:00Z'),
+      endedAt: Date.parse('2026-11-26T23:00:00Z'),
+      outcome: 'unresolved',
+    },
+  ],
+};
+
+const status: JourneyStatus = {
+  workflowId: 'settle/D-1',
+  journey: 'soft-collection',
+  version: 3,
+  status: 'running',
+  startedAt: '2026-11-23T10:00:00.000Z',
+  taskQueue: 'q',
+  view,
+};
+
+describe('settle status: the path across journeys', () => {
+  it('lists each earlier journey with its segment and outcome, then the current one', () => {
+    const text = formatStatusText([status]);
+    expect(text).toContain('soft-collection v3  running  settle/D-1\n');
+    expect(text).toContain(
+      [
+        '  path across journeys',
+        '    2026-11-23T10:00:00Z  2026-11-26T23:00:00Z  pre-due-reminder v4  pre-due  unresolved',
+        '    2026-11-26T23:00:00Z  …                     soft-collection v3            now at reminder-2',
+      ].join('\n'),
+    );
+  });
+
+  it('says nothing of a path when the debt stayed in one journey', () => {
+    const { path: _none, ...single } = view;
+    expect(formatStatusText([{ ...status, view: single }])).not.toContain('path across journeys');
+  });
+});
