@@ -47,6 +47,10 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
     return (argv, io, env) => dev(argv, io, env.vars);
   },
   simulate: async () => (await import('./commands/simulate.js')).simulate,
+  experiments: async () => {
+    const { experiments } = await import('./commands/experiments.js');
+    return (argv, io, env) => experiments(argv, io, { vars: env.vars });
+  },
   config: async () => {
     const { config } = await import('./commands/config.js');
     return (argv, io, env) => config(argv, io, env.vars);

@@ -188,6 +188,21 @@ export const COMMANDS = {
       { flags: '--state-dir <dir>', description: 'where the dev state and the outbox live', default: '.settle' },
     ],
   },
+  experiments: {
+    summary: 'A/B splits: conversion, intervals, tests and verdicts',
+    description:
+      "Every split's results as Prometheus has them: per variant the journeys ended, those paid and the money recovered, a 95 % interval on conversion (Wilson), a two-sided Fisher's exact test against the control (the split's holdout variant, else one named control or holdout, else the first by name) and a verdict, with the debts per arm still needed when a difference is not significant yet.",
+    args: [{ name: '[journey]', description: 'only this journey (default: every journey with a split)' }],
+    options: [
+      {
+        flags: '--prometheus <url>',
+        description: 'the Prometheus that scrapes the worker (default: SETTLE_PROMETHEUS_URL, else http://127.0.0.1:9090)',
+      },
+      { ...DIR, description: 'the journeys directory: which variants form each split and which is its holdout' },
+      { flags: '--control <variant>', description: 'compare every variant with this one instead' },
+      FORMAT_TEXT_JSON,
+    ],
+  },
   simulate: {
     summary: 'dry-run a portfolio on a virtual clock',
     description:
