@@ -196,7 +196,8 @@ export const COMMANDS = {
     options: [
       {
         flags: '--prometheus <url>',
-        description: 'the Prometheus that scrapes the worker (default: SETTLE_PROMETHEUS_URL, else http://127.0.0.1:9090)',
+        description:
+          'the Prometheus that scrapes the worker (default: SETTLE_PROMETHEUS_URL, else http://127.0.0.1:9090)',
       },
       { ...DIR, description: 'the journeys directory: which variants form each split and which is its holdout' },
       { flags: '--control <variant>', description: 'compare every variant with this one instead' },
