@@ -303,6 +303,8 @@ if [ "${SETTLE_SKIP_APT:-}" != 1 ] && [ "${1:-}" != --runtime ]; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
   { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || missing+=(prometheus)
+  # PostgreSQL for the production Temporal server's test (test/support/postgres-temporal.ts; section below).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing Debian packages: ${missing[*]}"
@@ -317,4 +319,48 @@ if [ "${SETTLE_SKIP_APT:-}" != 1 ] && [ "${1:-}" != --runtime ]; then
   fi
   say "chromium: $(chromium --version 2>/dev/null | head -n 1 || echo '?')"
   say "prometheus: $(prometheus --version 2>&1 | sed -n 's/^prometheus, version \([^ ]*\).*/\1/p' | head -n 1)"
+fi
+
+# ==========================================================================================
+# The production Temporal server on PostgreSQL (docs/operations.md, "Running on PostgreSQL";
+# test/e2e/postgres-temporal.test.ts, bench/enroll.ts with BENCH_TEMPORAL=postgres). Built from
+# the Go module proxy (the go.temporal.io/server module: the server and its SQL schema tool)
+# into .tools/temporal-server/, with the module's PostgreSQL schema folder copied beside them:
+#   temporal-server, temporal-sql-tool, schema/postgresql/v12/{temporal,visibility}
+# v1.29.1 is the newest release whose go.mod fits this machine's Go. The first build takes a few
+# minutes (21 min of wall time, 5.7 min of CPU, measured cold on this shared 2-core machine under load; 23 s with a warm Go build cache); reruns only check the stamp.
+# TEMPORAL_SERVER_DIR uses your own folder of that layout instead; SETTLE_SKIP_TEMPORAL_SERVER=1
+# skips this section. PostgreSQL itself is Debian's (the apt section above).
+# ==========================================================================================
+TEMPORAL_SERVER_MODULE="go.temporal.io/server@v1.29.1"
+TS_DIR="$TOOLS/temporal-server"
+TS_STAMP="go $TEMPORAL_SERVER_MODULE"
+if [ "${SETTLE_SKIP_TEMPORAL_SERVER:-}" != 1 ] && [ "${1:-}" != --runtime ]; then
+  if [ -n "${TEMPORAL_SERVER_DIR:-}" ]; then
+    ts_dir="$TEMPORAL_SERVER_DIR" ts_from="TEMPORAL_SERVER_DIR"
+  else
+    if ! { [ -x "$TS_DIR/temporal-server" ] && [ -x "$TS_DIR/temporal-sql-tool" ] && [ -d "$TS_DIR/schema/postgresql/v12" ] &&
+      has_stamp temporal-server "$TS_STAMP"; }; then
+      command -v go >/dev/null 2>&1 || { warn "go not found: install Go (or set TEMPORAL_SERVER_DIR) for the Temporal server"; exit 1; }
+      say "building the Temporal server and temporal-sql-tool ($TEMPORAL_SERVER_MODULE; a few minutes the first time)"
+      rm -rf "$TS_DIR" && mkdir -p "$TS_DIR/gobin"
+      ts_started=$SECONDS
+      GOBIN="$TS_DIR/gobin" CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -trimpath" go install -ldflags "-s -w" \
+        "${TEMPORAL_SERVER_MODULE%@*}/cmd/server@${TEMPORAL_SERVER_MODULE##*@}" \
+        "${TEMPORAL_SERVER_MODULE%@*}/cmd/tools/sql@${TEMPORAL_SERVER_MODULE##*@}" >"$TOOLS/temporal-server-build.log" 2>&1 ||
+        { tail -n 30 "$TOOLS/temporal-server-build.log" >&2; warn "could not build $TEMPORAL_SERVER_MODULE"; exit 1; }
+      mv "$TS_DIR/gobin/server" "$TS_DIR/temporal-server" && mv "$TS_DIR/gobin/sql" "$TS_DIR/temporal-sql-tool" && rmdir "$TS_DIR/gobin"
+      # The schema files ship in the module (already in the module cache after the build).
+      ts_module_dir="$(go mod download -json "$TEMPORAL_SERVER_MODULE" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+      [ -d "$ts_module_dir/schema/postgresql/v12" ] || { warn "no schema/postgresql/v12 in $TEMPORAL_SERVER_MODULE"; exit 1; }
+      mkdir -p "$TS_DIR/schema" && cp -R "$ts_module_dir/schema/postgresql" "$TS_DIR/schema/" && chmod -R u+w "$TS_DIR/schema"
+      stamp temporal-server "$TS_STAMP"
+      say "built the Temporal server in $((SECONDS - ts_started)) s"
+    fi
+    ts_dir="$TS_DIR" ts_from="$(cat "$STAMPS/temporal-server")"
+  fi
+  ts_version="$("$ts_dir/temporal-server" --version 2>/dev/null | sed -n 's/^temporal version \([^ ]*\).*/\1/p' | head -n 1)"
+  [ -n "$ts_version" ] || { warn "$(rel "$ts_dir/temporal-server") does not run"; exit 1; }
+  say "temporal-server: $ts_version at $(rel "$ts_dir") ($ts_from)"
+  [ "${SETTLE_SKIP_APT:-}" = 1 ] || say "postgresql: $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 fi
