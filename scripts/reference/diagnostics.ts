@@ -210,6 +210,21 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     meaning: 'A wait step without exactly one of duration, until, businessDays.',
   },
   SPLIT_WEIGHTS: { severity: 'error', stage: 'semantic', meaning: 'The weights of a split do not add up to 100.' },
+  EXIT_ON_GOAL: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning: '`exitOn` lists the goal, which ends the journey already.',
+  },
+  EXIT_AND_INTERRUPT: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning: 'An event both ends the journey (`exitOn`) and sends it to a step (`interrupts`).',
+  },
+  TRACK_PLAN_WITHOUT_PLANS: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning: 'A `trackPlan` step in a journey that offers no `paymentPlans`.',
+  },
   DUPLICATE_VARIANT: { severity: 'error', stage: 'semantic', meaning: 'Two variants of a split share a name.' },
   SPLIT_HOLDOUTS: {
     severity: 'error',

@@ -112,6 +112,11 @@ export interface OutcomeFacts {
   contacted?: boolean;
   /** A right-party signal was heard: a human open, click, visit, reply or payment. */
   rightParty?: boolean;
+  /**
+   * Paid while the debt ran in this journey (every payment, in currency units), for journeys
+   * started since money moved; absent: count amountDue when the outcome is the goal `paid`.
+   */
+  amountPaid?: number;
 }
 
 /** A fresh journey (not a continue-as-new run) reports its start: journeys started, amount enrolled. */
@@ -147,6 +152,22 @@ export interface LedgerConsentInput {
   optedOut: boolean;
   /** The provider's id of the consent request (an SMS STOP's MessageSid), deduplicated by the ledger. */
   eventId?: string;
+}
+
+/**
+ * A journey learned that an address hard-bounced (the send activity's HardBounce failure, or a
+ * `bounced` event): every journey of the debtor must stop using it.
+ */
+export interface LedgerBounceInput {
+  debtorKey: string;
+  channel: Channel;
+  /** Keyed hash of the address (JourneyOptions.contactKeys), never the address; absent without keys. */
+  contactKey?: string;
+  debtId: string;
+  /** Journey time of the bounce (epoch ms). */
+  at: number;
+  /** The bounced message as the ledger booked it: it no longer counts against caps and the minimum gap. */
+  message?: { workflowId: string; at: number };
 }
 
 /**
@@ -186,6 +207,8 @@ export interface Activities {
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
   /** Tells the debtor ledger about an opt-out or opt-in heard by one journey. */
   ledgerConsent(input: LedgerConsentInput): Promise<void>;
+  /** Tells the debtor ledger that an address hard-bounced (refused for every debt of the debtor). */
+  ledgerBounce(input: LedgerBounceInput): Promise<void>;
   /** A journey started by reference loads its plan from the plan store (a local activity, cached per worker). */
   loadPlan(ref: PlanRef): Promise<JourneyPlan>;
   /** Where a debt handed over goes next: the segments over the deployed routing table. */

@@ -57,6 +57,64 @@ export function checkSteps(ctx: StepCheckContext): void {
     );
   }
   journey.spec.steps.forEach((step, i) => checkStep(ctx, step, ['spec', 'steps', i]));
+  journey.spec.exitWhen?.forEach((r, i) => checkExpression(ctx, r.when, 'bool', ['spec', 'exitWhen', i, 'when']));
+  if (journey.spec.paymentPlans?.interval !== undefined) {
+    checkDuration(ctx, journey.spec.paymentPlans.interval, ['spec', 'paymentPlans', 'interval']);
+  }
+  const goal = journey.spec.goal ?? 'paid';
+  const exitOn = journey.spec.exitOn ?? [];
+  exitOn.forEach((event, i) => {
+    if (event === goal) {
+      err(ctx, 'EXIT_ON_GOAL', `\`${event}\` is the goal already`, ['spec', 'exitOn', i], 'remove it from exitOn');
+    }
+    const to = journey.spec.interrupts?.[event];
+    if (to !== undefined) {
+      err(
+        ctx,
+        'EXIT_AND_INTERRUPT',
+        `\`${event}\` both ends the journey (exitOn) and interrupts it (to \`${to}\`)`,
+        ['spec', 'interrupts', event],
+        'keep one: exitOn ends the journey, an interrupt sends it to a step',
+        { onKey: true },
+      );
+    }
+  });
+  if (journey.spec.steps.some((s) => s.type === 'trackPlan') && journey.spec.paymentPlans === undefined) {
+    const i = journey.spec.steps.findIndex((s) => s.type === 'trackPlan');
+    err(
+      ctx,
+      'TRACK_PLAN_WITHOUT_PLANS',
+      'this journey tracks payment plans but offers none',
+      ['spec', 'steps', i, 'type'],
+      'add `paymentPlans: { instalments: [2, 3] }` to the spec so the payment page offers them',
+    );
+  }
+}
+
+function checkTemplateRef(
+  ctx: StepCheckContext,
+  name: string,
+  channel: 'email' | 'sms',
+  at: (string | number)[],
+): void {
+  const tpl = ctx.project.templates.get(name);
+  if (!tpl) {
+    err(
+      ctx,
+      'UNKNOWN_TEMPLATE',
+      `no Template named \`${name}\``,
+      at,
+      didYouMean(name, ctx.project.templates.keys(), `define it under ${inProject(ctx.project, 'templates/')}`),
+    );
+  } else if (tpl.valid && tpl.doc.spec.channel !== channel) {
+    err(
+      ctx,
+      'TEMPLATE_CHANNEL_MISMATCH',
+      `template \`${name}\` is for ${tpl.doc.spec.channel}, but this step sends ${channel}`,
+      at,
+      `use an ${channel} template, or set \`channel: ${tpl.doc.spec.channel}\``,
+    );
+  }
 }
 
 function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | number)[]): void {
@@ -153,6 +211,13 @@ function checkStep(ctx: StepCheckContext, step: JourneyStep, at: (string | numbe
       if (step.retry) checkRetry(ctx, step.retry, [...at, 'retry']);
       break;
     case 'exit':
+      break;
+    case 'trackPlan':
+      if (step.remind) {
+        checkTemplateRef(ctx, step.remind.template, step.remind.channel, [...at, 'remind', 'template']);
+        checkDuration(ctx, step.remind.before, [...at, 'remind', 'before']);
+      }
+      if (step.grace !== undefined) checkDuration(ctx, step.grace, [...at, 'grace']);
       break;
   }
 }

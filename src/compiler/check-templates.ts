@@ -3,6 +3,7 @@
  * presence (links.optOut in every email part, the STOP keyword in every SMS), and — per journey —
  * payment links and a consistent set of locales across the templates a journey sends.
  */
+import { authoredSends } from './sends.js';
 import type { Journey, Template } from '../dsl/index.js';
 import { checkLiquid, smsOptOutPresent } from '../templates/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
@@ -129,22 +130,21 @@ export function checkJourneyTemplates(
   out: PendingDiagnostic[],
 ): void {
   const used: string[] = [];
-  journey.spec.steps.forEach((step, i) => {
-    if (step.type !== 'send') return;
-    const info = infos.get(step.template);
-    if (!info) return;
-    used.push(step.template);
-    if (info.usesPay && !step.paymentLink) {
+  for (const send of authoredSends(journey)) {
+    const info = infos.get(send.template);
+    if (!info) continue;
+    used.push(send.template);
+    if (info.usesPay && !send.paymentLink) {
       out.push({
         file,
         severity: 'error',
         code: 'PAYMENT_LINK_REQUIRED',
-        message: `template \`${step.template}\` uses {{ links.pay }}, but step \`${step.id}\` creates no payment link`,
-        at: ['spec', 'steps', i, 'template'],
+        message: `template \`${send.template}\` uses {{ links.pay }}, but step \`${send.stepId}\` creates no payment link`,
+        at: ['spec', 'steps', send.index, ...send.templateField],
         hint: 'add `paymentLink: true` to this send step',
       });
     }
-  });
+  }
   const names = [...new Set(used)];
   const all = new Map<string, string>(); // locale -> a template that has it
   for (const n of names)

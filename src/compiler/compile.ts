@@ -2,6 +2,7 @@
  * The compiler pipeline: parse (fast, positions later) → structural validation (ajv) → semantic
  * checks across files → lowering to plans. Every problem is collected; nothing throws on bad input.
  */
+import { authoredSends } from './sends.js';
 import { KIND_NAMES, type Journey, type Kind, type Segment } from '../dsl/index.js';
 import type { FieldType, JourneyPlan } from '../ir/index.js';
 import { type Diagnostic, type PendingDiagnostic, sortDiagnostics } from './diagnostic.js';
@@ -127,8 +128,7 @@ function checkAll(project: Project, out: PendingDiagnostic[]): Map<string, Templ
     checkJourneyTemplates(res.file, doc, project, infos, out);
     const policies = journeyPolicyNames(doc).map((n) => project.policies.get(n));
     for (const policy of policies) if (policy?.valid) checkTiming(res.file, doc, policy.doc, out);
-    for (const s of doc.spec.steps) {
-      if (s.type !== 'send') continue;
+    for (const s of authoredSends(doc)) {
       const set = smsKeywords.get(s.template) ?? new Set();
       for (const policy of policies) set.add(policy?.valid ? policy.doc.spec.smsOptOutKeyword : undefined);
       smsKeywords.set(s.template, set);
@@ -229,7 +229,7 @@ function lowerAll(
     if (!res.valid || errorFiles.has(res.file) || !attributesOk) continue;
     const policies = journeyPolicyNames(res.doc).map((n) => project.policies.get(n));
     if (policies.some((policy) => !policy?.valid || errorFiles.has(policy.file))) continue;
-    const templates = res.doc.spec.steps.flatMap((s) => (s.type === 'send' ? [s.template] : []));
+    const templates = authoredSends(res.doc).map((s) => s.template);
     if (templates.some((t) => !infos.has(t) || errorFiles.has(project.templates.get(t)!.file))) continue;
     const used: Record<string, FieldType> = {};
     for (const a of [...(journeyFacts.get(res)?.attributesUsed ?? [])].sort())

@@ -4,6 +4,7 @@
  * loops that could spin without ever waiting.
  */
 import type { Journey, JourneyStep } from '../dsl/index.js';
+import { ENGAGEMENT_EVENTS } from '../ir/plan.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import { isPlaceholderId } from './salvage.js';
 import { didYouMean } from './suggest.js';
@@ -16,7 +17,7 @@ export interface Edge {
   implicit?: boolean;
 }
 
-const WAITING_KINDS = new Set(['wait', 'waitFor']);
+const WAITING_KINDS = new Set(['wait', 'waitFor', 'trackPlan']);
 
 /** Does this step continue to `next` / the following step (besides its explicit routes)? */
 export function fallsThrough(step: JourneyStep): boolean {
@@ -24,6 +25,7 @@ export function fallsThrough(step: JourneyStep): boolean {
     case 'send':
     case 'wait':
     case 'webhook':
+    case 'trackPlan':
       return true;
     case 'waitFor':
       return step.events.some((e) => step.on[e] === undefined);
@@ -50,6 +52,9 @@ export function stepEdges(steps: JourneyStep[], i: number): Edge[] {
       break;
     case 'webhook':
       add(step.onFailure, ['onFailure']);
+      break;
+    case 'trackPlan':
+      add(step.onBroken, ['onBroken']);
       break;
     case 'waitFor':
       for (const [k, v] of Object.entries(step.on)) add(v, ['on', k]);
@@ -171,9 +176,31 @@ export function checkGraph(
     adjacency.set(s.id, targets);
   });
 
-  // Reachability from the first step.
+  // Interrupts lead to their step from anywhere: checked like routes, and reachable.
+  const entries: string[] = steps.length > 0 ? [steps[0]!.id] : [];
+  for (const [event, to] of Object.entries(journey.spec.interrupts ?? {})) {
+    if (!(ENGAGEMENT_EVENTS as readonly string[]).includes(event)) {
+      err(
+        'UNKNOWN_EVENT',
+        `\`${event}\` is not an engagement event`,
+        ['spec', 'interrupts', event],
+        didYouMean(event, ENGAGEMENT_EVENTS, `engagement events are: ${ENGAGEMENT_EVENTS.join(', ')}`),
+        true,
+      );
+    }
+    if (!index.has(to)) {
+      err(
+        'UNKNOWN_STEP',
+        `\`${to}\` is not a step of journey \`${journey.metadata.name}\``,
+        ['spec', 'interrupts', event],
+        didYouMean(to, ids, `steps of this journey: ${ids.join(', ')}`),
+      );
+    } else entries.push(to);
+  }
+
+  // Reachability from the first step (and the interrupts' steps).
   const reached = new Set<string>();
-  const queue = steps.length > 0 ? [steps[0]!.id] : [];
+  const queue = entries;
   while (queue.length > 0) {
     const id = queue.pop()!;
     if (reached.has(id)) continue;
@@ -186,7 +213,7 @@ export function checkGraph(
         'UNREACHABLE_STEP',
         `step \`${s.id}\` can never be reached from the first step`,
         at(i, 'id'),
-        'route to it from another step (next, on, cases, default, variants, onFailure) or remove it',
+        'route to it from another step (next, on, cases, default, variants, onFailure, onBroken, interrupts) or remove it',
       );
     }
   });

@@ -7,6 +7,7 @@ import {
   IR_VERSION,
   type FieldType,
   type JourneyPlan,
+  type PlanPaymentPlans,
   type PlanPolicy,
   type PlanRetry,
   type PlanStep,
@@ -16,6 +17,7 @@ import {
 import { minutesOf, windowsOf } from './check-policy.js';
 import { countryHolidays, publicHolidayDates } from './holidays.js';
 import type { Project } from './project.js';
+import { authoredSends } from './sends.js';
 
 const SEND_RETRY = { maxAttempts: 3, initialInterval: '1m', backoff: 2, maxInterval: '1h' };
 const WEBHOOK_RETRY = { maxAttempts: 5, initialInterval: '30s', backoff: 2, maxInterval: '1h' };
@@ -175,8 +177,53 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
         ...(s.onFailure !== undefined && { onFailure: s.onFailure }),
       };
     case 'exit':
-      return { kind: 'exit', id: s.id, source, outcome: s.outcome };
+      return { kind: 'exit', id: s.id, source, outcome: s.outcome, ...(s.handOver === true && { handOver: true }) };
+    case 'trackPlan':
+      return {
+        kind: 'trackPlan',
+        id: s.id,
+        source,
+        ...(s.remind !== undefined && {
+          remind: {
+            beforeMs: ms(s.remind.before),
+            channel: s.remind.channel,
+            template: s.remind.template,
+            paymentLink: s.remind.paymentLink ?? true,
+            retry: retryOf(undefined, SEND_RETRY),
+          },
+        }),
+        graceMs: ms(s.grace ?? '3d'),
+        onBroken: s.onBroken,
+        next: s.next ?? following,
+      };
   }
+}
+
+/** The journey-wide rules: events and conditions that end it, interrupts, re-enrollment. */
+function lowerRules(journey: Journey): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll'> {
+  const { exitOn, exitWhen, interrupts, reenroll } = journey.spec;
+  return {
+    ...(exitOn !== undefined && exitOn.length > 0 && { exitOn: [...exitOn] }),
+    ...(exitWhen !== undefined &&
+      exitWhen.length > 0 && { exitWhen: exitWhen.map((r) => ({ when: r.when, outcome: r.outcome })) }),
+    ...(interrupts !== undefined &&
+      Object.keys(interrupts).length > 0 && {
+        interrupts: Object.fromEntries(
+          Object.keys(interrupts)
+            .sort()
+            .map((k) => [k, interrupts[k]!]),
+        ),
+      }),
+    ...(reenroll === 'move' && { reenroll }),
+  };
+}
+
+function lowerPaymentPlans(p: NonNullable<Journey['spec']['paymentPlans']>): PlanPaymentPlans {
+  return {
+    instalments: [...p.instalments],
+    ...(p.minAmount !== undefined && { minAmount: p.minAmount }),
+    ...(p.interval !== undefined && { intervalMs: ms(p.interval) }),
+  };
 }
 
 /** Hash of everything that changes behaviour: not the version, descriptions or source lines. */
@@ -203,12 +250,12 @@ export function lowerJourney(
 ): JourneyPlan {
   const steps = journey.spec.steps.map((_, i) => lowerStep(journey.spec.steps, i, file, lines));
   const templates: Record<string, PlanTemplate> = {};
-  for (const s of journey.spec.steps) {
-    if (s.type !== 'send' || templates[s.template]) continue;
-    const t = project.templates.get(s.template)!.doc;
-    const read = reads?.(s.template);
-    templates[s.template] = {
-      name: s.template,
+  for (const { template: name } of authoredSends(journey)) {
+    if (templates[name]) continue;
+    const t = project.templates.get(name)!.doc;
+    const read = reads?.(name);
+    templates[name] = {
+      name,
       channel: t.spec.channel,
       defaultLocale: t.spec.defaultLocale,
       locales: structuredClone(t.spec.locales) as PlanTemplate['locales'],
@@ -227,7 +274,8 @@ export function lowerJourney(
     templates,
     policy: lowerPolicy(project.policies.get(journey.spec.policy)!.doc),
     ...lowerPolicyByCountry(journey, project),
-    ...(journey.spec.paymentPlans && { paymentPlans: structuredClone(journey.spec.paymentPlans) }),
+    ...(journey.spec.paymentPlans && { paymentPlans: lowerPaymentPlans(journey.spec.paymentPlans) }),
+    ...lowerRules(journey),
     attributes: attributeTypes,
   };
   return { ...plan, sourceHash: planHash(plan) };

@@ -25,7 +25,7 @@ function fieldSchema(f: RecordField): TSchema {
 function objectOf(fields: Record<string, RecordField>, extra: Record<string, TSchema> = {}) {
   const props: Record<string, TSchema> = {};
   for (const [name, f] of Object.entries(fields)) {
-    if (f.derived) continue;
+    if (f.derived || f.tracked) continue;
     props[name] = f.required ? fieldSchema(f) : Type.Optional(fieldSchema(f));
   }
   return Type.Object({ ...props, ...extra }, { additionalProperties: false });

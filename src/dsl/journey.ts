@@ -1,5 +1,6 @@
 /** The Journey kind: an ordered list of steps the interpreter walks (docs/reference.md#journey). */
 import { Type, type Static } from '@sinclair/typebox';
+import { ENGAGEMENT_EVENTS } from '../ir/plan.js';
 import {
   Cel,
   ChannelSchema,
@@ -17,6 +18,7 @@ const common = {
 };
 const stepType = <T extends string>(type: T) => Type.Literal(type, { description: `The step type: ${type}.` });
 const Next = StepId({ description: 'The step to go to next (default: the following step).' });
+const Outcome = (o: { description: string }) => Type.String({ pattern: '^[a-z][a-zA-Z0-9]*$', ...o });
 
 /** Retries of a send or webhook; the defaults (src/compiler/lower.ts) differ between the two. */
 const RetryPolicy = (defaults: {
@@ -262,15 +264,65 @@ export const ExitStep = Type.Object(
   {
     ...common,
     type: stepType('exit'),
-    outcome: Type.String({
-      pattern: '^[a-z][a-zA-Z0-9]*$',
-      description: 'Outcome recorded when the journey ends here, e.g. unresolved, escalated.',
-    }),
+    outcome: Outcome({ description: 'Outcome recorded when the journey ends here, e.g. unresolved, escalated.' }),
+    handOver: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'The debt is not resolved: after this journey ends, the segments route it again (at once, or from the first day another journey matches, e.g. its due date) and it goes on there with its history.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
-    description: 'End the journey with an outcome.',
-    examples: [{ id: 'escalated', type: 'exit', outcome: 'escalated' }],
+    description: 'End the journey with an outcome, or hand the debt over to its next journey.',
+    examples: [
+      { id: 'escalated', type: 'exit', outcome: 'escalated' },
+      { id: 'to-overdue', type: 'exit', outcome: 'unresolved', handOver: true },
+    ],
+  },
+);
+
+export const TrackPlanStep = Type.Object(
+  {
+    ...common,
+    type: stepType('trackPlan'),
+    remind: Type.Optional(
+      Type.Object(
+        {
+          before: Duration({ description: 'How long before each instalment’s due date to remind.' }),
+          channel: ChannelSchema({ description: 'The channel of the reminder.' }),
+          template: ResourceName({
+            description: 'A Template by name; it can read debt.planNextAmount, debt.planNextDueDate…',
+          }),
+          paymentLink: Type.Optional(
+            Type.Boolean({ description: 'Create a payment link (links.pay) for the instalment.', default: true }),
+          ),
+        },
+        { additionalProperties: false, description: 'A reminder before each instalment (through the contact rules).' },
+      ),
+    ),
+    grace: Type.Optional(
+      Duration({ description: 'How long after its due date an instalment may still come in.', default: '3d' }),
+    ),
+    onBroken: StepId({ description: 'Where to go when an instalment is missed beyond the grace period.' }),
+    next: Type.Optional(
+      StepId({ description: 'Where to go when no payment plan was agreed (default: the following step).' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Follow the payment plan the debtor agreed to on the payment page: remind before each instalment, notice a missed one, end paid with the last.',
+    examples: [
+      {
+        id: 'plan-track',
+        type: 'trackPlan',
+        remind: { before: '3d', channel: 'email', template: 'plan-reminder' },
+        grace: '5d',
+        onBroken: 'plan-broken',
+      },
+    ],
   },
 );
 
@@ -282,6 +334,7 @@ export const STEP_SCHEMAS = {
   split: SplitStep,
   webhook: WebhookStep,
   exit: ExitStep,
+  trackPlan: TrackPlanStep,
 } as const;
 export type StepType = keyof typeof STEP_SCHEMAS;
 export const STEP_TYPES = Object.keys(STEP_SCHEMAS) as StepType[];
@@ -295,6 +348,7 @@ export const Step = Type.Unsafe<
   | Static<typeof SplitStep>
   | Static<typeof WebhookStep>
   | Static<typeof ExitStep>
+  | Static<typeof TrackPlanStep>
 >({
   type: 'object',
   required: ['type'],
@@ -311,6 +365,12 @@ export const PaymentPlans = Type.Object(
       description: 'Numbers of instalments offered, e.g. [2, 3].',
     }),
     minAmount: Type.Optional(Type.Number({ minimum: 0, description: 'Offer plans only from this amount due.' })),
+    interval: Type.Optional(
+      Duration({
+        description: 'Time between two instalments (the first is paid when the plan is agreed).',
+        default: '30d',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Payment plans offered on the landing page.' },
 );
@@ -330,7 +390,48 @@ export const JourneySpec = Type.Object(
       ),
     ),
     goal: Type.Optional(
-      EngagementEventSchema({ description: 'Event that ends the journey at once, from any step.', default: 'paid' }),
+      EngagementEventSchema({
+        description:
+          'Event that ends the journey at once, from any step; `paid` means paid in full (every payment counts). More events that end it go in exitOn.',
+        default: 'paid',
+        errorHint: `goal is one of ${ENGAGEMENT_EVENTS.join(', ')}; list more events that end the journey under \`exitOn: [replied]\``,
+      }),
+    ),
+    exitOn: Type.Optional(
+      Type.Array(EngagementEventSchema(), {
+        uniqueItems: true,
+        minItems: 1,
+        description: 'More events that end the journey at once, from any step; the outcome is the event, e.g. replied.',
+      }),
+    ),
+    exitWhen: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            when: Cel({ description: 'A CEL condition (bool) checked on every event, e.g. debt.amountDue <= 0.0.' }),
+            outcome: Outcome({ description: 'The outcome when it holds.' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          description: 'Conditions that end the journey, checked on every event; the first that holds wins.',
+        },
+      ),
+    ),
+    interrupts: Type.Optional(
+      Type.Record(Type.String(), StepId({ description: 'The step to go to.' }), {
+        additionalProperties: false, // see Metadata.labels
+        description:
+          'Events that send the journey to a step from any step (a wait, a deferral, a waitFor listening for other events), e.g. replied: agent-handover.',
+      }),
+    ),
+    reenroll: Type.Optional(
+      Type.Union([Type.Literal('update'), Type.Literal('move')], {
+        default: 'update',
+        description:
+          'A new import of a debt that runs here: update its facts in this journey, or move it to the journey the segments now route it to (when another).',
+      }),
     ),
     paymentPlans: Type.Optional(PaymentPlans),
     steps: Type.Array(Step, {

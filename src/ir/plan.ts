@@ -93,9 +93,29 @@ export interface PlanWebhook extends StepBase {
 export interface PlanExit extends StepBase {
   kind: 'exit';
   outcome: string;
+  /**
+   * The debt is not resolved: after this journey ends with `outcome`, the segments route it
+   * again (at once, or from the first day another journey matches) and it goes on there.
+   */
+  handOver?: boolean;
 }
 
-export type PlanStep = PlanSend | PlanWait | PlanWaitFor | PlanBranch | PlanSplit | PlanWebhook | PlanExit;
+/**
+ * Follows an agreed payment plan (the debtor picked one on the payment page): reminds before
+ * each instalment, waits for it until its due date plus the grace period, routes a missed one
+ * to `onBroken`; the last instalment in ends the journey (the goal `paid`). Without an agreed
+ * plan it goes on to `next` at once.
+ */
+export interface PlanTrackPlan extends StepBase {
+  kind: 'trackPlan';
+  remind?: { beforeMs: number; channel: Channel; template: string; paymentLink: boolean; retry: PlanRetry };
+  graceMs: number;
+  onBroken: string;
+  next: string;
+}
+
+export type PlanStep =
+  PlanSend | PlanWait | PlanWaitFor | PlanBranch | PlanSplit | PlanWebhook | PlanExit | PlanTrackPlan;
 export type PlanStepKind = PlanStep['kind'];
 
 export interface PlanTemplate {
@@ -207,10 +227,34 @@ export interface JourneyPlan {
   policyByCountry?: Record<string, string>;
   /** The policies `policyByCountry` names, by name. */
   policies?: Record<string, PlanPolicy>;
-  paymentPlans?: { instalments: number[]; minAmount?: number };
+  paymentPlans?: PlanPaymentPlans;
+  /**
+   * Events that end the journey besides the goal (`exitOn`): the outcome is the event's name.
+   * Absent from older plans and journeys without them.
+   */
+  exitOn?: EngagementEvent[];
+  /** CEL conditions checked on every event (`exitWhen`): the first that holds ends the journey. */
+  exitWhen?: { when: string; outcome: string }[];
+  /**
+   * `interrupts`: an event heard during any step (a wait, a deferral, a waitFor listening for
+   * other events) sends the journey to this step. A waitFor that lists the event routes it itself.
+   */
+  interrupts?: Partial<Record<EngagementEvent, string>>;
+  /** What a re-enrollment of a running debt does when the segments route it elsewhere (default update). */
+  reenroll?: 'update' | 'move';
   /** Types of the custom attributes this journey's expressions and templates use. */
   attributes: Record<string, FieldType>;
 }
+
+export interface PlanPaymentPlans {
+  instalments: number[];
+  minAmount?: number;
+  /** Time between two instalments (absent in older plans: 30 days). */
+  intervalMs?: number;
+}
+
+/** Time between two instalments of a plan when the journey does not say. */
+export const DEFAULT_INSTALMENT_INTERVAL_MS = 30 * 86_400_000;
 
 /** Finds a step by id (plans are small; a linear scan keeps the IR plain JSON). */
 export function stepById(plan: JourneyPlan, id: string): PlanStep | undefined {

@@ -11,6 +11,11 @@ export interface RecordField {
   required?: boolean;
   /** Computed by Settle, not supplied in the record (e.g. debt.daysPastDue). */
   derived?: boolean;
+  /**
+   * Kept by the running journey (payments, the agreed plan), not accepted in an enrollment
+   * record; expressions and templates read the current value (absent: no plan agreed).
+   */
+  tracked?: boolean;
   /** Longest accepted string (enrollment refuses longer values; no name or address needs more). */
   maxLength?: number;
   description: string;
@@ -62,6 +67,26 @@ export const DEBT_FIELDS = {
     type: 'int',
     derived: true,
     description: 'Whole days from the due date to now in the debtor’s zone (negative before it).',
+  },
+  amountPaid: {
+    type: 'double',
+    tracked: true,
+    description:
+      'Paid so far while the debt ran in its journeys (every full, partial and instalment payment); amountDue is what is left.',
+  },
+  planCount: { type: 'int', tracked: true, description: 'Instalments of the payment plan the debtor agreed to.' },
+  planAmount: {
+    type: 'double',
+    tracked: true,
+    description: 'Amount of each instalment, exactly as charged (the last one may be a little less).',
+  },
+  planPaid: { type: 'int', tracked: true, description: 'Instalments of the plan paid so far.' },
+  planRemaining: { type: 'int', tracked: true, description: 'Instalments of the plan still to pay.' },
+  planNextAmount: { type: 'double', tracked: true, description: 'Amount of the next instalment of the plan.' },
+  planNextDueDate: {
+    type: 'timestamp',
+    tracked: true,
+    description: 'Due date (YYYY-MM-DD) of the next instalment of the plan.',
   },
 } as const satisfies Record<string, RecordField>;
 

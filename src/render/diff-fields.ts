@@ -7,6 +7,7 @@ import type { Channel, JourneyPlan, PlanPolicy } from '../ir/plan.js';
 import type { FieldChange } from './diff-types.js';
 import { formatDuration } from './duration.js';
 import { formatCap, formatMinGap, formatWindows } from './policy-text.js';
+import { journeyRules } from './plan-text.js';
 
 class Changes {
   readonly list: FieldChange[] = [];
@@ -27,9 +28,18 @@ export function diffJourneyFields(before: JourneyPlan, after: JourneyPlan): Fiel
   const plans = (p: JourneyPlan): string | undefined =>
     p.paymentPlans
       ? `${p.paymentPlans.instalments.join(' / ')} instalments` +
-        (p.paymentPlans.minAmount !== undefined ? `, from ${p.paymentPlans.minAmount}` : '')
+        (p.paymentPlans.minAmount !== undefined ? `, from ${p.paymentPlans.minAmount}` : '') +
+        (p.paymentPlans.intervalMs !== undefined ? `, every ${formatDuration(p.paymentPlans.intervalMs)}` : '')
       : undefined;
   c.add('payment plans', plans(before), plans(after));
+  // Exit rules, interrupts and re-enrollment, each rule as `settle plan` words it.
+  const rules = (p: JourneyPlan) => new Map(journeyRules(p).map(([k, v]) => [`${k}: ${v}`, [k, v] as const]));
+  const a = rules(before);
+  const b = rules(after);
+  for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const field = (a.get(key) ?? b.get(key))![0];
+    c.add(field, a.get(key)?.[1], b.get(key)?.[1]);
+  }
   for (const name of keysOf(before.attributes, after.attributes)) {
     c.add(`attribute ${name}`, before.attributes[name], after.attributes[name]);
   }

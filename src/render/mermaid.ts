@@ -103,7 +103,9 @@ function nodeLine(step: PlanStep, id: string): string {
     case 'webhook':
       return `${id}[[${label(step.id, `webhook ${formatWebhookUrl(step.url)}`)}]]`;
     case 'exit':
-      return `${id}(((${label(step.id, `exit: ${step.outcome}`)})))`;
+      return `${id}(((${label(step.id, `exit: ${step.outcome}`, ...(step.handOver ? ['→ next journey'] : []))})))`;
+    case 'trackPlan':
+      return `${id}[/${label(step.id, 'payment plan', ...(step.remind ? [`remind ${step.remind.channel}: ${step.remind.template}`] : []))}/]`;
   }
 }
 

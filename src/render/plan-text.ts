@@ -23,18 +23,32 @@ function rows(pairs: readonly (readonly [string, string])[], indent: string): st
   return pairs.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`);
 }
 
+/** The journey-wide rules as label/text pairs: exits, interrupts, re-enrollment (plan and diff show them). */
+export function journeyRules(plan: JourneyPlan): [string, string][] {
+  const out: [string, string][] = [];
+  if (plan.exitOn?.length) out.push(['exit on', `${plan.exitOn.join(', ')} (the outcome is the event)`]);
+  for (const r of plan.exitWhen ?? []) out.push(['exit when', `${r.when} → ${r.outcome}`]);
+  for (const [event, to] of Object.entries(plan.interrupts ?? {}))
+    out.push(['interrupt', `${event} → ${to} (from any step)`]);
+  if (plan.reenroll === 'move') out.push(['re-enrollment', 'moves the debt when the segments route it elsewhere']);
+  return out;
+}
+
 function headerLines(plan: JourneyPlan): string[] {
   const lines = [`Journey ${plan.journey} v${plan.version}`];
   if (plan.description) lines.push(`  ${plan.description}`);
   const pairs: [string, string][] = [];
   if (plan.owner) pairs.push(['owner', plan.owner]);
-  pairs.push(['goal', `${plan.goal} (ends the journey at once)`]);
+  pairs.push(['goal', `${plan.goal} (ends the journey at once${plan.goal === 'paid' ? '; paid in full' : ''})`]);
+  for (const [k, v] of journeyRules(plan)) pairs.push([k, v]);
   pairs.push(['start', plan.start]);
   const attrs = Object.keys(plan.attributes).sort();
   if (attrs.length > 0) pairs.push(['attributes', attrs.map((a) => `${a}: ${plan.attributes[a]}`).join(', ')]);
   if (plan.paymentPlans) {
     const min = plan.paymentPlans.minAmount !== undefined ? `, from ${plan.paymentPlans.minAmount}` : '';
-    pairs.push(['payment plans', `${plan.paymentPlans.instalments.join(' / ')} instalments${min}`]);
+    const every =
+      plan.paymentPlans.intervalMs !== undefined ? `, every ${formatDuration(plan.paymentPlans.intervalMs)}` : '';
+    pairs.push(['payment plans', `${plan.paymentPlans.instalments.join(' / ')} instalments${min}${every}`]);
   }
   pairs.push(['plan hash', plan.sourceHash]);
   return [...lines, ...rows(pairs, '  ')];
@@ -112,12 +126,27 @@ function detailPairs(step: PlanStep, plan: JourneyPlan): [string, string][] {
         ['retry', formatRetry(step.retry)],
       ];
     case 'exit':
-      return [['outcome', step.outcome]];
+      return [
+        ['outcome', step.outcome],
+        ...(step.handOver
+          ? [['hand-over', 'the segments route the debt to its next journey'] as [string, string]]
+          : []),
+      ];
+    case 'trackPlan':
+      return [
+        [
+          'reminder',
+          step.remind
+            ? `${step.remind.channel}: ${step.remind.template}, ${formatDuration(step.remind.beforeMs)} before each instalment${step.remind.paymentLink ? ' + payment link' : ''}`
+            : 'none',
+        ],
+        ['grace', `${formatDuration(step.graceMs)} after each due date`],
+      ];
   }
 }
 
 function routeLines(step: PlanStep, indent: string): string[] {
-  if (step.kind === 'exit') return [`${indent}■ journey ends`];
+  if (step.kind === 'exit') return [`${indent}■ journey ends${step.handOver ? ', the debt is handed over' : ''}`];
   return stepEdges(step).map((e) => {
     if (e.label === undefined) return `${indent}→ ${e.to}`;
     const label = e.key.startsWith('case ') ? `when ${e.label}` : e.label;

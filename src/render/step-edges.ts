@@ -64,5 +64,10 @@ export function stepEdges(step: PlanStep): StepEdge[] {
     }
     case 'exit':
       return [];
+    case 'trackPlan':
+      return [
+        { key: 'next', label: 'no plan', to: step.next, style: 'solid' },
+        { key: 'onBroken', label: 'instalment missed', to: step.onBroken, style: 'dotted' },
+      ];
   }
 }

@@ -61,6 +61,8 @@ export function stepSummary(step: PlanStep): string {
     case 'webhook':
       return formatWebhookUrl(step.url);
     case 'exit':
-      return `outcome ${step.outcome}`;
+      return `outcome ${step.outcome}${step.handOver ? ' · hand-over' : ''}`;
+    case 'trackPlan':
+      return `payment plan · grace ${formatDuration(step.graceMs)}${step.remind ? ` · remind ${formatDuration(step.remind.beforeMs)} before` : ''}`;
   }
 }

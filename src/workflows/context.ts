@@ -1,15 +1,30 @@
 /** What every step handler works with: the plan, the input, the durable state, the port and journey-level helpers. */
-import { celInputAt, celRecordValues, compileCel, type CelRecordValues, type CompiledCel } from '../core/cel.js';
+import {
+  celInputAt,
+  celRecordValues,
+  compileCel,
+  evaluateBool,
+  type CelRecordValues,
+  type CompiledCel,
+} from '../core/cel.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import { debtorPolicy } from '../core/policy/debtor.js';
 import type { JourneyPlan, PlanPolicy, PlanStep } from '../ir/index.js';
 import type { MessageContext } from '../activities/types.js';
 import type { RuntimePort } from './port.js';
 import { audit, engagementCounts, goalReached } from './state.js';
+import { currentRecord, moneyKey } from './money.js';
 import type { AuditEntry, AuditKind, JourneyInput, JourneyState } from './types.js';
+import type { EnrollmentData } from '../ir/index.js';
 
-/** A handler's answer: the next step id, or the end of the journey with an outcome. */
-export type StepResult = { next: string } | { end: string };
+/** The outcome of a journey whose debt a re-enrollment moved to another journey (`reenroll: move`). */
+export const MOVED = 'moved';
+
+/**
+ * A handler's answer: the next step id, or the end of the journey with an outcome. `interrupt`
+ * when an event sent the journey elsewhere mid-step (its sequence number is then consumed).
+ */
+export type StepResult = { next: string; interrupt?: { seq: number; event: string } } | { end: string };
 
 /**
  * The policy in force for this journey's debtor: the plan's, or the one its `policyByCountry`
@@ -68,6 +83,96 @@ export class JourneyContext {
     return goalReached(this.state, this.plan.goal);
   }
 
+  /** exitWhen's answer for the sequence number it was last evaluated at. */
+  private exitWhenAt: { seq: number; outcome: string | undefined } | undefined;
+
+  /**
+   * Why the journey must leave its step now, if it must: the goal; an `exitOn` event or an
+   * `exitWhen` condition (the journey ends with that outcome); an `interrupt` (the journey goes
+   * to its step). Only events of this journey count (not those carried over from an earlier one).
+   * Events the current step takes itself (a waitFor that lists them, an interrupt to the step it
+   * is in) do not interrupt it. Pure: evaluated in wait conditions.
+   */
+  stopNow(): StepResult | undefined {
+    const { state, plan } = this;
+    if (this.goalReached()) return { end: plan.goal };
+    if (state.moveTo !== undefined) return { end: MOVED };
+    const from = state.legStartSeq ?? 0;
+    const exitOn = plan.exitOn;
+    if (exitOn !== undefined && exitOn.length > 0) {
+      for (const e of state.events) if (e.seq > from && exitOn.includes(e.type)) return { end: e.type };
+    }
+    if (plan.exitWhen !== undefined && plan.exitWhen.length > 0) {
+      if (this.exitWhenAt?.seq !== state.seq) this.exitWhenAt = { seq: state.seq, outcome: this.evaluateExitWhen() };
+      if (this.exitWhenAt.outcome !== undefined) return { end: this.exitWhenAt.outcome };
+    }
+    const interrupts = plan.interrupts;
+    if (interrupts !== undefined) {
+      const after = Math.max(from, state.interruptSeq ?? 0);
+      const current = plan.steps.find((x) => x.id === state.current);
+      for (const e of state.events) {
+        if (e.seq <= after) continue;
+        const to = interrupts[e.type];
+        if (to === undefined || this.absorbs(current, e.type, to)) continue;
+        return { next: to, interrupt: { seq: e.seq, event: e.type } };
+      }
+    }
+    return undefined;
+  }
+
+  /** Does the step take this event itself (no interrupt)? */
+  private absorbs(step: PlanStep | undefined, event: string, to: string): boolean {
+    if (step === undefined) return false;
+    if (step.id === to) return true;
+    return step.kind === 'waitFor' && (step.events as string[]).includes(event);
+  }
+
+  /**
+   * After a step ends on its own, the events it took itself are consumed, so they never
+   * interrupt a later step. The first event that would interrupt stays pending.
+   */
+  settleInterrupts(stepId: string): void {
+    const { state, plan } = this;
+    const interrupts = plan.interrupts;
+    if (interrupts === undefined) return;
+    const step = plan.steps.find((x) => x.id === stepId);
+    let seq = Math.max(state.legStartSeq ?? 0, state.interruptSeq ?? 0);
+    for (const e of state.events) {
+      if (e.seq <= seq) continue;
+      const to = interrupts[e.type];
+      if (to !== undefined && !this.absorbs(step, e.type, to)) break;
+      seq = e.seq;
+    }
+    if (seq > (state.interruptSeq ?? 0)) state.interruptSeq = seq;
+  }
+
+  private evaluateExitWhen(): string | undefined {
+    const input = this.celInput();
+    for (const [i, rule] of (this.plan.exitWhen ?? []).entries()) {
+      try {
+        if (evaluateBool(this.compiled(rule.when), input)) return rule.outcome;
+      } catch {
+        // A record without an optional field: the rule does not hold (as a branch case). Not
+        // noted here: this runs inside wait conditions, which must not change the state.
+        void i;
+      }
+    }
+    return undefined;
+  }
+
+  /** The record with the current figures (what is owed and paid, the plan, a re-enrollment's facts). */
+  record(): EnrollmentData {
+    const key = moneyKey(this.state);
+    const base = this.state.enrollment ?? this.input.enrollment;
+    if (this.recordCache === undefined || this.recordCache.key !== key || this.recordCache.base !== base) {
+      this.recordCache = { key, base, record: currentRecord(this.input, this.state) };
+      this.recordValues = undefined;
+    }
+    return this.recordCache.record;
+  }
+
+  private recordCache: { key: string; base: EnrollmentData; record: EnrollmentData } | undefined;
+
   note(
     kind: AuditKind,
     message: string,
@@ -108,7 +213,8 @@ export class JourneyContext {
   celInput() {
     const engagement = engagementCounts(this.state);
     const nowMs = this.port.now();
-    this.recordValues ??= celRecordValues(this.input.enrollment, this.timezone, this.plan.attributes);
+    const record = this.record();
+    this.recordValues ??= celRecordValues(record, this.timezone, this.plan.attributes);
     return celInputAt(this.recordValues, nowMs, engagement);
   }
 
@@ -135,14 +241,16 @@ export class JourneyContext {
   }
 
   /**
-   * Waits in journey time until `untilMs`, waking early only when the goal is reached.
-   * Returns false when the goal ended the wait.
+   * Waits in journey time until `untilMs`. Wakes early when the journey must stop (stopNow: the
+   * goal, an exit, an interrupt), answering where to go, or when `also` holds (undefined then,
+   * as when the time is up).
    */
-  async sleepUntil(untilMs: number, step: string): Promise<boolean> {
-    if (this.goalReached()) return false;
-    if (untilMs <= this.port.now()) return true;
+  async sleepUntil(untilMs: number, step: string, also?: () => boolean): Promise<StepResult | undefined> {
+    const stop = this.stopNow();
+    if (stop) return stop;
+    if (untilMs <= this.port.now() || also?.()) return undefined;
     this.port.waiting(step);
-    const woke = await this.port.waitUntil(() => this.goalReached(), untilMs - this.port.now());
-    return !woke;
+    await this.port.waitUntil(() => this.stopNow() !== undefined || (also?.() ?? false), untilMs - this.port.now());
+    return this.stopNow();
   }
 }

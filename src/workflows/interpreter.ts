@@ -1,16 +1,22 @@
 /**
  * The journey interpreter: walks the compiled plan one step at a time behind the runtime port.
- * An exhaustive switch on the step kind, one handler each; the goal event ends the journey from
- * any step. The same code runs in Temporal, in the fake-runtime tests and in `settle simulate`.
+ * An exhaustive switch on the step kind, one handler each; the goal, an exit rule or an interrupt
+ * takes the journey out of any step (JourneyContext.stopNow). An exit with `handOver` routes the
+ * debt on to its next journey. The same code runs in Temporal, in the fake-runtime tests and in
+ * `settle simulate`.
  */
-import type { PlanStep } from '../ir/index.js';
-import { JourneyContext, type StepResult } from './context.js';
+import type { PlanExit, PlanStep } from '../ir/index.js';
+import { JourneyContext, MOVED, type StepResult } from './context.js';
 import type { RuntimePort } from './port.js';
 import { outcomeFacts } from './outcome-facts.js';
 import { runSend } from './steps-send.js';
 import { endWithOutcome, runBranch, runSplit, runWebhook } from './steps-route.js';
 import { runWait, runWaitFor } from './steps-wait.js';
-import type { JourneyInput, JourneyResult, JourneyState } from './types.js';
+import { runTrackPlan } from './steps-plan.js';
+import type { JourneyInput, JourneyResult, JourneyState, PlanRef } from './types.js';
+
+/** How far ahead a hand-over looks for the next journey of a debt (e.g. its due date, then late). */
+export const HAND_OVER_HORIZON_MS = 400 * 86_400_000;
 
 /** Steps run without any wait before the interpreter refuses to go on (the compiler forbids such loops). */
 export const MAX_STEPS_WITHOUT_WAIT = 1_000;
@@ -31,6 +37,8 @@ async function runStep(ctx: JourneyContext, step: PlanStep): Promise<StepResult>
       return runWebhook(ctx, step);
     case 'exit':
       return endWithOutcome(ctx, step);
+    case 'trackPlan':
+      return runTrackPlan(ctx, step);
     default: {
       const never: never = step;
       throw new Error(`unknown step kind ${(never as PlanStep).kind}`);
@@ -42,9 +50,17 @@ export async function runJourney(input: JourneyInput, state: JourneyState, port:
   const ctx = new JourneyContext(input, state, port);
   let sinceWait = 0;
   while (state.outcome === undefined) {
-    if (ctx.goalReached()) {
-      await finish(ctx, input.plan.goal);
+    const stop = ctx.stopNow();
+    if (stop && 'end' in stop) {
+      if (stop.end === MOVED && state.moveTo !== undefined && port.handOver !== undefined) {
+        await moveOn(ctx, MOVED, state.moveTo);
+      } else await finish(ctx, stop.end);
       break;
+    }
+    if (stop) {
+      // An interrupt between steps (its event came while a step ran): go there before anything else.
+      jump(ctx, stop);
+      continue;
     }
     // A step that already started (resumed after continue-as-new) keeps its visit and start time.
     if (state.stepStartedAt === undefined) {
@@ -55,17 +71,112 @@ export async function runJourney(input: JourneyInput, state: JourneyState, port:
     const step = ctx.step(state.current);
     const result = await runStep(ctx, step);
     state.stepStartedAt = undefined;
-    sinceWait = step.kind === 'wait' || step.kind === 'waitFor' ? 0 : sinceWait + 1;
+    sinceWait = step.kind === 'wait' || step.kind === 'waitFor' || step.kind === 'trackPlan' ? 0 : sinceWait + 1;
     if ('end' in result) {
-      await finish(ctx, result.end);
+      if (step.kind === 'exit' && step.handOver === true) await handOver(ctx, step, result.end);
+      else await finish(ctx, result.end);
+    } else if (result.interrupt !== undefined) {
+      jump(ctx, result);
     } else if (sinceWait > MAX_STEPS_WITHOUT_WAIT) {
       ctx.note('warning', `${MAX_STEPS_WITHOUT_WAIT} steps without a wait: stopping a runaway loop`, step.id);
       await finish(ctx, 'aborted');
     } else {
+      ctx.settleInterrupts(step.id);
       state.current = result.next;
     }
   }
   return result(ctx);
+}
+
+/** Follows an interrupt: its event is consumed, the journey goes to its step. */
+function jump(ctx: JourneyContext, to: { next: string; interrupt?: { seq: number; event: string } }): void {
+  const { state } = ctx;
+  if (to.interrupt !== undefined) state.interruptSeq = Math.max(state.interruptSeq ?? 0, to.interrupt.seq);
+  ctx.note('event', `interrupt: ${to.interrupt?.event ?? 'event'} during ${state.current} → ${to.next}`, state.current);
+  state.current = to.next;
+  state.stepStartedAt = undefined;
+}
+
+/**
+ * An exit with `handOver`: the segments route the debt again (routeDebt). Another journey now or
+ * later → the journey waits until then (the goal, an exit or an interrupt still apply), ends with
+ * its outcome, and the debt goes on in the next journey with its history (port.handOver). No
+ * other journey (or no way to move it) → it simply ends.
+ */
+async function handOver(ctx: JourneyContext, step: PlanExit, outcome: string): Promise<void> {
+  const { state, input, port } = ctx;
+  if (port.handOver === undefined) {
+    await finish(ctx, outcome);
+    return;
+  }
+  const routed = await port.run('routeDebt', {
+    workflowId: port.workflowId,
+    debtId: input.enrollment.debtId,
+    from: { journey: input.plan.journey, version: input.plan.version },
+    enrollment: ctx.record(),
+    at: port.now(),
+    horizonMs: HAND_OVER_HORIZON_MS,
+  });
+  if (!routed.ok || 'none' in routed.value) {
+    const why = routed.ok ? (routed.value as { none: string }).none : routed.message;
+    ctx.note('exit', `hand-over from ${step.id}: no next journey (${why})`, step.id);
+    await finish(ctx, outcome);
+    return;
+  }
+  const next = routed.value;
+  state.handOver = { journey: next.to.journey, version: next.to.version, at: next.at };
+  ctx.note(
+    'exit',
+    `hand-over from ${step.id} to ${next.to.journey} v${next.to.version} at ${new Date(next.at).toISOString()}`,
+    step.id,
+  );
+  const stop = await ctx.sleepUntil(next.at, step.id);
+  state.handOver = undefined;
+  if (stop && 'end' in stop && !(stop.end === MOVED && state.moveTo !== undefined)) return finish(ctx, stop.end);
+  if (stop && !('end' in stop)) {
+    jump(ctx, stop);
+    return;
+  }
+  await moveOn(
+    ctx,
+    outcome,
+    state.moveTo ?? { to: next.to, ...(next.segment !== undefined && { segment: next.segment }) },
+  );
+}
+
+/** Ends this journey with `outcome` and carries the debt, with its history, into the next one. */
+async function moveOn(ctx: JourneyContext, outcome: string, next: { to: PlanRef; segment?: string }): Promise<void> {
+  const { state, input, port } = ctx;
+  const endedAt = port.now();
+  await finish(ctx, outcome);
+  const leg = {
+    journey: input.plan.journey,
+    version: input.plan.version,
+    ...(input.options.segment !== undefined && { segment: input.options.segment }),
+    startedAt: state.startedAt,
+    endedAt,
+    outcome,
+  };
+  // The debt's history goes on; this journey's own progress does not.
+  const carried: JourneyState = {
+    ...state,
+    current: '',
+    visits: {},
+    variants: {},
+    startedAt: endedAt,
+    path: [...(state.path ?? []), leg],
+    legStartSeq: state.seq,
+    interruptSeq: state.seq,
+    legPending: true,
+    ...(state.money !== undefined && { legPaidFrom: state.money.paid }),
+  };
+  delete carried.outcome;
+  delete carried.endedAt;
+  delete carried.stepStartedAt;
+  delete carried.handOver;
+  delete carried.moveTo;
+  ctx.note('exit', `moved on to ${next.to.journey} v${next.to.version}`, state.current);
+  await port.handOver!(next, carried);
 }
 
 async function finish(ctx: JourneyContext, outcome: string): Promise<void> {
@@ -86,6 +197,7 @@ async function finish(ctx: JourneyContext, outcome: string): Promise<void> {
     startedAt: state.startedAt,
     endedAt: state.endedAt,
     ...outcomeFacts(input, state),
+    ...(state.money !== undefined && { amountPaid: state.money.paid - (state.legPaidFrom ?? 0) }),
   });
 }
 

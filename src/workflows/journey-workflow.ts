@@ -22,15 +22,18 @@ import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import { consentOnlyDecision } from '../core/policy/index.js';
 import './sandbox-date.js';
-import { engagementSignal, optInSignal, optOutSignal, stateQuery } from './definitions.js';
+import { engagementSignal, optInSignal, optOutSignal, reenrollSignal, stateQuery } from './definitions.js';
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';
 import { journeyAttributes, SA, SearchAttributeBatch } from './search-attributes.js';
+import { sharedPlan } from './shared-plans.js';
 import { SEND_SEQ_PATCH } from './steps-send.js';
-import { applyEvent, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
-import type { JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
-import { asEngagementSignal, asOptOutSignal } from './validate-signal.js';
+import { applyEvent, audit, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
+import { applyReenrollment, currentRecord, MONEY_PATCH, startMoney } from './money.js';
+import type { EngagementSignal, JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
+import { asEngagementSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
+import { contactKeyOf, DEBTOR_BOUNCE_PATCH } from './contact-keys.js';
 
 const NON_RETRYABLE = [FAILURE.hardBounce, FAILURE.optedOut, FAILURE.invalidInput];
 const DEFAULT_RETRY: PlanRetry = { maxAttempts: 10, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 300_000 };
@@ -75,7 +78,7 @@ const IMPLIED_BY_LEAN: ReadonlySet<string> = new Set([
 /** A metrics-only report: a few quick attempts, then the journey goes on without it. */
 const STARTED_RETRY: PlanRetry = { maxAttempts: 5, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 30_000 };
 
-const ledger = proxyActivities<Pick<Activities, 'reserveContact' | 'ledgerConsent'>>({
+const ledger = proxyActivities<Pick<Activities, 'reserveContact' | 'ledgerConsent' | 'ledgerBounce'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -95,7 +98,8 @@ async function resolveInput(start: JourneyStartInput, attributes: SearchAttribut
   if (!('planRef' in start)) return start;
   const { planRef, ...rest } = start;
   attributes.set(journeyAttributes(planRef.journey, planRef.version, start.options));
-  return { ...rest, plan: await plans.loadPlan(planRef) };
+  // One copy of the plan per worker, not per workflow (shared-plans.ts): same content hash, same plan.
+  return { ...rest, plan: sharedPlan(planRef.contentHash, await plans.loadPlan(planRef)) };
 }
 
 const proxies = new Map<string, Activities>();
@@ -130,10 +134,45 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
   const clock = state.clock;
   const scale = input.options.timeScale && input.options.timeScale > 0 ? input.options.timeScale : 1;
   const now = () => clock.journey + (Date.now() - clock.real) * scale;
+  // Payments lower what is owed (src/workflows/money.ts); journeys recorded before replay without.
+  if (state.money === undefined && input.state === undefined && patched(MONEY_PATCH)) {
+    state.money = startMoney(input.enrollment);
+  }
 
-  setHandler(engagementSignal, (raw) => {
+  const tellLedgerBounce = async (signal: EngagementSignal) => {
+    const fromData = signal.data?.channel;
+    const sent = state.sends.find((s) => s.messageId !== undefined && s.messageId === signal.messageId);
+    const channel = sent?.channel ?? (fromData === 'email' || fromData === 'sms' ? fromData : undefined);
+    const contactKey = channel !== undefined ? contactKeyOf(input, channel) : undefined;
+    if (channel === undefined || (contactKey === undefined && sent === undefined) || !isPatched(DEBTOR_BOUNCE_PATCH))
+      return;
+    await ledger.ledgerBounce({
+      debtorKey: input.options.debtorKey,
+      channel,
+      ...(contactKey !== undefined && { contactKey }),
+      debtId: input.enrollment.debtId,
+      at: now(),
+      // The message never reached the person: the ledger forgets its contact (the gap, the caps).
+      ...(sent !== undefined && { message: { workflowId: workflowInfo().workflowId, at: sent.at } }),
+    });
+  };
+  setHandler(engagementSignal, async (raw) => {
     const signal = asEngagementSignal(raw);
-    if (signal) applyEvent(state, signal, now());
+    if (!signal) return;
+    const event = applyEvent(state, signal, now(), input.plan);
+    // A hard bounce (an SMS the carrier reports undelivered) holds for every debt of the debtor.
+    if (event && signal.type === 'bounced') await tellLedgerBounce(signal);
+  });
+  // One journey per debt: a new import of the debt updates this journey's facts, or moves the debt
+  // on to the journey the segments now route it to (`reenroll: move`) at the next safe point.
+  setHandler(reenrollSignal, (raw) => {
+    const signal = asReenrollSignal(raw, input.enrollment.debtId);
+    if (!signal || state.outcome !== undefined) return;
+    const message = applyReenrollment(state, signal.enrollment, currentRecord(input, state));
+    audit(state, { at: now(), kind: 'event', message });
+    if (input.plan.reenroll === 'move' && signal.planRef.journey !== input.plan.journey) {
+      state.moveTo = { to: signal.planRef, ...(signal.segment !== undefined && { segment: signal.segment }) };
+    }
   });
   // An opt-out heard by this journey holds in every journey of the debtor: it goes to the ledger.
   // Consent changes reach the ledger in the order the journey heard them: a STOP, a START and a
@@ -202,6 +241,10 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       attributes.flush();
       return ledger.reserveContact(req);
     },
+    async reportBounce(report) {
+      attributes.flush();
+      await ledger.ledgerBounce(report);
+    },
     patched: isPatched,
     waiting(step) {
       if (step === lastStep) return;
@@ -218,17 +261,38 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       await condition(allHandlersFinished);
       return continueAsNew<typeof journeyWorkflow>({ ...input, state: next });
     },
+    // A hand-over: the next journey's plan is loaded here and the debt's history goes on in a new run.
+    async handOver(next, carried) {
+      const plan = await plans.loadPlan(next.to);
+      carried.current = plan.start;
+      attributes.flush();
+      await condition(allHandlersFinished);
+      const options = { ...input.options };
+      delete options.segment;
+      if (next.segment !== undefined) options.segment = next.segment;
+      return continueAsNew<typeof journeyWorkflow>({
+        plan,
+        enrollment: input.enrollment,
+        options,
+        state: carried,
+      });
+    },
   };
   if (isPatched(STEP_AT_START_PATCH)) port.waiting(state.current);
-  // Not after continue-as-new: the run that carries `state` on is the same journey.
-  if (input.state === undefined && isPatched(STARTED_PATCH)) {
+  // A debt handed over to this journey: its search attributes name it, and it counts as started.
+  if (state.legPending === true) {
+    attributes.set(journeyAttributes(input.plan.journey, input.plan.version, input.options));
+  }
+  // Not after continue-as-new: the run that carries `state` on is the same journey (unless handed over).
+  if ((input.state === undefined || state.legPending === true) && isPatched(STARTED_PATCH)) {
+    delete state.legPending;
     await port.run(
       'journeyStarted',
       {
         workflowId: port.workflowId,
         journey: input.plan.journey,
         version: input.plan.version,
-        amountDue: input.enrollment.debt.amountDue,
+        amountDue: currentRecord(input, state).debt.amountDue,
         currency: input.enrollment.debt.currency,
         startedAt: state.startedAt,
         ...(input.options.segment !== undefined && { segment: input.options.segment }),

@@ -3,9 +3,9 @@
  * The Temporal binding (journey-workflow.ts), the fake runtime of the tests and `settle simulate`
  * each implement it, so one interpreter drives all three.
  */
-import type { Activities, ContactDecision, ReserveContactInput } from '../activities/types.js';
+import type { Activities, ContactDecision, LedgerBounceInput, ReserveContactInput } from '../activities/types.js';
 import type { PlanRetry } from '../ir/index.js';
-import type { JourneyState } from './types.js';
+import type { JourneyState, PlanRef } from './types.js';
 
 export type ActivityName = keyof Activities;
 export type ActivityInput<N extends ActivityName> = Parameters<Activities[N]>[0];
@@ -35,6 +35,11 @@ export interface RuntimePort {
    */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;
   /**
+   * Tells the debtor's ledger that an address hard-bounced: every journey of the debtor stops
+   * using it. Absent: the runtime keeps no shared ledger.
+   */
+  reportBounce?(input: LedgerBounceInput): Promise<void>;
+  /**
    * Whether a behaviour change applies to this run (Temporal: `patched(id)`, false when replaying a
    * history recorded before the change). Absent: always (the simulator, tests).
    */
@@ -45,4 +50,10 @@ export interface RuntimePort {
   continueAsNewSuggested(): boolean;
   /** Continues as new with this state (never returns). */
   continueAsNew(state: JourneyState): Promise<never>;
+  /**
+   * The debt goes on in another journey (a hand-over): its plan by reference, the segment that
+   * routed it, and the state carried over (history kept, progress reset). Never returns. Absent
+   * where journeys cannot move (then a hand-over exit simply ends the journey).
+   */
+  handOver?(next: { to: PlanRef; segment?: string }, state: JourneyState): Promise<never>;
 }

@@ -1,5 +1,6 @@
 /** The journey's durable state: creation, applying events and opt-outs, engagement counts, the query view. */
-import type { Channel, EngagementEvent } from '../ir/index.js';
+import type { Channel, EngagementEvent, JourneyPlan } from '../ir/index.js';
+import { applyPayment, currentRecord, planView } from './money.js';
 import type {
   AuditEntry,
   EngagementSignal,
@@ -47,14 +48,27 @@ export function firstSeen(state: JourneyState, eventId: string | undefined): boo
   return true;
 }
 
-/** Applies an engagement signal once per event id. Returns the record, or undefined for a repeat. */
-export function applyEvent(state: JourneyState, signal: EngagementSignal, receivedAt: number): EventRecord | undefined {
+/**
+ * Applies an engagement signal once per event id. Returns the record, or undefined for a repeat.
+ * With money tracked (`state.money`), a payment lowers what is owed and is recorded as `paid`
+ * only when nothing is owed after it (src/workflows/money.ts); `plan` gives its plan terms.
+ */
+export function applyEvent(
+  state: JourneyState,
+  signal: EngagementSignal,
+  receivedAt: number,
+  plan?: Pick<JourneyPlan, 'paymentPlans'>,
+): EventRecord | undefined {
   if (!firstSeen(state, signal.eventId)) return undefined;
   const at = Date.parse(signal.at);
+  const type =
+    state.money !== undefined && (signal.type === 'paid' || signal.type === 'partiallyPaid')
+      ? applyPayment(state, plan ?? {}, signal, Number.isFinite(at) ? at : receivedAt)
+      : signal.type;
   const record: EventRecord = {
     seq: ++state.seq,
     eventId: signal.eventId,
-    type: signal.type,
+    type,
     ...(signal.messageId !== undefined && { messageId: signal.messageId }),
     at: Number.isFinite(at) ? at : receivedAt,
     receivedAt,
@@ -70,7 +84,7 @@ export function applyEvent(state: JourneyState, signal: EngagementSignal, receiv
   audit(state, {
     at: receivedAt,
     kind: 'event',
-    message: `${signal.type}${signal.messageId ? ` (message ${signal.messageId})` : ''}`,
+    message: `${type}${signal.messageId ? ` (message ${signal.messageId})` : ''}`,
   });
   return record;
 }
@@ -95,11 +109,12 @@ export function engagementCounts(state: JourneyState): Partial<Record<Engagement
 }
 
 export function goalReached(state: JourneyState, goal: EngagementEvent): boolean {
-  return state.events.some((e) => e.type === goal);
+  const from = state.legStartSeq ?? 0;
+  return state.events.some((e) => e.type === goal && e.seq > from);
 }
 
 export function stateView(input: JourneyInput, state: JourneyState, timezone: string): JourneyStateView {
-  const { debt, debtor } = input.enrollment;
+  const { debt, debtor } = currentRecord(input, state);
   return {
     journey: input.plan.journey,
     version: input.plan.version,
@@ -122,5 +137,8 @@ export function stateView(input: JourneyInput, state: JourneyState, timezone: st
     debtor: { firstName: debtor.firstName, timezone, ...(debtor.locale !== undefined && { locale: debtor.locale }) },
     ...(input.plan.paymentPlans && { paymentPlans: input.plan.paymentPlans }),
     goal: input.plan.goal,
+    ...(state.money !== undefined && { amountPaid: state.money.paid }),
+    ...(state.plan !== undefined && state.money !== undefined && { plan: planView(state.plan, state.money.currency) }),
+    ...(state.path !== undefined && state.path.length > 0 && { path: state.path.map((l) => ({ ...l })) }),
   };
 }

@@ -35,7 +35,8 @@ export function runSplit(ctx: JourneyContext, step: PlanSplit): StepResult {
 }
 
 export async function runWebhook(ctx: JourneyContext, step: PlanWebhook): Promise<StepResult> {
-  const { enrollment, plan } = { enrollment: ctx.input.enrollment, plan: ctx.plan };
+  // The current figures (what is still owed, what was paid), not the record as first imported.
+  const { enrollment, plan } = { enrollment: ctx.record(), plan: ctx.plan };
   const result = await ctx.port.run(
     'callWebhook',
     {
@@ -52,6 +53,7 @@ export async function runWebhook(ctx: JourneyContext, step: PlanWebhook): Promis
         amountDue: enrollment.debt.amountDue,
         currency: enrollment.debt.currency,
         dueDate: enrollment.debt.dueDate,
+        ...(enrollment.debt.amountPaid !== undefined && { amountPaid: enrollment.debt.amountPaid }),
         variants: { ...ctx.state.variants },
         engagement: engagementCounts(ctx.state),
         at: new Date(ctx.port.now()).toISOString(),

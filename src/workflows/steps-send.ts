@@ -9,6 +9,7 @@ import { describeDecision } from '../core/policy/index.js';
 import { messageParts } from '../core/template-values.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanSend } from '../ir/index.js';
+import { contactKeyOf, DEBTOR_BOUNCE_PATCH } from './contact-keys.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { holdoutOf } from './holdout.js';
 import { applyEvent } from './state.js';
@@ -62,7 +63,7 @@ function withContext<T extends object>(base: MessageContext, more: T): MessageCo
 }
 
 function hasAddress(ctx: JourneyContext, step: PlanSend): boolean {
-  const { debtor } = ctx.input.enrollment;
+  const { debtor } = ctx.record();
   return step.channel === 'email' ? Boolean(debtor.email) : Boolean(debtor.phone);
 }
 
@@ -76,7 +77,7 @@ async function clearContactRules(
   step: PlanSend,
   key: string,
 ): Promise<StepResult | { granted: number }> {
-  const { debtor } = ctx.input.enrollment;
+  const { debtor } = ctx.record();
   for (let round = 1; ; round++) {
     const requestedAt = ctx.port.now();
     const decision = await ctx.port.reserveContact({
@@ -96,6 +97,7 @@ async function clearContactRules(
         optedOut: ctx.state.optedOut.slice(),
         policy: ctx.policy,
         localBlock: hasAddress(ctx, step) ? undefined : 'noAddress',
+        contactKey: contactKeyOf(ctx.input, step.channel),
       },
     });
     switch (decision.action) {
@@ -114,11 +116,17 @@ async function clearContactRules(
           reason: decision.reason,
           until: decision.until,
         });
-        if (!(await ctx.sleepUntil(decision.until, step.id))) return { end: ctx.plan.goal };
+        {
+          const stop = await ctx.sleepUntil(decision.until, step.id);
+          if (stop) return stop;
+        }
         continue;
       case 'send':
         // The contact is booked at `at` (later than now only under a policy's jitter).
-        if (decision.at > requestedAt && !(await ctx.sleepUntil(decision.at, step.id))) return { end: ctx.plan.goal };
+        if (decision.at > requestedAt) {
+          const stop = await ctx.sleepUntil(decision.at, step.id);
+          if (stop) return stop;
+        }
         return { granted: decision.at };
     }
   }
@@ -132,18 +140,25 @@ async function clearContactRules(
  */
 export const SEND_SEQ_PATCH = 'settle-send-seq-at-grant';
 
-export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<StepResult> {
+/**
+ * `visitKey`: a send that is not a step of its own (a payment plan's reminder) names its message
+ * by this suffix of the step visit's key, so each reminder has its own idempotency key.
+ */
+export async function runSend(ctx: JourneyContext, step: PlanSend, visitKey?: string): Promise<StepResult> {
   const held = holdoutOf(ctx.plan, ctx.state);
   if (held) return heldOut(ctx, step, held);
-  const ruled = await clearContactRules(ctx, step, ctx.key(step.id));
+  const stepKey = visitKey === undefined ? ctx.key(step.id) : `${ctx.key(step.id)}-${visitKey}`;
+  const ruled = await clearContactRules(ctx, step, stepKey);
   if (!('granted' in ruled)) return ruled;
   const seq = (ctx.port.patched?.(SEND_SEQ_PATCH) ?? true) ? ++ctx.state.seq : undefined;
   // The send is recorded at the instant the ledger booked it (activities take a moment), so the
   // journey's records and the ledger's contacts agree to the millisecond.
   const at = ruled.granted;
-  const enrollment = ctx.input.enrollment;
+  // The current figures: what is still owed, what was paid, the plan (src/workflows/money.ts).
+  const enrollment = ctx.record();
   const plan = ctx.plan;
   const base = ctx.messageContext(step.id);
+  if (visitKey !== undefined) base.key = stepKey;
   const key = base.key;
   let payUrl: string | undefined;
   if (step.paymentLink) {
@@ -172,7 +187,11 @@ export async function runSend(ctx: JourneyContext, step: PlanSend): Promise<Step
       : { channel: step.channel, ...parts, nowMs: ctx.port.now() },
   );
   const result = await ctx.port.run(step.channel === 'email' ? 'sendEmail' : 'sendSms', input, step.retry);
-  if (!result.ok) return failed(ctx, step, key, result.type, result.message, seq);
+  if (!result.ok) {
+    const next = failed(ctx, step, key, result.type, result.message, seq);
+    if (result.type === FAILURE.hardBounce) await reportBounce(ctx, step, at);
+    return next;
+  }
   record(ctx, step, 'sent', at, key, result.value.locale, undefined, seq);
   ctx.note(
     'send',
@@ -192,6 +211,21 @@ function heldOut(ctx: JourneyContext, step: PlanSend, held: { split: string; var
     { channel: step.channel, reason: 'holdout' },
   );
   return { next: step.next };
+}
+
+/** The address hard-bounced: the debtor's ledger refuses it from now on, for every debt of the debtor. */
+async function reportBounce(ctx: JourneyContext, step: PlanSend, bookedAt: number): Promise<void> {
+  if (!ctx.port.reportBounce || !(ctx.port.patched?.(DEBTOR_BOUNCE_PATCH) ?? true)) return;
+  const contactKey = contactKeyOf(ctx.input, step.channel);
+  await ctx.port.reportBounce({
+    debtorKey: ctx.input.options.debtorKey,
+    channel: step.channel,
+    ...(contactKey !== undefined && { contactKey }),
+    debtId: ctx.input.enrollment.debtId,
+    at: ctx.port.now(),
+    // The email never reached the person: the ledger forgets its contact (the gap, the caps).
+    message: { workflowId: ctx.port.workflowId, at: bookedAt },
+  });
 }
 
 function failed(

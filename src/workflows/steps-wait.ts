@@ -1,14 +1,13 @@
 /**
  * wait and waitFor. Waits count from the start of their step (journey time), so a journey that
- * continues as new mid-way resumes with the remaining time. The goal ends any wait at once.
+ * continues as new mid-way resumes with the remaining time. The goal, an exit rule or an interrupt
+ * ends any wait at once (JourneyContext.stopNow).
  */
 import { evaluateTimestamp } from '../core/cel.js';
 import { addOpenDays } from '../core/open-days.js';
 import type { EngagementEvent, PlanWait, PlanWaitFor } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';
 import type { EventRecord } from './types.js';
-
-const GOAL = (ctx: JourneyContext): StepResult => ({ end: ctx.plan.goal });
 
 /** The instant a wait step ends, or undefined when it cannot be computed (then it does not wait). */
 export function waitEnd(ctx: JourneyContext, step: PlanWait, startedAt: number): number | undefined {
@@ -34,7 +33,10 @@ export function waitEnd(ctx: JourneyContext, step: PlanWait, startedAt: number):
 export async function runWait(ctx: JourneyContext, step: PlanWait): Promise<StepResult> {
   const startedAt = ctx.state.stepStartedAt ?? ctx.port.now();
   const end = waitEnd(ctx, step, startedAt);
-  if (end !== undefined && !(await ctx.sleepUntil(end, step.id))) return GOAL(ctx);
+  if (end !== undefined) {
+    const stop = await ctx.sleepUntil(end, step.id);
+    if (stop) return stop;
+  }
   return { next: step.next };
 }
 
@@ -77,13 +79,14 @@ export async function runWaitFor(ctx: JourneyContext, step: PlanWaitFor): Promis
       ctx.note('event', `waitFor ${step.id}: ${hit.type} → ${step.on[hit.type] ?? step.next}`, step.id);
       return { next: step.on[hit.type] ?? step.next };
     }
-    if (ctx.goalReached()) return GOAL(ctx);
+    const stop = ctx.stopNow();
+    if (stop) return stop;
     const remaining = deadline - ctx.port.now();
     if (remaining <= 0) {
       ctx.note('event', `waitFor ${step.id}: no ${step.events.join('/')} in time → ${step.onTimeout}`, step.id);
       return { next: step.onTimeout };
     }
     ctx.port.waiting(step.id);
-    await ctx.port.waitUntil(() => ctx.goalReached() || matchEvent(ctx, step, from) !== undefined, remaining);
+    await ctx.port.waitUntil(() => ctx.stopNow() !== undefined || matchEvent(ctx, step, from) !== undefined, remaining);
   }
 }

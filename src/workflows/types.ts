@@ -150,6 +150,46 @@ export interface AuditEntry {
   until?: number;
 }
 
+/** One payment heard by the journey (full, partial or an instalment of a plan). */
+export interface PaymentRecord {
+  eventId: string;
+  /** In currency units (420.5); 0 when the event said no amount. */
+  amount: number;
+  /** Provider time (epoch ms). */
+  at: number;
+}
+
+/**
+ * The money of the debt while it runs: what is still owed and what was paid. Present in
+ * journeys started since money moved (patched 'settle-money-moves'); older ones keep the
+ * record's amount throughout.
+ */
+export interface MoneyState {
+  currency: string;
+  /** Still owed: the record's amountDue minus the payments since (a re-enrollment sets it anew). */
+  due: number;
+  /** Paid in this debt's journeys so far. */
+  paid: number;
+  /** The most recent payments (bounded). */
+  payments: PaymentRecord[];
+}
+
+/** A payment plan the debtor agreed to on the payment page (its first instalment paid). */
+export interface AgreedPlan {
+  count: number;
+  /** Each instalment in minor units, exactly as charged (src/core/money.ts). */
+  amountsMinor: number[];
+  /** Due instants of the instalments (epoch ms); the first is the agreement. */
+  dueAt: number[];
+  agreedAt: number;
+  /** Paid towards the plan, minor units. */
+  paidMinor: number;
+  /** Reminders sent, by instalment index. */
+  reminded: number[];
+  /** Set when an instalment was missed beyond the grace period. */
+  brokenAt?: number;
+}
+
 export interface JourneyState {
   /** The step to run next (or running). */
   current: string;
@@ -172,6 +212,26 @@ export interface JourneyState {
   stepStartedAt?: number;
   /** Journey clock: journey time = journey + (wall − real) × timeScale. Set once, carried over. */
   clock?: { real: number; journey: number };
+  /** What is owed and paid (absent in journeys started before money moved). */
+  money?: MoneyState;
+  /** The payment plan agreed to, if any. */
+  plan?: AgreedPlan;
+  /** The record's facts as a re-enrollment updated them (absent: the input's). */
+  enrollment?: EnrollmentData;
+  /** Events up to this sequence number belong to earlier journeys of the debt (hand-over). */
+  legStartSeq?: number;
+  /** Events up to this sequence number were considered for interrupts. */
+  interruptSeq?: number;
+  /** The journeys this debt went through before this one (hand-over). */
+  path?: JourneyLeg[];
+  /** Set while the journey waits to hand the debt over: where to and from when. */
+  handOver?: { journey: string; version: number; at: number };
+  /** A journey the debt was handed over to, not yet reported as started (journeyStarted). */
+  legPending?: boolean;
+  /** money.paid when this journey took the debt over (what it collected is the rest). */
+  legPaidFrom?: number;
+  /** A re-enrollment routed the debt to another journey (`reenroll: move`): it moves at the next safe point. */
+  moveTo?: { to: PlanRef; segment?: string };
 }
 
 export interface JourneyResult {
@@ -201,12 +261,38 @@ export interface JourneyStateView {
   debtor: { firstName: string; locale?: string; timezone: string };
   paymentPlans?: { instalments: number[]; minAmount?: number };
   goal: EngagementEvent;
+  /** Paid so far (journeys since money moved). */
+  amountPaid?: number;
+  /** The agreed plan: instalments as charged, their due dates (YYYY-MM-DD), how many are paid. */
+  plan?: {
+    count: number;
+    amounts: number[];
+    dueDates: string[];
+    paid: number;
+    broken?: boolean;
+  };
+  /** Earlier journeys of this debt (hand-over), oldest first. */
+  path?: JourneyLeg[];
 }
 
-/** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data) and opt-outs. */
+/** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data), opt-outs and bounces. */
 export interface LedgerView {
   contacts: { debtId: string; workflowId: string; channel: Channel; at: number }[];
   optedOut: Channel[];
+  /** Hard-bounced addresses by keyed hash (absent when none). */
+  bounced?: LedgerBounceSignal[];
+}
+
+/** The ledger's `bounced` signal: an address (by keyed hash) hard-bounced for one debt of the debtor. */
+export interface LedgerBounceSignal {
+  channel: Channel;
+  /** Absent when the journey has no key for the address: only the message is forgotten. */
+  contactKey?: string;
+  debtId: string;
+  /** Journey time of the bounce (epoch ms). */
+  at: number;
+  /** The bounced message as the ledger booked it (its journey and instant): no longer counted. */
+  message?: { workflowId: string; at: number };
 }
 
 export interface LedgerInput {

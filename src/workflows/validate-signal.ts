@@ -3,7 +3,7 @@
  * dropped, never thrown — a throwing handler would fail the workflow task and stall the journey.
  */
 import { CHANNELS, ENGAGEMENT_EVENTS, type Channel, type EngagementEvent } from '../ir/index.js';
-import type { EngagementSignal, OptOutSignal } from './types.js';
+import type { EngagementSignal, LedgerBounceSignal, OptOutSignal, ReenrollSignal } from './types.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 500;
 
@@ -37,5 +37,45 @@ export function asOptOutSignal(v: unknown): OptOutSignal | undefined {
   return {
     channel: o!.channel as Channel,
     ...(o!.eventId !== undefined && { eventId: o!.eventId as string }),
+  };
+}
+
+/** The debtor ledger's bounce report (sent by journeys, through the ledgerBounce activity). */
+export function asLedgerBounceSignal(v: unknown): LedgerBounceSignal | undefined {
+  const o = v as Partial<LedgerBounceSignal> | null;
+  if (o === null || typeof o !== 'object' || !CHANNELS.includes(o.channel as Channel)) return undefined;
+  if (o.contactKey !== undefined && !isString(o.contactKey)) return undefined;
+  if (!isString(o.debtId) || typeof o.at !== 'number' || !Number.isFinite(o.at)) return undefined;
+  const m = o.message;
+  const message =
+    m && typeof m === 'object' && isString(m.workflowId) && typeof m.at === 'number' && Number.isFinite(m.at)
+      ? { workflowId: m.workflowId, at: m.at }
+      : undefined;
+  return {
+    channel: o.channel!,
+    ...(o.contactKey !== undefined && { contactKey: o.contactKey }),
+    debtId: o.debtId,
+    at: o.at,
+    ...(message !== undefined && { message }),
+  };
+}
+
+/** A re-enrollment: the record's shape is checked by `settle enroll`; here only what the journey relies on. */
+export function asReenrollSignal(v: unknown, debtId: string): ReenrollSignal | undefined {
+  const o = v as Partial<ReenrollSignal> | null;
+  if (o === null || typeof o !== 'object') return undefined;
+  const e = o.enrollment;
+  const ref = o.planRef;
+  if (!e || typeof e !== 'object' || e.debtId !== debtId || !e.debt || !e.debtor) return undefined;
+  if (typeof e.debt.amountDue !== 'number' || !Number.isFinite(e.debt.amountDue) || e.debt.amountDue < 0)
+    return undefined;
+  if (typeof e.debt.currency !== 'string' || typeof e.debt.dueDate !== 'string') return undefined;
+  if (!ref || !isString(ref.journey) || typeof ref.version !== 'number' || !isString(ref.contentHash)) return undefined;
+  if (typeof o.at !== 'number' || !Number.isFinite(o.at)) return undefined;
+  return {
+    enrollment: e,
+    planRef: { journey: ref.journey, version: ref.version, contentHash: ref.contentHash },
+    ...(isString(o.segment) && { segment: o.segment }),
+    at: o.at,
   };
 }

@@ -99,6 +99,8 @@ function targets(step: PlanStep): string[] {
       return [step.next, step.onFailure].filter((t): t is string => t !== undefined);
     case 'exit':
       return [];
+    case 'trackPlan':
+      return [step.next, step.onBroken];
   }
 }
 
