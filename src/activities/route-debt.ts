@@ -6,19 +6,20 @@
  * midnights) up to the horizon — routeForward, the same search `settle simulate` uses.
  */
 import { Context } from '@temporalio/activity';
-import { routeForward, type Router } from '../enrollment/route.js';
-import { tableRouter, type RoutingTable } from '../enrollment/routing-table.js';
+import { routeDebtBy, type Router } from '../enrollment/route.js';
+import { tablePlans, tableRouter, type RoutingTable } from '../enrollment/routing-table.js';
 import { createRoutingTableReader, type RoutingTableReader } from '../temporal/routing-store.js';
 import type { RouteDebtInput, RouteDebtResult } from './types.js';
 
 /** The answer for one debt over a table and its router (pure: no Temporal). */
 export function routeDebtWith(table: RoutingTable, router: Router, input: RouteDebtInput): RouteDebtResult {
-  const found = routeForward(router, input.enrollment, input.from.journey, input.at, input.horizonMs);
-  if ('none' in found) return found;
-  const seg =
-    table.segments.find((s) => s.name === found.segment) ?? table.segments.find((s) => s.journey === found.journey);
-  if (!seg) return { none: `journey ${found.journey} is not in the deployed routing table` };
-  return { to: seg.plan, ...(found.segment !== undefined && { segment: found.segment }), at: found.at };
+  const bySegment = new Map(table.segments.map((s) => [s.name, s.plan]));
+  const byJourney = tablePlans(table);
+  return routeDebtBy(
+    router,
+    (journey, segment) => (segment !== undefined ? bySegment.get(segment) : undefined) ?? byJourney.get(journey),
+    input,
+  );
 }
 
 /** Routers of the tables seen, by content hash (a worker sees one table per deploy). */

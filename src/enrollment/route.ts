@@ -17,7 +17,9 @@ import {
   type CompiledCel,
 } from '../core/cel.js';
 import { addDays, isValidTimeZone, localDateIso, zonedMidnight } from '../core/timezone.js';
+import type { RouteDebtInput, RouteDebtResult } from '../activities/types.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
+import type { PlanRef } from '../workflows/types.js';
 
 export type Route = { journey: string; segment?: string } | { unmatched: true };
 
@@ -159,6 +161,22 @@ export function routerOf(
       return seg ? { journey: seg.journey, segment: seg.name } : { unmatched: true };
     },
   };
+}
+
+/**
+ * The answer to a `routeDebt` request over a router: routeForward, with the plan of the journey
+ * routed to (`refOf`: the deployed table's, or the simulation's plans).
+ */
+export function routeDebtBy(
+  router: Router,
+  refOf: (journey: string, segment: string | undefined) => PlanRef | undefined,
+  input: RouteDebtInput,
+): RouteDebtResult {
+  const found = routeForward(router, input.enrollment, input.from.journey, input.at, input.horizonMs);
+  if ('none' in found) return found;
+  const to = refOf(found.journey, found.segment);
+  if (!to) return { none: `journey ${found.journey} has no plan to route to` };
+  return { to, ...(found.segment !== undefined && { segment: found.segment }), at: found.at };
 }
 
 export type ForwardRoute = { journey: string; segment?: string; at: number } | { none: string };

@@ -13,6 +13,7 @@ import { createRouter } from '../enrollment/route.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { compileBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from './behaviour.js';
 import type { BehaviourDoc } from './behaviour-schema.js';
+import { simulatedRouting } from './hand-over.js';
 import { runDebt, runDebtorDebts, type RunDebtOptions, type SimulatedDebt } from './run-debt.js';
 import { SummaryBuilder, type SummaryOptions, type SummaryPart } from './summary.js';
 import type { TimelineEntry } from './timeline.js';
@@ -108,6 +109,8 @@ export function blockRunner(setup: BlockSetup, local: LocalExtras = {}): (rows: 
   const project: Project = { ...emptyProject(setup.project.root), ...setup.project };
   const attributes = declaredAttributes(project);
   const router = createRouter(project, plans);
+  // A debt handed over goes on in the journey the same segments route it to (hand-over.ts).
+  const routing = simulatedRouting(router, plans);
   const behaviour = local.behaviour ?? (setup.behaviour ? compileBehaviour(setup.behaviour) : NO_BEHAVIOUR);
   const horizonMs = setup.startMs + setup.days * DAY;
 
@@ -148,6 +151,7 @@ export function blockRunner(setup: BlockSetup, local: LocalExtras = {}): (rows: 
           behaviour,
           seed: setup.seed,
           ...(local.portExtras && { portExtras: local.portExtras }),
+          routing,
         },
       };
       items.push(debt);

@@ -5,7 +5,7 @@
  * engagement signals at their instants. The run stops at the simulation's horizon: a journey
  * still waiting then is reported `running`.
  */
-import type { FullSendInput, SendMessageInput } from '../activities/types.js';
+import type { FullSendInput, RouteDebtInput, SendMessageInput } from '../activities/types.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { chooseLocale } from '../templates/locale.js';
 import { runJourney } from '../workflows/interpreter.js';
@@ -13,7 +13,8 @@ import { applyEvent, initialState } from '../workflows/state.js';
 import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
 import { LedgerBook } from '../core/policy/index.js';
 import { DebtorClock } from './debtor-clock.js';
-import { ContinuedAsNew, VirtualPort } from './virtual-port.js';
+import { ContinuedAsNew, HandedOver, VirtualPort } from './virtual-port.js';
+import type { SimulatedRouting } from './hand-over.js';
 import type { Behaviour, MessageFacts } from './behaviour.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 import { smsSegmentsOf } from './sms-billing.js';
@@ -106,6 +107,11 @@ export interface RunDebtOptions {
   seed: number;
   /** Extra VirtualPort constructor arguments (the shared contact-ledger book). */
   portExtras?: unknown[];
+  /**
+   * How a debt handed over (an exit with `handOver`) is routed on: with it, the debt goes on in the
+   * next journey with its history; without, such an exit simply ends the journey.
+   */
+  routing?: SimulatedRouting;
 }
 
 export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
@@ -131,12 +137,19 @@ function prepareDebt(
   o: RunDebtOptions,
   shared?: { clock: DebtorClock; ledgers: LedgerBook },
 ): { run: () => Promise<void>; result: () => SimulatedDebt } {
-  const { plan, record } = o;
+  const { record } = o;
+  // The journey the debt is in: a hand-over moves it on (run below).
+  let { plan, segment } = o;
   const workflowId = `settle/${record.debtId}/${plan.journey}`;
-  const input: JourneyInput = {
+  let input: JourneyInput = {
     plan,
     enrollment: record,
-    options: { debtorKey: record.debtor.id, contactKeys: [], enrolledAt: o.startMs },
+    options: {
+      debtorKey: record.debtor.id,
+      contactKeys: [],
+      enrolledAt: o.startMs,
+      ...(segment !== undefined && { segment }),
+    },
   };
   const holder = { state: initialState(input, o.startMs) };
   const signals: SimulatedDebt['signals'] = [];
@@ -157,6 +170,8 @@ function prepareDebt(
           return { url: `https://simulate.invalid/p/${(raw as { key: string }).key}` };
         case 'callWebhook':
           return { status: 200 };
+        case 'routeDebt':
+          return o.routing!.route(raw as RouteDebtInput, port.horizon);
         default:
           return undefined;
       }
@@ -165,11 +180,12 @@ function prepareDebt(
   );
   if (shared && port instanceof SharedClockPort) port.shared = shared.clock;
   port.horizon = o.horizonMs;
+  if (o.routing) port.allowHandOver();
 
   function recordSend(input: SendMessageInput, nowMs: number) {
     if (input.channel === 'sms') smsSegments[input.key] = smsSegmentsOf(input);
     const facts: MessageFacts = { key: input.key, channel: input.channel, journey: plan.journey, step: input.step };
-    if (o.segment !== undefined) facts.segment = o.segment;
+    if (segment !== undefined) facts.segment = segment;
     if (input.variant !== undefined) facts.variant = input.variant;
     for (const a of o.behaviour.respond(facts, o.seed)) {
       const at = nowMs + a.afterMs;
@@ -200,12 +216,29 @@ function prepareDebt(
         break;
       } catch (e) {
         if (e instanceof HorizonReached) break;
+        if (e instanceof HandedOver) {
+          // As the workflow does: the next journey's plan, from its start step, the history carried.
+          const next = o.routing?.plan(e.next.to);
+          if (!next) throw new Error(`hand-over to ${e.next.to.journey}: no such journey in the simulation`);
+          plan = next;
+          segment = e.next.segment;
+          const options = { ...input.options };
+          delete options.segment;
+          if (segment !== undefined) options.segment = segment;
+          input = { plan, enrollment: record, options };
+          holder.state = { ...e.state, current: plan.start };
+          delete holder.state.legPending;
+          continue;
+        }
         if (!(e instanceof ContinuedAsNew)) throw e;
         holder.state = e.state;
       }
     }
   }
-  return { run, result: () => result(o, holder.state, signals, smsSegments) };
+  return {
+    run,
+    result: () => result({ ...o, plan, segment }, holder.state, signals, smsSegments),
+  };
 }
 
 function result(

@@ -7,7 +7,7 @@ import type { ContactDecision, ReserveContactInput } from '../activities/types.j
 import { LedgerBook } from '../core/policy/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';
-import type { JourneyState } from '../workflows/types.js';
+import type { JourneyState, PlanRef } from '../workflows/types.js';
 
 export type ActivityHandler = (
   name: ActivityName,
@@ -29,6 +29,16 @@ export class VirtualActivityFailure extends Error {
 export class ContinuedAsNew extends Error {
   constructor(readonly state: JourneyState) {
     super('continued as new');
+  }
+}
+
+/** The debt went on to another journey (a hand-over): where to, and the state it carries. */
+export class HandedOver extends Error {
+  constructor(
+    readonly next: { to: PlanRef; segment?: string },
+    readonly state: JourneyState,
+  ) {
+    super(`handed over to ${next.to.journey}`);
   }
 }
 
@@ -128,5 +138,15 @@ export class VirtualPort implements RuntimePort {
 
   async continueAsNew(state: JourneyState): Promise<never> {
     throw new ContinuedAsNew(structuredClone(state));
+  }
+
+  /** Set (allowHandOver) where the runner can move a debt on: a hand-over then throws HandedOver. */
+  handOver?: (next: { to: PlanRef; segment?: string }, state: JourneyState) => Promise<never>;
+
+  /** Lets journeys hand their debt over (the runner catches HandedOver and runs the next journey). */
+  allowHandOver(): void {
+    this.handOver = async (next, state) => {
+      throw new HandedOver(next, structuredClone(state));
+    };
   }
 }
