@@ -31,6 +31,8 @@ export interface DebtReport {
   debtId: string;
   journey: string;
   version: number;
+  /** The segment that routed the debt (null with --journey). */
+  segment: string | null;
   variant: string | null;
   outcome: string;
   events: TimelineEntry[];
@@ -41,6 +43,7 @@ export function debtReport(d: SimulatedDebt): DebtReport {
     debtId: d.debtId,
     journey: d.journey,
     version: d.version,
+    segment: d.segment ?? null,
     variant: d.variant ?? null,
     outcome: d.outcome,
     events: d.events,
@@ -184,7 +187,7 @@ export function blockRunner(setup: BlockSetup, local: LocalExtras = {}): (rows: 
           d = results[0]!;
         }
       }
-      builder.add(d, item.options.record.debtor.country);
+      builder.add(d, item.options.record.debtor.country, item.options.record.debt.dueDate);
       local.onDebt?.(d);
       if (setup.debts === 'objects') debts.push(debtReport(d));
       else if (setup.debts === 'json') json.push(debtJson(debtReport(d)));

@@ -17,6 +17,8 @@ export interface Section {
 const num = (n: number) => String(n);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const money = (n: number, currency: string | null) => `${n.toFixed(2)}${currency ? ` ${currency}` : ''}`;
+/** A mean, or a dash when nothing was measured. */
+const mean = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(1));
 
 function byCount(map: Record<string, number>): [string, number][] {
   return Object.entries(map).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
@@ -110,6 +112,43 @@ export function sections(s: SimulationSummary): Section[] {
         v.verdict ?? '',
       ]),
       right: [3, 4, 5],
+    });
+  }
+  for (const [title, key, figures] of [
+    ['Money, RPC and timing per journey', 'journey', s.business?.journeys ?? {}],
+    ['Money, RPC and timing per segment', 'segment', s.business?.segments ?? {}],
+  ] as const) {
+    const entries = Object.entries(figures).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (entries.length === 0) continue;
+    out.push({
+      title,
+      header: [
+        key,
+        'debts',
+        'RPC',
+        'collected / enrolled',
+        'rate by amount',
+        'profit per account',
+        'reaction (h)',
+        'days past due at payment',
+        'days to pay since contact',
+      ],
+      rows: entries.map(([name, f]) => {
+        const currencies = Object.keys(f.enrolled).sort();
+        const each = (fn: (c: string) => string) => currencies.map(fn).join(', ');
+        return [
+          name,
+          num(f.debts),
+          `${pct(f.rpcRate ?? 0)} (${f.rightParty}/${f.contacted})`,
+          each((c) => `${money(f.collected[c] ?? 0, null)} / ${money(f.enrolled[c]!, c)}`),
+          each((c) => pct(f.collectionRateByAmount?.[c] ?? 0)),
+          each((c) => money(f.profitPerAccount?.[c] ?? 0, c)),
+          mean(f.meanReactionHours),
+          mean(f.meanDaysPastDueAtPayment),
+          mean(f.meanDaysToPaySinceContact),
+        ];
+      }),
+      right: [1, 2, 3, 4, 5, 6, 7, 8],
     });
   }
   out.push({

@@ -44,6 +44,46 @@ export interface VariantSummary {
   /** Debts per arm needed to detect the observed difference. */
   neededPerArm?: number;
   verdict?: string;
+  /** A holdout variant (its debts were sent nothing): the control of its split. */
+  holdout?: boolean;
+}
+
+/**
+ * What a collections manager reads per journey and per segment. Sums while debts are added (parts
+ * of a run add up); the rates and means below them are computed once, in `finish`.
+ */
+export interface BusinessFigures {
+  debts: number;
+  /** Debts sent at least one message. */
+  contacted: number;
+  /** Contacted debts with a right-party signal: a human open, a click, a visit, a reply or a payment. */
+  rightParty: number;
+  paid: number;
+  /** Amount due of the debts, per currency. */
+  enrolled: Record<string, number>;
+  /** Amount collected (paid in full; a partial payment counts its share), per currency. */
+  collected: Record<string, number>;
+  /** What the messages cost (SMS per segment), in the cost currency. */
+  cost: number;
+  /** Debts that reacted (a right-party signal after their first message), and the hours it took in all. */
+  reactions: number;
+  reactionHours: number;
+  /** Paid debts with a due date, and their days past it at payment in all (negative: paid early). */
+  paidWithDueDate: number;
+  pastDueDays: number;
+  /** Paid debts that were contacted, and their days from the first message to payment in all. */
+  paidAfterContact: number;
+  sinceContactDays: number;
+  /** Derived in `finish`: right-party contacts over contacted debts. */
+  rpcRate?: number;
+  /** Derived: collected over enrolled, per currency. */
+  collectionRateByAmount?: Record<string, number>;
+  /** Derived: (collected − cost) per debt, per currency (the cost counts in its own currency, or in every one when it has none). */
+  profitPerAccount?: Record<string, number>;
+  /** Derived means: hours from the first message to the first right-party signal, days past due at payment, days from the first message to payment. */
+  meanReactionHours?: number;
+  meanDaysPastDueAtPayment?: number;
+  meanDaysToPaySinceContact?: number;
 }
 
 export interface SimulationSummary {
@@ -70,6 +110,8 @@ export interface SimulationSummary {
   cost: { currency: string | null; email: number; sms: number; total: number; perMessage: ChannelCounts };
   variants: VariantSummary[];
   journeys: Record<string, JourneySummary>;
+  /** Money, RPC, profit and timing per journey and per segment (`none`: routed without one). */
+  business: { journeys: Record<string, BusinessFigures>; segments: Record<string, BusinessFigures> };
 }
 
 export interface SummaryOptions {
@@ -79,6 +121,49 @@ export interface SummaryOptions {
   behaviour: string;
   costs: Costs;
   partialShare: number;
+}
+
+/** Engagement that only the debtor can cause: proof the right party was reached (RPC). */
+const RIGHT_PARTY: ReadonlySet<string> = new Set(['opened', 'clicked', 'visited', 'replied', 'paid', 'partiallyPaid']);
+
+function emptyFigures(): BusinessFigures {
+  return {
+    debts: 0,
+    contacted: 0,
+    rightParty: 0,
+    paid: 0,
+    enrolled: {},
+    collected: {},
+    cost: 0,
+    reactions: 0,
+    reactionHours: 0,
+    paidWithDueDate: 0,
+    pastDueDays: 0,
+    paidAfterContact: 0,
+    sinceContactDays: 0,
+  };
+}
+
+/** The rates and means of a figures record, from its sums (rounded like the rest of the summary). */
+function derive(f: BusinessFigures, costCurrency: string | null): void {
+  f.cost = round(f.cost);
+  f.reactionHours = round(f.reactionHours, 4);
+  f.pastDueDays = round(f.pastDueDays, 4);
+  f.sinceContactDays = round(f.sinceContactDays, 4);
+  for (const c of Object.keys(f.enrolled)) f.enrolled[c] = round(f.enrolled[c]!, 2);
+  for (const c of Object.keys(f.collected)) f.collected[c] = round(f.collected[c]!, 2);
+  f.rpcRate = f.contacted > 0 ? round(f.rightParty / f.contacted, 4) : 0;
+  f.collectionRateByAmount = {};
+  f.profitPerAccount = {};
+  for (const [c, enrolled] of Object.entries(f.enrolled)) {
+    const collected = f.collected[c] ?? 0;
+    f.collectionRateByAmount[c] = enrolled > 0 ? round(collected / enrolled, 4) : 0;
+    const cost = costCurrency === null || costCurrency === c ? f.cost : 0;
+    f.profitPerAccount[c] = f.debts > 0 ? round((collected - cost) / f.debts, 2) : 0;
+  }
+  if (f.reactions > 0) f.meanReactionHours = round(f.reactionHours / f.reactions, 2);
+  if (f.paidWithDueDate > 0) f.meanDaysPastDueAtPayment = round(f.pastDueDays / f.paidWithDueDate, 2);
+  if (f.paidAfterContact > 0) f.meanDaysToPaySinceContact = round(f.sinceContactDays / f.paidAfterContact, 2);
 }
 
 /** The country column of a debtor without debtor.country. */
@@ -153,6 +238,7 @@ export class SummaryBuilder {
       cost: { currency: o.costs.currency ?? null, email: 0, sms: 0, total: 0, perMessage: { ...this.price } },
       variants: [],
       journeys: {},
+      business: { journeys: {}, segments: {} },
     };
   }
 
@@ -164,8 +250,11 @@ export class SummaryBuilder {
     this.s.invalid.push({ line, reason });
   }
 
-  /** Adds a simulated debt; `country` is its debtor's (debtor.country), for deferrals by country. */
-  add(d: SimulatedDebt, country?: string): void {
+  /**
+   * Adds a simulated debt; `country` is its debtor's (debtor.country), for deferrals by country;
+   * `dueDate` its debt's (YYYY-MM-DD), for days past due at payment.
+   */
+  add(d: SimulatedDebt, country?: string, dueDate?: string): void {
     const s = this.s;
     s.debts += 1;
     const j = (s.journeys[d.journey] ??= {
@@ -217,6 +306,7 @@ export class SummaryBuilder {
     }
     const { amountDue, currency } = d;
     const paid = types.has('paid');
+    this.business(d, paid, dueDate);
     if (paid) {
       s.funnel.paid += 1;
       j.paid += 1;
@@ -233,6 +323,63 @@ export class SummaryBuilder {
       }
       v.debts += 1;
       if (paid) v.paid += 1;
+      if (!v.holdout && d.state.sends.some((x) => x.reason === 'holdout')) v.holdout = true;
+    }
+  }
+
+  private business(d: SimulatedDebt, paid: boolean, dueDate: string | undefined): void {
+    let cost = 0;
+    let firstSend: number | undefined;
+    for (const e of d.state.sends) {
+      if (e.status !== 'sent') continue;
+      cost += (e.channel === 'sms' ? (d.smsSegments[e.messageId ?? ''] ?? 1) : 1) * this.price[e.channel];
+      if (firstSend === undefined || e.at < firstSend) firstSend = e.at;
+    }
+    let reaction: number | undefined;
+    let paidAt: number | undefined;
+    for (const e of d.state.events) {
+      if (
+        RIGHT_PARTY.has(e.type) &&
+        firstSend !== undefined &&
+        e.at >= firstSend &&
+        (reaction === undefined || e.at < reaction)
+      )
+        reaction = e.at;
+      if (e.type === 'paid' && (paidAt === undefined || e.at < paidAt)) paidAt = e.at;
+    }
+    const collected = paid
+      ? d.amountDue
+      : d.state.events.some((e) => e.type === 'partiallyPaid')
+        ? d.amountDue * this.o.partialShare
+        : 0;
+    const due = dueDate !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(dueDate) ? Date.parse(`${dueDate}T00:00:00Z`) : NaN;
+    for (const f of [
+      (this.s.business.journeys[d.journey] ??= emptyFigures()),
+      (this.s.business.segments[d.segment ?? 'none'] ??= emptyFigures()),
+    ]) {
+      f.debts += 1;
+      if (firstSend !== undefined) {
+        f.contacted += 1;
+        if (reaction !== undefined) {
+          f.rightParty += 1;
+          f.reactions += 1;
+          f.reactionHours += (reaction - firstSend) / 3_600_000;
+        }
+      }
+      bump(f.enrolled, d.currency, d.amountDue);
+      bump(f.collected, d.currency, collected);
+      f.cost += cost;
+      if (paid && paidAt !== undefined) {
+        f.paid += 1;
+        if (Number.isFinite(due)) {
+          f.paidWithDueDate += 1;
+          f.pastDueDays += (paidAt - due) / DAY;
+        }
+        if (firstSend !== undefined && paidAt >= firstSend) {
+          f.paidAfterContact += 1;
+          f.sinceContactDays += (paidAt - firstSend) / DAY;
+        }
+      }
     }
   }
 
@@ -263,6 +410,7 @@ export class SummaryBuilder {
       if (mine) {
         mine.debts += v.debts;
         mine.paid += v.paid;
+        if (v.holdout) mine.holdout = true;
       } else this.variantMap.set(key, { ...v });
     }
   }
@@ -289,7 +437,9 @@ export class SummaryBuilder {
       splits.set(key, [...(splits.get(key) ?? []), v]);
     }
     for (const arms of splits.values()) {
-      const control = arms.find((v) => v.variant === 'control' || v.variant === 'holdout')?.variant;
+      const control =
+        arms.find((v) => v.holdout)?.variant ??
+        arms.find((v) => v.variant === 'control' || v.variant === 'holdout')?.variant;
       const compared = compareArms(arms, control ?? arms[0]!.variant);
       arms.forEach((v, i) => {
         const c = compared[i]!;
@@ -299,6 +449,8 @@ export class SummaryBuilder {
         v.verdict = c.verdict;
       });
     }
+    for (const f of [...Object.values(s.business.journeys), ...Object.values(s.business.segments)])
+      derive(f, s.cost.currency);
     s.invalid.sort((a, b) => a.line - b.line);
     return s;
   }

@@ -28,7 +28,7 @@ describe('settle simulate', () => {
     expect(r.debts).toHaveLength(33);
     expect(r.summary.debts).toBe(33);
     for (const d of r.debts) {
-      expect(Object.keys(d).sort()).toEqual(['debtId', 'events', 'journey', 'outcome', 'variant', 'version']);
+      expect(Object.keys(d).sort()).toEqual(['debtId', 'events', 'journey', 'outcome', 'segment', 'variant', 'version']);
       for (const e of d.events) {
         expect(e.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
         expect(TYPES.has(e.type)).toBe(true);
