@@ -6,6 +6,7 @@
  *   settle_sends_blocked_total only when the ledger made it just now (`fresh`): a retried activity
  *   gets the recorded answer and counts nothing.
  * - ledgerConsent: Signal-with-start `optOut` / `optIn` on the ledger.
+ * - ledgerBounce: Signal-with-start `bounced` on the ledger (an address that hard-bounced, by keyed hash).
  * reserveContact gives up when the activity is cancelled (the worker's grace period ran out) or
  * the worker starts stopping (`deps.stopping`): the ledger's Update needs a workflow task, which a
  * stopping worker no longer polls for, so in a process with the only worker (`settle dev`) it
@@ -17,6 +18,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { ApplicationFailure } from '@temporalio/common';
 import {
   LEDGER_WORKFLOW_TYPE,
+  ledgerBounceSignal,
   ledgerOptInSignal,
   ledgerOptOutSignal,
   ledgerWorkflowId,
@@ -24,7 +26,7 @@ import {
 } from '../workflows/definitions.js';
 import type { LedgerInput } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
-import type { ContactDecision, LedgerConsentInput, ReserveContactInput } from './types.js';
+import type { ContactDecision, LedgerBounceInput, LedgerConsentInput, ReserveContactInput } from './types.js';
 
 /** Ledgers this process has seen running (a hint only: a closed ledger is started again on demand). */
 const KNOWN_RUNNING_MAX = 10_000;
@@ -134,5 +136,24 @@ export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' |
     });
   }
 
-  return { reserveContact, ledgerConsent };
+  async function ledgerBounce(input: LedgerBounceInput): Promise<void> {
+    const ctx = Context.current();
+    await ctx.client.workflow.signalWithStart(LEDGER_WORKFLOW_TYPE, {
+      workflowId: ledgerWorkflowId(input.debtorKey),
+      taskQueue: ctx.info.taskQueue,
+      args: [{ debtorKey: input.debtorKey } satisfies LedgerInput],
+      signal: ledgerBounceSignal,
+      signalArgs: [
+        {
+          channel: input.channel,
+          ...(input.contactKey !== undefined && { contactKey: input.contactKey }),
+          debtId: input.debtId,
+          at: input.at,
+          ...(input.message !== undefined && { message: input.message }),
+        },
+      ],
+    });
+  }
+
+  return { reserveContact, ledgerConsent, ledgerBounce };
 }

@@ -146,7 +146,7 @@ function prepareDebt(
     enrollment: record,
     options: {
       debtorKey: record.debtor.id,
-      contactKeys: [],
+      contactKeys: simulatedContactKeys(record),
       enrolledAt: o.startMs,
       ...(segment !== undefined && { segment }),
     },
@@ -202,6 +202,19 @@ function prepareDebt(
         // A STOP reaches the debtor's ledger too (the server sends the optOut signal with it; the
         // journey tells its ledger): every journey of the debtor sees it.
         if (applied && a.type === 'optedOut') port.ledgers.get(record.debtor.id).optOut(input.channel);
+        // A hard bounce too (the journey tells its ledger): the address is refused for every debt of
+        // the debtor, and the message that never arrived no longer counts against caps and the gap.
+        if (applied && a.type === 'bounced') {
+          const contactKey = simulatedContactKey(input.channel, record);
+          const sent = holder.state.sends.find((s) => s.messageId === input.key);
+          port.ledgers.get(record.debtor.id).bounce({
+            channel: input.channel,
+            ...(contactKey !== undefined && { contactKey }),
+            debtId: record.debtId,
+            at,
+            ...(sent !== undefined && { message: { workflowId, at: sent.at } }),
+          });
+        }
       });
     }
     // The send step chose the locale (as the renderer would); an input of the old shape did not.
@@ -239,6 +252,19 @@ function prepareDebt(
     run,
     result: () => result({ ...o, plan, segment }, holder.state, signals, smsSegments),
   };
+}
+
+/**
+ * The addresses' keys as enrollment orders them (email, then phone; src/workflows/contact-keys.ts).
+ * The simulator has no secret and keeps everything in memory: the addresses themselves serve.
+ */
+export function simulatedContactKeys(record: EnrollmentData): string[] {
+  return (['email', 'sms'] as const).flatMap((channel) => simulatedContactKey(channel, record) ?? []);
+}
+
+function simulatedContactKey(channel: 'email' | 'sms', record: EnrollmentData): string | undefined {
+  const address = channel === 'email' ? record.debtor.email : record.debtor.phone;
+  return address !== undefined ? `${channel}:${address}` : undefined;
 }
 
 function result(

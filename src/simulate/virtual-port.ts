@@ -3,7 +3,7 @@
  * It drives the interpreter in the fake-runtime tests and in `settle simulate`, with the exact
  * semantics of the Temporal binding (waits in journey time, signals wake waiting steps).
  */
-import type { ContactDecision, ReserveContactInput } from '../activities/types.js';
+import type { ContactDecision, LedgerBounceInput, ReserveContactInput } from '../activities/types.js';
 import { LedgerBook } from '../core/policy/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';
@@ -125,6 +125,10 @@ export class VirtualPort implements RuntimePort {
     const { decision, fresh } = this.ledgers.get(input.debtorKey).reserve(input.request);
     if (fresh && this.recording) this.decisions.push({ input, decision, at: this.now() });
     return decision;
+  }
+
+  async reportBounce(input: LedgerBounceInput): Promise<void> {
+    this.ledgers.get(input.debtorKey).bounce(input);
   }
 
   waiting(step: string): void {

@@ -1,18 +1,24 @@
 /**
  * debtorLedgerWorkflow: the contact ledger of one debtor as a Temporal entity workflow
  * (id `settle-debtor/<debtorKey>`). Journeys reach it through the `reserveContact` and
- * `ledgerConsent` activities; Temporal runs its update handler one at a time (the handler is
+ * `ledgerConsent` / `ledgerBounce` activities; Temporal runs its update handler one at a time (the handler is
  * synchronous), so two journeys can never both pass a cap. Durable without a database: its state
  * is its history, carried over by continue-as-new. It closes itself only when it has nothing to
- * remember (no recent contact, no opt-out) after a quiet month; the next request starts it again.
+ * remember (no recent contact, no opt-out, no bounced address) after a quiet month; the next request starts it again.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ContactLedger } from '../core/policy/index.js';
 import { CHANNELS } from '../ir/index.js';
 import './sandbox-date.js';
-import { ledgerOptInSignal, ledgerOptOutSignal, ledgerQuery, reserveUpdate } from './definitions.js';
+import {
+  ledgerBounceSignal,
+  ledgerOptInSignal,
+  ledgerOptOutSignal,
+  ledgerQuery,
+  reserveUpdate,
+} from './definitions.js';
 import type { LedgerInput, LedgerView } from './types.js';
-import { asOptOutSignal } from './validate-signal.js';
+import { asLedgerBounceSignal, asOptOutSignal } from './validate-signal.js';
 
 const QUIET_MS = 30 * 86_400_000;
 /** Continue as new after this many requests even when the server does not suggest it (keeps replays short). */
@@ -51,10 +57,20 @@ export async function debtorLedgerWorkflow(input: LedgerInput): Promise<void> {
   };
   setHandler(ledgerOptOutSignal, consent(true));
   setHandler(ledgerOptInSignal, consent(false));
-  setHandler(ledgerQuery, (): LedgerView => ({
-    contacts: ledger.history(),
-    optedOut: CHANNELS.filter((c) => ledger.isOptedOut(c)),
-  }));
+  setHandler(ledgerBounceSignal, (raw) => {
+    const report = asLedgerBounceSignal(raw);
+    if (!report) return;
+    touched = true;
+    ledger.bounce(report);
+  });
+  setHandler(ledgerQuery, (): LedgerView => {
+    const bounced = ledger.bounces();
+    return {
+      contacts: ledger.history(),
+      optedOut: CHANNELS.filter((c) => ledger.isOptedOut(c)),
+      ...(bounced.length > 0 && { bounced }),
+    };
+  });
 
   for (;;) {
     touched = false;

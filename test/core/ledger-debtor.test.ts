@@ -82,6 +82,32 @@ describe('ContactLedger across a debtor’s debts', () => {
     expect(l.history().map((c) => c.debtId)).toEqual(['electricity', 'electricity', 'water']);
   });
 
+  it('a bounced message no longer counts: the minimum gap lets the next message go at once', () => {
+    const l = new ContactLedger();
+    const gap = policy({ ...open, minGapMs: HOUR });
+    const first = l.reserve(req('gas', { policy: gap, contactKey: 'k-mail' })).decision;
+    expect(first).toMatchObject({ action: 'send', at: T0 });
+    expect(l.reserve(req('gas', { policy: gap, channel: 'sms', requestedAt: T0 + MIN })).decision).toMatchObject({
+      action: 'defer',
+      reason: 'minGap',
+    });
+    l.bounce({
+      channel: 'email',
+      contactKey: 'k-mail',
+      debtId: 'gas',
+      at: T0 + MIN,
+      message: { workflowId: 'settle/gas/j', at: T0 },
+    });
+    expect(l.history()).toEqual([]);
+    expect(
+      l.reserve(req('electricity', { policy: gap, channel: 'sms', requestedAt: T0 + MIN })).decision,
+    ).toMatchObject({
+      action: 'send',
+      at: T0 + MIN,
+    });
+    expect(l.bounces()).toEqual([{ channel: 'email', contactKey: 'k-mail', debtId: 'gas', at: T0 + MIN }]);
+  });
+
   it('keeps bounces across a snapshot and forgets them after the retention, closing the ledger', () => {
     const l = new ContactLedger();
     l.bounce({ channel: 'sms', contactKey: 'k-phone', debtId: 'gas', at: T0 });

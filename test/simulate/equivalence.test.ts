@@ -17,7 +17,7 @@ import { compilePaths } from '../../src/compiler/index.js';
 import type { PortfolioRow } from '../../src/enrollment/read.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour } from '../../src/simulate/behaviour.js';
-import type { SimulatedDebt } from '../../src/simulate/run-debt.js';
+import { simulatedContactKeys, type SimulatedDebt } from '../../src/simulate/run-debt.js';
 import { simulatePortfolio } from '../../src/simulate/simulate.js';
 import { timeline, type TimelineEntry } from '../../src/simulate/timeline.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
@@ -127,7 +127,8 @@ async function runOnTemporal(d: SimulatedDebt, record: EnrollmentData): Promise<
   const input: JourneyInput = {
     plan,
     enrollment: record,
-    options: { debtorKey: record.debtor.id, contactKeys: [], enrolledAt: START },
+    // The simulator's contact keys: a hard-bounced address is refused in both the same way.
+    options: { debtorKey: record.debtor.id, contactKeys: simulatedContactKeys(record), enrolledAt: START },
   };
   const handle = await t.env.client.workflow.start('journeyWorkflow', {
     workflowId,

@@ -55,11 +55,19 @@ export interface ReserveRequest {
 /** A hard bounce of one address, reported by one of the debtor's journeys. */
 export interface BounceReport {
   channel: Channel;
-  /** Keyed hash of the address (never the address). */
-  contactKey: string;
+  /**
+   * Keyed hash of the address (never the address); absent when the journey has none (then only
+   * the message is forgotten, see `message`).
+   */
+  contactKey?: string;
   /** The debt whose message bounced (for the audit trail and `settle status --debtor`). */
   debtId: string;
   at: number;
+  /**
+   * The bounced message's contact as the ledger booked it (its journey and instant): a message
+   * that never reached the person is forgotten by the caps and the minimum gap.
+   */
+  message?: { workflowId: string; at: number };
 }
 
 export interface ReserveResult {
@@ -167,16 +175,31 @@ export class ContactLedger {
    * already recorded (the first report is kept).
    */
   bounce(report: BounceReport): boolean {
+    if (report.message) this.forgetContact(report.debtId, report.message.workflowId, report.message.at);
+    if (report.contactKey === undefined) return false;
     const key = `${report.channel}/${report.contactKey}`;
     if (this.bounced.has(key)) return false;
-    this.bounced.set(key, { ...report });
+    this.bounced.set(key, {
+      channel: report.channel,
+      contactKey: report.contactKey,
+      debtId: report.debtId,
+      at: report.at,
+    });
     if (this.bounced.size > MAX_BOUNCES) this.bounced.delete(this.bounced.keys().next().value!);
     return true;
   }
 
+  private forgetContact(debtId: string, workflowId: string, at: number): void {
+    const list = this.contacts.get(debtId);
+    const i = list?.findIndex((c) => c.workflowId === workflowId && c.at === at) ?? -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (list!.length === 0) this.contacts.delete(debtId);
+  }
+
   /** The hard-bounced addresses, oldest report first. */
-  bounces(): BounceReport[] {
-    return [...this.bounced.values()].sort((a, b) => a.at - b.at);
+  bounces(): (BounceReport & { contactKey: string })[] {
+    return [...this.bounced.values()].sort((a, b) => a.at - b.at) as (BounceReport & { contactKey: string })[];
   }
 
   /**
