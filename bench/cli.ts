@@ -7,17 +7,20 @@
  *   settle validate  (500 generated journeys)   target ≤ 1.5 s
  * Where /usr/bin/time exists, the CPU time (user + system) of each process is printed too: on a
  * shared machine it moves much less than the wall time. Builds dist/ first (npm run build) unless
- * --no-build. Run: npm run bench:cli
+ * --no-build. Run: npm run bench:cli  (BENCH_CLI_RUNS=5, BENCH_CLI_JOURNEYS=500; BENCH_JSON=path writes the
+ * figures as JSON, each beside `node -e 0` of the same rounds: bench/support/report.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeGeneratedProject } from './generate.js';
+import { figure, writeBenchResult, type Figure } from './support/report.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'settle.js');
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+const JOURNEYS = Number(process.env.BENCH_CLI_JOURNEYS ?? 500);
 const TIME = '/usr/bin/time';
 const withCpu = existsSync(TIME);
 
@@ -53,14 +56,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function main(): void {
   if (!process.argv.includes('--no-build')) build();
-  const project = writeGeneratedProject(500, 'settle-bench-cli-');
+  const project = writeGeneratedProject(JOURNEYS, 'settle-bench-cli-');
   try {
     const floor: Case = { name: 'node -e 0', args: ['-e', '0'], cwd: ROOT };
     const cases: Case[] = [
       { name: 'settle --help', args: [BIN, '--help'], cwd: ROOT, targetS: 0.3 },
       { name: 'settle validate (journeys/)', args: [BIN, 'validate', 'journeys'], cwd: ROOT, targetS: 0.6 },
       {
-        name: `settle validate (500 journeys, ${project.files} files)`,
+        name: `settle validate (${JOURNEYS} journeys, ${project.files} files)`,
         args: [BIN, 'validate', 'journeys'],
         cwd: project.dir,
         targetS: 1.5,
@@ -77,14 +80,27 @@ function main(): void {
       `${'command'.padEnd(52)}${'time'.padStart(9)}${'node -e 0'.padStart(11)}${'target'.padStart(9)}${'cpu'.padStart(12)}${'node cpu'.padStart(10)}`,
     );
     let over = 0;
-    for (const c of cases) {
+    const figures: Figure[] = [];
+    const reference = { name: 'node -e 0 (same rounds)', value: wall(floor), unit: 's' };
+    for (const [i, c] of cases.entries()) {
       const s = wall(c);
       const ok = c.targetS === undefined || s <= c.targetS;
       if (!ok) over += 1;
+      figures.push(
+        figure(
+          `cli.${['help', 'validateExamples', 'validateGenerated'][i] ?? i}`,
+          c.name,
+          s,
+          's',
+          reference,
+          ...(c.targetS === undefined ? [] : [{ text: `≤ ${c.targetS} s`, met: ok }]),
+        ),
+      );
       console.log(
         `${c.name.padEnd(52)}${`${s.toFixed(3)} s`.padStart(9)}${`${wall(floor).toFixed(3)} s`.padStart(11)}${`≤ ${c.targetS} s`.padStart(9)}${`${ok ? 'ok' : 'OVER'}`.padStart(6)}${cpu(c).padStart(8)}${cpu(floor).padStart(10)}`,
       );
     }
+    writeBenchResult({ bench: 'cli', params: { runs: RUNS, journeys: JOURNEYS }, figures });
     if (over > 0) process.exitCode = 1;
   } finally {
     rmSync(project.dir, { recursive: true, force: true });

@@ -8,6 +8,8 @@
  * Run: npx tsx bench/policy.ts
  */
 import { performance } from 'node:perf_hooks';
+import { calibrationReference } from './support/calibrate.js';
+import { figure, writeBenchResult } from './support/report.js';
 import { publicHolidayDates } from '../src/compiler/holidays.js';
 import { decideSend, type SendRequest } from '../src/core/policy/index.js';
 import type { Channel, PlanPolicy } from '../src/ir/index.js';
@@ -65,7 +67,7 @@ function requests(n: number, shuffled: boolean): SendRequest[] {
   return out;
 }
 
-function run(label: string, reqs: SendRequest[], seconds: number): void {
+function run(label: string, reqs: SendRequest[], seconds: number): number {
   const counts: Record<string, number> = {};
   for (const q of reqs) {
     const d = decideSend(policy, q); // warm-up (and the outcome mix)
@@ -88,12 +90,29 @@ function run(label: string, reqs: SendRequest[], seconds: number): void {
   console.log(
     `${label.padEnd(34)} ${perSecond.toLocaleString('en-US').padStart(10)} decisions/s  (${(1e6 / perSecond).toFixed(2)} µs each; ${mix})`,
   );
+  return perSecond;
 }
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 console.log(
   `bench/policy — decideSend, 90-day history of 30–60 contacts, ${ZONES.length} zones, ${policy.holidays.dates.length} holiday dates, one core`,
 );
-run('history in time order', requests(20_000, false), seconds);
-run('history in random order', requests(20_000, true), seconds);
-console.log('target: ≥ 200,000 decisions/s');
+const ordered = run('history in time order', requests(20_000, false), seconds);
+const shuffled = run('history in random order', requests(20_000, true), seconds);
+// The same-run reference: a fixed CPU loop (bench/support/calibrate.ts), so machines compare as a ratio.
+const calibration = calibrationReference();
+console.log(
+  `target: ≥ 200,000 decisions/s; calibration loop ${Math.round(calibration.value).toLocaleString('en-US')} k rounds/CPU s → ${(ordered / 1000 / calibration.value).toFixed(3)} decisions per calibration round`,
+);
+writeBenchResult({
+  bench: 'policy',
+  params: { seconds },
+  figures: [
+    figure('policy.decisionsPerSecond', 'decideSend, history in time order', ordered, 'decisions/CPU s', {
+      ...calibration,
+      value: calibration.value * 1000,
+      unit: 'rounds/CPU s',
+    }),
+    figure('policy.decisionsPerSecond.shuffled', 'decideSend, history in random order', shuffled, 'decisions/CPU s'),
+  ],
+});

@@ -98,10 +98,14 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
   const onWebhook = deps.onWebhookResponse;
   if (onWebhook) {
     // Before the routes are registered, so that their scopes inherit it.
-    app.addHook('onResponse', async (request, reply) => {
-      const path = request.url.split('?')[0]!;
-      if (path === '/webhooks/stripe') onWebhook('stripe', reply.statusCode);
-      else if (path.startsWith('/webhooks/twilio/')) onWebhook('twilio', reply.statusCode);
+    // Synchronous, and a prefix test first: it runs on every answer, tracking hits included.
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.url.startsWith('/webhooks/')) {
+        const path = request.url.split('?')[0]!;
+        if (path === '/webhooks/stripe') onWebhook('stripe', reply.statusCode);
+        else if (path.startsWith('/webhooks/twilio/')) onWebhook('twilio', reply.statusCode);
+      }
+      done();
     });
   }
 
