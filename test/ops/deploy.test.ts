@@ -114,7 +114,7 @@ describe('settle deploy', () => {
     for (let i = 0; i < 2; i++) expect(await start(v2, i)).toBe('started');
 
     // No worker yet: enrolled by reference, the journeys have no search attributes; deploy takes
-    // the journey from the id and the version from the start input.
+    // their journey and version from the start input (the id `settle/<debtId>` names only the debt).
     const early = { TEMPORAL_ADDRESS: server.address };
     let before: DeployReport['running'] = [];
     for (const until = Date.now() + 30_000; Date.now() < until; await delay(250)) {
@@ -156,6 +156,8 @@ describe('settle deploy', () => {
       await delay(250);
     }
     expect(report.temporal).toMatchObject({ address: server.address, namespace: 'default', reachable: true });
+    // The checks passed: the routing table went out with the first deploy, the later ones found it unchanged.
+    expect(report.temporal.routing).toEqual({ status: 'unchanged', segments: 5, taskQueue: 'settle' });
     expect(report.compileErrors).toEqual([]);
     expect(report.versions).toMatchObject({ changed: [{ journey: 'renewal', before: 1, after: 2 }], errors: [] });
     expect(report.running).toEqual([
@@ -173,6 +175,7 @@ describe('settle deploy', () => {
     const md = await settle(['deploy', '--base', 'HEAD'], vars, repo);
     expect(md.code).toBe(0);
     expect(md.stdout).toContain('✅ versions against `HEAD`: renewal v1 → v2');
+    expect(md.stdout).toContain('✅ routing table (5 segments) for task queue `settle`: unchanged');
     expect(md.stdout).toContain('| renewal | v1 (repository: v2) | 3 | cool-down 3 |');
     expect(md.stdout).toContain('| renewal | v2 (current) | 2 | pause 2 |');
     expect(md.stdout).toMatch(/no longer has[^\n]*\n- renewal v1: cool-down/);
@@ -183,12 +186,15 @@ describe('settle deploy', () => {
     const notBumped = await settle(['deploy', '--base', 'HEAD'], { TEMPORAL_ADDRESS: server.address }, repo);
     expect(notBumped.code).toBe(1);
     expect(notBumped.stdout).toMatch(/renewal.*the plan changed but the version did not increase \(1 → 1\)/);
+    // Checks failed: nothing is published.
+    expect(notBumped.stdout).not.toContain('routing table');
 
     writeFileSync(join(repo, FILE), journey(3, 'cool-down', 'soon'));
     const broken = await settle(['deploy'], { TEMPORAL_ADDRESS: server.address }, repo);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/❌ `journeys` has \d+ errors?/);
     expect(broken.stdout).toContain('renewal.journey.yaml');
+    expect(broken.stdout).not.toContain('routing table');
     writeFileSync(join(repo, FILE), journey(2, 'pause', '20d'));
   });
 
