@@ -3,14 +3,16 @@
  * Temporal dev server (child process, fast SQLite), a local SMTP sink and the production worker
  * entry point (`node --import tsx workers/worker.ts`, its own process, so its RSS is its own)
  * with default settings. Journeys whose first step is `wait: 30d` are started in stages up to
- * 10,000; at 0, 1k, 2.5k, 5k and 10k, once the worker has processed every first workflow task
+ * BENCH_JOURNEYS (10,000); at 0, when the workflow cache is full (the size the worker logs at
+ * start), 1k, 2.5k, 5k, 10k, 15k, 20k… once the worker has processed every first workflow task
  * (counted by the SettleStep search attribute the journey sets when it starts waiting), the
  * worker's VmRSS (/proc/<pid>/status) is sampled. Prints RSS, growth per 1k journeys between
- * samples, the peak, and the worker's workflow cache bound (maxCachedWorkflows, derived from the
- * V8 heap limit when not set).
+ * samples, the peak, RSS per cached journey and the growth per 1k journeys while the cache fills
+ * and once it is full (flat is the goal: sleeping journeys outside the cache cost nothing).
  *
- * Run: npx tsx bench/worker-memory.ts  (BENCH_STAGES=1000,2500,5000,10000, BENCH_CONCURRENCY=32,
- * BENCH_MAX_CACHED=N passes --max-cached-workflows N to the worker, BENCH_BUDGET_S=480)
+ * Run: npx tsx bench/worker-memory.ts  (BENCH_JOURNEYS=20000 for the long run, BENCH_STAGES=a,b,c
+ * instead of the default stages, BENCH_CONCURRENCY=32, BENCH_MAX_CACHED=N passes
+ * --max-cached-workflows N to the worker, BENCH_BUDGET_S=480)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { startSmtpSink } from '../src/channels/index.js';
 import { demoPortfolio } from '../src/dev/portfolio.js';
@@ -28,7 +29,18 @@ import { startDevServerProcess } from '../test/support/temporal.js';
 import { fmt, lpad, pool } from './support/pool.js';
 import { cpuMs, rssMiB } from './support/proc.js';
 
-const STAGES = (process.env.BENCH_STAGES ?? '1000,2500,5000,10000').split(',').map(Number);
+const JOURNEYS = Number(process.env.BENCH_JOURNEYS ?? 10_000);
+/** Goals of issue 20: RSS per cached journey, growth with the defaults for 10,000 journeys. */
+const GOAL_MIB_PER_CACHED = 0.4;
+const GOAL_GROWTH_MB = 150;
+
+/** The stages: the full cache, then 1k, 2.5k, 5k, 10k and every 5k after, up to JOURNEYS. */
+function stagesFor(cache: number): number[] {
+  if (process.env.BENCH_STAGES) return process.env.BENCH_STAGES.split(',').map(Number);
+  const marks = [1_000, 2_500, 5_000];
+  for (let n = 10_000; n < JOURNEYS; n += 5_000) marks.push(n);
+  return [...new Set([cache, ...marks, JOURNEYS])].filter((n) => n > 0 && n <= JOURNEYS).sort((a, b) => a - b);
+}
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const MAX_CACHED = process.env.BENCH_MAX_CACHED;
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 480) * 1000;
@@ -124,14 +136,16 @@ async function settled(n: number): Promise<boolean> {
 try {
   const t0 = performance.now();
   await ready;
-  const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
-  const defaultCache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+  // The cache size and its reason, as `settle worker` logs them at start.
+  const cacheLine = workerLog.split('\n').find((l) => l.includes('"maxCachedWorkflows"'));
+  const cache = Number(/"maxCachedWorkflows":(\d+)/.exec(cacheLine ?? '')?.[1] ?? NaN);
+  const why = /"why":"([^"]*)"/.exec(cacheLine ?? '')?.[1] ?? 'not logged';
+  if (!Number.isFinite(cache)) throw new Error(`the worker did not log its workflow cache:\n${workerLog}`);
+  const STAGES = stagesFor(cache);
   console.log(
     `Worker: workers/worker.ts in its own process (pid ${worker.pid}), ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; dev server ${server.address} (SQLite, fast pragmas).`,
   );
-  console.log(
-    `Workflow cache: ${MAX_CACHED ? `--max-cached-workflows ${MAX_CACHED}` : `SDK default maxCachedWorkflows ≈ ${fmt(defaultCache)} (V8 heap limit ${fmt(heapMiB)} MiB; ~600 per GiB above 200 MiB)`}.`,
-  );
+  console.log(`Workflow cache: ${fmt(cache)} journeys (${why}).`);
   console.log(
     `Journey: wait 30d → email → exit (input ${fmt(JSON.stringify(journeyInput({ taskQueue: TASK_QUEUE, plan, record: demoPortfolio(1, Date.now())[0]!, secret: SECRET, nowMs: Date.now() })).length)} bytes); starts ${CONCURRENCY} at a time.\n`,
   );
@@ -177,6 +191,26 @@ try {
   console.log(
     `\nRSS ${first.rss.toFixed(0)} MiB idle → ${last.rss.toFixed(0)} MiB with ${fmt(last.journeys)} sleeping journeys (+${(last.rss - first.rss).toFixed(0)} MiB, ${(((last.rss - first.rss) * 1000) / Math.max(1, last.journeys)).toFixed(1)} MiB per 1k on average); peak ${peak.toFixed(0)} MiB.`,
   );
+  // Growth while the cache fills (idle → the stage where it is full) and once it is full (that stage → the last).
+  const full = rows.find((r) => r.journeys >= cache);
+  if (full && full.journeys > 0) {
+    const perCached = (full.rss - first.rss) / Math.min(cache, full.journeys);
+    console.log(
+      `While the cache fills (0 → ${fmt(full.journeys)}): ${perCached.toFixed(2)} MiB per cached journey, ${(perCached * 1000).toFixed(0)} MiB per 1k journeys (goal ≤ ${GOAL_MIB_PER_CACHED} MiB per cached journey: ${perCached <= GOAL_MIB_PER_CACHED ? 'met' : 'NOT met'}).`,
+    );
+    if (last.journeys > full.journeys) {
+      const after = ((last.rss - full.rss) * 1000) / (last.journeys - full.journeys);
+      console.log(
+        `Once it is full (${fmt(full.journeys)} → ${fmt(last.journeys)}): ${after >= 0 ? '+' : ''}${after.toFixed(1)} MiB per 1k journeys.`,
+      );
+    }
+  }
+  if (!MAX_CACHED && last.journeys >= 10_000) {
+    const mb = ((last.rss - first.rss) * 2 ** 20) / 1e6;
+    console.log(
+      `Growth with the defaults, ${fmt(last.journeys)} sleeping journeys: +${mb.toFixed(0)} MB (goal ≤ +${GOAL_GROWTH_MB} MB for 10,000: ${mb <= GOAL_GROWTH_MB ? 'met' : 'NOT met'}).`,
+    );
+  }
   if (stopped) console.log(`Stopped early: ${stopped}.`);
   console.log(`Total ${((performance.now() - began) / 1000).toFixed(0)} s.`);
 } finally {

@@ -46,7 +46,9 @@ function baseEnvironment(): Environment {
         description: 'Event counts in this journey so far.',
       })
       .registerVariable('now', CEL_TIMESTAMP, { description: 'The instant of evaluation.' })
-      .registerFunction(LOCAL_TIME_SIGNATURE, celLocalTime, {
+      // A function of its own, not the export: cel-js tags the function it is given (`__handle`),
+      // and a worker shares and freezes this module's exports (src/temporal/worker.ts).
+      .registerFunction(LOCAL_TIME_SIGNATURE, (t: Date, days: bigint, clock: string) => celLocalTime(t, days, clock), {
         description: "The instant at HH:MM in the debtor's zone, on the local date of the timestamp plus N days.",
       });
   }

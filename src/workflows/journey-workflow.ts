@@ -29,7 +29,7 @@ import { journeyAttributes, SA, SearchAttributeBatch } from './search-attributes
 import { sharedPlan } from './shared-plans.js';
 import { SEND_SEQ_PATCH } from './steps-send.js';
 import { applyEvent, audit, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
-import { applyReenrollment, currentRecord, MONEY_PATCH, startMoney } from './money.js';
+import { applyReenrollment, currentRecord, MONEY_PATCH } from './money.js';
 import type { EngagementSignal, JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
 import { asEngagementSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
@@ -135,9 +135,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
   const scale = input.options.timeScale && input.options.timeScale > 0 ? input.options.timeScale : 1;
   const now = () => clock.journey + (Date.now() - clock.real) * scale;
   // Payments lower what is owed (src/workflows/money.ts); journeys recorded before replay without.
-  if (state.money === undefined && input.state === undefined && patched(MONEY_PATCH)) {
-    state.money = startMoney(input.enrollment);
-  }
+  if (input.state === undefined && !patched(MONEY_PATCH)) delete state.money;
 
   const tellLedgerBounce = async (signal: EngagementSignal) => {
     const fromData = signal.data?.channel;

@@ -19,7 +19,13 @@ import { startHealthFile } from '../../temporal/worker-health.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { installRuntime as installTemporalRuntime } from '../../temporal/runtime.js';
 import { withDataConverter } from '../../temporal/codec.js';
-import { connectWorker, createJourneyWorker, SHUTDOWN_FORCE_MARGIN_MS, stopWorker } from '../../temporal/worker.js';
+import {
+  connectWorker,
+  createJourneyWorker,
+  SHUTDOWN_FORCE_MARGIN_MS,
+  stopWorker,
+  workflowCacheSize,
+} from '../../temporal/worker.js';
 import { EXIT, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
 
@@ -73,18 +79,20 @@ export async function worker(
   const metricsServer = await metricsEndpoint(metrics.registry, config.workerMetricsAddr, log);
   const connection = await connectWorker(config.temporal);
   const max = values.maxCachedWorkflows !== undefined ? Number(values.maxCachedWorkflows) : undefined;
+  const cache = workflowCacheSize(max !== undefined && Number.isFinite(max) ? max : undefined);
   const w = await createJourneyWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: instrumentActivities(wiring.activities, metrics.metrics),
-    ...(max !== undefined && Number.isFinite(max) && { maxCachedWorkflows: max }),
+    maxCachedWorkflows: cache.maxCachedWorkflows,
     shutdownGraceMs: config.shutdownGraceMs,
     ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
     activityInterceptors: [activityLogInterceptor(log)],
     ...withDataConverter(config.temporal),
   });
   for (const n of wiring.notes) log.info(n);
+  log.info(cache, `workflow cache: ${cache.maxCachedWorkflows} journeys (${cache.why})`);
   const { address, namespace, taskQueue } = config.temporal;
   log.info(
     {
