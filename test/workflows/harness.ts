@@ -18,6 +18,8 @@ export interface Scripted {
   /** Message of that step's latest send (default: none). */
   ofStep?: string;
   eventId?: string;
+  /** The signal's data (a payment's amount, a plan's instalments). */
+  data?: Record<string, string | number | boolean>;
 }
 
 export interface RunOptions {
@@ -40,6 +42,8 @@ export interface RunResult {
   /** "at+offset step channel" lines of messages actually sent. */
   sends: { step: string; channel: string; day: number }[];
   continuedAsNew: number;
+  /** Every activity the journey ran, with its input, in order. */
+  calls: { name: ActivityName; input: unknown }[];
 }
 
 export async function runPlan(
@@ -50,11 +54,13 @@ export async function runPlan(
   const input: JourneyInput = { plan, enrollment, options: { debtorKey: opts.debtorKey ?? 'k', contactKeys: [] } };
   const start = opts.start ?? START;
   const holder = { state: opts.state ?? initialState(input, start) };
+  const calls: { name: ActivityName; input: unknown }[] = [];
   const workflowId = `settle/${enrollment.debtId}/${plan.journey}`;
   const port = new VirtualPort(
     workflowId,
     start,
     (name, raw) => {
+      calls.push({ name, input: raw });
       const input = raw as { step?: string; key?: string };
       const failure = opts.fail?.[name]?.(input);
       if (failure) throw failure;
@@ -84,8 +90,10 @@ export async function runPlan(
           type: e.type,
           at: new Date(port.now()).toISOString(),
           ...(messageId && { messageId }),
+          ...(e.data !== undefined && { data: e.data }),
         },
         port.now(),
+        plan,
       );
     });
   }
@@ -106,5 +114,5 @@ export async function runPlan(
   const sends = state.sends
     .filter((s) => s.status === 'sent')
     .map((s) => ({ step: s.step, channel: s.channel, day: Math.round(((s.at - start) / DAY) * 100) / 100 }));
-  return { result, state, port, sends, continuedAsNew };
+  return { result, state, port, sends, continuedAsNew, calls };
 }
