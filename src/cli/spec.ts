@@ -140,10 +140,16 @@ export const COMMANDS = {
   },
   status: {
     summary: 'where a debt is in its journeys',
-    description: 'Where a debt is in its journeys, with the audit trail (the audit trail needs a running worker).',
-    args: [{ name: '<debt-id>', description: 'the debtId of the enrollment record' }],
+    description:
+      'Where a debt is in its journeys, with the audit trail (the audit trail needs a running worker); with --debtor, every debt of one person.',
+    args: [{ name: '[debt-id]', description: 'the debtId of the enrollment record (not with --debtor)' }],
     options: [
       { flags: '--journey <name>', description: 'only this journey (default: every journey of the project)' },
+      {
+        flags: '--debtor <id>',
+        description:
+          "every debt of this debtor (debtor.id; found by its keyed hash, SETTLE_SECRET): each debt's journey, step and outcome, and the debtor's contact ledger",
+      },
       DIR,
       FORMAT_TEXT_JSON,
     ],

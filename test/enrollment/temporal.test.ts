@@ -438,6 +438,24 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         /contact ledger \(every journey of the debtor\)\n +opted out +none\n +contacts of this debt\n +2026-11-23T10:00:\d\dZ +sms +pre-due-reminder\n/,
       );
 
+      // Every debt of the person, found by the keyed hash of their debtor id (SettleDebtor).
+      const byDebtor = await eventually(
+        () => settle(['status', '--debtor', 'C-10233']),
+        (r) => r.stdout.includes(`debt ${debt}`),
+      );
+      expect(byDebtor.code).toBe(0);
+      expect(byDebtor.stdout).toMatch(
+        /^debtor C-10233: 1 debt\n\ndebt TN-FR-2026-118204\n {2}pre-due-reminder v4 {2}running/,
+      );
+      expect(byDebtor.stdout).toMatch(
+        /contact ledger of the debtor \(every debt, every journey\)\n +opted out +none\n +bounced +none\n +contacts\n +2026-11-23T10:00:\d\dZ +sms +TN-FR-2026-118204 +pre-due-reminder\n/,
+      );
+      expect(await settle(['status', '--debtor', 'C-NOBODY'])).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('unknown debtor') as string,
+      });
+      expect((await settle(['status', debt, '--debtor', 'C-10233'])).code).toBe(2);
+
       const json = JSON.parse((await settle(['status', debt, '--format', 'json'])).stdout) as {
         view: { events: { type: string }[] };
       }[];

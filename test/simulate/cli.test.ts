@@ -64,9 +64,11 @@ describe('settle simulate', () => {
       ).toBe(s.deferrals[reason]);
     // Thursday 26 November 2026: three US debtors' SMS wait for Friday under us-reg-f.
     expect(s.deferralsByCountry['holiday']).toEqual({ US: 3 });
+    // Both example policies keep an hour between two messages to one person (minGap: 1h).
+    expect(Object.keys(s.deferralsByCountry['minGap'] ?? {}).sort()).toEqual(['DE', 'FR', 'NL', 'US']);
     const text = await settle(BASE);
-    expect(text.stdout).toMatch(/\nDeferrals by reason and country\nreason +US +total\n/);
-    expect(text.stdout).toMatch(/\nholiday +3 +3\n/);
+    expect(text.stdout).toMatch(/\nDeferrals by reason and country\nreason +DE +FR +NL +US +total\n/);
+    expect(text.stdout).toMatch(/\nholiday +0 +0 +0 +3 +3\n/);
   });
 
   it('routes each debt as settle enroll does (first matching segment by priority)', async () => {

@@ -9,7 +9,7 @@ export function utc(ms: number | string): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function table(rows: string[][], indent: string): string[] {
+export function table(rows: string[][], indent: string): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows.map(
@@ -22,7 +22,7 @@ function table(rows: string[][], indent: string): string[] {
   );
 }
 
-function headline(s: JourneyStatus): string {
+export function headline(s: JourneyStatus): string {
   const version = s.version ?? s.view?.version ?? s.result?.version;
   const outcome = s.view?.outcome ?? s.result?.outcome;
   const state = outcome !== undefined && s.status !== 'running' ? `${s.status} (${outcome})` : s.status;
@@ -46,7 +46,7 @@ function pathLines(s: JourneyStatus): string[] {
   return ['  path across journeys', ...table(legs, '    ')];
 }
 
-function facts(s: JourneyStatus): string[] {
+export function facts(s: JourneyStatus): string[] {
   const rows: string[][] = [['started', utc(s.startedAt)]];
   if (s.closedAt) rows.push(['ended', utc(s.closedAt)]);
   const current = s.view?.current ?? (s.status === 'running' ? s.waitingAt : undefined);

@@ -15,10 +15,12 @@ import { CliError, EXIT, UsageError, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
 import { findJourneys, configFrom, connect, type FoundJourney } from '../temporal.js';
 import { checkDebtId, journeyNames } from './event.js';
+import { debtorStatus } from './status-debtor.js';
 import { formatStatusText } from './status-format.js';
 
 interface Options {
   journey?: string;
+  debtor?: string;
   dir: string;
   format: 'text' | 'json';
 }
@@ -68,7 +70,7 @@ async function workerPolling(client: Client, taskQueue: string): Promise<boolean
   }
 }
 
-async function journeyStatus(
+export async function journeyStatus(
   client: Client,
   j: FoundJourney,
   debtId: string,
@@ -115,7 +117,11 @@ async function journeyStatus(
 export async function status(argv: string[], io: Io, env: StatusEnv): Promise<number> {
   const { args: positionals, opts: values } = parseCommand<Options>('status', argv);
   const format = values.format;
-  if (positionals.length !== 1) throw new UsageError('status takes one debt id');
+  if (values.debtor !== undefined) {
+    if (positionals.length > 0) throw new UsageError('status takes a debt id or --debtor, not both');
+    return debtorStatus(values.debtor, format, io, env);
+  }
+  if (positionals.length !== 1) throw new UsageError('status takes one debt id (or --debtor ID)');
   const debtId = positionals[0]!;
   checkDebtId(debtId);
   const names = journeyNames(io, values.journey, values.dir);
