@@ -1,15 +1,18 @@
 /**
  * Collections KPIs (managers): the funnel sent → delivered → opened → clicked → visited → paid,
  * each seed KPI over time (from the recording rules of grafana/prometheus/rules), A/B variants
- * side by side, money collected, days to pay, reaction times and the cost of recovery.
+ * side by side, money collected, days to pay, reaction times and the cost of recovery; money, right-party
+ * contacts, profit and days past due per segment (the segment that routed each debt).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { barGauge, labelVariable, layout, statPanel, timeSeries } from './panels.js';
+import { barGauge, labelVariable, layout, statPanel, tablePanel, timeSeries } from './panels.js';
 
 const J = 'journey=~"$journey"';
 const JC = `${J}, channel=~"$channel"`;
 const JV = `${J}, version=~"$version"`;
 const JCV = `${JC}, version=~"$version"`;
+/** The segment filter: only metrics that carry the label (the worker's business figures). */
+const JVS = `${JV}, segment=~"$segment"`;
 const R = '[$__range]';
 
 export function kpiBoard(): dashboard.Dashboard {
@@ -22,7 +25,10 @@ export function kpiBoard(): dashboard.Dashboard {
     .timezone('browser')
     .withVariable(labelVariable('journey', 'Journey', 'settle_messages_sent_total'))
     .withVariable(labelVariable('version', 'Version', 'settle_messages_sent_total'))
-    .withVariable(labelVariable('channel', 'Channel', 'settle_messages_sent_total'));
+    .withVariable(labelVariable('channel', 'Channel', 'settle_messages_sent_total'))
+    .withVariable(labelVariable('segment', 'Segment', 'settle_journeys_started_total'));
+  /** `sum by (segment) (increase(metric{journey, version, segment}[range]))`. */
+  const bySegment = (metric: string) => `sum by (segment) (increase(${metric}{${JVS}}${R}))`;
   const ratio = { unit: 'percentunit', width: 8 };
   return layout(b, [
     [
@@ -62,7 +68,9 @@ export function kpiBoard(): dashboard.Dashboard {
           description: 'Amount due of the debts enrolled in the selected range, per currency.',
           unit: 'none',
           width: 6,
-          queries: [{ expr: `sum by (currency) (increase(settle_amount_enrolled_total${R}))`, legend: '{{currency}}' }],
+          queries: [
+            { expr: `sum by (currency) (increase(settle_amount_enrolled_total{${JVS}}${R}))`, legend: '{{currency}}' },
+          ],
         }),
         statPanel({
           title: 'Amount collected',
@@ -208,6 +216,157 @@ export function kpiBoard(): dashboard.Dashboard {
           unit: 'none',
           queries: [
             { expr: `sum by (currency) (increase(settle_amount_collected_total{${JV}}[1h]))`, legend: '{{currency}}' },
+          ],
+        }),
+      ],
+    ],
+    [
+      'Money and segments',
+      [
+        tablePanel({
+          title: 'Segments side by side',
+          description:
+            'Per segment over the selected range: journeys started and amount enrolled (journeyStarted); of the journeys ended, amount recovered, collection rate by amount (recovered over recovered + written off), RPC rate (right-party signal over contacted), profit per account (recovered minus message cost, per journey ended) and mean days past due at payment. One currency per selection.',
+          unit: 'none',
+          width: 24,
+          by: 'segment',
+          queries: [
+            { expr: bySegment('settle_journeys_started_total'), legend: 'journeys started' },
+            { expr: bySegment('settle_amount_enrolled_total'), legend: 'amount enrolled' },
+            { expr: bySegment('settle_amount_recovered_total'), legend: 'amount recovered' },
+            {
+              expr: `${bySegment('settle_amount_recovered_total')} / (${bySegment('settle_amount_recovered_total')} + ${bySegment('settle_amount_written_off_total')})`,
+              legend: 'collection rate by amount',
+            },
+            {
+              expr: `${bySegment('settle_right_party_contacts_total')} / ${bySegment('settle_journeys_contacted_total')}`,
+              legend: 'RPC rate',
+            },
+            {
+              expr: `(${bySegment('settle_amount_recovered_total')} - ${bySegment('settle_message_cost_total')}) / ${bySegment('settle_journeys_completed_total')}`,
+              legend: 'profit per account',
+            },
+            {
+              expr: `${bySegment('settle_payment_past_due_seconds_sum')} / ${bySegment('settle_payment_past_due_seconds_count')} / 86400`,
+              legend: 'days past due at payment (mean)',
+            },
+          ],
+        }),
+        timeSeries({
+          ...ratio,
+          title: 'Collection rate by amount, per segment',
+          description:
+            'Money recovered over money at stake (recovered + written off) of the journeys ended (settle_segment:collection_rate_amount:ratio): one large unpaid debt weighs what it owes.',
+          thresholds: [
+            [0, 'red'],
+            [0.3, 'green'],
+          ],
+          queries: [
+            {
+              expr: `settle_segment:collection_rate_amount:ratio{${JVS}}`,
+              legend: '{{journey}} {{segment}} {{currency}}',
+            },
+          ],
+        }),
+        timeSeries({
+          ...ratio,
+          title: 'Collection rate by amount, per A/B variant',
+          description:
+            'Money recovered over money at stake of the journeys ended, per variant (settle_variant:collection_rate_amount:ratio); `settle experiments` adds intervals and a test.',
+          queries: [
+            {
+              expr: `settle_variant:collection_rate_amount:ratio{${JV}}`,
+              legend: '{{journey}} {{variant}} {{currency}}',
+            },
+          ],
+        }),
+        timeSeries({
+          ...ratio,
+          title: 'RPC rate',
+          description:
+            'Right-party contacts: journeys ended with a human open, click, payment-page visit, reply or payment, over journeys that sent a message (settle_segment:rpc_rate:ratio).',
+          queries: [{ expr: `settle_segment:rpc_rate:ratio{${JVS}}`, legend: '{{journey}} {{segment}}' }],
+        }),
+        timeSeries({
+          title: 'Profit per account',
+          description:
+            'Money recovered minus what the messages cost, per journey ended, per segment and currency (settle_segment:profit_per_account:avg).',
+          unit: 'none',
+          width: 8,
+          thresholds: [[0, 'green']],
+          queries: [
+            {
+              expr: `settle_segment:profit_per_account:avg{${JVS}}`,
+              legend: '{{journey}} {{segment}} {{currency}}',
+            },
+          ],
+        }),
+        timeSeries({
+          ...ratio,
+          title: 'Cost per unit collected, per segment',
+          description:
+            'What the messages cost per unit of money recovered, per segment and currency (settle_segment:cost_per_collected:ratio).',
+          thresholds: [
+            [0.05, 'orange'],
+            [0.1, 'red'],
+          ],
+          queries: [
+            {
+              expr: `settle_segment:cost_per_collected:ratio{${JVS}}`,
+              legend: '{{journey}} {{segment}} {{currency}}',
+            },
+          ],
+        }),
+        barGauge({
+          title: 'Amount enrolled, recovered and written off by segment',
+          description:
+            'In the selected range: amount due of the debts enrolled; of the journeys ended, amount recovered and amount still due (written off).',
+          unit: 'none',
+          width: 12,
+          queries: [
+            {
+              expr: `sum by (segment, currency) (increase(settle_amount_enrolled_total{${JVS}}${R}))`,
+              legend: '{{segment}} enrolled {{currency}}',
+            },
+            {
+              expr: `sum by (segment, currency) (increase(settle_amount_recovered_total{${JVS}}${R}))`,
+              legend: '{{segment}} recovered {{currency}}',
+            },
+            {
+              expr: `sum by (segment, currency) (increase(settle_amount_written_off_total{${JVS}}${R}))`,
+              legend: '{{segment}} written off {{currency}}',
+            },
+          ],
+        }),
+        timeSeries({
+          title: 'Days past due at payment (DSO view) and days to pay since first contact',
+          description:
+            'Days between the due date and the payment (settle:payment_days_past_due:p50 / p90), beside days from the first message sent to the payment (settle:time_to_pay_since_contact_days:p50 / p90).',
+          unit: 'd',
+          width: 12,
+          thresholds: [
+            [30, 'orange'],
+            [60, 'red'],
+          ],
+          queries: [
+            { expr: 'settle:payment_days_past_due:p50', legend: 'past due p50' },
+            { expr: 'settle:payment_days_past_due:p90', legend: 'past due p90' },
+            { expr: 'settle:time_to_pay_since_contact_days:p50', legend: 'since first contact p50' },
+            { expr: 'settle:time_to_pay_since_contact_days:p90', legend: 'since first contact p90' },
+          ],
+        }),
+        barGauge({
+          title: 'Days-past-due distribution',
+          description:
+            'Payments in the selected range by time past the due date (histogram buckets in seconds; negative: paid early).',
+          unit: 'short',
+          width: 12,
+          queries: [
+            {
+              expr: `sum by (le) (increase(settle_payment_past_due_seconds_bucket{${J}, segment=~"$segment"}${R}))`,
+              legend: '{{le}}',
+              heatmap: true,
+            },
           ],
         }),
       ],

@@ -8,6 +8,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
 export const DATASOURCE = { type: 'prometheus', uid: 'prometheus' };
@@ -17,6 +18,8 @@ export interface Query {
   legend?: string;
   /** Histogram buckets (heat-map format). */
   heatmap?: boolean;
+  /** An instant query in table format (a column per query in a table panel). */
+  table?: boolean;
 }
 
 export interface PanelSpec {
@@ -35,6 +38,7 @@ function target(q: Query, i: number): prometheus.DataqueryBuilder {
     .expr(q.expr)
     .refId(String.fromCharCode(65 + i))
     .legendFormat(q.legend ?? '__auto');
+  if (q.table) return t.format(prometheus.PromQueryFormat.Table).instant();
   return q.heatmap ? t.format(prometheus.PromQueryFormat.Heatmap) : t;
 }
 
@@ -44,7 +48,7 @@ function thresholds(steps: [number, string][] = []): dashboard.ThresholdsConfigB
     .steps([{ value: null, color: 'green' }, ...steps.map(([value, color]) => ({ value, color }))]);
 }
 
-type AnyPanel = timeseries.PanelBuilder | stat.PanelBuilder | bargauge.PanelBuilder;
+type AnyPanel = timeseries.PanelBuilder | stat.PanelBuilder | bargauge.PanelBuilder | table.PanelBuilder;
 
 function withSpec<P extends AnyPanel>(p: P, s: PanelSpec): P {
   p.title(s.title)
@@ -62,6 +66,26 @@ export const timeSeries = (s: PanelSpec) => withSpec(new timeseries.PanelBuilder
 const latest = () => new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']);
 export const statPanel = (s: PanelSpec) => withSpec(new stat.PanelBuilder(), s).reduceOptions(latest());
 export const barGauge = (s: PanelSpec) => withSpec(new bargauge.PanelBuilder(), s).reduceOptions(latest());
+
+/**
+ * A table with one row per value of `by` and one column per query (instant, table format), joined
+ * on that label; each query's legend names its column.
+ */
+export function tablePanel(s: PanelSpec & { by: string }): table.PanelBuilder {
+  const queries = s.queries.map((q) => ({ ...q, table: true }));
+  const columns: Record<string, string> = {};
+  queries.forEach((q, i) => (columns[`Value #${String.fromCharCode(65 + i)}`] = q.legend ?? `#${i + 1}`));
+  return withSpec(new table.PanelBuilder(), { ...s, queries })
+    .withTransformation({ id: 'merge', options: {} })
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true },
+        indexByName: { [s.by]: 0 },
+        renameByName: columns,
+      },
+    });
+}
 
 /** A query variable over a label of a metric, multi-select with All. */
 export function labelVariable(name: string, label: string, metric: string): dashboard.QueryVariableBuilder {

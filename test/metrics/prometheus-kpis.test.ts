@@ -34,7 +34,7 @@ import { startDevStripe, type DevStripe } from '../../src/dev/dev-stripe.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { createLogger } from '../../src/log/index.js';
-import { REACTION_BUCKETS, TIME_TO_PAY_BUCKETS } from '../../src/metrics/definitions.js';
+import { PAST_DUE_BUCKETS, REACTION_BUCKETS, TIME_TO_PAY_BUCKETS } from '../../src/metrics/definitions.js';
 import {
   contactRuleMetrics,
   createProcessMetrics,
@@ -213,7 +213,12 @@ interface Debtor {
   smsConsent: boolean;
   enrolledAt: number;
   timeScale?: number;
+  /** The segment that routed the debt: the A debtors are good payers, the A/B debtors high risk. */
+  segment: typeof GOOD | typeof RISKY;
 }
+
+const GOOD = 'good-payers' as const;
+const RISKY = 'high-risk' as const;
 
 function record(d: Debtor): EnrollmentData {
   const r = exampleRecord('anna-rossi');
@@ -253,7 +258,7 @@ function abDebtIds(): Record<'loss-aversion' | 'social-proof', string[]> {
   return out as Record<'loss-aversion' | 'social-proof', string[]>;
 }
 
-const wf = (debtId: string) => workflowIdFor(debtId, JOURNEY);
+const wf = (debtId: string) => workflowIdFor(debtId);
 const key = (debtId: string, step: string) => `${wf(debtId)}/${step}/1`;
 
 async function emailSent(debtId: string, step: string): Promise<string> {
@@ -327,15 +332,33 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
   const s = server.metrics;
   const j = { journey: JOURNEY };
   const v = { ...j, version: VERSION };
-  w.journeysStarted.inc(v, 0);
-  w.amountEnrolled.inc({ currency: 'EUR' }, 0);
+  for (const segment of [GOOD, RISKY]) {
+    w.journeysStarted.inc({ ...v, segment }, 0);
+    w.amountEnrolled.inc({ ...v, segment, currency: 'EUR' }, 0);
+    w.messageCost.inc({ ...v, segment, variant: 'none', channel: 'sms', currency: 'EUR' }, 0);
+    w.timeToPay.zero({ ...j, segment });
+    w.timeToPaySinceContact.zero({ ...j, segment });
+    w.daysPastDueAtPayment.zero({ ...j, segment });
+  }
+  for (const [segment, variant] of [
+    [GOOD, 'none'],
+    [RISKY, 'loss-aversion'],
+    [RISKY, 'social-proof'],
+  ] as const) {
+    const ended = { ...v, segment, variant };
+    w.journeysContacted.inc(ended, 0);
+    w.rightPartyContacts.inc(ended, 0);
+    w.amountRecovered.inc({ ...ended, currency: 'EUR' }, 0);
+    w.amountWrittenOff.inc({ ...ended, currency: 'EUR' }, 0);
+  }
   for (const [step, channel, variant] of [
     ['first-email', 'email', 'none'],
     ['nudge-sms', 'sms', 'none'],
     ['email-loss-aversion', 'email', 'loss-aversion'],
     ['email-social-proof', 'email', 'social-proof'],
   ] as const) {
-    w.messagesSent.inc({ ...v, step, channel, variant }, 0);
+    for (const segment of variant === 'none' ? [GOOD, RISKY] : [RISKY])
+      w.messagesSent.inc({ ...v, step, channel, variant, segment }, 0);
     if (channel === 'email') {
       w.messagesDelivered.inc({ ...v, step, channel, variant }, 0);
       s.messagesClicked.inc({ ...v, step, channel, variant }, 0);
@@ -348,9 +371,8 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
     ['social-proof', 'paid'],
     ['social-proof', 'handedToAgent'],
   ] as const) {
-    w.journeysCompleted.inc({ ...v, variant, outcome }, 0);
+    w.journeysCompleted.inc({ ...v, segment: variant === 'none' ? GOOD : RISKY, variant, outcome }, 0);
   }
-  w.timeToPay.zero(j);
   s.messagesOpened.inc({ ...v, step: 'first-email', channel: 'email', variant: 'none', machine: 'false' }, 0);
   for (const [source, variant] of [
     ['email', 'none'],
@@ -389,7 +411,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     // Prometheus has seen the zeros of both processes before the first event.
     await eventually(
       async () => {
-        expect(await prom.query('settle_journeys_started_total == 0')).toHaveLength(1);
+        expect(await prom.query('settle_journeys_started_total == 0')).toHaveLength(2);
         expect(await prom.query('settle_payments_total == 0')).toHaveLength(4);
         // Every job of the config answers, the Temporal server's own metrics included.
         expect((await prom.query('up == 1')).map((s) => s.metric.job).sort()).toEqual([
@@ -407,14 +429,15 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     const [b1, b3] = ab['loss-aversion'];
     const [b2, b4] = ab['social-proof'];
     const debtors: Debtor[] = [
-      { id: 'KPI-A1', email: 'a1@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
-      { id: 'KPI-A2', email: 'a2@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
-      { id: 'KPI-A3', email: 'a3@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
-      { id: 'KPI-A4', email: 'a4@example.com', smsConsent: false, enrolledAt: TUESDAY_10H },
-      { id: 'KPI-A5', email: 'a5@example.com', smsConsent: true, enrolledAt: SUNDAY_10H },
-      { id: 'KPI-A6', email: 'a6@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
+      { id: 'KPI-A1', segment: GOOD, email: 'a1@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
+      { id: 'KPI-A2', segment: GOOD, email: 'a2@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
+      { id: 'KPI-A3', segment: GOOD, email: 'a3@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
+      { id: 'KPI-A4', segment: GOOD, email: 'a4@example.com', smsConsent: false, enrolledAt: TUESDAY_10H },
+      { id: 'KPI-A5', segment: GOOD, email: 'a5@example.com', smsConsent: true, enrolledAt: SUNDAY_10H },
+      { id: 'KPI-A6', segment: GOOD, email: 'a6@example.com', smsConsent: true, enrolledAt: TUESDAY_10H },
       ...[b1!, b2!, b3!, b4!].map((id, i) => ({
         id,
+        segment: RISKY,
         email: `b${i + 1}@example.com`,
         smsConsent: true,
         enrolledAt: TUESDAY_10H,
@@ -429,6 +452,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         record: record(d),
         secret: SECRET,
         nowMs: d.enrolledAt,
+        segment: d.segment,
         ...(d.timeScale !== undefined && { timeScale: d.timeScale }),
       });
       expect(outcome).toBe('started');
@@ -512,6 +536,31 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     const paidDays = outcomes.filter((o) => o.outcome === 'paid').map((o) => (o.endedAt - o.startedAt) / 1000);
     expect(paidDays).toHaveLength(4);
     const ttpBuckets = cumulative(paidDays, TIME_TO_PAY_BUCKETS);
+    // Money and segments: what each journey's end reported (the outcome sink sees the activity input).
+    const paid = outcomes.filter((o) => o.outcome === 'paid');
+    const segmentOf = (debtId: string) => debtors.find((d) => d.id === debtId)!.segment;
+    const pastDue = paid.map((o) => (o.endedAt - Date.parse(`${o.dueDate!}T00:00:00Z`)) / 1000);
+    const pastDueBuckets = cumulative(pastDue, PAST_DUE_BUCKETS);
+    const sinceContactBuckets = cumulative(
+      paid.map((o) => (o.endedAt - o.firstContactAt!) / 1000),
+      TIME_TO_PAY_BUCKETS,
+    );
+    const meanPastDueDays = (segment: string) => {
+      const days = paid
+        .filter((o) => o.segment === segment)
+        .map((o) => (o.endedAt - Date.parse(`${o.dueDate!}T00:00:00Z`)) / 86_400_000);
+      return days.reduce((a, b) => a + b, 0) / days.length;
+    };
+    expect(outcomes.map((o) => o.segment).sort()).toEqual([GOOD, GOOD, RISKY, RISKY, RISKY, RISKY]);
+    expect(outcomes.every((o) => o.contacted === true && o.rightParty === true)).toBe(true);
+    const costOf = (segment: string) =>
+      sms
+        .messages()
+        .filter((m) => segmentOf(m.key.split('/')[1]!) === segment)
+        .reduce((sum, m) => sum + Math.round(m.segments * SMS_PRICE.amount * 1e6) / 1e6, 0);
+    expect(costOf(GOOD)).toBeGreaterThan(0);
+    expect(costOf(RISKY)).toBeGreaterThan(0);
+    const profit = { [GOOD]: (2 * AMOUNT - costOf(GOOD)) / 2, [RISKY]: (2 * AMOUNT - costOf(RISKY)) / 4 };
     const expectedActive = 4; // A2 (opened, pausing), A4 (quiet days), A5 (deferred), A6 (soft bounce retry)
 
     // Prometheus has scraped the final counts of both processes.
@@ -581,7 +630,43 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       'settle:reaction_seconds:p90': ['open', 'click', 'pay'].map((stage) => [{ stage }, 54]),
       'settle:time_to_pay_days:p50': [[{}, histogramQuantile(0.5, ttpBuckets) / 86400]],
       'settle:time_to_pay_days:p90': [[{}, histogramQuantile(0.9, ttpBuckets) / 86400]],
+      // Good payers: A1 and A3 paid, the others still run; high risk: half of the A/B debtors paid.
+      'settle_segment:collection_rate_amount:ratio': [
+        [{ ...J, segment: GOOD, currency: 'EUR' }, 1],
+        [{ ...J, segment: RISKY, currency: 'EUR' }, 0.5],
+      ],
+      'settle_variant:collection_rate_amount:ratio': [
+        [{ ...J, variant: 'none', currency: 'EUR' }, 1],
+        [{ ...J, variant: 'loss-aversion', currency: 'EUR' }, 0.5],
+        [{ ...J, variant: 'social-proof', currency: 'EUR' }, 0.5],
+      ],
+      'settle_segment:collection_rate:ratio': [
+        [{ ...J, segment: GOOD }, 1],
+        [{ ...J, segment: RISKY }, 0.5],
+      ],
+      // Every journey ended was contacted and heard from (clicks, visits, payments; B3 and B4 opened and replied).
+      'settle_segment:rpc_rate:ratio': [
+        [{ ...J, segment: GOOD }, 1],
+        [{ ...J, segment: RISKY }, 1],
+      ],
+      'settle_segment:profit_per_account:avg': [
+        [{ ...J, segment: GOOD, currency: 'EUR' }, profit[GOOD]!],
+        [{ ...J, segment: RISKY, currency: 'EUR' }, profit[RISKY]!],
+      ],
+      'settle_segment:cost_per_collected:ratio': [
+        [{ ...J, segment: GOOD, currency: 'EUR' }, costOf(GOOD) / (2 * AMOUNT)],
+        [{ ...J, segment: RISKY, currency: 'EUR' }, costOf(RISKY) / (2 * AMOUNT)],
+      ],
+      'settle:payment_days_past_due:p50': [[{}, histogramQuantile(0.5, pastDueBuckets) / 86400]],
+      'settle:payment_days_past_due:p90': [[{}, histogramQuantile(0.9, pastDueBuckets) / 86400]],
+      'settle_segment:payment_days_past_due:avg': [
+        [{ journey: JOURNEY, segment: GOOD }, meanPastDueDays(GOOD)],
+        [{ journey: JOURNEY, segment: RISKY }, meanPastDueDays(RISKY)],
+      ],
+      'settle:time_to_pay_since_contact_days:p50': [[{}, histogramQuantile(0.5, sinceContactBuckets) / 86400]],
+      'settle:time_to_pay_since_contact_days:p90': [[{}, histogramQuantile(0.9, sinceContactBuckets) / 86400]],
     };
+    const approximate = (name: string) => /cost_per_collected|time_to_pay|days_past_due|profit_per_account/.test(name);
     const ruleFile = (await import('node:fs')).readFileSync(
       new URL('../../grafana/prometheus/rules/settle-kpis.yml', import.meta.url),
       'utf8',
@@ -597,7 +682,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
           expect(samples.length, name).toBe(expected.length);
           for (const [labels, value] of expected) {
             const got = one(samples, labels);
-            if (name === 'settle:cost_per_collected:ratio' || name.startsWith('settle:time_to_pay')) {
+            if (approximate(name)) {
               expect(got, name).toBeCloseTo(value, 12);
             } else expect(got, `${name} ${JSON.stringify(labels)}`).toBe(value);
           }
@@ -662,6 +747,28 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
           'loss-aversion email-loss-aversion': 2,
           'social-proof email-social-proof': 2,
         }),
+      'Segments side by side#A': (s) => expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 6, [RISKY]: 4 }),
+      'Segments side by side#B': (s) =>
+        expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 6 * AMOUNT, [RISKY]: 4 * AMOUNT }),
+      'Segments side by side#C': (s) =>
+        expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 2 * AMOUNT, [RISKY]: 2 * AMOUNT }),
+      'Segments side by side#D': (s) => expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 1, [RISKY]: 0.5 }),
+      'Segments side by side#E': (s) => expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 1, [RISKY]: 1 }),
+      'Segments side by side#F': (s) => {
+        expect(one(s, { segment: GOOD })).toBeCloseTo(profit[GOOD]!, 9);
+        expect(one(s, { segment: RISKY })).toBeCloseTo(profit[RISKY]!, 9);
+      },
+      'Segments side by side#G': (s) => {
+        expect(one(s, { segment: GOOD })).toBeCloseTo(meanPastDueDays(GOOD), 9);
+        expect(one(s, { segment: RISKY })).toBeCloseTo(meanPastDueDays(RISKY), 9);
+      },
+      'Amount enrolled, recovered and written off by segment#A': (s) =>
+        expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 6 * AMOUNT, [RISKY]: 4 * AMOUNT }),
+      'Amount enrolled, recovered and written off by segment#B': (s) =>
+        expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 2 * AMOUNT, [RISKY]: 2 * AMOUNT }),
+      'Amount enrolled, recovered and written off by segment#C': (s) =>
+        expect(sumBy(s, 'segment')).toEqual({ [GOOD]: 0, [RISKY]: 2 * AMOUNT }),
+      'Days-past-due distribution#A': (s) => expect(buckets(s)).toEqual(pastDueBuckets),
       'Amount collected by currency#A': (s) => expect(sumBy(s, 'currency')).toEqual({ EUR: 4 * AMOUNT }),
       'Days to pay (p50, p90)#A': (s) => expect(one(s)).toBeCloseTo(histogramQuantile(0.5, ttpBuckets) / 86400, 12),
       'Days to pay (p50, p90)#B': (s) => expect(one(s)).toBeCloseTo(histogramQuantile(0.9, ttpBuckets) / 86400, 12),
@@ -721,5 +828,6 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     expect(await values('journey')).toEqual([JOURNEY]);
     expect(await values('version')).toEqual([VERSION]);
     expect(await values('channel')).toEqual(['email', 'sms']);
+    expect(await values('segment')).toEqual([GOOD, RISKY]);
   }, 300_000);
 });

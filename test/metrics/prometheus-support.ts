@@ -128,7 +128,7 @@ export function substitute(expr: string, windows: { range: string; rateInterval:
   return expr
     .replace(/\$__rate_interval/g, windows.rateInterval)
     .replace(/\$__range/g, windows.range)
-    .replace(/\$(journey|version|channel)\b/g, '.*');
+    .replace(/\$(journey|version|channel|segment)\b/g, '.*');
 }
 
 /** Prometheus's histogram_quantile over cumulative buckets (upper bound → count), as Go computes it. */
