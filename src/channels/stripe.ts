@@ -38,6 +38,11 @@ export interface CheckoutSessionRequest {
   metadata: CheckoutMetadata;
   /** Pay in this many instalments: the session charges the first one. */
   instalments?: number;
+  /**
+   * A later instalment of the agreed plan of this many instalments: `amount` is charged as is
+   * (the journey's schedule) and the webhook reports it as part of the plan.
+   */
+  instalmentOf?: number;
   /** The debtor's language for Stripe's page (en, fr, nl…); `auto` when absent. */
   locale?: string;
 }
@@ -98,6 +103,7 @@ export function checkoutSessionParams(r: CheckoutSessionRequest): Stripe.Checkou
     amountDue: String(r.amount),
     reference: r.reference,
     ...(plan !== undefined && { plan: String(plan) }),
+    ...(plan === undefined && r.instalmentOf !== undefined && { plan: String(r.instalmentOf) }),
   };
   return {
     mode: 'payment',

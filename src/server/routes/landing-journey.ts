@@ -42,17 +42,33 @@ export async function findJourney(lookup: JourneyLookup, workflowId: string, tim
   }
 }
 
-/** Instalment counts the journey offers for this debt (none below its minimum amount). */
+/**
+ * The next instalment of the plan the debtor agreed to (the journey holds the schedule, rounded
+ * as Stripe charges it), or undefined when no plan runs.
+ */
+export function nextInstalment(
+  view: JourneyStateView,
+): { index: number; count: number; amount: number; dueDate: string } | undefined {
+  const plan = view.plan;
+  if (!plan || plan.broken || plan.paid >= plan.count) return undefined;
+  const amount = Math.min(plan.amounts[plan.paid]!, view.debt.amountDue);
+  return { index: plan.paid + 1, count: plan.count, amount, dueDate: plan.dueDates[plan.paid]! };
+}
+
+/** Instalment counts the journey offers for this debt (none below its minimum amount, none while a plan runs). */
 export function offeredPlans(view: JourneyStateView): number[] {
   const plans = view.paymentPlans;
-  if (!plans) return [];
+  if (!plans || nextInstalment(view)) return [];
   if (plans.minAmount !== undefined && view.debt.amountDue < plans.minAmount) return [];
   return [...new Set(plans.instalments)].filter((n) => Number.isInteger(n) && n >= 2 && n <= 24).sort((a, b) => a - b);
 }
 
 export function landingModel(view: JourneyStateView, checkoutAction: string): LandingModel {
   const language = languageOf(view.debtor.locale);
-  const { amountDue, currency } = view.debt;
+  const { currency } = view.debt;
+  // While a plan runs, the page asks for its next instalment, due on its own date.
+  const next = nextInstalment(view);
+  const amountDue = next?.amount ?? view.debt.amountDue;
   return {
     language,
     locale: formatLocale(view.debtor.locale, language),
@@ -61,7 +77,7 @@ export function landingModel(view: JourneyStateView, checkoutAction: string): La
     reference: view.debt.reference,
     amountDue,
     currency,
-    dueDate: view.debt.dueDate,
+    dueDate: next?.dueDate ?? view.debt.dueDate,
     plans: offeredPlans(view).map((count) => ({
       count,
       amount: fromMinorUnits(instalmentMinorUnits(amountDue, currency, count), currency),
@@ -93,11 +109,13 @@ export function checkoutRequest(
 ): CheckoutSessionRequest {
   const { version, variant } = messageLabels(view, claims);
   const item = t.lineItem(view.debt.reference, view.debt.creditor);
+  const next = o.instalments === undefined ? nextInstalment(view) : undefined;
+  const count = o.instalments ?? next?.count;
   return {
     key: o.key,
-    amount: view.debt.amountDue,
+    amount: next?.amount ?? view.debt.amountDue,
     currency: view.debt.currency,
-    description: o.instalments ? `${item} (${t.instalment(o.instalments)})` : item,
+    description: count ? `${item} (${t.instalment(count)})` : item,
     reference: view.debt.reference,
     successUrl: o.successUrl,
     cancelUrl: o.cancelUrl,
@@ -112,5 +130,6 @@ export function checkoutRequest(
       message: claims.k,
     },
     ...(o.instalments !== undefined && { instalments: o.instalments }),
+    ...(next !== undefined && { instalmentOf: next.count }),
   };
 }

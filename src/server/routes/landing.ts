@@ -36,6 +36,16 @@ export interface LandingRoutesDeps {
 }
 
 /** Idempotency key of a checkout: one session per message link and plan (for Stripe's 24 h). */
+/**
+ * The debtor's choice as part of the idempotency key: the amount asked for changes as payments
+ * come in (a part payment, a plan's next instalment), and Stripe refuses a key reused for another
+ * amount, so those carry what is asked.
+ */
+function checkoutChoice(plan: string, view: JourneyStateView): string {
+  if (view.plan && !view.plan.broken) return `${plan}@instalment-${view.plan.paid + 1}-of-${view.plan.count}`;
+  return view.amountPaid ? `${plan}@${view.debt.amountDue}` : plan;
+}
+
 export function checkoutIdempotencyKey(messageKey: string, plan: string): string {
   return `${messageKey}/pay/${plan}`;
 }
@@ -130,7 +140,8 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
     try {
       const session = await deps.checkout.createCheckoutSession(
         checkoutRequest(view, t.claims, textsFor(lang), {
-          key: checkoutIdempotencyKey(t.claims.k, plan),
+          // The amount asked for changes as payments come in: a session per message, choice and amount.
+          key: checkoutIdempotencyKey(t.claims.k, checkoutChoice(plan, view)),
           successUrl: `${page}/thanks`,
           cancelUrl: page,
           ...(instalments !== undefined && { instalments }),
