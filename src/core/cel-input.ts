@@ -184,6 +184,10 @@ export function celInputAt(
   engagement?: CelInputOptions['engagement'],
 ): CelInput {
   if (!Number.isFinite(nowMs)) throw invalid('now', 'an instant in epoch milliseconds', nowMs);
+  // A journey asks again at the same instant with the same counts (every wait condition, every
+  // expression of a step): the input built then is the same (inputs are never changed), so reuse it.
+  const last = lastInputs.get(values);
+  if (last !== undefined && last.nowMs === nowMs && sameCounts(last.counts, engagement)) return last.input;
   let debt = values.debt;
   if (values.dueIso !== undefined) {
     // A copy per instant (the values are shared), `daysPastDue` last as it always was.
@@ -199,7 +203,23 @@ export function celInputAt(
     now: new Date(nowMs),
   };
   inputZones.set(input, values.timezone);
+  lastInputs.set(values, { nowMs, counts: ENGAGEMENT_EVENTS.map((e) => engagement?.[e]), input });
   return input;
+}
+
+/** The last input built from each record's values, with the instant and counts it was built for. */
+const lastInputs = new WeakMap<
+  CelRecordValues,
+  { nowMs: number; counts: (number | bigint | undefined)[]; input: CelInput }
+>();
+
+function sameCounts(
+  counts: readonly (number | bigint | undefined)[],
+  engagement: CelInputOptions['engagement'],
+): boolean {
+  for (let i = 0; i < ENGAGEMENT_EVENTS.length; i++)
+    if (counts[i] !== engagement?.[ENGAGEMENT_EVENTS[i]!]) return false;
+  return true;
 }
 
 /** The zone each input was built in (localTime reads it): kept beside the input, not in it. */

@@ -27,9 +27,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Sets an own property (a key such as `__proto__` stays data, never a prototype). */
+/**
+ * Sets an own property (a key such as `__proto__` stays data, never a prototype). On the plain
+ * objects built here only `__proto__` is an accessor (Object.prototype's): any other name is
+ * assigned, which defines the same property.
+ */
 function define(target: Record<string, unknown>, name: string, value: unknown): void {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name !== '__proto__') target[name] = value;
+  else Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isRoot(name: string | undefined): name is Root {
@@ -47,11 +52,27 @@ export function recordPaths(reads: readonly string[]): string[] {
   return kept;
 }
 
+/**
+ * recordPaths split at the dots, per `reads` array (a plan's arrays are read once per send); the
+ * memo keeps a copy of the array it was computed from and is used only while the array still equals it.
+ */
+const splitPaths = new WeakMap<
+  readonly string[],
+  { from: readonly string[]; split: readonly (readonly [Root, ...string[]])[] }
+>();
+
+function splitRecordPaths(reads: readonly string[]): readonly (readonly [Root, ...string[]])[] {
+  const memo = splitPaths.get(reads);
+  if (memo && memo.from.length === reads.length && memo.from.every((p, i) => p === reads[i])) return memo.split;
+  const split = recordPaths(reads).map((path) => path.split('.') as [Root, ...string[]]);
+  splitPaths.set(reads, { from: [...reads], split });
+  return split;
+}
+
 /** The values of `record` that `reads` name, in the record's shape (`debtor` and `debt` always present). */
 export function pickTemplateValues(record: TemplateValues, reads: readonly string[]): TemplateValues {
   const out: TemplateValues = { debtor: {}, debt: {} };
-  for (const path of recordPaths(reads)) {
-    const [root, ...rest] = path.split('.') as [Root, ...string[]];
+  for (const [root, ...rest] of splitRecordPaths(reads)) {
     const source: unknown = record[root];
     if (!isPlainObject(source)) continue;
     if (rest.length === 0) {

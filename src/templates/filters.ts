@@ -29,6 +29,14 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
   );
 }
 
+/** numberFormat(locale, { style: 'currency', currency }), keyed without serialising the options. */
+const currencyFormats = new LruCache<string, Intl.NumberFormat>(256);
+function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+  return currencyFormats.getOrCreate(`${locale}|${currency}`, () =>
+    numberFormat(locale, { style: 'currency', currency }),
+  );
+}
+
 function dateFormat(locale: string, style: DateStyle, timeZone: string): Intl.DateTimeFormat {
   return dateFormats.getOrCreate(
     `${locale}|${style}|${timeZone}`,
@@ -61,10 +69,7 @@ export function money(this: FilterImpl, value: unknown, currency?: unknown): str
     );
   }
   const settings = formatSettingsOf(this.context);
-  return out(
-    settings,
-    numberFormat(settings.locale, { style: 'currency', currency: currency.toUpperCase() }).format(amount),
-  );
+  return out(settings, currencyFormat(settings.locale, currency.toUpperCase()).format(amount));
 }
 
 /** `{{ 1234.5 | number }}` → "1,234.5" (en); `{{ x | number: 2 }}` fixes the fraction digits. */

@@ -14,6 +14,24 @@ export { chooseLocale };
  */
 export function formattingLocale(chosen: string, requested: string | undefined): string {
   if (requested === undefined) return chosen;
+  // Memoised by chosen, then requested (a render asks once per message; both come from few values).
+  let byRequested = formatting.get(chosen);
+  let locale = byRequested?.get(requested);
+  if (locale === undefined) {
+    locale = computeFormattingLocale(chosen, requested);
+    if (!byRequested) {
+      if (formatting.size >= 1000) formatting.clear();
+      byRequested = new Map();
+      formatting.set(chosen, byRequested);
+    } else if (byRequested.size >= 1000) byRequested.clear();
+    byRequested.set(requested, locale);
+  }
+  return locale;
+}
+
+const formatting = new Map<string, Map<string, string>>();
+
+function computeFormattingLocale(chosen: string, requested: string): string {
   const wanted = requested.trim().replace(/_/g, '-');
   if (normalise(wanted).split('-')[0] !== normalise(chosen).split('-')[0]) return chosen;
   try {
