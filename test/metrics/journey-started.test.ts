@@ -61,7 +61,7 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`)
   const input: JourneyInput = {
     plan,
     enrollment: record,
-    options: { debtorKey: 'd-s1', contactKeys: [], continueAsNewAfterEvents: 12 },
+    options: { debtorKey: 'd-s1', contactKeys: [], continueAsNewAfterEvents: 12, segment: 'high-risk' },
   };
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start('journeyWorkflow', {
@@ -83,11 +83,12 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`)
       amountDue: record.debt.amountDue,
       currency: record.debt.currency,
       startedAt: expect.any(Number),
+      segment: 'high-risk',
     },
   ]);
   const text = await metrics.text();
-  expect(text).toContain('settle_journeys_started_total{journey="waits",version="2",segment="none"} 1');
+  expect(text).toContain('settle_journeys_started_total{journey="waits",version="2",segment="high-risk"} 1');
   expect(text).toContain(
-    `settle_amount_enrolled_total{journey="waits",version="2",segment="none",currency="${record.debt.currency}"} ${record.debt.amountDue}`,
+    `settle_amount_enrolled_total{journey="waits",version="2",segment="high-risk",currency="${record.debt.currency}"} ${record.debt.amountDue}`,
   );
 }, 120_000);
