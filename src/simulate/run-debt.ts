@@ -10,6 +10,8 @@ import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { chooseLocale } from '../templates/locale.js';
 import { runJourney } from '../workflows/interpreter.js';
 import { applyEvent, initialState } from '../workflows/state.js';
+import { nextInstalmentAmount } from '../workflows/money.js';
+import { fromMinorUnits, instalmentScheduleMinorUnits, toMinorUnits } from '../core/money.js';
 import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
 import { LedgerBook } from '../core/policy/index.js';
 import { DebtorClock } from './debtor-clock.js';
@@ -191,14 +193,16 @@ function prepareDebt(
       const at = nowMs + a.afterMs;
       if (at > o.horizonMs) continue;
       port.at(at, () => {
+        const data = paymentData(a.type, plan, holder.state, o.behaviour.partialShare);
         const signal: EngagementSignal = {
           eventId: `${input.key}/${a.type}`,
           type: a.type,
           messageId: input.key,
           at: new Date(at).toISOString(),
+          ...(data !== undefined && { data }),
         };
         signals.push({ at, signal });
-        const applied = applyEvent(holder.state, signal, port.now());
+        const applied = applyEvent(holder.state, signal, port.now(), plan);
         // A STOP reaches the debtor's ledger too (the server sends the optOut signal with it; the
         // journey tells its ledger): every journey of the debtor sees it.
         if (applied && a.type === 'optedOut') port.ledgers.get(record.debtor.id).optOut(input.channel);
@@ -252,6 +256,36 @@ function prepareDebt(
     run,
     result: () => result({ ...o, plan, segment }, holder.state, signals, smsSegments),
   };
+}
+
+/**
+ * What a simulated payment brings, as the payment page and Stripe would report it: while a plan
+ * runs, its next instalment (a debtor on a plan pays the instalment, whatever the link); else a
+ * `partiallyPaid` agrees the journey's shortest plan when it offers one for this amount (its first
+ * instalment, rounded as charged), or pays `partialShare` of what is owed. A `paid` pays it all.
+ */
+export function paymentData(
+  type: EngagementSignal['type'],
+  plan: JourneyPlan,
+  state: JourneyState,
+  partialShare: number,
+): EngagementSignal['data'] {
+  const money = state.money;
+  if ((type !== 'paid' && type !== 'partiallyPaid') || money === undefined || money.due <= 0) return undefined;
+  const currency = money.currency;
+  const agreed = state.plan;
+  if (agreed !== undefined && agreed.brokenAt === undefined) {
+    const next = nextInstalmentAmount(agreed, currency);
+    if (next !== undefined) return { amount: next, currency, instalments: agreed.count };
+  }
+  if (type === 'paid') return { amount: money.due, currency };
+  const offered = plan.paymentPlans;
+  if (offered && offered.instalments.length > 0 && money.due >= (offered.minAmount ?? 0)) {
+    const count = Math.min(...offered.instalments);
+    const first = instalmentScheduleMinorUnits(money.due, currency, count)[0]!;
+    return { amount: fromMinorUnits(first, currency), currency, instalments: count };
+  }
+  return { amount: fromMinorUnits(toMinorUnits(money.due * partialShare, currency), currency), currency };
 }
 
 /**

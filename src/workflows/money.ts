@@ -81,6 +81,17 @@ export function applyPayment(
   return toMinorUnits(money.due, currency) <= 0 ? 'paid' : 'partiallyPaid';
 }
 
+/**
+ * What is left of the next instalment (an overpayment of the earlier ones counts), or undefined
+ * when every instalment is paid.
+ */
+export function nextInstalmentAmount(plan: AgreedPlan, currency: string): number | undefined {
+  const paid = instalmentsPaid(plan);
+  if (paid >= plan.count) return undefined;
+  const upTo = plan.amountsMinor.slice(0, paid + 1).reduce((a, b) => a + b, 0);
+  return fromMinorUnits(upTo - plan.paidMinor, currency);
+}
+
 /** YYYY-MM-DD of an instant in UTC (plan due dates are days, like the record's dueDate). */
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -117,12 +128,9 @@ export function currentRecord(input: { enrollment: EnrollmentData }, state: Jour
     debt.planAmount = fromMinorUnits(plan.amountsMinor[0]!, money.currency);
     debt.planPaid = paid;
     debt.planRemaining = plan.count - paid;
-    if (paid < plan.count) {
-      debt.planNextAmount = fromMinorUnits(
-        // What is left of the next instalment once any overpayment of the earlier ones counts.
-        plan.amountsMinor.slice(0, paid + 1).reduce((a, b) => a + b, 0) - plan.paidMinor,
-        money.currency,
-      );
+    const next = nextInstalmentAmount(plan, money.currency);
+    if (next !== undefined) {
+      debt.planNextAmount = next;
       debt.planNextDueDate = isoDay(plan.dueAt[paid]!);
     }
   }
