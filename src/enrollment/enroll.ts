@@ -17,6 +17,7 @@ import { invalidReason } from './invalid-reason.js';
 import type { PortfolioRow } from './read.js';
 import { publishRoutingTable } from '../temporal/routing-store.js';
 import { createRouter } from './route.js';
+import { legacyJourneys } from './legacy.js';
 import { routingTableOf } from './routing-table.js';
 import { DEFAULT_RETRY, startJourney, type RetryOptions, type StartOutcome } from './start.js';
 
@@ -147,8 +148,15 @@ export async function enrollPortfolio(o: EnrollOptions): Promise<EnrollSummary> 
     else summary.alreadyEnrolled += 1;
     progress();
   };
+  let legacy: Map<string, string>;
   try {
-    await publishRoutingTable(o.client, o.taskQueue, routingTableOf(o.project, o.plans), o.plans.values());
+    const { since } = await publishRoutingTable(
+      o.client,
+      o.taskQueue,
+      routingTableOf(o.project, o.plans),
+      o.plans.values(),
+    );
+    legacy = await legacyJourneys(o.client, o.taskQueue, since);
   } catch (error) {
     throw new EnrollAbortedError(summary, error);
   }
@@ -170,6 +178,7 @@ export async function enrollPortfolio(o: EnrollOptions): Promise<EnrollSummary> 
         nowMs: o.nowMs,
         ...(o.timeScale !== undefined && { timeScale: o.timeScale }),
         ...(segment !== undefined && { segment }),
+        ...(legacy.has(record.debtId) && { legacyWorkflowId: legacy.get(record.debtId)! }),
       };
       const tracked: Promise<void> = startJourney(o.client, req, o.retry ?? DEFAULT_RETRY)
         .then(

@@ -55,6 +55,11 @@ export interface StartRequest {
   timeScale?: number;
   /** The segment that routed the record (a metric label of the journey's business figures). */
   segment?: string;
+  /**
+   * The debt's journey enrolled before one workflow per debt (`settle/<debtId>/<journey>`), still
+   * running when enrollment began: it gets the new facts; no second journey is started.
+   */
+  legacyWorkflowId?: string;
 }
 
 export interface RetryOptions {
@@ -113,6 +118,10 @@ export async function startJourney(
   req: StartRequest,
   retry: RetryOptions = DEFAULT_RETRY,
 ): Promise<StartOutcome> {
+  if (req.legacyWorkflowId !== undefined) {
+    await publishPlan(client, req.taskQueue, req.plan);
+    return updateRunning(client, req.legacyWorkflowId, req);
+  }
   const input = journeyInput(req);
   const workflowId = workflowIdFor(req.record.debtId);
   const firstAttemptAt = Date.now();
@@ -132,8 +141,8 @@ export async function startJourney(
         const desc = await client.workflow.getHandle(workflowId).describe();
         // A retried start may meet the run its own lost first attempt created.
         if (attempt > 1 && desc.startTime.getTime() >= firstAttemptAt - CLOCK_SLACK_MS) return 'started';
-        if (desc.status.name !== 'RUNNING' || (await sameEnrollment(client, workflowId, req))) return 'alreadyEnrolled';
-        return reenroll(client, workflowId, req);
+        if (desc.status.name !== 'RUNNING') return 'alreadyEnrolled';
+        return updateRunning(client, workflowId, req, true);
       }
       if (!isTransient(e) || attempt >= retry.attempts) throw e;
       await delay(retry.delayMs * 2 ** (attempt - 1));
@@ -166,9 +175,20 @@ async function sameEnrollment(client: Client, workflowId: string, req: StartRequ
   }
 }
 
-/** Hands the new record to the debt's running journey; a journey that ended meanwhile stays as it was. */
-async function reenroll(client: Client, workflowId: string, req: StartRequest): Promise<StartOutcome> {
+/**
+ * Hands the new record to the debt's running journey (unless it started with this very record);
+ * a journey that ended (meanwhile) stays as it was: already enrolled.
+ */
+async function updateRunning(
+  client: Client,
+  workflowId: string,
+  req: StartRequest,
+  running = false,
+): Promise<StartOutcome> {
   try {
+    if (!running && (await client.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING')
+      return 'alreadyEnrolled';
+    if (await sameEnrollment(client, workflowId, req)) return 'alreadyEnrolled';
     await client.workflow.getHandle(workflowId).signal(reenrollSignal, reenrollInput(req));
     return 'updated';
   } catch (e) {

@@ -34,20 +34,31 @@ export async function readRoutingTable(client: Client, taskQueue: string): Promi
   }
 }
 
-/**
- * Publishes the table (and every plan it names) unless the running holder holds the same content.
- * Resolves whether a new run was started.
- */
+export interface Published {
+  /** Whether a new run was started (the content differed, or no holder ran). */
+  status: 'published' | 'unchanged';
+  /**
+   * When a routing table was first published on this task queue (epoch ms, kept in the memo
+   * from run to run): journeys started before may be of the older id `settle/<debtId>/<journey>`.
+   */
+  since: number;
+}
+
+/** Publishes the table (and every plan it names) unless the running holder holds the same content. */
 export async function publishRoutingTable(
   client: Client,
   taskQueue: string,
   table: RoutingTable,
   plans: Iterable<JourneyPlan>,
-): Promise<'published' | 'unchanged'> {
+): Promise<Published> {
   const workflowId = routingWorkflowId(taskQueue);
+  let since = Date.now();
   try {
     const held = await client.workflow.getHandle(workflowId).describe();
-    if (held.status.name === 'RUNNING' && held.memo?.['contentHash'] === table.contentHash) return 'unchanged';
+    const heldSince = held.memo?.['since'];
+    if (typeof heldSince === 'number') since = heldSince;
+    if (held.status.name === 'RUNNING' && held.memo?.['contentHash'] === table.contentHash)
+      return { status: 'unchanged', since };
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
@@ -59,11 +70,11 @@ export async function publishRoutingTable(
     workflowId,
     taskQueue,
     args: [table],
-    memo: { contentHash: table.contentHash },
+    memo: { contentHash: table.contentHash, since },
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
-  return 'published';
+  return { status: 'published', since };
 }
 
 export interface RoutingTableReader {

@@ -21,10 +21,11 @@ import { run } from '../../src/cli/main.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { enrollPortfolio } from '../../src/enrollment/enroll.js';
+import { journeyInput } from '../../src/enrollment/start.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
 import { routingTableOf } from '../../src/enrollment/routing-table.js';
 import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
-import { planRefOf, startInput } from '../../src/temporal/plan-store.js';
+import { planRefOf, publishPlan, startInput } from '../../src/temporal/plan-store.js';
 import { SA } from '../../src/temporal/search-attributes.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { createRoutingTableReader, publishRoutingTable, readRoutingTable } from '../../src/temporal/routing-store.js';
@@ -252,7 +253,8 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     expect(first.type).toBe(ROUTING_WORKFLOW_TYPE);
     expect(await readRoutingTable(env.client, TASK_QUEUE)).toEqual(table);
     // Enrolled three times so far: the same content, the same run.
-    expect(await publishRoutingTable(env.client, TASK_QUEUE, table, r.plans.values())).toBe('unchanged');
+    const kept = await publishRoutingTable(env.client, TASK_QUEUE, table, r.plans.values());
+    expect(kept.status).toBe('unchanged');
     expect((await handle.describe()).runId).toBe(first.runId);
 
     // The activity, in a real activity context with the test's client, on this task queue.
@@ -286,7 +288,11 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
       segments: table.segments.filter((x) => x.name !== 'pre-due'),
       contentHash: 'x'.repeat(64),
     };
-    expect(await publishRoutingTable(env.client, TASK_QUEUE, noPreDue, r.plans.values())).toBe('published');
+    // A new run, which keeps when routing was first published here (the cut-off of older journey ids).
+    expect(await publishRoutingTable(env.client, TASK_QUEUE, noPreDue, r.plans.values())).toEqual({
+      status: 'published',
+      since: kept.since,
+    });
     const second = await handle.describe();
     expect(second.runId).not.toBe(first.runId);
     expect(second.status.name).toBe('RUNNING');
@@ -295,7 +301,9 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     clock = 30_000;
     expect((await reader.read(env.client, TASK_QUEUE))?.contentHash).toBe(noPreDue.contentHash);
     // Put the project's table back for the tests below.
-    expect(await publishRoutingTable(env.client, TASK_QUEUE, table, r.plans.values())).toBe('published');
+    expect(await publishRoutingTable(env.client, TASK_QUEUE, table, r.plans.values())).toMatchObject({
+      status: 'published',
+    });
   });
 
   it('a re-import with new facts goes to the running journey: updated, one journey, the reenroll signal', async () => {
@@ -334,10 +342,51 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     });
   });
 
+  it('a debt whose journey still runs under the older id settle/<debtId>/<journey> gets the new facts there, no second journey', async () => {
+    const queue = 'settle-enroll-legacy';
+    const r = compilePaths([join(ROOT, 'journeys')]);
+    const debt = 'LEGACY-00311'; // not enrolled by the tests above
+    const record = { ...(await portfolioRecords(r)).get('LS-FR-2026-00311')!, debtId: debt };
+    const plan = r.plans.get('late-stage')!;
+    // Enrolled by an older version: the id names the journey.
+    const legacyId = `settle/${debt}/late-stage`;
+    await publishPlan(env.client, queue, plan);
+    await env.client.workflow.start('journeyWorkflow', {
+      workflowId: legacyId,
+      taskQueue: queue,
+      args: [{ ...journeyInput({ taskQueue: queue, plan, record, secret: SECRET, nowMs: NOW }) }],
+    });
+    const query = `WorkflowType = 'journeyWorkflow' AND TaskQueue = '${queue}'`;
+    await eventually(
+      () => env.client.workflow.count(query),
+      (c) => c.count === 1,
+    );
+    await delay(50); // the routing table's first publication comes after the older journey's start
+    const newer = { ...record, debt: { ...record.debt, amountDue: 3625 } };
+    const summary = await enrollPortfolio({
+      client: env.client,
+      taskQueue: queue,
+      plans: r.plans,
+      project: r.project,
+      rows: (async function* () {
+        yield { line: 2, record: newer };
+      })(),
+      secret: SECRET,
+      nowMs: NOW + 60_000,
+    });
+    expect(summary).toMatchObject({ started: 0, updated: 1, alreadyEnrolled: 0 });
+    await expect(env.client.workflow.getHandle(workflowIdFor(debt)).describe()).rejects.toThrow(/not found/i);
+    const signals = (await env.client.workflow.getHandle(legacyId).fetchHistory()).events!.flatMap((e) =>
+      e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : [],
+    );
+    expect(signals).toEqual(['reenroll']);
+    await env.client.workflow.getHandle(legacyId).terminate('test over');
+  });
+
   it('status without a worker shows what Temporal knows and says the worker is missing', async () => {
     const res = await settle(['status', 'TN-FR-2026-118204']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('pre-due-reminder v4  running  settle/TN-FR-2026-118204\n');
+    expect(res.stdout).toMatch(/^pre-due-reminder v\d+ {2}running {2}settle\/TN-FR-2026-118204\n/m);
     expect(res.stdout).toContain(`no worker is polling task queue ${TASK_QUEUE}`);
   });
 
@@ -423,7 +472,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         (r) => r.stdout.includes('opened'),
       );
       expect(shown.code).toBe(0);
-      expect(shown.stdout).toMatch(/^pre-due-reminder v4 {2}running {2}settle\/TN-FR-2026-118204$/m);
+      expect(shown.stdout).toMatch(/^pre-due-reminder v\d+ {2}running {2}settle\/TN-FR-2026-118204$/m);
       expect(shown.stdout).toMatch(/current step +end-of-due-date/);
       expect(shown.stdout).toMatch(/sends\n +2026-11-23T10:00:\d\dZ +due-date-sms +sms +sent/);
       expect(shown.stdout).toMatch(
@@ -445,7 +494,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
       );
       expect(byDebtor.code).toBe(0);
       expect(byDebtor.stdout).toMatch(
-        /^debtor C-10233: 1 debt\n\ndebt TN-FR-2026-118204\n {2}pre-due-reminder v4 {2}running/,
+        /^debtor C-10233: 1 debt\n\ndebt TN-FR-2026-118204\n {2}pre-due-reminder v\d+ {2}running/,
       );
       expect(byDebtor.stdout).toMatch(
         /contact ledger of the debtor \(every debt, every journey\)\n +opted out +none\n +bounced +none\n +contacts\n +2026-11-23T10:00:\d\dZ +sms +TN-FR-2026-118204 +pre-due-reminder\n/,
@@ -467,11 +516,11 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
         () => settle(['status', debt]),
         (r) => r.stdout.includes('completed'),
       );
-      expect(done.stdout).toMatch(/^pre-due-reminder v4 {2}completed \(paid\)/m);
+      expect(done.stdout).toMatch(/^pre-due-reminder v\d+ {2}completed \(paid\)/m);
       expect(await settle(['event', debt, 'clicked'])).toMatchObject({ code: 1 });
     });
     // Worker gone: a completed journey still shows its outcome (from its result).
     const after = await settle(['status', 'TN-FR-2026-118204']);
-    expect(after.stdout).toMatch(/^pre-due-reminder v4 {2}completed \(paid\)/m);
+    expect(after.stdout).toMatch(/^pre-due-reminder v\d+ {2}completed \(paid\)/m);
   });
 });

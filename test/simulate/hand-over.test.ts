@@ -4,10 +4,9 @@
  * next journey, its history carried. Without routing (a runner that cannot move debts), such an
  * exit simply ends the journey.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePaths, compileSources } from '../../src/compiler/index.js';
+import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
@@ -21,20 +20,12 @@ import { ROOT } from '../support/journeys.js';
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
 
-/** The example journeys, with pre-due-reminder's `not-paid-on-time` exit handing the debt over. */
+/** The example journeys: pre-due-reminder's `not-paid-on-time` exit hands the debt over. */
 function project() {
-  const base = compilePaths([join(ROOT, 'journeys')]).files.map((f) => f.source);
-  const path = join(ROOT, 'journeys', 'pre-due-reminder.journey.yaml');
-  const text = readFileSync(path, 'utf8').replace(
-    '    - id: not-paid-on-time\n      type: exit\n      outcome: unresolved\n',
-    '    - id: not-paid-on-time\n      type: exit\n      outcome: unresolved\n      handOver: true\n',
-  );
-  expect(text).toContain('handOver: true');
-  const r = compileSources([
-    ...base.filter((f) => !f.path.endsWith('pre-due-reminder.journey.yaml')),
-    { path: 'journeys/pre-due-reminder.journey.yaml', text },
-  ]);
+  const r = compilePaths([join(ROOT, 'journeys')]);
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const exit = r.plans.get('pre-due-reminder')!.steps.find((s) => s.id === 'not-paid-on-time');
+  expect(exit).toMatchObject({ kind: 'exit', outcome: 'unresolved', handOver: true });
   return r;
 }
 
@@ -68,7 +59,7 @@ describe('settle simulate: hand-over between journeys', () => {
     expect(moved.state.path).toEqual([
       {
         journey: 'pre-due-reminder',
-        version: 4,
+        version: r.plans.get('pre-due-reminder')!.version,
         segment: 'pre-due',
         startedAt: NOW,
         endedAt: handedOverAt,

@@ -98,7 +98,7 @@ export async function deploy(argv: string[], io: Io, vars: Record<string, string
   const publish: Publish = async (client, taskQueue) => {
     const table = routingTableOf(after.project, after.plans);
     try {
-      const status = await publishRoutingTable(client, taskQueue, table, after.plans.values());
+      const { status } = await publishRoutingTable(client, taskQueue, table, after.plans.values());
       return { status, segments: table.segments.length, taskQueue };
     } catch (e) {
       return { error: (e as Error).message };
