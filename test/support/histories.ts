@@ -93,6 +93,18 @@ export const SCENARIOS: Scenario[] = [
     outcome: 'paid',
   },
   {
+    name: 'soft-collection-debtor-bounce',
+    journey: 'soft-collection',
+    description:
+      "the first email is refused (SMTP 550): the debtor's ledger hears the bounce (settle-debtor-bounce), onFailure to the SMS at once, then pays on day 1",
+    enrollment: (now) => {
+      const r = withDebt(exampleRecord('anna-rossi'), 'REPLAY-BOUNCE-2', now - 10 * DAY);
+      return { ...r, debtor: { ...r.debtor, email: 'bounce-again@example.com' } };
+    },
+    signals: [{ afterDays: 1, type: 'paid' }],
+    outcome: 'paid',
+  },
+  {
     name: 'pre-due-reminder',
     journey: 'pre-due-reminder',
     description: 'enrolled 5 days before the due date, never pays',
