@@ -144,7 +144,7 @@ const PLAN_STEPS = `    - { id: offer, type: send, channel: email, template: pay
     - { id: unresolved, type: exit, outcome: unresolved }
     - id: track
       type: trackPlan
-      remind: { before: 3d, channel: email, template: overdue-friendly, paymentLink: true }
+      remind: { before: 3d, channel: email, template: plan-instalment-reminder, paymentLink: true }
       grace: 5d
       onBroken: broken
       next: pause
@@ -152,7 +152,11 @@ const PLAN_STEPS = `    - { id: offer, type: send, channel: email, template: pay
 
 /** Starts a journey of a plan by value under the debt's workflow id; journey time is the server's. */
 async function start(plan: JourneyPlan, record: EnrollmentData) {
-  const input: JourneyInput = { plan, enrollment: record, options: { debtorKey: `k-${record.debtId}`, contactKeys: [] } };
+  const input: JourneyInput = {
+    plan,
+    enrollment: record,
+    options: { debtorKey: `k-${record.debtId}`, contactKeys: [] },
+  };
   return env.client.workflow.start('journeyWorkflow', {
     workflowId: workflowIdFor(record.debtId),
     taskQueue: rig.taskQueue,
@@ -249,5 +253,183 @@ describe('money that moves on Temporal', () => {
     expect(texts[0]).toContain('180,00');
     expect(texts[1]).toContain('90,00');
     expect(texts[1]).not.toContain('180,00');
+  }, 120_000);
+});
+
+/** The payment page of an email as the debtor reaches it: /p/<token>, directly or through the click redirect. */
+async function payPathOf(raw: Buffer): Promise<string> {
+  const mail = await simpleParser(raw);
+  const hrefs = [...String(mail.html).matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  for (const href of hrefs) {
+    const url = new URL(href);
+    if (url.pathname.startsWith('/p/')) return url.pathname;
+    const click = /^\/t\/c\/([^/]+)$/.exec(url.pathname);
+    const target = click ? verifyLinkToken(SECRET, click[1]!, 'c')?.u : undefined;
+    if (target && new URL(target).pathname.startsWith('/p/')) return new URL(target).pathname;
+  }
+  throw new Error(`no payment link in the email (links: ${hrefs.join(', ')})`);
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** Stripe's webhook for a Checkout Session (stripe-mock sends none): signed as Stripe signs it. */
+async function postStripe(type: string, object: Record<string, unknown>, id: string) {
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2026-01-28',
+    type,
+    created: Math.floor((await env.currentTimeMs()) / 1000),
+    livemode: false,
+    data: { object },
+  });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/webhooks/stripe',
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+    },
+    payload,
+  });
+  expect(res.statusCode).toBe(200);
+}
+
+/**
+ * The debtor pays on the payment page: the checkout (plan=3 or full), then both events Stripe
+ * sends for one payment (checkout.session.completed and payment_intent.succeeded), with the
+ * metadata the page put on the session. Returns the amount charged (minor units).
+ */
+async function payOnPage(payPath: string, choice: string, pi: string): Promise<number> {
+  const page = await app.inject(payPath);
+  expect(page.statusCode).toBe(200);
+  const before = sessions.length;
+  const checkout = await app.inject({
+    method: 'POST',
+    url: `${payPath}/checkout`,
+    headers: FORM,
+    payload: `plan=${choice}`,
+  });
+  expect(checkout.statusCode).toBe(303);
+  expect(sessions).toHaveLength(before + 1);
+  const { request, session } = sessions.at(-1)!;
+  const metadata = checkoutSessionParams(request).metadata;
+  await postStripe(
+    'checkout.session.completed',
+    {
+      id: session.id,
+      object: 'checkout.session',
+      payment_status: 'paid',
+      status: 'complete',
+      amount_total: session.amount,
+      currency: 'eur',
+      payment_intent: pi,
+      metadata,
+    },
+    `evt_${pi}_a`,
+  );
+  await postStripe(
+    'payment_intent.succeeded',
+    { id: pi, object: 'payment_intent', amount_received: session.amount, currency: 'eur', metadata },
+    `evt_${pi}_b`,
+  );
+  await dispatcher.flush(5_000);
+  return session.amount;
+}
+
+describe('tracked payment plans on Temporal', () => {
+  const amounts = instalmentScheduleMinorUnits(100, 'EUR', 3);
+
+  it('3 instalments through the payment page, stripe-mock and signed webhooks: each counted once, paid after the third', async () => {
+    const plan = journey('life-plan', PLAN_SPEC, PLAN_STEPS);
+    const record = annaOwing('LIFE-PLAN-1', 100);
+    const handle = await start(plan, record);
+    const wf = handle.workflowId;
+    const offer = await eventually(() => {
+      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/offer/1`));
+      expect(m).toBeDefined();
+      return m!;
+    });
+    const payPath = await payPathOf(offer.raw);
+    const page = await app.inject(payPath);
+    expect(page.body.replace(/[\u00a0\u202f]/g, ' ')).toContain('3 mensualités de 33,34 €');
+
+    // Day 1: the debtor picks 3 instalments; Stripe reports the first payment twice.
+    await env.sleep(DAY);
+    expect(await payOnPage(payPath, '3', 'pi_life_1')).toBe(amounts[0]);
+    let state = await eventually(async () => {
+      const s = await handle.query(stateQuery);
+      expect(s.plan?.paid).toBe(1);
+      return s;
+    });
+    expect(state.plan).toMatchObject({ count: 3, amounts: [33.34, 33.34, 33.32], paid: 1 });
+    expect(state.debt.amountDue).toBe(66.66);
+    // The same payment delivered once more (Stripe redelivers; another server instance): still once.
+    await env.client.workflow.getHandle(wf).signal(engagementSignal, {
+      eventId: 'stripe:pi_life_1',
+      type: 'partiallyPaid',
+      at: new Date(await env.currentTimeMs()).toISOString(),
+      data: { amount: 33.34, currency: 'EUR', instalments: 3 },
+    });
+
+    // Day 29: the reminder of the second instalment came (3 days before day 31); the page charges it.
+    await env.sleep(28 * DAY);
+    expect(await payOnPage(payPath, 'full', 'pi_life_2')).toBe(amounts[1]);
+    state = await eventually(async () => {
+      const s = await handle.query(stateQuery);
+      expect(s.plan?.paid).toBe(2);
+      return s;
+    });
+    expect(state.debt.amountDue).toBe(33.32);
+
+    // Day 59: the third and last.
+    await env.sleep(30 * DAY);
+    expect(await payOnPage(payPath, 'full', 'pi_life_3')).toBe(amounts[2]);
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('paid');
+    state = await handle.query(stateQuery);
+    // The page visits are one `visited` (one per message); the payments, each once.
+    expect(state.events.filter((e) => e.type !== 'visited').map((e) => [e.type, e.eventId])).toEqual([
+      ['partiallyPaid', 'stripe:pi_life_1'],
+      ['partiallyPaid', 'stripe:pi_life_2'],
+      ['paid', 'stripe:pi_life_3'],
+    ]);
+    expect(state.amountPaid).toBe(100);
+    expect(state.debt.amountDue).toBe(0);
+    expect(state.plan).toMatchObject({ paid: 3 });
+    // Each checkout charged the instalment as scheduled, with the plan in its metadata.
+    const planSessions = sessions.filter((s) => s.request.metadata.workflow === wf);
+    expect(planSessions.map((s) => s.session.amount)).toEqual(amounts);
+    expect(planSessions.map((s) => checkoutSessionParams(s.request).metadata?.plan)).toEqual(['3', '3', '3']);
+    // The offer, then a reminder before each later instalment, asking what is left of the plan.
+    const sends = await scheduledSends(wf);
+    expect(sends.map((s) => s.key.slice(wf.length + 1))).toEqual(['offer/1', 'track/1-i2', 'track/1-i3']);
+    expect(amountsAsked(sends)).toEqual([100, 66.66, 33.32]);
+    expect(sends.slice(1).map((s) => s.values.debt.planNextAmount)).toEqual([33.34, 33.32]);
+    // The reminders the debtor received read the plan as charged: instalment, amount, date, the rest.
+    const texts = (await mailTexts(sends)).map((t) => t.replace(/[\u00a0\u202f]/g, ' '));
+    expect(texts[1]).toContain('La prochaine, 2 sur 3, est de 33,34 €');
+    expect(texts[1]).toContain('Reste à payer au total : 66,66 €');
+    expect(texts[2]).toContain('La prochaine, 3 sur 3, est de 33,32 €');
+    recorded.push({ name: 'plan paid in 3 instalments', workflowId: wf });
+  }, 180_000);
+
+  it('a missed instalment takes the broken-plan route once the grace period is over', async () => {
+    const plan = journey('life-plan', PLAN_SPEC, PLAN_STEPS);
+    const record = annaOwing('LIFE-PLAN-MISSED-1', 100);
+    const handle = await start(plan, record);
+    await env.sleep(DAY);
+    const paidAt = await env.currentTimeMs();
+    await signal(handle.workflowId, 'partiallyPaid', { amount: amounts[0]! / 100, currency: 'EUR', instalments: 3 });
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('planBroken');
+    const state = await handle.query(stateQuery);
+    expect(state.plan).toMatchObject({ count: 3, paid: 1, broken: true });
+    // Due 30 days after the first instalment, 5 days' grace (journey time drifts by the ms activities take).
+    const missed = state.audit.find((a) => /instalment 2 of 3 missed \(grace over\) → broken/.test(a.message));
+    expect(missed).toBeDefined();
+    expect(Math.abs(missed!.at - (paidAt + 35 * DAY))).toBeLessThan(60_000);
+    expect(sentSteps(state)).toEqual(['offer', 'track']);
+    recorded.push({ name: 'plan broken', workflowId: handle.workflowId });
   }, 120_000);
 });
