@@ -59,22 +59,37 @@ export const STEP_AT_START_PATCH = 'settle-step-at-start';
 export const CONSENT_ORDER_PATCH = 'settle-consent-in-order';
 /**
  * A fresh journey records one patch marker (and the SDK's TemporalChangeVersion upsert) that stands
- * for every patch below, instead of one of each per patch, and sends the search-attribute changes
- * of a workflow task as one upsert (SearchAttributeBatch): 4 events of overhead per journey instead
- * of 11. Journeys recorded before it replay without it (each patch asked for, each upsert at once).
+ * for every patch before it, instead of one of each per patch, and sends the search-attribute
+ * changes of a workflow task as one upsert (SearchAttributeBatch): 4 events of overhead per journey
+ * instead of 11. Journeys recorded before it replay without it (each patch asked for, each upsert
+ * at once).
  */
 export const LEAN_HISTORY_PATCH = 'settle-lean-history';
-/**
- * The patches a lean run has without asking. Never add to it: a patch made after LEAN_HISTORY_PATCH
- * goes through patched(), since lean journeys recorded before that patch must replay without it.
- */
-const IMPLIED_BY_LEAN: ReadonlySet<string> = new Set([
+/** The second generation of LEAN_HISTORY_PATCH: it also stands for the money and debtor-bounce patches. */
+export const LEAN_HISTORY_2_PATCH = 'settle-lean-history-2';
+const LEAN_1: readonly string[] = [
   LEDGER_PATCH,
   STARTED_PATCH,
   STEP_AT_START_PATCH,
   CONSENT_ORDER_PATCH,
   SEND_SEQ_PATCH,
-]);
+];
+/**
+ * Lean-history generations, newest first, each with the patches a run of it has without asking.
+ * Never add to a generation: a patch made after it goes through patched() (its runs recorded before
+ * the patch must replay without it), until a new generation, first in this list, stands for it too
+ * (new runs then record that one marker; older runs find their own generation's marker).
+ */
+const LEAN_GENERATIONS: readonly { id: string; implies: ReadonlySet<string> }[] = [
+  { id: LEAN_HISTORY_2_PATCH, implies: new Set([...LEAN_1, MONEY_PATCH, DEBTOR_BOUNCE_PATCH]) },
+  { id: LEAN_HISTORY_PATCH, implies: new Set(LEAN_1) },
+];
+
+/** The patches this run has by its lean generation (undefined: recorded before lean histories). */
+function leanPatches(): ReadonlySet<string> | undefined {
+  for (const g of LEAN_GENERATIONS) if (patched(g.id)) return g.implies;
+  return undefined;
+}
 /** A metrics-only report: a few quick attempts, then the journey goes on without it. */
 const STARTED_RETRY: PlanRetry = { maxAttempts: 5, initialIntervalMs: 1_000, backoff: 2, maxIntervalMs: 30_000 };
 
@@ -125,9 +140,9 @@ function activitiesFor(name: ActivityName, retry: PlanRetry): Activities {
 export async function journeyWorkflow(start: JourneyStartInput): Promise<JourneyResult> {
   // The workflow's start time, before the plan is loaded: signals sent meanwhile are buffered by the SDK until their handler is set.
   const startedAt = Date.now();
-  const lean = patched(LEAN_HISTORY_PATCH);
-  const isPatched = (id: string) => (lean && IMPLIED_BY_LEAN.has(id)) || patched(id);
-  const attributes = new SearchAttributeBatch(upsertSearchAttributes, lean);
+  const lean = leanPatches();
+  const isPatched = (id: string) => lean?.has(id) === true || patched(id);
+  const attributes = new SearchAttributeBatch(upsertSearchAttributes, lean !== undefined);
   const input = await resolveInput(start, attributes);
   const state = input.state ?? initialState(input, startedAt);
   state.clock ??= { real: startedAt, journey: input.options.enrolledAt ?? startedAt };
@@ -135,7 +150,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
   const scale = input.options.timeScale && input.options.timeScale > 0 ? input.options.timeScale : 1;
   const now = () => clock.journey + (Date.now() - clock.real) * scale;
   // Payments lower what is owed (src/workflows/money.ts); journeys recorded before replay without.
-  if (input.state === undefined && !patched(MONEY_PATCH)) delete state.money;
+  if (input.state === undefined && !isPatched(MONEY_PATCH)) delete state.money;
 
   const tellLedgerBounce = async (signal: EngagementSignal) => {
     const fromData = signal.data?.channel;

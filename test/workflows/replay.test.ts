@@ -68,7 +68,7 @@ describe('recorded journey histories', () => {
   );
 });
 
-describe('the lean history of new journeys (settle-lean-history)', () => {
+describe('the lean history of new journeys (settle-lean-history, -2)', () => {
   type Event = {
     eventType: string;
     markerRecordedEventAttributes?: { markerName: string; details?: Record<string, { payloads: { data: string }[] }> };
@@ -99,7 +99,11 @@ describe('the lean history of new journeys (settle-lean-history)', () => {
 
   it('records one patch marker and one upsert per workflow task; the history before it had one per patch', () => {
     const lean = events('soft-collection-paid-by-reference');
-    expect(patches(lean)).toEqual(['settle-lean-history']);
+    expect(patches(lean)).toEqual(['settle-lean-history-2']);
+    // The first generation's run: its marker, and the patches made after it asked for one by one.
+    expect(patches(events('soft-collection-paid-by-reference.pre-settle-lean-history-2'))[0]).toBe(
+      'settle-lean-history',
+    );
     expect(Math.max(...settleUpsertsPerTask(lean))).toBe(1);
     const before = events('soft-collection-paid-by-reference.pre-settle-lean-history');
     expect(patches(before)).not.toContain('settle-lean-history');
