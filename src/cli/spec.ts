@@ -108,6 +108,16 @@ export const COMMANDS = {
     options: [
       { flags: '--data <file>', description: 'one enrollment record as JSON (required)' },
       { flags: '--locale <locale>', description: "render this locale (default: the record's debtor.locale)" },
+      {
+        flags: '--paid <amount>',
+        description:
+          'as after a payment of this amount (debt.amountDue is what is left, debt.amountPaid what was paid)',
+      },
+      {
+        flags: '--plan <instalments>',
+        description:
+          'as after agreeing a plan of this many instalments today (its first paid): debt.planNextAmount, debt.planNextDueDate…',
+      },
       FORMAT_TEXT_JSON,
       DIR,
     ],

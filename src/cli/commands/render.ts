@@ -4,13 +4,19 @@ import { renderMessage } from '../../templates/index.js';
 import { codePointName, smsLength } from '../../core/sms-segments.js';
 import { validateRecord } from '../../compiler/enrollment.js';
 import { closest } from '../../compiler/suggest.js';
-import type { PlanTemplate } from '../../ir/index.js';
+import type { EnrollmentData, PlanTemplate } from '../../ir/index.js';
+import { fromMinorUnits, instalmentScheduleMinorUnits } from '../../core/money.js';
+import { currentRecord, startMoney } from '../../workflows/money.js';
+import { applyEvent } from '../../workflows/state.js';
+import type { JourneyState } from '../../workflows/types.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { failOnErrors, loadProject } from '../project.js';
 import { parseCommand } from '../spec.js';
 
 interface Options {
   locale?: string;
+  paid?: string;
+  plan?: string;
   data?: string;
   dir: string;
   format: 'text' | 'json';
@@ -19,6 +25,54 @@ interface Options {
 export interface RenderEnv {
   publicUrl: string;
   nowMs: number;
+}
+
+/**
+ * The record as a running journey would show it after `--paid` and/or `--plan`: the journey's own
+ * money code applies the payments (src/workflows/money.ts), so the preview says the same amounts
+ * and dates as the messages, the payment page and Stripe.
+ */
+function afterPayments(record: EnrollmentData, o: Options, nowMs: number): EnrollmentData {
+  if (o.paid === undefined && o.plan === undefined) return record;
+  const state: JourneyState = {
+    current: '',
+    visits: {},
+    variants: {},
+    sends: [],
+    events: [],
+    seenEventIds: [],
+    optedOut: [],
+    seq: 0,
+    startedAt: nowMs,
+    audit: [],
+    money: startMoney(record),
+  };
+  const { currency } = record.debt;
+  const at = new Date(nowMs).toISOString();
+  if (o.paid !== undefined) {
+    const amount = Number(o.paid);
+    if (!Number.isFinite(amount) || amount <= 0)
+      throw new UsageError(`--paid must be a positive amount, got ${o.paid}`);
+    applyEvent(state, { eventId: 'preview-paid', type: 'partiallyPaid', at, data: { amount, currency } }, nowMs);
+  }
+  if (o.plan !== undefined) {
+    const count = Number(o.plan);
+    if (!Number.isInteger(count) || count < 2 || count > 24) {
+      throw new UsageError(`--plan must be a number of instalments from 2 to 24, got ${o.plan}`);
+    }
+    const first = instalmentScheduleMinorUnits(state.money!.due, currency, count)[0]!;
+    applyEvent(
+      state,
+      {
+        eventId: 'preview-plan',
+        type: 'partiallyPaid',
+        at,
+        data: { amount: fromMinorUnits(first, currency), currency, instalments: count },
+      },
+      nowMs,
+    );
+  }
+  return currentRecord({ enrollment: record }, state);
 }
 
 export function render(argv: string[], io: Io, env: RenderEnv): number {
@@ -52,6 +106,7 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
       EXIT.invalid,
     );
   }
+  record = afterPayments(record as EnrollmentData, values, env.nowMs);
   const spec = res.doc.spec;
   const template: PlanTemplate = {
     name,
