@@ -104,6 +104,8 @@ export interface PostgresTemporal {
   /** The server's and PostgreSQL's processes (CPU accounting in benches). */
   serverPid: number;
   postgresPid: number;
+  /** CPU time (ms) the server and PostgreSQL (every backend) used so far. */
+  cpuMs(): number;
   /** The Prometheus endpoint of the server. */
   metricsUrl: string;
   /** The last 64 KB each printed. */
@@ -169,6 +171,32 @@ function keepRunning(command: string, args: string[], opts: SpawnOptions) {
   };
   const alive = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
   return { child, output: () => log, stop, alive };
+}
+
+/** User + system CPU time (ms) of the processes and all their live descendants, from /proc (Linux). */
+export function cpuMsOfTree(pids: number[]): number {
+  const stats = new Map<number, { ppid: number; ms: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After the command name (which may hold spaces): state, ppid, … utime is field 14, stime 15 (ticks of 10 ms).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * 10 });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let ms = 0;
+  const seen = new Set<number>();
+  const add = (pid: number) => {
+    if (seen.has(pid)) return;
+    seen.add(pid);
+    ms += stats.get(pid)?.ms ?? 0;
+    for (const [child, s] of stats) if (s.ppid === pid) add(child);
+  };
+  for (const pid of pids) add(pid);
+  return ms;
 }
 
 /**
@@ -430,6 +458,7 @@ export async function startPostgresTemporal(opts: PostgresTemporalOptions = {}):
       namespace,
       serverPid: s.child.pid!,
       postgresPid: p.child.pid!,
+      cpuMs: () => cpuMsOfTree([s.child.pid!, p.child.pid!]),
       metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
       output: () => ({ server: s.output(), postgres: p.output() }),
       steps,
