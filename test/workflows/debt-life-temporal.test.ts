@@ -433,3 +433,132 @@ describe('tracked payment plans on Temporal', () => {
     recorded.push({ name: 'plan broken', workflowId: handle.workflowId });
   }, 120_000);
 });
+
+/** The example project, as `settle deploy` / `settle enroll` compile it. */
+function exampleProject() {
+  const r = compilePaths([join(ROOT, 'journeys')]);
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return r;
+}
+
+async function portfolioRecord(r: ReturnType<typeof exampleProject>, debtId: string): Promise<EnrollmentData> {
+  for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(r.project))) {
+    if ((row.record as EnrollmentData).debtId === debtId) return row.record as EnrollmentData;
+  }
+  throw new Error(`no ${debtId} in the example portfolio`);
+}
+
+describe('hand-over between journeys on Temporal', () => {
+  it('an unresolved pre-due debt gets its first overdue message after its due date, in the next journey', async () => {
+    const NOW = Date.parse('2026-11-23T10:00:00Z');
+    const r = exampleProject();
+    // The routing table in Temporal, as settle deploy and settle enroll publish it (with every plan it names).
+    await publishRoutingTable(env.client, rig.taskQueue, routingTableOf(r.project, r.plans), r.plans.values());
+    const record = await portfolioRecord(r, 'TN-US-2026-77310'); // Chicago, due 2026-11-26
+    const preDue = r.plans.get('pre-due-reminder')!;
+    const started = await startJourney(env.client, {
+      taskQueue: rig.taskQueue,
+      plan: preDue,
+      record,
+      secret: SECRET,
+      nowMs: NOW,
+      segment: 'pre-due',
+    });
+    expect(started).toBe('started');
+    const wf = workflowIdFor(record.debtId);
+    const handle = env.client.workflow.getHandle(wf);
+    const firstRunId = (await handle.describe()).runId;
+    // Let the days pass until the debt is in its next journey and that journey has written to it.
+    let state = await handle.query(stateQuery);
+    for (
+      let i = 0;
+      i < 40 && !(state.journey !== preDue.journey && state.sends.some((s) => s.status === 'sent'));
+      i++
+    ) {
+      await env.sleep(6 * HOUR);
+      state = await handle.query(stateQuery);
+    }
+    expect(state.journey).toBe('soft-collection');
+    expect(state.path).toEqual([
+      expect.objectContaining({
+        journey: 'pre-due-reminder',
+        version: preDue.version,
+        segment: 'pre-due',
+        outcome: 'unresolved',
+      }),
+    ]);
+    const handedOverAt = state.path![0]!.endedAt;
+    // Not before the end of the due date in Chicago.
+    expect(handedOverAt).toBeGreaterThanOrEqual(Date.parse('2026-11-27T06:00:00Z'));
+    const sent = state.sends.filter((s) => s.status === 'sent');
+    const preDueSteps = new Set(preDue.steps.map((s) => s.id));
+    const softSteps = new Set(r.plans.get('soft-collection')!.steps.map((s) => s.id));
+    const before = sent.filter((s) => s.at < handedOverAt);
+    const after = sent.filter((s) => s.at >= handedOverAt);
+    expect(before.length).toBeGreaterThan(0);
+    for (const s of before) expect(preDueSteps.has(s.step), s.step).toBe(true);
+    expect(after.length).toBeGreaterThan(0);
+    expect(softSteps.has(after[0]!.step)).toBe(true);
+    // One workflow for the debt all along: the hand-over continued it as new with its history.
+    expect((await handle.describe()).runId).not.toBe(firstRunId);
+    const firstRun = await env.client.workflow.getHandle(wf, firstRunId).describe();
+    expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    // The overdue message went out through the real channel, asking the amount still owed.
+    const next = (await scheduledSends(wf)).find((s) => s.step === after[0]!.step)!;
+    expect(next.values.debt.amountDue).toBe(record.debt.amountDue);
+
+    // The simulator moves the same debt the same way: the same messages, at the same minutes.
+    const simulated = await runDebt({
+      plan: preDue,
+      record,
+      segment: 'pre-due',
+      startMs: NOW,
+      horizonMs: after[0]!.at + HOUR,
+      behaviour: NO_BEHAVIOUR,
+      seed: 1,
+      routing: simulatedRouting(createRouter(r.project, r.plans), r.plans),
+    });
+    const minutes = (s: { step: string; at: number }) =>
+      `${s.step} ${new Date(Math.round(s.at / 60_000) * 60_000).toISOString()}`;
+    expect(simulated).toMatchObject({ journey: 'soft-collection', segment: 'early-overdue' });
+    expect(
+      simulated.state.sends.filter((s) => s.status === 'sent' && s.at <= after[0]!.at + 60_000).map(minutes),
+    ).toEqual([...before, after[0]!].map(minutes));
+    recorded.push({ name: 'hand-over (first run)', workflowId: wf, runId: firstRunId });
+    await handle.terminate('test over');
+  }, 180_000);
+});
+
+describe('one journey per debt on Temporal', () => {
+  it('a re-import with a new amount: the running journey takes it (same workflow), its next message asks it', async () => {
+    const plan = journey('life-reimport', '', DUNNING);
+    const record = annaOwing('LIFE-REIMPORT-1', 200);
+    const req = { taskQueue: rig.taskQueue, plan, record, secret: SECRET, nowMs: await env.currentTimeMs() };
+    expect(await startJourney(env.client, req)).toBe('started');
+    const handle = env.client.workflow.getHandle(workflowIdFor(record.debtId));
+    const runId = (await handle.describe()).runId;
+    await env.sleep(2 * DAY);
+    // The creditor's books now say 80: enrolled again, the same file path `settle enroll` takes.
+    const newer = { ...record, debt: { ...record.debt, amountDue: 80 } };
+    expect(await startJourney(env.client, { ...req, record: newer, nowMs: await env.currentTimeMs() })).toBe('updated');
+    const state = await eventually(async () => {
+      const s = await handle.query(stateQuery);
+      expect(s.debt.amountDue).toBe(80);
+      return s;
+    });
+    expect(state.audit.some((a) => a.message === 're-enrolled: amount due 200 → 80 EUR')).toBe(true);
+    const description = await handle.describe();
+    expect(description.runId).toBe(runId);
+    expect(description.status.name).toBe('RUNNING');
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('unresolved');
+    // Under 100 now: the friendly reminder with the new amount, not the final notice for 200.
+    const sends = await scheduledSends(handle.workflowId);
+    expect(sends.map((s) => s.step)).toEqual(['first', 'reminder']);
+    expect(amountsAsked(sends)).toEqual([200, 80]);
+    const signals = (await handle.fetchHistory()).events!.flatMap((e) =>
+      e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : [],
+    );
+    expect(signals).toEqual(['reenroll']);
+  }, 120_000);
+});
