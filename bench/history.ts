@@ -1,7 +1,7 @@
 /**
  * bench/history: how many history events the interpreter costs. On the time-skipping test
  * server, with the real activities of journeyRig (SMTP, SMS sink, local payment links, webhook
- * receiver), the soft-collection journey runs through `journeyWorkflow` and through a
+ * receiver), the soft-collection journey (v2, pinned in bench/support) runs through `journeyWorkflow` and through a
  * hand-written workflow of the same journey (bench/support/hand-written.ts) for two debtors:
  * one who never engages (every reminder, the hand-over webhook → escalated) and one who opens
  * the first email on day 1, clicks the SMS on day 2.5 and pays on day 6 (→ paid). Both get the
@@ -14,6 +14,7 @@
  *
  * Run: npx tsx bench/history.ts  (BENCH_HISTORY_EVENTS=1 also prints both histories event by event)
  */
+import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import proto from '@temporalio/proto';
@@ -23,12 +24,14 @@ import { publishPlan } from '../src/temporal/plan-store.js';
 import type { EngagementEvent, EnrollmentData } from '../src/ir/index.js';
 import { engagementSignal } from '../src/workflows/definitions.js';
 import { WORKFLOW_TYPE } from '../src/workflows/types.js';
-import { examplePlan, exampleRecord } from '../test/support/journeys.js';
+import { exampleRecord, planFromYaml } from '../test/support/journeys.js';
 import { journeyRig, SECRET } from '../test/support/journey-worker.js';
 import { createTimeSkippingEnv } from '../test/support/temporal.js';
 import type { HandWrittenInput } from './support/hand-written.js';
 import { handWrittenWorker } from './support/hand-written-worker.js';
 import { lpad, pad } from './support/pool.js';
+import { historyFigures, type HistoryFigures } from './support/actions.js';
+import { figure, writeBenchResult } from './support/report.js';
 
 const DAY = 86_400_000;
 const TARGET = 1.03;
@@ -129,10 +132,13 @@ function debt(debtId: string, nowMs: number): EnrollmentData {
   return { ...anna, debtId, debt: { ...anna.debt, dueDate: new Date(nowMs - 10 * DAY).toISOString().slice(0, 10) } };
 }
 
-const plan = examplePlan('soft-collection');
+// The version the hand-written workflow implements, pinned: the example journey has moved on since.
+const plan = planFromYaml(readFileSync(new URL('./support/soft-collection-v2.journey.yaml', import.meta.url), 'utf8'));
 const totals = { journey: 0, hand: 0, journeyBytes: 0, handBytes: 0 };
 const rows: { path: string; journey: number; hand: number; journeyBytes: number; handBytes: number }[] = [];
 let allSameCalls = true;
+/** For BENCH_JSON (bench/support/report.ts): events, actions, workflow tasks and journey days per path. */
+const measured: { path: string; journey: HistoryFigures; hand: HistoryFigures }[] = [];
 try {
   console.log(
     'soft-collection on the time-skipping server, real activities (journeyRig), debtor anna-rossi due 10 days ago.',
@@ -184,6 +190,11 @@ try {
     totals.hand += handRun.events.length;
     totals.journeyBytes += journey.bytes;
     totals.handBytes += handRun.bytes;
+    measured.push({
+      path: scenario.name,
+      journey: historyFigures(journey.events),
+      hand: historyFigures(handRun.events),
+    });
     rows.push({
       path: `${scenario.name} → ${journey.outcome}`,
       journey: journey.events.length,
@@ -248,6 +259,67 @@ try {
   console.log(
     `  both paths: ${totals.journeyBytes.toLocaleString('en-US')} vs ${totals.handBytes.toLocaleString('en-US')} bytes → ratio ${(totals.journeyBytes / totals.handBytes).toFixed(2)}×`,
   );
+  const avg = (pick: (m: (typeof measured)[number]) => number) =>
+    measured.reduce((n, m) => n + pick(m), 0) / Math.max(1, measured.length);
+  const handRef = (name: string, value: number, unit: string) => ({
+    name: `hand-written workflow, same paths: ${name}`,
+    value,
+    unit,
+  });
+  writeBenchResult({
+    bench: 'history',
+    params: { paths: SCENARIOS.map((sc) => sc.name).join(', ') },
+    figures: [
+      figure(
+        'history.eventsPerJourney',
+        'history events per journey (average of the paths)',
+        avg((m) => m.journey.events),
+        'events',
+        handRef(
+          'events',
+          avg((m) => m.hand.events),
+          'events',
+        ),
+        { text: `≤ ${TARGET}×`, met: ratio <= TARGET },
+      ),
+      figure(
+        'history.actionsPerJourney',
+        'Temporal Cloud actions per journey (estimate, bench/support/actions.ts)',
+        avg((m) => m.journey.actions),
+        'actions',
+        handRef(
+          'actions',
+          avg((m) => m.hand.actions),
+          'actions',
+        ),
+      ),
+      figure(
+        'history.workflowTasksPerJourney',
+        'workflow tasks per journey',
+        avg((m) => m.journey.workflowTasks),
+        'tasks',
+        handRef(
+          'tasks',
+          avg((m) => m.hand.workflowTasks),
+          'tasks',
+        ),
+      ),
+      figure(
+        'history.journeyDays',
+        'journey time, start to end (average of the paths)',
+        avg((m) => m.journey.days),
+        'days',
+      ),
+      figure(
+        'history.bytesPerJourney',
+        'history bytes per journey',
+        totals.journeyBytes / Math.max(1, rows.length),
+        'bytes',
+        handRef('bytes', totals.handBytes / Math.max(1, rows.length), 'bytes'),
+      ),
+    ],
+    details: { paths: measured },
+  });
 } finally {
   rig.worker.shutdown();
   hand.worker.shutdown();
