@@ -8,7 +8,7 @@
  * re-import updates the one running journey. The histories these runs record replay on the
  * current workflow code. The same paths on the fake runtime: debt-life.test.ts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -22,7 +22,7 @@ import type { SendMessageInput } from '../../src/activities/types.js';
 import { createStripeCheckout, checkoutSessionParams, type CheckoutSession } from '../../src/channels/stripe.js';
 import type { CheckoutSessionRequest } from '../../src/channels/stripe.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
-import { compilePaths, compileSources } from '../../src/compiler/index.js';
+import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { instalmentScheduleMinorUnits } from '../../src/core/money.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
@@ -42,7 +42,7 @@ import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf } from '../support/codec.js';
-import { historyFromJSON } from '../support/history-json.js';
+import { historyFromJSON, historyToJSON } from '../support/history-json.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml, ROOT } from '../support/journeys.js';
 import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
 import { recordStripeMock, type RecordingStripeMock } from '../support/stripe-mock.js';
@@ -210,6 +210,9 @@ async function mailTexts(sends: SendMessageInput[]): Promise<string[]> {
 /** Histories recorded by the tests below, replayed at the end. */
 const recorded: { name: string; workflowId: string; runId?: string }[] = [];
 
+/** Histories of the new paths kept as fixtures (SETTLE_RECORD_HISTORIES=1 rewrites them from the runs below). */
+const LIFE_HISTORIES = join(ROOT, 'test', 'fixtures', 'histories-life');
+
 describe('exit and interrupt rules on Temporal', () => {
   it('a reply during a plain wait: interrupt to the agent webhook at once, no further dunning', async () => {
     const plan = journey('life-reply', '  interrupts: { replied: agent }', DUNNING + AGENT);
@@ -226,7 +229,7 @@ describe('exit and interrupt rules on Temporal', () => {
     expect(hooks.map((c) => (c.body as { step: string }).step)).toEqual(['agent']);
     // The history scheduled no other message: the reply ended the dunning.
     expect(await scheduledSends(handle.workflowId)).toHaveLength(1);
-    recorded.push({ name: 'interrupt to agent', workflowId: handle.workflowId });
+    recorded.push({ name: 'life-interrupt-to-agent', workflowId: handle.workflowId });
   }, 120_000);
 });
 
@@ -411,7 +414,7 @@ describe('tracked payment plans on Temporal', () => {
     expect(texts[1]).toContain('La prochaine, 2 sur 3, est de 33,34 €');
     expect(texts[1]).toContain('Reste à payer au total : 66,66 €');
     expect(texts[2]).toContain('La prochaine, 3 sur 3, est de 33,32 €');
-    recorded.push({ name: 'plan paid in 3 instalments', workflowId: wf });
+    recorded.push({ name: 'life-plan-paid-in-3', workflowId: wf });
   }, 180_000);
 
   it('a missed instalment takes the broken-plan route once the grace period is over', async () => {
@@ -430,7 +433,7 @@ describe('tracked payment plans on Temporal', () => {
     expect(missed).toBeDefined();
     expect(Math.abs(missed!.at - (paidAt + 35 * DAY))).toBeLessThan(60_000);
     expect(sentSteps(state)).toEqual(['offer', 'track']);
-    recorded.push({ name: 'plan broken', workflowId: handle.workflowId });
+    recorded.push({ name: 'life-plan-broken', workflowId: handle.workflowId });
   }, 120_000);
 });
 
@@ -524,7 +527,7 @@ describe('hand-over between journeys on Temporal', () => {
     expect(
       simulated.state.sends.filter((s) => s.status === 'sent' && s.at <= after[0]!.at + 60_000).map(minutes),
     ).toEqual([...before, after[0]!].map(minutes));
-    recorded.push({ name: 'hand-over (first run)', workflowId: wf, runId: firstRunId });
+    recorded.push({ name: 'life-hand-over', workflowId: wf, runId: firstRunId });
     await handle.terminate('test over');
   }, 180_000);
 });
@@ -560,5 +563,57 @@ describe('one journey per debt on Temporal', () => {
       e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : [],
     );
     expect(signals).toEqual(['reenroll']);
+  }, 120_000);
+});
+
+describe('replay of the new paths', () => {
+  const replay = async (workflowId: string, history: Parameters<typeof Worker.runReplayHistory>[1]) =>
+    Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(SECRET) },
+      history,
+      workflowId,
+    );
+
+  it('the histories recorded above (a plan paid and broken, an interrupt, a hand-over) replay on the current code', async () => {
+    expect(recorded.map((r) => r.name).sort()).toEqual([
+      'life-hand-over',
+      'life-interrupt-to-agent',
+      'life-plan-broken',
+      'life-plan-paid-in-3',
+    ]);
+    for (const r of recorded) {
+      const history = await env.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
+      const types = (history.events ?? []).map((e) => e.eventType);
+      expect(types.length, r.name).toBeGreaterThan(5);
+      await replay(r.workflowId, history);
+      if (process.env.SETTLE_RECORD_HISTORIES === '1') {
+        mkdirSync(LIFE_HISTORIES, { recursive: true });
+        const fixture = {
+          workflowId: r.workflowId,
+          scenario: r.name,
+          history: JSON.parse(historyToJSON(history)) as unknown,
+        };
+        writeFileSync(join(LIFE_HISTORIES, `${r.name}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
+      }
+    }
+  }, 120_000);
+
+  it('the stored histories of the new paths replay on the current code', async () => {
+    const files = readdirSync(LIFE_HISTORIES)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    expect(files).toEqual([
+      'life-hand-over.json',
+      'life-interrupt-to-agent.json',
+      'life-plan-broken.json',
+      'life-plan-paid-in-3.json',
+    ]);
+    for (const f of files) {
+      const fixture = JSON.parse(readFileSync(join(LIFE_HISTORIES, f), 'utf8')) as {
+        workflowId: string;
+        history: unknown;
+      };
+      await replay(fixture.workflowId, historyFromJSON(fixture.history));
+    }
   }, 120_000);
 });
