@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
 import { startSmtpSink } from '../../src/channels/index.js';
+import { dataConverterOf } from '../../test/support/codec.js';
 import { SECRET } from '../../test/support/journey-worker.js';
 import { startDevServerProcess } from '../../test/support/temporal.js';
 import { spawnWorkerProcess } from '../../test/support/worker-process.js';
@@ -33,7 +34,8 @@ export async function trackedJourneys(n: number, prefix: string): Promise<Tracke
   const dir = mkdtempSync(join(tmpdir(), 'settle-bench-server-'));
   const server = await startDevServerProcess({ dbFilename: join(dir, 'temporal.db') });
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  // Payloads encrypted as `settle server` and the worker do (the journeys' results and queries are sealed).
+  const client = new Client({ connection, dataConverter: dataConverterOf(SECRET) });
   const sink = await startSmtpSink();
   // The worker in its own process, configured by its environment, as in production.
   const taskQueue = `bench-server-${prefix}`;
