@@ -28,6 +28,7 @@ import { planFromYaml, ROOT } from '../test/support/journeys.js';
 import { startDevServerProcess } from '../test/support/temporal.js';
 import { fmt, lpad, pool } from './support/pool.js';
 import { cpuMs, rssMiB } from './support/proc.js';
+import { figure, writeBenchResult, type Figure } from './support/report.js';
 
 const JOURNEYS = Number(process.env.BENCH_JOURNEYS ?? 10_000);
 /** Goals of issue 20: RSS per cached journey, growth with the defaults for 10,000 journeys. */
@@ -211,6 +212,37 @@ try {
       `Growth with the defaults, ${fmt(last.journeys)} sleeping journeys: +${mb.toFixed(0)} MB (goal ≤ +${GOAL_GROWTH_MB} MB for 10,000: ${mb <= GOAL_GROWTH_MB ? 'met' : 'NOT met'}).`,
     );
   }
+  // Machine-readable figures (BENCH_JSON, bench/support/report.ts), each beside the idle worker's RSS.
+  const idle = { name: 'idle worker RSS, same run', value: first.rss, unit: 'MiB' };
+  const figures: Figure[] = [
+    figure('worker.idleRss', 'idle worker RSS', first.rss, 'MiB'),
+    figure('worker.cacheSize', 'workflow cache (maxCachedWorkflows)', cache, 'journeys'),
+  ];
+  if (full && full.journeys > 0) {
+    const perCached = (full.rss - first.rss) / Math.min(cache, full.journeys);
+    figures.push(
+      figure('worker.rssPerCachedJourney', 'worker RSS per cached journey', perCached, 'MiB', idle, {
+        text: `≤ ${GOAL_MIB_PER_CACHED} MiB`,
+        met: perCached <= GOAL_MIB_PER_CACHED,
+      }),
+    );
+    if (last.journeys > full.journeys)
+      figures.push(
+        figure(
+          'worker.growthAfterFullPer1k',
+          'RSS growth once the cache is full, per 1k journeys',
+          ((last.rss - full.rss) * 1000) / (last.journeys - full.journeys),
+          'MiB',
+          idle,
+        ),
+      );
+  }
+  writeBenchResult({
+    bench: 'worker-memory',
+    params: { journeys: last.journeys, maxCached: MAX_CACHED ?? 'default' },
+    figures,
+    details: { rows, peak, ...(stopped && { stopped }) },
+  });
   if (stopped) console.log(`Stopped early: ${stopped}.`);
   console.log(`Total ${((performance.now() - began) / 1000).toFixed(0)} s.`);
 } finally {
