@@ -3,7 +3,12 @@
  * It drives the interpreter in the fake-runtime tests and in `settle simulate`, with the exact
  * semantics of the Temporal binding (waits in journey time, signals wake waiting steps).
  */
-import type { ContactDecision, LedgerBounceInput, ReserveContactInput } from '../activities/types.js';
+import type {
+  ContactDecision,
+  LedgerBounceInput,
+  LedgerConsentInput,
+  ReserveContactInput,
+} from '../activities/types.js';
 import { LedgerBook } from '../core/policy/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';
@@ -129,6 +134,12 @@ export class VirtualPort implements RuntimePort {
 
   async reportBounce(input: LedgerBounceInput): Promise<void> {
     this.ledgers.get(input.debtorKey).bounce(input);
+  }
+
+  async reportConsent(input: LedgerConsentInput): Promise<void> {
+    const ledger = this.ledgers.get(input.debtorKey);
+    if (input.optedOut) ledger.optOut(input.channel, input.eventId);
+    else ledger.optIn(input.channel, input.eventId);
   }
 
   waiting(step: string): void {

@@ -27,3 +27,10 @@ export function contactKeyOf(
  * Journeys recorded before this change replay without the report.
  */
 export const DEBTOR_BOUNCE_PATCH = 'settle-debtor-bounce';
+
+/**
+ * A provider that refuses a send because the person opted out (an SMS to a number that sent STOP)
+ * tells the debtor's ledger too, so every journey of the debtor stops using the channel. Journeys
+ * recorded before this change replay without the report.
+ */
+export const PROVIDER_OPT_OUT_PATCH = 'settle-provider-opt-out-to-ledger';

@@ -22,7 +22,7 @@ import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import { consentOnlyDecision } from '../core/policy/index.js';
 import './sandbox-date.js';
-import { engagementSignal, optInSignal, optOutSignal, reenrollSignal, stateQuery } from './definitions.js';
+import { engagementSignal, migrateSignal, optInSignal, optOutSignal, reenrollSignal, stateQuery } from './definitions.js';
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';
 import { journeyAttributes, SA, SearchAttributeBatch } from './search-attributes.js';
@@ -31,7 +31,7 @@ import { SEND_SEQ_PATCH } from './steps-send.js';
 import { applyEvent, audit, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
 import { applyReenrollment, currentRecord, MONEY_PATCH } from './money.js';
 import type { EngagementSignal, JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
-import { asEngagementSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
+import { asEngagementSignal, asMigrateSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
 import { contactKeyOf, DEBTOR_BOUNCE_PATCH } from './contact-keys.js';
 
@@ -176,6 +176,15 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     // A hard bounce (an SMS the carrier reports undelivered) holds for every debt of the debtor.
     if (event && signal.type === 'bounced') await tellLedgerBounce(signal);
   });
+  // settle migrate: a newer version of this journey, taken at the next safe point (once per request).
+  setHandler(migrateSignal, (raw) => {
+    const signal = asMigrateSignal(raw);
+    if (!signal || state.outcome !== undefined) return;
+    if (signal.to.journey !== input.plan.journey || signal.to.version <= input.plan.version) return;
+    if (state.migrations?.some((m) => m.requestId === signal.requestId)) return;
+    state.migrateTo = signal;
+    audit(state, { at: now(), kind: 'event', message: `migration to v${signal.to.version} asked (${signal.requestId})` });
+  });
   // One journey per debt: a new import of the debt updates this journey's facts, or moves the debt
   // on to the journey the segments now route it to (`reenroll: move`) at the next safe point.
   setHandler(reenrollSignal, (raw) => {
@@ -258,6 +267,10 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       attributes.flush();
       await ledger.ledgerBounce(report);
     },
+    async reportConsent(change) {
+      attributes.flush();
+      await ledger.ledgerConsent(change);
+    },
     patched: isPatched,
     waiting(step) {
       if (step === lastStep) return;
@@ -273,6 +286,13 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       attributes.flush();
       await condition(allHandlersFinished);
       return continueAsNew<typeof journeyWorkflow>({ ...input, state: next });
+    },
+    loadPlan: (ref) => plans.loadPlan(ref),
+    async continueWithPlan(plan, next) {
+      attributes.set(journeyAttributes(plan.journey, plan.version, input.options));
+      attributes.flush();
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof journeyWorkflow>({ plan, enrollment: input.enrollment, options: input.options, state: next });
     },
     // A hand-over: the next journey's plan is loaded here and the debt's history goes on in a new run.
     async handOver(next, carried) {

@@ -3,8 +3,14 @@
  * The Temporal binding (journey-workflow.ts), the fake runtime of the tests and `settle simulate`
  * each implement it, so one interpreter drives all three.
  */
-import type { Activities, ContactDecision, LedgerBounceInput, ReserveContactInput } from '../activities/types.js';
-import type { PlanRetry } from '../ir/index.js';
+import type {
+  Activities,
+  ContactDecision,
+  LedgerBounceInput,
+  LedgerConsentInput,
+  ReserveContactInput,
+} from '../activities/types.js';
+import type { JourneyPlan, PlanRetry } from '../ir/index.js';
 import type { JourneyState, PlanRef } from './types.js';
 
 export type ActivityName = keyof Activities;
@@ -39,6 +45,8 @@ export interface RuntimePort {
    * using it. Absent: the runtime keeps no shared ledger.
    */
   reportBounce?(input: LedgerBounceInput): Promise<void>;
+  /** Tells the debtor's ledger about an opt-out the journey learned itself (a provider refused a send). */
+  reportConsent?(input: LedgerConsentInput): Promise<void>;
   /**
    * Whether a behaviour change applies to this run (Temporal: `patched(id)`, false when replaying a
    * history recorded before the change). Absent: always (the simulator, tests).
@@ -56,4 +64,8 @@ export interface RuntimePort {
    * where journeys cannot move (then a hand-over exit simply ends the journey).
    */
   handOver?(next: { to: PlanRef; segment?: string }, state: JourneyState): Promise<never>;
+  /** Loads a plan from the plan store (a migration reads the version it moves to). Absent: no migrations. */
+  loadPlan?(ref: PlanRef): Promise<JourneyPlan>;
+  /** Goes on with another version's plan and this state (a migration). Never returns. */
+  continueWithPlan?(plan: JourneyPlan, state: JourneyState): Promise<never>;
 }

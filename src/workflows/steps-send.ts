@@ -9,7 +9,7 @@ import { describeDecision } from '../core/policy/index.js';
 import { messageParts } from '../core/template-values.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanSend } from '../ir/index.js';
-import { contactKeyOf, DEBTOR_BOUNCE_PATCH } from './contact-keys.js';
+import { contactKeyOf, DEBTOR_BOUNCE_PATCH, PROVIDER_OPT_OUT_PATCH } from './contact-keys.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { holdoutOf } from './holdout.js';
 import { applyEvent } from './state.js';
@@ -190,6 +190,7 @@ export async function runSend(ctx: JourneyContext, step: PlanSend, visitKey?: st
   if (!result.ok) {
     const next = failed(ctx, step, key, result.type, result.message, seq);
     if (result.type === FAILURE.hardBounce) await reportBounce(ctx, step, at);
+    if (result.type === FAILURE.optedOut) await reportProviderOptOut(ctx, step);
     return next;
   }
   record(ctx, step, 'sent', at, key, result.value.locale, undefined, seq);
@@ -226,6 +227,12 @@ async function reportBounce(ctx: JourneyContext, step: PlanSend, bookedAt: numbe
     // The email never reached the person: the ledger forgets its contact (the gap, the caps).
     message: { workflowId: ctx.port.workflowId, at: bookedAt },
   });
+}
+
+/** The provider says the person opted out: every journey of the debtor stops using the channel. */
+async function reportProviderOptOut(ctx: JourneyContext, step: PlanSend): Promise<void> {
+  if (!ctx.port.reportConsent || !(ctx.port.patched?.(PROVIDER_OPT_OUT_PATCH) ?? true)) return;
+  await ctx.port.reportConsent({ debtorKey: ctx.input.options.debtorKey, channel: step.channel, optedOut: true });
 }
 
 function failed(

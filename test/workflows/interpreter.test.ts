@@ -160,9 +160,10 @@ ${steps}`;
     - { id: hit, type: exit, outcome: hit }
     - { id: miss, type: exit, outcome: miss }`),
     );
-    const old = await runPlan(plan, anna, { events: [{ after: HOUR, type: 'clicked', ofStep: 'mail' }] });
+    // Clicks two hours in: the SMS goes an hour after the email (eu-default's minGap).
+    const old = await runPlan(plan, anna, { events: [{ after: 2 * HOUR, type: 'clicked', ofStep: 'mail' }] });
     expect(old.result.outcome).toBe('miss');
-    const fresh = await runPlan(plan, anna, { events: [{ after: HOUR, type: 'clicked', ofStep: 'sms' }] });
+    const fresh = await runPlan(plan, anna, { events: [{ after: 2 * HOUR, type: 'clicked', ofStep: 'sms' }] });
     expect(fresh.result.outcome).toBe('hit');
   });
 
