@@ -61,6 +61,7 @@ export async function startBenchTemporal(kind: TemporalKind, dbFilename: string)
  */
 export async function runSideBySide(script: string, summary: RegExp): Promise<void> {
   const output: Record<TemporalKind, string> = { dev: '', postgres: '' };
+  const failed: string[] = [];
   for (const kind of ['dev', 'postgres'] as const) {
     console.log(`\n=== BENCH_TEMPORAL=${kind} ===`);
     const code = await new Promise<number | null>((resolve, reject) => {
@@ -75,11 +76,12 @@ export async function runSideBySide(script: string, summary: RegExp): Promise<vo
       child.once('error', reject);
       child.once('exit', resolve);
     });
-    if (code !== 0) throw new Error(`BENCH_TEMPORAL=${kind} run exited with ${code}`);
+    if (code !== 0) failed.push(`BENCH_TEMPORAL=${kind} run exited with ${code}`);
   }
   console.log('\n=== side by side ===');
   for (const kind of ['dev', 'postgres'] as const) {
     for (const l of output[kind].split('\n').filter((l) => summary.test(l)))
       console.log(`${kind.padEnd(9)} ${l.trim()}`);
   }
+  if (failed.length > 0) throw new Error(failed.join('; '));
 }
