@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDebtorText, type DebtorStatus } from '../../src/cli/commands/status-debtor.js';
+import { formatStatusText } from '../../src/cli/commands/status-format.js';
 
 const T = Date.parse('2026-11-23T08:00:00Z');
 
@@ -83,6 +84,24 @@ describe('settle status --debtor (text)', () => {
   it('says when the ledger could not be read', () => {
     expect(formatDebtorText({ debtor: 'C-2', debts: [] })).toBe(
       'debtor C-2: 0 debts\n\ncontact ledger of the debtor: none (nothing sent yet, or no worker answered)\n',
+    );
+  });
+
+  it('settle status DEBT_ID shows the debtor-wide bounces in its ledger block, when there are any', () => {
+    const base = {
+      workflowId: 'settle/GAS-1',
+      journey: 'soft-collection',
+      status: 'running',
+      startedAt: new Date(T).toISOString(),
+      taskQueue: 'q',
+    };
+    const ledger = { contacts: [], optedOut: [] };
+    expect(formatStatusText([{ ...base, ledger }])).toContain(
+      'contact ledger (every journey of the debtor)\n  opted out  none\n  contacts of this debt  none',
+    );
+    const bounced = [{ channel: 'sms' as const, contactKey: 'k', debtId: 'POWER-1', at: T }];
+    expect(formatStatusText([{ ...base, ledger: { ...ledger, bounced } }])).toContain(
+      'contact ledger (every journey of the debtor)\n  opted out  none\n  bounced    sms (debt POWER-1, 2026-11-23T08:00:00Z)\n',
     );
   });
 });

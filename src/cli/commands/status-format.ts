@@ -93,7 +93,11 @@ function ledgerLines(statuses: JourneyStatus[]): string[] {
   if (!ledger) return [];
   const journeyOf = new Map(statuses.map((s) => [s.workflowId, s.journey]));
   const lines = ['contact ledger (every journey of the debtor)'];
-  lines.push(...table([['opted out', ledger.optedOut.length > 0 ? ledger.optedOut.join(', ') : 'none']], '  '));
+  const rows = [['opted out', ledger.optedOut.length > 0 ? ledger.optedOut.join(', ') : 'none']];
+  // Hard-bounced addresses hold for every debt of the debtor (shown when there are any).
+  const bounced = (ledger.bounced ?? []).map((b) => `${b.channel} (debt ${b.debtId}, ${utc(b.at)})`);
+  if (bounced.length > 0) rows.push(['bounced', bounced.join('; ')]);
+  lines.push(...table(rows, '  '));
   lines.push('  contacts of this debt' + (ledger.contacts.length === 0 ? '  none' : ''));
   lines.push(
     ...table(

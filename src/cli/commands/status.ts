@@ -48,8 +48,8 @@ export interface JourneyStatus {
   result?: JourneyResult;
   /** Why the view is missing. */
   noView?: string;
-  /** The debtor's contact ledger (shared by all their journeys): this debt's contacts and the opt-outs. */
-  ledger?: { contacts: LedgerView['contacts']; optedOut: LedgerView['optedOut'] };
+  /** The debtor's contact ledger (shared by all their journeys): this debt's contacts, the opt-outs and bounces. */
+  ledger?: { contacts: LedgerView['contacts']; optedOut: LedgerView['optedOut']; bounced?: LedgerView['bounced'] };
 }
 
 // Numeric proto enums (@temporalio/proto is not a direct dependency): NORMAL kind, WORKFLOW type.
@@ -106,7 +106,11 @@ export async function journeyStatus(
     try {
       const ledger = client.workflow.getHandle(ledgerWorkflowId(debtorKey));
       const view = await client.withDeadline(Date.now() + queryTimeoutMs, () => ledger.query(ledgerQuery));
-      out.ledger = { contacts: view.contacts.filter((c) => c.debtId === debtId), optedOut: view.optedOut };
+      out.ledger = {
+        contacts: view.contacts.filter((c) => c.debtId === debtId),
+        optedOut: view.optedOut,
+        ...(view.bounced !== undefined && view.bounced.length > 0 && { bounced: view.bounced }),
+      };
     } catch {
       // No ledger yet (nothing sent) or no worker: the journey's own audit trail still tells the story.
     }
