@@ -12,7 +12,9 @@
  *
  * Run: npx tsx bench/worker-memory.ts  (BENCH_JOURNEYS=20000 for the long run, BENCH_STAGES=a,b,c
  * instead of the default stages, BENCH_CONCURRENCY=32, BENCH_MAX_CACHED=N passes
- * --max-cached-workflows N to the worker, BENCH_BUDGET_S=480)
+ * --max-cached-workflows N to the worker, BENCH_BUDGET_S=480, BENCH_TRACE_GC=1 runs the worker with
+ * --trace-gc and adds its JS heap, live after the last full GC and committed, to each sample: RSS
+ * minus the heap is native memory, the SDK's core and the V8 contexts)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,6 +46,7 @@ function stagesFor(cache: number): number[] {
 }
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const MAX_CACHED = process.env.BENCH_MAX_CACHED;
+const TRACE_GC = process.env.BENCH_TRACE_GC === '1';
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 480) * 1000;
 const TASK_QUEUE = 'bench-worker-memory';
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -83,6 +86,7 @@ const client = new Client({ connection });
 const worker = spawn(
   process.execPath,
   [
+    ...(TRACE_GC ? ['--trace-gc'] : []),
     '--import',
     'tsx',
     join(ROOT, 'workers', 'worker.ts'),
@@ -101,10 +105,27 @@ const worker = spawn(
   },
 );
 let workerLog = '';
+let cacheLine: string | undefined;
+/** From --trace-gc (BENCH_TRACE_GC=1): JS heap live after the last full GC, and committed at the last GC (MB). */
+const gc = { live: NaN, committed: NaN };
+let partial = '';
+function onLine(line: string) {
+  if (cacheLine === undefined && line.includes('"maxCachedWorkflows"')) cacheLine = line;
+  const m = /(Scavenge|Mark-Compact|Mark-Compact \(reduce\))\S*\s+[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/.exec(
+    line,
+  );
+  if (!m) return;
+  if (m[1]!.startsWith('Mark-Compact')) gc.live = Number(m[2]);
+  gc.committed = Number(m[3]);
+}
 const workerExit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
 const ready = new Promise<void>((resolve, reject) => {
   const onData = (chunk: Buffer) => {
-    workerLog = (workerLog + chunk.toString()).slice(-20_000);
+    const text = chunk.toString();
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+    workerLog = (workerLog + text).slice(-20_000);
     if (workerLog.includes('worker ready')) resolve();
   };
   worker.stdout!.on('data', onData);
@@ -138,7 +159,6 @@ try {
   const t0 = performance.now();
   await ready;
   // The cache size and its reason, as `settle worker` logs them at start.
-  const cacheLine = workerLog.split('\n').find((l) => l.includes('"maxCachedWorkflows"'));
   const cache = Number(/"maxCachedWorkflows":(\d+)/.exec(cacheLine ?? '')?.[1] ?? NaN);
   const why = /"why":"([^"]*)"/.exec(cacheLine ?? '')?.[1] ?? 'not logged';
   if (!Number.isFinite(cache)) throw new Error(`the worker did not log its workflow cache:\n${workerLog}`);
@@ -156,10 +176,10 @@ try {
     { journeys: 0, rss: rssMiB(worker.pid!), seconds: 0 },
   ];
   console.log(
-    `${lpad('journeys', 9)} ${lpad('RSS MiB', 8)} ${lpad('Δ MiB / 1k', 11)} ${lpad('stage s', 8)} ${lpad('starts/s', 9)} ${lpad('worker CPU s', 13)}`,
+    `${lpad('journeys', 9)} ${lpad('RSS MiB', 8)} ${lpad('Δ MiB / 1k', 11)} ${lpad('stage s', 8)} ${lpad('starts/s', 9)} ${lpad('worker CPU s', 13)}${TRACE_GC ? ` ${lpad('JS live MB', 11)} ${lpad('JS heap MB', 11)}` : ''}`,
   );
   console.log(
-    `${lpad(0, 9)} ${lpad(rows[0]!.rss.toFixed(0), 8)} ${lpad('', 11)} ${lpad('', 8)} ${lpad('', 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}`,
+    `${lpad(0, 9)} ${lpad(rows[0]!.rss.toFixed(0), 8)} ${lpad('', 11)} ${lpad('', 8)} ${lpad('', 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}${TRACE_GC ? ` ${lpad(gc.live.toFixed(0), 11)} ${lpad(gc.committed.toFixed(0), 11)}` : ''}`,
   );
   const records = demoPortfolio(STAGES.at(-1)!, Date.now(), 7, 'MEM');
   let started = 0;
@@ -184,7 +204,7 @@ try {
     const rss = rssMiB(worker.pid!);
     rows.push({ journeys: target, rss, seconds });
     console.log(
-      `${lpad(fmt(target), 9)} ${lpad(rss.toFixed(0), 8)} ${lpad((((rss - prev.rss) * 1000) / (target - prev.journeys)).toFixed(1), 11)} ${lpad(seconds.toFixed(0), 8)} ${lpad(fmt(batch.length / seconds), 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}`,
+      `${lpad(fmt(target), 9)} ${lpad(rss.toFixed(0), 8)} ${lpad((((rss - prev.rss) * 1000) / (target - prev.journeys)).toFixed(1), 11)} ${lpad(seconds.toFixed(0), 8)} ${lpad(fmt(batch.length / seconds), 9)} ${lpad((cpuMs(worker.pid!) / 1000).toFixed(1), 13)}${TRACE_GC ? ` ${lpad(gc.live.toFixed(0), 11)} ${lpad(gc.committed.toFixed(0), 11)}` : ''}`,
     );
   }
   const last = rows.at(-1)!;
