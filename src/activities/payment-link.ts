@@ -20,6 +20,7 @@ export function createCreatePaymentLink(deps: ActivityDeps): (input: PaymentLink
       step: input.step,
       source: input.source,
       version: input.version,
+      journey: input.journey,
       ...(input.variant !== undefined && { variant: input.variant }),
       amountDue: input.amountDue,
       currency: input.currency,

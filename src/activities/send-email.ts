@@ -46,6 +46,7 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
       step: input.step,
       version: input.version,
       variant: input.variant,
+      journey: input.journey,
       key: input.key,
       optOut,
     });

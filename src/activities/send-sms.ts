@@ -40,6 +40,7 @@ export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => 
         to,
         body: rendered.text,
         version: input.version,
+        journey: input.journey,
         ...(input.variant !== undefined && { variant: input.variant }),
       });
     } catch (error) {

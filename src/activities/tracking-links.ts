@@ -19,6 +19,8 @@ export interface TrackingContext {
   /** Journey version and A/B variant of the message: the metric labels of its opens and clicks. */
   version: number;
   variant?: string | undefined;
+  /** The journey of the message (metric label; the workflow id does not name it). */
+  journey?: string | undefined;
   /** Idempotency key of the message: the `messageId` of its events. */
   key: string;
   /** The opt-out URL of this message: never rewritten. */

@@ -17,6 +17,8 @@ export interface PaymentLinkRequest {
   /** Journey version and A/B variant of the message (metric labels of the visit and the payment). */
   version?: number;
   variant?: string;
+  /** The journey of the message (metric label of the visit and the payment). */
+  journey?: string;
   amountDue: number;
   currency: string;
 }
@@ -45,7 +47,8 @@ export function createLocalPaymentLinks(options: LocalPaymentLinksOptions): Paym
     create(request) {
       const claims = {
         ...({ p: 'p', w: request.workflowId, s: request.step, c: request.source, k: request.key } as const),
-        ...(request.version !== undefined && versionClaims({ version: request.version, variant: request.variant })),
+        ...(request.version !== undefined &&
+          versionClaims({ version: request.version, variant: request.variant, journey: request.journey })),
       };
       const token = signLinkToken(options.secret, claims, undefined, clock());
       return Promise.resolve({ url: publicLink(options.publicUrl, `p/${token}`) });

@@ -18,6 +18,8 @@ export interface SmsMessage {
   /** Journey version and A/B variant of the message: labels of its delivery and bounce metrics. */
   version?: number;
   variant?: string;
+  /** The journey of the message (metric label; the workflow id does not name it). */
+  journey?: string;
 }
 
 export interface SmsSendResult {

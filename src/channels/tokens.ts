@@ -107,18 +107,23 @@ export type LinkClaims = { p: LinkPurpose; w: string; s: string; c: string; k: s
  * A/B variant the message was sent under (metric labels of its opens, clicks, views and payments;
  * tokens issued before they existed have neither, and `a` is absent outside a split).
  */
-export type LinkExtraClaims = { u?: string; l?: string; h?: string; v?: string; a?: string };
+export type LinkExtraClaims = { u?: string; l?: string; h?: string; v?: string; a?: string; j?: string };
 
-const EXTRA_CLAIMS = ['u', 'l', 'h', 'v', 'a'] as const;
+const EXTRA_CLAIMS = ['u', 'l', 'h', 'v', 'a', 'j'] as const;
 
-/** The `v` and `a` claims of a message: its journey version and, inside a split, its variant. */
-export function versionClaims(message: { version: number | string; variant?: string | undefined }): {
-  v: string;
-  a?: string;
-} {
-  return message.variant === undefined
-    ? { v: String(message.version) }
-    : { v: String(message.version), a: message.variant };
+/**
+ * The `v`, `a` and `j` claims of a message: its journey version, inside a split its variant, and
+ * its journey (the workflow id `settle/<debtId>` no longer names it; older links go without).
+ */
+export function versionClaims(message: {
+  version: number | string;
+  variant?: string | undefined;
+  journey?: string | undefined;
+}): { v: string; a?: string; j?: string } {
+  const out: { v: string; a?: string; j?: string } = { v: String(message.version) };
+  if (message.variant !== undefined) out.a = message.variant;
+  if (message.journey !== undefined) out.j = message.journey;
+  return out;
 }
 
 export function signLinkToken(secret: string, claims: LinkClaims, ttlMs?: number, nowMs?: number): string {

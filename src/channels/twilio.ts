@@ -136,13 +136,15 @@ export function statusCallbackFor(
   base: string,
   secret: string,
   key: string,
-  labels?: { version?: number | undefined; variant?: string | undefined },
+  labels?: { version?: number | undefined; variant?: string | undefined; journey?: string | undefined },
 ): string {
   const { workflowId, step } = splitMessageKey(key);
   const url = new URL(base);
   const claims = { p: 's', w: workflowId, s: step, c: 'sms', k: key } as const;
   const version =
-    labels?.version !== undefined ? versionClaims({ version: labels.version, variant: labels.variant }) : {};
+    labels?.version !== undefined
+      ? versionClaims({ version: labels.version, variant: labels.variant, journey: labels.journey })
+      : {};
   url.searchParams.set('k', signLinkToken(secret, { ...claims, ...version }));
   return url.toString();
 }

@@ -12,7 +12,9 @@ import { parseWorkflowId } from '../temporal/ids.js';
 import { NO_VARIANT, UNKNOWN_VERSION, type SettleMetrics } from './definitions.js';
 
 /** The journey of a workflow id (`settle/<debt>/<journey>`): a bounded label, never the debt. */
-export function journeyLabel(workflowId: string): string {
+/** The journey label: the message's own (link claim `j`, Checkout metadata), else an older workflow id's. */
+export function journeyLabel(workflowId: string, journey?: string): string {
+  if (journey !== undefined && BOUNDED.test(journey)) return journey;
   return parseWorkflowId(workflowId)?.journey ?? 'unknown';
 }
 
@@ -66,7 +68,7 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
 
   function engagement(workflowId: string, signal: Extract<JourneySignal, { kind: 'engagement' }>): void {
     const s = signal.signal;
-    const journey = journeyLabel(workflowId);
+    const journey = journeyLabel(workflowId, signal.labels?.journey);
     const { version, variant } = messageLabels(signal.labels);
     const step = stepLabel(workflowId, s.messageId);
     const data = s.data ?? {};
@@ -127,7 +129,7 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
     hits: {
       onHit(kind, tags) {
         if (kind === 'optOut' || tags.workflowId === undefined) return;
-        const journey = journeyLabel(tags.workflowId);
+        const journey = journeyLabel(tags.workflowId, tags.journey);
         const step = stepLabel(tags.workflowId, tags.messageKey);
         const channel = tags.channel === 'sms' ? 'sms' : 'email';
         const { version, variant } = messageLabels(tags);

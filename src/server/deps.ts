@@ -30,6 +30,8 @@ export interface HitTags {
   /** Journey version and A/B variant of the message (claims `v` and `a`; absent from older links). */
   version?: string;
   variant?: string;
+  /** The message's journey (claim `j`; absent from older links: the workflow id names it there). */
+  journey?: string;
   /** When the link was issued (the send) and when it was hit, ms: the reaction time. */
   issuedAtMs?: number;
   atMs?: number;

@@ -11,6 +11,8 @@ import type { EngagementSignal, JourneyStateView } from '../workflows/types.js';
  * journey (the dispatcher delivers `signal` only), read by the server's metrics.
  */
 export interface SignalLabels {
+  /** The journey (link claim `j`, Checkout metadata): workflow ids `settle/<debtId>` do not name it. */
+  journey?: string;
   version?: string;
   variant?: string;
 }

@@ -40,6 +40,7 @@ describe('createPaymentLink', () => {
       c: 'sms',
       k: context.key,
       v: String(context.version),
+      j: context.journey,
       iat: NOW / 1000,
     });
     expect(verifyLinkToken(SECRET, token!, 'u')).toBeUndefined();

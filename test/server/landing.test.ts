@@ -25,7 +25,7 @@ let views: Map<string, JourneyStateView | Error | 'hang'>;
 
 const view = journeyView;
 
-function token(over: { w?: string; c?: string; k?: string; v?: string; a?: string } = {}): string {
+function token(over: { w?: string; c?: string; k?: string; v?: string; a?: string; j?: string } = {}): string {
   return signLinkToken(SECRET, {
     p: 'p',
     w: over.w ?? WF,
@@ -34,6 +34,7 @@ function token(over: { w?: string; c?: string; k?: string; v?: string; a?: strin
     k: over.k ?? KEY,
     ...(over.v !== undefined && { v: over.v }),
     ...(over.a !== undefined && { a: over.a }),
+    ...(over.j !== undefined && { j: over.j }),
   });
 }
 
@@ -175,12 +176,14 @@ describe('GET /p/<token>', () => {
 
   it('labels the visit with the version and variant of the link, or of the journey for older links', async () => {
     await app.inject(`/p/${token({ v: '3' })}`); // sent outside a split under version 3
-    await app.inject(`/p/${token({ v: '4', a: 'loss-aversion' })}`);
+    await app.inject(`/p/${token({ v: '4', a: 'loss-aversion', j: 'late-stage' })}`);
     await app.inject(`/p/${token()}`); // signed before links carried them: the journey's version and latest variant
+    // The journey: the link's `j` claim, else the journey the state query names (workflow ids no longer do).
+    const journey = view().journey;
     expect(dispatcher.sent.map((x) => (x.signal.kind === 'engagement' ? x.signal.labels : undefined))).toEqual([
-      { version: '3' },
-      { version: '4', variant: 'loss-aversion' },
-      { version: '4', variant: 'social-proof' },
+      { version: '3', journey },
+      { version: '4', variant: 'loss-aversion', journey: 'late-stage' },
+      { version: '4', variant: 'social-proof', journey },
     ]);
   });
 

@@ -95,10 +95,18 @@ function latestVariant(view: JourneyStateView): string | undefined {
  * Version and A/B variant of the message a link came in (claims `v`, `a`); a link signed before
  * it carried them takes the journey's version and its latest variant.
  */
-export function messageLabels(view: JourneyStateView, claims: LinkClaims): { version: string; variant?: string } {
-  if (claims.v !== undefined) return { version: claims.v, ...(claims.a !== undefined && { variant: claims.a }) };
+export function messageLabels(
+  view: JourneyStateView,
+  claims: LinkClaims,
+): { version: string; variant?: string; journey: string } {
+  if (claims.v !== undefined)
+    return {
+      version: claims.v,
+      ...(claims.a !== undefined && { variant: claims.a }),
+      journey: claims.j ?? view.journey,
+    };
   const variant = latestVariant(view);
-  return { version: String(view.version), ...(variant !== undefined && { variant }) };
+  return { version: String(view.version), ...(variant !== undefined && { variant }), journey: view.journey };
 }
 
 export function checkoutRequest(

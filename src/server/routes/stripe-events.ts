@@ -81,6 +81,7 @@ export function journeyPayment(event: Stripe.Event): JourneyPayment | undefined 
   if (plan !== undefined && Number.isFinite(plan)) data.instalments = plan;
   if (meta.source) data.source = meta.source;
   const labels: SignalLabels = {
+    ...(meta.journey && { journey: meta.journey }),
     ...(meta.version && { version: meta.version }),
     ...(meta.variant && { variant: meta.variant }),
   };

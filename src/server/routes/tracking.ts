@@ -94,6 +94,7 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
       messageKey: claims.k,
       ...(claims.v !== undefined && { version: claims.v }),
       ...(claims.a !== undefined && { variant: claims.a }),
+      ...(claims.j !== undefined && { journey: claims.j }),
       issuedAtMs: derived.issuedAtMs,
       atMs: now,
       ...(verdict.reason !== undefined && { reason: verdict.reason }),

@@ -117,7 +117,13 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps
     if (!signal) return reply.code(204).send();
     // The message's version and variant (claims of links signed since they carry them): metric labels only.
     const labels =
-      claims.v === undefined ? undefined : { version: claims.v, ...(claims.a !== undefined && { variant: claims.a }) };
+      claims.v === undefined
+        ? undefined
+        : {
+            version: claims.v,
+            ...(claims.a !== undefined && { variant: claims.a }),
+            ...(claims.j !== undefined && { journey: claims.j }),
+          };
     const result = deps.dispatcher.dispatch(claims.w, { kind: 'engagement', signal, ...(labels && { labels }) });
     return answer(reply, [result], () => reply.code(204).send());
   });
