@@ -210,6 +210,11 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     meaning: 'A wait step without exactly one of duration, until, businessDays.',
   },
   SPLIT_WEIGHTS: { severity: 'error', stage: 'semantic', meaning: 'The weights of a split do not add up to 100.' },
+  MIGRATION_FROM_NEWER: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning: '`migration.from` lists a version that is not older than the journey’s own.',
+  },
   EXIT_ON_GOAL: {
     severity: 'error',
     stage: 'semantic',

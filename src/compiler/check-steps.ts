@@ -61,6 +61,17 @@ export function checkSteps(ctx: StepCheckContext): void {
   if (journey.spec.paymentPlans?.interval !== undefined) {
     checkDuration(ctx, journey.spec.paymentPlans.interval, ['spec', 'paymentPlans', 'interval']);
   }
+  journey.spec.migration?.from?.forEach((v, i) => {
+    if (v >= journey.metadata.version) {
+      err(
+        ctx,
+        'MIGRATION_FROM_NEWER',
+        `version ${v} is not older than this one (${journey.metadata.version})`,
+        ['spec', 'migration', 'from', i],
+        'list the older versions whose running journeys move to this one',
+      );
+    }
+  });
   const goal = journey.spec.goal ?? 'paid';
   const exitOn = journey.spec.exitOn ?? [];
   exitOn.forEach((event, i) => {

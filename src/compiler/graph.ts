@@ -198,6 +198,18 @@ export function checkGraph(
     } else entries.push(to);
   }
 
+  // A migration continues journeys of older versions at these steps: they must exist.
+  for (const [old, to] of Object.entries(journey.spec.migration?.steps ?? {})) {
+    if (!index.has(to)) {
+      err(
+        'UNKNOWN_STEP',
+        `\`${to}\` is not a step of journey \`${journey.metadata.name}\``,
+        ['spec', 'migration', 'steps', old],
+        didYouMean(to, ids, `steps of this journey: ${ids.join(', ')}`),
+      );
+    }
+  }
+
   // Reachability from the first step (and the interrupts' steps).
   const reached = new Set<string>();
   const queue = entries;

@@ -200,9 +200,21 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
 }
 
 /** The journey-wide rules: events and conditions that end it, interrupts, re-enrollment. */
-function lowerRules(journey: Journey): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll'> {
-  const { exitOn, exitWhen, interrupts, reenroll } = journey.spec;
+function lowerRules(
+  journey: Journey,
+): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration'> {
+  const { exitOn, exitWhen, interrupts, reenroll, migration } = journey.spec;
   return {
+    ...(migration !== undefined && {
+      migration: {
+        ...(migration.from !== undefined && { from: [...migration.from].sort((a, b) => a - b) }),
+        steps: Object.fromEntries(
+          Object.keys(migration.steps ?? {})
+            .sort()
+            .map((k) => [k, migration.steps![k]!]),
+        ),
+      },
+    }),
     ...(exitOn !== undefined && exitOn.length > 0 && { exitOn: [...exitOn] }),
     ...(exitWhen !== undefined &&
       exitWhen.length > 0 && { exitWhen: exitWhen.map((r) => ({ when: r.when, outcome: r.outcome })) }),

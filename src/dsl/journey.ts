@@ -426,6 +426,31 @@ export const JourneySpec = Type.Object(
           'Events that send the journey to a step from any step (a wait, a deferral, a waitFor listening for other events), e.g. replied: agent-handover.',
       }),
     ),
+    migration: Type.Optional(
+      Type.Object(
+        {
+          from: Type.Optional(
+            Type.Array(Type.Integer({ minimum: 1 }), {
+              minItems: 1,
+              uniqueItems: true,
+              description: 'The older versions whose running journeys may move here (default: every older one).',
+            }),
+          ),
+          steps: Type.Optional(
+            Type.Record(Type.String(), StepId({ description: 'The step of this version it continues at.' }), {
+              additionalProperties: false, // see Metadata.labels
+              description:
+                'Old step id → step of this version, for renamed or removed steps; a step whose id is unchanged needs no entry. A journey at any other step stays on its version.',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'How journeys already running an older version move to this one with `settle migrate` (at their next wait, keeping their history).',
+        },
+      ),
+    ),
     reenroll: Type.Optional(
       Type.Union([Type.Literal('update'), Type.Literal('move')], {
         default: 'update',

@@ -242,6 +242,12 @@ export interface JourneyPlan {
   interrupts?: Partial<Record<EngagementEvent, string>>;
   /** What a re-enrollment of a running debt does when the segments route it elsewhere (default update). */
   reenroll?: 'update' | 'move';
+  /**
+   * How journeys running an older version move to this one (`settle migrate`): the versions they
+   * may come from (absent: any older) and where each step of theirs goes (a step of the same id
+   * needs no entry). A journey at a step with no place here stays on its version.
+   */
+  migration?: { from?: number[]; steps: Record<string, string> };
   /** Types of the custom attributes this journey's expressions and templates use. */
   attributes: Record<string, FieldType>;
 }

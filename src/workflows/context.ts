@@ -17,6 +17,9 @@ import { currentRecord, moneyKey } from './money.js';
 import type { AuditEntry, AuditKind, JourneyInput, JourneyState } from './types.js';
 import type { EnrollmentData } from '../ir/index.js';
 
+/** Not an outcome: the journey stops its step to take a newer version's plan (settle migrate). */
+export const MIGRATING = '\u0000migrating';
+
 /** The outcome of a journey whose debt a re-enrollment moved to another journey (`reenroll: move`). */
 export const MOVED = 'moved';
 
@@ -97,6 +100,7 @@ export class JourneyContext {
     const { state, plan } = this;
     if (this.goalReached()) return { end: plan.goal };
     if (state.moveTo !== undefined) return { end: MOVED };
+    if (state.migrateTo !== undefined) return { end: MIGRATING };
     const from = state.legStartSeq ?? 0;
     const exitOn = plan.exitOn;
     if (exitOn !== undefined && exitOn.length > 0) {

@@ -6,6 +6,7 @@ import type {
   JourneyStateView,
   LedgerBounceSignal,
   LedgerView,
+  MigrateSignal,
   OptInSignal,
   OptOutSignal,
   PlanRef,
@@ -18,6 +19,8 @@ export const optInSignal = defineSignal<[OptInSignal]>('optIn');
 export const stateQuery = defineQuery<JourneyStateView>('state');
 /** `settle enroll` met the debt's running journey: its new facts and the journey the segments route it to now. */
 export const reenrollSignal = defineSignal<[ReenrollSignal]>('reenroll');
+/** `settle migrate`: take a newer version of the journey at the next safe point. */
+export const migrateSignal = defineSignal<[MigrateSignal]>('migrate');
 
 /** The debtor ledger (debtorLedgerWorkflow, id `settle-debtor/<debtorKey>`): its update, signals and query. */
 export const LEDGER_WORKFLOW_TYPE = 'debtorLedgerWorkflow';

@@ -6,7 +6,7 @@
  * `settle simulate`.
  */
 import type { PlanExit, PlanStep } from '../ir/index.js';
-import { JourneyContext, MOVED, type StepResult } from './context.js';
+import { JourneyContext, MIGRATING, MOVED, type StepResult } from './context.js';
 import type { RuntimePort } from './port.js';
 import { outcomeFacts } from './outcome-facts.js';
 import { runSend } from './steps-send.js';
@@ -51,6 +51,10 @@ export async function runJourney(input: JourneyInput, state: JourneyState, port:
   let sinceWait = 0;
   while (state.outcome === undefined) {
     const stop = ctx.stopNow();
+    if (stop && 'end' in stop && stop.end === MIGRATING) {
+      await migrate(ctx);
+      continue;
+    }
     if (stop && 'end' in stop) {
       if (stop.end === MOVED && state.moveTo !== undefined && port.handOver !== undefined) {
         await moveOn(ctx, MOVED, state.moveTo);
@@ -70,6 +74,8 @@ export async function runJourney(input: JourneyInput, state: JourneyState, port:
     }
     const step = ctx.step(state.current);
     const result = await runStep(ctx, step);
+    // A migration stops a step mid-wait: the step resumes (in the new plan or this one) where it was.
+    if ('end' in result && result.end === MIGRATING) continue;
     state.stepStartedAt = undefined;
     sinceWait = step.kind === 'wait' || step.kind === 'waitFor' || step.kind === 'trackPlan' ? 0 : sinceWait + 1;
     if ('end' in result) {
@@ -86,6 +92,51 @@ export async function runJourney(input: JourneyInput, state: JourneyState, port:
     }
   }
   return result(ctx);
+}
+
+/**
+ * settle migrate: the version asked for is loaded; the journey's step goes to its place there
+ * (`migration.steps`, else the step of the same id) and the journey goes on with the new plan and
+ * all its state (a wait keeps its start). A step with no place, or a version that does not take
+ * journeys of this one, leaves the journey where it is; either way the attempt is recorded.
+ */
+async function migrate(ctx: JourneyContext): Promise<void> {
+  const { state, plan, port } = ctx;
+  const ask = state.migrateTo!;
+  delete state.migrateTo;
+  const record = (toStep?: string) => {
+    state.migrations ??= [];
+    state.migrations.push({
+      requestId: ask.requestId,
+      at: port.now(),
+      fromVersion: plan.version,
+      toVersion: ask.to.version,
+      fromStep: state.current,
+      ...(toStep !== undefined && { toStep }),
+    });
+  };
+  if (port.loadPlan === undefined || port.continueWithPlan === undefined) return;
+  const next = await port.loadPlan(ask.to);
+  const accepts = next.migration?.from === undefined || next.migration.from.includes(plan.version);
+  const target =
+    next.migration?.steps[state.current] ??
+    (next.steps.some((s) => s.id === state.current) ? state.current : undefined);
+  if (!accepts || target === undefined || next.journey !== plan.journey) {
+    record();
+    ctx.note(
+      'warning',
+      `migration to v${ask.to.version}: ${accepts ? `step ${state.current} has no place in v${ask.to.version}` : `v${ask.to.version} does not take journeys of v${plan.version}`}; staying on v${plan.version}`,
+      state.current,
+    );
+    return;
+  }
+  record(target);
+  ctx.note('step', `migrated v${plan.version} → v${next.version}: ${state.current} → ${target}`, state.current);
+  if (target !== state.current) {
+    if (state.stepStartedAt !== undefined) state.visits[target] = (state.visits[target] ?? 0) + 1;
+    state.current = target;
+  }
+  await port.continueWithPlan(next, state);
 }
 
 /** Follows an interrupt: its event is consumed, the journey goes to its step. */
@@ -161,7 +212,9 @@ async function moveOn(ctx: JourneyContext, outcome: string, next: { to: PlanRef;
   const carried: JourneyState = {
     ...state,
     current: '',
-    visits: {},
+    // Visits go on counting: with one workflow id per debt, a step id both journeys have (with-agent)
+    // must not give the next journey's message the key of this one's (keys are workflowId/step/visit).
+    visits: { ...state.visits },
     variants: {},
     startedAt: endedAt,
     path: [...(state.path ?? []), leg],

@@ -22,7 +22,14 @@ import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import { consentOnlyDecision } from '../core/policy/index.js';
 import './sandbox-date.js';
-import { engagementSignal, migrateSignal, optInSignal, optOutSignal, reenrollSignal, stateQuery } from './definitions.js';
+import {
+  engagementSignal,
+  migrateSignal,
+  optInSignal,
+  optOutSignal,
+  reenrollSignal,
+  stateQuery,
+} from './definitions.js';
 import { runJourney } from './interpreter.js';
 import type { ActivityName, RuntimePort } from './port.js';
 import { journeyAttributes, SA, SearchAttributeBatch } from './search-attributes.js';
@@ -156,7 +163,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     const fromData = signal.data?.channel;
     const sent = state.sends.find((s) => s.messageId !== undefined && s.messageId === signal.messageId);
     const channel = sent?.channel ?? (fromData === 'email' || fromData === 'sms' ? fromData : undefined);
-    const contactKey = channel !== undefined ? contactKeyOf(input, channel) : undefined;
+    const contactKey = channel !== undefined ? contactKeyOf(input, channel, currentRecord(input, state)) : undefined;
     if (channel === undefined || (contactKey === undefined && sent === undefined) || !isPatched(DEBTOR_BOUNCE_PATCH))
       return;
     await ledger.ledgerBounce({
@@ -183,7 +190,11 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     if (signal.to.journey !== input.plan.journey || signal.to.version <= input.plan.version) return;
     if (state.migrations?.some((m) => m.requestId === signal.requestId)) return;
     state.migrateTo = signal;
-    audit(state, { at: now(), kind: 'event', message: `migration to v${signal.to.version} asked (${signal.requestId})` });
+    audit(state, {
+      at: now(),
+      kind: 'event',
+      message: `migration to v${signal.to.version} asked (${signal.requestId})`,
+    });
   });
   // One journey per debt: a new import of the debt updates this journey's facts, or moves the debt
   // on to the journey the segments now route it to (`reenroll: move`) at the next safe point.
@@ -292,7 +303,12 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       attributes.set(journeyAttributes(plan.journey, plan.version, input.options));
       attributes.flush();
       await condition(allHandlersFinished);
-      return continueAsNew<typeof journeyWorkflow>({ plan, enrollment: input.enrollment, options: input.options, state: next });
+      return continueAsNew<typeof journeyWorkflow>({
+        plan,
+        enrollment: input.enrollment,
+        options: input.options,
+        state: next,
+      });
     },
     // A hand-over: the next journey's plan is loaded here and the debt's history goes on in a new run.
     async handOver(next, carried) {

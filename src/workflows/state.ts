@@ -1,6 +1,6 @@
 /** The journey's durable state: creation, applying events and opt-outs, engagement counts, the query view. */
 import type { Channel, EngagementEvent, JourneyPlan } from '../ir/index.js';
-import { applyPayment, currentRecord, planView } from './money.js';
+import { applyPayment, currentRecord, planView, startMoney } from './money.js';
 import type {
   AuditEntry,
   EngagementSignal,
@@ -26,6 +26,7 @@ export function initialState(input: JourneyInput, nowMs: number): JourneyState {
     seq: 0,
     startedAt: input.options.enrolledAt ?? nowMs,
     audit: [],
+    money: startMoney(input.enrollment),
   };
 }
 
@@ -140,5 +141,6 @@ export function stateView(input: JourneyInput, state: JourneyState, timezone: st
     ...(state.money !== undefined && { amountPaid: state.money.paid }),
     ...(state.plan !== undefined && state.money !== undefined && { plan: planView(state.plan, state.money.currency) }),
     ...(state.path !== undefined && state.path.length > 0 && { path: state.path.map((l) => ({ ...l })) }),
+    ...(state.migrations !== undefined && { migrations: state.migrations.map((m) => ({ ...m })) }),
   };
 }

@@ -96,6 +96,27 @@ export interface ReenrollSignal {
   at: number;
 }
 
+/**
+ * `settle migrate`: move this journey to a newer version of its journey at its next safe point
+ * (a wait, a waitFor, a deferral, or between two steps), keeping its history. Idempotent by
+ * `requestId`; a journey already on that version or newer ignores it.
+ */
+export interface MigrateSignal {
+  to: PlanRef;
+  requestId: string;
+}
+
+/** A migration of a running journey, as `settle status` shows it. */
+export interface MigrationRecord {
+  requestId: string;
+  at: number;
+  fromVersion: number;
+  toVersion: number;
+  fromStep: string;
+  /** Absent when the journey's step has no place in the new version: it stayed. */
+  toStep?: string;
+}
+
 /** One journey of a debt's life, as `settle status` shows the path across journeys. */
 export interface JourneyLeg {
   journey: string;
@@ -230,6 +251,10 @@ export interface JourneyState {
   legPending?: boolean;
   /** money.paid when this journey took the debt over (what it collected is the rest). */
   legPaidFrom?: number;
+  /** A migration asked for (settle migrate), taken at the next safe point. */
+  migrateTo?: { to: PlanRef; requestId: string };
+  /** Migrations done or refused, oldest first. */
+  migrations?: MigrationRecord[];
   /** A re-enrollment routed the debt to another journey (`reenroll: move`): it moves at the next safe point. */
   moveTo?: { to: PlanRef; segment?: string };
 }
@@ -273,6 +298,8 @@ export interface JourneyStateView {
   };
   /** Earlier journeys of this debt (hand-over), oldest first. */
   path?: JourneyLeg[];
+  /** Migrations to newer versions (settle migrate), oldest first. */
+  migrations?: MigrationRecord[];
 }
 
 /** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data), opt-outs and bounces. */

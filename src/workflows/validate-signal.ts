@@ -3,7 +3,7 @@
  * dropped, never thrown — a throwing handler would fail the workflow task and stall the journey.
  */
 import { CHANNELS, ENGAGEMENT_EVENTS, type Channel, type EngagementEvent } from '../ir/index.js';
-import type { EngagementSignal, LedgerBounceSignal, OptOutSignal, ReenrollSignal } from './types.js';
+import type { EngagementSignal, LedgerBounceSignal, MigrateSignal, OptOutSignal, ReenrollSignal } from './types.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 500;
 
@@ -78,4 +78,12 @@ export function asReenrollSignal(v: unknown, debtId: string): ReenrollSignal | u
     ...(isString(o.segment) && { segment: o.segment }),
     at: o.at,
   };
+}
+
+export function asMigrateSignal(v: unknown): MigrateSignal | undefined {
+  const o = v as Partial<MigrateSignal> | null;
+  if (o === null || typeof o !== 'object' || !isString(o.requestId)) return undefined;
+  const ref = o.to;
+  if (!ref || !isString(ref.journey) || !Number.isInteger(ref.version) || !isString(ref.contentHash)) return undefined;
+  return { to: { journey: ref.journey, version: ref.version, contentHash: ref.contentHash }, requestId: o.requestId };
 }
