@@ -8,18 +8,22 @@
  * gives the same summary. Goals (issue 20): ≥ 25,000 debt-journeys/s per core, ≥ 1.8× with 2
  * cores, peak RSS ≤ 300 MB.
  *
- * `npm run bench:simulate -- 20000` simulates another count (default 100,000);
- * `--workers 1,2,4` other worker counts (default 1 and the cores).
+ * The runs use the simulator compiled as `npm run build` does (into a scratch directory), as
+ * `settle simulate` runs it; `--src` runs the TypeScript sources through tsx instead (each worker
+ * thread then loads tsx too). `npm run bench:simulate -- 20000` simulates another count (default
+ * 100,000); `--workers 1,2,4` other worker counts (default 1 and the cores).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePaths } from '../src/compiler/index.js';
-import { demoPortfolio } from '../src/dev/portfolio.js';
+import { pathToFileURL } from 'node:url';
+import type * as Compiler from '../src/compiler/index.js';
+import type * as Portfolio from '../src/dev/portfolio.js';
 import type { PortfolioRow } from '../src/enrollment/read.js';
-import { loadBehaviour } from '../src/simulate/behaviour.js';
-import { simulatePortfolio } from '../src/simulate/simulate.js';
+import type * as BehaviourModule from '../src/simulate/behaviour.js';
+import type * as Simulate from '../src/simulate/simulate.js';
 import { calibrationRate, calibrationReference } from './support/calibrate.js';
 import { figure, writeBenchResult, type Figure } from './support/report.js';
 
@@ -39,8 +43,23 @@ interface ChildResult {
   summaryHash: string;
 }
 
-/** One run, in this process: `--child COUNT WORKERS` prints its ChildResult as JSON. */
-async function child(count: number, workers: number): Promise<void> {
+type Modules = [typeof Compiler, typeof Portfolio, typeof BehaviourModule, typeof Simulate];
+
+/** The simulator's modules: compiled ones from `build` (as bin/settle.js runs them), else the sources. */
+async function modules(build: string | undefined): Promise<Modules> {
+  const at = (path: string) =>
+    build === undefined ? `../src/${path}.js` : pathToFileURL(join(build, 'dist', `${path}.js`)).href;
+  return (await Promise.all(
+    ['compiler/index', 'dev/portfolio', 'simulate/behaviour', 'simulate/simulate'].map((p) => import(at(p))),
+  )) as Modules;
+}
+
+/**
+ * One run, in this process: `--child COUNT WORKERS [BUILD]` prints its ChildResult as JSON. With
+ * BUILD (a package copy holding dist/), the compiled simulator, as `settle simulate` runs it.
+ */
+async function child(count: number, workers: number, build: string | undefined): Promise<void> {
+  const [{ compilePaths }, { demoPortfolio }, { loadBehaviour }, { simulatePortfolio }] = await modules(build);
   const compiled = compilePaths([join(ROOT, 'journeys')]);
   const behaviour = loadBehaviour(join(ROOT, 'examples', 'simulate', 'behaviour.yaml'));
   const records = demoPortfolio(count, START, 7, 'BENCH');
@@ -77,10 +96,34 @@ async function child(count: number, workers: number): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-function runChild(count: number, workers: number): ChildResult {
+/**
+ * The simulator compiled as `npm run build` does, into a scratch package copy (package.json and
+ * node_modules linked): the repository's dist/ may be stale, and is left alone.
+ */
+function build(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'settle-bench-sim-'));
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {
+    encoding: 'utf8',
+  });
+  // tsc writes the JS even when a file elsewhere in the tree has a type error.
+  if (!existsSync(join(dir, 'dist', 'simulate', 'worker.js'))) throw new Error('tsc did not build the simulator');
+  return dir;
+}
+
+function runChild(count: number, workers: number, dir: string | undefined): ChildResult {
   const r = spawnSync(
     process.execPath,
-    [...process.execArgv, import.meta.filename, '--child', String(count), String(workers)],
+    [
+      ...process.execArgv,
+      import.meta.filename,
+      '--child',
+      String(count),
+      String(workers),
+      ...(dir === undefined ? [] : [dir]),
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (r.status !== 0) throw new Error(`simulate run with ${workers} worker(s) failed:\n${r.stderr}`);
@@ -91,21 +134,27 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(Number(args[1]), Number(args[2]));
+  if (args[0] === '--child') return child(Number(args[1]), Number(args[2]), args[3]);
   const w = args.indexOf('--workers');
   const workerCounts =
     w >= 0 ? args[w + 1]!.split(',').map(Number) : [...new Set([1, availableParallelism()])].sort((a, b) => a - b);
   const count = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--workers') ?? 100_000);
 
+  const fromSources = args.includes('--src');
+  const dir = fromSources ? undefined : build();
   const before = calibrationRate();
-  const runs = workerCounts.map((n) => runChild(count, n));
+  const runs = workerCounts.map((n) => runChild(count, n, dir));
   const after = calibrationRate();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   const calibration = calibrationReference((before + after) / 2);
   const base = runs.find((r) => r.workers === 1) ?? runs[0]!;
   const baseRate = base.debts / base.seconds;
 
   console.log(
     `simulate: ${base.debts.toLocaleString('en-US')} debt-journeys over ${DAYS} days; ${base.messages} messages, ${base.deferrals} deferrals, ${base.paid} paid`,
+  );
+  console.log(
+    `  ${fromSources ? 'TypeScript sources through tsx (--src)' : 'compiled JS (dist/, as bin/settle.js runs it)'}`,
   );
   console.log(
     `  CPU calibration loop (same run): ${fmt(before / 1000)}k rounds/CPU s before, ${fmt(after / 1000)}k after`,
@@ -152,7 +201,7 @@ async function main(): Promise<void> {
   console.log(`  same summary with every worker count: ${same ? 'yes' : 'NO'}`);
   const written = writeBenchResult({
     bench: 'simulate',
-    params: { debts: count, days: DAYS, workers: workerCounts.join(',') },
+    params: { debts: count, days: DAYS, workers: workerCounts.join(','), compiled: !fromSources },
     figures,
     details: { runs, calibration: { before, after }, sameSummary: same },
   });

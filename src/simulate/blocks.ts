@@ -84,11 +84,11 @@ export interface LocalExtras {
   portExtras?: unknown[];
 }
 
-/** The block of each row (by index): BLOCK_ROWS a block, a debtor's later rows in the block of its first. */
-export function blockOfRows(rows: readonly BlockRow[]): number[] {
+/** The block of each row (by index): `size` rows a block, a debtor's later rows in the block of its first. */
+export function blockOfRows(rows: readonly BlockRow[], size = BLOCK_ROWS): number[] {
   const firstBlock = new Map<string, number>();
   return rows.map((row, i) => {
-    const own = Math.floor(i / BLOCK_ROWS);
+    const own = Math.floor(i / size);
     const id = 'record' in row ? debtorIdOf(row.record) : undefined;
     if (id === undefined) return own;
     const first = firstBlock.get(id);

@@ -49,10 +49,16 @@ export interface SimulateOptions {
    */
   debtsJson?: (chunk: string) => void;
   /**
-   * Worker threads (default 1: this thread). Results are the same with any number. A run with
-   * `onDebt` or `portExtras`, or a behaviour model without its document, runs in this thread.
+   * Worker threads (default 0: this thread only). Results are the same with any number. A run
+   * with `onDebt` or `portExtras`, a behaviour model without its document, or one block of rows
+   * runs in this thread.
    */
   workers?: number;
+  /**
+   * Rows per block (default BLOCK_ROWS, blocks.ts): part of what a run is, like the seed — the
+   * summary's sums are added block by block — so a report compares with one of the same size.
+   */
+  blockRows?: number;
   /** Called with every simulated debt (its state included) as it finishes. */
   onDebt?: (debt: SimulatedDebt) => void;
   /** Extra VirtualPort constructor arguments shared by every debt of the run (the contact-ledger book). */
@@ -86,7 +92,7 @@ export async function simulatePortfolio(o: SimulateOptions): Promise<SimulationR
 
   const rows: (BlockRow | undefined)[] = [];
   for await (const row of o.rows) rows.push(row.error !== undefined ? { line: row.line, error: row.error } : row);
-  const blockOf = blockOfRows(rows as BlockRow[]);
+  const blockOf = blockOfRows(rows as BlockRow[], o.blockRows);
   const blocks = blockOf.length === 0 ? 0 : blockOf[blockOf.length - 1]! + 1;
   // Each block's rows, by index into `rows`; a row is let go once its block is handed out.
   const members: number[][] = Array.from({ length: blocks }, () => []);
@@ -121,8 +127,9 @@ export async function simulatePortfolio(o: SimulateOptions): Promise<SimulationR
     o.onDebt !== undefined ||
     o.portExtras !== undefined ||
     (o.behaviour.doc === undefined && o.behaviour !== NO_BEHAVIOUR);
-  const workers = local ? 1 : Math.max(1, Math.min(Math.floor(o.workers ?? 1), blocks));
-  if (workers <= 1) {
+  // Threads only when there is more than one block: a small portfolio runs here, as fast.
+  const workers = local || blocks <= 1 ? 0 : Math.max(0, Math.min(Math.floor(o.workers ?? 0), blocks));
+  if (workers === 0) {
     const run = blockRunner(setup, {
       behaviour: o.behaviour,
       ...(o.onDebt && { onDebt: o.onDebt }),
