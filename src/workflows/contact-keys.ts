@@ -3,16 +3,23 @@
  * (src/enrollment/start.ts) builds JourneyOptions.contactKeys as [email's key if the debtor has an
  * email] followed by [phone's key if they have a phone]; the workflow cannot hash (no secret in
  * workflow code), so it reads them back by that order. Undefined when the journey has no key for
- * the channel (the simulator before keys, a record without the address). Workflow-safe: pure.
+ * the channel (the simulator before keys, a record without the address) or when `current` (the
+ * record as re-enrollment updated it) has another address than the one the keys were made from:
+ * a new address is not the bounced one. Workflow-safe: pure.
  */
-import type { Channel } from '../ir/index.js';
+import type { Channel, EnrollmentData } from '../ir/index.js';
 import type { JourneyInput } from './types.js';
 
 export function contactKeyOf(
   input: Pick<JourneyInput, 'enrollment' | 'options'>,
   channel: Channel,
+  current?: Pick<EnrollmentData, 'debtor'>,
 ): string | undefined {
   const { email, phone } = input.enrollment.debtor;
+  if (current !== undefined && current.debtor !== input.enrollment.debtor) {
+    const changed = channel === 'email' ? current.debtor.email !== email : current.debtor.phone !== phone;
+    if (changed) return undefined;
+  }
   const keys = input.options.contactKeys;
   const hasEmail = email !== undefined;
   const hasPhone = phone !== undefined;

@@ -97,7 +97,7 @@ async function clearContactRules(
         optedOut: ctx.state.optedOut.slice(),
         policy: ctx.policy,
         localBlock: hasAddress(ctx, step) ? undefined : 'noAddress',
-        contactKey: contactKeyOf(ctx.input, step.channel),
+        contactKey: contactKeyOf(ctx.input, step.channel, { debtor }),
       },
     });
     switch (decision.action) {
@@ -217,7 +217,7 @@ function heldOut(ctx: JourneyContext, step: PlanSend, held: { split: string; var
 /** The address hard-bounced: the debtor's ledger refuses it from now on, for every debt of the debtor. */
 async function reportBounce(ctx: JourneyContext, step: PlanSend, bookedAt: number): Promise<void> {
   if (!ctx.port.reportBounce || !(ctx.port.patched?.(DEBTOR_BOUNCE_PATCH) ?? true)) return;
-  const contactKey = contactKeyOf(ctx.input, step.channel);
+  const contactKey = contactKeyOf(ctx.input, step.channel, ctx.record());
   await ctx.port.reportBounce({
     debtorKey: ctx.input.options.debtorKey,
     channel: step.channel,
