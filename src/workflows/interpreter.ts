@@ -7,6 +7,7 @@
  */
 import type { PlanExit, PlanStep } from '../ir/index.js';
 import { JourneyContext, MIGRATING, MOVED, type StepResult } from './context.js';
+import { migrationTarget } from './migration.js';
 import type { RuntimePort } from './port.js';
 import { outcomeFacts } from './outcome-facts.js';
 import { runSend } from './steps-send.js';
@@ -104,7 +105,7 @@ async function migrate(ctx: JourneyContext): Promise<void> {
   const { state, plan, port } = ctx;
   const ask = state.migrateTo!;
   delete state.migrateTo;
-  const record = (toStep?: string) => {
+  const record = (toStep?: string, reason?: string) => {
     state.migrations ??= [];
     state.migrations.push({
       requestId: ask.requestId,
@@ -113,23 +114,18 @@ async function migrate(ctx: JourneyContext): Promise<void> {
       toVersion: ask.to.version,
       fromStep: state.current,
       ...(toStep !== undefined && { toStep }),
+      ...(reason !== undefined && { reason }),
     });
   };
   if (port.loadPlan === undefined || port.continueWithPlan === undefined) return;
   const next = await port.loadPlan(ask.to);
-  const accepts = next.migration?.from === undefined || next.migration.from.includes(plan.version);
-  const target =
-    next.migration?.steps[state.current] ??
-    (next.steps.some((s) => s.id === state.current) ? state.current : undefined);
-  if (!accepts || target === undefined || next.journey !== plan.journey) {
-    record();
-    ctx.note(
-      'warning',
-      `migration to v${ask.to.version}: ${accepts ? `step ${state.current} has no place in v${ask.to.version}` : `v${ask.to.version} does not take journeys of v${plan.version}`}; staying on v${plan.version}`,
-      state.current,
-    );
+  const to = migrationTarget(next, plan.journey, plan.version, state.current);
+  if ('stay' in to) {
+    record(undefined, to.stay);
+    ctx.note('warning', `migration to v${ask.to.version}: ${to.stay}; staying on v${plan.version}`, state.current);
     return;
   }
+  const target = to.step;
   record(target);
   ctx.note('step', `migrated v${plan.version} → v${next.version}: ${state.current} → ${target}`, state.current);
   if (target !== state.current) {

@@ -115,6 +115,8 @@ export interface MigrationRecord {
   fromStep: string;
   /** Absent when the journey's step has no place in the new version: it stayed. */
   toStep?: string;
+  /** Why it stayed (when toStep is absent). */
+  reason?: string;
 }
 
 /** One journey of a debt's life, as `settle status` shows the path across journeys. */
