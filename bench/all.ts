@@ -44,7 +44,7 @@ export const BENCHES: BenchSpec[] = [
   { name: 'compile', env: { BENCH_COMPILE_JOURNEYS: '100', BENCH_COMPILE_SIZES: '100,400' }, timeoutS: 120 },
   {
     name: 'simulate',
-    args: ['5000'],
+    args: ['2000'],
     timeoutS: 120,
     fromOutput: (out) => {
       const perCpu = num(/([\d,]+) debt-journeys\/s per CPU second/.exec(out)?.[1]);
@@ -166,7 +166,8 @@ function runBench(spec: BenchSpec, timeoutMs: number): Promise<BenchOutcome> {
       const parsed = result ? [] : (spec.fromOutput?.(out) ?? []);
       resolve({
         name: spec.name,
-        ok: code === 0 && !timedOut,
+        // A bench that wrote its figures ran; a goal it missed (its exit code) is in the figures.
+        ok: !timedOut && (code === 0 || result !== undefined),
         exitCode: code,
         seconds,
         source: result ? 'json' : parsed.length > 0 ? 'output' : 'none',
