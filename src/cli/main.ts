@@ -34,6 +34,10 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   enroll: async () => (await import('./commands/enroll.js')).enroll,
   event: async () => (await import('./commands/event.js')).event,
   status: async () => (await import('./commands/status.js')).status,
+  migrate: async () => {
+    const { migrate } = await import('./commands/migrate.js');
+    return (argv, io, env) => migrate(argv, io, { vars: env.vars });
+  },
   worker: async () => {
     const { worker } = await import('./commands/worker.js');
     return (argv, io, env) => worker(argv, io, env.vars);

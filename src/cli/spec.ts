@@ -164,6 +164,26 @@ export const COMMANDS = {
       FORMAT_TEXT_JSON,
     ],
   },
+  migrate: {
+    summary: 'move running journeys to a newer version',
+    description:
+      "Moves the running journeys of older versions of a journey to the version in the repository, at their next wait, keeping their history (the new version's migration: says from which versions and where each old step goes). Without --apply, a dry run: how many journeys would move from which step to which, and which would stay and why.",
+    args: [],
+    options: [
+      {
+        flags: '--to <version>',
+        description: "the version to move to: the journey's version in the repository (required)",
+      },
+      { flags: '--journey <name>', description: 'only this journey (default: every journey at that version)' },
+      { flags: '--dry-run', description: 'only report what would move (the default)' },
+      { flags: '--apply', description: 'publish the plan and signal every journey that would move' },
+      { flags: '--concurrency <n>', description: 'journeys signalled at once', default: '16' },
+      DIR,
+      FORMAT_TEXT_JSON,
+    ],
+    notes:
+      'Idempotent: a re-run signals only journeys still on older versions, which ignore a request they already had.',
+  },
   worker: {
     summary: 'run a Temporal worker for journeys',
     description:
