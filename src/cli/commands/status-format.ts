@@ -46,6 +46,19 @@ function pathLines(s: JourneyStatus): string[] {
   return ['  path across journeys', ...table(legs, '    ')];
 }
 
+/** Migrations to newer versions (settle migrate): moved, or stayed and why. */
+function migrationLines(s: JourneyStatus): string[] {
+  const m = s.view?.migrations;
+  if (!m || m.length === 0) return [];
+  const rows = m.map((x) => [
+    utc(x.at),
+    `v${x.fromVersion} → v${x.toVersion}`,
+    x.toStep !== undefined ? `${x.fromStep} → ${x.toStep}` : `stayed at ${x.fromStep}: ${x.reason ?? 'no place'}`,
+    x.requestId,
+  ]);
+  return ['  migrations', ...table(rows, '    ')];
+}
+
 export function facts(s: JourneyStatus): string[] {
   const rows: string[][] = [['started', utc(s.startedAt)]];
   if (s.closedAt) rows.push(['ended', utc(s.closedAt)]);
@@ -109,7 +122,9 @@ function ledgerLines(statuses: JourneyStatus[]): string[] {
 }
 
 export function formatStatusText(statuses: JourneyStatus[]): string {
-  const blocks = statuses.map((s) => [headline(s), ...facts(s), ...pathLines(s), ...viewLines(s)].join('\n'));
+  const blocks = statuses.map((s) =>
+    [headline(s), ...facts(s), ...pathLines(s), ...migrationLines(s), ...viewLines(s)].join('\n'),
+  );
   const ledger = ledgerLines(statuses);
   if (ledger.length > 0) blocks.push(ledger.join('\n'));
   return blocks.join('\n\n') + '\n';
