@@ -18,7 +18,7 @@ describe('formatPlanText', () => {
   it('starts with the journey, version, goal and policy summary', () => {
     expect(text.startsWith('Journey soft-collection v3\n')).toBe(true);
     expect(text).toContain('Friendly reminders for invoices up to 30 days overdue');
-    expect(text).toMatch(/goal +paid \(ends the journey at once\)/);
+    expect(text).toMatch(/goal +paid \(ends the journey at once; paid in full\)/);
     expect(text).toMatch(/start +first-email/);
     expect(text).toContain('Policy retail-default');
     expect(text).toMatch(/send windows +Mon–Fri 08:00–21:00; Sat 09:00–13:00 \(debtor's local time\)/);

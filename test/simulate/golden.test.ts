@@ -22,8 +22,7 @@ describe('golden schedules (eu-default unless said)', () => {
       '2026-12-07T07:00:00.000Z send email-social-proof email',
       '2026-12-11T07:00:00.000Z send reminder-sms sms',
       '2026-12-16T07:00:00.000Z send final-friendly-email email',
-      '2026-12-21T07:00:00.000Z webhook hand-over',
-      '2026-12-21T07:00:00.000Z exit escalated escalated',
+      '2026-12-21T07:00:00.000Z exit to-late-stage unresolved',
     ]);
   });
 
@@ -39,8 +38,7 @@ describe('golden schedules (eu-default unless said)', () => {
       '2027-01-04T07:00:00.000Z send reminder-sms sms',
       '2027-01-09T07:00:00.000Z deferred final-friendly-email email outsideWindow',
       '2027-01-09T08:00:00.000Z send final-friendly-email email',
-      '2027-01-14T08:00:00.000Z webhook hand-over',
-      '2027-01-14T08:00:00.000Z exit escalated escalated',
+      '2027-01-14T08:00:00.000Z exit to-late-stage unresolved',
     ]);
   });
 
@@ -55,8 +53,7 @@ describe('golden schedules (eu-default unless said)', () => {
       '2026-11-03T07:00:00.000Z send reminder-sms sms',
       '2026-11-08T07:00:00.000Z deferred final-friendly-email email outsideWindow',
       '2026-11-09T07:00:00.000Z send final-friendly-email email',
-      '2026-11-14T22:00:00.000Z webhook hand-over',
-      '2026-11-14T22:00:00.000Z exit escalated escalated',
+      '2026-11-14T22:00:00.000Z exit to-late-stage unresolved',
     ]);
   });
 
@@ -74,8 +71,7 @@ describe('golden schedules (eu-default unless said)', () => {
       '2026-11-30T14:00:00.000Z send email-loss-aversion email',
       '2026-12-04T14:00:00.000Z send reminder-sms sms',
       '2026-12-09T14:00:00.000Z send final-friendly-email email',
-      '2026-12-21T06:00:00.000Z webhook hand-over',
-      '2026-12-21T06:00:00.000Z exit escalated escalated',
+      '2026-12-21T06:00:00.000Z exit to-late-stage unresolved',
     ]);
   });
 
@@ -93,8 +89,7 @@ describe('golden schedules (eu-default unless said)', () => {
       '2026-12-04T16:00:00.000Z send email-loss-aversion email',
       '2026-12-08T16:00:00.000Z send reminder-sms sms',
       '2026-12-13T16:00:00.000Z send final-friendly-email email',
-      '2026-12-21T08:00:00.000Z webhook hand-over',
-      '2026-12-21T08:00:00.000Z exit escalated escalated',
+      '2026-12-21T08:00:00.000Z exit to-late-stage unresolved',
     ]);
   });
 
