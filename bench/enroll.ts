@@ -47,6 +47,7 @@ import { WORKFLOW_TYPE } from '../src/workflows/types.js';
 import { ROOT } from '../test/support/journeys.js';
 import { emptyWorkflow } from './support/empty-workflow.js';
 import { fmt, lpad, pad, pool } from './support/pool.js';
+import { figure, writeBenchResult } from './support/report.js';
 import { benchTemporalKind, runSideBySide, startBenchTemporal } from './support/temporal-target.js';
 
 const N = Number(process.env.BENCH_N ?? 2_000);
@@ -323,6 +324,21 @@ try {
   console.log(`raw client.workflow.start (empty workflow): ${fmt(perSecond(raw))} starts/s`);
   console.log(`enrollPortfolio (real plans and records):   ${fmt(perSecond(enroll))} starts/s`);
   console.log(`ratio enroll / raw: ${ratio.toFixed(2)}× (target ≥ ${TARGET}×: ${ratio >= TARGET ? 'met' : 'NOT met'})`);
+  // Machine-readable (BENCH_JSON, bench/support/report.ts): written here, before the client-side breakdown.
+  writeBenchResult({
+    bench: 'enroll',
+    params: { n: N, concurrency: CONCURRENCY, slice: SLICE, server: server.label },
+    figures: [
+      figure(
+        'enroll.startsPerSecond',
+        'enrollPortfolio starts/s',
+        perSecond(enroll),
+        'starts/s',
+        { name: 'raw client.workflow.start of an empty workflow, same run', value: perSecond(raw), unit: 'starts/s' },
+        { text: `≥ ${TARGET}× raw`, met: ratio >= TARGET },
+      ),
+    ],
+  });
 
   console.log(`\nAll kinds (${fmt(N * kinds.length)} starts in ${wallS.toFixed(0)} s):`);
   console.log(
