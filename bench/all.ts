@@ -11,7 +11,8 @@
  * scripts/capacity.ts turns the report into docs/capacity.md.
  *
  * Run: npm run bench  (BENCH_ONLY=server,history runs a subset; BENCH_REPORT=path writes elsewhere;
- * BENCH_BUDGET_S=590 is the whole run's budget, each bench also has its own timeout)
+ * BENCH_BUDGET_S=590 is the whole run's budget, each bench also has its own timeout; BENCH_NO_BUILD=1 lets
+ * bench/cli time the dist/ as it is instead of rebuilding it)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
