@@ -21,6 +21,7 @@ import type { Activities } from '../activities/types.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import { consentOnlyDecision } from '../core/policy/index.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import './sandbox-date.js';
 import {
   engagementSignal,
@@ -36,7 +37,7 @@ import { journeyAttributes, SA, SearchAttributeBatch } from './search-attributes
 import { sharedPlan } from './shared-plans.js';
 import { SEND_SEQ_PATCH } from './steps-send.js';
 import { applyEvent, audit, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
-import { applyReenrollment, currentRecord, MONEY_PATCH } from './money.js';
+import { applyReenrollment, baseRecord, currentRecord, MONEY_PATCH } from './money.js';
 import type { EngagementSignal, JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
 import { asEngagementSignal, asMigrateSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
@@ -201,8 +202,12 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
   setHandler(reenrollSignal, (raw) => {
     const signal = asReenrollSignal(raw, input.enrollment.debtId);
     if (!signal || state.outcome !== undefined) return;
-    const message = applyReenrollment(state, signal.enrollment, currentRecord(input, state));
-    audit(state, { at: now(), kind: 'event', message });
+    // The same facts again (the same file imported once more) change nothing: what was paid since
+    // the journey took them is not undone by resetting what is owed to the file's amount.
+    if (canonicalJson(signal.enrollment) !== canonicalJson(baseRecord(input, state))) {
+      const message = applyReenrollment(state, signal.enrollment, currentRecord(input, state));
+      audit(state, { at: now(), kind: 'event', message });
+    }
     if (input.plan.reenroll === 'move' && signal.planRef.journey !== input.plan.journey) {
       state.moveTo = { to: signal.planRef, ...(signal.segment !== undefined && { segment: signal.segment }) };
     }
