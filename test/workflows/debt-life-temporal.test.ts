@@ -569,6 +569,31 @@ describe('one journey per debt on Temporal', () => {
   }, 120_000);
 });
 
+describe('one journey per debt: the same file imported again', () => {
+  it('changes nothing: a payment made since the first re-import is not undone', async () => {
+    const plan = journey('life-reimport-again', '', DUNNING);
+    const record = annaOwing('LIFE-REIMPORT-2', 200);
+    const req = { taskQueue: rig.taskQueue, plan, record, secret: SECRET, nowMs: await env.currentTimeMs() };
+    expect(await startJourney(env.client, req)).toBe('started');
+    const handle = env.client.workflow.getHandle(workflowIdFor(record.debtId));
+    await env.sleep(DAY);
+    const newer = { ...record, debt: { ...record.debt, amountDue: 80 } };
+    await startJourney(env.client, { ...req, record: newer, nowMs: await env.currentTimeMs() });
+    await eventually(async () => expect((await handle.query(stateQuery)).debt.amountDue).toBe(80));
+    await signal(handle.workflowId, 'partiallyPaid', { amount: 30, currency: 'EUR' });
+    await eventually(async () => expect((await handle.query(stateQuery)).debt.amountDue).toBe(50));
+    // The operator runs the same import again (a retried cron job): the debtor still owes 50.
+    await startJourney(env.client, { ...req, record: newer, nowMs: await env.currentTimeMs() });
+    await env.sleep(HOUR);
+    const state = await handle.query(stateQuery);
+    expect({ due: state.debt.amountDue, paid: state.amountPaid }).toEqual({ due: 50, paid: 30 });
+    await env.sleep(7 * DAY);
+    const sends = await scheduledSends(handle.workflowId);
+    expect(amountsAsked(sends)).toEqual([200, 50]);
+    await handle.terminate('test over');
+  }, 120_000);
+});
+
 describe('replay of the new paths', () => {
   const replay = async (workflowId: string, history: Parameters<typeof Worker.runReplayHistory>[1]) =>
     Worker.runReplayHistory(
