@@ -35,6 +35,11 @@ export interface DebtReport {
   segment: string | null;
   variant: string | null;
   outcome: string;
+  /**
+   * The journeys the debt went through before `journey` (hand-overs), oldest first, each with
+   * its outcome; empty when it stayed in one.
+   */
+  path: { journey: string; version: number; segment: string | null; outcome: string; endedAt: string }[];
   events: TimelineEntry[];
 }
 
@@ -46,6 +51,13 @@ export function debtReport(d: SimulatedDebt): DebtReport {
     segment: d.segment ?? null,
     variant: d.variant ?? null,
     outcome: d.outcome,
+    path: (d.state.path ?? []).map((l) => ({
+      journey: l.journey,
+      version: l.version,
+      segment: l.segment ?? null,
+      outcome: l.outcome,
+      endedAt: new Date(l.endedAt).toISOString(),
+    })),
     events: d.events,
   };
 }

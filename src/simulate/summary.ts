@@ -257,22 +257,41 @@ export class SummaryBuilder {
   add(d: SimulatedDebt, country?: string, dueDate?: string): void {
     const s = this.s;
     s.debts += 1;
-    const j = (s.journeys[d.journey] ??= {
-      version: d.version,
-      debts: 0,
-      sends: { email: 0, sms: 0 },
-      deferrals: {},
-      blocks: {},
-      outcomes: {},
-      paid: 0,
-      smsSegments: 0,
-      cost: 0,
-    });
-    j.debts += 1;
+    // A debt handed over ran in several journeys: each counts it once, with that journey's outcome,
+    // and what happened while the debt was there (sends, deferrals, blocks).
+    const legs = [
+      ...(d.state.path ?? []).map((l) => ({
+        journey: l.journey,
+        version: l.version,
+        outcome: l.outcome,
+        endedAt: l.endedAt,
+      })),
+      { journey: d.journey, version: d.version, outcome: d.outcome, endedAt: Infinity },
+    ];
+    const journeyAt = (at: number) => {
+      const leg = legs.find((l) => at < l.endedAt) ?? legs[legs.length - 1]!;
+      return (s.journeys[leg.journey] ??= {
+        version: leg.version,
+        debts: 0,
+        sends: { email: 0, sms: 0 },
+        deferrals: {},
+        blocks: {},
+        outcomes: {},
+        paid: 0,
+        smsSegments: 0,
+        cost: 0,
+      });
+    };
+    for (const leg of legs) {
+      const lj = journeyAt(leg.endedAt === Infinity ? Number.MAX_SAFE_INTEGER : leg.endedAt - 1);
+      lj.debts += 1;
+      bump(lj.outcomes, leg.outcome);
+    }
+    const j = journeyAt(Number.MAX_SAFE_INTEGER);
     bump(s.outcomes, d.outcome);
-    bump(j.outcomes, d.outcome);
     for (const e of d.state.sends) {
       if (e.status !== 'sent') continue;
+      const j = journeyAt(e.at);
       const ch: Channel = e.channel;
       s.sends[ch] += 1;
       s.sends.total += 1;
@@ -289,6 +308,7 @@ export class SummaryBuilder {
       if (bucket) bucket[ch] += 1;
     }
     for (const e of d.events) {
+      const j = journeyAt(Date.parse(e.at));
       if (e.type === 'deferred') {
         bump(s.deferrals, e.reason ?? 'unknown');
         bump(j.deferrals, e.reason ?? 'unknown');
@@ -311,6 +331,8 @@ export class SummaryBuilder {
       s.funnel.paid += 1;
       j.paid += 1;
       bump(s.amountCollected, currency, amountDue);
+    } else if (d.state.money !== undefined && d.state.money.paid > 0) {
+      bump(s.amountCollected, currency, d.state.money.paid);
     } else if (types.has('partiallyPaid')) {
       bump(s.amountCollected, currency, amountDue * this.o.partialShare);
     }

@@ -100,7 +100,7 @@ describe('POST /webhooks/stripe', () => {
             data: { amount: 420.5, currency: 'EUR', source: 'email' },
           },
           // The payment's metric labels: the version of the metadata, no variant outside a split.
-          labels: { version: '1' },
+          labels: { journey: 'soft-collection', version: '1' },
         },
       },
     ]);
