@@ -14,7 +14,7 @@ describe('settle diff --portfolio', () => {
     const file = join(after, 'journeys', 'soft-collection.journey.yaml');
     // The SMS nudge goes and the journey waits instead: fewer SMS, more time in email.
     const text = readFileSync(file, 'utf8')
-      .replace('version: 2', 'version: 3')
+      .replace('version: 3', 'version: 4')
       .replace(
         /    - id: nudge-sms\n      type: send\n      channel: sms\n      template: overdue-nudge-sms\n/,
         '    - id: nudge-sms\n      type: wait\n      duration: 1d\n',
@@ -35,11 +35,13 @@ describe('settle diff --portfolio', () => {
     expect(r.code).toBe(0);
     const section = r.stdout.slice(r.stdout.indexOf('## What changes (simulated forecast)'));
     expect(section).toContain('33 debts from 2026-11-23T09:00:00.000Z, 60 days, behaviour `none`, seed 1');
-    expect(section).toContain('### soft-collection (v2 → v3)');
+    expect(section).toContain('### soft-collection (v3 → v4)');
     const sms = /\| SMS sent \| (\d+) \| (\d+) \| −(\d+) \|/.exec(section);
     expect(sms, section).not.toBeNull();
     expect(Number(sms![1]) - Number(sms![2])).toBe(Number(sms![3]));
-    expect(section).toContain('| debts | 15 | 15 | — |');
-    expect(section).toContain('No change for `late-stage`, `pre-due-reminder`.');
+    // 15 debts enrolled in it and 7 handed over from pre-due-reminder.
+    expect(section).toContain('| debts | 22 | 22 | — |');
+    // Debts handed over on to late-stage carry the change with them; pre-due-reminder runs before it.
+    expect(section).toContain('No change for `pre-due-reminder`.');
   });
 });
