@@ -168,6 +168,8 @@ describe('settle deploy', () => {
         steps: [{ step: 'cool-down', count: 3 }],
         current: 2,
         stepsGone: ['cool-down'],
+        // v2 has no migration map: the renamed wait has no place there, so settle migrate would leave them.
+        migration: [{ step: 'cool-down', count: 3, stay: 'step cool-down has no place in v2' }],
       },
       { journey: 'renewal', version: 2, running: 2, steps: [{ step: 'pause', count: 2 }], current: 2, stepsGone: [] },
     ]);
@@ -179,6 +181,9 @@ describe('settle deploy', () => {
     expect(md.stdout).toContain('| renewal | v1 (repository: v2) | 3 | cool-down 3 |');
     expect(md.stdout).toContain('| renewal | v2 (current) | 2 | pause 2 |');
     expect(md.stdout).toMatch(/no longer has[^\n]*\n- renewal v1: cool-down/);
+    expect(md.stdout).toContain(
+      '- `settle migrate --to 2 --journey renewal`: v1 cool-down 3 stay (step cool-down has no place in v2)',
+    );
   }, 180_000);
 
   it('fails on a change without a version bump and on a journey that does not compile', async () => {

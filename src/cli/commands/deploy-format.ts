@@ -21,7 +21,12 @@ export interface DeployReport {
     /** The routing table hand-overs use (src/temporal/routing-store.ts), published when the checks pass. */
     routing?: { status: 'published' | 'unchanged'; segments: number; taskQueue: string } | { error: string };
   };
-  running: (RunningVersion & { current: number | null; stepsGone: string[] })[];
+  running: (RunningVersion & {
+    current: number | null;
+    stepsGone: string[];
+    /** For a version older than the repository's: where `settle migrate` would take the journeys of each step, or why they would stay. */
+    migration?: { step: string; count: number; to?: string; stay?: string }[];
+  })[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -88,6 +93,18 @@ function runningTable(r: DeployReport): string[] {
       'Steps that the repository version no longer has — these journeys finish on their own version, which must stay replayable:',
     );
     for (const v of gone) out.push(`- ${v.journey} v${v.version}: ${v.stepsGone.join(', ')}`);
+  }
+  const migrations = r.running.filter((v) => v.migration !== undefined && v.current !== null);
+  if (migrations.length > 0) {
+    out.push('', 'What `settle migrate` would do with them (at their next wait, keeping their history):');
+    for (const v of migrations) {
+      const moves = v.migration!.map((m) =>
+        m.to !== undefined
+          ? `${m.step} ${m.count} → ${m.to}`
+          : `${m.step} ${m.count} stay${m.count === 1 ? 's' : ''} (${m.stay})`,
+      );
+      out.push(`- \`settle migrate --to ${v.current} --journey ${v.journey}\`: v${v.version} ${moves.join(', ')}`);
+    }
   }
   return out;
 }

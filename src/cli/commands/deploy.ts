@@ -20,6 +20,7 @@ import { diffPlans, versionErrorLine, type PlanDiff } from '../../render/index.j
 import { routingTableOf } from '../../enrollment/routing-table.js';
 import { connectClient, TemporalUnavailableError } from '../../temporal/connection.js';
 import { publishRoutingTable } from '../../temporal/routing-store.js';
+import { migrationTarget } from '../../workflows/migration.js';
 import { sourcesAtRevision } from '../git.js';
 import { CliError, EXIT, resolvePath, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
@@ -70,10 +71,21 @@ function impact(versions: RunningVersion[], plans: Map<string, JourneyPlan>): De
   return versions.map((v) => {
     const plan = plans.get(v.journey);
     const ids = new Set(plan?.steps.map((s) => s.id) ?? []);
+    // What `settle migrate --to <repository version>` would do with them (the workflow's own rule).
+    const migration =
+      plan && plan.version > v.version
+        ? v.steps
+            .filter((s) => !s.step.startsWith('('))
+            .map((s) => {
+              const to = migrationTarget(plan, v.journey, v.version, s.step);
+              return { step: s.step, count: s.count, ...('step' in to ? { to: to.step } : { stay: to.stay }) };
+            })
+        : undefined;
     return {
       ...v,
       current: plan?.version ?? null,
       stepsGone: plan ? v.steps.filter((s) => !s.step.startsWith('(') && !ids.has(s.step)).map((s) => s.step) : [],
+      ...(migration && migration.length > 0 && { migration }),
     };
   });
 }
