@@ -17,7 +17,8 @@ export interface Edge {
   implicit?: boolean;
 }
 
-const WAITING_KINDS = new Set(['wait', 'waitFor', 'trackPlan']);
+// Not trackPlan: without an agreed plan it goes on at once, so a loop through it needs a wait of its own.
+const WAITING_KINDS = new Set(['wait', 'waitFor']);
 
 /** Does this step continue to `next` / the following step (besides its explicit routes)? */
 export function fallsThrough(step: JourneyStep): boolean {

@@ -73,6 +73,8 @@ export const CONSENT_ORDER_PATCH = 'settle-consent-in-order';
  * at once).
  */
 export const LEAN_HISTORY_PATCH = 'settle-lean-history';
+/** A reservation waits for the bounce reports the journey is still sending its ledger. */
+export const RESERVE_AFTER_REPORTS_PATCH = 'settle-reserve-after-reports';
 /** The second generation of LEAN_HISTORY_PATCH: it also stands for the money and debtor-bounce patches. */
 export const LEAN_HISTORY_2_PATCH = 'settle-lean-history-2';
 const LEAN_1: readonly string[] = [
@@ -177,12 +179,23 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       ...(sent !== undefined && { message: { workflowId: workflowInfo().workflowId, at: sent.at } }),
     });
   };
+  // Reports to the debtor's ledger still on their way: the next reservation waits for them, so a
+  // bounce heard a moment before the next send (the waitFor on `bounced` routes at once) is in the
+  // ledger before it decides (else the bounced message would still count against the gap).
+  let pendingReports: Promise<void> = Promise.resolve();
   setHandler(engagementSignal, async (raw) => {
     const signal = asEngagementSignal(raw);
     if (!signal) return;
     const event = applyEvent(state, signal, now(), input.plan);
     // A hard bounce (an SMS the carrier reports undelivered) holds for every debt of the debtor.
-    if (event && signal.type === 'bounced') await tellLedgerBounce(signal);
+    if (event && signal.type === 'bounced') {
+      const report = tellLedgerBounce(signal);
+      pendingReports = pendingReports.then(
+        () => report,
+        () => report,
+      );
+      await report;
+    }
   });
   // settle migrate: a newer version of this journey, taken at the next safe point (once per request).
   setHandler(migrateSignal, (raw) => {
@@ -276,6 +289,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     },
     async reserveContact(req) {
       if (!isPatched(LEDGER_PATCH)) return consentOnlyDecision(req.request);
+      if (patched(RESERVE_AFTER_REPORTS_PATCH)) await pendingReports.catch(() => undefined);
       attributes.flush();
       return ledger.reserveContact(req);
     },
