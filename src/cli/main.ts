@@ -77,6 +77,8 @@ function program(io: Io, chose: (name: CommandName) => void): Command {
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
+    // `settle --version` is the program's; after a command, its own options (status --version N).
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,

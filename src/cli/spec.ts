@@ -151,10 +151,16 @@ export const COMMANDS = {
   status: {
     summary: 'where a debt is in its journeys',
     description:
-      'Where a debt is in its journeys, with the audit trail (the audit trail needs a running worker); with --debtor, every debt of one person.',
+      'Where a debt is in its journeys, with the audit trail (the audit trail needs a running worker); with --debtor, every debt of one person; with --journey and no debt id, the running journeys of that journey (by step and version, from search attributes).',
     args: [{ name: '[debt-id]', description: 'the debtId of the enrollment record (not with --debtor)' }],
     options: [
-      { flags: '--journey <name>', description: 'only this journey (default: every journey of the project)' },
+      {
+        flags: '--journey <name>',
+        description:
+          'only this journey (default: every journey of the project); without a debt id, list its running journeys',
+      },
+      { flags: '--step <step>', description: 'with --journey and no debt id: only journeys waiting at this step' },
+      { flags: '--version <n>', description: 'with --journey and no debt id: only journeys on this version' },
       {
         flags: '--debtor <id>',
         description:

@@ -291,6 +291,24 @@ describe('settle migrate on the dev server', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/migrations\n\s+\S+\s+v1 → v2\s+hold-b → hold-b2\s+migrate\/v2\//);
 
+    // settle status --journey lists running journeys by step and version (search attributes).
+    const listed = await until(
+      'listed by step',
+      async () => settle(['status', '--journey', 'mig', '--step', 'hold-b2', '--version', '2', '--format', 'json']),
+      (r) => r.code === 0 && (JSON.parse(r.stdout) as { running: number }).running === PER_STEP,
+    );
+    const list = JSON.parse(listed.stdout) as { journeys: { workflowId: string; version: number; step: string }[] };
+    expect(list.journeys.map((j) => j.workflowId)).toEqual(
+      debts
+        .filter((d) => d.includes('-b-'))
+        .map(workflowIdFor)
+        .sort(),
+    );
+    expect(list.journeys.every((j) => j.version === 2 && j.step === 'hold-b2')).toBe(true);
+    const stayed = await settle(['status', '--journey', 'mig', '--version', '1']);
+    expect(stayed.stdout).toMatch(new RegExp(`^${PER_STEP} running journeys`));
+    expect(stayed.stdout).toMatch(/settle\/MIG-c-0\s+v1\s+hold-c/);
+
     // The first run of a migrated journey (the signal, the hand-over to v2) replays on the current code.
     const history = await env.client.workflow.getHandle(workflowIdFor('MIG-b-0'), firstRun).fetchHistory();
     expect(history.events!.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
