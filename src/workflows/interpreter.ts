@@ -184,17 +184,25 @@ async function handOver(ctx: JourneyContext, step: PlanExit, outcome: string): P
     jump(ctx, stop);
     return;
   }
+  // The leg ends at the routed instant (the routing itself takes a moment on a real worker).
   await moveOn(
     ctx,
     outcome,
     state.moveTo ?? { to: next.to, ...(next.segment !== undefined && { segment: next.segment }) },
+    state.moveTo === undefined ? next.at : undefined,
   );
 }
 
 /** Ends this journey with `outcome` and carries the debt, with its history, into the next one. */
-async function moveOn(ctx: JourneyContext, outcome: string, next: { to: PlanRef; segment?: string }): Promise<void> {
+async function moveOn(
+  ctx: JourneyContext,
+  outcome: string,
+  next: { to: PlanRef; segment?: string },
+  /** The instant the debt moves (a hand-over's routed instant; the moment it is asked otherwise). */
+  at?: number,
+): Promise<void> {
   const { state, input, port } = ctx;
-  const endedAt = port.now();
+  const endedAt = at ?? port.now();
   await finish(ctx, outcome);
   const leg = {
     journey: input.plan.journey,

@@ -128,7 +128,20 @@ async function resolveInput(start: JourneyStartInput, attributes: SearchAttribut
 }
 
 const proxies = new Map<string, Activities>();
-function activitiesFor(name: ActivityName, retry: PlanRetry): Activities {
+/**
+ * The proxy of an activity under a retry policy. `scale`: journey time runs this many times faster
+ * (demos, tests: JourneyOptions.timeScale), so the delays between retries shrink with it, as waits
+ * do (at least a second); 1 in production.
+ */
+function activitiesFor(name: ActivityName, plan: PlanRetry, scale = 1): Activities {
+  const retry =
+    scale > 1
+      ? {
+          ...plan,
+          initialIntervalMs: Math.max(1_000, Math.round(plan.initialIntervalMs / scale)),
+          maxIntervalMs: Math.max(1_000, Math.round(plan.maxIntervalMs / scale)),
+        }
+      : plan;
   const key = `${name === 'callWebhook' ? 'webhook' : 'default'}:${retry.maxAttempts}:${retry.initialIntervalMs}:${retry.backoff}:${retry.maxIntervalMs}`;
   let p = proxies.get(key);
   if (!p) {
@@ -275,7 +288,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     },
     async run(name, activityInput, retry = DEFAULT_RETRY) {
       attributes.flush();
-      const fn = activitiesFor(name, retry)[name] as (i: unknown) => Promise<never>;
+      const fn = activitiesFor(name, retry, scale)[name] as (i: unknown) => Promise<never>;
       try {
         return { ok: true, value: await fn(activityInput) };
       } catch (e) {
