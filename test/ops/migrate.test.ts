@@ -6,7 +6,9 @@
  * journeys send their reminder at once with v2's template, hold-b's wait in hold-b2, hold-c's stay on
  * v1. No message is sent twice, a re-run changes nothing, `settle status` shows the migration, and
  * the first run's history of a migrated journey replays on the current workflow code.
- * (51 journeys, as the issue asks.)
+ * (51 journeys, as the issue asks.) Then a worker process killed (SIGKILL) with journeys waiting, the
+ * migration applied while no worker runs: the next worker process migrates them (the signal is in
+ * their histories), each message still sent once.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ import type { JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';
 import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, ROOT } from '../support/journeys.js';
+import { spawnWorker } from './processes.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 
 const PER_STEP = 17;
@@ -89,6 +92,7 @@ let env: TestWorkflowEnvironment;
 let rig: JourneyRig;
 let running: Promise<void>;
 let project: string;
+let v1: JourneyPlan;
 
 function writeProject(version: 1 | 2): JourneyPlan {
   const dir = join(project, 'journeys');
@@ -103,7 +107,7 @@ function writeProject(version: 1 | 2): JourneyPlan {
   return plan;
 }
 
-async function settle(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function settle(args: string[], taskQueue?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await run(
@@ -112,7 +116,7 @@ async function settle(args: string[]): Promise<{ code: number; stdout: string; s
     {
       publicUrl: 'https://pay.example.test',
       nowMs: Date.now(),
-      vars: { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: rig.taskQueue, SETTLE_SECRET: SECRET },
+      vars: { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue ?? rig.taskQueue, SETTLE_SECRET: SECRET },
     },
   );
   return { code, stdout, stderr };
@@ -130,6 +134,23 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
 
 const debts = ['a', 'b', 'c'].flatMap((g) => Array.from({ length: PER_STEP }, (_, i) => `MIG-${g}-${i}`));
 const amountOf = (debtId: string) => ({ a: 200, b: 700, c: 1500 })[debtId.split('-')[1] as 'a' | 'b' | 'c'];
+
+function start(debtId: string, taskQueue: string) {
+  const base = exampleRecord('anna-rossi');
+  return startJourney(env.client, {
+    taskQueue,
+    plan: v1,
+    record: {
+      ...base,
+      debtId,
+      debtor: { ...base.debtor, id: `D-${debtId}`, email: `${debtId.toLowerCase()}@example.test` },
+      debt: { ...base.debt, reference: debtId, amountDue: amountOf(debtId) },
+    },
+    secret: SECRET,
+    nowMs: Date.now(),
+    timeScale: TIME_SCALE,
+  });
+}
 
 const subjects = () =>
   rig.smtp.messages().map((m) => /^Subject: (.*)$/m.exec(m.raw.toString('utf8'))?.[1]?.trim() ?? '');
@@ -161,25 +182,8 @@ afterAll(async () => {
 
 describe('settle migrate on the dev server', () => {
   it('moves v1 journeys to v2 at their wait: renamed step mapped, removed step stays, v2 template next', async () => {
-    const v1 = writeProject(1);
-    const base = exampleRecord('anna-rossi');
-    for (const [i, debtId] of debts.entries()) {
-      const record = {
-        ...base,
-        debtId,
-        debtor: { ...base.debtor, id: `MIG-D-${i}`, email: `mig${i}@example.test` },
-        debt: { ...base.debt, reference: debtId, amountDue: amountOf(debtId) },
-      };
-      const started = await startJourney(env.client, {
-        taskQueue: rig.taskQueue,
-        plan: v1,
-        record,
-        secret: SECRET,
-        nowMs: Date.now(),
-        timeScale: TIME_SCALE,
-      });
-      expect(started).toBe('started');
-    }
+    v1 = writeProject(1);
+    for (const debtId of debts) expect(await start(debtId, rig.taskQueue)).toBe('started');
     // Every journey waits at its step (visibility has caught up) and sent its first email.
     const waitingAt = async () => {
       const steps: Record<string, number> = {};
@@ -317,5 +321,57 @@ describe('settle migrate on the dev server', () => {
       history,
       workflowIdFor('MIG-b-0'),
     );
+  }, 150_000);
+
+  it('a worker killed before the journeys took the signal: the next worker migrates them', async () => {
+    const taskQueue = 'migrate-kill';
+    const killDebts = ['MIG-a-90', 'MIG-a-91', 'MIG-b-90', 'MIG-b-91'];
+    const vars = {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_URL: rig.smtp.url,
+      SETTLE_SECRET: SECRET,
+    };
+    const first = spawnWorker(project, vars);
+    await first.waitFor('worker ready');
+    for (const d of killDebts) expect(await start(d, taskQueue)).toBe('started');
+    await until(
+      'waiting on v1',
+      async () => Promise.all(killDebts.map(async (d) => (await view(d)).current)),
+      (steps) => steps.every((s) => s === 'hold-a' || s === 'hold-b'),
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const applied = await settle(['migrate', '--to', '2', '--apply', '--format', 'json'], taskQueue);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect((JSON.parse(applied.stdout) as MigrationReport).signalled).toBe(killDebts.length);
+    const second = spawnWorker(project, vars);
+    try {
+      await second.waitFor('worker ready');
+      const views = await until(
+        'migrated by the next worker',
+        async () => Promise.all(killDebts.map((d) => view(d))),
+        (vs) => vs.every((v) => v.version === 2),
+      );
+      expect(views.map((v) => v.migrations?.map((m) => m.toStep))).toEqual([
+        ['hold-a'],
+        ['hold-a'],
+        ['hold-b2'],
+        ['hold-b2'],
+      ]);
+      await until(
+        'reminders with the v2 template',
+        async () => subjects().filter((x) => x === 'Notice-two MIG-a-90' || x === 'Notice-two MIG-a-91').length,
+        (n) => n === 2,
+      );
+      for (const d of killDebts)
+        expect(
+          subjects().filter((x) => x.endsWith(` ${d}`)),
+          d,
+        ).toHaveLength(d.includes('-a-') ? 2 : 1);
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+    }
   }, 150_000);
 });
