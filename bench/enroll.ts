@@ -193,7 +193,19 @@ function byValueInput(req: StartRequest): JourneyInput {
 
 /** The client-side work of enrollPortfolio alone, with a client whose start returns at once. */
 async function pipelineAlone(records: EnrollmentData[]): Promise<number> {
-  const stub = { workflow: { start: async () => undefined } } as unknown as Client;
+  // A client that starts anything and knows nothing: no routing table held (gRPC NOT_FOUND), no
+  // journeys of the older id.
+  const stub = {
+    workflow: {
+      start: async () => undefined,
+      getHandle: () => ({
+        describe: async () => {
+          throw Object.assign(new Error('not found'), { code: 5 });
+        },
+      }),
+      count: async () => ({ count: 0 }),
+    },
+  } as unknown as Client;
   const once = async () => {
     const t0 = performance.now();
     const rows = (async function* () {

@@ -9,11 +9,13 @@ import type { PaymentLinks } from '../channels/payments.js';
 import type { SmsChannel } from '../channels/sms.js';
 import type { WebhookCaller } from '../channels/webhooks.js';
 import type { Renderer } from '../templates/index.js';
-import type { OutcomeInput } from './types.js';
+import type { OutcomeInput, JourneyStartedInput } from './types.js';
 
 /** Receives each journey's outcome (the metrics module implements it later). */
 export interface OutcomeSink {
   record(outcome: OutcomeInput): void | Promise<void>;
+  /** A journey run began: enrolled, or a debt handed over to it (optional). */
+  started?(start: JourneyStartedInput): void;
 }
 
 /** Bounded labels of a contact-rule decision: never a debt or a person. */

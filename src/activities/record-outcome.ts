@@ -9,6 +9,7 @@ import type { JourneyStartedInput, OutcomeInput } from './types.js';
 
 export function createJourneyStarted(deps: ActivityDeps): (input: JourneyStartedInput) => Promise<void> {
   return function journeyStarted(input) {
+    deps.outcomes?.started?.(input);
     deps.log?.info('journey started', { journey: input.journey, version: input.version });
     return Promise.resolve();
   };

@@ -78,6 +78,11 @@ export interface DevSummary {
     unmatched: number;
     completed: Record<string, number>;
     running: number;
+    /**
+     * Each journey's runs: started there (enrolled or handed over) and how they ended. A debt
+     * handed over counts in each journey it ran in.
+     */
+    byJourney: Record<string, { started: number; ended: Record<string, number> }>;
   };
   messages: Record<string, number>;
   events: Record<string, number>;
@@ -223,7 +228,16 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
 
   const completed: Record<string, number> = {};
   const messages: Record<string, number> = {};
-  const outcomes = { record: (x: OutcomeInput) => void (completed[x.outcome] = (completed[x.outcome] ?? 0) + 1) };
+  const byJourney: Record<string, { started: number; ended: Record<string, number> }> = {};
+  const leg = (journey: string) => (byJourney[journey] ??= { started: 0, ended: {} });
+  const outcomes = {
+    record: (x: OutcomeInput) => {
+      completed[x.outcome] = (completed[x.outcome] ?? 0) + 1;
+      const ended = leg(x.journey).ended;
+      ended[x.outcome] = (ended[x.outcome] ?? 0) + 1;
+    },
+    started: (x: { journey: string }) => void (leg(x.journey).started += 1),
+  };
   // Journey webhooks (env:ESCALATION_URL…) default to a local inbox: .settle/outbox/webhooks.jsonl.
   const base = `http://${config.httpAddr.host}:${config.httpAddr.port}/dev/webhooks`;
   const env = { ...o.env };
@@ -404,13 +418,16 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   cancelWatchdog();
   // Whatever was abandoned above must not keep the process alive once the summary is out.
   setTimeout(() => process.exit(), LINGER_MS).unref();
-  const done = Object.values(completed).reduce((a, b) => a + b, 0);
+  // Journeys still running: every run started (enrolled or handed over) that has not ended.
+  const legsStarted = Object.values(byJourney).reduce((a, j) => a + j.started, 0);
+  const legsEnded = Object.values(completed).reduce((a, b) => a + b, 0);
+  const stillRunning = Math.max(0, Math.max(legsStarted, enrolled.started) - legsEnded);
   return {
     wallMs: Date.now() - t0,
     stoppedBy,
     stopMs: Date.now() - stopStart,
     timeScale: o.timeScale,
-    journeys: { ...enrolled, completed, running: Math.max(0, enrolled.started - done) },
+    journeys: { ...enrolled, completed, running: stillRunning, byJourney },
     messages,
     events: demo?.eventsByType ?? {},
     outbox,

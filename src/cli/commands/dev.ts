@@ -41,6 +41,10 @@ export function formatSummary(s: DevSummary): string {
   return [
     `Settle dev ran ${(s.wallMs / 1000).toFixed(0)} s (time ×${s.timeScale}: 1 journey day = ${(86_400 / s.timeScale).toFixed(1)} s)`,
     `journeys  started ${s.journeys.started} (already enrolled ${s.journeys.alreadyEnrolled}, no segment ${s.journeys.unmatched}) · completed ${done}: ${list(s.journeys.completed)} · still running ${s.journeys.running}`,
+    // Debts move on between journeys (hand-over): each journey's runs and how they ended.
+    ...Object.entries(s.journeys.byJourney)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([j, r]) => `  ${j}: started ${r.started}, ended ${list(r.ended)}`),
     `messages  ${list(s.messages)}`,
     `events    ${list(s.events)}`,
     `outbox    ${s.outbox}/ (.eml files and sms.jsonl)`,
