@@ -226,6 +226,6 @@ describe('retries and replays on a real Temporal', () => {
       ),
     ).toBe(2);
     // Each journey counted its start once (the journeyStarted activity), replays on uncached workers included.
-    expect(value(text, `settle_journeys_started_total{${j},version="1"}`)).toBe(2);
+    expect(value(text, `settle_journeys_started_total{${j},version="1",segment="none"}`)).toBe(2);
   }, 180_000);
 });
