@@ -125,9 +125,19 @@ async function settle(args: string[], taskQueue?: string): Promise<{ code: numbe
 async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 40_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(v).slice(0, 2000)}`);
+    // A journey answers its state query once its first workflow task has loaded the plan (and again
+    // after continue-as-new): a query in between fails, so it is asked again.
+    let v: T | undefined;
+    let failure: unknown;
+    try {
+      v = await fn();
+      if (ok(v)) return v;
+    } catch (e) {
+      failure = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: ${failure !== undefined ? String(failure) : JSON.stringify(v).slice(0, 2000)}`);
+    }
     await delay(300);
   }
 }
