@@ -38,6 +38,15 @@ export interface ContactRuleSink {
   blocked(labels: ContactRuleLabels): void;
 }
 
+/** What a send activity needs: no payment links, webhooks or outcome sinks (a test send builds just these). */
+export type SendDeps<C extends 'email' | 'sms'> = Pick<
+  ActivityDeps,
+  C | 'renderer' | 'from' | 'publicUrl' | 'secret' | 'log' | 'clock' | 'test'
+>;
+
+/** The start of a test email's subject (ActivityDeps.test). */
+export const TEST_SUBJECT_PREFIX = '[TEST] ';
+
 /** The part of Temporal's Logger activities use; log lines carry ids, never personal data. */
 export type ActivityLog = Pick<Logger, 'info' | 'warn'>;
 
@@ -62,6 +71,12 @@ export interface ActivityDeps {
   log?: ActivityLog;
   /** Wall clock for token timestamps (tests pin it). */
   clock?: () => number;
+  /**
+   * Test sends (`settle render --send-to`): every link of the message is marked as a test link
+   * (TEST_LINK in src/channels/tokens.ts: the server answers it and records nothing) and an
+   * email's subject starts with TEST_SUBJECT_PREFIX. Never set in a worker.
+   */
+  test?: boolean;
   /**
    * Aborted when this worker starts stopping. Waits that need workflow tasks (the debtor ledger's
    * Update) give up then instead of holding the drain: a stopping worker no longer polls for

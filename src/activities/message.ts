@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { publicLink } from '../channels/payments.js';
-import { signLinkToken } from '../channels/tokens.js';
+import { signLinkToken, TEST_LINK } from '../channels/tokens.js';
 import { messageParts } from '../core/template-values.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { PlanTemplate } from '../ir/index.js';
@@ -25,7 +25,10 @@ export function emailMessageId(key: string): string {
  * locale (the opt-out page's language) and the contact key of the address the message goes to (an
  * unsubscribe reaches every running journey of that person: the SettleContact search attribute).
  */
-export function optOutUrl(deps: ActivityDeps, input: SendInput): string {
+export function optOutUrl(
+  deps: Pick<ActivityDeps, 'secret' | 'publicUrl' | 'clock' | 'test'>,
+  input: SendInput,
+): string {
   const { address, locale } = input.recipient;
   const contact = address?.trim()
     ? keyedHash(deps.secret, input.channel === 'email' ? 'email' : 'phone', address)
@@ -34,6 +37,7 @@ export function optOutUrl(deps: ActivityDeps, input: SendInput): string {
     ...({ p: 'u', w: input.workflowId, s: input.step, c: input.channel, k: input.key } as const),
     ...(contact !== undefined && { h: contact }),
     ...(locale?.trim() && { l: locale.trim() }),
+    ...(deps.test && TEST_LINK),
   };
   const token = signLinkToken(deps.secret, claims, undefined, (deps.clock ?? Date.now)());
   return publicLink(deps.publicUrl, `u/${token}`);
@@ -56,7 +60,7 @@ export function sendInputOf(input: SendMessageInput): SendInput {
 
 /** Renders the step's message, failing non-retryably when the template cannot render. */
 export function renderFor(
-  deps: ActivityDeps,
+  deps: Pick<ActivityDeps, 'renderer' | 'log'>,
   input: SendInput,
   links: { optOut: string; pay?: string },
 ): RenderedMessage {

@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { ChannelError } from '../channels/errors.js';
-import type { ActivityDeps } from './deps.js';
+import { TEST_SUBJECT_PREFIX, type SendDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
 import { emailMessageId, optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
 import { createTracker, trackHtml, trackText } from './tracking-links.js';
@@ -16,7 +16,7 @@ import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.
 /** One bare address: a comma or angle bracket would make nodemailer send to several recipients. */
 const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 
-export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
+export function createSendEmail(deps: SendDeps<'email'>): (input: SendMessageInput) => Promise<SendMessageResult> {
   return async function sendEmail(scheduled) {
     const input = sendInputOf(scheduled);
     const what = `email step "${input.step}"`;
@@ -49,6 +49,7 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
       journey: input.journey,
       key: input.key,
       optOut,
+      test: deps.test,
     });
     let result;
     try {
@@ -56,7 +57,7 @@ export function createSendEmail(deps: ActivityDeps): (input: SendMessageInput) =
         messageId,
         from: deps.from,
         to,
-        subject: rendered.subject,
+        subject: deps.test ? `${TEST_SUBJECT_PREFIX}${rendered.subject}` : rendered.subject,
         text: trackText(rendered.text, tracker),
         ...(rendered.html !== undefined && { html: trackHtml(rendered.html, tracker) }),
         headers: { 'List-Unsubscribe': `<${optOut}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

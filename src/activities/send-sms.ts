@@ -5,14 +5,14 @@
  * be E.164: carriers refuse anything else, so that is invalid input, not a retry.
  */
 import { ChannelError } from '../channels/errors.js';
-import type { ActivityDeps } from './deps.js';
+import type { SendDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
 import { optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
 import type { SendMessageInput, SendMessageResult } from './types.js';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
-export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => Promise<SendMessageResult> {
+export function createSendSms(deps: SendDeps<'sms'>): (input: SendMessageInput) => Promise<SendMessageResult> {
   return async function sendSms(scheduled) {
     const input = sendInputOf(scheduled);
     const what = `SMS step "${input.step}"`;
@@ -42,6 +42,7 @@ export function createSendSms(deps: ActivityDeps): (input: SendMessageInput) => 
         version: input.version,
         journey: input.journey,
         ...(input.variant !== undefined && { variant: input.variant }),
+        ...(deps.test && { test: true }),
       });
     } catch (error) {
       if (error instanceof ChannelError) {

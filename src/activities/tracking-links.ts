@@ -7,7 +7,7 @@
  * `tel:` and in-page anchors.
  */
 import { publicLink } from '../channels/payments.js';
-import { signLinkToken, versionClaims, type LinkClaims } from '../channels/tokens.js';
+import { signLinkToken, TEST_LINK, versionClaims, type LinkClaims } from '../channels/tokens.js';
 
 export interface TrackingContext {
   secret: string;
@@ -25,6 +25,8 @@ export interface TrackingContext {
   key: string;
   /** The opt-out URL of this message: never rewritten. */
   optOut: string;
+  /** A test send: the pixel and redirects carry the test marker and record nothing. */
+  test?: boolean | undefined;
 }
 
 const ENTITIES: Record<string, string> = {
@@ -69,6 +71,7 @@ export function createTracker(ctx: TrackingContext): Tracker {
     c: 'email',
     k: ctx.key,
     ...versionClaims(ctx),
+    ...(ctx.test && TEST_LINK),
   };
   const clicks = new Map<string, string>();
   return {

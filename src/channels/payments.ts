@@ -5,7 +5,7 @@
  * journey, step and channel brought the visitor. The local implementation only signs; a
  * provider-backed one (pre-creating sessions, short links) can replace it behind the interface.
  */
-import { signLinkToken, versionClaims } from './tokens.js';
+import { signLinkToken, TEST_LINK, versionClaims } from './tokens.js';
 
 export interface PaymentLinkRequest {
   /** Idempotency key of the step visit (workflowId/stepId/visit). */
@@ -33,6 +33,8 @@ export interface LocalPaymentLinksOptions {
   /** SETTLE_SECRET. */
   secret: string;
   clock?: () => number;
+  /** Links of a test send (`settle render --send-to`): marked TEST_LINK, so the page records nothing. */
+  test?: boolean;
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash. */
@@ -49,6 +51,7 @@ export function createLocalPaymentLinks(options: LocalPaymentLinksOptions): Paym
         ...({ p: 'p', w: request.workflowId, s: request.step, c: request.source, k: request.key } as const),
         ...(request.version !== undefined &&
           versionClaims({ version: request.version, variant: request.variant, journey: request.journey })),
+        ...(options.test && TEST_LINK),
       };
       const token = signLinkToken(options.secret, claims, undefined, clock());
       return Promise.resolve({ url: publicLink(options.publicUrl, `p/${token}`) });

@@ -20,6 +20,8 @@ export interface SmsMessage {
   variant?: string;
   /** The journey of the message (metric label; the workflow id does not name it). */
   journey?: string;
+  /** A test send (`settle render --send-to`): its status callback is marked TEST_LINK and records nothing. */
+  test?: boolean;
 }
 
 export interface SmsSendResult {

@@ -105,11 +105,24 @@ export type LinkClaims = { p: LinkPurpose; w: string; s: string; c: string; k: s
  * in it), `h` the contact key (SettleContact hash of the address the message went to: an
  * unsubscribe reaches every running journey of that person), `v` the journey version and `a` the
  * A/B variant the message was sent under (metric labels of its opens, clicks, views and payments;
- * tokens issued before they existed have neither, and `a` is absent outside a split).
+ * tokens issued before they existed have neither, and `a` is absent outside a split), `t` the test
+ * marker (TEST_LINK: a link of a test send, which the server answers without recording anything).
  */
-export type LinkExtraClaims = { u?: string; l?: string; h?: string; v?: string; a?: string; j?: string };
+export type LinkExtraClaims = { u?: string; l?: string; h?: string; v?: string; a?: string; j?: string; t?: string };
 
-const EXTRA_CLAIMS = ['u', 'l', 'h', 'v', 'a', 'j'] as const;
+const EXTRA_CLAIMS = ['u', 'l', 'h', 'v', 'a', 'j', 't'] as const;
+
+/**
+ * The test marker of the links in a message sent by `settle render --send-to`: the same signed
+ * token as a debtor's link, plus `t: '1'`. The server answers such a link (the page, the pixel, the
+ * redirect) but records nothing: no signal, no metric, no Stripe session.
+ */
+export const TEST_LINK = { t: '1' } as const;
+
+/** Is this a link of a test send (see TEST_LINK)? */
+export function isTestLink(claims: { t?: unknown }): boolean {
+  return claims.t === TEST_LINK.t;
+}
 
 /**
  * The `v`, `a` and `j` claims of a message: its journey version, inside a split its variant, and

@@ -18,7 +18,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { ChannelError, redact, type ChannelErrorKind } from './errors.js';
 import type { SmsChannel, SmsMessage, SmsSendResult } from './sms.js';
 import { countSmsSegments } from './sms-segments.js';
-import { signLinkToken, versionClaims } from './tokens.js';
+import { signLinkToken, TEST_LINK, versionClaims } from './tokens.js';
 
 /** A price per segment, or one `{ currency: price }` entry (e.g. `{ USD: 0.0079 }`). */
 export type SegmentPrice = number | Record<string, number>;
@@ -130,13 +130,19 @@ export function splitMessageKey(key: string): { workflowId: string; step: string
 
 /**
  * The status callback URL of one message: the route plus a signed `k` token naming journey and
- * message, and its version and variant when given (the labels of its delivery metrics).
+ * message, and its version and variant when given (the labels of its delivery metrics); the test
+ * marker for a test send, whose callbacks the server does not record.
  */
 export function statusCallbackFor(
   base: string,
   secret: string,
   key: string,
-  labels?: { version?: number | undefined; variant?: string | undefined; journey?: string | undefined },
+  labels?: {
+    version?: number | undefined;
+    variant?: string | undefined;
+    journey?: string | undefined;
+    test?: boolean | undefined;
+  },
 ): string {
   const { workflowId, step } = splitMessageKey(key);
   const url = new URL(base);
@@ -145,7 +151,7 @@ export function statusCallbackFor(
     labels?.version !== undefined
       ? versionClaims({ version: labels.version, variant: labels.variant, journey: labels.journey })
       : {};
-  url.searchParams.set('k', signLinkToken(secret, { ...claims, ...version }));
+  url.searchParams.set('k', signLinkToken(secret, { ...claims, ...version, ...(labels?.test && TEST_LINK) }));
   return url.toString();
 }
 

@@ -34,6 +34,17 @@ const STYLE = [
   'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
 ].join('');
 
+/** What a page opened from a test link (TEST_LINK, `settle render --send-to`) says first. */
+export const TEST_LINK_NOTICE = 'Test link — nothing is recorded';
+
+/** The banner at the top of a test link's page (inline style: the pages' CSP allows it). */
+export function testLinkBanner(): string {
+  return (
+    '<p role="note" style="margin:0 0 1rem;padding:.75rem 1rem;border:2px solid #b45309;border-radius:8px;background:#fff7ed;color:#7c2d12;font-weight:600">' +
+    `${escapeHtml(TEST_LINK_NOTICE)}. This link came from a test send: no visit, click, opt-out or payment is recorded.</p>`
+  );
+}
+
 /** A complete page; `body` is trusted HTML (escape what goes into it). */
 export function page(opts: { lang: string; title: string; body: string }): string {
   return `<!doctype html><html lang="${escapeHtml(opts.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(opts.title)}</title><style>${STYLE}</style></head><body><main>${opts.body}</main></body></html>`;

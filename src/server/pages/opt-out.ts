@@ -4,7 +4,7 @@
  * scanners fetch every link of a message — only the form's POST (or a mail client's RFC 8058
  * one-click POST) unsubscribes.
  */
-import { escapeHtml, page, pickLanguage } from './html.js';
+import { escapeHtml, page, pickLanguage, testLinkBanner } from './html.js';
 
 interface Texts {
   title: string;
@@ -81,15 +81,15 @@ function texts(locale: string | undefined): { lang: Language; t: Texts } {
   return { lang, t: TEXTS[lang] };
 }
 
-/** The confirmation page: one question, one button posting to the same address. */
-export function optOutConfirmPage(locale: string | undefined, channel: 'email' | 'sms'): string {
+/** The confirmation page: one question, one button posting to the same address (`test`: a test link's, with its banner). */
+export function optOutConfirmPage(locale: string | undefined, channel: 'email' | 'sms', test = false): string {
   const { lang, t } = texts(locale);
-  const body = `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.ask(t[channel]))}</p><form method="post"><input type="hidden" name="confirm" value="1"><button type="submit">${escapeHtml(t.button)}</button></form>`;
+  const body = `${test ? testLinkBanner() : ''}<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.ask(t[channel]))}</p><form method="post"><input type="hidden" name="confirm" value="1"><button type="submit">${escapeHtml(t.button)}</button></form>`;
   return page({ lang, title: t.title, body });
 }
 
-export function optOutDonePage(locale: string | undefined, channel: 'email' | 'sms'): string {
+export function optOutDonePage(locale: string | undefined, channel: 'email' | 'sms', test = false): string {
   const { lang, t } = texts(locale);
-  const body = `<h1 role="status">${escapeHtml(t.doneTitle)}</h1><p>${escapeHtml(t.done(t[channel]))}</p>`;
+  const body = `${test ? testLinkBanner() : ''}<h1 role="status">${escapeHtml(t.doneTitle)}</h1><p>${escapeHtml(t.done(t[channel]))}</p>`;
   return page({ lang, title: t.doneTitle, body });
 }

@@ -3,7 +3,9 @@
  * debtor's language, and is the journey's `visited` event (tagged with the channel the link
  * came in); `POST /p/<token>/checkout` creates a fresh Stripe Checkout Session and redirects to
  * it, so a link in an old SMS never expires; `GET /p/<token>/thanks` is where Stripe sends the
- * debtor back. The payment itself reaches the journey only through the signed webhook.
+ * debtor back. The payment itself reaches the journey only through the signed webhook. A test link
+ * (TEST_LINK, `settle render --send-to`) answers every one of them with the test page: no lookup,
+ * no `visited` event, no Stripe session.
  *
  * Routes are wildcards (`/p/*`) because signed tokens are longer than the router's default
  * parameter limit (100 characters), and this plugin must not depend on the app's options.
@@ -12,10 +14,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChannelError } from '../../channels/errors.js';
 import { publicLink } from '../../channels/payments.js';
 import type { StripeCheckout } from '../../channels/stripe.js';
-import { verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
+import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
 import { trackingEventId } from '../event-id.js';
 import { LANDING_HEADERS } from '../pages/landing/layout.js';
-import { errorPage, landingPage, paidPage, thanksPage } from '../pages/landing/pages.js';
+import { errorPage, landingPage, paidPage, testLinkPage, thanksPage } from '../pages/landing/pages.js';
 import { languageFromHeader, languageOf, textsFor, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';
 import type { JourneyStateView } from '../../workflows/types.js';
@@ -176,11 +178,13 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
     scope.get('/p/*', async (request, reply) => {
       const t = target(request);
       if (!t || t.action === 'checkout') return send(reply, 404, errorPage('notFound', guestLanguage(request)));
+      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
       return t.action === 'thanks' ? showThanks(request, reply, t) : showPage(request, reply, t);
     });
     scope.post('/p/*', async (request, reply) => {
       const t = target(request);
       if (!t || t.action !== 'checkout') return send(reply, 404, errorPage('notFound', guestLanguage(request)));
+      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
       return startCheckout(request, reply, t);
     });
   });

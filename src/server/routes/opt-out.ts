@@ -9,9 +9,10 @@
  * when the token names the contact (the keyed hash of the address), every running journey of
  * that contact, found by the SettleContact search attribute. When the dispatcher's queue is full
  * the answer is 503 (retry later), never a confirmation of an unsubscribe that was not queued.
+ * A test link (TEST_LINK) shows the same pages with a "test link" banner and signals nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verifyLinkToken } from '../../channels/tokens.js';
+import { isTestLink, verifyLinkToken } from '../../channels/tokens.js';
 import { CHANNELS, type Channel } from '../../ir/index.js';
 import type { ServerDeps } from '../deps.js';
 import { trackingEventId } from '../event-id.js';
@@ -41,7 +42,10 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
   app.get<TokenParams>('/u/:token', (request, reply) => {
     const claims = verify(request);
     if (!claims) return sendNotFound(reply);
-    return reply.code(200).headers(PAGE_HEADERS).send(optOutConfirmPage(claims.l, claims.c));
+    return reply
+      .code(200)
+      .headers(PAGE_HEADERS)
+      .send(optOutConfirmPage(claims.l, claims.c, isTestLink(claims)));
   });
 
   void app.register(async (scope) => {
@@ -54,6 +58,20 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
       const claims = verify(request);
       if (!claims) return sendNotFound(reply);
       const channel = claims.c;
+      if (isTestLink(claims)) {
+        // A test send: the page a debtor would see, and nothing recorded.
+        if (isOneClick(request.body)) {
+          return reply
+            .code(200)
+            .header('content-type', 'text/plain; charset=utf-8')
+            .header('cache-control', 'no-store')
+            .send('Test link: nothing is recorded\n');
+        }
+        return reply
+          .code(200)
+          .headers(PAGE_HEADERS)
+          .send(optOutDonePage(claims.l, channel, true));
+      }
       const at = new Date(clock()).toISOString();
       // Unlike an open, an unsubscribe must not be lost: with the queue full, answer 503 so the
       // mail client (or the person, pressing again) retries.

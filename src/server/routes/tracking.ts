@@ -5,9 +5,11 @@
  * A valid hit is answered at once — the 43-byte GIF, or a 302 to the target signed inside the
  * token (never a URL from the request: no open redirect) — and its signal is handed to the
  * dispatcher, which never waits on Temporal. Machine hits (machine.ts) are answered the same way
- * and counted, but not signalled. A bad token answers the shared 404.
+ * and counted, but not signalled. A test link (TEST_LINK, from `settle render --send-to`) is
+ * answered the same way and neither signalled nor counted. A bad token answers the shared 404.
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isTestLink } from '../../channels/tokens.js';
 import type { EngagementEvent } from '../../ir/index.js';
 import type { HitKind, ServerDeps } from '../deps.js';
 import { trackingEventId } from '../event-id.js';
@@ -39,12 +41,15 @@ interface Hit {
   eventId: string;
   issuedAtMs: number;
   channel: 'sms' | 'email';
+  /** A test send's link: answered, never recorded. */
+  test: boolean;
 }
 
 const hitOf = (claims: VerifiedClaims, type: EngagementEvent): Hit => ({
   eventId: trackingEventId(claims, type),
   issuedAtMs: claims.iat * 1000,
   channel: claims.c === 'sms' ? 'sms' : 'email',
+  test: isTestLink(claims),
 });
 
 /**
@@ -68,6 +73,7 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
    */
   function hit(request: FastifyRequest, link: VerifiedLink<Hit>, now: number, kind: HitKind, type: EngagementEvent) {
     const { claims, derived } = link;
+    if (derived.test) return; // a test send: nothing is recorded
     const verdict = classifyHit({
       method: request.method,
       userAgent: request.headers['user-agent'],

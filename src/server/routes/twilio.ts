@@ -7,6 +7,7 @@
  * - `POST /webhooks/twilio/inbound`: a text from a debtor. An opt-out keyword opts that phone
  *   number out of SMS in every running journey of the contact (the SettleContact keyed hash),
  *   an opt-in keyword opts it back in, HELP is Twilio's to answer, anything else is `replied`.
+ * A status callback of a test send (its `k` token carries TEST_LINK) is acknowledged and not recorded.
  * Both verify `X-Twilio-Signature` over the public URL Twilio was given (SETTLE_PUBLIC_URL plus
  * the path and query as received): a forged or altered request is 403 and dispatches nothing.
  * Phone numbers and message texts are never logged nor put into signals; only the keyed hash.
@@ -14,7 +15,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
-import { verifyLinkToken } from '../../channels/tokens.js';
+import { isTestLink, verifyLinkToken } from '../../channels/tokens.js';
 import { keyedHash } from '../../temporal/ids.js';
 import type { EngagementSignal } from '../../workflows/types.js';
 import type { DispatchResult, JourneySignal, SignalDispatcher } from '../signals.js';
@@ -96,6 +97,7 @@ export function registerTwilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps
     const token = (req.query as Record<string, unknown>).k;
     const claims = typeof token === 'string' ? verifyLinkToken(deps.secret, token, 's') : undefined;
     if (!claims) return reply.code(404).send();
+    if (isTestLink(claims)) return reply.code(204).send(); // a test send: nothing is recorded
     const status = field(params, 'MessageStatus') ?? field(params, 'SmsStatus');
     const sid = field(params, 'MessageSid') ?? field(params, 'SmsSid') ?? claims.k;
     let signal: EngagementSignal | undefined;

@@ -4,7 +4,7 @@
  * error pages. Every value from a journey goes through escapeHtml. The pay buttons are plain
  * form submissions: the page needs no JavaScript.
  */
-import { escapeHtml } from '../html.js';
+import { escapeHtml, TEST_LINK_NOTICE, testLinkBanner } from '../html.js';
 import { formatDueDate, formatMoney } from './format.js';
 import { CHECK_ICON, LOCK_ICON, shell } from './layout.js';
 import { textsFor, type Language } from './texts.js';
@@ -115,6 +115,19 @@ export function thanksPage(language: Language, creditor?: string): string {
     message: `${t.thanksBody} ${t.thanksNote}`,
     success: true,
   });
+}
+
+/**
+ * The payment page of a test link (TEST_LINK, `settle render --send-to`): in English, for the
+ * reviewer; no journey is looked up and the page has no pay button, so no Stripe session is made.
+ */
+export function testLinkPage(): string {
+  const body =
+    testLinkBanner() +
+    '<section class="card notice"><h1>Payment page</h1>' +
+    '<p>A debtor opening this link sees the amount due in their language, with a button to pay in full and the payment plans their journey offers; the button opens a Stripe Checkout session.</p>' +
+    '<p class="muted">A test send has no journey behind it: no amount is shown, no visit is recorded and no payment can start.</p></section>';
+  return shell({ lang: 'en', title: TEST_LINK_NOTICE, body });
 }
 
 export type ErrorKind = 'notFound' | 'closed' | 'unavailable' | 'paymentUnavailable' | 'badChoice';
