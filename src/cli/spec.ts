@@ -72,7 +72,7 @@ export const COMMANDS = {
   diff: {
     summary: 'what changed per journey, as Markdown',
     description:
-      'What changed per journey, as Markdown for a pull request; exit 1 when a plan changed without a version bump. With --portfolio, the portfolio simulated before and after.',
+      'What changed per journey, as Markdown for a pull request; exit 1 when a plan changed without a version bump. With --portfolio, the portfolio simulated before and after, and deployed mid-run with and without migrating the running journeys.',
     args: [
       { name: '[old]', description: 'the journeys before: a directory or file (without --base)' },
       { name: '[new]', description: 'the journeys after: a directory or file (without --base)' },
@@ -88,6 +88,12 @@ export const COMMANDS = {
       { flags: '--days <n>', description: 'days to simulate', default: '60' },
       { flags: '--behaviour <file>', description: 'a behaviour model, or none', default: 'none' },
       { flags: '--seed <seed>', description: 'seed of the simulation (a number or any text)', default: '1' },
+      {
+        flags: '--deploy-day <n>',
+        description:
+          'also forecast the change deployed on this day of the run, with the running journeys kept on their version and migrated (settle migrate); none: skip',
+        default: '7',
+      },
       {
         flags: '--record <file>',
         description: 'render changed templates for this enrollment record (JSON; default: a built-in example)',

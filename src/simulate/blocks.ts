@@ -13,7 +13,7 @@ import { createRouter } from '../enrollment/route.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { compileBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from './behaviour.js';
 import type { BehaviourDoc } from './behaviour-schema.js';
-import { simulatedRouting } from './hand-over.js';
+import { deployedRouting, simulatedRouting } from './hand-over.js';
 import { runDebt, runDebtorDebts, type RunDebtOptions, type SimulatedDebt } from './run-debt.js';
 import { SummaryBuilder, type SummaryOptions, type SummaryPart } from './summary.js';
 import type { TimelineEntry } from './timeline.js';
@@ -87,6 +87,28 @@ export interface BlockSetup {
   days: number;
   seed: number;
   debts: 'none' | 'objects' | 'json';
+  /** A change deployed during the run (settle diff --portfolio): see SimulatedDeploy. */
+  deploy?: BlockDeploy;
+}
+
+/**
+ * A change deployed `atMs` into the run: from then on debts are routed by the new project and its
+ * plans (hand-overs reach the new versions); with `migrate`, running journeys also move to their
+ * journey's new version at their next safe point (settle migrate), else they finish on theirs.
+ */
+export interface SimulatedDeploy {
+  atMs: number;
+  migrate: boolean;
+  plans: ReadonlyMap<string, JourneyPlan>;
+  project: Project;
+}
+
+/** SimulatedDeploy as plain data (postable to a worker). */
+interface BlockDeploy {
+  atMs: number;
+  migrate: boolean;
+  plans: [string, JourneyPlan][];
+  project: Pick<Project, 'segments' | 'attributes' | 'root'>;
 }
 
 /** In the main thread only: what cannot be posted to a worker. */
@@ -125,7 +147,16 @@ export function blockRunner(setup: BlockSetup, local: LocalExtras = {}): (rows: 
   const attributes = declaredAttributes(project);
   const router = createRouter(project, plans);
   // A debt handed over goes on in the journey the same segments route it to (hand-over.ts).
-  const routing = simulatedRouting(router, plans);
+  const initial = simulatedRouting(router, plans);
+  const deploy = setup.deploy;
+  let routing = initial;
+  let migration: RunDebtOptions['migration'];
+  if (deploy !== undefined) {
+    const next = new Map(deploy.plans);
+    const nextRouter = createRouter({ ...emptyProject(deploy.project.root), ...deploy.project }, next);
+    routing = deployedRouting(initial, simulatedRouting(nextRouter, next), deploy.atMs);
+    if (deploy.migrate) migration = { atMs: deploy.atMs, plan: (journey) => next.get(journey) };
+  }
   const behaviour = local.behaviour ?? (setup.behaviour ? compileBehaviour(setup.behaviour) : NO_BEHAVIOUR);
   const horizonMs = setup.startMs + setup.days * DAY;
 
@@ -167,6 +198,7 @@ export function blockRunner(setup: BlockSetup, local: LocalExtras = {}): (rows: 
           seed: setup.seed,
           ...(local.portExtras && { portExtras: local.portExtras }),
           routing,
+          ...(migration && { migration }),
         },
       };
       items.push(debt);
@@ -222,7 +254,9 @@ export function blockSetup(o: {
   days: number;
   seed: number;
   debts: BlockSetup['debts'];
+  deploy?: SimulatedDeploy;
 }): BlockSetup {
+  const deploy = o.deploy;
   return {
     plans: [...o.plans],
     project: { segments: o.project.segments, attributes: o.project.attributes, root: o.project.root },
@@ -239,5 +273,17 @@ export function blockSetup(o: {
     days: o.days,
     seed: o.seed,
     debts: o.debts,
+    ...(deploy && {
+      deploy: {
+        atMs: deploy.atMs,
+        migrate: deploy.migrate,
+        plans: [...deploy.plans],
+        project: {
+          segments: deploy.project.segments,
+          attributes: deploy.project.attributes,
+          root: deploy.project.root,
+        },
+      },
+    }),
   };
 }

@@ -43,3 +43,24 @@ export function simulatedRouting(router: Router, plans: ReadonlyMap<string, Jour
     },
   };
 }
+
+/**
+ * Routing across a deploy (settle diff --portfolio): a debt routed before `atMs` goes where the
+ * old project sends it, from `atMs` on where the new one does (the routing table the deploy
+ * publishes). Plans are named by journey, version and hash, so a debt keeps the one it was given.
+ */
+export function deployedRouting(before: SimulatedRouting, after: SimulatedRouting, atMs: number): SimulatedRouting {
+  return {
+    route(input, untilMs) {
+      return (input.at >= atMs ? after : before).route(input, untilMs);
+    },
+    plan(ref) {
+      const next = after.plan(ref);
+      if (next !== undefined && next.version === ref.version && next.sourceHash === ref.contentHash) return next;
+      return before.plan(ref);
+    },
+  };
+}
+
+/** The reference a simulated migration asks for: the plan named as routing names it. */
+export { refOf as simulatedPlanRef };

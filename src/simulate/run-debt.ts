@@ -15,8 +15,8 @@ import { fromMinorUnits, instalmentScheduleMinorUnits, toMinorUnits } from '../c
 import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
 import { LedgerBook } from '../core/policy/index.js';
 import { DebtorClock } from './debtor-clock.js';
-import { ContinuedAsNew, HandedOver, VirtualPort } from './virtual-port.js';
-import type { SimulatedRouting } from './hand-over.js';
+import { ContinuedAsNew, HandedOver, Migrated, VirtualPort } from './virtual-port.js';
+import { simulatedPlanRef, type SimulatedRouting } from './hand-over.js';
 import type { Behaviour, MessageFacts } from './behaviour.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 import { smsSegmentsOf } from './sms-billing.js';
@@ -114,6 +114,12 @@ export interface RunDebtOptions {
    * next journey with its history; without, such an exit simply ends the journey.
    */
   routing?: SimulatedRouting;
+  /**
+   * A newer version deployed while the debt runs, and `settle migrate` run at `atMs`: the debt's
+   * journey (whichever it is in then) takes the newer version `plan` gives for it at its next safe
+   * point, as the workflow does on the migrate signal (src/workflows/interpreter.ts).
+   */
+  migration?: { atMs: number; plan(journey: string): JourneyPlan | undefined };
 }
 
 export async function runDebt(o: RunDebtOptions): Promise<SimulatedDebt> {
@@ -183,6 +189,19 @@ function prepareDebt(
   if (shared && port instanceof SharedClockPort) port.shared = shared.clock;
   port.horizon = o.horizonMs;
   if (o.routing) port.allowHandOver();
+  const migration = o.migration;
+  if (migration !== undefined) {
+    port.allowMigration((ref) => {
+      const next = migration.plan(ref.journey);
+      return next?.version === ref.version ? next : undefined;
+    });
+    if (migration.atMs <= o.horizonMs)
+      port.at(migration.atMs, () => {
+        const next = migration.plan(plan.journey);
+        if (holder.state.outcome !== undefined || next === undefined || next.version <= plan.version) return;
+        holder.state.migrateTo = { requestId: 'simulated-migration', to: simulatedPlanRef(next) };
+      });
+  }
 
   function recordSend(input: SendMessageInput, nowMs: number) {
     if (input.channel === 'sms') smsSegments[input.key] = smsSegmentsOf(input);
@@ -245,6 +264,13 @@ function prepareDebt(
           input = { plan, enrollment: record, options };
           holder.state = { ...e.state, current: plan.start };
           delete holder.state.legPending;
+          continue;
+        }
+        if (e instanceof Migrated) {
+          // As continue-as-new with the new plan does: the same debt, options and state.
+          plan = e.plan;
+          input = { ...input, plan };
+          holder.state = e.state;
           continue;
         }
         if (!(e instanceof ContinuedAsNew)) throw e;

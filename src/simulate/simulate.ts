@@ -23,12 +23,13 @@ import {
   type BlockResult,
   type BlockRow,
   type DebtReport,
+  type SimulatedDeploy,
 } from './blocks.js';
 import { runOnWorkers } from './pool.js';
 import type { SimulatedDebt } from './run-debt.js';
 import { SummaryBuilder, type SimulationSummary } from './summary.js';
 
-export { debtJson, debtReport, type DebtReport } from './blocks.js';
+export { debtJson, debtReport, type DebtReport, type SimulatedDeploy } from './blocks.js';
 
 export interface SimulateOptions {
   plans: ReadonlyMap<string, JourneyPlan>;
@@ -63,6 +64,8 @@ export interface SimulateOptions {
   onDebt?: (debt: SimulatedDebt) => void;
   /** Extra VirtualPort constructor arguments shared by every debt of the run (the contact-ledger book). */
   portExtras?: unknown[];
+  /** A change deployed during the run, with or without migrating running journeys (settle diff --portfolio). */
+  deploy?: SimulatedDeploy;
 }
 
 export interface SimulationReport {
@@ -87,6 +90,7 @@ export async function simulatePortfolio(o: SimulateOptions): Promise<SimulationR
     days: o.days,
     seed: o.seed,
     debts: keep ? 'objects' : o.debtsJson ? 'json' : 'none',
+    ...(o.deploy && { deploy: o.deploy }),
   });
   const builder = new SummaryBuilder(setup.summary);
 

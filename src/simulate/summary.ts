@@ -27,6 +27,11 @@ export interface JourneySummary {
   /** Segments of the SMS sent (what carriers bill). */
   smsSegments: number;
   cost: number;
+  /**
+   * Journeys a migration moved to a newer version (`moved`) or left where they were (`stayed`,
+   * at a step with no place in it); absent when nothing migrated (settle diff --portfolio).
+   */
+  migrations?: { moved?: number; stayed?: number };
 }
 
 export interface VariantSummary {
@@ -289,6 +294,7 @@ export class SummaryBuilder {
     }
     const j = journeyAt(Number.MAX_SAFE_INTEGER);
     bump(s.outcomes, d.outcome);
+    for (const m of d.state.migrations ?? []) bump((journeyAt(m.at).migrations ??= {}), m.toStep ? 'moved' : 'stayed');
     for (const e of d.state.sends) {
       if (e.status !== 'sent') continue;
       const j = journeyAt(e.at);

@@ -10,7 +10,7 @@ import type {
   ReserveContactInput,
 } from '../activities/types.js';
 import { LedgerBook } from '../core/policy/index.js';
-import type { PlanRetry } from '../ir/index.js';
+import type { JourneyPlan, PlanRetry } from '../ir/index.js';
 import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';
 import type { JourneyState, PlanRef } from '../workflows/types.js';
 
@@ -44,6 +44,16 @@ export class HandedOver extends Error {
     readonly state: JourneyState,
   ) {
     super(`handed over to ${next.to.journey}`);
+  }
+}
+
+/** The journey took a newer version of its plan (a migration): the plan and the state it goes on with. */
+export class Migrated extends Error {
+  constructor(
+    readonly plan: JourneyPlan,
+    readonly state: JourneyState,
+  ) {
+    super(`migrated to v${plan.version}`);
   }
 }
 
@@ -157,6 +167,25 @@ export class VirtualPort implements RuntimePort {
 
   /** Set (allowHandOver) where the runner can move a debt on: a hand-over then throws HandedOver. */
   handOver?: (next: { to: PlanRef; segment?: string }, state: JourneyState) => Promise<never>;
+
+  /** Set (allowMigration) where the runner can move a journey to a newer version: `settle migrate`. */
+  loadPlan?: (ref: PlanRef) => Promise<JourneyPlan>;
+  continueWithPlan?: (plan: JourneyPlan, state: JourneyState) => Promise<never>;
+
+  /**
+   * Lets journeys migrate (the runner catches Migrated and goes on with the new plan): `plans`
+   * answers the versions a migration asks for, as the plan store does for the workflow.
+   */
+  allowMigration(plans: (ref: PlanRef) => JourneyPlan | undefined): void {
+    this.loadPlan = async (ref) => {
+      const plan = plans(ref);
+      if (plan === undefined) throw new Error(`no plan ${ref.journey} v${ref.version} to migrate to`);
+      return plan;
+    };
+    this.continueWithPlan = async (plan, state) => {
+      throw new Migrated(plan, structuredClone(state));
+    };
+  }
 
   /** Lets journeys hand their debt over (the runner catches HandedOver and runs the next journey). */
   allowHandOver(): void {

@@ -43,5 +43,33 @@ describe('settle diff --portfolio', () => {
     expect(section).toContain('| debts | 22 | 22 | — |');
     // Debts handed over on to late-stage carry the change with them; pre-due-reminder runs before it.
     expect(section).toContain('No change for `pre-due-reminder`.');
+    // Deployed on day 7 (the default) while these debts run: kept on v3, or migrated to v4.
+    expect(section).toContain('deploy the change on day 7 of the run');
+    expect(section).toContain(
+      '| | before | after | change | running, not migrated | running, migrated |'.replace('| |', '|  |'),
+    );
+    const moved = /\| moved by the migration \|  \|  \|  \| (\d+) \| (\d+) \|/.exec(
+      section.slice(section.indexOf('### soft-collection')),
+    );
+    expect(moved, section).not.toBeNull();
+    expect(Number(moved![1])).toBe(0);
+    expect(Number(moved![2])).toBeGreaterThan(0);
+    // Migrated journeys skip the SMS v4 removed: no more SMS than when they are kept on v3.
+    const soft = section.slice(section.indexOf('### soft-collection'));
+    const smsDeployed = /\| SMS sent \| \d+ \| \d+ \| [^|]+ \| (\d+) \| (\d+) \|/.exec(soft);
+    expect(Number(smsDeployed![2])).toBeLessThanOrEqual(Number(smsDeployed![1]));
+    expect(Number(smsDeployed![2])).toBeLessThan(Number(sms![1]));
+  });
+
+  it('--deploy-day none leaves the deploy columns out; a day outside the run is a usage error', async () => {
+    const dir = join(scratchProject(), 'journeys');
+    const common = ['diff', dir, dir, '--portfolio', join(ROOT, 'examples', 'portfolio.csv'), '--days', '20'];
+    const none = await settle([...common, '--deploy-day', 'none']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('## What changes (simulated forecast)');
+    expect(none.stdout).not.toContain('running, migrated');
+    const bad = await settle([...common, '--deploy-day', '20']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--deploy-day must be a whole day from 1 to 19 of the 20-day run, or none; got 20');
   });
 });

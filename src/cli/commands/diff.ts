@@ -1,7 +1,9 @@
 /**
  * settle diff --base REF [--dir journeys] | settle diff OLD NEW: Markdown for a pull request —
  * what changed per journey, and an error (exit 1) when a plan changed without a version bump.
- * With --portfolio FILE, a "what changes" section: the portfolio simulated before and after.
+ * With --portfolio FILE, a "what changes" section: the portfolio simulated before and after, and
+ * with the change deployed on --deploy-day while its debts run, their journeys kept on their
+ * version or migrated (settle migrate).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
@@ -24,6 +26,7 @@ interface Options {
   days: string;
   behaviour: string;
   seed: string;
+  deployDay: string;
   record?: string;
   maxChars?: string;
   fullOut?: string;
@@ -111,7 +114,7 @@ export async function diff(argv: string[], io: Io, env?: PreviewEnv): Promise<nu
 
 /** Simulates the portfolio against both versions (start: --start, else today 09:00 UTC). */
 async function forecastSection(
-  values: { portfolio?: string; start?: string; days?: string; behaviour?: string; seed?: string },
+  values: { portfolio?: string; start?: string; days?: string; behaviour?: string; seed?: string; deployDay?: string },
   before: CompileResult,
   after: CompileResult,
   io: Io,
@@ -127,7 +130,37 @@ async function forecastSection(
     behaviour: behaviourFrom(values.behaviour, io),
     keepDebts: false,
   };
+  const deployDay = parseDeployDay(values.deployDay, common.days);
   const b = await runSimulation({ ...common, result: before });
   const a = await runSimulation({ ...common, result: after });
-  return '\n' + formatForecast(b.summary, a.summary, common.portfolioShown);
+  if (deployDay === undefined) return '\n' + formatForecast(b.summary, a.summary, common.portfolioShown);
+  const deployed = (migrate: boolean) =>
+    runSimulation({
+      ...common,
+      result: before,
+      deploy: { atMs: startMs + deployDay * DAY_MS, migrate, plans: after.plans, project: after.project },
+    });
+  const kept = await deployed(false);
+  const migrated = await deployed(true);
+  return (
+    '\n' +
+    formatForecast(b.summary, a.summary, common.portfolioShown, {
+      day: deployDay,
+      kept: kept.summary,
+      migrated: migrated.summary,
+    })
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+/** --deploy-day: a whole day inside the run (1 to days − 1), or none. */
+function parseDeployDay(text: string | undefined, days: number): number | undefined {
+  if (text === undefined || text === 'none') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n >= days)
+    throw new UsageError(
+      `--deploy-day must be a whole day from 1 to ${days - 1} of the ${days}-day run, or none; got ${text}`,
+    );
+  return n;
 }

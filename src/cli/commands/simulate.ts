@@ -13,7 +13,12 @@ import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment
 import { BehaviourError, loadBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from '../../simulate/behaviour.js';
 import { formatHtml } from '../../simulate/html.js';
 import { formatMarkdown, formatText } from '../../simulate/format.js';
-import { defaultWorkers, simulatePortfolio, type SimulationReport } from '../../simulate/simulate.js';
+import {
+  defaultWorkers,
+  simulatePortfolio,
+  type SimulatedDeploy,
+  type SimulationReport,
+} from '../../simulate/simulate.js';
 import type { CompileResult } from '../../compiler/index.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject } from '../project.js';
@@ -108,6 +113,8 @@ export interface RunSimulationOptions {
   debtsJson?: (chunk: string) => void;
   /** Worker threads (default 1). */
   workers?: number;
+  /** A change deployed during the run (settle diff --portfolio). */
+  deploy?: SimulatedDeploy;
 }
 
 /** Simulates a portfolio file against compiled journeys (also `settle diff --portfolio`). */
@@ -125,6 +132,7 @@ export async function runSimulation(o: RunSimulationOptions): Promise<Simulation
       ...(o.keepDebts !== undefined && { keepDebts: o.keepDebts }),
       ...(o.debtsJson && { debtsJson: o.debtsJson }),
       ...(o.workers !== undefined && { workers: o.workers }),
+      ...(o.deploy && { deploy: o.deploy }),
     });
   } catch (e) {
     if (e instanceof PortfolioError)
