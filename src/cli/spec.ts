@@ -109,8 +109,9 @@ export const COMMANDS = {
   },
   render: {
     summary: 'a message exactly as it would be sent',
-    description: 'A message of a template exactly as it would be sent, for one enrollment record.',
-    args: [{ name: '<template>', description: 'the template name' }],
+    description:
+      'A message of a template exactly as it would be sent, for one enrollment record; with --send-to, also sent there as a test.',
+    args: [{ name: '<template>', description: 'the template name, or the file that defines it' }],
     options: [
       { flags: '--data <file>', description: 'one enrollment record as JSON (required)' },
       { flags: '--locale <locale>', description: "render this locale (default: the record's debtor.locale)" },
@@ -124,9 +125,16 @@ export const COMMANDS = {
         description:
           'as after agreeing a plan of this many instalments today (its first paid): debt.planNextAmount, debt.planNextDueDate…',
       },
+      {
+        flags: '--send-to <address>',
+        description:
+          'also send the message to this email address (email template) or E.164 phone number (SMS template), as a test',
+      },
       FORMAT_TEXT_JSON,
       DIR,
     ],
+    notes:
+      "A test send goes through the worker's channels and configuration (SMTP_URL, SMTP_FROM; TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM; SETTLE_SECRET, SETTLE_PUBLIC_URL). Its links are marked as test links: the server answers them and records nothing. An email's subject starts with [TEST].",
   },
   enroll: {
     summary: 'segment a portfolio and start its journeys',

@@ -83,8 +83,11 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
   };
 }
 
-/** The Twilio channel when all three variables are set; none when none is; a ConfigError in between. */
-function twilioFromConfig(config: Config, secret: string): SmsChannel | undefined {
+/**
+ * The Twilio channel when all three variables are set; none when none is; a ConfigError in between.
+ * `baseUrl` sends the API calls elsewhere (tests: a local fake behind a contract-checking proxy).
+ */
+export function twilioFromConfig(config: Config, secret: string, baseUrl?: string): SmsChannel | undefined {
   const { accountSid, authToken, from, pricePerSegment } = config.twilio;
   const given = { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: from };
   const missing = Object.entries(given)
@@ -102,6 +105,7 @@ function twilioFromConfig(config: Config, secret: string): SmsChannel | undefine
     from: from!,
     secret,
     statusCallbackUrl: `${config.publicUrl.replace(/\/+$/, '')}/webhooks/twilio/status`,
+    ...(baseUrl !== undefined && { baseUrl }),
     ...(pricePerSegment && {
       costPerSegment:
         pricePerSegment.currency === undefined

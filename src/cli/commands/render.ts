@@ -1,4 +1,7 @@
-/** settle render TEMPLATE --locale L --data FILE: a message exactly as it would be sent. */
+/**
+ * settle render TEMPLATE --locale L --data FILE: a message exactly as it would be sent; with
+ * --send-to ADDRESS|PHONE also sent there as a test, through the worker's channels (render-send.ts).
+ */
 import { readFileSync, existsSync } from 'node:fs';
 import { renderMessage } from '../../templates/index.js';
 import { codePointName, smsLength } from '../../core/sms-segments.js';
@@ -10,8 +13,9 @@ import { currentRecord, startMoney } from '../../workflows/money.js';
 import { applyEvent } from '../../workflows/state.js';
 import type { JourneyState } from '../../workflows/types.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
-import { failOnErrors, loadProject } from '../project.js';
+import { displayPath, failOnErrors, loadProject, loadProjectOf } from '../project.js';
 import { parseCommand } from '../spec.js';
+import type { TestSendResult, TestSendWiring } from './render-send.js';
 
 interface Options {
   locale?: string;
@@ -20,11 +24,14 @@ interface Options {
   data?: string;
   dir: string;
   format: 'text' | 'json';
+  sendTo?: string;
 }
 
 export interface RenderEnv {
   publicUrl: string;
   nowMs: number;
+  /** The environment (docs/operations.md): the SMTP, Twilio and link settings of a test send. */
+  vars?: Record<string, string | undefined>;
 }
 
 /**
@@ -75,14 +82,27 @@ function afterPayments(record: EnrollmentData, o: Options, nowMs: number): Enrol
   return currentRecord({ enrollment: record }, state);
 }
 
-export function render(argv: string[], io: Io, env: RenderEnv): number {
+/** The template a file defines (compiled with its own project), or the name as given. */
+function templateTarget(target: string, values: Options, io: Io) {
+  const isFile = /\.ya?ml$/i.test(target) || existsSync(resolvePath(io, target));
+  if (!isFile) return { name: target, result: loadProject(values.dir ?? 'journeys', io) };
+  const result = loadProjectOf(target, io);
+  const shown = displayPath(target, io);
+  const found = [...result.project.templates.values()].find((t) => t.file === shown);
+  if (!found) {
+    failOnErrors(result, new Set([shown]), io, shown);
+    throw new CliError(`${shown} does not define a Template`, EXIT.invalid);
+  }
+  return { name: found.doc.metadata.name, result };
+}
+
+export function render(argv: string[], io: Io, env: RenderEnv, wiring?: TestSendWiring): number | Promise<number> {
   const { args: positionals, opts: values } = parseCommand<Options>('render', argv);
   const format = values.format;
-  if (positionals.length !== 1) throw new UsageError('render takes exactly one template name');
+  if (positionals.length !== 1) throw new UsageError('render takes exactly one template name or file');
   if (!values.data) throw new UsageError('render needs --data FILE (one enrollment record as JSON)');
   if (!existsSync(resolvePath(io, values.data))) throw new CliError(`${values.data}: no such file`, EXIT.usage);
-  const name = positionals[0]!;
-  const result = loadProject(values.dir ?? 'journeys', io);
+  const { name, result } = templateTarget(positionals[0]!, values, io);
   const res = result.project.templates.get(name);
   if (!res) {
     const hint = closest(name, result.project.templates.keys());
@@ -134,11 +154,51 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
   );
   // What the carrier bills: characters, encoding and segments (src/core/sms-segments.ts).
   const sms = spec.channel === 'sms' ? smsLength(msg.text) : undefined;
-  if (format === 'json') {
-    io.out(JSON.stringify({ template: name, channel: spec.channel, ...msg, ...(sms && { sms }) }, null, 2) + '\n');
+  const print = (sent?: TestSendResult): number => {
+    if (format === 'json') {
+      const out = { template: name, channel: spec.channel, ...msg, ...(sms && { sms }), ...(sent && { sent }) };
+      io.out(JSON.stringify(out, null, 2) + '\n');
+    } else {
+      printText(io, name, spec.channel, msg, sms);
+      if (sent) io.err(sentLine(name, sent));
+    }
     return EXIT.ok;
-  }
-  const parts = [`# ${name} · ${spec.channel} · locale ${msg.locale}`];
+  };
+  const to = values.sendTo;
+  if (to === undefined) return print();
+  return (async () => {
+    // Loaded only now: the send pulls in the channels (nodemailer, Twilio) that rendering does not need.
+    const { checkRecipient, sendTestMessage } = await import('./render-send.js');
+    checkRecipient(to, template);
+    const sent = await sendTestMessage({
+      template,
+      record: record as EnrollmentData,
+      locale: values.locale,
+      to,
+      vars: env.vars ?? {},
+      nowMs: env.nowMs,
+      ...(wiring && { wiring }),
+    });
+    return print(sent);
+  })();
+}
+
+/** What a test send reports: ids, channel and the masked recipient, nothing personal. */
+function sentLine(template: string, sent: TestSendResult): string {
+  const what = sent.channel === 'email' ? 'test email' : 'test SMS';
+  const ids = sent.providerId !== undefined && sent.providerId !== sent.messageId ? ` (${sent.providerId})` : '';
+  const segments = sent.segments !== undefined ? `, ${sent.segments} segment${sent.segments === 1 ? '' : 's'}` : '';
+  return `sent ${template} as a ${what} to ${sent.to}: message ${sent.messageId}${ids}, locale ${sent.locale}${segments}; its links are test links (the server records nothing for them)\n`;
+}
+
+function printText(
+  io: Io,
+  name: string,
+  channel: string,
+  msg: ReturnType<typeof renderMessage>,
+  sms: ReturnType<typeof smsLength> | undefined,
+): void {
+  const parts = [`# ${name} · ${channel} · locale ${msg.locale}`];
   if (sms) {
     const others = sms.nonGsm.length > 0 ? ` (not GSM-7: ${sms.nonGsm.map(codePointName).join(' ')})` : '';
     parts.push(
@@ -149,5 +209,4 @@ export function render(argv: string[], io: Io, env: RenderEnv): number {
   parts.push('', msg.text.trimEnd());
   if (msg.html !== undefined) parts.push('', '--- html ---', msg.html.trimEnd());
   io.out(parts.join('\n') + '\n');
-  return EXIT.ok;
 }
