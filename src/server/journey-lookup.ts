@@ -6,7 +6,7 @@
  * answers 503 rather than pretend the debt is unknown).
  */
 import type { Client } from '@temporalio/client';
-import { stateQuery } from '../workflows/definitions.js';
+import { queryJourneyState } from '../temporal/query-state.js';
 import type { JourneyStateView } from '../workflows/types.js';
 import type { JourneyLookup } from './signals.js';
 import { classifyFailure } from './temporal-errors.js';
@@ -30,9 +30,8 @@ export function createJourneyLookup(client: Client, options: JourneyLookupOption
 
   async function query(workflowId: string): Promise<JourneyStateView | undefined> {
     try {
-      return await client.connection.withDeadline(Date.now() + timeout, () =>
-        client.workflow.getHandle(workflowId).query(stateQuery),
-      );
+      // A journey between its start (or a continue-as-new) and its plan's loading is asked again.
+      return await queryJourneyState(client, workflowId, timeout);
     } catch (error) {
       if (classifyFailure(error) === 'not-found') return undefined;
       throw error;

@@ -17,7 +17,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { JourneyPlan } from '../../ir/index.js';
 import { planRefOf, publishPlan } from '../../temporal/plan-store.js';
 import { SA } from '../../temporal/search-attributes.js';
-import { migrateSignal, stateQuery } from '../../workflows/definitions.js';
+import { migrateSignal } from '../../workflows/definitions.js';
+import { queryJourneyState } from '../../temporal/query-state.js';
 import { migrationTarget } from '../../workflows/migration.js';
 import type { MigrateSignal } from '../../workflows/types.js';
 import { CliError, EXIT, UsageError, type Io } from '../io.js';
@@ -98,9 +99,7 @@ export async function migrationCandidates(
     let step = wf.typedSearchAttributes.get(SA.step);
     if (step === undefined) {
       try {
-        const view = await client.withDeadline(Date.now() + queryTimeoutMs, () =>
-          client.workflow.getHandle(wf.workflowId).query(stateQuery),
-        );
+        const view = await queryJourneyState(client, wf.workflowId, queryTimeoutMs);
         step = view.current;
       } catch {
         // No worker answered: the journey decides itself at its safe point; here it is reported.

@@ -9,7 +9,8 @@
 import type { Client } from '@temporalio/client';
 import { startInputVersion } from '../../temporal/plan-store.js';
 import { SA } from '../../temporal/search-attributes.js';
-import { ledgerQuery, ledgerWorkflowId, stateQuery } from '../../workflows/definitions.js';
+import { ledgerQuery, ledgerWorkflowId } from '../../workflows/definitions.js';
+import { queryJourneyState } from '../../temporal/query-state.js';
 import type { JourneyResult, JourneyStateView, LedgerView } from '../../workflows/types.js';
 import { CliError, EXIT, UsageError, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
@@ -99,7 +100,7 @@ export async function journeyStatus(
     return out;
   }
   try {
-    out.view = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(stateQuery));
+    out.view = await queryJourneyState(client, j.workflowId, queryTimeoutMs);
   } catch (e) {
     out.noView = `the worker did not answer the state query (${(e as Error).message}): is it running?`;
   }

@@ -29,3 +29,21 @@ export async function waitForRelease(): Promise<string> {
   await condition(() => released);
   return 'released';
 }
+
+export const stateNamedQuery = defineQuery<{ current: string }>('state');
+
+/**
+ * Answers the `state` query only once released, as a journey answers it only once its plan is
+ * loaded (src/temporal/query-state.ts): before that, a `state` query is not registered.
+ */
+export async function stateAfterRelease(): Promise<string> {
+  let released = false;
+  setHandler(releaseSignal, () => {
+    released = true;
+  });
+  setHandler(releasedQuery, () => released);
+  await condition(() => released);
+  setHandler(stateNamedQuery, () => ({ current: 'ready' }));
+  await condition(() => false);
+  return 'never';
+}
