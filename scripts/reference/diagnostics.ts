@@ -120,6 +120,11 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
   UNKNOWN_STEP_TYPE: { severity: 'error', stage: 'schema', meaning: 'A step `type` that does not exist.' },
   UNKNOWN_CHANNEL: { severity: 'error', stage: 'schema', meaning: 'A channel other than email or sms.' },
   UNKNOWN_EVENT: { severity: 'error', stage: 'schema', meaning: 'A name that is not an engagement event.' },
+  UNKNOWN_DISPUTE_REASON: {
+    severity: 'error',
+    stage: 'schema',
+    meaning: 'A dispute reason the payment page does not know (`disputes.reasons`).',
+  },
   INVALID_DURATION: {
     severity: 'error',
     stage: 'schema',
@@ -224,6 +229,12 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     severity: 'error',
     stage: 'semantic',
     meaning: 'An event both ends the journey (`exitOn`) and sends it to a step (`interrupts`).',
+  },
+  DISPUTE_EVENT_ROUTED: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning:
+      'A journey with `disputes` also routes `disputed`, `resolved` or `upheld` with `interrupts`, `exitOn` or `goal`: `disputes` decides what they do.',
   },
   TRACK_PLAN_WITHOUT_PLANS: {
     severity: 'error',

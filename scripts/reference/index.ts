@@ -187,7 +187,7 @@ function eventsSection(): string[] {
   for (const e of ENGAGEMENT_EVENTS) out.push(`| \`${e}\` | ${ENGAGEMENT_EVENT_MEANINGS[e]} |`);
   out.push(
     '',
-    'A `waitFor` window opens at the most recent send of the journey (or the latest visit of the send step named by `after:`). Events tied to a message (`delivered`, `bounced`, `softBounced`, `opened`, `clicked`, `visited`) count only for messages sent in that window; `paid`, `partiallyPaid`, `replied` and `optedOut` concern the debt and count whichever message brought them. An event that already happened in the window fires at once; when several did, the earliest (by provider time) wins. An event listed in `events` without a route in `on` goes to `next`.',
+    'A `waitFor` window opens at the most recent send of the journey (or the latest visit of the send step named by `after:`). Events tied to a message (`delivered`, `bounced`, `softBounced`, `opened`, `clicked`, `visited`) count only for messages sent in that window; `paid`, `partiallyPaid`, `replied`, `optedOut`, `disputed`, `resolved` and `upheld` concern the debt and count whichever message brought them. An event that already happened in the window fires at once; when several did, the earliest (by provider time) wins. An event listed in `events` without a route in `on` goes to `next`.',
   );
   return out;
 }

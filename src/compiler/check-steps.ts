@@ -90,6 +90,29 @@ export function checkSteps(ctx: StepCheckContext): void {
       );
     }
   });
+  if (journey.spec.disputes !== undefined) {
+    // `disputes` decides what its three events do: routing them elsewhere too would be ambiguous.
+    const goalOf = journey.spec.goal;
+    for (const event of ['disputed', 'resolved', 'upheld'] as const) {
+      const where: (string | number)[] | undefined =
+        journey.spec.interrupts?.[event] !== undefined
+          ? ['spec', 'interrupts', event]
+          : exitOn.includes(event)
+            ? ['spec', 'exitOn', exitOn.indexOf(event)]
+            : goalOf === event
+              ? ['spec', 'goal']
+              : undefined;
+      if (where === undefined) continue;
+      err(
+        ctx,
+        'DISPUTE_EVENT_ROUTED',
+        `\`${event}\` is routed by \`disputes\` already`,
+        where,
+        'remove it here: disputes.to, disputes.onResolved and disputes.upheldOutcome say what a dispute does',
+        where[1] === 'interrupts' ? { onKey: true } : {},
+      );
+    }
+  }
   if (journey.spec.steps.some((s) => s.type === 'trackPlan') && journey.spec.paymentPlans === undefined) {
     const i = journey.spec.steps.findIndex((s) => s.type === 'trackPlan');
     err(

@@ -199,6 +199,23 @@ export function checkGraph(
     } else entries.push(to);
   }
 
+  // A dispute leads to its step from anywhere, and its resolution to onResolved: checked like interrupts.
+  const disputes = journey.spec.disputes;
+  if (disputes !== undefined) {
+    for (const key of ['to', 'onResolved'] as const) {
+      const to = disputes[key];
+      if (to === undefined) continue;
+      if (!index.has(to)) {
+        err(
+          'UNKNOWN_STEP',
+          `\`${to}\` is not a step of journey \`${journey.metadata.name}\``,
+          ['spec', 'disputes', key],
+          didYouMean(to, ids, `steps of this journey: ${ids.join(', ')}`),
+        );
+      } else entries.push(to);
+    }
+  }
+
   // A migration continues journeys of older versions at these steps: they must exist.
   for (const [old, to] of Object.entries(journey.spec.migration?.steps ?? {})) {
     if (!index.has(to)) {

@@ -202,9 +202,18 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
 /** The journey-wide rules: events and conditions that end it, interrupts, re-enrollment. */
 function lowerRules(
   journey: Journey,
-): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration'> {
-  const { exitOn, exitWhen, interrupts, reenroll, migration } = journey.spec;
+): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration' | 'disputes'> {
+  const { exitOn, exitWhen, interrupts, reenroll, migration, disputes } = journey.spec;
   return {
+    ...(disputes !== undefined && {
+      disputes: {
+        reasons: [...disputes.reasons],
+        maxLength: disputes.maxLength ?? 500,
+        to: disputes.to,
+        ...(disputes.onResolved !== undefined && { onResolved: disputes.onResolved }),
+        upheldOutcome: disputes.upheldOutcome ?? 'disputeUpheld',
+      },
+    }),
     ...(migration !== undefined && {
       migration: {
         ...(migration.from !== undefined && { from: [...migration.from].sort((a, b) => a - b) }),

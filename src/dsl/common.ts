@@ -131,6 +131,10 @@ export const ENGAGEMENT_EVENT_MEANINGS: Readonly<Record<EngagementEvent, string>
   partiallyPaid: 'A payment smaller than the amount due, or an instalment of a payment plan.',
   optedOut: 'The debtor opted out of a channel: the email opt-out link, or an SMS STOP.',
   replied: 'The debtor answered an SMS with something other than an opt-out, opt-in or help keyword.',
+  disputed:
+    'The debtor disputed the debt on the payment page, with a reason (`data.reason`; `other` with their words in `data.text`).',
+  resolved: 'An operator resolved the open dispute (`settle event DEBT resolved`): dunning may go on.',
+  upheld: 'An operator upheld the open dispute (`settle event DEBT upheld`): the debt is not owed as billed.',
 };
 
 export const EngagementEventSchema = (opts: Opts = {}) =>

@@ -1,9 +1,10 @@
 /** The Journey kind: an ordered list of steps the interpreter walks (docs/reference.md#journey). */
 import { Type, type Static } from '@sinclair/typebox';
-import { ENGAGEMENT_EVENTS } from '../ir/plan.js';
+import { DISPUTE_REASONS, DISPUTE_TEXT_LIMIT, ENGAGEMENT_EVENTS } from '../ir/plan.js';
 import {
   Cel,
   ChannelSchema,
+  StringEnum,
   EngagementEventSchema,
   Document,
   Duration,
@@ -18,7 +19,7 @@ const common = {
 };
 const stepType = <T extends string>(type: T) => Type.Literal(type, { description: `The step type: ${type}.` });
 const Next = StepId({ description: 'The step to go to next (default: the following step).' });
-const Outcome = (o: { description: string }) => Type.String({ pattern: '^[a-z][a-zA-Z0-9]*$', ...o });
+const Outcome = (o: { description: string; default?: string }) => Type.String({ pattern: '^[a-z][a-zA-Z0-9]*$', ...o });
 
 /** Retries of a send or webhook; the defaults (src/compiler/lower.ts) differ between the two. */
 const RetryPolicy = (defaults: {
@@ -375,6 +376,52 @@ export const PaymentPlans = Type.Object(
   { additionalProperties: false, description: 'Payment plans offered on the landing page.' },
 );
 
+export const Disputes = Type.Object(
+  {
+    reasons: Type.Array(
+      StringEnum(DISPUTE_REASONS, {
+        description: `A reason the payment page offers: ${DISPUTE_REASONS.join(', ')} (other: in the debtor's own words).`,
+        errorCode: 'UNKNOWN_DISPUTE_REASON',
+        errorHint: `dispute reasons are: ${DISPUTE_REASONS.join(', ')}`,
+      }),
+      {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'The reasons offered, in this order, e.g. [alreadyPaid, notMine, other].',
+      },
+    ),
+    maxLength: Type.Optional(
+      Type.Integer({
+        minimum: 20,
+        maximum: DISPUTE_TEXT_LIMIT,
+        default: 500,
+        description: 'Longest text the debtor may write for `other` (characters).',
+      }),
+    ),
+    to: StepId({
+      description:
+        'The step a dispute sends the journey to, from any step (typically a webhook to the agents); nothing is sent while the dispute is open.',
+    }),
+    onResolved: Type.Optional(
+      StepId({
+        description:
+          'Where the journey goes when an operator resolves the dispute (`settle event DEBT resolved`); default: it goes on where it is.',
+      }),
+    ),
+    upheldOutcome: Type.Optional(
+      Outcome({
+        description: 'The outcome when an operator upholds the dispute (`settle event DEBT upheld`).',
+        default: 'disputeUpheld',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The debtor may dispute the debt on the payment page: the journey stops dunning at once, goes to `to`, and sends nothing until an operator resolves or upholds the dispute.',
+  },
+);
+
 export const JourneySpec = Type.Object(
   {
     policy: ResourceName({ description: 'The contact Policy in force, by name.' }),
@@ -459,6 +506,7 @@ export const JourneySpec = Type.Object(
       }),
     ),
     paymentPlans: Type.Optional(PaymentPlans),
+    disputes: Type.Optional(Disputes),
     steps: Type.Array(Step, {
       minItems: 1,
       description: 'The steps, in order; a step without next falls through to the following one.',

@@ -19,8 +19,37 @@ export const ENGAGEMENT_EVENTS = [
   'partiallyPaid',
   'optedOut',
   'replied',
+  'disputed',
+  'resolved',
+  'upheld',
 ] as const;
 export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
+
+/**
+ * Why a debtor disputes a debt (the payment page's dispute form, translated there). `other`
+ * comes with the debtor's own words, bounded by `PlanDisputes.maxLength`.
+ */
+export const DISPUTE_REASONS = ['alreadyPaid', 'notMine', 'wrongAmount', 'notReceived', 'other'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+/** Longest free text of an `other` dispute a journey may accept (characters). */
+export const DISPUTE_TEXT_LIMIT = 2_000;
+
+/**
+ * `disputes`: the debtor may dispute the debt on the payment page. A dispute (the `disputed`
+ * event, with its reason) sends the journey from any step to `to` at once, and nothing is sent
+ * while it is open; an operator closes it with `resolved` (the journey goes on: to `onResolved`
+ * when set, else where it is, its held sends going out) or `upheld` (the journey ends with
+ * `upheldOutcome`). src/workflows/disputes.ts.
+ */
+export interface PlanDisputes {
+  reasons: DisputeReason[];
+  /** Longest free text of an `other` dispute (characters). */
+  maxLength: number;
+  to: string;
+  onResolved?: string;
+  upheldOutcome: string;
+}
 
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -240,6 +269,8 @@ export interface JourneyPlan {
    * other events) sends the journey to this step. A waitFor that lists the event routes it itself.
    */
   interrupts?: Partial<Record<EngagementEvent, string>>;
+  /** Disputes the payment page takes, and where they send the journey. Absent: no dispute form. */
+  disputes?: PlanDisputes;
   /** What a re-enrollment of a running debt does when the segments route it elsewhere (default update). */
   reenroll?: 'update' | 'move';
   /**

@@ -160,6 +160,11 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
     ),
     optOuts: counter('settle_opt_outs_total', 'Opt-outs received (unsubscribe link, STOP).', ['channel']),
     // --- payment page and money (server) -----------------------------------------------------
+    disputes: counter(
+      'settle_disputes_total',
+      'Disputes the debtors sent from the payment page (once per dispute), by reason.',
+      ['journey', 'version', 'reason'],
+    ),
     landingViews: counter(
       'settle_landing_views_total',
       'Unique payment-page views per message, by the channel that brought the visitor.',

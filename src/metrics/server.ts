@@ -8,6 +8,7 @@
 import type { HitObserver } from '../server/deps.js';
 import { RecentKeys } from '../server/lru.js';
 import type { DispatchResult, JourneySignal, SignalDispatcher, SignalLabels } from '../server/signals.js';
+import { DISPUTE_REASONS } from '../ir/index.js';
 import { parseWorkflowId } from '../temporal/ids.js';
 import { NO_VARIANT, UNKNOWN_VERSION, type SettleMetrics } from './definitions.js';
 
@@ -114,6 +115,15 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
       case 'optedOut':
         m.optOuts.inc({ channel: text('channel') ?? 'email' });
         return;
+      case 'disputed': {
+        const reason = text('reason');
+        m.disputes.inc({
+          journey,
+          version,
+          reason: reason !== undefined && (DISPUTE_REASONS as readonly string[]).includes(reason) ? reason : 'other',
+        });
+        return;
+      }
       default:
         return;
     }

@@ -17,6 +17,7 @@ import { NOT_FOUND_BODY, sendNotFound } from './not-found.js';
 import { keepRawJsonBody } from './raw-body.js';
 import { registerCodecRoutes } from './routes/codec.js';
 import { registerLandingRoutes } from './routes/landing.js';
+import { registerSelfServiceRoutes } from './routes/self-service.js';
 import { registerStripeRoutes } from './routes/stripe.js';
 import { registerTrackingRoutes } from './routes/tracking.js';
 import { registerTwilioRoutes } from './routes/twilio.js';
@@ -25,7 +26,7 @@ import { registerTwilioRoutes } from './routes/twilio.js';
 const TRACKING_PATH = /^\/t\/[oc]\//;
 
 /** Link routes whose next path segment is a token. */
-const TOKEN_PATH = /^(\/(?:p|u|t\/o|t\/c)\/)[^/?#]+/;
+const TOKEN_PATH = /^(\/(?:p|s|u|t\/o|t\/c)\/)[^/?#]+/;
 
 /** The request path as logs show it: tokens replaced by "…", query strings dropped. */
 export function redactUrl(url: string | undefined): string {
@@ -123,6 +124,10 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
       ...(deps.checkout && { checkout: deps.checkout }),
     });
   });
+  // The payment page's self-service forms (dispute): their own paths (/s/<token>/…), same token.
+  void app.register(async (scope) =>
+    registerSelfServiceRoutes(scope, { secret, publicUrl, lookup, dispatcher, clock }),
+  );
   const { stripe, twilio, codec } = deps;
   if (codec) void app.register(async (scope) => registerCodecRoutes(scope, codec));
   if (stripe) void app.register(async (scope) => registerStripeRoutes(scope, { ...stripe, dispatcher }));

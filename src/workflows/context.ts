@@ -14,11 +14,15 @@ import type { MessageContext } from '../activities/types.js';
 import type { RuntimePort } from './port.js';
 import { audit, engagementCounts, goalReached } from './state.js';
 import { currentRecord, moneyKey } from './money.js';
-import type { AuditEntry, AuditKind, JourneyInput, JourneyState } from './types.js';
+import type { AuditEntry, AuditKind, EventRecord, JourneyInput, JourneyState } from './types.js';
+import { disputeRoute, upheldSince } from './disputes.js';
 import type { EnrollmentData } from '../ir/index.js';
 
 /** Not an outcome: the journey stops its step to take a newer version's plan (settle migrate). */
 export const MIGRATING = '\u0000migrating';
+
+/** The outcome of a journey whose dispute an operator upheld, when its plan does not name one. */
+export const DISPUTE_UPHELD = 'disputeUpheld';
 
 /** The outcome of a journey whose debt a re-enrollment moved to another journey (`reenroll: move`). */
 export const MOVED = 'moved';
@@ -110,18 +114,25 @@ export class JourneyContext {
       if (this.exitWhenAt?.seq !== state.seq) this.exitWhenAt = { seq: state.seq, outcome: this.evaluateExitWhen() };
       if (this.exitWhenAt.outcome !== undefined) return { end: this.exitWhenAt.outcome };
     }
+    // A dispute upheld by an operator ends the journey, from any step.
+    if (upheldSince(state, from) !== undefined) return { end: plan.disputes?.upheldOutcome ?? DISPUTE_UPHELD };
     const interrupts = plan.interrupts;
-    if (interrupts !== undefined) {
+    if (interrupts !== undefined || plan.disputes !== undefined) {
       const after = Math.max(from, state.interruptSeq ?? 0);
       const current = plan.steps.find((x) => x.id === state.current);
       for (const e of state.events) {
         if (e.seq <= after) continue;
-        const to = interrupts[e.type];
+        const to = this.interruptTo(e);
         if (to === undefined || this.absorbs(current, e.type, to)) continue;
         return { next: to, interrupt: { seq: e.seq, event: e.type } };
       }
     }
     return undefined;
+  }
+
+  /** The step an event sends the journey to from any step: `interrupts`, or what `disputes` says. */
+  private interruptTo(e: EventRecord): string | undefined {
+    return this.plan.interrupts?.[e.type] ?? disputeRoute(this.plan.disputes, this.state, e);
   }
 
   /** Does the step take this event itself (no interrupt)? */
@@ -137,13 +148,12 @@ export class JourneyContext {
    */
   settleInterrupts(stepId: string): void {
     const { state, plan } = this;
-    const interrupts = plan.interrupts;
-    if (interrupts === undefined) return;
+    if (plan.interrupts === undefined && plan.disputes === undefined) return;
     const step = plan.steps.find((x) => x.id === stepId);
     let seq = Math.max(state.legStartSeq ?? 0, state.interruptSeq ?? 0);
     for (const e of state.events) {
       if (e.seq <= seq) continue;
-      const to = interrupts[e.type];
+      const to = this.interruptTo(e);
       if (to !== undefined && !this.absorbs(step, e.type, to)) break;
       seq = e.seq;
     }

@@ -1,6 +1,7 @@
 /** The journey's durable state: creation, applying events and opt-outs, engagement counts, the query view. */
 import type { Channel, EngagementEvent, JourneyPlan } from '../ir/index.js';
 import { applyPayment, currentRecord, planView, startMoney } from './money.js';
+import { disputesOf, disputeView } from './disputes.js';
 import type {
   AuditEntry,
   EngagementSignal,
@@ -142,5 +143,16 @@ export function stateView(input: JourneyInput, state: JourneyState, timezone: st
     ...(state.plan !== undefined && state.money !== undefined && { plan: planView(state.plan, state.money.currency) }),
     ...(state.path !== undefined && state.path.length > 0 && { path: state.path.map((l) => ({ ...l })) }),
     ...(state.migrations !== undefined && { migrations: state.migrations.map((m) => ({ ...m })) }),
+    ...disputesView(input, state),
+  };
+}
+
+/** The debt's disputes and the plan's dispute form, for the payment page and `settle status`. */
+function disputesView(input: JourneyInput, state: JourneyState): Pick<JourneyStateView, 'disputes' | 'disputeForm'> {
+  const form = input.plan.disputes;
+  const disputes = disputesOf(state, form).map(disputeView);
+  return {
+    ...(disputes.length > 0 && { disputes }),
+    ...(form !== undefined && { disputeForm: { reasons: [...form.reasons], maxLength: form.maxLength } }),
   };
 }

@@ -4,6 +4,8 @@ import { assignVariant } from '../core/split.js';
 import type { PlanBranch, PlanExit, PlanSplit, PlanWebhook } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { engagementCounts } from './state.js';
+import { disputeView, openDispute } from './disputes.js';
+import type { DisputeView } from './types.js';
 
 export function runBranch(ctx: JourneyContext, step: PlanBranch): StepResult {
   const input = ctx.celInput();
@@ -34,6 +36,12 @@ export function runSplit(ctx: JourneyContext, step: PlanSplit): StepResult {
   return { next: variant.next };
 }
 
+/** An open dispute goes to the agents with the hand-over: its reason and the debtor's words. */
+function disputePayload(ctx: JourneyContext): { dispute?: DisputeView } {
+  const open = openDispute(ctx.state, ctx.plan.disputes);
+  return open === undefined ? {} : { dispute: disputeView(open) };
+}
+
 export async function runWebhook(ctx: JourneyContext, step: PlanWebhook): Promise<StepResult> {
   // The current figures (what is still owed, what was paid), not the record as first imported.
   const { enrollment, plan } = { enrollment: ctx.record(), plan: ctx.plan };
@@ -56,6 +64,7 @@ export async function runWebhook(ctx: JourneyContext, step: PlanWebhook): Promis
         ...(enrollment.debt.amountPaid !== undefined && { amountPaid: enrollment.debt.amountPaid }),
         variants: { ...ctx.state.variants },
         engagement: engagementCounts(ctx.state),
+        ...disputePayload(ctx),
         at: new Date(ctx.port.now()).toISOString(),
       },
     },

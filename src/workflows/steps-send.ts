@@ -12,6 +12,7 @@ import type { PlanSend } from '../ir/index.js';
 import { contactKeyOf, DEBTOR_BOUNCE_PATCH, PROVIDER_OPT_OUT_PATCH } from './contact-keys.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { holdoutOf } from './holdout.js';
+import { openDispute } from './disputes.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
 import type { MessageContext, SendInput } from '../activities/types.js';
@@ -147,6 +148,10 @@ export const SEND_SEQ_PATCH = 'settle-send-seq-at-grant';
 export async function runSend(ctx: JourneyContext, step: PlanSend, visitKey?: string): Promise<StepResult> {
   const held = holdoutOf(ctx.plan, ctx.state);
   if (held) return heldOut(ctx, step, held);
+  if (openDispute(ctx.state) !== undefined) {
+    const stop = await holdWhileDisputed(ctx, step);
+    if (stop) return stop;
+  }
   const stepKey = visitKey === undefined ? ctx.key(step.id) : `${ctx.key(step.id)}-${visitKey}`;
   const ruled = await clearContactRules(ctx, step, stepKey);
   if (!('granted' in ruled)) return ruled;
@@ -200,6 +205,27 @@ export async function runSend(ctx: JourneyContext, step: PlanSend, visitKey?: st
     step.id,
   );
   return { next: step.next };
+}
+
+/**
+ * Nothing is sent while a dispute is open: the send waits (durably, no timer) until an operator
+ * resolves it — then it goes out, unless `disputes.onResolved` sends the journey elsewhere — or
+ * upholds it (the journey ends). The goal and other interrupts still apply. Only journeys that
+ * heard a `disputed` event get here, so recorded histories replay unchanged.
+ */
+async function holdWhileDisputed(ctx: JourneyContext, step: PlanSend): Promise<StepResult | undefined> {
+  const stop = ctx.stopNow();
+  if (stop) return stop;
+  ctx.note('deferred', `${step.channel} of step ${step.id} held: the debtor disputes the debt`, step.id, {
+    channel: step.channel,
+    reason: 'disputed',
+  });
+  ctx.port.waiting(step.id);
+  await ctx.port.waitUntil(() => ctx.stopNow() !== undefined || openDispute(ctx.state) === undefined);
+  const after = ctx.stopNow();
+  if (after) return after;
+  ctx.note('step', `dispute resolved: ${step.channel} of step ${step.id} goes on`, step.id);
+  return undefined;
 }
 
 /** A holdout debt is sent nothing: the send is recorded as blocked (reason holdout) and the journey goes on to `next`. */

@@ -41,7 +41,15 @@ export async function runWait(ctx: JourneyContext, step: PlanWait): Promise<Step
 }
 
 /** Events that never belong to one message: they count whichever message (or none) brought them. */
-const DEBT_WIDE: ReadonlySet<EngagementEvent> = new Set(['paid', 'partiallyPaid', 'replied', 'optedOut']);
+const DEBT_WIDE: ReadonlySet<EngagementEvent> = new Set([
+  'paid',
+  'partiallyPaid',
+  'replied',
+  'optedOut',
+  'disputed',
+  'resolved',
+  'upheld',
+]);
 
 /**
  * The send record a waitFor listens from: the latest visit of `after`, or the most recent send of

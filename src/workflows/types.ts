@@ -3,7 +3,7 @@
  * signals it takes and the state query. Plain JSON-serialisable data; workflow-safe.
  */
 import type { LedgerSnapshot } from '../core/policy/index.js';
-import type { Channel, EngagementEvent, EnrollmentData, JourneyPlan } from '../ir/index.js';
+import type { Channel, DisputeReason, EngagementEvent, EnrollmentData, JourneyPlan } from '../ir/index.js';
 
 export const WORKFLOW_TYPE = 'journeyWorkflow';
 
@@ -270,6 +270,17 @@ export interface JourneyResult {
   variant?: string;
 }
 
+/** A dispute of the debt as the payment page and `settle status` show it (src/workflows/disputes.ts). */
+export interface DisputeView {
+  status: 'open' | 'resolved' | 'upheld';
+  reason: DisputeReason;
+  /** The debtor's words (reason `other`). */
+  text?: string;
+  /** Provider time (epoch ms) it was opened, and closed. */
+  openedAt: number;
+  closedAt?: number;
+}
+
 /** What the `state` query answers. */
 export interface JourneyStateView {
   journey: string;
@@ -302,6 +313,10 @@ export interface JourneyStateView {
   path?: JourneyLeg[];
   /** Migrations to newer versions (settle migrate), oldest first. */
   migrations?: MigrationRecord[];
+  /** The debt's disputes, oldest first (absent: none). */
+  disputes?: DisputeView[];
+  /** The dispute form the payment page offers (the plan's `disputes`; absent: none). */
+  disputeForm?: { reasons: DisputeReason[]; maxLength: number };
 }
 
 /** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data), opt-outs and bounces. */

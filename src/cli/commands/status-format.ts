@@ -59,6 +59,19 @@ function migrationLines(s: JourneyStatus): string[] {
   return ['  migrations', ...table(rows, '    ')];
 }
 
+/** The debt's disputes (the payment page's dispute form): reason, the debtor's words, where each stands. */
+function disputeLines(s: JourneyStatus): string[] {
+  const d = s.view?.disputes;
+  if (!d || d.length === 0) return [];
+  const rows = d.map((x) => [
+    utc(x.openedAt),
+    x.status === 'open' ? 'open' : `${x.status} ${utc(x.closedAt ?? x.openedAt)}`,
+    x.reason +
+      (x.text !== undefined ? `: ${JSON.stringify(x.text.length > 80 ? `${x.text.slice(0, 79)}…` : x.text)}` : ''),
+  ]);
+  return ['  disputes', ...table(rows, '    ')];
+}
+
 export function facts(s: JourneyStatus): string[] {
   const rows: string[][] = [['started', utc(s.startedAt)]];
   if (s.closedAt) rows.push(['ended', utc(s.closedAt)]);
@@ -123,7 +136,7 @@ function ledgerLines(statuses: JourneyStatus[]): string[] {
 
 export function formatStatusText(statuses: JourneyStatus[]): string {
   const blocks = statuses.map((s) =>
-    [headline(s), ...facts(s), ...pathLines(s), ...migrationLines(s), ...viewLines(s)].join('\n'),
+    [headline(s), ...facts(s), ...pathLines(s), ...migrationLines(s), ...disputeLines(s), ...viewLines(s)].join('\n'),
   );
   const ledger = ledgerLines(statuses);
   if (ledger.length > 0) blocks.push(ledger.join('\n'));

@@ -21,6 +21,7 @@ import { errorPage, landingPage, paidPage, testLinkPage, thanksPage } from '../p
 import { languageFromHeader, languageOf, textsFor, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';
 import type { JourneyStateView } from '../../workflows/types.js';
+import { selfServiceSections } from './self-service.js';
 import { checkoutRequest, findJourney, landingModel, messageLabels, offeredPlans } from './landing-journey.js';
 
 export interface LandingRoutesDeps {
@@ -123,7 +124,8 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
         labels: messageLabels(journey.view, t.claims),
       });
     }
-    return send(reply, 200, landingPage(landingModel(journey.view, `${pagePath(t)}/checkout`)));
+    const extra = selfServiceSections(journey.view, t.claims, { secret: deps.secret, basePath, token: t.token });
+    return send(reply, 200, landingPage({ ...landingModel(journey.view, `${pagePath(t)}/checkout`), extra }));
   }
 
   async function startCheckout(request: FastifyRequest, reply: FastifyReply, t: Target): Promise<FastifyReply> {

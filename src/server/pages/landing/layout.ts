@@ -50,6 +50,13 @@ const CSS = [
   '.secure{display:flex;gap:.5rem;align-items:flex-start}.secure svg{flex:none;margin-top:.2rem}',
   '.notice{text-align:center}.notice svg{margin:.5rem auto 0;display:block}',
   'footer{padding:0 1rem 2rem;color:#4b5563;font-size:.9rem}',
+  // Self-service forms (dispute): large touch targets, labels beside their controls.
+  'summary{cursor:pointer;min-height:3rem;display:flex;align-items:center}summary h2{display:inline;margin:0}',
+  'fieldset{border:0;margin:.75rem 0;padding:0}legend{font-weight:600;margin-bottom:.35rem}',
+  '.choice{display:flex;gap:.6rem;align-items:center;min-height:2.75rem}.choice input{width:1.35rem;height:1.35rem;margin:0;flex:none}',
+  '.field{display:block;font-weight:600;margin:.5rem 0 .35rem}',
+  'textarea,select,input[type=date]{display:block;width:100%;font:inherit;padding:.6rem;border:2px solid #6b7280;border-radius:8px;background:#fff;color:#1b1f24}',
+  '.hint{margin:.35rem 0 .5rem}',
   '@media (min-width:40rem){main{padding-top:2.5rem}.amount{font-size:2.75rem}}',
 ].join('');
 

@@ -23,6 +23,8 @@ export interface LandingModel {
   plans: { count: number; amount: number }[];
   /** Where the pay buttons post (`…/p/<token>/checkout`). */
   checkoutAction: string;
+  /** Trusted HTML after the payment choices: the self-service forms (src/server/pages/landing/self-service.ts). */
+  extra?: string;
 }
 
 const e = escapeHtml;
@@ -58,7 +60,8 @@ export function landingPage(m: LandingModel): string {
     `<button class="btn primary" type="submit" name="plan" value="full">${e(t.payFull(amount))}</button></form>` +
     `<p class="muted secure">${LOCK_ICON}<span>${e(t.secure)}</span></p>` +
     '</section>' +
-    planChoices(m);
+    planChoices(m) +
+    (m.extra ?? '');
   return shell({
     lang: m.language,
     title: t.pageTitle(m.creditor),

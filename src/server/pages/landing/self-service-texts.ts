@@ -1,0 +1,114 @@
+/**
+ * What the payment page's self-service forms say (dispute), in the page's languages (en, fr, nl).
+ * Plain strings and small functions: values are escaped by the pages.
+ */
+import type { DisputeReason } from '../../../ir/index.js';
+import type { Language } from './texts.js';
+
+export interface SelfServiceTexts {
+  disputeTitle: string;
+  disputeIntro: string;
+  disputeReason: string;
+  reasons: Record<DisputeReason, string>;
+  disputeDetails: (max: number) => string;
+  disputeDetailsHint: string;
+  disputeSubmit: string;
+  disputeOpenTitle: string;
+  disputeOpenBody: (reason: string, date: string) => string;
+  disputeReceivedTitle: string;
+  disputeReceivedBody: string;
+  badFormTitle: string;
+  badFormBody: string;
+  otherNeedsText: string;
+  tooManyTitle: string;
+  tooManyBody: string;
+  forbiddenTitle: string;
+  forbiddenBody: string;
+}
+
+const en: SelfServiceTexts = {
+  disputeTitle: 'Something wrong with this bill?',
+  disputeIntro: 'Tell us why. We stop all reminders while someone looks into it.',
+  disputeReason: 'Why do you dispute it?',
+  reasons: {
+    alreadyPaid: 'I have already paid',
+    notMine: 'This is not my debt',
+    wrongAmount: 'The amount is wrong',
+    notReceived: 'I did not receive what I am billed for',
+    other: 'Another reason',
+  },
+  disputeDetails: (max) => `Details (up to ${max} characters)`,
+  disputeDetailsHint: 'Required for “Another reason”.',
+  disputeSubmit: 'Send my dispute',
+  disputeOpenTitle: 'Your dispute is being reviewed',
+  disputeOpenBody: (r, d) => `Reason: ${r}. Received on ${d}. We send no reminders until it is settled.`,
+  disputeReceivedTitle: 'Dispute received',
+  disputeReceivedBody: 'Thank you. Someone will look into it; we send no reminders meanwhile.',
+  badFormTitle: 'Please check the form',
+  badFormBody: 'Choose a reason; for “Another reason”, tell us more in the details.',
+  otherNeedsText: 'Tell us more in the details.',
+  tooManyTitle: 'Too many attempts',
+  tooManyBody: 'Please wait a few minutes and try again.',
+  forbiddenTitle: 'This form has expired',
+  forbiddenBody: 'Please open the link in our message again and send the form from there.',
+};
+
+const fr: SelfServiceTexts = {
+  disputeTitle: 'Un problème avec cette facture ?',
+  disputeIntro: 'Dites-nous pourquoi. Nous suspendons toutes les relances pendant l’examen.',
+  disputeReason: 'Pourquoi la contestez-vous ?',
+  reasons: {
+    alreadyPaid: 'J’ai déjà payé',
+    notMine: 'Cette dette n’est pas la mienne',
+    wrongAmount: 'Le montant est erroné',
+    notReceived: 'Je n’ai pas reçu ce qui m’est facturé',
+    other: 'Une autre raison',
+  },
+  disputeDetails: (max) => `Précisions (${max} caractères au plus)`,
+  disputeDetailsHint: 'Obligatoire pour « Une autre raison ».',
+  disputeSubmit: 'Envoyer ma contestation',
+  disputeOpenTitle: 'Votre contestation est en cours d’examen',
+  disputeOpenBody: (r, d) => `Motif : ${r}. Reçue le ${d}. Aucune relance ne vous sera envoyée d’ici là.`,
+  disputeReceivedTitle: 'Contestation reçue',
+  disputeReceivedBody: 'Merci. Quelqu’un va l’examiner ; aucune relance ne vous sera envoyée d’ici là.',
+  badFormTitle: 'Vérifiez le formulaire',
+  badFormBody: 'Choisissez un motif ; pour « Une autre raison », précisez-le.',
+  otherNeedsText: 'Précisez le motif.',
+  tooManyTitle: 'Trop de tentatives',
+  tooManyBody: 'Patientez quelques minutes puis réessayez.',
+  forbiddenTitle: 'Ce formulaire a expiré',
+  forbiddenBody: 'Ouvrez à nouveau le lien de notre message et envoyez le formulaire depuis cette page.',
+};
+
+const nl: SelfServiceTexts = {
+  disputeTitle: 'Klopt er iets niet met deze factuur?',
+  disputeIntro: 'Laat ons weten waarom. We sturen geen herinneringen zolang we het bekijken.',
+  disputeReason: 'Waarom betwist u deze factuur?',
+  reasons: {
+    alreadyPaid: 'Ik heb al betaald',
+    notMine: 'Dit is niet mijn schuld',
+    wrongAmount: 'Het bedrag klopt niet',
+    notReceived: 'Ik heb niet ontvangen waarvoor ik betaal',
+    other: 'Een andere reden',
+  },
+  disputeDetails: (max) => `Toelichting (maximaal ${max} tekens)`,
+  disputeDetailsHint: 'Verplicht bij „Een andere reden”.',
+  disputeSubmit: 'Betwisting versturen',
+  disputeOpenTitle: 'Uw betwisting wordt bekeken',
+  disputeOpenBody: (r, d) => `Reden: ${r}. Ontvangen op ${d}. Tot die tijd sturen we geen herinneringen.`,
+  disputeReceivedTitle: 'Betwisting ontvangen',
+  disputeReceivedBody: 'Bedankt. Iemand bekijkt het; tot die tijd sturen we geen herinneringen.',
+  badFormTitle: 'Controleer het formulier',
+  badFormBody: 'Kies een reden; licht „Een andere reden” toe.',
+  otherNeedsText: 'Licht de reden toe.',
+  tooManyTitle: 'Te veel pogingen',
+  tooManyBody: 'Wacht een paar minuten en probeer het opnieuw.',
+  forbiddenTitle: 'Dit formulier is verlopen',
+  forbiddenBody: 'Open de link in ons bericht opnieuw en verstuur het formulier vanaf die pagina.',
+};
+
+const TEXTS: Record<Language, SelfServiceTexts> = { en, fr, nl };
+
+export function selfServiceTexts(language: Language): SelfServiceTexts {
+  return TEXTS[language];
+}

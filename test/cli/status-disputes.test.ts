@@ -1,0 +1,66 @@
+/**
+ * `settle status` text for a disputed debt: each dispute with when it was opened, where it stands
+ * (open, or resolved / upheld and when) and the reason, with the debtor's words cut to a line.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatStatusText } from '../../src/cli/commands/status-format.js';
+import type { JourneyStatus } from '../../src/cli/commands/status.js';
+import type { JourneyStateView } from '../../src/workflows/types.js';
+
+const view: JourneyStateView = {
+  journey: 'late-stage',
+  version: 5,
+  debtId: 'D-1',
+  current: 'dispute-review',
+  variants: {},
+  sends: [],
+  events: [],
+  engagement: {},
+  optedOut: [],
+  audit: [],
+  debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: '2026-11-26' },
+  debtor: { firstName: 'A', timezone: 'Europe/Paris' },
+  goal: 'paid',
+  disputes: [
+    {
+      status: 'resolved',
+      reason: 'wrongAmount',
+      openedAt: Date.parse('2026-11-27T09:00:00Z'),
+      closedAt: Date.parse('2026-11-30T15:00:00Z'),
+    },
+    {
+      status: 'open',
+      reason: 'other',
+      text: `I never ordered this. ${'x'.repeat(100)}`,
+      openedAt: Date.parse('2026-12-02T08:30:00Z'),
+    },
+  ],
+};
+
+const status: JourneyStatus = {
+  workflowId: 'settle/D-1',
+  journey: 'late-stage',
+  version: 5,
+  status: 'running',
+  startedAt: '2026-11-23T10:00:00.000Z',
+  taskQueue: 'q',
+  view,
+};
+
+describe('settle status: disputes', () => {
+  it('lists every dispute, oldest first, with its state and reason', () => {
+    const text = formatStatusText([status]);
+    expect(text).toContain(
+      [
+        '  disputes',
+        '    2026-11-27T09:00:00Z  resolved 2026-11-30T15:00:00Z  wrongAmount',
+        `    2026-12-02T08:30:00Z  open                           other: "I never ordered this. ${'x'.repeat(57)}…"`,
+      ].join('\n'),
+    );
+  });
+
+  it('says nothing of disputes when there were none', () => {
+    const { disputes: _none, ...quiet } = view;
+    expect(formatStatusText([{ ...status, view: quiet }])).not.toContain('disputes');
+  });
+});

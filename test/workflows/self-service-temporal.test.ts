@@ -1,0 +1,246 @@
+/**
+ * The payment page's dispute form on the real time-skipping Temporal server, through the server
+ * app as `settle server` runs it (the real dispatcher and journey lookup) and the real activities
+ * (SMTP sink, a local webhook receiver): the debtor disputes from the page → the journey leaves
+ * its wait at once for the declared step (the agents' webhook, with the reason) → nothing is sent
+ * while the dispute is open → `resolved` lets the held reminder go out, `upheld` ends the journey
+ * with the declared outcome. A form posted twice is one dispute. The histories replay.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailMessageId } from '../../src/activities/message.js';
+import { verifyLinkToken } from '../../src/channels/tokens.js';
+import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
+import { createServerApp } from '../../src/server/app.js';
+import { createJourneyLookup } from '../../src/server/journey-lookup.js';
+import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
+import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowBundle } from '../../src/temporal/worker.js';
+import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
+import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
+import { dataConverterOf } from '../support/codec.js';
+import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
+import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { eventually } from '../support/wait.js';
+
+quietTemporalRuntime();
+
+const DAY = 86_400_000;
+const PUBLIC_URL = 'https://pay.example.test';
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+let env: TestWorkflowEnvironment;
+let rig: JourneyRig;
+let running: Promise<void>;
+let app: FastifyInstance;
+let dispatcher: ReturnType<typeof createSignalDispatcher>;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  rig = await journeyRig(env, { publicUrl: PUBLIC_URL });
+  running = rig.worker.run();
+  dispatcher = createSignalDispatcher(env.client);
+  app = createServerApp({
+    secret: SECRET,
+    publicUrl: PUBLIC_URL,
+    lookup: createJourneyLookup(env.client, { ttlMs: 0 }),
+    dispatcher,
+    ready: async () => true,
+    metrics: async () => '',
+    log: false,
+  });
+  await app.ready();
+}, 120_000);
+
+afterAll(async () => {
+  await dispatcher?.flush(5_000);
+  await app?.close();
+  rig?.worker.shutdown();
+  await running;
+  await rig?.close();
+  await env?.teardown();
+});
+
+const DISPUTE_JOURNEY: JourneyPlan = planFromYaml(
+  `apiVersion: settle/v1
+kind: Journey
+metadata: { name: life-dispute, version: 1 }
+spec:
+  policy: always-open
+  disputes:
+    reasons: [alreadyPaid, notMine, wrongAmount, other]
+    maxLength: 200
+    to: dispute-agent
+    upheldOutcome: cancelled
+  steps:
+    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: pause, type: wait, duration: 7d }
+    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: pause-2, type: wait, duration: 10d }
+    - { id: unresolved, type: exit, outcome: unresolved }
+    - { id: dispute-agent, type: webhook, url: "env:ESCALATION_URL", retry: { maxAttempts: 1 }, next: review }
+    - { id: review, type: wait, duration: 3d, next: reminder }
+`,
+  [ALWAYS_OPEN_POLICY],
+);
+
+const anna = exampleRecord('anna-rossi');
+const owing = (debtId: string): EnrollmentData => ({ ...anna, debtId, debt: { ...anna.debt, reference: debtId } });
+
+async function start(record: EnrollmentData) {
+  const input: JourneyInput = {
+    plan: DISPUTE_JOURNEY,
+    enrollment: record,
+    options: { debtorKey: `k-${record.debtId}`, contactKeys: [] },
+  };
+  return env.client.workflow.start('journeyWorkflow', {
+    workflowId: workflowIdFor(record.debtId),
+    taskQueue: rig.taskQueue,
+    args: [input],
+  });
+}
+
+let eventSeq = 0;
+/** An operator's `settle event DEBT resolved|upheld`: the same signal the command sends. */
+async function operator(workflowId: string, type: EngagementEvent) {
+  await env.client.workflow.getHandle(workflowId).signal(engagementSignal, {
+    eventId: `cli-test-${++eventSeq}`,
+    type,
+    at: new Date(await env.currentTimeMs()).toISOString(),
+  });
+}
+
+/** The payment page of the journey's first email, as the debtor reaches it. */
+async function payPathOf(workflowId: string): Promise<string> {
+  const mail = await eventually(() => {
+    const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${workflowId}/first/1`));
+    expect(m).toBeDefined();
+    return m!;
+  });
+  const parsed = await simpleParser(mail.raw);
+  for (const [, href] of String(parsed.html).matchAll(/href="([^"]+)"/g)) {
+    const url = new URL(href!.replace(/&amp;/g, '&'));
+    if (url.pathname.startsWith('/p/')) return url.pathname;
+    const click = /^\/t\/c\/([^/]+)$/.exec(url.pathname);
+    const target = click ? verifyLinkToken(SECRET, click[1]!, 'c')?.u : undefined;
+    if (target && new URL(target).pathname.startsWith('/p/')) return new URL(target).pathname;
+  }
+  throw new Error('no payment link in the email');
+}
+
+/** The dispute form of the page: where it posts and its hidden fields. */
+function disputeForm(html: string): { action: string; fields: Record<string, string> } {
+  const form = /<form method="post" action="([^"]*\/dispute)">([\s\S]*?)<\/form>/.exec(html);
+  expect(form, 'the page offers the dispute form').not.toBeNull();
+  const fields: Record<string, string> = {};
+  for (const [, name, value] of form![2]!.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
+    fields[name!] = value!;
+  return { action: form![1]!, fields };
+}
+
+async function dispute(payPath: string, reason: string, text?: string) {
+  const page = await app.inject(payPath);
+  expect(page.statusCode).toBe(200);
+  const { action, fields } = disputeForm(page.body);
+  const body = new URLSearchParams({ ...fields, reason, ...(text !== undefined && { text }) }).toString();
+  return { action, body, post: () => app.inject({ method: 'POST', url: action, headers: FORM, payload: body }) };
+}
+
+const sentSteps = (s: JourneyStateView) => s.sends.filter((x) => x.status === 'sent').map((x) => x.step);
+const hooksOf = (debtId: string) =>
+  rig.webhookCalls
+    .map((c) => c.body as { debtId?: string; step?: string; dispute?: Record<string, unknown> })
+    .filter((b) => b.debtId === debtId);
+
+describe('a dispute from the payment page on Temporal', () => {
+  it('stops dunning at once, goes to the agents with the reason, holds the reminder until resolved', async () => {
+    const record = owing('LIFE-DISPUTE-1');
+    const handle = await start(record);
+    const wf = handle.workflowId;
+    const payPath = await payPathOf(wf);
+    await env.sleep(2 * DAY);
+
+    const form = await dispute(payPath, 'other', 'I returned the goods on 3 March.');
+    const first = await form.post();
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toMatch(/^\/s\/[^/]+\/received\/dispute$/);
+    // The same form sent again (a double click, a reload of the post): one dispute.
+    expect((await form.post()).statusCode).toBe(303);
+    const received = await app.inject(String(first.headers.location));
+    expect(received.statusCode).toBe(200);
+    expect(received.body).toContain('Contestation reçue');
+    await dispatcher.flush(5_000);
+
+    // The journey left its 7-day wait at once for the agents' webhook, which carries the reason and words.
+    const hooks = await eventually(() => {
+      const h = hooksOf(record.debtId);
+      expect(h).toHaveLength(1);
+      return h;
+    });
+    expect(hooks[0]).toMatchObject({
+      step: 'dispute-agent',
+      dispute: { status: 'open', reason: 'other', text: 'I returned the goods on 3 March.' },
+    });
+    let state = await handle.query(stateQuery);
+    expect(state.events.filter((e) => e.type === 'disputed')).toHaveLength(1);
+    expect(state.audit.some((a) => a.message === 'interrupt: disputed during pause → dispute-agent')).toBe(true);
+    expect(state.disputes).toEqual([expect.objectContaining({ status: 'open', reason: 'other' })]);
+
+    // The page now says the dispute is under review, without the form.
+    const page = await app.inject(payPath);
+    expect(page.body).toContain('Votre contestation est en cours d’examen');
+    expect(page.body).not.toContain('/dispute">');
+
+    // Well past the review wait and the old reminder date: nothing is sent while the dispute is open.
+    await env.sleep(8 * DAY);
+    state = await eventually(async () => {
+      const s = await handle.query(stateQuery);
+      expect(s.current).toBe('reminder');
+      expect(s.audit.some((a) => a.reason === 'disputed' && a.kind === 'deferred')).toBe(true);
+      return s;
+    });
+    expect(sentSteps(state)).toEqual(['first']);
+    const resolvedAt = await env.currentTimeMs();
+    await operator(wf, 'resolved');
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('unresolved');
+    state = await handle.query(stateQuery);
+    expect(sentSteps(state)).toEqual(['first', 'reminder']);
+    expect(state.sends.find((s) => s.step === 'reminder')!.at).toBeGreaterThanOrEqual(resolvedAt);
+    expect(state.disputes).toEqual([expect.objectContaining({ status: 'resolved', reason: 'other' })]);
+    await replays(wf);
+  }, 120_000);
+
+  it('upheld: the journey ends with the declared outcome and sends nothing more', async () => {
+    const record = owing('LIFE-DISPUTE-2');
+    const handle = await start(record);
+    const payPath = await payPathOf(handle.workflowId);
+    await env.sleep(DAY);
+    const res = await (await dispute(payPath, 'notMine')).post();
+    expect(res.statusCode).toBe(303);
+    await dispatcher.flush(5_000);
+    await eventually(() => expect(hooksOf(record.debtId)).toHaveLength(1));
+    await env.sleep(5 * DAY);
+    await operator(handle.workflowId, 'upheld');
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('cancelled');
+    const state = await handle.query(stateQuery);
+    expect(sentSteps(state)).toEqual(['first']);
+    expect(state.disputes).toEqual([expect.objectContaining({ status: 'upheld', reason: 'notMine' })]);
+    expect(rig.outcomes.find((o) => o.debtId === record.debtId)?.outcome).toBe('cancelled');
+    await replays(handle.workflowId);
+  }, 120_000);
+});
+
+async function replays(workflowId: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  await Worker.runReplayHistory(
+    { workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(SECRET) },
+    history,
+    workflowId,
+  );
+}
