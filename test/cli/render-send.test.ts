@@ -141,7 +141,16 @@ async function visit(
       headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
       payload: 'plan=full',
     });
-    pages.push(page.body, checkout.body);
+    // The payment page's self-service actions (a dispute) on the same token.
+    const self = path(u).replace(/^\/p\//, '/s/');
+    const disputed = await app.inject({
+      method: 'POST',
+      url: `${self}/dispute`,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'n=1&reason=other&text=test',
+    });
+    const received = await app.inject({ url: `${self}/received/dispute`, headers });
+    pages.push(page.body, checkout.body, disputed.body, received.body);
   }
   for (const u of urls.optOut) {
     pages.push((await app.inject({ url: path(u), headers })).body);

@@ -11,16 +11,24 @@
  *   (`dispute/<message>/<n>`), so a double submit, a retry or a reload is one event (the
  *   dispatcher and the journey both drop repeats);
  * - **rate-limited**: at most RATE_LIMIT posts per link per RATE_WINDOW_MS (429 otherwise).
+ *
+ * A test link (TEST_LINK, `settle render --send-to`) answers the test page and records nothing.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
+import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
 import { DISPUTE_REASONS, type DisputeReason } from '../../ir/index.js';
-import type { JourneyStateView } from '../../workflows/types.js';
+import type { EngagementSignal, JourneyStateView } from '../../workflows/types.js';
 import { LANDING_HEADERS } from '../pages/landing/layout.js';
-import { errorPage } from '../pages/landing/pages.js';
-import { disputeSection, selfServiceNotice, type SelfServiceNotice } from '../pages/landing/self-service.js';
-import { formatLocale } from '../pages/landing/format.js';
+import { errorPage, testLinkPage } from '../pages/landing/pages.js';
+import {
+  disputeSection,
+  promiseSection,
+  selfServiceNotice,
+  type SelfServiceNotice,
+} from '../pages/landing/self-service.js';
+import { formatDueDate, formatLocale } from '../pages/landing/format.js';
+import { addDays } from '../../core/timezone.js';
 import { languageFromHeader, languageOf, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';
 import { findJourney, messageLabels } from './landing-journey.js';
@@ -28,7 +36,7 @@ import { findJourney, messageLabels } from './landing-journey.js';
 export const RATE_LIMIT = 5;
 export const RATE_WINDOW_MS = 10 * 60_000;
 
-export type SelfServiceAction = 'dispute';
+export type SelfServiceAction = 'dispute' | 'promise';
 
 export interface SelfServiceDeps {
   secret: string;
@@ -99,6 +107,49 @@ function dayIn(ms: number, timezone: string): string {
 export function selfServiceSections(
   view: JourneyStateView,
   claims: LinkClaims,
+  o: { secret: string; basePath: string; token: string; nowMs: number },
+): string {
+  return promiseHtml(view, claims, o) + disputeHtml(view, claims, o);
+}
+
+/** The number the next promise of this journey gets (1 for the first). */
+function nextPromiseNumber(view: JourneyStateView): number {
+  return (view.promises?.length ?? 0) + 1;
+}
+
+/** The dates the debtor may promise: tomorrow to today + maxDays, in their zone. */
+export function promiseWindow(view: JourneyStateView, maxDays: number, nowMs: number): { first: string; last: string } {
+  const today = dayIn(nowMs, view.debtor.timezone);
+  return { first: addDays(today, 1), last: addDays(today, maxDays) };
+}
+
+function promiseHtml(
+  view: JourneyStateView,
+  claims: LinkClaims,
+  o: { secret: string; basePath: string; token: string; nowMs: number },
+): string {
+  const form = view.promiseForm;
+  if (form === undefined) return '';
+  const running = view.promises?.find((p) => p.status === 'open');
+  // Not while a dispute is under review, nor once the journey's promises are used up.
+  if (running === undefined && (form.left <= 0 || view.disputes?.some((d) => d.status === 'open'))) return '';
+  const language = languageOf(view.debtor.locale);
+  const n = nextPromiseNumber(view);
+  return promiseSection({
+    language,
+    locale: formatLocale(view.debtor.locale, language),
+    action: `${o.basePath}/s/${o.token}/promise`,
+    maxDays: form.maxDays,
+    ...promiseWindow(view, form.maxDays, o.nowMs),
+    n,
+    csrf: formSignature(o.secret, 'promise', claims, n),
+    ...(running !== undefined && { open: { date: running.date } }),
+  });
+}
+
+function disputeHtml(
+  view: JourneyStateView,
+  claims: LinkClaims,
   o: { secret: string; basePath: string; token: string },
 ): string {
   const form = view.disputeForm;
@@ -118,7 +169,7 @@ export function selfServiceSections(
   });
 }
 
-const PATH = /^([A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{1,100})\/(dispute|received\/dispute)$/;
+const PATH = /^([A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{1,100})\/((?:received\/)?(?:dispute|promise))$/;
 
 function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply.code(status).headers(LANDING_HEADERS).send(html);
@@ -150,52 +201,107 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     return typeof origin === 'string' && origin !== 'null' && origin !== publicOrigin;
   }
 
-  async function dispute(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
+  /** The checks every action shares: same site, the page's signature, the rate limit, an open journey. */
+  async function open(
+    action: SelfServiceAction,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    claims: LinkClaims,
+  ): Promise<
+    { view: JourneyStateView; n: number; body: Record<string, unknown>; lang: Language } | { done: FastifyReply }
+  > {
     const page = `${basePath}/p/${token}`;
     const body = (request.body ?? {}) as Record<string, unknown>;
     const n = typeof body.n === 'string' && /^[1-9][0-9]{0,3}$/.test(body.n) ? Number(body.n) : undefined;
     const csrf = typeof body.csrf === 'string' ? body.csrf : '';
-    let lang = guest(request, claims);
-    const notice = (status: number, kind: SelfServiceNotice) =>
-      send(reply, status, selfServiceNotice(kind, lang, page));
-    if (crossSite(request) || n === undefined || !sameSignature(csrf, formSignature(deps.secret, 'dispute', claims, n)))
-      return notice(403, 'forbidden');
+    const lang = guest(request, claims);
+    if (crossSite(request) || n === undefined || !sameSignature(csrf, formSignature(deps.secret, action, claims, n)))
+      return { done: send(reply, 403, selfServiceNotice('forbidden', lang, page)) };
     if (!limiter.allow(`${claims.w}\u0000${claims.k}`, clock())) {
       reply.header('retry-after', String(RATE_WINDOW_MS / 1000));
-      return notice(429, 'tooMany');
+      return { done: send(reply, 429, selfServiceNotice('tooMany', lang, page)) };
     }
     const journey = await findJourney(deps.lookup, claims.w, deps.lookupTimeoutMs ?? 5_000);
     if (journey.state === 'unreachable')
-      return send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, page));
+      return { done: send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, page)) };
     if (journey.state !== 'open')
-      return send(reply, journey.state === 'unknown' ? 404 : 410, errorPage('closed', lang));
-    const view = journey.view;
-    lang = languageOf(view.debtor.locale);
+      return { done: send(reply, journey.state === 'unknown' ? 404 : 410, errorPage('closed', lang)) };
+    return { view: journey.view, n, body, lang: languageOf(journey.view.debtor.locale) };
+  }
+
+  /** Hands the journey its event (idempotent by the id) and redirects to the receipt. */
+  function deliver(
+    reply: FastifyReply,
+    action: SelfServiceAction,
+    token: string,
+    claims: LinkClaims,
+    view: JourneyStateView,
+    lang: Language,
+    signal: Omit<EngagementSignal, 'messageId' | 'at'>,
+  ): FastifyReply {
+    const result = deps.dispatcher.dispatch(claims.w, {
+      kind: 'engagement',
+      signal: { ...signal, messageId: claims.k, at: new Date(clock()).toISOString() },
+      labels: messageLabels(view, claims),
+    });
+    if (result === 'full')
+      return send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, `${basePath}/p/${token}`));
+    return received(reply, action, token);
+  }
+
+  const received = (reply: FastifyReply, action: SelfServiceAction, token: string) =>
+    reply
+      .code(303)
+      .header('location', `${basePath}/s/${token}/received/${action}`)
+      .header('cache-control', 'no-store')
+      .send();
+
+  async function dispute(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
+    const opened = await open('dispute', request, reply, token, claims);
+    if ('done' in opened) return opened.done;
+    const { view, n, body, lang } = opened;
+    const notice = (status: number, kind: SelfServiceNotice) =>
+      send(reply, status, selfServiceNotice(kind, lang, `${basePath}/p/${token}`));
     const form = view.disputeForm;
     if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
-    const received = `${basePath}/s/${token}/received/dispute`;
     // Already under review (this form sent twice, or another tab): nothing more to do.
     if (view.disputes?.some((d) => d.status === 'open') || n < nextDisputeNumber(view))
-      return reply.code(303).header('location', received).header('cache-control', 'no-store').send();
+      return received(reply, 'dispute', token);
     const reason = typeof body.reason === 'string' ? body.reason : '';
     if (!(DISPUTE_REASONS as readonly string[]).includes(reason) || !form.reasons.includes(reason as DisputeReason))
       return notice(400, 'badForm');
     const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n').trim() : '';
     if (text.length > form.maxLength) return notice(400, 'badForm');
     if (reason === 'other' && text === '') return notice(400, 'otherNeedsText');
-    const result = deps.dispatcher.dispatch(claims.w, {
-      kind: 'engagement',
-      signal: {
-        eventId: `dispute/${claims.k}/${n}`,
-        type: 'disputed',
-        messageId: claims.k,
-        at: new Date(clock()).toISOString(),
-        data: { reason, ...(text !== '' && { text }), source: claims.c },
-      },
-      labels: messageLabels(view, claims),
+    return deliver(reply, 'dispute', token, claims, view, lang, {
+      eventId: `dispute/${claims.k}/${n}`,
+      type: 'disputed',
+      data: { reason, ...(text !== '' && { text }), source: claims.c },
     });
-    if (result === 'full') return send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, page));
-    return reply.code(303).header('location', received).header('cache-control', 'no-store').send();
+  }
+
+  async function promise(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
+    const opened = await open('promise', request, reply, token, claims);
+    if ('done' in opened) return opened.done;
+    const { view, n, body, lang } = opened;
+    const form = view.promiseForm;
+    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    // This form sent twice, or a promise running already: nothing more to do.
+    if (view.promises?.some((p) => p.status === 'open') || n < nextPromiseNumber(view))
+      return received(reply, 'promise', token);
+    const window = promiseWindow(view, form.maxDays, clock());
+    const date = typeof body.date === 'string' ? body.date : '';
+    if (form.left <= 0 || !/^\d{4}-\d{2}-\d{2}$/.test(date) || date < window.first || date > window.last) {
+      const locale = formatLocale(view.debtor.locale, lang);
+      const shown = { first: formatDueDate(window.first, locale), last: formatDueDate(window.last, locale) };
+      return send(reply, 400, selfServiceNotice('badDate', lang, `${basePath}/p/${token}`, view.debt.creditor, shown));
+    }
+    return deliver(reply, 'promise', token, claims, view, lang, {
+      eventId: `promise/${claims.k}/${n}`,
+      type: 'promised',
+      data: { date, source: claims.c },
+    });
   }
 
   await app.register(async (scope) => {
@@ -208,18 +314,28 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     }
     scope.post('/s/*', async (request, reply) => {
       const t = target(request);
-      if (!t || t.path !== 'dispute') return send(reply, 404, errorPage('notFound', guest(request)));
-      return dispute(request, reply, t.token, t.claims);
+      if (!t || (t.path !== 'dispute' && t.path !== 'promise'))
+        return send(reply, 404, errorPage('notFound', guest(request)));
+      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+      return t.path === 'dispute'
+        ? dispute(request, reply, t.token, t.claims)
+        : promise(request, reply, t.token, t.claims);
     });
     scope.get('/s/*', async (request, reply) => {
       const t = target(request);
-      if (!t || t.path !== 'received/dispute') return send(reply, 404, errorPage('notFound', guest(request)));
+      if (!t || !t.path.startsWith('received/')) return send(reply, 404, errorPage('notFound', guest(request)));
+      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
       const journey = await findJourney(deps.lookup, t.claims.w, deps.lookupTimeoutMs ?? 5_000);
       const lang = journey.view ? languageOf(journey.view.debtor.locale) : guest(request, t.claims);
       return send(
         reply,
         200,
-        selfServiceNotice('disputeReceived', lang, `${basePath}/p/${t.token}`, journey.view?.debt.creditor),
+        selfServiceNotice(
+          t.path === 'received/dispute' ? 'disputeReceived' : 'promiseReceived',
+          lang,
+          `${basePath}/p/${t.token}`,
+          journey.view?.debt.creditor,
+        ),
       );
     });
   });
