@@ -172,6 +172,17 @@ export function kpiBoard(): dashboard.Dashboard {
           ],
           queries: [{ expr: `settle:collection_rate:ratio{${JV}}`, legend: '{{journey}} {{variant}}' }],
         }),
+        timeSeries({
+          ...ratio,
+          title: 'Promises to pay kept',
+          description:
+            'Promises to pay made on the payment page that were kept (the debt paid by the promised date) over those judged, kept or broken (settle:promise_kept_rate:ratio).',
+          thresholds: [
+            [0, 'red'],
+            [0.5, 'green'],
+          ],
+          queries: [{ expr: `settle:promise_kept_rate:ratio{${JV}}`, legend: '{{journey}} v{{version}}' }],
+        }),
         barGauge({
           title: 'Open rate, CTR and conversion by A/B variant',
           description:

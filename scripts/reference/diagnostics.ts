@@ -236,6 +236,11 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     meaning:
       'A journey with `disputes` also routes `disputed`, `resolved` or `upheld` with `interrupts`, `exitOn` or `goal`: `disputes` decides what they do.',
   },
+  PROMISE_EVENT_ROUTED: {
+    severity: 'error',
+    stage: 'semantic',
+    meaning: 'A journey with `promises` also routes `promised` with `interrupts`, `exitOn` or `goal`.',
+  },
   TRACK_PLAN_WITHOUT_PLANS: {
     severity: 'error',
     stage: 'semantic',

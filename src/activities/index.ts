@@ -8,7 +8,7 @@
 import { createCallWebhook } from './call-webhook.js';
 import type { ActivityDeps } from './deps.js';
 import { createCreatePaymentLink } from './payment-link.js';
-import { createJourneyStarted, createRecordOutcome } from './record-outcome.js';
+import { createJourneyStarted, createRecordOutcome, createRecordPromise } from './record-outcome.js';
 import { createLedgerActivities } from './reserve-contact.js';
 import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
@@ -24,6 +24,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     callWebhook: createCallWebhook(deps),
     journeyStarted: createJourneyStarted(deps),
     recordOutcome: createRecordOutcome(deps),
+    recordPromise: createRecordPromise(deps),
     ...createLedgerActivities(deps),
     loadPlan: createLoadPlan(),
     routeDebt: createRouteDebt(),

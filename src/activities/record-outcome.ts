@@ -5,7 +5,7 @@
  * that a replay does not count twice.
  */
 import type { ActivityDeps } from './deps.js';
-import type { JourneyStartedInput, OutcomeInput } from './types.js';
+import type { JourneyStartedInput, OutcomeInput, PromiseResultInput } from './types.js';
 
 export function createJourneyStarted(deps: ActivityDeps): (input: JourneyStartedInput) => Promise<void> {
   return function journeyStarted(input) {
@@ -19,5 +19,12 @@ export function createRecordOutcome(deps: ActivityDeps): (input: OutcomeInput) =
   return async function recordOutcome(input) {
     await deps.outcomes?.record(input);
     deps.log?.info('journey outcome', { journey: input.journey, version: input.version, outcome: input.outcome });
+  };
+}
+
+export function createRecordPromise(deps: ActivityDeps): (input: PromiseResultInput) => Promise<void> {
+  return function recordPromise(input) {
+    deps.log?.info('promise to pay', { journey: input.journey, version: input.version, result: input.result });
+    return Promise.resolve();
   };
 }

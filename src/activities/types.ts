@@ -132,6 +132,17 @@ export interface JourneyStartedInput {
   segment?: string;
 }
 
+/** A promise to pay ended (kept: the debt paid by the promised date; broken: not): the worker counts it. */
+export interface PromiseResultInput {
+  workflowId: string;
+  journey: string;
+  version: number;
+  result: 'kept' | 'broken';
+  /** The promised date (YYYY-MM-DD); with the workflow id, names the promise. */
+  date: string;
+  segment?: string;
+}
+
 /** A send asks its debtor's contact ledger for a decision (the ledger records a "send" as a contact). */
 export interface ReserveContactInput {
   /** Keyed hash of the debtor id (the SettleDebtor search attribute): names the ledger. */
@@ -202,6 +213,8 @@ export interface Activities {
   callWebhook(input: WebhookInput): Promise<WebhookResult>;
   /** The journey's first act (behind patched('settle-journey-started')): business metrics count it once. */
   journeyStarted(input: JourneyStartedInput): Promise<void>;
+  /** A promise to pay kept or broken (settle_promises_total): counted by the worker, once per promise. */
+  recordPromise(input: PromiseResultInput): Promise<void>;
   recordOutcome(input: OutcomeInput): Promise<void>;
   /** The debtor ledger's decision for a send (docs/reference.md#policy). */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;

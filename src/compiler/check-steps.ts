@@ -90,6 +90,31 @@ export function checkSteps(ctx: StepCheckContext): void {
       );
     }
   });
+  const promiseReminder = journey.spec.promises?.remind;
+  if (promiseReminder !== undefined) {
+    checkTemplateRef(ctx, promiseReminder.template, promiseReminder.channel, [
+      'spec',
+      'promises',
+      'remind',
+      'template',
+    ]);
+  }
+  if (
+    journey.spec.promises !== undefined &&
+    (journey.spec.interrupts?.promised !== undefined || exitOn.includes('promised') || journey.spec.goal === 'promised')
+  ) {
+    err(
+      ctx,
+      'PROMISE_EVENT_ROUTED',
+      '`promised` is routed by `promises` already',
+      journey.spec.interrupts?.promised !== undefined
+        ? ['spec', 'interrupts', 'promised']
+        : exitOn.includes('promised')
+          ? ['spec', 'exitOn', exitOn.indexOf('promised')]
+          : ['spec', 'goal'],
+      'remove it here: promises says what a promise does',
+    );
+  }
   if (journey.spec.disputes !== undefined) {
     // `disputes` decides what its three events do: routing them elsewhere too would be ambiguous.
     const goalOf = journey.spec.goal;

@@ -140,8 +140,11 @@ export function checkJourneyTemplates(
         severity: 'error',
         code: 'PAYMENT_LINK_REQUIRED',
         message: `template \`${send.template}\` uses {{ links.pay }}, but step \`${send.stepId}\` creates no payment link`,
-        at: ['spec', 'steps', send.index, ...send.templateField],
-        hint: 'add `paymentLink: true` to this send step',
+        at: send.at ?? ['spec', 'steps', send.index, ...send.templateField],
+        hint:
+          send.at !== undefined
+            ? 'add `paymentLink: true` to this reminder'
+            : 'add `paymentLink: true` to this send step',
       });
     }
   }

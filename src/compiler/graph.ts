@@ -216,6 +216,19 @@ export function checkGraph(
     }
   }
 
+  // A broken promise leads to its step from anywhere.
+  const broken = journey.spec.promises?.onBroken;
+  if (broken !== undefined) {
+    if (!index.has(broken)) {
+      err(
+        'UNKNOWN_STEP',
+        `\`${broken}\` is not a step of journey \`${journey.metadata.name}\``,
+        ['spec', 'promises', 'onBroken'],
+        didYouMean(broken, ids, `steps of this journey: ${ids.join(', ')}`),
+      );
+    } else entries.push(broken);
+  }
+
   // A migration continues journeys of older versions at these steps: they must exist.
   for (const [old, to] of Object.entries(journey.spec.migration?.steps ?? {})) {
     if (!index.has(to)) {

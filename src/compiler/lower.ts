@@ -202,9 +202,24 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
 /** The journey-wide rules: events and conditions that end it, interrupts, re-enrollment. */
 function lowerRules(
   journey: Journey,
-): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration' | 'disputes'> {
-  const { exitOn, exitWhen, interrupts, reenroll, migration, disputes } = journey.spec;
+): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration' | 'disputes' | 'promises'> {
+  const { exitOn, exitWhen, interrupts, reenroll, migration, disputes, promises } = journey.spec;
   return {
+    ...(promises !== undefined && {
+      promises: {
+        maxDays: promises.maxDays,
+        max: promises.max ?? 1,
+        ...(promises.remind !== undefined && {
+          remind: {
+            channel: promises.remind.channel,
+            template: promises.remind.template,
+            paymentLink: promises.remind.paymentLink ?? true,
+            retry: retryOf(undefined, SEND_RETRY),
+          },
+        }),
+        onBroken: promises.onBroken,
+      },
+    }),
     ...(disputes !== undefined && {
       disputes: {
         reasons: [...disputes.reasons],

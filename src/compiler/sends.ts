@@ -1,8 +1,9 @@
 /**
  * Every message a journey can send, as authored: its send steps and the reminders of its
- * trackPlan steps. Template checks, SMS opt-out checks and lowering all walk this one list.
+ * trackPlan steps and of its promises. Template checks, SMS opt-out checks and lowering all walk this one list.
  */
 import type { Journey } from '../dsl/index.js';
+import { PROMISE_STEP } from '../ir/plan.js';
 
 export interface AuthoredSend {
   /** Index of the step in spec.steps. */
@@ -13,6 +14,8 @@ export interface AuthoredSend {
   paymentLink: boolean;
   /** Path of the template field relative to the step. */
   templateField: string[];
+  /** Path of the template field from the document, when it is not in a step (a promise's reminder). */
+  at?: (string | number)[];
 }
 
 export function authoredSends(journey: Journey): AuthoredSend[] {
@@ -38,5 +41,17 @@ export function authoredSends(journey: Journey): AuthoredSend[] {
       });
     }
   });
+  const remind = journey.spec.promises?.remind;
+  if (remind !== undefined) {
+    out.push({
+      index: -1,
+      stepId: PROMISE_STEP,
+      channel: remind.channel,
+      template: remind.template,
+      paymentLink: remind.paymentLink ?? true,
+      templateField: ['template'],
+      at: ['spec', 'promises', 'remind', 'template'],
+    });
+  }
   return out;
 }

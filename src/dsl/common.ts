@@ -135,6 +135,7 @@ export const ENGAGEMENT_EVENT_MEANINGS: Readonly<Record<EngagementEvent, string>
     'The debtor disputed the debt on the payment page, with a reason (`data.reason`; `other` with their words in `data.text`).',
   resolved: 'An operator resolved the open dispute (`settle event DEBT resolved`): dunning may go on.',
   upheld: 'An operator upheld the open dispute (`settle event DEBT upheld`): the debt is not owed as billed.',
+  promised: 'The debtor promised on the payment page to pay by a date (`data.date`, YYYY-MM-DD in their zone).',
 };
 
 export const EngagementEventSchema = (opts: Opts = {}) =>

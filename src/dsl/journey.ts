@@ -422,6 +422,40 @@ export const Disputes = Type.Object(
   },
 );
 
+export const Promises = Type.Object(
+  {
+    maxDays: Type.Integer({
+      minimum: 1,
+      maximum: 60,
+      description: 'The latest date the debtor may pick, in days from today (tomorrow at the earliest), e.g. 14.',
+    }),
+    max: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'Promises a debtor may make in this journey.' }),
+    ),
+    remind: Type.Optional(
+      Type.Object(
+        {
+          channel: ChannelSchema({ description: 'The channel of the reminder.' }),
+          template: ResourceName({ description: 'A Template by name; it can read debt.promisedDate.' }),
+          paymentLink: Type.Optional(
+            Type.Boolean({ description: 'Create a payment link (links.pay).', default: true }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'A reminder on the day before the promised date (through the contact rules).',
+        },
+      ),
+    ),
+    onBroken: StepId({ description: 'Where to go when the promised date passes without the debt paid.' }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The debtor may promise on the payment page to pay by a date: the journey pauses (nothing is sent but the reminder), then the debt paid ends it (the goal), else it goes to onBroken.',
+  },
+);
+
 export const JourneySpec = Type.Object(
   {
     policy: ResourceName({ description: 'The contact Policy in force, by name.' }),
@@ -507,6 +541,7 @@ export const JourneySpec = Type.Object(
     ),
     paymentPlans: Type.Optional(PaymentPlans),
     disputes: Type.Optional(Disputes),
+    promises: Type.Optional(Promises),
     steps: Type.Array(Step, {
       minItems: 1,
       description: 'The steps, in order; a step without next falls through to the following one.',

@@ -22,6 +22,7 @@ export const ENGAGEMENT_EVENTS = [
   'disputed',
   'resolved',
   'upheld',
+  'promised',
 ] as const;
 export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
 
@@ -31,6 +32,24 @@ export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
  */
 export const DISPUTE_REASONS = ['alreadyPaid', 'notMine', 'wrongAmount', 'notReceived', 'other'] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+/**
+ * `promises`: the debtor may promise on the payment page to pay by a date at most `maxDays`
+ * ahead (the `promised` event, `data.date` YYYY-MM-DD in their zone). The journey leaves its step
+ * for the promise (PROMISE_STEP): nothing is sent until then but `remind`, on the day before; the
+ * debt paid by the end of that day is the promise kept (the goal ends the journey), else it is
+ * broken and the journey goes to `onBroken`. src/workflows/promises.ts.
+ */
+export interface PlanPromises {
+  maxDays: number;
+  /** Promises a debtor may make in this journey. */
+  max: number;
+  remind?: { channel: Channel; template: string; paymentLink: boolean; retry: PlanRetry };
+  onBroken: string;
+}
+
+/** The id under which a journey keeps a promise (never a step id: those have no underscore). */
+export const PROMISE_STEP = '_promise';
 
 /** Longest free text of an `other` dispute a journey may accept (characters). */
 export const DISPUTE_TEXT_LIMIT = 2_000;
@@ -271,6 +290,8 @@ export interface JourneyPlan {
   interrupts?: Partial<Record<EngagementEvent, string>>;
   /** Disputes the payment page takes, and where they send the journey. Absent: no dispute form. */
   disputes?: PlanDisputes;
+  /** Promises to pay the payment page takes. Absent: no promise form. */
+  promises?: PlanPromises;
   /** What a re-enrollment of a running debt does when the segments route it elsewhere (default update). */
   reenroll?: 'update' | 'move';
   /**

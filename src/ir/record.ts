@@ -88,6 +88,11 @@ export const DEBT_FIELDS = {
     tracked: true,
     description: 'Due date (YYYY-MM-DD) of the next instalment of the plan.',
   },
+  promisedDate: {
+    type: 'timestamp',
+    tracked: true,
+    description: 'The date (YYYY-MM-DD) the debtor promised to pay by on the payment page, while the promise runs.',
+  },
 } as const satisfies Record<string, RecordField>;
 
 /** Links a template can use; `pay` exists only when the send step has `paymentLink: true`. */

@@ -159,6 +159,11 @@ export function instrumentActivities(
       await activities.recordOutcome(input);
       onOutcome(input);
     },
+    recordPromise: async (input) => {
+      await activities.recordPromise(input);
+      if (once(`promise\u0000${input.workflowId}\u0000${input.date}`))
+        m.promises.inc({ journey: input.journey, version: String(input.version), result: input.result });
+    },
   };
 }
 

@@ -165,6 +165,11 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
       'Disputes the debtors sent from the payment page (once per dispute), by reason.',
       ['journey', 'version', 'reason'],
     ),
+    promises: counter(
+      'settle_promises_total',
+      'Promises to pay: made on the payment page (server), kept or broken at their date (worker).',
+      ['journey', 'version', 'result'],
+    ),
     landingViews: counter(
       'settle_landing_views_total',
       'Unique payment-page views per message, by the channel that brought the visitor.',

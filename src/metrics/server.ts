@@ -115,6 +115,9 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
       case 'optedOut':
         m.optOuts.inc({ channel: text('channel') ?? 'email' });
         return;
+      case 'promised':
+        m.promises.inc({ journey, version, result: 'made' });
+        return;
       case 'disputed': {
         const reason = text('reason');
         m.disputes.inc({

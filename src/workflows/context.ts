@@ -16,6 +16,7 @@ import { audit, engagementCounts, goalReached } from './state.js';
 import { currentRecord, moneyKey } from './money.js';
 import type { AuditEntry, AuditKind, EventRecord, JourneyInput, JourneyState } from './types.js';
 import { disputeRoute, upheldSince } from './disputes.js';
+import { promiseRoute } from './promises.js';
 import type { EnrollmentData } from '../ir/index.js';
 
 /** Not an outcome: the journey stops its step to take a newer version's plan (settle migrate). */
@@ -117,7 +118,7 @@ export class JourneyContext {
     // A dispute upheld by an operator ends the journey, from any step.
     if (upheldSince(state, from) !== undefined) return { end: plan.disputes?.upheldOutcome ?? DISPUTE_UPHELD };
     const interrupts = plan.interrupts;
-    if (interrupts !== undefined || plan.disputes !== undefined) {
+    if (interrupts !== undefined || plan.disputes !== undefined || plan.promises !== undefined) {
       const after = Math.max(from, state.interruptSeq ?? 0);
       const current = plan.steps.find((x) => x.id === state.current);
       for (const e of state.events) {
@@ -132,7 +133,11 @@ export class JourneyContext {
 
   /** The step an event sends the journey to from any step: `interrupts`, or what `disputes` says. */
   private interruptTo(e: EventRecord): string | undefined {
-    return this.plan.interrupts?.[e.type] ?? disputeRoute(this.plan.disputes, this.state, e);
+    return (
+      this.plan.interrupts?.[e.type] ??
+      disputeRoute(this.plan.disputes, this.state, e) ??
+      promiseRoute(this.plan, this.state, e)
+    );
   }
 
   /** Does the step take this event itself (no interrupt)? */
@@ -148,7 +153,7 @@ export class JourneyContext {
    */
   settleInterrupts(stepId: string): void {
     const { state, plan } = this;
-    if (plan.interrupts === undefined && plan.disputes === undefined) return;
+    if (plan.interrupts === undefined && plan.disputes === undefined && plan.promises === undefined) return;
     const step = plan.steps.find((x) => x.id === stepId);
     let seq = Math.max(state.legStartSeq ?? 0, state.interruptSeq ?? 0);
     for (const e of state.events) {

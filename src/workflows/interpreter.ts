@@ -5,7 +5,7 @@
  * debt on to its next journey. The same code runs in Temporal, in the fake-runtime tests and in
  * `settle simulate`.
  */
-import type { PlanExit, PlanStep } from '../ir/index.js';
+import { PROMISE_STEP, type PlanExit, type PlanStep } from '../ir/index.js';
 import { JourneyContext, MIGRATING, MOVED, type StepResult } from './context.js';
 import { migrationTarget } from './migration.js';
 import type { RuntimePort } from './port.js';
@@ -14,6 +14,7 @@ import { runSend } from './steps-send.js';
 import { endWithOutcome, runBranch, runSplit, runWebhook } from './steps-route.js';
 import { runWait, runWaitFor } from './steps-wait.js';
 import { runTrackPlan } from './steps-plan.js';
+import { runPromise } from './promises.js';
 import type { JourneyInput, JourneyResult, JourneyState, PlanRef } from './types.js';
 
 /** How far ahead a hand-over looks for the next journey of a debt (e.g. its due date, then late). */
@@ -73,22 +74,27 @@ export async function runJourney(input: JourneyInput, state: JourneyState, port:
       state.visits[state.current] = (state.visits[state.current] ?? 0) + 1;
       state.stepStartedAt = port.now();
     }
-    const step = ctx.step(state.current);
-    const result = await runStep(ctx, step);
+    // A promise to pay is kept under its own id (not a step of the plan): src/workflows/promises.ts.
+    const promise = state.current === PROMISE_STEP;
+    const step = promise ? undefined : ctx.step(state.current);
+    const result = step === undefined ? await runPromise(ctx) : await runStep(ctx, step);
     // A migration stops a step mid-wait: the step resumes (in the new plan or this one) where it was.
     if ('end' in result && result.end === MIGRATING) continue;
     state.stepStartedAt = undefined;
-    sinceWait = step.kind === 'wait' || step.kind === 'waitFor' || step.kind === 'trackPlan' ? 0 : sinceWait + 1;
+    sinceWait =
+      step === undefined || step.kind === 'wait' || step.kind === 'waitFor' || step.kind === 'trackPlan'
+        ? 0
+        : sinceWait + 1;
     if ('end' in result) {
-      if (step.kind === 'exit' && step.handOver === true) await handOver(ctx, step, result.end);
+      if (step?.kind === 'exit' && step.handOver === true) await handOver(ctx, step, result.end);
       else await finish(ctx, result.end);
     } else if (result.interrupt !== undefined) {
       jump(ctx, result);
     } else if (sinceWait > MAX_STEPS_WITHOUT_WAIT) {
-      ctx.note('warning', `${MAX_STEPS_WITHOUT_WAIT} steps without a wait: stopping a runaway loop`, step.id);
+      ctx.note('warning', `${MAX_STEPS_WITHOUT_WAIT} steps without a wait: stopping a runaway loop`, state.current);
       await finish(ctx, 'aborted');
     } else {
-      ctx.settleInterrupts(step.id);
+      ctx.settleInterrupts(state.current);
       state.current = result.next;
     }
   }

@@ -134,6 +134,8 @@ export function currentRecord(input: { enrollment: EnrollmentData }, state: Jour
       debt.planNextDueDate = isoDay(plan.dueAt[paid]!);
     }
   }
+  const promise = state.promises?.find((p) => p.status === 'open');
+  if (promise !== undefined) debt.promisedDate = promise.date;
   return { ...base, debt };
 }
 
@@ -141,6 +143,12 @@ export function currentRecord(input: { enrollment: EnrollmentData }, state: Jour
 export function moneyKey(state: JourneyState): string {
   const m = state.money;
   if (m === undefined) return state.enrollment ? 'r' : '';
+  const promise = state.promises?.find((x) => x.status === 'open');
+  if (promise !== undefined) return `${moneyKeyOf(state, m)}|${promise.date}`;
+  return moneyKeyOf(state, m);
+}
+
+function moneyKeyOf(state: JourneyState, m: NonNullable<JourneyState['money']>): string {
   const p = state.plan;
   return `${m.due}|${m.paid}|${p ? `${p.paidMinor}|${p.brokenAt ?? ''}|${p.agreedAt}` : ''}|${state.enrollment ? state.enrollment.debt.amountDue : ''}`;
 }

@@ -2,6 +2,7 @@
 import type { Channel, EngagementEvent, JourneyPlan } from '../ir/index.js';
 import { applyPayment, currentRecord, planView, startMoney } from './money.js';
 import { disputesOf, disputeView } from './disputes.js';
+import { promisesView } from './promises.js';
 import type {
   AuditEntry,
   EngagementSignal,
@@ -144,6 +145,7 @@ export function stateView(input: JourneyInput, state: JourneyState, timezone: st
     ...(state.path !== undefined && state.path.length > 0 && { path: state.path.map((l) => ({ ...l })) }),
     ...(state.migrations !== undefined && { migrations: state.migrations.map((m) => ({ ...m })) }),
     ...disputesView(input, state),
+    ...promisesView(input.plan, state),
   };
 }
 

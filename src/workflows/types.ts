@@ -257,6 +257,8 @@ export interface JourneyState {
   migrateTo?: { to: PlanRef; requestId: string };
   /** Migrations done or refused, oldest first. */
   migrations?: MigrationRecord[];
+  /** Promises to pay this journey took, oldest first (src/workflows/promises.ts). */
+  promises?: PromiseRecord[];
   /** A re-enrollment routed the debt to another journey (`reenroll: move`): it moves at the next safe point. */
   moveTo?: { to: PlanRef; segment?: string };
 }
@@ -279,6 +281,19 @@ export interface DisputeView {
   /** Provider time (epoch ms) it was opened, and closed. */
   openedAt: number;
   closedAt?: number;
+}
+
+/** A promise to pay the journey took (the `promised` event), and how it ended. */
+export interface PromiseRecord {
+  /** Sequence number of its `promised` event. */
+  seq: number;
+  /** The promised date, YYYY-MM-DD in the debtor's zone. */
+  date: string;
+  /** Journey time it was taken. */
+  madeAt: number;
+  status: 'open' | 'kept' | 'broken';
+  /** Journey time it was kept (the debt paid) or broken (the date passed). */
+  endedAt?: number;
 }
 
 /** What the `state` query answers. */
@@ -317,6 +332,10 @@ export interface JourneyStateView {
   disputes?: DisputeView[];
   /** The dispute form the payment page offers (the plan's `disputes`; absent: none). */
   disputeForm?: { reasons: DisputeReason[]; maxLength: number };
+  /** Promises to pay in this journey, oldest first (absent: none). */
+  promises?: Omit<PromiseRecord, 'seq'>[];
+  /** The promise form the payment page offers: the window, and how many promises are left (absent: none). */
+  promiseForm?: { maxDays: number; left: number };
 }
 
 /** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data), opt-outs and bounces. */

@@ -1,5 +1,6 @@
 /**
- * `settle status` text for a disputed debt: each dispute with when it was opened, where it stands
+ * `settle status` text for a debt with a promise to pay and disputes: the promises (date, how they
+ * ended); each dispute with when it was opened, where it stands
  * (open, or resolved / upheld and when) and the reason, with the debtor's words cut to a line.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,14 @@ const view: JourneyStateView = {
   debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: '2026-11-26' },
   debtor: { firstName: 'A', timezone: 'Europe/Paris' },
   goal: 'paid',
+  promises: [
+    {
+      date: '2026-11-25',
+      status: 'broken',
+      madeAt: Date.parse('2026-11-23T11:00:00Z'),
+      endedAt: Date.parse('2026-11-25T23:00:00Z'),
+    },
+  ],
   disputes: [
     {
       status: 'resolved',
@@ -56,6 +65,12 @@ describe('settle status: disputes', () => {
         '    2026-11-27T09:00:00Z  resolved 2026-11-30T15:00:00Z  wrongAmount',
         `    2026-12-02T08:30:00Z  open                           other: "I never ordered this. ${'x'.repeat(57)}…"`,
       ].join('\n'),
+    );
+  });
+
+  it('lists the promises to pay: made when, for which date, how they ended', () => {
+    expect(formatStatusText([status])).toContain(
+      ['  promises to pay', '    2026-11-23T11:00:00Z  by 2026-11-25  broken 2026-11-25T23:00:00Z'].join('\n'),
     );
   });
 

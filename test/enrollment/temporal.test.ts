@@ -423,6 +423,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     callWebhook: async () => ({ status: 200 }),
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
+    recordPromise: async () => undefined,
     ...createLedgerActivities(),
     loadPlan: createLoadPlan(),
     routeDebt: createRouteDebt(),

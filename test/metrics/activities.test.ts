@@ -25,6 +25,7 @@ function fakeActivities(): Activities {
     callWebhook: async () => ({ status: 202 }),
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
+    recordPromise: async () => undefined,
     reserveContact: async () => ({ action: 'send', at: 0, timezone: 'UTC' }),
     ledgerConsent: async () => undefined,
     ledgerBounce: async () => undefined,
@@ -195,5 +196,19 @@ describe('activity metrics (unit: the retry paths without Temporal)', () => {
     expect(text).toContain('settle_payment_past_due_seconds_sum{journey="soft",segment="high-risk"} 907200');
     expect(text).toContain('settle_time_to_pay_since_contact_seconds_sum{journey="soft",segment="high-risk"} 345600');
     expect(text).toContain('settle_time_to_pay_seconds_sum{journey="soft",segment="high-risk"} 907200');
+  });
+});
+
+describe('promises to pay (recordPromise)', () => {
+  it('counts a kept or broken promise once per journey and date, whatever the retries', async () => {
+    const pm = createProcessMetrics();
+    const a = instrumentActivities(fakeActivities(), pm.metrics);
+    const kept = { workflowId: 'settle/D1', journey: 'soft', version: 2, result: 'kept' as const, date: '2026-12-01' };
+    await a.recordPromise(kept);
+    await a.recordPromise(kept); // a retried activity
+    await a.recordPromise({ ...kept, workflowId: 'settle/D2', result: 'broken' });
+    const text = await pm.text();
+    expect(text).toContain('settle_promises_total{journey="soft",version="2",result="kept"} 1');
+    expect(text).toContain('settle_promises_total{journey="soft",version="2",result="broken"} 1');
   });
 });

@@ -79,3 +79,30 @@ describe('server metrics labels', () => {
     );
   });
 });
+
+describe('self-service metrics (payment page)', () => {
+  it('counts each promise made and each dispute by reason once, repeats of a form not again', async () => {
+    const pm = createProcessMetrics();
+    const d = createServerMetrics(pm.metrics).dispatcher(inner());
+    const labels = { journey: 'soft', version: '3' };
+    const promised: JourneySignal = {
+      kind: 'engagement',
+      signal: { eventId: `promise/${KEY}/1`, type: 'promised', messageId: KEY, at, data: { date: '2026-12-01' } },
+      labels,
+    };
+    d.dispatch(WF, promised);
+    d.dispatch(WF, promised);
+    const dispute = (n: number, reason: string): JourneySignal => ({
+      kind: 'engagement',
+      signal: { eventId: `dispute/${KEY}/${n}`, type: 'disputed', messageId: KEY, at, data: { reason } },
+      labels,
+    });
+    d.dispatch(WF, dispute(1, 'notMine'));
+    d.dispatch(WF, dispute(1, 'notMine'));
+    d.dispatch(WF, dispute(2, 'x"} 1\nevil'));
+    const text = await pm.text();
+    expect(text).toContain('settle_promises_total{journey="soft",version="3",result="made"} 1');
+    expect(text).toContain('settle_disputes_total{journey="soft",version="3",reason="notMine"} 1');
+    expect(text).toContain('settle_disputes_total{journey="soft",version="3",reason="other"} 1');
+  });
+});

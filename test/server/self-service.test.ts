@@ -35,9 +35,16 @@ let views: Map<string, JourneyStateView>;
 
 const withForm = (over: Partial<JourneyStateView> = {}, locale = 'fr') =>
   journeyView(
-    { disputeForm: { reasons: ['alreadyPaid', 'notMine', 'wrongAmount', 'other'], maxLength: 200 }, ...over },
+    {
+      disputeForm: { reasons: ['alreadyPaid', 'notMine', 'wrongAmount', 'other'], maxLength: 200 },
+      promiseForm: { maxDays: 14, left: 1 },
+      ...over,
+    },
     { locale },
   );
+
+/** The server's clock: 2026-11-20 23:30 UTC, already the 21st in Paris (the debtor's zone). */
+const NOW = Date.parse('2026-11-20T23:30:00Z');
 
 beforeEach(async () => {
   dispatcher = recordingDispatcher();
@@ -49,6 +56,7 @@ beforeEach(async () => {
     dispatcher,
     lookup: { view: (id: string) => Promise.resolve(views.get(id)) },
     lookupTimeoutMs: 500,
+    clock: () => NOW,
   };
   await app.register(async (scope) => registerLandingRoutes(scope, deps));
   await app.register(async (scope) => registerSelfServiceRoutes(scope, deps));
@@ -210,6 +218,107 @@ describe('POST /s/<token>/dispute', () => {
 
   it('keeps the token out of the logs', () => {
     expect(redactUrl(`/s/${TOKEN}/dispute`)).toBe('/s/…/dispute');
+  });
+});
+
+const promised = (n = 1) => ({ n: String(n), csrf: formSignature(SECRET, 'promise', CLAIMS, n) });
+const postPromise = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: `/s/${TOKEN}/promise`, headers: { ...FORM, ...headers }, payload: body(fields) });
+
+describe('the promise form on the payment page', () => {
+  it('offers the dates from tomorrow to maxDays ahead in the debtor’s zone, labelled', async () => {
+    const html = (await app.inject(`/p/${TOKEN}`)).body.replace(/[\u00a0\u202f]/g, ' ');
+    expect(html).toContain(`<form method="post" action="/s/${TOKEN}/promise">`);
+    expect(html).toContain('<label class="field" for="promise-date">Je paierai au plus tard le</label>');
+    // Today is the 21st in Paris: tomorrow is the 22nd, the last day the 5th of December.
+    expect(html).toContain('name="date" min="2026-11-22" max="2026-12-05" required');
+    expect(html).toContain('Une date du 22 novembre 2026 au 5 décembre 2026.');
+    expect(html).toContain(`name="csrf" value="${promised().csrf}"`);
+  });
+
+  it('says which date was promised while the promise runs, and offers none when used up or disputed', async () => {
+    views.set(
+      WF,
+      withForm({
+        promises: [{ date: '2026-11-28', status: 'open', madeAt: 0 }],
+        promiseForm: { maxDays: 14, left: 0 },
+      }),
+    );
+    const html = (await app.inject(`/p/${TOKEN}`)).body.replace(/[\u00a0\u202f]/g, ' ');
+    expect(html).toContain('Vous vous êtes engagé à payer au plus tard le 28 novembre 2026.');
+    expect(html).not.toContain('/promise">');
+    views.set(
+      WF,
+      withForm({
+        promises: [{ date: '2026-11-28', status: 'broken', madeAt: 0 }],
+        promiseForm: { maxDays: 14, left: 0 },
+      }),
+    );
+    expect((await app.inject(`/p/${TOKEN}`)).body).not.toContain('promise-title');
+    views.set(WF, withForm({ disputes: [{ status: 'open', reason: 'notMine', openedAt: 0 }] }));
+    expect((await app.inject(`/p/${TOKEN}`)).body).not.toContain('promise-title');
+  });
+});
+
+describe('POST /s/<token>/promise', () => {
+  it('hands the journey one promised event with the date, then redirects to the receipt', async () => {
+    const res = await postPromise({ ...promised(), date: '2026-12-01' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/s/${TOKEN}/received/promise`);
+    expect(dispatcher.sent.map((s) => s.signal)).toEqual([
+      expect.objectContaining({
+        kind: 'engagement',
+        signal: expect.objectContaining({
+          eventId: `promise/${KEY}/1`,
+          type: 'promised',
+          messageId: KEY,
+          data: { date: '2026-12-01', source: 'email' },
+        }),
+      }),
+    ]);
+    expect((await app.inject(String(res.headers.location))).body).toContain('Engagement enregistré');
+  });
+
+  it('takes only a date in the window (400 otherwise, saying which dates)', async () => {
+    for (const date of ['2026-12-06', '2026-13-01', 'tomorrow', '']) {
+      const res = await postPromise({ ...promised(), date });
+      expect(res.statusCode, date).toBe(400);
+    }
+    const res = await postPromise({ ...promised(), date: '2026-11-21' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body.replace(/[\u00a0\u202f]/g, ' ')).toContain(
+      'Choisissez une date du 22 novembre 2026 au 5 décembre 2026.',
+    );
+    expect(dispatcher.sent).toHaveLength(0);
+  });
+
+  it('takes the first and the last day of the window', async () => {
+    expect((await postPromise({ ...promised(), date: '2026-11-22' })).statusCode).toBe(303);
+    expect((await postPromise({ ...promised(), date: '2026-12-05' })).statusCode).toBe(303);
+    expect(dispatcher.sent).toHaveLength(2);
+  });
+
+  it('is signed for its own action and idempotent; sends nothing while a promise runs', async () => {
+    expect((await postPromise({ ...signed(), date: '2026-12-01' })).statusCode).toBe(403);
+    expect(
+      (await postPromise({ ...promised(), date: '2026-12-01' }, { origin: 'https://evil.example' })).statusCode,
+    ).toBe(403);
+    await postPromise({ ...promised(), date: '2026-12-01' });
+    await postPromise({ ...promised(), date: '2026-12-02' });
+    const ids = dispatcher.sent.map((s) => (s.signal.kind === 'engagement' ? s.signal.signal.eventId : ''));
+    expect(new Set(ids)).toEqual(new Set([`promise/${KEY}/1`]));
+    views.set(WF, withForm({ promises: [{ date: '2026-11-28', status: 'open', madeAt: 0 }] }));
+    expect((await postPromise({ ...promised(2), date: '2026-12-01' })).statusCode).toBe(303);
+    expect(dispatcher.sent).toHaveLength(2);
+    views.set(
+      WF,
+      withForm({
+        promises: [{ date: '2026-11-28', status: 'broken', madeAt: 0 }],
+        promiseForm: { maxDays: 14, left: 0 },
+      }),
+    );
+    expect((await postPromise({ ...promised(2), date: '2026-12-01' })).statusCode).toBe(400);
+    expect(dispatcher.sent).toHaveLength(2);
   });
 });
 

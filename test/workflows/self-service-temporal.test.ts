@@ -4,8 +4,11 @@
  * (SMTP sink, a local webhook receiver): the debtor disputes from the page → the journey leaves
  * its wait at once for the declared step (the agents' webhook, with the reason) → nothing is sent
  * while the dispute is open → `resolved` lets the held reminder go out, `upheld` ends the journey
- * with the declared outcome. A form posted twice is one dispute. The histories replay.
+ * with the declared outcome. A form posted twice is one dispute. A promise to pay from the page
+ * pauses dunning until its date, reminds the day before, and ends paid (kept) or takes the
+ * declared route (broken). The histories replay.
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +16,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
+import { zonedMidnight } from '../../src/core/timezone.js';
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { createServerApp } from '../../src/server/app.js';
 import { createJourneyLookup } from '../../src/server/journey-lookup.js';
@@ -38,6 +42,11 @@ let rig: JourneyRig;
 let running: Promise<void>;
 let app: FastifyInstance;
 let dispatcher: ReturnType<typeof createSignalDispatcher>;
+/** The server's clock follows the time-skipping server's (the promise window is counted from today). */
+let serverNow = Date.now();
+async function syncClock(): Promise<void> {
+  serverNow = await env.currentTimeMs();
+}
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -52,6 +61,7 @@ beforeAll(async () => {
     ready: async () => true,
     metrics: async () => '',
     log: false,
+    clock: () => serverNow,
   });
   await app.ready();
 }, 120_000);
@@ -91,9 +101,9 @@ spec:
 const anna = exampleRecord('anna-rossi');
 const owing = (debtId: string): EnrollmentData => ({ ...anna, debtId, debt: { ...anna.debt, reference: debtId } });
 
-async function start(record: EnrollmentData) {
+async function start(record: EnrollmentData, plan: JourneyPlan = DISPUTE_JOURNEY) {
   const input: JourneyInput = {
-    plan: DISPUTE_JOURNEY,
+    plan,
     enrollment: record,
     options: { debtorKey: `k-${record.debtId}`, contactKeys: [] },
   };
@@ -143,6 +153,7 @@ function disputeForm(html: string): { action: string; fields: Record<string, str
 }
 
 async function dispute(payPath: string, reason: string, text?: string) {
+  await syncClock();
   const page = await app.inject(payPath);
   expect(page.statusCode).toBe(200);
   const { action, fields } = disputeForm(page.body);
@@ -233,6 +244,157 @@ describe('a dispute from the payment page on Temporal', () => {
     expect(state.disputes).toEqual([expect.objectContaining({ status: 'upheld', reason: 'notMine' })]);
     expect(rig.outcomes.find((o) => o.debtId === record.debtId)?.outcome).toBe('cancelled');
     await replays(handle.workflowId);
+  }, 120_000);
+});
+
+const PROMISE_JOURNEY: JourneyPlan = planFromYaml(
+  `apiVersion: settle/v1
+kind: Journey
+metadata: { name: life-promise, version: 1 }
+spec:
+  policy: always-open
+  promises:
+    maxDays: 14
+    remind: { channel: email, template: promise-reminder }
+    onBroken: final
+  steps:
+    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: pause, type: wait, duration: 7d }
+    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: pause-2, type: wait, duration: 10d }
+    - { id: unresolved, type: exit, outcome: unresolved }
+    - { id: final, type: send, channel: email, template: final-notice, paymentLink: true, next: unresolved }
+`,
+  [ALWAYS_OPEN_POLICY],
+);
+
+/** The promise form of the page: where it posts, its hidden fields and the window (min, max). */
+function promiseForm(html: string) {
+  const form = /<form method="post" action="([^"]*\/promise)">([\s\S]*?)<\/form>/.exec(html);
+  expect(form, 'the page offers the promise form').not.toBeNull();
+  const fields: Record<string, string> = {};
+  for (const [, name, value] of form![2]!.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
+    fields[name!] = value!;
+  const window = /name="date" min="([\d-]+)" max="([\d-]+)"/.exec(form![2]!)!;
+  return { action: form![1]!, fields, first: window[1]!, last: window[2]! };
+}
+
+function addDay(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+/** The debtor promises on the page to pay `daysAfterFirst` days after the first date offered. */
+async function promise(payPath: string, daysAfterFirst: number): Promise<string> {
+  await syncClock();
+  const page = await app.inject(payPath);
+  const { action, fields, first, last } = promiseForm(page.body);
+  const date = addDay(first, daysAfterFirst);
+  expect(date <= last).toBe(true);
+  const res = await app.inject({
+    method: 'POST',
+    url: action,
+    headers: FORM,
+    payload: new URLSearchParams({ ...fields, date }).toString(),
+  });
+  expect(res.statusCode).toBe(303);
+  expect(res.headers.location).toMatch(/\/received\/promise$/);
+  await dispatcher.flush(5_000);
+  return date;
+}
+
+/** Instants in the debtor's zone. */
+function zoned(date: string, tz: string): number {
+  return zonedMidnight(date, tz);
+}
+
+async function activityInputs<T>(workflowId: string, name: string): Promise<T[]> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const codecs = dataConverterOf().payloadCodecs ?? [];
+  const out: T[] = [];
+  for (const e of history.events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name !== name) continue;
+    let payloads = (scheduled.input?.payloads ?? []) as Payload[];
+    for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
+    out.push(defaultPayloadConverter.fromPayload<T>(payloads[0]!));
+  }
+  return out;
+}
+
+describe('a promise to pay from the payment page on Temporal', () => {
+  it('kept: dunning pauses until the date, the reminder goes the day before, the payment ends the journey', async () => {
+    const record = owing('LIFE-PROMISE-1');
+    const tz = record.debtor.timezone!;
+    const handle = await start(record, PROMISE_JOURNEY);
+    const wf = handle.workflowId;
+    const payPath = await payPathOf(wf);
+    await env.sleep(DAY);
+    // Ten days after tomorrow: past the journey's own reminder (day 7), which must not go out.
+    const date = await promise(payPath, 9);
+    let state = await eventually(async () => {
+      const s = await handle.query(stateQuery);
+      expect(s.current).toBe('_promise');
+      return s;
+    });
+    expect(state.promises).toEqual([expect.objectContaining({ date, status: 'open' })]);
+    expect((await app.inject(payPath)).body).toContain('Votre engagement de paiement');
+    // The day before the date: the reminder (in the debtor's zone), and nothing else since the first email.
+    await env.sleep(zoned(addDay(date, -1), tz) - (await env.currentTimeMs()) + 3_600_000);
+    state = await eventually(async () => {
+      const s = await handle.query(stateQuery);
+      expect(sentSteps(s)).toEqual(['first', '_promise']);
+      return s;
+    });
+    const remindedAt = state.sends.find((s) => s.step === '_promise')!.at;
+    expect(remindedAt).toBeGreaterThanOrEqual(zoned(addDay(date, -1), tz));
+    expect(remindedAt).toBeLessThan(zoned(date, tz));
+    const reminder = await eventually(() => {
+      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/_promise/1-r1`));
+      expect(m).toBeDefined();
+      return m!;
+    });
+    expect(String((await simpleParser(reminder.raw)).subject)).toContain('Demain');
+    // The debtor pays on the date.
+    await env.sleep(DAY);
+    await handle.signal(engagementSignal, {
+      eventId: 'stripe:pi_promise_1',
+      type: 'paid',
+      at: new Date(await env.currentTimeMs()).toISOString(),
+      data: { amount: record.debt.amountDue, currency: record.debt.currency },
+    });
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('paid');
+    state = await handle.query(stateQuery);
+    expect(state.promises).toEqual([expect.objectContaining({ date, status: 'kept' })]);
+    expect(sentSteps(state)).toEqual(['first', '_promise']);
+    expect(await activityInputs<{ result: string; date: string }>(wf, 'recordPromise')).toEqual([
+      expect.objectContaining({ result: 'kept', date }),
+    ]);
+    await replays(wf);
+  }, 120_000);
+
+  it('broken: after the promised day the journey takes the declared route', async () => {
+    const record = owing('LIFE-PROMISE-2');
+    const tz = record.debtor.timezone!;
+    const handle = await start(record, PROMISE_JOURNEY);
+    const wf = handle.workflowId;
+    const payPath = await payPathOf(wf);
+    await env.sleep(DAY);
+    const date = await promise(payPath, 2);
+    // A second promise while this one runs is refused by the page (it shows the promise instead).
+    expect((await app.inject(payPath)).body).not.toContain('/promise">');
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('unresolved');
+    const state = await handle.query(stateQuery);
+    expect(sentSteps(state)).toEqual(['first', '_promise', 'final']);
+    expect(state.promises).toEqual([expect.objectContaining({ date, status: 'broken' })]);
+    const final = state.sends.find((s) => s.step === 'final')!;
+    expect(final.at).toBeGreaterThanOrEqual(zoned(addDay(date, 1), tz));
+    expect(state.audit.some((a) => a.message === `promise to pay by ${date} broken: not paid → final`)).toBe(true);
+    expect(await activityInputs<{ result: string }>(wf, 'recordPromise')).toEqual([
+      expect.objectContaining({ result: 'broken', date }),
+    ]);
+    await replays(wf);
   }, 120_000);
 });
 

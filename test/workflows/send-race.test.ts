@@ -65,6 +65,7 @@ it('a reply that arrives while the email is being sent is heard by the waitFor a
     callWebhook: unused,
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
+    recordPromise: async () => undefined,
   };
   const taskQueue = 'send-race';
   const worker = await Worker.create({

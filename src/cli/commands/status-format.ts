@@ -72,6 +72,18 @@ function disputeLines(s: JourneyStatus): string[] {
   return ['  disputes', ...table(rows, '    ')];
 }
 
+/** Promises to pay made on the payment page: the date promised and how each ended. */
+function promiseLines(s: JourneyStatus): string[] {
+  const p = s.view?.promises;
+  if (!p || p.length === 0) return [];
+  const rows = p.map((x) => [
+    utc(x.madeAt),
+    `by ${x.date}`,
+    x.status + (x.endedAt !== undefined ? ` ${utc(x.endedAt)}` : ''),
+  ]);
+  return ['  promises to pay', ...table(rows, '    ')];
+}
+
 export function facts(s: JourneyStatus): string[] {
   const rows: string[][] = [['started', utc(s.startedAt)]];
   if (s.closedAt) rows.push(['ended', utc(s.closedAt)]);
@@ -136,7 +148,15 @@ function ledgerLines(statuses: JourneyStatus[]): string[] {
 
 export function formatStatusText(statuses: JourneyStatus[]): string {
   const blocks = statuses.map((s) =>
-    [headline(s), ...facts(s), ...pathLines(s), ...migrationLines(s), ...disputeLines(s), ...viewLines(s)].join('\n'),
+    [
+      headline(s),
+      ...facts(s),
+      ...pathLines(s),
+      ...migrationLines(s),
+      ...promiseLines(s),
+      ...disputeLines(s),
+      ...viewLines(s),
+    ].join('\n'),
   );
   const ledger = ledgerLines(statuses);
   if (ledger.length > 0) blocks.push(ledger.join('\n'));

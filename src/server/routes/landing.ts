@@ -124,7 +124,12 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
         labels: messageLabels(journey.view, t.claims),
       });
     }
-    const extra = selfServiceSections(journey.view, t.claims, { secret: deps.secret, basePath, token: t.token });
+    const extra = selfServiceSections(journey.view, t.claims, {
+      secret: deps.secret,
+      basePath,
+      token: t.token,
+      nowMs: clock(),
+    });
     return send(reply, 200, landingPage({ ...landingModel(journey.view, `${pagePath(t)}/checkout`), extra }));
   }
 

@@ -1,11 +1,21 @@
 /**
- * What the payment page's self-service forms say (dispute), in the page's languages (en, fr, nl).
+ * What the payment page's self-service forms say (promise to pay, dispute), in the page's languages (en, fr, nl).
  * Plain strings and small functions: values are escaped by the pages.
  */
 import type { DisputeReason } from '../../../ir/index.js';
 import type { Language } from './texts.js';
 
 export interface SelfServiceTexts {
+  promiseTitle: string;
+  promiseIntro: (maxDays: number) => string;
+  promiseDate: string;
+  promiseHint: (first: string, last: string) => string;
+  promiseSubmit: string;
+  promiseOpenTitle: string;
+  promiseOpenBody: (date: string) => string;
+  promiseReceivedTitle: string;
+  promiseReceivedBody: string;
+  badDate: (first: string, last: string) => string;
   disputeTitle: string;
   disputeIntro: string;
   disputeReason: string;
@@ -27,6 +37,16 @@ export interface SelfServiceTexts {
 }
 
 const en: SelfServiceTexts = {
+  promiseTitle: 'Need a few more days?',
+  promiseIntro: (n) => `Tell us when you will pay (within ${n} days). We will not send reminders until then.`,
+  promiseDate: 'I will pay by',
+  promiseHint: (a, b) => `A date from ${a} to ${b}.`,
+  promiseSubmit: 'Promise to pay by this date',
+  promiseOpenTitle: 'Your promise to pay',
+  promiseOpenBody: (d) => `You promised to pay by ${d}. We will remind you the day before.`,
+  promiseReceivedTitle: 'Promise recorded',
+  promiseReceivedBody: 'Thank you. We will not send reminders until the date you chose.',
+  badDate: (a, b) => `Choose a date from ${a} to ${b}.`,
   disputeTitle: 'Something wrong with this bill?',
   disputeIntro: 'Tell us why. We stop all reminders while someone looks into it.',
   disputeReason: 'Why do you dispute it?',
@@ -54,6 +74,16 @@ const en: SelfServiceTexts = {
 };
 
 const fr: SelfServiceTexts = {
+  promiseTitle: 'Besoin de quelques jours ?',
+  promiseIntro: (n) => `Dites-nous quand vous paierez (sous ${n} jours). Nous ne vous relancerons pas d’ici là.`,
+  promiseDate: 'Je paierai au plus tard le',
+  promiseHint: (a, b) => `Une date du ${a} au ${b}.`,
+  promiseSubmit: 'M’engager à payer à cette date',
+  promiseOpenTitle: 'Votre engagement de paiement',
+  promiseOpenBody: (d) => `Vous vous êtes engagé à payer au plus tard le ${d}. Nous vous le rappellerons la veille.`,
+  promiseReceivedTitle: 'Engagement enregistré',
+  promiseReceivedBody: 'Merci. Nous ne vous relancerons pas avant la date choisie.',
+  badDate: (a, b) => `Choisissez une date du ${a} au ${b}.`,
   disputeTitle: 'Un problème avec cette facture ?',
   disputeIntro: 'Dites-nous pourquoi. Nous suspendons toutes les relances pendant l’examen.',
   disputeReason: 'Pourquoi la contestez-vous ?',
@@ -81,6 +111,16 @@ const fr: SelfServiceTexts = {
 };
 
 const nl: SelfServiceTexts = {
+  promiseTitle: 'Hebt u een paar dagen nodig?',
+  promiseIntro: (n) => `Laat ons weten wanneer u betaalt (binnen ${n} dagen). Tot dan sturen we geen herinneringen.`,
+  promiseDate: 'Ik betaal uiterlijk op',
+  promiseHint: (a, b) => `Een datum van ${a} tot ${b}.`,
+  promiseSubmit: 'Beloven om op deze datum te betalen',
+  promiseOpenTitle: 'Uw betaalbelofte',
+  promiseOpenBody: (d) => `U beloofde uiterlijk op ${d} te betalen. We herinneren u de dag ervoor.`,
+  promiseReceivedTitle: 'Belofte vastgelegd',
+  promiseReceivedBody: 'Bedankt. Tot de gekozen datum sturen we geen herinneringen.',
+  badDate: (a, b) => `Kies een datum van ${a} tot ${b}.`,
   disputeTitle: 'Klopt er iets niet met deze factuur?',
   disputeIntro: 'Laat ons weten waarom. We sturen geen herinneringen zolang we het bekijken.',
   disputeReason: 'Waarom betwist u deze factuur?',

@@ -1,5 +1,5 @@
 /**
- * The payment page's self-service parts: the dispute form (a plain form post: no JavaScript; a
+ * The payment page's self-service parts: the promise-to-pay and dispute forms (a plain form post: no JavaScript; a
  * `<details>` keeps it folded on a phone), the notice of a dispute under review, and the short
  * pages its route answers with. Every value goes through escapeHtml; every field has a label.
  */
@@ -27,6 +27,46 @@ export interface DisputeFormModel {
   csrf: string;
   /** A dispute under review: the page says so instead of offering the form. */
   open?: { reason: DisputeReason; openedOn: string };
+}
+
+export interface PromiseFormModel {
+  language: Language;
+  locale: string;
+  /** Where the form posts (`…/s/<token>/promise`). */
+  action: string;
+  maxDays: number;
+  /** The window: tomorrow to today + maxDays in the debtor's zone (YYYY-MM-DD). */
+  first: string;
+  last: string;
+  n: number;
+  csrf: string;
+  /** A promise running: the page says so instead of offering the form. */
+  open?: { date: string };
+}
+
+/** The promise-to-pay section of the payment page. */
+export function promiseSection(m: PromiseFormModel): string {
+  const t = selfServiceTexts(m.language);
+  if (m.open !== undefined) {
+    return (
+      '<section class="card" role="status" aria-labelledby="promise-title">' +
+      `<h2 id="promise-title">${e(t.promiseOpenTitle)}</h2>` +
+      `<p>${e(t.promiseOpenBody(formatDueDate(m.open.date, m.locale)))}</p></section>`
+    );
+  }
+  const first = formatDueDate(m.first, m.locale);
+  const last = formatDueDate(m.last, m.locale);
+  return (
+    '<section class="card" aria-labelledby="promise-title">' +
+    `<details><summary><h2 id="promise-title">${e(t.promiseTitle)}</h2></summary>` +
+    `<p class="muted">${e(t.promiseIntro(m.maxDays))}</p>` +
+    `<form method="post" action="${e(m.action)}">` +
+    `<label class="field" for="promise-date">${e(t.promiseDate)}</label>` +
+    `<input type="date" id="promise-date" name="date" min="${e(m.first)}" max="${e(m.last)}" required aria-describedby="promise-date-hint">` +
+    `<p id="promise-date-hint" class="muted hint">${e(t.promiseHint(first, last))}</p>` +
+    `<input type="hidden" name="n" value="${m.n}"><input type="hidden" name="csrf" value="${e(m.csrf)}">` +
+    `<button class="btn secondary" type="submit">${e(t.promiseSubmit)}</button></form></details></section>`
+  );
 }
 
 /** The dispute section of the payment page. */
@@ -62,7 +102,8 @@ export function disputeSection(m: DisputeFormModel): string {
   );
 }
 
-export type SelfServiceNotice = 'disputeReceived' | 'badForm' | 'otherNeedsText' | 'tooMany' | 'forbidden';
+export type SelfServiceNotice =
+  'disputeReceived' | 'promiseReceived' | 'badForm' | 'otherNeedsText' | 'badDate' | 'tooMany' | 'forbidden';
 
 /** A short page after a self-service form: received, or what went wrong (with a link back to the page). */
 export function selfServiceNotice(
@@ -70,10 +111,14 @@ export function selfServiceNotice(
   language: Language,
   back?: string,
   creditor?: string,
+  /** The promise window, formatted (badDate). */
+  window?: { first: string; last: string },
 ): string {
   const t = selfServiceTexts(language);
   const texts: Record<SelfServiceNotice, [string, string]> = {
     disputeReceived: [t.disputeReceivedTitle, t.disputeReceivedBody],
+    promiseReceived: [t.promiseReceivedTitle, t.promiseReceivedBody],
+    badDate: [t.badFormTitle, t.badDate(window?.first ?? '', window?.last ?? '')],
     badForm: [t.badFormTitle, t.badFormBody],
     otherNeedsText: [t.badFormTitle, t.otherNeedsText],
     tooMany: [t.tooManyTitle, t.tooManyBody],
@@ -84,7 +129,7 @@ export function selfServiceNotice(
     language,
     title,
     message,
-    ...(kind === 'disputeReceived' && { success: true }),
+    ...((kind === 'disputeReceived' || kind === 'promiseReceived') && { success: true }),
     ...(creditor !== undefined && { creditor }),
     ...(back !== undefined && { link: { href: back, label: textsFor(language).back } }),
   });
