@@ -4,7 +4,9 @@ import { WEEKDAYS, type Journey, type JourneyStep, type Policy } from '../dsl/in
 import { canonicalJson } from '../core/canonical-json.js';
 import { parseDuration } from '../core/duration.js';
 import {
+  CALLBACK_SLOTS,
   IR_VERSION,
+  type CallbackSlot,
   type FieldType,
   type JourneyPlan,
   type PlanPaymentPlans,
@@ -202,9 +204,20 @@ function lowerStep(steps: JourneyStep[], i: number, file: string, lines: (i: num
 /** The journey-wide rules: events and conditions that end it, interrupts, re-enrollment. */
 function lowerRules(
   journey: Journey,
-): Pick<JourneyPlan, 'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration' | 'disputes' | 'promises'> {
-  const { exitOn, exitWhen, interrupts, reenroll, migration, disputes, promises } = journey.spec;
+): Pick<
+  JourneyPlan,
+  'exitOn' | 'exitWhen' | 'interrupts' | 'reenroll' | 'migration' | 'disputes' | 'promises' | 'callbacks'
+> {
+  const { exitOn, exitWhen, interrupts, reenroll, migration, disputes, promises, callbacks } = journey.spec;
   return {
+    ...(callbacks !== undefined && {
+      callbacks: {
+        url: callbacks.url.startsWith('env:') ? { env: callbacks.url.slice(4) } : { literal: callbacks.url },
+        days: callbacks.days ?? 5,
+        slots: [...(callbacks.slots ?? (Object.keys(CALLBACK_SLOTS) as CallbackSlot[]))],
+        retry: retryOf(undefined, WEBHOOK_RETRY),
+      },
+    }),
     ...(promises !== undefined && {
       promises: {
         maxDays: promises.maxDays,
@@ -312,6 +325,11 @@ export function lowerJourney(
     ...lowerPolicyByCountry(journey, project),
     ...(journey.spec.paymentPlans && { paymentPlans: lowerPaymentPlans(journey.spec.paymentPlans) }),
     ...lowerRules(journey),
+    ...(journey.spec.preferences !== undefined && {
+      preferences: {
+        languages: [...new Set(Object.values(templates).flatMap((t) => Object.keys(t.locales)))].sort(),
+      },
+    }),
     attributes: attributeTypes,
   };
   return { ...plan, sourceHash: planHash(plan) };

@@ -32,6 +32,13 @@ export function journeyEnvVars(plans: Iterable<JourneyPlan>): JourneyEnvVar[] {
       if (!entry) byName.set(name, (entry = { name, role: 'worker', usedBy: [] }));
       entry.usedBy.push({ journey: plan.journey, version: plan.version, step: step.id });
     }
+    // Call-back requests from the payment page are posted by the worker too.
+    const callbacks = plan.callbacks?.url;
+    if (callbacks !== undefined && 'env' in callbacks) {
+      let entry = byName.get(callbacks.env);
+      if (!entry) byName.set(callbacks.env, (entry = { name: callbacks.env, role: 'worker', usedBy: [] }));
+      entry.usedBy.push({ journey: plan.journey, version: plan.version, step: 'callbacks' });
+    }
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

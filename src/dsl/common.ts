@@ -136,6 +136,10 @@ export const ENGAGEMENT_EVENT_MEANINGS: Readonly<Record<EngagementEvent, string>
   resolved: 'An operator resolved the open dispute (`settle event DEBT resolved`): dunning may go on.',
   upheld: 'An operator upheld the open dispute (`settle event DEBT upheld`): the debt is not owed as billed.',
   promised: 'The debtor promised on the payment page to pay by a date (`data.date`, YYYY-MM-DD in their zone).',
+  callbackRequested:
+    'The debtor asked on the payment page to be called back (`data.date`, `data.slot` in their zone); the journey posts it to `callbacks.url`.',
+  preferencesChanged:
+    'The debtor changed their contact preferences on the payment page (`data.locale`, `data.channel`).',
 };
 
 export const EngagementEventSchema = (opts: Opts = {}) =>

@@ -1,6 +1,6 @@
 /** The Journey kind: an ordered list of steps the interpreter walks (docs/reference.md#journey). */
 import { Type, type Static } from '@sinclair/typebox';
-import { DISPUTE_REASONS, DISPUTE_TEXT_LIMIT, ENGAGEMENT_EVENTS } from '../ir/plan.js';
+import { CALLBACK_SLOTS, DISPUTE_REASONS, DISPUTE_TEXT_LIMIT, ENGAGEMENT_EVENTS } from '../ir/plan.js';
 import {
   Cel,
   ChannelSchema,
@@ -456,6 +456,43 @@ export const Promises = Type.Object(
   },
 );
 
+export const Callbacks = Type.Object(
+  {
+    url: Type.String({
+      description:
+        'Where call-back requests go (the agents’ queue): a literal https:// URL or env:NAME, posted as a webhook step posts.',
+      pattern: '^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?|env:[A-Z][A-Z0-9_]*)$',
+      errorCode: 'INVALID_WEBHOOK_URL',
+      errorHint: 'use a literal https:// URL or env:NAME (an environment variable resolved by the worker)',
+    }),
+    days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 14, default: 5, description: 'Days offered, from tomorrow.' }),
+    ),
+    slots: Type.Optional(
+      Type.Array(
+        StringEnum(Object.keys(CALLBACK_SLOTS) as (keyof typeof CALLBACK_SLOTS)[], {
+          description: 'morning (09–12), afternoon (12–17) or evening (17–20), in the debtor’s zone.',
+        }),
+        { minItems: 1, uniqueItems: true, description: 'Slots offered (default: all three).' },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The debtor may ask on the payment page to be called back at a time that suits them: the request goes to `url` at once; the journey goes on where it is.',
+  },
+);
+
+export const Preferences = Type.Object(
+  {},
+  {
+    additionalProperties: false,
+    description:
+      'The debtor may set on the payment page the language of their messages (the journey’s template locales), the channel they prefer, and opt out per channel; every later message follows them.',
+  },
+);
+
 export const JourneySpec = Type.Object(
   {
     policy: ResourceName({ description: 'The contact Policy in force, by name.' }),
@@ -542,6 +579,8 @@ export const JourneySpec = Type.Object(
     paymentPlans: Type.Optional(PaymentPlans),
     disputes: Type.Optional(Disputes),
     promises: Type.Optional(Promises),
+    callbacks: Type.Optional(Callbacks),
+    preferences: Type.Optional(Preferences),
     steps: Type.Array(Step, {
       minItems: 1,
       description: 'The steps, in order; a step without next falls through to the following one.',

@@ -23,6 +23,8 @@ export const ENGAGEMENT_EVENTS = [
   'resolved',
   'upheld',
   'promised',
+  'callbackRequested',
+  'preferencesChanged',
 ] as const;
 export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
 
@@ -46,6 +48,31 @@ export interface PlanPromises {
   max: number;
   remind?: { channel: Channel; template: string; paymentLink: boolean; retry: PlanRetry };
   onBroken: string;
+}
+
+/** Call-back slots the payment page offers, in the debtor's zone: [from, to) local hours. */
+export const CALLBACK_SLOTS = { morning: [9, 12], afternoon: [12, 17], evening: [17, 20] } as const;
+export type CallbackSlot = keyof typeof CALLBACK_SLOTS;
+
+/**
+ * `callbacks`: the debtor may ask on the payment page to be called back (a day within `days` and
+ * a slot, in their zone). The journey posts the request to `url` (the agents' queue) at once, as
+ * a webhook step does, and goes on where it is.
+ */
+export interface PlanCallbacks {
+  url: { literal: string } | { env: string };
+  days: number;
+  slots: CallbackSlot[];
+  retry: PlanRetry;
+}
+
+/**
+ * `preferences`: the debtor may set, on the payment page, the language of their messages (one of
+ * `languages`, the journey's template locales), the channel they prefer (sends on the other
+ * channel are skipped while they have an address on the preferred one) and opt out per channel.
+ */
+export interface PlanPreferences {
+  languages: string[];
 }
 
 /** The id under which a journey keeps a promise (never a step id: those have no underscore). */
@@ -292,6 +319,10 @@ export interface JourneyPlan {
   disputes?: PlanDisputes;
   /** Promises to pay the payment page takes. Absent: no promise form. */
   promises?: PlanPromises;
+  /** Call-back requests the payment page takes. Absent: no call-back form. */
+  callbacks?: PlanCallbacks;
+  /** Contact preferences the payment page takes. Absent: no preferences form. */
+  preferences?: PlanPreferences;
   /** What a re-enrollment of a running debt does when the segments route it elsewhere (default update). */
   reenroll?: 'update' | 'move';
   /**

@@ -38,7 +38,15 @@ import { sharedPlan } from './shared-plans.js';
 import { SEND_SEQ_PATCH } from './steps-send.js';
 import { applyEvent, audit, firstSeen, initialState, optIn, optOut, stateView } from './state.js';
 import { applyReenrollment, baseRecord, currentRecord, MONEY_PATCH } from './money.js';
-import type { EngagementSignal, JourneyInput, JourneyResult, JourneyStartInput, OptOutSignal } from './types.js';
+import type {
+  EngagementSignal,
+  EventRecord,
+  JourneyInput,
+  JourneyResult,
+  JourneyStartInput,
+  OptOutSignal,
+} from './types.js';
+import { callbackOf, callbackWebhook } from './self-service.js';
 import { asEngagementSignal, asMigrateSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
 import { contactKeyOf, DEBTOR_BOUNCE_PATCH } from './contact-keys.js';
@@ -192,6 +200,48 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       ...(sent !== undefined && { message: { workflowId: workflowInfo().workflowId, at: sent.at } }),
     });
   };
+  const requestCallback = async (event: EventRecord) => {
+    const request = callbackOf(event);
+    const record = currentRecord(input, state);
+    const hook =
+      request === undefined
+        ? undefined
+        : callbackWebhook(
+            input.plan,
+            {
+              key: `${workflowInfo().workflowId}/callback/${event.seq}`,
+              workflowId: workflowInfo().workflowId,
+              journey: input.plan.journey,
+              version: input.plan.version,
+              step: state.current,
+              debtId: input.enrollment.debtId,
+            },
+            request,
+            {
+              reference: record.debt.reference,
+              amountDue: record.debt.amountDue,
+              currency: record.debt.currency,
+              timezone: journeyTimezone(input),
+              current: state.current,
+              now: now(),
+            },
+          );
+    if (hook === undefined || request === undefined) return;
+    try {
+      const answer = await activitiesFor('callWebhook', input.plan.callbacks!.retry, scale).callWebhook(hook);
+      audit(state, {
+        at: now(),
+        kind: 'webhook',
+        message: `call-back asked for ${request.date} (${request.slot}): sent to the agents (${answer.status})`,
+      });
+    } catch (e) {
+      audit(state, {
+        at: now(),
+        kind: 'failed',
+        message: `call-back asked for ${request.date} (${request.slot}): the agents' queue failed: ${(e as Error).message}`,
+      });
+    }
+  };
   // Reports to the debtor's ledger still on their way: the next reservation waits for them, so a
   // bounce heard a moment before the next send (the waitFor on `bounced` routes at once) is in the
   // ledger before it decides (else the bounced message would still count against the gap).
@@ -200,6 +250,8 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     const signal = asEngagementSignal(raw);
     if (!signal) return;
     const event = applyEvent(state, signal, now(), input.plan);
+    // A call-back request from the payment page goes to the agents' queue at once; the journey stays where it is.
+    if (event && event.type === 'callbackRequested') await requestCallback(event);
     // A hard bounce (an SMS the carrier reports undelivered) holds for every debt of the debtor.
     if (event && signal.type === 'bounced') {
       const report = tellLedgerBounce(signal);

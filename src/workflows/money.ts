@@ -8,6 +8,7 @@
  */
 import { fromMinorUnits, instalmentScheduleMinorUnits, toMinorUnits } from '../core/money.js';
 import { DEFAULT_INSTALMENT_INTERVAL_MS, type EnrollmentData, type JourneyPlan } from '../ir/index.js';
+import { preferencesOf } from './self-service.js';
 import type { AgreedPlan, EngagementSignal, JourneyState, MoneyState } from './types.js';
 
 /** Journeys started since this change track payments (older histories replay without). */
@@ -113,6 +114,15 @@ export function planView(plan: AgreedPlan, currency: string) {
  * paid, and the plan's fields when one is agreed. The same object while nothing changed.
  */
 export function currentRecord(input: { enrollment: EnrollmentData }, state: JourneyState): EnrollmentData {
+  const record = recordWithMoney(input, state);
+  // The language the debtor chose on the payment page: every later message is in it.
+  const locale = preferencesOf(state)?.locale;
+  return locale === undefined || locale === record.debtor.locale
+    ? record
+    : { ...record, debtor: { ...record.debtor, locale } };
+}
+
+function recordWithMoney(input: { enrollment: EnrollmentData }, state: JourneyState): EnrollmentData {
   const base = baseRecord(input, state);
   const money = state.money;
   if (money === undefined) return base;
@@ -141,6 +151,11 @@ export function currentRecord(input: { enrollment: EnrollmentData }, state: Jour
 
 /** A key that changes whenever currentRecord would (memoisation of derived values). */
 export function moneyKey(state: JourneyState): string {
+  const locale = preferencesOf(state)?.locale;
+  return locale === undefined ? moneyKeyOfState(state) : `${moneyKeyOfState(state)}|locale:${locale}`;
+}
+
+function moneyKeyOfState(state: JourneyState): string {
   const m = state.money;
   if (m === undefined) return state.enrollment ? 'r' : '';
   const promise = state.promises?.find((x) => x.status === 'open');

@@ -3,6 +3,7 @@ import type { Channel, EngagementEvent, JourneyPlan } from '../ir/index.js';
 import { applyPayment, currentRecord, planView, startMoney } from './money.js';
 import { disputesOf, disputeView } from './disputes.js';
 import { promisesView } from './promises.js';
+import { callbacksOf, preferencesOf } from './self-service.js';
 import type {
   AuditEntry,
   EngagementSignal,
@@ -146,6 +147,24 @@ export function stateView(input: JourneyInput, state: JourneyState, timezone: st
     ...(state.migrations !== undefined && { migrations: state.migrations.map((m) => ({ ...m })) }),
     ...disputesView(input, state),
     ...promisesView(input.plan, state),
+    ...selfServiceView(input.plan, state),
+  };
+}
+
+/** Call-backs and preferences, and the forms the plan offers for them. */
+function selfServiceView(
+  plan: JourneyInput['plan'],
+  state: JourneyState,
+): Pick<JourneyStateView, 'callbacks' | 'callbackForm' | 'preferences' | 'preferenceForm'> {
+  const callbacks = callbacksOf(state).map((c) => ({ date: c.date, slot: c.slot, at: c.at }));
+  const preferences = preferencesOf(state);
+  return {
+    ...(callbacks.length > 0 && { callbacks }),
+    ...(plan.callbacks !== undefined && {
+      callbackForm: { days: plan.callbacks.days, slots: [...plan.callbacks.slots] },
+    }),
+    ...(preferences !== undefined && { preferences: { ...preferences } }),
+    ...(plan.preferences !== undefined && { preferenceForm: { languages: [...plan.preferences.languages] } }),
   };
 }
 

@@ -8,11 +8,12 @@
 import { describeDecision } from '../core/policy/index.js';
 import { messageParts } from '../core/template-values.js';
 import { FAILURE } from '../ir/index.js';
-import type { PlanSend } from '../ir/index.js';
+import type { Channel, PlanSend } from '../ir/index.js';
 import { contactKeyOf, DEBTOR_BOUNCE_PATCH, PROVIDER_OPT_OUT_PATCH } from './contact-keys.js';
 import type { JourneyContext, StepResult } from './context.js';
 import { holdoutOf } from './holdout.js';
 import { openDispute } from './disputes.js';
+import { preferencesOf } from './self-service.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
 import type { MessageContext, SendInput } from '../activities/types.js';
@@ -152,6 +153,15 @@ export async function runSend(ctx: JourneyContext, step: PlanSend, visitKey?: st
     const stop = await holdWhileDisputed(ctx, step);
     if (stop) return stop;
   }
+  const preferred = otherChannelPreferred(ctx, step);
+  if (preferred !== undefined) {
+    record(ctx, step, 'blocked', ctx.port.now(), undefined, undefined, 'preferredChannel');
+    ctx.note('blocked', `${step.channel} of step ${step.id} not sent: the debtor prefers ${preferred}`, step.id, {
+      channel: step.channel,
+      reason: 'preferredChannel',
+    });
+    return { next: step.onBlocked ?? step.next };
+  }
   const stepKey = visitKey === undefined ? ctx.key(step.id) : `${ctx.key(step.id)}-${visitKey}`;
   const ruled = await clearContactRules(ctx, step, stepKey);
   if (!('granted' in ruled)) return ruled;
@@ -205,6 +215,18 @@ export async function runSend(ctx: JourneyContext, step: PlanSend, visitKey?: st
     step.id,
   );
   return { next: step.next };
+}
+
+/**
+ * The channel the debtor prefers (payment page), when it is not this send's and they can be
+ * reached on it (an address, not opted out): the send is skipped as blocked (onBlocked). Only
+ * journeys that heard a `preferencesChanged` event get a preference, so recorded histories replay.
+ */
+function otherChannelPreferred(ctx: JourneyContext, step: PlanSend): Channel | undefined {
+  const channel = preferencesOf(ctx.state)?.channel;
+  if (channel === undefined || channel === step.channel || ctx.state.optedOut.includes(channel)) return undefined;
+  const { debtor } = ctx.record();
+  return (channel === 'email' ? debtor.email : debtor.phone) ? channel : undefined;
 }
 
 /**

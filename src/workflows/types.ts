@@ -3,7 +3,14 @@
  * signals it takes and the state query. Plain JSON-serialisable data; workflow-safe.
  */
 import type { LedgerSnapshot } from '../core/policy/index.js';
-import type { Channel, DisputeReason, EngagementEvent, EnrollmentData, JourneyPlan } from '../ir/index.js';
+import type {
+  CallbackSlot,
+  Channel,
+  DisputeReason,
+  EngagementEvent,
+  EnrollmentData,
+  JourneyPlan,
+} from '../ir/index.js';
 
 export const WORKFLOW_TYPE = 'journeyWorkflow';
 
@@ -336,6 +343,12 @@ export interface JourneyStateView {
   promises?: Omit<PromiseRecord, 'seq'>[];
   /** The promise form the payment page offers: the window, and how many promises are left (absent: none). */
   promiseForm?: { maxDays: number; left: number };
+  /** Call-backs the debtor asked for (absent: none), and the form the page offers (the plan's `callbacks`). */
+  callbacks?: { date: string; slot: CallbackSlot; at: number }[];
+  callbackForm?: { days: number; slots: CallbackSlot[] };
+  /** The debtor's contact preferences (absent: none set), and the form the page offers (the plan's `preferences`). */
+  preferences?: { locale?: string; channel?: Channel };
+  preferenceForm?: { languages: string[] };
 }
 
 /** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data), opt-outs and bounces. */

@@ -38,6 +38,8 @@ const withForm = (over: Partial<JourneyStateView> = {}, locale = 'fr') =>
     {
       disputeForm: { reasons: ['alreadyPaid', 'notMine', 'wrongAmount', 'other'], maxLength: 200 },
       promiseForm: { maxDays: 14, left: 1 },
+      callbackForm: { days: 3, slots: ['morning', 'evening'] },
+      preferenceForm: { languages: ['en', 'fr', 'nl'] },
       ...over,
     },
     { locale },
@@ -319,6 +321,114 @@ describe('POST /s/<token>/promise', () => {
     );
     expect((await postPromise({ ...promised(2), date: '2026-12-01' })).statusCode).toBe(400);
     expect(dispatcher.sent).toHaveLength(2);
+  });
+});
+
+const signedFor = (action: 'callback' | 'preferences', n = 1) => ({
+  n: String(n),
+  csrf: formSignature(SECRET, action, CLAIMS, n),
+});
+const postAction = (action: string, fields: Record<string, string>) =>
+  app.inject({ method: 'POST', url: `/s/${TOKEN}/${action}`, headers: FORM, payload: body(fields) });
+
+describe('call-back requests', () => {
+  it('the page offers the next days in the debtor’s zone and the declared slots, labelled', async () => {
+    const html = (await app.inject(`/p/${TOKEN}`)).body.replace(/[\u00a0\u202f]/g, ' ');
+    expect(html).toContain(`<form method="post" action="/s/${TOKEN}/callback">`);
+    expect(html).toContain('<label class="field" for="callback-day">Jour</label>');
+    expect(html).toContain(
+      '<option value="2026-11-22">22 novembre 2026</option><option value="2026-11-23">23 novembre 2026</option><option value="2026-11-24">24 novembre 2026</option></select>',
+    );
+    expect(html).toContain('<label for="slot-morning">Matin (9 h – 12 h)</label>');
+    expect(html).toContain('<label for="slot-evening">Soir (17 h – 20 h)</label>');
+    expect(html).not.toContain('slot-afternoon');
+    expect(html).toContain('(heures de votre fuseau, Europe/Paris)');
+  });
+
+  it('hands the journey the day and slot with their bounds in the debtor’s zone', async () => {
+    const res = await postAction('callback', { ...signedFor('callback'), date: '2026-11-23', slot: 'morning' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/s/${TOKEN}/received/callback`);
+    expect(dispatcher.sent.map((s) => s.signal)).toEqual([
+      expect.objectContaining({
+        signal: expect.objectContaining({
+          eventId: `callback/${KEY}/1`,
+          type: 'callbackRequested',
+          data: {
+            date: '2026-11-23',
+            slot: 'morning',
+            from: '2026-11-23T08:00:00.000Z',
+            to: '2026-11-23T11:00:00.000Z',
+            source: 'email',
+          },
+        }),
+      }),
+    ]);
+    expect((await app.inject(String(res.headers.location))).body).toContain('Demande d’appel enregistrée');
+  });
+
+  it('refuses a day outside the window, a slot not offered, another action’s signature', async () => {
+    expect(
+      (await postAction('callback', { ...signedFor('callback'), date: '2026-11-21', slot: 'morning' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await postAction('callback', { ...signedFor('callback'), date: '2026-11-25', slot: 'morning' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await postAction('callback', { ...signedFor('callback'), date: '2026-11-22', slot: 'afternoon' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await postAction('callback', { ...signedFor('preferences'), date: '2026-11-22', slot: 'morning' })).statusCode,
+    ).toBe(403);
+    expect(dispatcher.sent).toHaveLength(0);
+  });
+});
+
+describe('contact preferences', () => {
+  it('the page offers the journey’s languages, the channels and the opt-outs, as they stand', async () => {
+    views.set(WF, withForm({ optedOut: ['sms'], preferences: { channel: 'email' } }));
+    const html = (await app.inject(`/p/${TOKEN}`)).body;
+    expect(html).toContain(`<form method="post" action="/s/${TOKEN}/preferences">`);
+    expect(html).toContain('<label class="field" for="prefs-language">Langue de nos messages</label>');
+    expect(html).toContain(
+      '<option value="en">English</option><option value="fr" selected>Français</option><option value="nl">Nederlands</option>',
+    );
+    expect(html).toContain('<input type="radio" id="channel-email" name="channel" value="email" checked>');
+    expect(html).toContain('<input type="checkbox" id="optout-sms" name="optOut-sms" value="on" checked>');
+    expect(html).toContain('<input type="checkbox" id="optout-email" name="optOut-email" value="on">');
+  });
+
+  it('hands the journey the preferences, and an opt-out or opt-in per channel that changed', async () => {
+    views.set(WF, withForm({ optedOut: ['sms'] }));
+    const res = await postAction('preferences', {
+      ...signedFor('preferences'),
+      locale: 'nl',
+      channel: 'email',
+      'optOut-email': 'on',
+    });
+    expect(res.statusCode).toBe(303);
+    expect(dispatcher.sent.map((s) => s.signal)).toEqual([
+      { kind: 'optOut', channel: 'email', eventId: `prefs/${KEY}/1/email` },
+      { kind: 'optIn', channel: 'sms', eventId: `prefs/${KEY}/1/sms` },
+      expect.objectContaining({
+        kind: 'engagement',
+        signal: expect.objectContaining({
+          eventId: `prefs/${KEY}/1`,
+          type: 'preferencesChanged',
+          data: { locale: 'nl', channel: 'email', source: 'email' },
+        }),
+      }),
+    ]);
+  });
+
+  it('refuses a language the journey does not write in, or an unknown channel', async () => {
+    expect(
+      (await postAction('preferences', { ...signedFor('preferences'), locale: 'de', channel: 'email' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await postAction('preferences', { ...signedFor('preferences'), locale: 'fr', channel: 'fax' })).statusCode,
+    ).toBe(400);
+    expect(dispatcher.sent).toHaveLength(0);
   });
 });
 

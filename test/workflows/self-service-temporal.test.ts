@@ -6,7 +6,8 @@
  * while the dispute is open → `resolved` lets the held reminder go out, `upheld` ends the journey
  * with the declared outcome. A form posted twice is one dispute. A promise to pay from the page
  * pauses dunning until its date, reminds the day before, and ends paid (kept) or takes the
- * declared route (broken). The histories replay.
+ * declared route (broken). A call-back request goes to the agents' queue; preferences (language,
+ * channel, opt-out per channel) change the next messages. The histories replay.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -23,7 +24,7 @@ import { createJourneyLookup } from '../../src/server/journey-lookup.js';
 import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
 import { workflowIdFor } from '../../src/temporal/ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
-import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
+import { engagementSignal, ledgerQuery, ledgerWorkflowId, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf } from '../support/codec.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
@@ -395,6 +396,144 @@ describe('a promise to pay from the payment page on Temporal', () => {
       expect.objectContaining({ result: 'broken', date }),
     ]);
     await replays(wf);
+  }, 120_000);
+});
+
+const CONTACT_JOURNEY: JourneyPlan = planFromYaml(
+  `apiVersion: settle/v1
+kind: Journey
+metadata: { name: life-contact, version: 1 }
+spec:
+  policy: always-open
+  callbacks: { url: "env:ESCALATION_URL", days: 3, slots: [morning, evening] }
+  preferences: {}
+  steps:
+    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: pause, type: wait, duration: 3d }
+    - { id: nudge, type: send, channel: sms, template: overdue-nudge-sms, paymentLink: true }
+    - { id: pause-2, type: wait, duration: 3d }
+    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
+    - { id: unresolved, type: exit, outcome: unresolved }
+`,
+  [ALWAYS_OPEN_POLICY],
+);
+
+/** A form of the page by its action (`…/callback`, `…/preferences`): where it posts and its hidden fields. */
+function formOf(html: string, action: string): { action: string; fields: Record<string, string>; html: string } {
+  const form = new RegExp(`<form method="post" action="([^"]*/${action})">([\\s\\S]*?)</form>`).exec(html);
+  expect(form, `the page offers the ${action} form`).not.toBeNull();
+  const fields: Record<string, string> = {};
+  for (const [, name, value] of form![2]!.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
+    fields[name!] = value!;
+  return { action: form![1]!, fields, html: form![2]! };
+}
+
+async function postForm(payPath: string, action: string, values: (form: string) => Record<string, string>) {
+  await syncClock();
+  const page = await app.inject(payPath);
+  const form = formOf(page.body, action);
+  const res = await app.inject({
+    method: 'POST',
+    url: form.action,
+    headers: FORM,
+    payload: new URLSearchParams({ ...form.fields, ...values(form.html) }).toString(),
+  });
+  expect(res.statusCode).toBe(303);
+  expect(res.headers.location).toMatch(new RegExp(`/received/${action}$`));
+  await dispatcher.flush(5_000);
+}
+
+describe('call-backs and contact preferences from the payment page on Temporal', () => {
+  it('a call-back request goes to the agents’ queue at once; the journey goes on', async () => {
+    const record = owing('LIFE-CALLBACK-1');
+    const handle = await start(record, CONTACT_JOURNEY);
+    const payPath = await payPathOf(handle.workflowId);
+    await env.sleep(DAY);
+    let day = '';
+    await postForm(payPath, 'callback', (html) => {
+      day = /<option value="([\d-]+)">/.exec(html)![1]!;
+      return { date: day, slot: 'evening' };
+    });
+    const hook = await eventually(() => {
+      const h = rig.webhookCalls
+        .map((c) => c.body as { type?: string; debtId?: string; callback?: Record<string, string> })
+        .find((b) => b.debtId === record.debtId && b.type === 'settle.callback.requested');
+      expect(h).toBeDefined();
+      return h!;
+    });
+    // Evening in Paris: 17:00 to 20:00 local time.
+    expect(hook.callback).toEqual({
+      date: day,
+      slot: 'evening',
+      from: new Date(zonedMidnight(day, 'Europe/Paris') + 17 * 3_600_000).toISOString(),
+      to: new Date(zonedMidnight(day, 'Europe/Paris') + 20 * 3_600_000).toISOString(),
+      timezone: 'Europe/Paris',
+    });
+    const page = await app.inject(payPath);
+    expect(page.body).toContain('Nous vous appellerons');
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('unresolved');
+    const state = await handle.query(stateQuery);
+    expect(sentSteps(state)).toEqual(['first', 'nudge', 'reminder']);
+    expect(
+      state.audit.some((a) => a.message.startsWith(`call-back asked for ${day} (evening): sent to the agents`)),
+    ).toBe(true);
+    await replays(handle.workflowId);
+  }, 120_000);
+
+  it('preferences: the next messages follow the language and the channel chosen', async () => {
+    const record = owing('LIFE-PREFS-1');
+    const handle = await start(record, CONTACT_JOURNEY);
+    const wf = handle.workflowId;
+    const payPath = await payPathOf(wf);
+    await env.sleep(DAY);
+    await postForm(payPath, 'preferences', () => ({ locale: 'nl', channel: 'email' }));
+    // The page is in Dutch now too, with the choices made.
+    await eventually(async () => {
+      const page = (await app.inject(payPath)).body;
+      expect(page).toContain('<html lang="nl"');
+      expect(page).toContain('<option value="nl" selected>Nederlands</option>');
+      expect(page).toContain('<input type="radio" id="channel-email" name="channel" value="email" checked>');
+    });
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('unresolved');
+    const state = await handle.query(stateQuery);
+    // The SMS nudge is skipped (email preferred); the reminder goes by email, in Dutch.
+    expect(state.sends.map((s) => [s.step, s.status, s.reason ?? ''])).toEqual([
+      ['first', 'sent', ''],
+      ['nudge', 'blocked', 'preferredChannel'],
+      ['reminder', 'sent', ''],
+    ]);
+    expect(state.sends.find((s) => s.step === 'reminder')!.locale).toBe('nl');
+    const mail = await eventually(() => {
+      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/reminder/1`));
+      expect(m).toBeDefined();
+      return m!;
+    });
+    expect(String((await simpleParser(mail.raw)).subject)).toContain('een korte herinnering');
+    expect(state.preferences).toEqual({ locale: 'nl', channel: 'email' });
+    await replays(wf);
+  }, 120_000);
+
+  it('an opt-out per channel from the page: the journey and the debtor’s ledger stop that channel', async () => {
+    const record = owing('LIFE-PREFS-2');
+    const handle = await start(record, CONTACT_JOURNEY);
+    const payPath = await payPathOf(handle.workflowId);
+    await env.sleep(DAY);
+    await postForm(payPath, 'preferences', () => ({ locale: 'fr', channel: 'none', 'optOut-sms': 'on' }));
+    const result = (await handle.result()) as JourneyResult;
+    expect(result.outcome).toBe('unresolved');
+    const state = await handle.query(stateQuery);
+    expect(state.optedOut).toEqual(['sms']);
+    // Every journey of the debtor hears it: the debtor's ledger holds the opt-out.
+    const ledger = await env.client.workflow.getHandle(ledgerWorkflowId(`k-${record.debtId}`)).query(ledgerQuery);
+    expect(ledger.optedOut).toEqual(['sms']);
+    expect(state.sends.map((s) => [s.step, s.status])).toEqual([
+      ['first', 'sent'],
+      ['nudge', 'blocked'],
+      ['reminder', 'sent'],
+    ]);
+    await replays(handle.workflowId);
   }, 120_000);
 });
 

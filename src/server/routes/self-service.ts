@@ -17,18 +17,20 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
-import { DISPUTE_REASONS, type DisputeReason } from '../../ir/index.js';
+import { CALLBACK_SLOTS, DISPUTE_REASONS, type CallbackSlot, type DisputeReason } from '../../ir/index.js';
 import type { EngagementSignal, JourneyStateView } from '../../workflows/types.js';
 import { LANDING_HEADERS } from '../pages/landing/layout.js';
 import { errorPage, testLinkPage } from '../pages/landing/pages.js';
 import {
+  callbackSection,
   disputeSection,
+  preferencesSection,
   promiseSection,
   selfServiceNotice,
   type SelfServiceNotice,
 } from '../pages/landing/self-service.js';
 import { formatDueDate, formatLocale } from '../pages/landing/format.js';
-import { addDays } from '../../core/timezone.js';
+import { addDays, zonedTime } from '../../core/timezone.js';
 import { languageFromHeader, languageOf, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';
 import { findJourney, messageLabels } from './landing-journey.js';
@@ -36,7 +38,7 @@ import { findJourney, messageLabels } from './landing-journey.js';
 export const RATE_LIMIT = 5;
 export const RATE_WINDOW_MS = 10 * 60_000;
 
-export type SelfServiceAction = 'dispute' | 'promise';
+export type SelfServiceAction = 'dispute' | 'promise' | 'callback' | 'preferences';
 
 export interface SelfServiceDeps {
   secret: string;
@@ -109,7 +111,68 @@ export function selfServiceSections(
   claims: LinkClaims,
   o: { secret: string; basePath: string; token: string; nowMs: number },
 ): string {
-  return promiseHtml(view, claims, o) + disputeHtml(view, claims, o);
+  return (
+    promiseHtml(view, claims, o) +
+    callbackHtml(view, claims, o) +
+    preferencesHtml(view, claims, o) +
+    disputeHtml(view, claims, o)
+  );
+}
+
+const nextCallbackNumber = (view: JourneyStateView) => (view.callbacks?.length ?? 0) + 1;
+const nextPreferencesNumber = (view: JourneyStateView) =>
+  view.events.filter((e) => e.type === 'preferencesChanged').length + 1;
+
+/** The days a call-back may be asked for: from tomorrow, `days` of them, in the debtor's zone. */
+export function callbackDays(view: JourneyStateView, days: number, nowMs: number): string[] {
+  const today = dayIn(nowMs, view.debtor.timezone);
+  return Array.from({ length: days }, (_, i) => addDays(today, i + 1));
+}
+
+function callbackHtml(
+  view: JourneyStateView,
+  claims: LinkClaims,
+  o: { secret: string; basePath: string; token: string; nowMs: number },
+): string {
+  const form = view.callbackForm;
+  if (form === undefined) return '';
+  const language = languageOf(view.debtor.locale);
+  const n = nextCallbackNumber(view);
+  const today = dayIn(o.nowMs, view.debtor.timezone);
+  const last = view.callbacks?.at(-1);
+  return callbackSection({
+    language,
+    locale: formatLocale(view.debtor.locale, language),
+    action: `${o.basePath}/s/${o.token}/callback`,
+    timezone: view.debtor.timezone,
+    days: callbackDays(view, form.days, o.nowMs),
+    slots: form.slots,
+    n,
+    csrf: formSignature(o.secret, 'callback', claims, n),
+    ...(last !== undefined && last.date > today && { asked: { date: last.date, slot: last.slot } }),
+  });
+}
+
+function preferencesHtml(
+  view: JourneyStateView,
+  claims: LinkClaims,
+  o: { secret: string; basePath: string; token: string },
+): string {
+  const form = view.preferenceForm;
+  if (form === undefined) return '';
+  const language = languageOf(view.debtor.locale);
+  const n = nextPreferencesNumber(view);
+  const locale = view.preferences?.locale ?? view.debtor.locale;
+  return preferencesSection({
+    language,
+    action: `${o.basePath}/s/${o.token}/preferences`,
+    languages: form.languages,
+    ...(locale !== undefined && { locale: form.languages.includes(locale) ? locale : languageOf(locale) }),
+    ...(view.preferences?.channel !== undefined && { channel: view.preferences.channel }),
+    optedOut: view.optedOut,
+    n,
+    csrf: formSignature(o.secret, 'preferences', claims, n),
+  });
 }
 
 /** The number the next promise of this journey gets (1 for the first). */
@@ -169,7 +232,15 @@ function disputeHtml(
   });
 }
 
-const PATH = /^([A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{1,100})\/((?:received\/)?(?:dispute|promise))$/;
+const PATH =
+  /^([A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{1,100})\/((?:received\/)?(?:dispute|promise|callback|preferences))$/;
+const ACTIONS: readonly SelfServiceAction[] = ['dispute', 'promise', 'callback', 'preferences'];
+const RECEIVED: Record<SelfServiceAction, SelfServiceNotice> = {
+  dispute: 'disputeReceived',
+  promise: 'promiseReceived',
+  callback: 'callbackReceived',
+  preferences: 'preferencesReceived',
+};
 
 function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply.code(status).headers(LANDING_HEADERS).send(html);
@@ -304,6 +375,60 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     });
   }
 
+  async function callback(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
+    const opened = await open('callback', request, reply, token, claims);
+    if ('done' in opened) return opened.done;
+    const { view, n, body, lang } = opened;
+    const form = view.callbackForm;
+    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    if (n < nextCallbackNumber(view)) return received(reply, 'callback', token);
+    const date = typeof body.date === 'string' ? body.date : '';
+    const slot = typeof body.slot === 'string' ? body.slot : '';
+    if (!callbackDays(view, form.days, clock()).includes(date) || !(form.slots as string[]).includes(slot))
+      return send(reply, 400, selfServiceNotice('badForm', lang, `${basePath}/p/${token}`));
+    const [fromHour, toHour] = CALLBACK_SLOTS[slot as CallbackSlot];
+    const tz = view.debtor.timezone;
+    return deliver(reply, 'callback', token, claims, view, lang, {
+      eventId: `callback/${claims.k}/${n}`,
+      type: 'callbackRequested',
+      data: {
+        date,
+        slot,
+        from: new Date(zonedTime(date, fromHour * 60, tz)).toISOString(),
+        to: new Date(zonedTime(date, toHour * 60, tz)).toISOString(),
+        source: claims.c,
+      },
+    });
+  }
+
+  async function preferences(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
+    const opened = await open('preferences', request, reply, token, claims);
+    if ('done' in opened) return opened.done;
+    const { view, n, body, lang } = opened;
+    const form = view.preferenceForm;
+    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    if (n < nextPreferencesNumber(view)) return received(reply, 'preferences', token);
+    const locale = typeof body.locale === 'string' ? body.locale : '';
+    const channel = typeof body.channel === 'string' ? body.channel : 'none';
+    if ((locale !== '' && !form.languages.includes(locale)) || !['email', 'sms', 'none'].includes(channel))
+      return send(reply, 400, selfServiceNotice('badForm', lang, `${basePath}/p/${token}`));
+    // Opt-outs per channel go to the journey as opt-outs (and from there to the debtor's ledger).
+    for (const c of ['email', 'sms'] as const) {
+      const wanted = body[`optOut-${c}`] === 'on';
+      if (wanted === view.optedOut.includes(c)) continue;
+      deps.dispatcher.dispatch(claims.w, {
+        kind: wanted ? 'optOut' : 'optIn',
+        channel: c,
+        eventId: `prefs/${claims.k}/${n}/${c}`,
+      });
+    }
+    return deliver(reply, 'preferences', token, claims, view, lang, {
+      eventId: `prefs/${claims.k}/${n}`,
+      type: 'preferencesChanged',
+      data: { ...(locale !== '' && { locale }), channel, source: claims.c },
+    });
+  }
+
   await app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
       scope.addContentTypeParser(
@@ -314,12 +439,11 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     }
     scope.post('/s/*', async (request, reply) => {
       const t = target(request);
-      if (!t || (t.path !== 'dispute' && t.path !== 'promise'))
+      if (!t || !(ACTIONS as readonly string[]).includes(t.path))
         return send(reply, 404, errorPage('notFound', guest(request)));
       if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
-      return t.path === 'dispute'
-        ? dispute(request, reply, t.token, t.claims)
-        : promise(request, reply, t.token, t.claims);
+      const handlers = { dispute, promise, callback, preferences };
+      return handlers[t.path as SelfServiceAction](request, reply, t.token, t.claims);
     });
     scope.get('/s/*', async (request, reply) => {
       const t = target(request);
@@ -331,7 +455,7 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
         reply,
         200,
         selfServiceNotice(
-          t.path === 'received/dispute' ? 'disputeReceived' : 'promiseReceived',
+          RECEIVED[t.path.slice('received/'.length) as SelfServiceAction],
           lang,
           `${basePath}/p/${t.token}`,
           journey.view?.debt.creditor,

@@ -1,11 +1,30 @@
 /**
- * What the payment page's self-service forms say (promise to pay, dispute), in the page's languages (en, fr, nl).
+ * What the payment page's self-service forms say (promise to pay, call-back, preferences, dispute), in the page's languages (en, fr, nl).
  * Plain strings and small functions: values are escaped by the pages.
  */
-import type { DisputeReason } from '../../../ir/index.js';
+import type { CallbackSlot, DisputeReason } from '../../../ir/index.js';
 import type { Language } from './texts.js';
 
 export interface SelfServiceTexts {
+  callbackTitle: string;
+  callbackIntro: (zone: string) => string;
+  callbackDay: string;
+  callbackSlot: string;
+  slots: Record<CallbackSlot, string>;
+  callbackSubmit: string;
+  callbackAskedTitle: string;
+  callbackAskedBody: (date: string, slot: string) => string;
+  callbackReceivedTitle: string;
+  callbackReceivedBody: string;
+  prefsTitle: string;
+  prefsIntro: string;
+  prefsLanguage: string;
+  prefsChannel: string;
+  channels: Record<'email' | 'sms' | 'none', string>;
+  prefsOptOut: string;
+  prefsSubmit: string;
+  prefsReceivedTitle: string;
+  prefsReceivedBody: string;
   promiseTitle: string;
   promiseIntro: (maxDays: number) => string;
   promiseDate: string;
@@ -37,6 +56,25 @@ export interface SelfServiceTexts {
 }
 
 const en: SelfServiceTexts = {
+  callbackTitle: 'Rather talk to someone?',
+  callbackIntro: (z) => `Choose when we may call you (times in your time zone, ${z}).`,
+  callbackDay: 'Day',
+  callbackSlot: 'Time of day',
+  slots: { morning: 'Morning (9:00–12:00)', afternoon: 'Afternoon (12:00–17:00)', evening: 'Evening (17:00–20:00)' },
+  callbackSubmit: 'Ask for a call',
+  callbackAskedTitle: 'We will call you',
+  callbackAskedBody: (d, s) => `You asked for a call on ${d}, ${s.toLowerCase()}.`,
+  callbackReceivedTitle: 'Call-back requested',
+  callbackReceivedBody: 'Thank you. Someone from our team will call you at the time you chose.',
+  prefsTitle: 'How should we contact you?',
+  prefsIntro: 'Our next messages follow your choices.',
+  prefsLanguage: 'Language of our messages',
+  prefsChannel: 'Preferred channel',
+  channels: { email: 'Email', sms: 'Text message (SMS)', none: 'No preference' },
+  prefsOptOut: 'Do not contact me by',
+  prefsSubmit: 'Save my preferences',
+  prefsReceivedTitle: 'Preferences saved',
+  prefsReceivedBody: 'Thank you. Our next messages follow your choices.',
   promiseTitle: 'Need a few more days?',
   promiseIntro: (n) => `Tell us when you will pay (within ${n} days). We will not send reminders until then.`,
   promiseDate: 'I will pay by',
@@ -74,6 +112,25 @@ const en: SelfServiceTexts = {
 };
 
 const fr: SelfServiceTexts = {
+  callbackTitle: 'Vous préférez en parler ?',
+  callbackIntro: (z) => `Choisissez quand nous pouvons vous appeler (heures de votre fuseau, ${z}).`,
+  callbackDay: 'Jour',
+  callbackSlot: 'Moment de la journée',
+  slots: { morning: 'Matin (9 h – 12 h)', afternoon: 'Après-midi (12 h – 17 h)', evening: 'Soir (17 h – 20 h)' },
+  callbackSubmit: 'Demander un appel',
+  callbackAskedTitle: 'Nous vous appellerons',
+  callbackAskedBody: (d, s) => `Vous avez demandé un appel le ${d}, ${s.toLowerCase()}.`,
+  callbackReceivedTitle: 'Demande d’appel enregistrée',
+  callbackReceivedBody: 'Merci. Un conseiller vous appellera au moment choisi.',
+  prefsTitle: 'Comment souhaitez-vous être contacté ?',
+  prefsIntro: 'Nos prochains messages suivront vos choix.',
+  prefsLanguage: 'Langue de nos messages',
+  prefsChannel: 'Canal préféré',
+  channels: { email: 'E-mail', sms: 'SMS', none: 'Pas de préférence' },
+  prefsOptOut: 'Ne plus me contacter par',
+  prefsSubmit: 'Enregistrer mes préférences',
+  prefsReceivedTitle: 'Préférences enregistrées',
+  prefsReceivedBody: 'Merci. Nos prochains messages suivront vos choix.',
   promiseTitle: 'Besoin de quelques jours ?',
   promiseIntro: (n) => `Dites-nous quand vous paierez (sous ${n} jours). Nous ne vous relancerons pas d’ici là.`,
   promiseDate: 'Je paierai au plus tard le',
@@ -111,6 +168,25 @@ const fr: SelfServiceTexts = {
 };
 
 const nl: SelfServiceTexts = {
+  callbackTitle: 'Liever iemand spreken?',
+  callbackIntro: (z) => `Kies wanneer we u mogen bellen (tijden in uw tijdzone, ${z}).`,
+  callbackDay: 'Dag',
+  callbackSlot: 'Tijdstip',
+  slots: { morning: 'Ochtend (9:00–12:00)', afternoon: 'Middag (12:00–17:00)', evening: 'Avond (17:00–20:00)' },
+  callbackSubmit: 'Vraag een telefoontje aan',
+  callbackAskedTitle: 'We bellen u',
+  callbackAskedBody: (d, s) => `U vroeg om een telefoontje op ${d}, ${s.toLowerCase()}.`,
+  callbackReceivedTitle: 'Terugbelverzoek ontvangen',
+  callbackReceivedBody: 'Bedankt. Iemand van ons team belt u op het gekozen tijdstip.',
+  prefsTitle: 'Hoe wilt u dat we contact opnemen?',
+  prefsIntro: 'Onze volgende berichten volgen uw keuzes.',
+  prefsLanguage: 'Taal van onze berichten',
+  prefsChannel: 'Voorkeurskanaal',
+  channels: { email: 'E-mail', sms: 'Sms', none: 'Geen voorkeur' },
+  prefsOptOut: 'Neem geen contact met mij op via',
+  prefsSubmit: 'Voorkeuren opslaan',
+  prefsReceivedTitle: 'Voorkeuren opgeslagen',
+  prefsReceivedBody: 'Bedankt. Onze volgende berichten volgen uw keuzes.',
   promiseTitle: 'Hebt u een paar dagen nodig?',
   promiseIntro: (n) => `Laat ons weten wanneer u betaalt (binnen ${n} dagen). Tot dan sturen we geen herinneringen.`,
   promiseDate: 'Ik betaal uiterlijk op',
@@ -152,3 +228,13 @@ const TEXTS: Record<Language, SelfServiceTexts> = { en, fr, nl };
 export function selfServiceTexts(language: Language): SelfServiceTexts {
   return TEXTS[language];
 }
+
+/** Languages by their own name (the preferences form); others by their code. */
+export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  en: 'English',
+  fr: 'Français',
+  nl: 'Nederlands',
+  de: 'Deutsch',
+  es: 'Español',
+  it: 'Italiano',
+};

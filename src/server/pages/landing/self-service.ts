@@ -3,11 +3,11 @@
  * `<details>` keeps it folded on a phone), the notice of a dispute under review, and the short
  * pages its route answers with. Every value goes through escapeHtml; every field has a label.
  */
-import type { DisputeReason } from '../../../ir/index.js';
+import type { CallbackSlot, DisputeReason } from '../../../ir/index.js';
 import { escapeHtml } from '../html.js';
 import { formatDueDate } from './format.js';
 import { noticePage } from './pages.js';
-import { selfServiceTexts } from './self-service-texts.js';
+import { LANGUAGE_NAMES, selfServiceTexts } from './self-service-texts.js';
 import type { Language } from './texts.js';
 import { textsFor } from './texts.js';
 
@@ -69,6 +69,99 @@ export function promiseSection(m: PromiseFormModel): string {
   );
 }
 
+export interface CallbackFormModel {
+  language: Language;
+  locale: string;
+  action: string;
+  timezone: string;
+  /** The days offered (YYYY-MM-DD, from tomorrow) and the slots. */
+  days: string[];
+  slots: CallbackSlot[];
+  n: number;
+  csrf: string;
+  /** The latest call-back asked for, still to come. */
+  asked?: { date: string; slot: CallbackSlot };
+}
+
+/** The call-back section of the payment page. */
+export function callbackSection(m: CallbackFormModel): string {
+  const t = selfServiceTexts(m.language);
+  const asked =
+    m.asked !== undefined
+      ? '<div role="status">' +
+        `<p><strong>${e(t.callbackAskedTitle)}</strong></p>` +
+        `<p>${e(t.callbackAskedBody(formatDueDate(m.asked.date, m.locale), t.slots[m.asked.slot]))}</p></div>`
+      : '';
+  const days = m.days.map((d) => `<option value="${e(d)}">${e(formatDueDate(d, m.locale))}</option>`).join('');
+  const slots = m.slots
+    .map(
+      (s, i) =>
+        `<div class="choice"><input type="radio" id="slot-${s}" name="slot" value="${s}"${i === 0 ? ' checked' : ''}>` +
+        `<label for="slot-${s}">${e(t.slots[s])}</label></div>`,
+    )
+    .join('');
+  return (
+    '<section class="card" aria-labelledby="callback-title">' +
+    `<details${m.asked !== undefined ? ' open' : ''}><summary><h2 id="callback-title">${e(t.callbackTitle)}</h2></summary>` +
+    asked +
+    `<p class="muted">${e(t.callbackIntro(m.timezone))}</p>` +
+    `<form method="post" action="${e(m.action)}">` +
+    `<label class="field" for="callback-day">${e(t.callbackDay)}</label><select id="callback-day" name="date">${days}</select>` +
+    `<fieldset><legend>${e(t.callbackSlot)}</legend>${slots}</fieldset>` +
+    `<input type="hidden" name="n" value="${m.n}"><input type="hidden" name="csrf" value="${e(m.csrf)}">` +
+    `<button class="btn secondary" type="submit">${e(t.callbackSubmit)}</button></form></details></section>`
+  );
+}
+
+export interface PreferencesFormModel {
+  language: Language;
+  action: string;
+  languages: string[];
+  /** What is set now: the language of the messages, the preferred channel, the channels opted out of. */
+  locale?: string;
+  channel?: 'email' | 'sms';
+  optedOut: ('email' | 'sms')[];
+  n: number;
+  csrf: string;
+}
+
+/** The contact-preferences section of the payment page. */
+export function preferencesSection(m: PreferencesFormModel): string {
+  const t = selfServiceTexts(m.language);
+  const languages = m.languages
+    .map((l) => `<option value="${e(l)}"${l === m.locale ? ' selected' : ''}>${e(LANGUAGE_NAMES[l] ?? l)}</option>`)
+    .join('');
+  const channels = (['email', 'sms', 'none'] as const)
+    .map((c) => {
+      const checked = (m.channel ?? 'none') === c ? ' checked' : '';
+      return (
+        `<div class="choice"><input type="radio" id="channel-${c}" name="channel" value="${c}"${checked}>` +
+        `<label for="channel-${c}">${e(t.channels[c])}</label></div>`
+      );
+    })
+    .join('');
+  const optOuts = (['email', 'sms'] as const)
+    .map((c) => {
+      const checked = m.optedOut.includes(c) ? ' checked' : '';
+      return (
+        `<div class="choice"><input type="checkbox" id="optout-${c}" name="optOut-${c}" value="on"${checked}>` +
+        `<label for="optout-${c}">${e(t.channels[c])}</label></div>`
+      );
+    })
+    .join('');
+  return (
+    '<section class="card" aria-labelledby="prefs-title">' +
+    `<details><summary><h2 id="prefs-title">${e(t.prefsTitle)}</h2></summary>` +
+    `<p class="muted">${e(t.prefsIntro)}</p>` +
+    `<form method="post" action="${e(m.action)}">` +
+    `<label class="field" for="prefs-language">${e(t.prefsLanguage)}</label><select id="prefs-language" name="locale">${languages}</select>` +
+    `<fieldset><legend>${e(t.prefsChannel)}</legend>${channels}</fieldset>` +
+    `<fieldset><legend>${e(t.prefsOptOut)}</legend>${optOuts}</fieldset>` +
+    `<input type="hidden" name="n" value="${m.n}"><input type="hidden" name="csrf" value="${e(m.csrf)}">` +
+    `<button class="btn secondary" type="submit">${e(t.prefsSubmit)}</button></form></details></section>`
+  );
+}
+
 /** The dispute section of the payment page. */
 export function disputeSection(m: DisputeFormModel): string {
   const t = selfServiceTexts(m.language);
@@ -103,7 +196,15 @@ export function disputeSection(m: DisputeFormModel): string {
 }
 
 export type SelfServiceNotice =
-  'disputeReceived' | 'promiseReceived' | 'badForm' | 'otherNeedsText' | 'badDate' | 'tooMany' | 'forbidden';
+  | 'disputeReceived'
+  | 'promiseReceived'
+  | 'callbackReceived'
+  | 'preferencesReceived'
+  | 'badForm'
+  | 'otherNeedsText'
+  | 'badDate'
+  | 'tooMany'
+  | 'forbidden';
 
 /** A short page after a self-service form: received, or what went wrong (with a link back to the page). */
 export function selfServiceNotice(
@@ -118,6 +219,8 @@ export function selfServiceNotice(
   const texts: Record<SelfServiceNotice, [string, string]> = {
     disputeReceived: [t.disputeReceivedTitle, t.disputeReceivedBody],
     promiseReceived: [t.promiseReceivedTitle, t.promiseReceivedBody],
+    callbackReceived: [t.callbackReceivedTitle, t.callbackReceivedBody],
+    preferencesReceived: [t.prefsReceivedTitle, t.prefsReceivedBody],
     badDate: [t.badFormTitle, t.badDate(window?.first ?? '', window?.last ?? '')],
     badForm: [t.badFormTitle, t.badFormBody],
     otherNeedsText: [t.badFormTitle, t.otherNeedsText],
@@ -129,7 +232,7 @@ export function selfServiceNotice(
     language,
     title,
     message,
-    ...((kind === 'disputeReceived' || kind === 'promiseReceived') && { success: true }),
+    ...(kind.endsWith('Received') && { success: true }),
     ...(creditor !== undefined && { creditor }),
     ...(back !== undefined && { link: { href: back, label: textsFor(language).back } }),
   });
