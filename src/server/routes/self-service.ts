@@ -21,8 +21,11 @@ import { CALLBACK_SLOTS, DISPUTE_REASONS, type CallbackSlot, type DisputeReason 
 import type { EngagementSignal, JourneyStateView } from '../../workflows/types.js';
 import { LANDING_HEADERS } from '../pages/landing/layout.js';
 import { errorPage, testLinkPage } from '../pages/landing/pages.js';
+import { invoicePdf } from '../pages/landing/invoice.js';
+import { publicLink } from '../../channels/payments.js';
 import {
   callbackSection,
+  invoiceLink,
   disputeSection,
   preferencesSection,
   promiseSection,
@@ -112,11 +115,18 @@ export function selfServiceSections(
   o: { secret: string; basePath: string; token: string; nowMs: number },
 ): string {
   return (
+    invoiceHtml(view, o) +
     promiseHtml(view, claims, o) +
     callbackHtml(view, claims, o) +
     preferencesHtml(view, claims, o) +
     disputeHtml(view, claims, o)
   );
+}
+
+/** The link to the invoice (a PDF in the debtor's language). */
+function invoiceHtml(view: JourneyStateView, o: { basePath: string; token: string }): string {
+  const language = languageOf(view.debtor.locale);
+  return invoiceLink({ language, href: `${o.basePath}/s/${o.token}/invoice.pdf` });
 }
 
 const nextCallbackNumber = (view: JourneyStateView) => (view.callbacks?.length ?? 0) + 1;
@@ -233,7 +243,7 @@ function disputeHtml(
 }
 
 const PATH =
-  /^([A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{1,100})\/((?:received\/)?(?:dispute|promise|callback|preferences))$/;
+  /^([A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{1,100})\/((?:received\/)?(?:dispute|promise|callback|preferences)|invoice\.pdf)$/;
 const ACTIONS: readonly SelfServiceAction[] = ['dispute', 'promise', 'callback', 'preferences'];
 const RECEIVED: Record<SelfServiceAction, SelfServiceNotice> = {
   dispute: 'disputeReceived',
@@ -375,6 +385,31 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     });
   }
 
+  /** The debt's details as a PDF in the debtor's language (open or paid journeys). */
+  async function invoice(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
+    const journey = await findJourney(deps.lookup, claims.w, deps.lookupTimeoutMs ?? 5_000);
+    const lang = journey.view ? languageOf(journey.view.debtor.locale) : guest(request, claims);
+    if (journey.state === 'unreachable')
+      return send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang));
+    if (journey.state === 'unknown') return send(reply, 404, errorPage('notFound', lang));
+    if (journey.state === 'closed') return send(reply, 410, errorPage('closed', lang));
+    const view = journey.view;
+    const pdf = await invoicePdf(view, {
+      payUrl: publicLink(deps.publicUrl, `p/${token}`),
+      today: dayIn(clock(), view.debtor.timezone),
+    });
+    const name = `${view.debt.reference.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)}.pdf`;
+    return reply
+      .code(200)
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-robots-tag', 'noindex, nofollow')
+      .send(Buffer.from(pdf));
+  }
+
   async function callback(request: FastifyRequest, reply: FastifyReply, token: string, claims: LinkClaims) {
     const opened = await open('callback', request, reply, token, claims);
     if ('done' in opened) return opened.done;
@@ -447,6 +482,10 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     });
     scope.get('/s/*', async (request, reply) => {
       const t = target(request);
+      if (t?.path === 'invoice.pdf') {
+        if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+        return invoice(request, reply, t.token, t.claims);
+      }
       if (!t || !t.path.startsWith('received/')) return send(reply, 404, errorPage('notFound', guest(request)));
       if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
       const journey = await findJourney(deps.lookup, t.claims.w, deps.lookupTimeoutMs ?? 5_000);

@@ -57,6 +57,7 @@ const CSS = [
   '.field{display:block;font-weight:600;margin:.5rem 0 .35rem}',
   'textarea,select,input[type=date]{display:block;width:100%;font:inherit;padding:.6rem;border:2px solid #6b7280;border-radius:8px;background:#fff;color:#1b1f24}',
   '.hint{margin:.35rem 0 .5rem}',
+  '.download{color:#0b57d0;font-weight:600;display:inline-block;min-height:2.75rem;padding:.6rem 0}',
   '@media (min-width:40rem){main{padding-top:2.5rem}.amount{font-size:2.75rem}}',
 ].join('');
 

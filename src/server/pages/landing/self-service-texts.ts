@@ -6,6 +6,8 @@ import type { CallbackSlot, DisputeReason } from '../../../ir/index.js';
 import type { Language } from './texts.js';
 
 export interface SelfServiceTexts {
+  invoiceLink: string;
+  invoiceNote: string;
   callbackTitle: string;
   callbackIntro: (zone: string) => string;
   callbackDay: string;
@@ -56,6 +58,8 @@ export interface SelfServiceTexts {
 }
 
 const en: SelfServiceTexts = {
+  invoiceLink: 'Download the statement (PDF)',
+  invoiceNote: 'amounts, dates and where to pay.',
   callbackTitle: 'Rather talk to someone?',
   callbackIntro: (z) => `Choose when we may call you (times in your time zone, ${z}).`,
   callbackDay: 'Day',
@@ -112,6 +116,8 @@ const en: SelfServiceTexts = {
 };
 
 const fr: SelfServiceTexts = {
+  invoiceLink: 'Télécharger le relevé (PDF)',
+  invoiceNote: 'montants, dates et moyen de paiement.',
   callbackTitle: 'Vous préférez en parler ?',
   callbackIntro: (z) => `Choisissez quand nous pouvons vous appeler (heures de votre fuseau, ${z}).`,
   callbackDay: 'Jour',
@@ -168,6 +174,8 @@ const fr: SelfServiceTexts = {
 };
 
 const nl: SelfServiceTexts = {
+  invoiceLink: 'Overzicht downloaden (pdf)',
+  invoiceNote: 'bedragen, data en waar u betaalt.',
   callbackTitle: 'Liever iemand spreken?',
   callbackIntro: (z) => `Kies wanneer we u mogen bellen (tijden in uw tijdzone, ${z}).`,
   callbackDay: 'Dag',

@@ -69,6 +69,15 @@ export function promiseSection(m: PromiseFormModel): string {
   );
 }
 
+/** The link to download the invoice as a PDF. */
+export function invoiceLink(m: { language: Language; href: string }): string {
+  const t = selfServiceTexts(m.language);
+  return (
+    `<p class="muted"><a class="download" href="${e(m.href)}" download>${e(t.invoiceLink)}</a>` +
+    ` <span>${e(t.invoiceNote)}</span></p>`
+  );
+}
+
 export interface CallbackFormModel {
   language: Language;
   locale: string;
