@@ -14,9 +14,15 @@ describe('journey environment variables', () => {
   it('lists every env:NAME of the example journeys once, with the steps that read it', () => {
     expect(vars.map((v) => v.name)).toEqual(['ESCALATION_URL']);
     const uses = vars[0]!.usedBy.map((u) => `${u.journey}/${u.step}`);
-    // soft-collection's reply-to-agent; late-stage's hand-over and agent-review (soft-collection hands
-    // unresolved debts over to late-stage instead of calling a webhook).
-    expect(uses.sort()).toEqual(['late-stage/agent-review', 'late-stage/hand-over', 'soft-collection/reply-to-agent']);
+    // soft-collection's reply-to-agent; late-stage's hand-over, agent-review, dispute-review and its
+    // call-back requests (soft-collection hands unresolved debts over to late-stage instead of calling a webhook).
+    expect(uses.sort()).toEqual([
+      'late-stage/agent-review',
+      'late-stage/callbacks',
+      'late-stage/dispute-review',
+      'late-stage/hand-over',
+      'soft-collection/reply-to-agent',
+    ]);
     expect(new Set(uses.map((u) => u.split('/')[0]))).toEqual(new Set(['soft-collection', 'late-stage']));
     expect(vars[0]!.role).toBe('worker');
   });
