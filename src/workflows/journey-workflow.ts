@@ -324,7 +324,7 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     await tellLedger(signal, false);
   });
   const timezone = journeyTimezone(input);
-  setHandler(stateQuery, () => stateView(input, state, timezone));
+  setHandler(stateQuery, () => ({ ...stateView(input, state, timezone), clock: { ...clock, scale } }));
 
   let lastStep: string | undefined;
   const port: RuntimePort = {

@@ -349,6 +349,12 @@ export interface JourneyStateView {
   /** The debtor's contact preferences (absent: none set), and the form the page offers (the plan's `preferences`). */
   preferences?: { locale?: string; channel?: Channel };
   preferenceForm?: { languages: string[] };
+  /**
+   * The journey's clock: journey time = `journey` + (wall time − `real`) × `scale`. What "today" is
+   * for the debtor's forms (the demo's journeys run faster than the wall clock; a query cannot tell
+   * the time itself, the workflow's clock stands still between its tasks). Absent from older answers.
+   */
+  clock?: { real: number; journey: number; scale: number };
 }
 
 /** What the debtor ledger's `ledger` query answers: contacts across journeys (no personal data), opt-outs and bounces. */

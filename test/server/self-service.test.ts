@@ -262,6 +262,20 @@ describe('the promise form on the payment page', () => {
   });
 });
 
+describe('the forms count days in the journey’s time', () => {
+  it('a journey running 43,200× faster (the demo) offers dates from its own tomorrow', async () => {
+    // Started at NOW in journey time 2027-03-01 10:00 UTC, one wall second ago: 12 journey hours later.
+    views.set(
+      WF,
+      withForm({ clock: { real: NOW - 1_000, journey: Date.parse('2027-03-01T10:00:00Z'), scale: 43_200 } }),
+    );
+    const html = (await app.inject(`/p/${TOKEN}`)).body;
+    expect(html).toContain('name="date" min="2027-03-02" max="2027-03-15" required');
+    expect(html).toContain('<option value="2027-03-02">');
+    expect((await postPromise({ ...promised(), date: '2027-03-10' })).statusCode).toBe(303);
+  });
+});
+
 describe('POST /s/<token>/promise', () => {
   it('hands the journey one promised event with the date, then redirects to the receipt', async () => {
     const res = await postPromise({ ...promised(), date: '2026-12-01' });

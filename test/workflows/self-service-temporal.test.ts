@@ -469,8 +469,7 @@ describe('call-backs and contact preferences from the payment page on Temporal',
       to: new Date(zonedMidnight(day, 'Europe/Paris') + 20 * 3_600_000).toISOString(),
       timezone: 'Europe/Paris',
     });
-    const page = await app.inject(payPath);
-    expect(page.body).toContain('Nous vous appellerons');
+    await eventually(async () => expect((await app.inject(payPath)).body).toContain('Nous vous appellerons'));
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('unresolved');
     const state = await handle.query(stateQuery);

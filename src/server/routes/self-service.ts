@@ -91,6 +91,12 @@ export class RateLimiter {
   }
 }
 
+/** The journey's time now, by its clock (the demo's journeys run faster than the wall clock). */
+export function journeyTime(view: JourneyStateView, wallMs: number): number {
+  const c = view.clock;
+  return c === undefined ? wallMs : c.journey + (wallMs - c.real) * c.scale;
+}
+
 /** The number the next dispute of this debt gets (1 for the first). */
 function nextDisputeNumber(view: JourneyStateView): number {
   return (view.disputes?.length ?? 0) + 1;
@@ -135,7 +141,7 @@ const nextPreferencesNumber = (view: JourneyStateView) =>
 
 /** The days a call-back may be asked for: from tomorrow, `days` of them, in the debtor's zone. */
 export function callbackDays(view: JourneyStateView, days: number, nowMs: number): string[] {
-  const today = dayIn(nowMs, view.debtor.timezone);
+  const today = dayIn(journeyTime(view, nowMs), view.debtor.timezone);
   return Array.from({ length: days }, (_, i) => addDays(today, i + 1));
 }
 
@@ -148,7 +154,7 @@ function callbackHtml(
   if (form === undefined) return '';
   const language = languageOf(view.debtor.locale);
   const n = nextCallbackNumber(view);
-  const today = dayIn(o.nowMs, view.debtor.timezone);
+  const today = dayIn(journeyTime(view, o.nowMs), view.debtor.timezone);
   const last = view.callbacks?.at(-1);
   return callbackSection({
     language,
@@ -192,7 +198,8 @@ function nextPromiseNumber(view: JourneyStateView): number {
 
 /** The dates the debtor may promise: tomorrow to today + maxDays, in their zone. */
 export function promiseWindow(view: JourneyStateView, maxDays: number, nowMs: number): { first: string; last: string } {
-  const today = dayIn(nowMs, view.debtor.timezone);
+  // Today in the journey's time (the demo's journeys run faster than the wall clock), else the server's.
+  const today = dayIn(journeyTime(view, nowMs), view.debtor.timezone);
   return { first: addDays(today, 1), last: addDays(today, maxDays) };
 }
 
@@ -396,7 +403,7 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     const view = journey.view;
     const pdf = await invoicePdf(view, {
       payUrl: publicLink(deps.publicUrl, `p/${token}`),
-      today: dayIn(clock(), view.debtor.timezone),
+      today: dayIn(journeyTime(view, clock()), view.debtor.timezone),
     });
     const name = `${view.debt.reference.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)}.pdf`;
     return reply
