@@ -2,9 +2,11 @@
  * Simulated debtors for `settle dev --demo`: each message a journey sends may be delivered,
  * opened, clicked (a landing-page visit) and paid, with probabilities that depend on the channel,
  * the debtor's payment history and how many reminders came before, and delays in journey time.
+ * Some who visit and do not pay use the page's self-service: a few promise to pay within days
+ * (most keep it), fewer dispute the debt (an operator resolves or upholds it days later).
  * Decisions are seeded per message, so a seed replays the same demo.
  */
-import type { Channel, EngagementEvent } from '../ir/index.js';
+import type { Channel, DisputeReason, EngagementEvent } from '../ir/index.js';
 import { seeded, seedOf } from './random.js';
 
 export interface SentMessage {
@@ -23,10 +25,23 @@ export interface PlannedEvent {
   type: EngagementEvent;
   /** Journey-time delay after the send, ms. */
   afterMs: number;
+  /** `promised`: the date is this many days after the visit (the page offers them from tomorrow). */
+  promiseDays?: number;
+  /** `disputed`: the reason picked on the page. */
+  reason?: DisputeReason;
+  /** Happens only if the debtor's promise (`promise`) or dispute (`dispute`) before it was taken. */
+  after?: 'promise' | 'dispute';
 }
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/** Of the debtors who visit without paying: who promise, who dispute, and how it goes. */
+const PROMISE_P = 0.2;
+const DISPUTE_P = 0.05;
+const KEEP_P: Record<string, number> = { good: 0.8, late: 0.6, bad: 0.35 };
+const DISPUTE_REASONS_SEEN: DisputeReason[] = ['alreadyPaid', 'wrongAmount', 'notMine', 'notReceived'];
 
 const PAY_PROPENSITY: Record<string, number> = { good: 0.45, late: 0.25, bad: 0.1 };
 
@@ -54,6 +69,21 @@ export function reactTo(msg: SentMessage, seed: number): PlannedEvent[] {
   if (rng() < payP * 1.6) {
     t += 3 * MIN + rng() * 40 * MIN;
     events.push({ type: rng() < 0.12 ? 'partiallyPaid' : 'paid', afterMs: t });
+    return events;
+  }
+  // Not paying now: the page's self-service (drawn after the earlier draws, which stay as they were).
+  const choice = rng();
+  if (choice < PROMISE_P) {
+    const days = 2 + Math.floor(rng() * 9);
+    events.push({ type: 'promised', afterMs: t + 2 * MIN, promiseDays: days });
+    // Kept: paid in the last days before the date (the page's dates count from tomorrow).
+    if (rng() < (KEEP_P[msg.paymentHistory ?? 'late'] ?? 0.6))
+      events.push({ type: 'paid', afterMs: t + (days - rng()) * DAY, after: 'promise' });
+  } else if (choice < PROMISE_P + DISPUTE_P) {
+    const reason = DISPUTE_REASONS_SEEN[Math.floor(rng() * DISPUTE_REASONS_SEEN.length)]!;
+    events.push({ type: 'disputed', afterMs: t + 3 * MIN, reason });
+    // The operator's answer (settle event DEBT resolved|upheld), a few days later.
+    events.push({ type: rng() < 0.7 ? 'resolved' : 'upheld', afterMs: t + (2 + rng() * 3) * DAY, after: 'dispute' });
   }
   return events;
 }

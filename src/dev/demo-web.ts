@@ -96,6 +96,52 @@ export class DemoWeb {
     return res.status === 200;
   }
 
+  /** A form of the payment page: where it posts and its hidden fields, or undefined when the page has none. */
+  private async form(
+    payUrl: string,
+    action: 'promise' | 'dispute',
+  ): Promise<{ action: string; fields: Record<string, string>; html: string } | undefined> {
+    const res = await fetch(this.local(payUrl), {
+      headers: { 'user-agent': 'settle-demo-debtor', purpose: 'prefetch' },
+    });
+    const html = await res.text();
+    const m = new RegExp(`<form method="post" action="([^"]*/s/[^"]+/${action})">([\\s\\S]*?)</form>`).exec(html);
+    if (res.status !== 200 || !m) return undefined;
+    const fields: Record<string, string> = {};
+    for (const [, name, value] of m[2]!.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
+      fields[name!] = value!;
+    const path = m[1]!.replace(/&amp;/g, '&');
+    return { action: `${this.base()}${path.slice(path.indexOf('/s/'))}`, fields, html: m[2]! };
+  }
+
+  private async post(action: string, fields: Record<string, string>): Promise<boolean> {
+    const res = await fetch(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'settle-demo-debtor' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+    await res.arrayBuffer();
+    return res.status === 303;
+  }
+
+  /** Promises on the payment page to pay `days` days from the first date it offers; false when it offers none. */
+  async promise(payUrl: string, days: number): Promise<boolean> {
+    const form = await this.form(payUrl, 'promise');
+    const window = form && /name="date" min="([\d-]+)" max="([\d-]+)"/.exec(form.html);
+    if (!form || !window) return false;
+    const first = Date.parse(`${window[1]}T00:00:00Z`);
+    const date = new Date(first + (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    return this.post(form.action, { ...form.fields, date: date > window[2]! ? window[2]! : date });
+  }
+
+  /** Disputes the debt on the payment page; false when it offers no dispute form. */
+  async dispute(payUrl: string, reason: string): Promise<boolean> {
+    const form = await this.form(payUrl, 'dispute');
+    if (!form || !form.html.includes(`value="${reason}"`)) return false;
+    return this.post(form.action, { ...form.fields, reason });
+  }
+
   /**
    * Pays in full or the first of `plan` instalments: checkout, then Stripe's signed webhook.
    * False when a step is not served (no landing or Stripe routes): the caller signals instead.

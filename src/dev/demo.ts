@@ -99,6 +99,17 @@ export class DemoDebtors {
         () => {
           this.timers.delete(timer);
           if (this.stopped) return;
+          // A kept promise's payment, an operator's answer to a dispute: only after the page took it.
+          if (ev.after !== undefined && !this.selfService.has(`${input.workflowId}\u0000${ev.after}`)) return;
+          if (ev.type === 'promised' || ev.type === 'disputed') {
+            void this.selfServe(input, ev);
+            return;
+          }
+          if (ev.type === 'resolved' || ev.type === 'upheld') {
+            this.selfService.delete(`${input.workflowId}\u0000dispute`);
+            this.signal(input, ev);
+            return;
+          }
           void this.viaWeb(input, ev).then((done) => {
             if (done) {
               this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
@@ -111,6 +122,26 @@ export class DemoDebtors {
       this.timers.add(timer);
     }
   };
+
+  /** Debts whose promise or dispute the page took (`<workflowId>\0promise|dispute`). */
+  private readonly selfService = new Set<string>();
+
+  /** A promise to pay or a dispute, posted on the payment page (only the page can take them). */
+  private async selfServe(input: SendMessageInput, ev: PlannedEvent): Promise<void> {
+    if (!this.web || input.payUrl === undefined) return;
+    try {
+      const done =
+        ev.type === 'promised'
+          ? await this.web.promise(input.payUrl, ev.promiseDays ?? 7)
+          : await this.web.dispute(input.payUrl, ev.reason ?? 'wrongAmount');
+      if (!done || this.stopped) return;
+      this.selfService.add(`${input.workflowId}\u0000${ev.type === 'promised' ? 'promise' : 'dispute'}`);
+      this.eventsByType[ev.type] = (this.eventsByType[ev.type] ?? 0) + 1;
+      this.webEventsByType[ev.type] = (this.webEventsByType[ev.type] ?? 0) + 1;
+    } catch {
+      // the server is not there: a debtor without the page makes no promise
+    }
+  }
 
   // --- web path (landing page, Stripe Checkout, signed webhook) ------------------------------
   /** Plays a visit or a payment over HTTP; false when this event or server has no web path. */
