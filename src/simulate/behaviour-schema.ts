@@ -35,6 +35,14 @@ export const Stage = Type.Object(
   {
     p: Type.Optional(Probability),
     after: Type.Optional(Delay),
+    within: Type.Optional(Delay),
+    kept: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: '`promised` only: the share of promises kept (paid before the date ends); default 0.6.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -51,6 +59,7 @@ export const STAGES = [
   'partiallyPaid',
   'replied',
   'optedOut',
+  'promised',
 ] as const;
 export type StageName = (typeof STAGES)[number];
 

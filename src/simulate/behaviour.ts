@@ -5,7 +5,8 @@
  * stage conditional on the previous one that the model names (a stage the model leaves out is
  * passed through without an event, so an SMS model without `opened` clicks straight after
  * delivery). A message that is not delivered bounces. `replied` and `optedOut` are drawn apart,
- * after delivery. Every delay counts from the previous stage's event. Draws are seeded by the
+ * after delivery; `promised` after a visit without payment (the date `within` ahead, `kept` of
+ * them paid before it). Every delay counts from the previous stage's event. Draws are seeded by the
  * message's idempotency key and the run's seed, so a seed gives the same responses whatever the
  * order or the size of the portfolio.
  */
@@ -58,6 +59,10 @@ export interface PlannedEvent {
   type: EngagementEvent;
   /** Delay after the send, ms (always ≥ 1 s, so a response never ties with its send). */
   afterMs: number;
+  /** `promised`: the promised date is this long after the promise (ms). */
+  withinMs?: number;
+  /** The payment of a kept promise: only when the journey took the promise. */
+  keeps?: true;
 }
 
 export interface Costs {
@@ -158,6 +163,8 @@ export function loadBehaviour(path: string, shownAs = path): Behaviour {
 
 type Sampler = (rng: Rng) => number;
 
+const DAY_MS = 86_400_000;
+
 function sampler(delay: DelaySpec | undefined): Sampler {
   if (delay === undefined) return () => 1_000;
   if (typeof delay === 'string') {
@@ -177,6 +184,9 @@ function sampler(delay: DelaySpec | undefined): Sampler {
 interface CompiledStage {
   p: number;
   delay: Sampler;
+  /** `promised`: how far ahead the date is, and the share kept. */
+  within?: Sampler;
+  kept?: number;
 }
 type CompiledModel = Partial<Record<StageName, CompiledStage>>;
 
@@ -190,7 +200,10 @@ function merge(base: ChannelModelSpec | undefined, over: ChannelModelSpec | unde
 function compileModel(spec: ChannelModelSpec): CompiledModel {
   const out: CompiledModel = {};
   for (const [stage, s] of Object.entries(spec) as [StageName, StageSpec][])
-    out[stage] = { p: s.p ?? 1, delay: sampler(s.after) };
+    out[stage] =
+      stage === 'promised'
+        ? { p: s.p ?? 1, delay: sampler(s.after), within: sampler(s.within ?? '7d'), kept: s.kept ?? 0.6 }
+        : { p: s.p ?? 1, delay: sampler(s.after) };
   return out;
 }
 
@@ -222,6 +235,18 @@ function draw(model: CompiledModel, rng: Rng): PlannedEvent[] {
   if (paid && u < paid.p) events.push({ type: 'paid', afterMs: at(t + paid.delay(rng)) });
   else if (partial && u < (paid?.p ?? 0) + partial.p)
     events.push({ type: 'partiallyPaid', afterMs: at(t + partial.delay(rng)) });
+  else if (model.promised) {
+    // A visitor who does not pay may promise to pay by a date (the page's form); kept, the payment
+    // comes before that day ends. Drawn after every other draw, so models without it are unchanged.
+    const s = model.promised;
+    if (rng() < s.p) {
+      const promisedAt = t + s.delay(rng);
+      const withinMs = Math.max(DAY_MS, Math.round(s.within!(rng)));
+      events.push({ type: 'promised', afterMs: at(promisedAt), withinMs });
+      if (rng() < s.kept!)
+        events.push({ type: 'paid', afterMs: at(promisedAt + withinMs - rng() * (DAY_MS / 2)), keeps: true });
+    }
+  }
   return sorted(events);
 }
 

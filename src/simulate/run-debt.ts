@@ -10,6 +10,8 @@ import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { chooseLocale } from '../templates/locale.js';
 import { runJourney } from '../workflows/interpreter.js';
 import { applyEvent, initialState } from '../workflows/state.js';
+import { journeyTimezone } from '../workflows/context.js';
+import { localDateIso } from '../core/timezone.js';
 import { nextInstalmentAmount } from '../workflows/money.js';
 import { fromMinorUnits, instalmentScheduleMinorUnits, toMinorUnits } from '../core/money.js';
 import type { EngagementSignal, JourneyInput, JourneyState } from '../workflows/types.js';
@@ -203,6 +205,9 @@ function prepareDebt(
       });
   }
 
+  /** The debtor's zone in the journey the debt is in now (a promised date is a day there). */
+  const debtorZone = () => journeyTimezone(input);
+
   function recordSend(input: SendMessageInput, nowMs: number) {
     if (input.channel === 'sms') smsSegments[input.key] = smsSegmentsOf(input);
     const facts: MessageFacts = { key: input.key, channel: input.channel, journey: plan.journey, step: input.step };
@@ -211,8 +216,13 @@ function prepareDebt(
     for (const a of o.behaviour.respond(facts, o.seed)) {
       const at = nowMs + a.afterMs;
       if (at > o.horizonMs) continue;
+      // A promise to pay is made on the payment page's form: only journeys that take promises offer it.
+      if ((a.type === 'promised' || a.keeps === true) && plan.promises === undefined) continue;
       port.at(at, () => {
-        const data = paymentData(a.type, plan, holder.state, o.behaviour.partialShare);
+        const data =
+          a.type === 'promised'
+            ? { date: localDateIso(at + (a.withinMs ?? 7 * 86_400_000), debtorZone()) }
+            : paymentData(a.type, plan, holder.state, o.behaviour.partialShare);
         const signal: EngagementSignal = {
           eventId: `${input.key}/${a.type}`,
           type: a.type,
