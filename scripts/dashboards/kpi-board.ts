@@ -183,6 +183,16 @@ export function kpiBoard(): dashboard.Dashboard {
           ],
           queries: [{ expr: `settle:promise_kept_rate:ratio{${JV}}`, legend: '{{journey}} v{{version}}' }],
         }),
+        timeSeries({
+          title: 'Promises and disputes from the payment page',
+          description:
+            'Promises to pay made, kept and broken, and disputes by reason, per day (settle_promises_total, settle_disputes_total).',
+          unit: 'short',
+          queries: [
+            { expr: `sum by (result) (increase(settle_promises_total{${JV}}[1d]))`, legend: 'promises {{result}}' },
+            { expr: `sum by (reason) (increase(settle_disputes_total{${JV}}[1d]))`, legend: 'disputes {{reason}}' },
+          ],
+        }),
         barGauge({
           title: 'Open rate, CTR and conversion by A/B variant',
           description:
