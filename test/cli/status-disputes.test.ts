@@ -74,6 +74,26 @@ describe('settle status: disputes', () => {
     );
   });
 
+  it('lists call-backs asked for and the contact preferences set', () => {
+    const text = formatStatusText([
+      {
+        ...status,
+        view: {
+          ...view,
+          callbacks: [{ date: '2026-12-03', slot: 'evening', at: Date.parse('2026-12-02T08:40:00Z') }],
+          preferences: { locale: 'nl', channel: 'email' },
+        },
+      },
+    ]);
+    expect(text).toContain(
+      [
+        '  self-service',
+        '    2026-12-02T08:40:00Z  call-back    2026-12-03 evening',
+        '                          preferences  language nl, prefers email',
+      ].join('\n'),
+    );
+  });
+
   it('says nothing of disputes when there were none', () => {
     const { disputes: _none, ...quiet } = view;
     expect(formatStatusText([{ ...status, view: quiet }])).not.toContain('disputes');

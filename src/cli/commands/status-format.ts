@@ -84,6 +84,19 @@ function promiseLines(s: JourneyStatus): string[] {
   return ['  promises to pay', ...table(rows, '    ')];
 }
 
+/** Call-backs asked for and contact preferences set on the payment page. */
+function contactLines(s: JourneyStatus): string[] {
+  const v = s.view;
+  const rows: string[][] = [];
+  for (const c of v?.callbacks ?? []) rows.push([utc(c.at), 'call-back', `${c.date} ${c.slot}`]);
+  const p = v?.preferences;
+  if (p !== undefined) {
+    const set = [p.locale !== undefined && `language ${p.locale}`, p.channel !== undefined && `prefers ${p.channel}`];
+    rows.push(['', 'preferences', set.filter(Boolean).join(', ') || 'none']);
+  }
+  return rows.length === 0 ? [] : ['  self-service', ...table(rows, '    ')];
+}
+
 export function facts(s: JourneyStatus): string[] {
   const rows: string[][] = [['started', utc(s.startedAt)]];
   if (s.closedAt) rows.push(['ended', utc(s.closedAt)]);
@@ -155,6 +168,7 @@ export function formatStatusText(statuses: JourneyStatus[]): string {
       ...migrationLines(s),
       ...promiseLines(s),
       ...disputeLines(s),
+      ...contactLines(s),
       ...viewLines(s),
     ].join('\n'),
   );
