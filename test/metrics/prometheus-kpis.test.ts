@@ -17,7 +17,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { emailMessageId } from '../../src/activities/message.js';
-import type { OutcomeInput } from '../../src/activities/types.js';
+import type { Activities, OutcomeInput } from '../../src/activities/types.js';
 import {
   createHttpWebhookCaller,
   createLocalPaymentLinks,
@@ -94,6 +94,8 @@ let sms: LocalSmsSink;
 let worker: Worker;
 let running: Promise<void>;
 let workerMetrics: ProcessMetrics;
+/** The worker's activities as counted (the script reports promises to pay through them, as journeys do). */
+let counted: Activities;
 let workerEndpoint: MetricsServer;
 let web: ServerWiring;
 let http: ReturnType<typeof createServerApp>;
@@ -145,7 +147,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: instrumentActivities(activities, workerMetrics.metrics),
+    activities: (counted = instrumentActivities(activities, workerMetrics.metrics)),
   });
   running = worker.run();
   workerEndpoint = await startMetricsServer(workerMetrics.registry, { host: '127.0.0.1', port: 0 });
@@ -386,6 +388,10 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
   for (const variant of ['none', 'loss-aversion', 'social-proof'])
     s.amountCollected.inc({ ...v, variant, currency: 'EUR' }, 0);
   for (const stage of ['open', 'click', 'pay']) s.reaction.zero({ ...j, stage });
+  // Promises to pay: made on the page (server), kept or broken at their date (worker); disputes (server).
+  for (const result of ['kept', 'broken']) w.promises.inc({ ...v, result }, 0);
+  s.promises.inc({ ...v, result: 'made' }, 0);
+  s.disputes.inc({ ...v, reason: 'wrongAmount' }, 0);
 }
 
 function cumulative(values: number[], bounds: number[]): [number, number][] {
@@ -519,6 +525,12 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       ),
     );
     await Promise.all(abScript);
+    // Two promises to pay judged, as journeys that take them report it (the recordPromise activity):
+    // one kept, one broken; a retry of the kept one's report counts once.
+    const kept = { workflowId: wf('KPI-A2'), journey: JOURNEY, version: Number(VERSION), date: '2026-03-10' };
+    await counted.recordPromise({ ...kept, result: 'kept' });
+    await counted.recordPromise({ ...kept, result: 'kept' });
+    await counted.recordPromise({ ...kept, workflowId: wf('KPI-A4'), result: 'broken', date: '2026-03-12' });
     await web.dispatcher.flush(10_000);
 
     // --- what the script did ---------------------------------------------------------------
@@ -657,6 +669,7 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
         [{ ...J, segment: GOOD, currency: 'EUR' }, costOf(GOOD) / (2 * AMOUNT)],
         [{ ...J, segment: RISKY, currency: 'EUR' }, costOf(RISKY) / (2 * AMOUNT)],
       ],
+      'settle:promise_kept_rate:ratio': [[J, 0.5]],
       'settle:payment_days_past_due:p50': [[{}, histogramQuantile(0.5, pastDueBuckets) / 86400]],
       'settle:payment_days_past_due:p90': [[{}, histogramQuantile(0.9, pastDueBuckets) / 86400]],
       'settle_segment:payment_days_past_due:avg': [
@@ -724,6 +737,10 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       'Landing-page conversion#A': (s) => expect(sumBy(s, 'source')).toEqual({ email: 3 / 4, sms: 1 }),
       'Traffic to the payment page by channel#A': (s) => expect(sumBy(s, 'source')).toEqual({ email: 4, sms: 1 }),
       'Landing-page views#A': (s) => expect(one(s)).toBe(5),
+      'Promises to pay kept#A': (s) => expect(one(s)).toBe(0.5),
+      'Promises and disputes from the payment page#A': (s) =>
+        expect(sumBy(s, 'result')).toEqual({ made: 0, kept: 1, broken: 1 }),
+      'Promises and disputes from the payment page#B': (s) => expect(sumBy(s, 'reason')).toEqual({ wrongAmount: 0 }),
       'Collection rate by A/B variant#A': (s) =>
         expect(sumBy(s, 'variant')).toEqual({ none: 1, 'loss-aversion': 0.5, 'social-proof': 0.5 }),
       'Open rate, CTR and conversion by A/B variant#A': (s) =>
