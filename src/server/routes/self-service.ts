@@ -1,14 +1,17 @@
 /**
- * The payment page's self-service actions: `POST /s/<token>/dispute` (the debtor disputes the
- * debt) and `GET /s/<token>/received/<action>` (where the form post redirects: post, redirect,
- * get, so a reload posts nothing again). The token is the payment link's own (purpose `p`).
+ * The payment page's self-service actions: `POST /s/<token>/<action>` for `promise` (pay by a
+ * date), `callback` (a call at a day and slot), `preferences` (language, channel, opt-outs) and
+ * `dispute`, each offered when the journey declares it; `GET /s/<token>/received/<action>` (where
+ * the form post redirects: post, redirect, get, so a reload posts nothing again); and
+ * `GET /s/<token>/invoice.pdf`, the statement. The token is the payment link's own (purpose `p`).
+ * Days (the promise window, call-back days) are counted in the journey's time, in the debtor's zone.
  *
  * Every action is a plain form post that works without JavaScript and is:
  * - **signed**: the page puts a `csrf` field in each form, an HMAC (SETTLE_SECRET) of the action,
  *   the link's message and the form's number; a post without it, or from another site
  *   (`Sec-Fetch-Site: cross-site`, or an `Origin` other than SETTLE_PUBLIC_URL's), is refused (403);
  * - **idempotent**: the journey event's id is the link's message and the form's number
- *   (`dispute/<message>/<n>`), so a double submit, a retry or a reload is one event (the
+ *   (`dispute/<message>/<n>`, `promise/…`, `callback/…`, `prefs/…`), so a double submit, a retry or a reload is one event (the
  *   dispatcher and the journey both drop repeats);
  * - **rate-limited**: at most RATE_LIMIT posts per link per RATE_WINDOW_MS (429 otherwise).
  *
