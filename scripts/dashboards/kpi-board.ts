@@ -186,11 +186,15 @@ export function kpiBoard(): dashboard.Dashboard {
         timeSeries({
           title: 'Promises and disputes from the payment page',
           description:
-            'Promises to pay made, kept and broken, and disputes by reason, per day (settle_promises_total, settle_disputes_total).',
+            'Promises to pay made, kept and broken, disputes by reason and disputes resolved or upheld, per day (settle_promises_total, settle_disputes_total, settle_disputes_closed_total).',
           unit: 'short',
           queries: [
             { expr: `sum by (result) (increase(settle_promises_total{${JV}}[1d]))`, legend: 'promises {{result}}' },
             { expr: `sum by (reason) (increase(settle_disputes_total{${JV}}[1d]))`, legend: 'disputes {{reason}}' },
+            {
+              expr: `sum by (result) (increase(settle_disputes_closed_total{${JV}}[1d]))`,
+              legend: 'disputes {{result}}',
+            },
           ],
         }),
         barGauge({

@@ -8,7 +8,12 @@
 import { createCallWebhook } from './call-webhook.js';
 import type { ActivityDeps } from './deps.js';
 import { createCreatePaymentLink } from './payment-link.js';
-import { createJourneyStarted, createRecordOutcome, createRecordPromise } from './record-outcome.js';
+import {
+  createJourneyStarted,
+  createRecordDispute,
+  createRecordOutcome,
+  createRecordPromise,
+} from './record-outcome.js';
 import { createLedgerActivities } from './reserve-contact.js';
 import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
@@ -25,6 +30,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     journeyStarted: createJourneyStarted(deps),
     recordOutcome: createRecordOutcome(deps),
     recordPromise: createRecordPromise(deps),
+    recordDispute: createRecordDispute(deps),
     ...createLedgerActivities(deps),
     loadPlan: createLoadPlan(),
     routeDebt: createRouteDebt(),

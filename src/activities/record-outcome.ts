@@ -5,7 +5,7 @@
  * that a replay does not count twice.
  */
 import type { ActivityDeps } from './deps.js';
-import type { JourneyStartedInput, OutcomeInput, PromiseResultInput } from './types.js';
+import type { DisputeResultInput, JourneyStartedInput, OutcomeInput, PromiseResultInput } from './types.js';
 
 export function createJourneyStarted(deps: ActivityDeps): (input: JourneyStartedInput) => Promise<void> {
   return function journeyStarted(input) {
@@ -25,6 +25,13 @@ export function createRecordOutcome(deps: ActivityDeps): (input: OutcomeInput) =
 export function createRecordPromise(deps: ActivityDeps): (input: PromiseResultInput) => Promise<void> {
   return function recordPromise(input) {
     deps.log?.info('promise to pay', { journey: input.journey, version: input.version, result: input.result });
+    return Promise.resolve();
+  };
+}
+
+export function createRecordDispute(deps: ActivityDeps): (input: DisputeResultInput) => Promise<void> {
+  return function recordDispute(input) {
+    deps.log?.info('dispute closed', { journey: input.journey, version: input.version, result: input.result });
     return Promise.resolve();
   };
 }

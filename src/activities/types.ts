@@ -143,6 +143,16 @@ export interface PromiseResultInput {
   segment?: string;
 }
 
+/** A dispute closed by an operator (resolved or upheld): the worker counts it. */
+export interface DisputeResultInput {
+  workflowId: string;
+  journey: string;
+  version: number;
+  result: 'resolved' | 'upheld';
+  /** When the dispute was opened (epoch ms); with the workflow id, names the dispute. */
+  openedAt: number;
+}
+
 /** A send asks its debtor's contact ledger for a decision (the ledger records a "send" as a contact). */
 export interface ReserveContactInput {
   /** Keyed hash of the debtor id (the SettleDebtor search attribute): names the ledger. */
@@ -215,6 +225,8 @@ export interface Activities {
   journeyStarted(input: JourneyStartedInput): Promise<void>;
   /** A promise to pay kept or broken (settle_promises_total): counted by the worker, once per promise. */
   recordPromise(input: PromiseResultInput): Promise<void>;
+  /** A dispute resolved or upheld (settle_disputes_closed_total): counted by the worker, once per dispute. */
+  recordDispute(input: DisputeResultInput): Promise<void>;
   recordOutcome(input: OutcomeInput): Promise<void>;
   /** The debtor ledger's decision for a send (docs/reference.md#policy). */
   reserveContact(input: ReserveContactInput): Promise<ContactDecision>;

@@ -159,6 +159,11 @@ export function instrumentActivities(
       await activities.recordOutcome(input);
       onOutcome(input);
     },
+    recordDispute: async (input) => {
+      await activities.recordDispute(input);
+      if (once(`dispute\u0000${input.workflowId}\u0000${input.openedAt}`))
+        m.disputesClosed.inc({ journey: input.journey, version: String(input.version), result: input.result });
+    },
     recordPromise: async (input) => {
       await activities.recordPromise(input);
       if (once(`promise\u0000${input.workflowId}\u0000${input.date}`))

@@ -165,6 +165,11 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
       'Disputes the debtors sent from the payment page (once per dispute), by reason.',
       ['journey', 'version', 'reason'],
     ),
+    disputesClosed: counter(
+      'settle_disputes_closed_total',
+      'Disputes an operator closed (settle event DEBT resolved|upheld), once per dispute.',
+      ['journey', 'version', 'result'],
+    ),
     promises: counter(
       'settle_promises_total',
       'Promises to pay: made on the payment page (server), kept or broken at their date (worker).',

@@ -47,6 +47,7 @@ import type {
   OptOutSignal,
 } from './types.js';
 import { callbackOf, callbackWebhook } from './self-service.js';
+import { disputesOf } from './disputes.js';
 import { asEngagementSignal, asMigrateSignal, asOptOutSignal, asReenrollSignal } from './validate-signal.js';
 import { journeyTimezone } from './context.js';
 import { contactKeyOf, DEBTOR_BOUNCE_PATCH } from './contact-keys.js';
@@ -200,6 +201,21 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
       ...(sent !== undefined && { message: { workflowId: workflowInfo().workflowId, at: sent.at } }),
     });
   };
+  const reportDisputeClosed = async (event: EventRecord) => {
+    const closed = disputesOf(state).find((d) => d.closedSeq === event.seq);
+    if (closed === undefined) return;
+    try {
+      await activitiesFor('recordDispute', STARTED_RETRY, scale).recordDispute({
+        workflowId: workflowInfo().workflowId,
+        journey: input.plan.journey,
+        version: input.plan.version,
+        result: event.type === 'upheld' ? 'upheld' : 'resolved',
+        openedAt: closed.openedAt,
+      });
+    } catch {
+      // A metrics-only report: the journey goes on without it.
+    }
+  };
   const requestCallback = async (event: EventRecord) => {
     const request = callbackOf(event);
     const record = currentRecord(input, state);
@@ -252,6 +268,8 @@ export async function journeyWorkflow(start: JourneyStartInput): Promise<Journey
     const event = applyEvent(state, signal, now(), input.plan);
     // A call-back request from the payment page goes to the agents' queue at once; the journey stays where it is.
     if (event && event.type === 'callbackRequested') await requestCallback(event);
+    // An operator closed a dispute: the worker counts it (settle_disputes_closed_total).
+    if (event && (event.type === 'resolved' || event.type === 'upheld')) await reportDisputeClosed(event);
     // A hard bounce (an SMS the carrier reports undelivered) holds for every debt of the debtor.
     if (event && signal.type === 'bounced') {
       const report = tellLedgerBounce(signal);

@@ -424,6 +424,7 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
     recordPromise: async () => undefined,
+    recordDispute: async () => undefined,
     ...createLedgerActivities(),
     loadPlan: createLoadPlan(),
     routeDebt: createRouteDebt(),

@@ -26,6 +26,7 @@ function fakeActivities(): Activities {
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
     recordPromise: async () => undefined,
+    recordDispute: async () => undefined,
     reserveContact: async () => ({ action: 'send', at: 0, timezone: 'UTC' }),
     ledgerConsent: async () => undefined,
     ledgerBounce: async () => undefined,
@@ -210,5 +211,19 @@ describe('promises to pay (recordPromise)', () => {
     const text = await pm.text();
     expect(text).toContain('settle_promises_total{journey="soft",version="2",result="kept"} 1');
     expect(text).toContain('settle_promises_total{journey="soft",version="2",result="broken"} 1');
+  });
+});
+
+describe('disputes closed (recordDispute)', () => {
+  it('counts a resolved or upheld dispute once per journey and dispute, whatever the retries', async () => {
+    const pm = createProcessMetrics();
+    const a = instrumentActivities(fakeActivities(), pm.metrics);
+    const resolved = { workflowId: 'settle/D1', journey: 'late', version: 5, result: 'resolved' as const, openedAt: 1 };
+    await a.recordDispute(resolved);
+    await a.recordDispute(resolved); // a retried activity
+    await a.recordDispute({ ...resolved, openedAt: 2, result: 'upheld' });
+    const text = await pm.text();
+    expect(text).toContain('settle_disputes_closed_total{journey="late",version="5",result="resolved"} 1');
+    expect(text).toContain('settle_disputes_closed_total{journey="late",version="5",result="upheld"} 1');
   });
 });

@@ -47,6 +47,7 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`)
     journeyStarted: async (i) => void started.push(i),
     recordOutcome: async () => undefined,
     recordPromise: async () => undefined,
+    recordDispute: async () => undefined,
     loadPlan: createLoadPlan(),
     routeDebt: async () => {
       throw new Error('not used');

@@ -392,6 +392,7 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
   for (const result of ['kept', 'broken']) w.promises.inc({ ...v, result }, 0);
   s.promises.inc({ ...v, result: 'made' }, 0);
   s.disputes.inc({ ...v, reason: 'wrongAmount' }, 0);
+  for (const result of ['resolved', 'upheld']) w.disputesClosed.inc({ ...v, result }, 0);
 }
 
 function cumulative(values: number[], bounds: number[]): [number, number][] {
@@ -741,6 +742,8 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       'Promises and disputes from the payment page#A': (s) =>
         expect(sumBy(s, 'result')).toEqual({ made: 0, kept: 1, broken: 1 }),
       'Promises and disputes from the payment page#B': (s) => expect(sumBy(s, 'reason')).toEqual({ wrongAmount: 0 }),
+      'Promises and disputes from the payment page#C': (s) =>
+        expect(sumBy(s, 'result')).toEqual({ resolved: 0, upheld: 0 }),
       'Collection rate by A/B variant#A': (s) =>
         expect(sumBy(s, 'variant')).toEqual({ none: 1, 'loss-aversion': 0.5, 'social-proof': 0.5 }),
       'Open rate, CTR and conversion by A/B variant#A': (s) =>

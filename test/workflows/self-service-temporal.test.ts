@@ -224,6 +224,10 @@ describe('a dispute from the payment page on Temporal', () => {
     expect(sentSteps(state)).toEqual(['first', 'reminder']);
     expect(state.sends.find((s) => s.step === 'reminder')!.at).toBeGreaterThanOrEqual(resolvedAt);
     expect(state.disputes).toEqual([expect.objectContaining({ status: 'resolved', reason: 'other' })]);
+    // The worker counts the closed dispute (settle_disputes_closed_total) through its activity.
+    expect(await activityInputs<{ result: string }>(wf, 'recordDispute')).toEqual([
+      expect.objectContaining({ result: 'resolved' }),
+    ]);
     await replays(wf);
   }, 120_000);
 
@@ -243,6 +247,9 @@ describe('a dispute from the payment page on Temporal', () => {
     const state = await handle.query(stateQuery);
     expect(sentSteps(state)).toEqual(['first']);
     expect(state.disputes).toEqual([expect.objectContaining({ status: 'upheld', reason: 'notMine' })]);
+    expect(await activityInputs<{ result: string }>(handle.workflowId, 'recordDispute')).toEqual([
+      expect.objectContaining({ result: 'upheld' }),
+    ]);
     expect(rig.outcomes.find((o) => o.debtId === record.debtId)?.outcome).toBe('cancelled');
     await replays(handle.workflowId);
   }, 120_000);

@@ -66,6 +66,7 @@ it('a reply that arrives while the email is being sent is heard by the waitFor a
     journeyStarted: async () => undefined,
     recordOutcome: async () => undefined,
     recordPromise: async () => undefined,
+    recordDispute: async () => undefined,
   };
   const taskQueue = 'send-race';
   const worker = await Worker.create({
