@@ -1,38 +1,13 @@
 // ESLint flat config. The workflow-safe zone (src/ir, src/core, src/workflows) may not import
 // Node built-ins or adapter libraries: Temporal's sandbox would refuse them at bundle time,
-// and this catches it in the editor first (docs/ARCHITECTURE.md#three-zones).
+// and this catches it in the editor first (docs/ARCHITECTURE.md#three-zones). The zones as a
+// whole (an allowlist per zone, every folder in one) are checked by dependency-cruiser:
+// .dependency-cruiser.mjs, `npm run lint:zones`.
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = [
-  'assert',
-  'buffer',
-  'child_process',
-  'cluster',
-  'crypto',
-  'dgram',
-  'dns',
-  'events',
-  'fs',
-  'fs/promises',
-  'http',
-  'http2',
-  'https',
-  'net',
-  'os',
-  'path',
-  'perf_hooks',
-  'process',
-  'readline',
-  'stream',
-  'tls',
-  'tty',
-  'url',
-  'util',
-  'v8',
-  'vm',
-  'worker_threads',
-  'zlib',
-];
+// Node's own list of built-ins (node:module), with and without the node: prefix.
+const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
 
 export default tseslint.config(
   {

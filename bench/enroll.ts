@@ -37,7 +37,7 @@ import { compilePaths } from '../src/compiler/index.js';
 import { demoPortfolio } from '../src/dev/portfolio.js';
 import { enrollPortfolio } from '../src/enrollment/enroll.js';
 import type { PortfolioRow } from '../src/enrollment/read.js';
-import { createRouter } from '../src/enrollment/route.js';
+import { createRouter } from '../src/routing/route.js';
 import { journeyInput, searchAttributes, startJourney, type StartRequest } from '../src/enrollment/start.js';
 import type { EnrollmentData } from '../src/ir/index.js';
 import type { JourneyInput } from '../src/workflows/types.js';

@@ -6,7 +6,7 @@
  * midnights) up to the horizon — routeForward, the same search `settle simulate` uses.
  */
 import { Context } from '@temporalio/activity';
-import { routeDebtBy, type Router } from '../enrollment/route.js';
+import { routeDebtBy, type Router } from '../routing/route.js';
 import { tablePlans, tableRouter, type RoutingTable } from '../enrollment/routing-table.js';
 import { createRoutingTableReader, type RoutingTableReader } from '../temporal/routing-store.js';
 import type { RouteDebtInput, RouteDebtResult } from './types.js';

@@ -13,7 +13,7 @@ import type { AttributeType } from '../dsl/index.js';
 import type { JourneyPlan } from '../ir/index.js';
 import { planRefOf } from '../temporal/plan-store.js';
 import type { PlanRef } from '../workflows/types.js';
-import { routerOf, segmentRules, type Router, type SegmentRule } from './route.js';
+import { routerOf, segmentRules, type Router, type SegmentRule } from '../routing/route.js';
 
 export interface RoutingTable {
   /** sha256 (hex) of the canonical JSON of `attributes` and `segments`: changes iff routing does. */

@@ -8,8 +8,8 @@
  */
 import { validateRecord } from '../compiler/enrollment.js';
 import { declaredAttributes, emptyProject, type Project } from '../compiler/project.js';
-import { invalidReason } from '../enrollment/invalid-reason.js';
-import { createRouter } from '../enrollment/route.js';
+import { invalidReason } from '../routing/invalid-reason.js';
+import { createRouter } from '../routing/route.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { compileBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from './behaviour.js';
 import type { BehaviourDoc } from './behaviour-schema.js';

@@ -5,7 +5,7 @@
  * runs the debt on in the journey routed to, with its history (run-debt.ts, HandedOver).
  */
 import type { RouteDebtInput, RouteDebtResult } from '../activities/types.js';
-import { routeDebtBy, type Router } from '../enrollment/route.js';
+import { routeDebtBy, type Router } from '../routing/route.js';
 import type { JourneyPlan } from '../ir/index.js';
 import type { PlanRef } from '../workflows/types.js';
 

@@ -10,7 +10,7 @@ import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
-import { createRouter, routeForward } from '../../src/enrollment/route.js';
+import { createRouter, routeForward } from '../../src/routing/route.js';
 import { routingTableOf, tableRouter, type RoutingTable } from '../../src/enrollment/routing-table.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { planRefOf } from '../../src/temporal/plan-store.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePaths, compileSources, type CompileResult } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
-import { createRouter } from '../../src/enrollment/route.js';
+import { createRouter } from '../../src/routing/route.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { ROOT } from '../support/journeys.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
 import { journeyInput } from '../../src/enrollment/start.js';
-import { createRouter } from '../../src/enrollment/route.js';
+import { createRouter } from '../../src/routing/route.js';
 import { exampleRecord, ROOT } from '../support/journeys.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');

@@ -10,7 +10,7 @@ import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
-import { createRouter } from '../../src/enrollment/route.js';
+import { createRouter } from '../../src/routing/route.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { NO_BEHAVIOUR } from '../../src/simulate/behaviour.js';
 import { simulatedRouting } from '../../src/simulate/hand-over.js';

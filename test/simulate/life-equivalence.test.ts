@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
-import { createRouter } from '../../src/enrollment/route.js';
+import { createRouter } from '../../src/routing/route.js';
 import { routingTableOf } from '../../src/enrollment/routing-table.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour } from '../../src/simulate/behaviour.js';

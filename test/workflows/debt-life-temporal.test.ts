@@ -26,7 +26,7 @@ import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/compiler/project.js';
 import { instalmentScheduleMinorUnits } from '../../src/core/money.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
-import { createRouter } from '../../src/enrollment/route.js';
+import { createRouter } from '../../src/routing/route.js';
 import { routingTableOf } from '../../src/enrollment/routing-table.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';

@@ -1,0 +1,102 @@
+// The code zones, checked by dependency-cruiser (`npm run lint:zones`, part of `npm run lint`):
+// every folder of src/ is in exactly one zone, and an import is allowed only when a rule below
+// allows it (an allowlist: anything else is an error). docs/ARCHITECTURE.md#three-zones explains
+// the zones; test/lint/zones.test.ts checks that every folder has a zone and that a wrong import
+// fails. Node built-ins are recognised by dependency-cruiser itself (`core`, from node:module).
+
+/** Each zone's folders under src/. */
+export const ZONES = {
+  // Runs inside Temporal's workflow sandbox: deterministic, no Node built-ins, no I/O.
+  workflow: ['ir', 'core', 'workflows'],
+  // Pure Node-side: the language, templates, plan views and what computes on plans (no network).
+  language: ['dsl', 'compiler', 'templates', 'routing', 'render', 'experiments', 'simulate'],
+  // Adapters and processes: Temporal, channels, the HTTP server, metrics, config, the CLI.
+  adapters: [
+    'activities',
+    'channels',
+    'cli',
+    'config',
+    'dev',
+    'enrollment',
+    'lifecycle',
+    'log',
+    'metrics',
+    'server',
+    'temporal',
+  ],
+};
+
+/** The npm packages workflow-safe code may import (the sandbox bundles them). */
+export const WORKFLOW_PACKAGES = ['@temporalio/workflow', '@temporalio/common', '@marcbachmann/cel-js'];
+
+/** Libraries that do I/O or need a process: adapters only. */
+export const ADAPTER_PACKAGES = [
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  'nodemailer',
+  'twilio',
+  'stripe',
+  'fastify',
+  '@fastify/.+',
+  'prom-client',
+  'pino',
+];
+
+const folders = (names) => `^src/(${names.join('|')})/`;
+const packages = (names) => `^(${names.join('|')})(/|$)`;
+
+/**
+ * Known crossings still to be moved to one home (each named, none by pattern): the workflow ↔
+ * activity contract types in activities/types.ts, and the seeded random numbers in dev/random.ts
+ * that the simulator's behaviour models share with the demo's.
+ */
+export const KNOWN_CROSSINGS = {
+  workflowTypesFrom: ['^src/activities/types\\.ts$'],
+  languageFrom: ['^src/dev/random\\.ts$'],
+};
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  allowedSeverity: 'error',
+  allowed: [
+    // workflow-safe: itself, its few packages, and the contract's types.
+    { from: { path: folders(ZONES.workflow) }, to: { path: folders(ZONES.workflow) } },
+    {
+      from: { path: folders(ZONES.workflow) },
+      to: { dependencyTypes: ['npm'], path: `^node_modules/${packages(WORKFLOW_PACKAGES).slice(1)}` },
+    },
+    {
+      from: { path: folders(ZONES.workflow) },
+      to: { dependencyTypes: ['type-only'], path: KNOWN_CROSSINGS.workflowTypesFrom },
+    },
+    // language: itself, workflow-safe code, Node built-ins, libraries other than the adapters'.
+    { from: { path: folders(ZONES.language) }, to: { path: folders([...ZONES.workflow, ...ZONES.language]) } },
+    { from: { path: folders(ZONES.language) }, to: { dependencyTypes: ['core'] } },
+    {
+      from: { path: folders(ZONES.language) },
+      to: { dependencyTypes: ['npm', 'npm-dev'], pathNot: `^node_modules/${packages(ADAPTER_PACKAGES).slice(1)}` },
+    },
+    { from: { path: folders(ZONES.language) }, to: { path: folders(ZONES.adapters), dependencyTypes: ['type-only'] } },
+    { from: { path: folders(ZONES.language) }, to: { path: KNOWN_CROSSINGS.languageFrom } },
+    // adapters: anything.
+    { from: { path: folders(ZONES.adapters) }, to: {} },
+  ],
+  forbidden: [
+    {
+      name: 'no-unzoned-folder',
+      comment: 'every folder of src/ is in exactly one zone (.dependency-cruiser.mjs ZONES)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: folders(Object.values(ZONES).flat()) },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    exclude: { path: '^src/compiler/generated/' },
+  },
+};

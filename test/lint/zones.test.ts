@@ -1,0 +1,81 @@
+/**
+ * The zone check (.dependency-cruiser.mjs, `npm run lint:zones`): every folder of src/ is in
+ * exactly one zone, the tree passes, and the allowlist refuses a wrong import — shown on a small
+ * scratch tree laid out like src/ and cruised with the same rules.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cruise, type ICruiseResult, type IViolation } from 'dependency-cruiser';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/journeys.js';
+
+type Zones = Record<string, string[]>;
+// The configuration itself (plain JavaScript, read by dependency-cruiser's CLI too).
+const { default: config, ZONES } = (await import(pathToFileURL(join(ROOT, '.dependency-cruiser.mjs')).href)) as {
+  default: { options: Record<string, unknown> } & Record<string, unknown>;
+  ZONES: Zones;
+};
+
+async function violations(baseDir: string): Promise<IViolation[]> {
+  const cwd = process.cwd();
+  process.chdir(baseDir);
+  try {
+    const { options, ...ruleSet } = config;
+    const result = await cruise(['src'], {
+      ...options,
+      ...(baseDir !== ROOT && { tsConfig: undefined, tsPreCompilationDeps: true }),
+      ruleSet,
+      validate: true,
+    } as never);
+    return (result.output as ICruiseResult).summary.violations;
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'settle-zones-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('code zones', () => {
+  it('puts every folder of src/ in exactly one zone', () => {
+    const zoned = Object.values(ZONES).flat();
+    expect(new Set(zoned).size).toBe(zoned.length);
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    expect([...zoned].sort()).toEqual(folders);
+  });
+
+  it('passes on the tree as it is', async () => {
+    expect(await violations(ROOT)).toEqual([]);
+  }, 120_000);
+
+  it('refuses workflow code importing a Node built-in or an adapter, and a folder with no zone', async () => {
+    const dir = scratch({
+      'src/workflows/ok.ts': "import { x } from '../core/x.js';\nexport const y = x;\n",
+      'src/core/x.ts': 'export const x = 1;\n',
+      'src/workflows/bad-node.ts': "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+      'src/workflows/bad-adapter.ts': "import { app } from '../server/app.js';\nexport const a = app;\n",
+      'src/server/app.ts': "import { x } from '../core/x.js';\nexport const app = x;\n",
+      'src/compiler/bad-language.ts': "import { app } from '../server/app.js';\nexport const c = app;\n",
+      'src/newfolder/thing.ts': "import { x } from '../core/x.js';\nexport const t = x;\n",
+    });
+    const found = (await violations(dir)).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
+    expect(found).toEqual([
+      'no-unzoned-folder: src/newfolder/thing.ts → src/core/x.ts',
+      'not-in-allowed: src/compiler/bad-language.ts → src/server/app.ts',
+      'not-in-allowed: src/newfolder/thing.ts → src/core/x.ts',
+      'not-in-allowed: src/workflows/bad-adapter.ts → src/server/app.ts',
+      'not-in-allowed: src/workflows/bad-node.ts → fs',
+    ]);
+  }, 60_000);
+});
