@@ -184,9 +184,9 @@ export function kpiBoard(): dashboard.Dashboard {
           queries: [{ expr: `settle:promise_kept_rate:ratio{${JV}}`, legend: '{{journey}} v{{version}}' }],
         }),
         timeSeries({
-          title: 'Promises and disputes from the payment page',
+          title: 'Promises, disputes and requests from the payment page',
           description:
-            'Promises to pay made, kept and broken, disputes by reason and disputes resolved or upheld, per day (settle_promises_total, settle_disputes_total, settle_disputes_closed_total).',
+            'Promises to pay made, kept and broken, disputes by reason, disputes resolved or upheld, call-back requests and preference changes, per day (settle_promises_total, settle_disputes_total, settle_disputes_closed_total, settle_self_service_requests_total).',
           unit: 'short',
           queries: [
             { expr: `sum by (result) (increase(settle_promises_total{${JV}}[1d]))`, legend: 'promises {{result}}' },
@@ -194,6 +194,10 @@ export function kpiBoard(): dashboard.Dashboard {
             {
               expr: `sum by (result) (increase(settle_disputes_closed_total{${JV}}[1d]))`,
               legend: 'disputes {{result}}',
+            },
+            {
+              expr: `sum by (kind) (increase(settle_self_service_requests_total{${JV}}[1d]))`,
+              legend: 'requests {{kind}}',
             },
           ],
         }),

@@ -170,6 +170,11 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
       'Disputes an operator closed (settle event DEBT resolved|upheld), once per dispute.',
       ['journey', 'version', 'result'],
     ),
+    selfService: counter(
+      'settle_self_service_requests_total',
+      'Call-back requests and contact-preference changes the debtors sent from the payment page (once per form sent), by kind: callback or preferences.',
+      ['journey', 'version', 'kind'],
+    ),
     promises: counter(
       'settle_promises_total',
       'Promises to pay: made on the payment page (server), kept or broken at their date (worker).',

@@ -118,6 +118,12 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
       case 'promised':
         m.promises.inc({ journey, version, result: 'made' });
         return;
+      case 'callbackRequested':
+        m.selfService.inc({ journey, version, kind: 'callback' });
+        return;
+      case 'preferencesChanged':
+        m.selfService.inc({ journey, version, kind: 'preferences' });
+        return;
       case 'disputed': {
         const reason = text('reason');
         m.disputes.inc({

@@ -393,6 +393,7 @@ function primeZeroSeries(worker: ProcessMetrics, server: ProcessMetrics): void {
   s.promises.inc({ ...v, result: 'made' }, 0);
   s.disputes.inc({ ...v, reason: 'wrongAmount' }, 0);
   for (const result of ['resolved', 'upheld']) w.disputesClosed.inc({ ...v, result }, 0);
+  for (const kind of ['callback', 'preferences']) s.selfService.inc({ ...v, kind }, 0);
 }
 
 function cumulative(values: number[], bounds: number[]): [number, number][] {
@@ -532,6 +533,11 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
     await counted.recordPromise({ ...kept, result: 'kept' });
     await counted.recordPromise({ ...kept, result: 'kept' });
     await counted.recordPromise({ ...kept, workflowId: wf('KPI-A4'), result: 'broken', date: '2026-03-12' });
+    // Two call-back requests and a preference change, as the server counts them from the payment
+    // page's forms (test/metrics/server-labels.test.ts shows which signals count).
+    const requests = web.metrics.metrics.selfService;
+    requests.inc({ journey: JOURNEY, version: VERSION, kind: 'callback' }, 2);
+    requests.inc({ journey: JOURNEY, version: VERSION, kind: 'preferences' });
     await web.dispatcher.flush(10_000);
 
     // --- what the script did ---------------------------------------------------------------
@@ -739,11 +745,14 @@ describe('KPIs on Prometheus from a scripted portfolio', () => {
       'Traffic to the payment page by channel#A': (s) => expect(sumBy(s, 'source')).toEqual({ email: 4, sms: 1 }),
       'Landing-page views#A': (s) => expect(one(s)).toBe(5),
       'Promises to pay kept#A': (s) => expect(one(s)).toBe(0.5),
-      'Promises and disputes from the payment page#A': (s) =>
+      'Promises, disputes and requests from the payment page#A': (s) =>
         expect(sumBy(s, 'result')).toEqual({ made: 0, kept: 1, broken: 1 }),
-      'Promises and disputes from the payment page#B': (s) => expect(sumBy(s, 'reason')).toEqual({ wrongAmount: 0 }),
-      'Promises and disputes from the payment page#C': (s) =>
+      'Promises, disputes and requests from the payment page#B': (s) =>
+        expect(sumBy(s, 'reason')).toEqual({ wrongAmount: 0 }),
+      'Promises, disputes and requests from the payment page#C': (s) =>
         expect(sumBy(s, 'result')).toEqual({ resolved: 0, upheld: 0 }),
+      'Promises, disputes and requests from the payment page#D': (s) =>
+        expect(sumBy(s, 'kind')).toEqual({ callback: 2, preferences: 1 }),
       'Collection rate by A/B variant#A': (s) =>
         expect(sumBy(s, 'variant')).toEqual({ none: 1, 'loss-aversion': 0.5, 'social-proof': 0.5 }),
       'Open rate, CTR and conversion by A/B variant#A': (s) =>

@@ -81,7 +81,7 @@ describe('server metrics labels', () => {
 });
 
 describe('self-service metrics (payment page)', () => {
-  it('counts each promise made and each dispute by reason once, repeats of a form not again', async () => {
+  it('counts each promise made, each dispute by reason, each call-back request and preference change once, repeats of a form not again', async () => {
     const pm = createProcessMetrics();
     const d = createServerMetrics(pm.metrics).dispatcher(inner());
     const labels = { journey: 'soft', version: '3' };
@@ -100,7 +100,18 @@ describe('self-service metrics (payment page)', () => {
     d.dispatch(WF, dispute(1, 'notMine'));
     d.dispatch(WF, dispute(1, 'notMine'));
     d.dispatch(WF, dispute(2, 'x"} 1\nevil'));
+    const request = (n: number, type: 'callbackRequested' | 'preferencesChanged'): JourneySignal => ({
+      kind: 'engagement',
+      signal: { eventId: `${type}/${KEY}/${n}`, type, messageId: KEY, at },
+      labels,
+    });
+    d.dispatch(WF, request(1, 'callbackRequested'));
+    d.dispatch(WF, request(1, 'callbackRequested'));
+    d.dispatch(WF, request(1, 'preferencesChanged'));
+    d.dispatch(WF, request(2, 'preferencesChanged'));
     const text = await pm.text();
+    expect(text).toContain('settle_self_service_requests_total{journey="soft",version="3",kind="callback"} 1');
+    expect(text).toContain('settle_self_service_requests_total{journey="soft",version="3",kind="preferences"} 2');
     expect(text).toContain('settle_promises_total{journey="soft",version="3",result="made"} 1');
     expect(text).toContain('settle_disputes_total{journey="soft",version="3",reason="notMine"} 1');
     expect(text).toContain('settle_disputes_total{journey="soft",version="3",reason="other"} 1');
