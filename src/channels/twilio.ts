@@ -13,6 +13,7 @@
  * keys (or looking the message up on Twilio by a marker), which costs a write per send; a rare
  * duplicate reminder is the accepted price here.
  */
+import { LRUCache } from 'lru-cache';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { ChannelError, redact, type ChannelErrorKind } from './errors.js';
@@ -155,28 +156,6 @@ export function statusCallbackFor(
   return url.toString();
 }
 
-/** A tiny LRU of promises: the newest `size` keys. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly size: number) {}
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-}
-
 export interface TwilioSmsChannel extends SmsChannel {
   /** The SDK client (tests use it to reach the same API through the same HTTP client). */
   readonly client: twilio.Twilio;
@@ -190,7 +169,7 @@ export function createTwilioSmsChannel(options: TwilioSmsChannelOptions): Twilio
       : new RewritingRequestClient(options.baseUrl.replace(/\/+$/, ''), { timeout });
   const client = twilio(options.accountSid, options.authToken, { httpClient });
   const price = priceOf(options.costPerSegment);
-  const sent = new Lru<Promise<SmsSendResult>>(options.dedupeSize ?? 10_000);
+  const sent = new LRUCache<string, Promise<SmsSendResult>>({ max: options.dedupeSize ?? 10_000 });
   statusCallbackFor(options.statusCallbackUrl, options.secret, 'check/url/1'); // fail fast on a bad URL or secret
 
   async function deliver(message: SmsMessage): Promise<SmsSendResult> {

@@ -1,16 +1,20 @@
 /**
- * A small least-recently-used map. Rendering is hot (one render per send), so parsed templates
- * and Intl formatters are memoised; a bound keeps a long-running worker from growing without
- * limit when many template versions pass through it.
+ * Memoisation with a bound, on lru-cache: rendering is hot (one render per send), so parsed
+ * templates and Intl formatters are kept; the bound keeps a long-running worker from growing
+ * without limit when many template versions pass through it. Adds what the callers share: get
+ * or make in one call, and hit/miss counts for tests and metrics.
  */
-export class LruCache<K, V> {
-  readonly #entries = new Map<K, V>();
+import { LRUCache } from 'lru-cache';
+
+export class LruCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
+  readonly #entries: LRUCache<K, V>;
   #hits = 0;
   #misses = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`LRU capacity must be a positive integer, got ${capacity}`);
+    this.#entries = new LRUCache<K, V>({ max: capacity });
   }
 
   get size(): number {
@@ -28,21 +32,14 @@ export class LruCache<K, V> {
 
   /** The cached value for `key`, computed by `make` (and stored) on a miss. */
   getOrCreate(key: K, make: (key: K) => V): V {
-    if (this.#entries.has(key)) {
-      const value = this.#entries.get(key) as V;
-      // Re-insert so that Map's insertion order doubles as recency order.
-      this.#entries.delete(key);
-      this.#entries.set(key, value);
+    const cached = this.#entries.get(key);
+    if (cached !== undefined) {
       this.#hits++;
-      return value;
+      return cached;
     }
     this.#misses++;
     const value = make(key);
     this.#entries.set(key, value);
-    if (this.#entries.size > this.capacity) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     return value;
   }
 }
