@@ -46,3 +46,31 @@ export function formatDuration(ms: number): string {
   }
   return `${sign}${abs}ms`;
 }
+
+/**
+ * Formats milliseconds as compound units, largest first, for plan views: 259200000 → '3d',
+ * 5400000 → '1h30m' (where formatDuration gives the one-unit authoring form, '90m').
+ */
+export function formatCompoundDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 0) return `-${formatCompoundDuration(-ms)}`;
+  let rest = Math.round(ms);
+  if (rest === 0) return '0s';
+  const parts: string[] = [];
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const n = Math.floor(rest / UNIT_MS[unit]);
+    if (n > 0) {
+      parts.push(`${n}${unit}`);
+      rest -= n * UNIT_MS[unit];
+    }
+  }
+  if (rest > 0) parts.push(`${rest}ms`);
+  return parts.join('');
+}
+
+/** Formats minutes after local midnight as HH:MM (1440 → "24:00", the end of the day). */
+export function formatClock(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}

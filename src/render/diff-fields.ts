@@ -5,7 +5,7 @@
  */
 import type { Channel, JourneyPlan, PlanPolicy } from '../ir/plan.js';
 import type { FieldChange } from './diff-types.js';
-import { formatDuration } from './duration.js';
+import { formatCompoundDuration } from '../core/duration.js';
 import { formatCap, formatMinGap, formatWindows } from './policy-text.js';
 import { journeyRules } from './plan-text.js';
 
@@ -29,7 +29,7 @@ export function diffJourneyFields(before: JourneyPlan, after: JourneyPlan): Fiel
     p.paymentPlans
       ? `${p.paymentPlans.instalments.join(' / ')} instalments` +
         (p.paymentPlans.minAmount !== undefined ? `, from ${p.paymentPlans.minAmount}` : '') +
-        (p.paymentPlans.intervalMs !== undefined ? `, every ${formatDuration(p.paymentPlans.intervalMs)}` : '')
+        (p.paymentPlans.intervalMs !== undefined ? `, every ${formatCompoundDuration(p.paymentPlans.intervalMs)}` : '')
       : undefined;
   c.add('payment plans', plans(before), plans(after));
   // Exit rules, interrupts and re-enrollment, each rule as `settle plan` words it.
@@ -92,7 +92,7 @@ export function diffPolicy(before: PlanPolicy, after: PlanPolicy): FieldChange[]
   for (const channel of keysOf(before.consent, after.consent) as Channel[]) {
     c.add(`consent ${channel}`, before.consent[channel], after.consent[channel]);
   }
-  const jitter = (ms: number): string => (ms > 0 ? formatDuration(ms) : 'none');
+  const jitter = (ms: number): string => (ms > 0 ? formatCompoundDuration(ms) : 'none');
   c.add('jitter', jitter(before.jitterMs), jitter(after.jitterMs));
   for (const locale of keysOf(before.smsOptOutKeywords, after.smsOptOutKeywords)) {
     const field = `sms opt-out keyword (${locale === '*' ? 'any locale' : locale})`;

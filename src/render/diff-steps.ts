@@ -5,7 +5,7 @@
  */
 import type { JourneyPlan, PlanStep } from '../ir/plan.js';
 import type { StepChange, StepChangeCategory, StepRef, StepRename } from './diff-types.js';
-import { formatDuration } from './duration.js';
+import { formatCompoundDuration } from '../core/duration.js';
 import { stepEdges } from './step-edges.js';
 import { formatRetry, formatWait, formatWebhookUrl, stepSummary } from './step-text.js';
 
@@ -60,7 +60,7 @@ function compareFields(b: PlanStep, a: PlanStep, push: Push): void {
   } else if (b.kind === 'waitFor' && a.kind === 'waitFor') {
     push('events', 'events', b.events.join(', '), a.events.join(', '));
     push('events', 'listens to', b.after ?? 'previous send', a.after ?? 'previous send');
-    push('timing', 'timeout', formatDuration(b.timeoutMs), formatDuration(a.timeoutMs));
+    push('timing', 'timeout', formatCompoundDuration(b.timeoutMs), formatCompoundDuration(a.timeoutMs));
   } else if (b.kind === 'branch' && a.kind === 'branch') {
     compareBranch(b, a, push);
   } else if (b.kind === 'split' && a.kind === 'split') {

@@ -7,6 +7,5 @@ export { formatPlanMermaid, escapeMermaidLabel, type MermaidOptions, type Highli
 export { diffPlans, diffJourney } from './plan-diff.js';
 export { formatDiffMarkdown, versionErrorLine, type DiffMarkdownOptions } from './diff-markdown.js';
 export { diffLines, formatUnifiedDiff, type DiffLine, type DiffOp } from './line-diff.js';
-export { formatDuration } from './duration.js';
 export type * from './diff-types.js';
 export { STEP_CHANGE_CATEGORIES } from './diff-types.js';

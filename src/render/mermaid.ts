@@ -6,7 +6,7 @@
  * step id or CEL condition yields a diagram GitHub renders; output is deterministic.
  */
 import type { JourneyPlan, PlanStep } from '../ir/plan.js';
-import { formatDuration } from './duration.js';
+import { formatCompoundDuration } from '../core/duration.js';
 import { stepEdges } from './step-edges.js';
 import { formatVariants, formatWait, formatWebhookUrl } from './step-text.js';
 
@@ -95,7 +95,7 @@ function nodeLine(step: PlanStep, id: string): string {
     case 'wait':
       return `${id}([${label(step.id, `wait ${formatWait(step.wait)}`)}])`;
     case 'waitFor':
-      return `${id}{{${label(step.id, `wait for ${step.events.join(', ')}`, `timeout ${formatDuration(step.timeoutMs)}`)}}}`;
+      return `${id}{{${label(step.id, `wait for ${step.events.join(', ')}`, `timeout ${formatCompoundDuration(step.timeoutMs)}`)}}}`;
     case 'branch':
       return `${id}{${label(step.id)}}`;
     case 'split':

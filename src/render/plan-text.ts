@@ -4,7 +4,7 @@
  * force at each send, and where every route goes. Plain text, no colour, deterministic.
  */
 import type { JourneyPlan, PlanPolicy, PlanSend, PlanStep, PlanTemplate } from '../ir/plan.js';
-import { formatDuration } from './duration.js';
+import { formatCompoundDuration } from '../core/duration.js';
 import {
   formatCap,
   formatConsent,
@@ -47,7 +47,9 @@ function headerLines(plan: JourneyPlan): string[] {
   if (plan.paymentPlans) {
     const min = plan.paymentPlans.minAmount !== undefined ? `, from ${plan.paymentPlans.minAmount}` : '';
     const every =
-      plan.paymentPlans.intervalMs !== undefined ? `, every ${formatDuration(plan.paymentPlans.intervalMs)}` : '';
+      plan.paymentPlans.intervalMs !== undefined
+        ? `, every ${formatCompoundDuration(plan.paymentPlans.intervalMs)}`
+        : '';
     pairs.push(['payment plans', `${plan.paymentPlans.instalments.join(' / ')} instalments${min}${every}`]);
   }
   pairs.push(['plan hash', plan.sourceHash]);
@@ -80,7 +82,7 @@ function policyLines(policy: PlanPolicy, scope?: string): string[] {
         ['caps', caps.length > 0 ? `${caps.join('; ')} — ${capScope}, rolling` : 'none'],
         ...(gap !== undefined ? [['minimum gap', gap] as [string, string]] : []),
         ['consent', formatConsent(policy.consent)],
-        ['jitter', policy.jitterMs > 0 ? formatDuration(policy.jitterMs) : 'none'],
+        ['jitter', policy.jitterMs > 0 ? formatCompoundDuration(policy.jitterMs) : 'none'],
         ['sms opt-out', formatOptOutKeywords(policy.smsOptOutKeywords)],
       ],
       '  ',
@@ -114,7 +116,7 @@ function detailPairs(step: PlanStep, plan: JourneyPlan): [string, string][] {
       return [
         ['events', step.events.join(', ')],
         ['listens to', step.after ? `messages of ${step.after}` : 'messages of the previous send'],
-        ['timeout', formatDuration(step.timeoutMs)],
+        ['timeout', formatCompoundDuration(step.timeoutMs)],
       ];
     case 'branch':
       return [['cases', `${step.cases.length}, first match wins`]];
@@ -137,10 +139,10 @@ function detailPairs(step: PlanStep, plan: JourneyPlan): [string, string][] {
         [
           'reminder',
           step.remind
-            ? `${step.remind.channel}: ${step.remind.template}, ${formatDuration(step.remind.beforeMs)} before each instalment${step.remind.paymentLink ? ' + payment link' : ''}`
+            ? `${step.remind.channel}: ${step.remind.template}, ${formatCompoundDuration(step.remind.beforeMs)} before each instalment${step.remind.paymentLink ? ' + payment link' : ''}`
             : 'none',
         ],
-        ['grace', `${formatDuration(step.graceMs)} after each due date`],
+        ['grace', `${formatCompoundDuration(step.graceMs)} after each due date`],
       ];
   }
 }

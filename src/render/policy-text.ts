@@ -4,7 +4,7 @@
  * phrases so a reviewer reads a policy change the way `settle plan` prints it.
  */
 import type { Channel, PlanFrequencyCap, PlanPolicy, PlanWindow, Weekday } from '../ir/plan.js';
-import { formatClock, formatDuration } from './duration.js';
+import { formatClock, formatCompoundDuration } from '../core/duration.js';
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 /** Monday first, as collection teams read a week. */
@@ -61,13 +61,13 @@ export function formatWindows(windows: readonly PlanWindow[]): string {
 /** "email+sms ≤ 7 per 7d (defer)"; "email+sms ≤ 3 per 7d (defer, debtor-wide)" for a cap over every debt of the debtor. */
 export function formatCap(cap: PlanFrequencyCap): string {
   const scope = cap.scope === 'debtor' ? ', debtor-wide' : '';
-  return `${cap.channels.join('+')} ≤ ${cap.max} per ${formatDuration(cap.perMs)} (${cap.onExceed}${scope})`;
+  return `${cap.channels.join('+')} ≤ ${cap.max} per ${formatCompoundDuration(cap.perMs)} (${cap.onExceed}${scope})`;
 }
 
 /** "1h between two messages to the debtor (all debts, any channel)"; undefined without a minimum gap. */
 export function formatMinGap(policy: PlanPolicy): string | undefined {
   return policy.minGapMs !== undefined && policy.minGapMs > 0
-    ? `${formatDuration(policy.minGapMs)} between two messages to the debtor (all debts, any channel)`
+    ? `${formatCompoundDuration(policy.minGapMs)} between two messages to the debtor (all debts, any channel)`
     : undefined;
 }
 
@@ -119,7 +119,7 @@ export function policyForChannel(policy: PlanPolicy, channel: Channel): ChannelP
     caps: [
       ...policy.frequencyCaps.filter((c) => c.channels.includes(channel)).map(formatCap),
       ...(policy.minGapMs !== undefined && policy.minGapMs > 0
-        ? [`minimum gap ${formatDuration(policy.minGapMs)} (debtor-wide)`]
+        ? [`minimum gap ${formatCompoundDuration(policy.minGapMs)} (debtor-wide)`]
         : []),
     ],
     consent: `consent ${policy.consent[channel]}`,

@@ -4,7 +4,7 @@
  * so the three views cannot disagree about where a step goes.
  */
 import type { EngagementEvent, PlanStep } from '../ir/plan.js';
-import { formatDuration } from './duration.js';
+import { formatCompoundDuration } from '../core/duration.js';
 import { variantShare } from './step-text.js';
 
 export interface StepEdge {
@@ -39,7 +39,7 @@ export function stepEdges(step: PlanStep): StepEdge[] {
       if (unrouted.length > 0) edges.push({ key: 'next', label: unrouted.join(', '), to: step.next, style: 'solid' });
       edges.push({
         key: 'timeout',
-        label: `timeout ${formatDuration(step.timeoutMs)}`,
+        label: `timeout ${formatCompoundDuration(step.timeoutMs)}`,
         to: step.onTimeout,
         style: 'solid',
       });

@@ -4,14 +4,14 @@
  * same step reads the same in `settle plan` and in a pull-request comment.
  */
 import type { PlanRetry, PlanSplit, PlanStep, PlanWaitSpec, PlanWebhook } from '../ir/plan.js';
-import { formatDuration } from './duration.js';
+import { formatCompoundDuration } from '../core/duration.js';
 
 /** "5 attempts, first retry after 1m, ×2, at most 1h apart"; one attempt → "no retry". */
 export function formatRetry(r: PlanRetry): string {
   if (r.maxAttempts <= 1) return 'no retry';
   return (
-    `${r.maxAttempts} attempts, first retry after ${formatDuration(r.initialIntervalMs)}, ` +
-    `×${r.backoff}, at most ${formatDuration(r.maxIntervalMs)} apart`
+    `${r.maxAttempts} attempts, first retry after ${formatCompoundDuration(r.initialIntervalMs)}, ` +
+    `×${r.backoff}, at most ${formatCompoundDuration(r.maxIntervalMs)} apart`
   );
 }
 
@@ -19,7 +19,7 @@ export function formatRetry(r: PlanRetry): string {
 export function formatWait(w: PlanWaitSpec): string {
   switch (w.type) {
     case 'duration':
-      return formatDuration(w.ms);
+      return formatCompoundDuration(w.ms);
     case 'until':
       return `until ${w.expr}`;
     case 'businessDays':
@@ -53,7 +53,7 @@ export function stepSummary(step: PlanStep): string {
     case 'wait':
       return formatWait(step.wait);
     case 'waitFor':
-      return `${step.events.join(', ')} · timeout ${formatDuration(step.timeoutMs)}`;
+      return `${step.events.join(', ')} · timeout ${formatCompoundDuration(step.timeoutMs)}`;
     case 'branch':
       return `${step.cases.length} case${step.cases.length === 1 ? '' : 's'} + default`;
     case 'split':
@@ -63,6 +63,6 @@ export function stepSummary(step: PlanStep): string {
     case 'exit':
       return `outcome ${step.outcome}${step.handOver ? ' · hand-over' : ''}`;
     case 'trackPlan':
-      return `payment plan · grace ${formatDuration(step.graceMs)}${step.remind ? ` · remind ${formatDuration(step.remind.beforeMs)} before` : ''}`;
+      return `payment plan · grace ${formatCompoundDuration(step.graceMs)}${step.remind ? ` · remind ${formatCompoundDuration(step.remind.beforeMs)} before` : ''}`;
   }
 }

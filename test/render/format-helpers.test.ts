@@ -1,6 +1,6 @@
 /** The small phrase builders every view shares: durations, weekdays, windows, caps, retry. */
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration } from '../../src/render/duration.js';
+import { formatClock, formatCompoundDuration } from '../../src/core/duration.js';
 import {
   formatCap,
   formatDays,
@@ -11,14 +11,14 @@ import {
 import { formatRetry, formatWait } from '../../src/render/step-text.js';
 import { RETRY, retailPolicy } from './fixtures.js';
 
-describe('formatDuration', () => {
+describe('formatCompoundDuration', () => {
   it('writes compound units, largest first', () => {
-    expect(formatDuration(3 * 86_400_000)).toBe('3d');
-    expect(formatDuration(2 * 3_600_000)).toBe('2h');
-    expect(formatDuration(90 * 60_000)).toBe('1h30m');
-    expect(formatDuration(86_400_000 + 1_500)).toBe('1d1s500ms');
-    expect(formatDuration(0)).toBe('0s');
-    expect(formatDuration(-60_000)).toBe('-1m');
+    expect(formatCompoundDuration(3 * 86_400_000)).toBe('3d');
+    expect(formatCompoundDuration(2 * 3_600_000)).toBe('2h');
+    expect(formatCompoundDuration(90 * 60_000)).toBe('1h30m');
+    expect(formatCompoundDuration(86_400_000 + 1_500)).toBe('1d1s500ms');
+    expect(formatCompoundDuration(0)).toBe('0s');
+    expect(formatCompoundDuration(-60_000)).toBe('-1m');
   });
 });
 
