@@ -33,17 +33,25 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate closest to `name`, or undefined when none is within a third of its length
- * (at least 1 edit, so short names still get a suggestion). Ties go to the earlier candidate.
+ * Whether `candidate` is close enough to `input` to read as its typo rather than another word:
+ * a few edits (a third of the input's length, at least 2), fewer than the input has letters, and
+ * fewer than a very short name has letters ("BYY" finds "BY", but "a" is not a typo of "id"). Modelled on TypeScript's spelling
+ * suggestions; the one rule of every "did you mean" in Settle.
  */
+export function withinReach(input: string, candidate: string, distance: number): boolean {
+  if (candidate.length < 3) return distance < candidate.length;
+  return distance <= Math.max(2, Math.floor(input.length / 3)) && distance < input.length;
+}
+
+/** The candidate closest to `name` (ignoring case) within reach, or undefined. Ties go to the earlier candidate. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   const wanted = name.toLowerCase();
-  const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(wanted, candidate.toLowerCase());
-    if (d <= limit && d < bestDistance) {
+    const lower = candidate.toLowerCase();
+    const d = editDistance(wanted, lower);
+    if (withinReach(wanted, lower, d) && d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }

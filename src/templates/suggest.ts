@@ -3,17 +3,7 @@
  * (src/core/suggest.ts) to every known name, keeping the closest one if it is close enough to be
  * a typo rather than a different word.
  */
-import { editDistance } from '../core/suggest.js';
-
-/**
- * How far `candidate` may be from `input` (a word this long) and still read as its typo: a few
- * edits, fewer than the input has letters, and none at all to very short names ("a" is not a
- * typo of "id"). Modelled on TypeScript's spelling suggestions.
- */
-function withinReach(input: string, candidate: string, distance: number): boolean {
-  if (candidate.length < 3) return distance === 0;
-  return distance <= Math.max(2, Math.floor(input.length / 3)) && distance < input.length;
-}
+import { editDistance, withinReach } from '../core/suggest.js';
 
 function split(path: string): { root: string; leaf: string } {
   const lower = path.toLowerCase();
