@@ -3,6 +3,7 @@
  * outgrow any backticks inside, table cells with escaped pipes, details blocks laid out the
  * way GitHub needs to render the Markdown inside them. Used by the `settle diff` comment.
  */
+import { escapeHtml } from '../templates/escape.js';
 
 function longestBacktickRun(text: string): number {
   let longest = 0;
@@ -38,10 +39,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
 /** A collapsed section; blank lines around the body so GitHub renders Markdown inside it. */
 export function details(summary: string, body: string): string {
   return `<details>\n<summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** "`a` → `b`", "added `b`", "removed `a`". */

@@ -3,14 +3,11 @@
  * (sends per day by channel, the funnel, outcomes, split variants) and the summary tables. No
  * script, font or image is fetched, so it opens offline and can be attached to a CI run.
  */
+import { escapeHtml } from '../templates/escape.js';
 import { sections } from './format.js';
 import type { SimulationSummary } from './summary.js';
 
 const COLORS = { email: '#2b6cb0', sms: '#dd6b20', bar: '#38a169', muted: '#718096' };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function svg(id: string, title: string, width: number, height: number, body: string): string {
   return `<svg id="${id}" class="chart" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title>${body}</svg>`;

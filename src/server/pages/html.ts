@@ -4,14 +4,7 @@
  * so the pages work under a strict Content-Security-Policy and load fast on a phone.
  */
 
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../../templates/escape.js';
 
 /** A security policy for pages that load nothing from elsewhere and post forms only to themselves. */
 export const PAGE_CSP =

@@ -4,7 +4,8 @@
  * scanners fetch every link of a message — only the form's POST (or a mail client's RFC 8058
  * one-click POST) unsubscribes.
  */
-import { escapeHtml, page, pickLanguage, testLinkBanner } from './html.js';
+import { escapeHtml } from '../../templates/escape.js';
+import { page, pickLanguage, testLinkBanner } from './html.js';
 
 interface Texts {
   title: string;

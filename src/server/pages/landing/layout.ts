@@ -4,7 +4,7 @@
  * landmarks (banner, main, contentinfo), a `lang` attribute, text contrast ≥ 4.5:1 (WCAG AA),
  * visible focus rings and touch targets of at least 48 px.
  */
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '../../../templates/escape.js';
 
 /**
  * The page's security policy: nothing loads from elsewhere; forms post to this server, which

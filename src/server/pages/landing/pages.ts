@@ -4,7 +4,8 @@
  * error pages. Every value from a journey goes through escapeHtml. The pay buttons are plain
  * form submissions: the page needs no JavaScript.
  */
-import { escapeHtml, TEST_LINK_NOTICE, testLinkBanner } from '../html.js';
+import { escapeHtml } from '../../../templates/escape.js';
+import { TEST_LINK_NOTICE, testLinkBanner } from '../html.js';
 import { formatDueDate, formatMoney } from './format.js';
 import { CHECK_ICON, LOCK_ICON, shell } from './layout.js';
 import { textsFor, type Language } from './texts.js';

@@ -4,7 +4,7 @@
  * pages its route answers with. Every value goes through escapeHtml; every field has a label.
  */
 import type { CallbackSlot, DisputeReason } from '../../../ir/index.js';
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '../../../templates/escape.js';
 import { formatDueDate } from './format.js';
 import { noticePage } from './pages.js';
 import { LANGUAGE_NAMES, selfServiceTexts } from './self-service-texts.js';
