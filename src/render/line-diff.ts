@@ -1,8 +1,8 @@
 /**
- * A small line diff for template texts in pull-request comments: longest common subsequence
- * over lines (after trimming the common head and tail, so typical edits stay cheap), rendered
- * as unified hunks with `@@` headers that GitHub highlights in a ```diff block.
+ * The line diff of template texts in pull-request comments: jsdiff over lines, rendered as
+ * unified hunks with `@@` headers that GitHub highlights in a ```diff block.
  */
+import { diffArrays } from 'diff';
 
 export type DiffOp = ' ' | '-' | '+';
 
@@ -10,9 +10,6 @@ export interface DiffLine {
   op: DiffOp;
   text: string;
 }
-
-/** Above this many cells the middle is shown as removed-then-added instead of aligned. */
-const MAX_LCS_CELLS = 4_000_000;
 
 /** Splits text into lines; a final newline does not make an extra empty line. */
 export function splitLines(text: string): string[] {
@@ -22,59 +19,17 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-function lcsDiff(a: readonly string[], b: readonly string[]): DiffLine[] {
-  const n = a.length;
-  const m = b.length;
-  if (n * m > MAX_LCS_CELLS) {
-    return [...a.map((text): DiffLine => ({ op: '-', text })), ...b.map((text): DiffLine => ({ op: '+', text }))];
-  }
-  // table[i][j] = LCS length of a[i..] and b[j..], flattened row-major with stride m + 1.
-  const stride = m + 1;
-  const table = new Uint32Array((n + 1) * stride);
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i * stride + j] =
-        a[i] === b[j]
-          ? (table[(i + 1) * stride + j + 1] ?? 0) + 1
-          : Math.max(table[(i + 1) * stride + j] ?? 0, table[i * stride + j + 1] ?? 0);
-    }
-  }
-  const out: DiffLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    const ai = a[i] ?? '';
-    if (ai === b[j]) {
-      out.push({ op: ' ', text: ai });
-      i++;
-      j++;
-    } else if ((table[(i + 1) * stride + j] ?? 0) >= (table[i * stride + j + 1] ?? 0)) {
-      out.push({ op: '-', text: ai });
-      i++;
-    } else {
-      out.push({ op: '+', text: b[j] ?? '' });
-      j++;
-    }
-  }
-  for (; i < n; i++) out.push({ op: '-', text: a[i] ?? '' });
-  for (; j < m; j++) out.push({ op: '+', text: b[j] ?? '' });
-  return out;
-}
-
-/** Line diff of two texts: every line of both, in order, marked kept, removed or added. */
+/**
+ * Line diff of two texts (jsdiff's Myers diff over the lines): every line of both, in order,
+ * marked kept, removed or added; within a change, removed lines come before added ones.
+ */
 export function diffLines(before: string, after: string): DiffLine[] {
-  const a = splitLines(before);
-  const b = splitLines(after);
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const keep = (text: string): DiffLine => ({ op: ' ', text });
-  return [
-    ...a.slice(0, head).map(keep),
-    ...lcsDiff(a.slice(head, a.length - tail), b.slice(head, b.length - tail)),
-    ...a.slice(a.length - tail).map(keep),
-  ];
+  const out: DiffLine[] = [];
+  for (const part of diffArrays(splitLines(before), splitLines(after))) {
+    const op: DiffOp = part.added ? '+' : part.removed ? '-' : ' ';
+    for (const text of part.value) out.push({ op, text });
+  }
+  return out;
 }
 
 /** Renders a line diff as unified hunks with `context` kept lines around each change. */

@@ -1,4 +1,4 @@
-/** The LCS line diff behind template changes in the pull-request comment. */
+/** The line diff behind template changes in the pull-request comment. */
 import { describe, expect, it } from 'vitest';
 import { diffLines, formatUnifiedDiff } from '../../src/render/index.js';
 
