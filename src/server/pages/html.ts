@@ -4,6 +4,7 @@
  * so the pages work under a strict Content-Security-Policy and load fast on a phone.
  */
 
+import { chooseLocale } from '../../core/locale.js';
 import { escapeHtml } from '../../templates/escape.js';
 
 /** A security policy for pages that load nothing from elsewhere and post forms only to themselves. */
@@ -43,12 +44,7 @@ export function page(opts: { lang: string; title: string; body: string }): strin
   return `<!doctype html><html lang="${escapeHtml(opts.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(opts.title)}</title><style>${STYLE}</style></head><body><main>${opts.body}</main></body></html>`;
 }
 
-/** The language to use among `available` for a BCP 47 locale ("fr-BE" → "fr"), else `fallback`. */
-export function pickLanguage<T extends string>(locale: string | undefined, available: readonly T[], fallback: T): T {
-  if (!locale) return fallback;
-  const wanted = locale.toLowerCase();
-  const exact = available.find((l) => l.toLowerCase() === wanted);
-  if (exact) return exact;
-  const primary = wanted.split(/[-_]/)[0];
-  return available.find((l) => l.toLowerCase() === primary) ?? fallback;
+/** The page language of a debtor locale ("fr-BE" → fr), by the templates' rule (chooseLocale), else `fallback`. */
+export function pageLanguage<T extends string>(locale: string | undefined, available: readonly T[], fallback: T): T {
+  return chooseLocale(available, locale, fallback) as T;
 }

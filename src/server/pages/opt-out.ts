@@ -5,7 +5,7 @@
  * one-click POST) unsubscribes.
  */
 import { escapeHtml } from '../../templates/escape.js';
-import { page, pickLanguage, testLinkBanner } from './html.js';
+import { page, pageLanguage, testLinkBanner } from './html.js';
 
 interface Texts {
   title: string;
@@ -78,7 +78,7 @@ type Language = keyof typeof TEXTS;
 const LANGUAGES = Object.keys(TEXTS) as Language[];
 
 function texts(locale: string | undefined): { lang: Language; t: Texts } {
-  const lang = pickLanguage(locale, LANGUAGES, 'en');
+  const lang = pageLanguage(locale, LANGUAGES, 'en');
   return { lang, t: TEXTS[lang] };
 }
 

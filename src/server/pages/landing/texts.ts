@@ -2,7 +2,8 @@
  * What the payment pages say, in the languages debtors are written to (en, fr, nl; English for
  * any other locale). Plain strings and small functions: values are escaped by the pages.
  */
-import { pickLanguage } from '../html.js';
+import Negotiator from 'negotiator';
+import { pageLanguage } from '../html.js';
 
 export const LANGUAGES = ['en', 'fr', 'nl'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -145,20 +146,12 @@ export function textsFor(language: Language): LandingTexts {
 
 /** The page language for a debtor locale ("fr-BE" → fr), English when not one of ours. */
 export function languageOf(locale: string | undefined): Language {
-  return pickLanguage(locale, LANGUAGES, 'en');
+  return pageLanguage(locale, LANGUAGES, 'en');
 }
 
 /** The first of our languages an Accept-Language header asks for (pages that know no debtor). */
 export function languageFromHeader(header: string | undefined): Language {
-  const wanted = (header ?? '')
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag ?? '', q: q === undefined ? 1 : Number(q) };
-    })
-    .filter((x) => x.tag !== '' && x.q > 0)
-    .sort((a, b) => b.q - a.q);
-  const ours = wanted.map(({ tag }) => tag.toLowerCase().split(/[-_]/)[0]).find((l) => LANGUAGES.some((x) => x === l));
+  // negotiator: q-values, wildcards and regional tags ("fr-BE" asks for fr) as HTTP defines them.
+  const ours = new Negotiator({ headers: { 'accept-language': header ?? '' } }).language([...LANGUAGES]);
   return (ours as Language | undefined) ?? 'en';
 }
