@@ -13,6 +13,7 @@
  * As root, PostgreSQL (which refuses to run as root) runs as the `postgres` user Debian's
  * package creates; otherwise as the current user.
  */
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/search-attributes.js';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -56,14 +57,8 @@ export function postgresBinDir(): string {
   return join(base, majors[0]!, 'bin');
 }
 
-/** Settle's search attributes and their types, as docs/operations.md registers them. */
-export const SEARCH_ATTRIBUTE_TYPES = [
-  ['SettleJourney', 'Keyword'],
-  ['SettleVersion', 'Int'],
-  ['SettleStep', 'Keyword'],
-  ['SettleDebtor', 'Keyword'],
-  ['SettleContact', 'KeywordList'],
-] as const;
+/** Settle's search attributes and their types (derived from the workflow's keys). */
+export { SEARCH_ATTRIBUTE_TYPES };
 
 /** The schema steps, run in the folder holding `schema/` (the server's folder). */
 export const SCHEMA_COMMANDS = [
