@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32), pure: the demo's portfolio and the debtor behaviour of the demo and `settle simulate` repeat for a seed. */
+/** A small seeded PRNG (mulberry32): the demo's portfolio and debtor behaviour repeat for a seed. */
 export type Rng = () => number;
 
 export function seeded(seed: number): Rng {
