@@ -20,7 +20,7 @@ export interface SimulatedRouting {
  * The simulation names plans by journey: a reference carries the plan's sourceHash in place of
  * the plan store's content hash (nothing is loaded from a store here).
  */
-function refOf(plan: JourneyPlan): PlanRef {
+export function simulatedPlanRef(plan: JourneyPlan): PlanRef {
   return { journey: plan.journey, version: plan.version, contentHash: plan.sourceHash };
 }
 
@@ -33,7 +33,7 @@ export function simulatedRouting(router: Router, plans: ReadonlyMap<string, Jour
         router,
         (journey) => {
           const plan = plans.get(journey);
-          return plan ? refOf(plan) : undefined;
+          return plan ? simulatedPlanRef(plan) : undefined;
         },
         { ...input, horizonMs },
       );
@@ -61,6 +61,3 @@ export function deployedRouting(before: SimulatedRouting, after: SimulatedRoutin
     },
   };
 }
-
-/** The reference a simulated migration asks for: the plan named as routing names it. */
-export { refOf as simulatedPlanRef };

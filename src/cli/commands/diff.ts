@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
 import { diffPlans, formatDiffMarkdown } from '../../render/index.js';
+import { DAY_MS } from '../../core/policy/zone-clock.js';
 import { formatForecast } from '../../simulate/forecast.js';
 import { sourcesAtRevision } from '../git.js';
 import { code } from '../../render/markdown.js';
@@ -151,8 +152,6 @@ async function forecastSection(
     })
   );
 }
-
-const DAY_MS = 86_400_000;
 
 /** --deploy-day: a whole day inside the run (1 to days − 1), or none. */
 function parseDeployDay(text: string | undefined, days: number): number | undefined {
