@@ -49,12 +49,10 @@ const packages = (names) => `^(${names.join('|')})(/|$)`;
 
 /**
  * Known crossings still to be moved to one home (each named, none by pattern): the workflow ↔
- * activity contract types in activities/types.ts, and the seeded random numbers in dev/random.ts
- * that the simulator's behaviour models share with the demo's.
+ * activity contract types in activities/types.ts.
  */
 export const KNOWN_CROSSINGS = {
   workflowTypesFrom: ['^src/activities/types\\.ts$'],
-  languageFrom: ['^src/dev/random\\.ts$'],
 };
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -79,7 +77,6 @@ export default {
       to: { dependencyTypes: ['npm', 'npm-dev'], pathNot: `^node_modules/${packages(ADAPTER_PACKAGES).slice(1)}` },
     },
     { from: { path: folders(ZONES.language) }, to: { path: folders(ZONES.adapters), dependencyTypes: ['type-only'] } },
-    { from: { path: folders(ZONES.language) }, to: { path: KNOWN_CROSSINGS.languageFrom } },
     // adapters: anything.
     { from: { path: folders(ZONES.adapters) }, to: {} },
   ],

@@ -13,7 +13,7 @@ import { figure, writeBenchResult } from './support/report.js';
 import { publicHolidayDates } from '../src/compiler/holidays.js';
 import { decideSend, type SendRequest } from '../src/core/policy/index.js';
 import type { Channel, PlanPolicy } from '../src/ir/index.js';
-import { seeded } from '../src/dev/random.js';
+import { seeded } from '../src/core/random.js';
 
 const DAY = 86_400_000;
 const policy: PlanPolicy = {

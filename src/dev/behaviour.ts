@@ -7,7 +7,7 @@
  * Decisions are seeded per message, so a seed replays the same demo.
  */
 import type { Channel, DisputeReason, EngagementEvent } from '../ir/index.js';
-import { seeded, seedOf } from './random.js';
+import { seeded, seedOf } from '../core/random.js';
 
 export interface SentMessage {
   workflowId: string;

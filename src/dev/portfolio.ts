@@ -4,7 +4,7 @@
  * seed. Addresses use reserved example domains and non-attributed number ranges.
  */
 import type { EnrollmentData } from '../ir/index.js';
-import { pick, seeded, type Rng } from './random.js';
+import { pick, seeded, type Rng } from '../core/random.js';
 
 interface Country {
   code: string;

@@ -15,7 +15,7 @@
  * stays for the summary (`--json`).
  */
 import { randomBytes } from 'node:crypto';
-import { seedOf } from './random.js';
+import { seedOf } from '../core/random.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';

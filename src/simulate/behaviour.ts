@@ -16,7 +16,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { Locator } from '../compiler/locate.js';
 import { createAjv } from '../compiler/structural.js';
 import { parseDuration } from '../core/duration.js';
-import { seeded, seedOf, type Rng } from '../dev/random.js';
+import { seeded, seedOf, type Rng } from '../core/random.js';
 import type { Channel, EngagementEvent } from '../ir/index.js';
 import {
   BehaviourDocument,

@@ -8,7 +8,7 @@
  */
 import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { declaredAttributes } from '../../compiler/project.js';
-import { seedOf } from '../../dev/random.js';
+import { seedOf } from '../../core/random.js';
 import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
 import { BehaviourError, loadBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from '../../simulate/behaviour.js';
 import { formatHtml } from '../../simulate/html.js';

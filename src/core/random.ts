@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32): the demo's portfolio and debtor behaviour repeat for a seed. */
+/**
+ * A small seeded PRNG (mulberry32), pure: the demo's portfolio and debtors and the simulator's
+ * behaviour models repeat for a seed.
+ */
 export type Rng = () => number;
 
 export function seeded(seed: number): Rng {
