@@ -15,9 +15,9 @@ import {
   type JourneyStartedInput,
   type OutcomeInput,
   type SendMessageInput,
-} from '../activities/types.js';
-import { RecentKeys } from '../server/lru.js';
+} from '../workflows/contract.js';
 import { NO_SEGMENT, NO_VARIANT, type SettleMetrics } from './definitions.js';
+import { firstSighting } from './once.js';
 
 const LABEL_SHAPED = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -68,12 +68,7 @@ export function instrumentActivities(
   m: SettleMetrics,
   o: ActivityMetricsOptions = {},
 ): Activities {
-  const counted = new RecentKeys(o.remember ?? 100_000);
-  const once = (key: string): boolean => {
-    if (counted.seen(key)) return false;
-    counted.add(key);
-    return true;
-  };
+  const once = firstSighting(o.remember ?? 100_000);
 
   function onSent(input: SendMessageInput, r: Awaited<ReturnType<Activities['sendEmail']>>): void {
     if (r.duplicate || !once(`sent\u0000${input.key}`)) return;

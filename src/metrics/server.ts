@@ -6,11 +6,12 @@
  * and views unique per message and a payment that Stripe reports twice count once.
  */
 import type { HitObserver } from '../server/deps.js';
-import { RecentKeys } from '../server/lru.js';
+import { LRUCache } from 'lru-cache';
 import type { DispatchResult, JourneySignal, SignalDispatcher, SignalLabels } from '../server/signals.js';
 import { DISPUTE_REASONS } from '../ir/index.js';
-import { parseWorkflowId } from '../temporal/ids.js';
+import { parseWorkflowId } from '../ids/workflow-ids.js';
 import { NO_VARIANT, UNKNOWN_VERSION, type SettleMetrics } from './definitions.js';
+import { firstSighting } from './once.js';
 
 /** The journey of a workflow id (`settle/<debt>/<journey>`): a bounded label, never the debt. */
 /** The journey label: the message's own (link claim `j`, Checkout metadata), else an older workflow id's. */
@@ -41,20 +42,6 @@ export function messageLabels(l: SignalLabels = {}): { version: string; variant:
   };
 }
 
-/** First engagement time per message, bounded: the start of the `pay` reaction time. */
-class FirstSeen {
-  private readonly at = new Map<string, number>();
-  constructor(private readonly max: number) {}
-  note(key: string, ms: number): void {
-    if (this.at.has(key)) return;
-    this.at.set(key, ms);
-    if (this.at.size > this.max) this.at.delete(this.at.keys().next().value!);
-  }
-  get(key: string): number | undefined {
-    return this.at.get(key);
-  }
-}
-
 export interface ServerMetrics {
   hits: HitObserver;
   /** The dispatcher the routes use, counting what they hand to journeys. */
@@ -64,8 +51,16 @@ export interface ServerMetrics {
 }
 
 export function createServerMetrics(m: SettleMetrics, remember = 100_000): ServerMetrics {
-  const firstSeen = new FirstSeen(remember);
-  const machineOpens = new RecentKeys(remember);
+  // First engagement time per message, bounded: the start of the `pay` reaction time. Kept in the
+  // order first noted (has and peek do not refresh an entry), so the oldest note is forgotten first.
+  const firstSeenAt = new LRUCache<string, number>({ max: remember });
+  const firstSeen = {
+    note(key: string, ms: number): void {
+      if (!firstSeenAt.has(key)) firstSeenAt.set(key, ms);
+    },
+    get: (key: string): number | undefined => firstSeenAt.peek(key),
+  };
+  const firstMachineOpen = firstSighting(remember);
 
   function engagement(workflowId: string, signal: Extract<JourneySignal, { kind: 'engagement' }>): void {
     const s = signal.signal;
@@ -154,10 +149,8 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
         const { version, variant } = messageLabels(tags);
         const labels = { journey, version, step, channel, variant };
         if (tags.machine) {
-          if (kind === 'open' && !machineOpens.seen(tags.messageKey ?? '')) {
-            machineOpens.add(tags.messageKey ?? '');
+          if (kind === 'open' && firstMachineOpen(tags.messageKey ?? ''))
             m.messagesOpened.inc({ ...labels, machine: 'true' });
-          }
           return;
         }
         if (tags.result === undefined || !counted(tags.result)) {

@@ -11,8 +11,9 @@
  * (`notFound`). The queue lives in this process only: a crash loses what it held, which is why it
  * is bounded and drained on SIGTERM.
  *
- * Delivery is off the request path: a push only appends to the queue; the lanes start on the next
- * turn of the event loop (setImmediate), once per burst.
+ * Delivery is off the request path: a push only adds the job to the queue (p-queue, its lanes
+ * bounded by `concurrency`); each job starts its call on a later turn of the event loop
+ * (setImmediate), after the request that queued it has been answered. Retries are p-retry's.
  *
  * Dedupe: engagement signals are remembered by (workflow id, event id) in a bounded LRU; a repeat
  * answers `duplicate` without signalling. Tracking routes derive the event id from the message
@@ -20,9 +21,12 @@
  * repeat seen by another server (or after this memory forgot it) is still ignored by the
  * workflow, which keeps the event ids it has applied.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { LRUCache } from 'lru-cache';
+import PQueue from 'p-queue';
+import pRetry from 'p-retry';
 import { engagementSignal, optInSignal, optOutSignal } from '../workflows/definitions.js';
-import { RecentKeys } from './lru.js';
 import type { DispatchResult, JourneySignal, SignalDispatcher } from './signals.js';
 import { classifyFailure, failureLabel } from './temporal-errors.js';
 
@@ -33,7 +37,7 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** (workflow, event) pairs remembered for dedupe; default 100,000. */
   dedupeEntries?: number;
-  /** First retry delay, default 200 ms, doubling up to maxBackoffMs (default 10 s). */
+  /** First retry delay, default 200 ms (randomised up to twice that), doubling up to maxBackoffMs (default 10 s). */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   /** A signal still failing this long after its first attempt is given up (counted); default 5 min. */
@@ -72,8 +76,6 @@ type Job =
 /** Contact keys are keyed hashes (base64url); anything else would be a visibility-query injection. */
 const CONTACT_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
 export function createSignalDispatcher(client: Client, options: DispatcherOptions = {}): TemporalSignalDispatcher {
   const capacity = options.capacity ?? 10_000;
   const concurrency = options.concurrency ?? 16;
@@ -81,7 +83,7 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
   const maxBackoff = options.maxBackoffMs ?? 10_000;
   const budget = options.retryBudgetMs ?? 300_000;
   const callTimeout = options.callTimeoutMs ?? 10_000;
-  const recent = new RecentKeys(options.dedupeEntries ?? 100_000);
+  const recent = new LRUCache<string, true>({ max: options.dedupeEntries ?? 100_000 });
   const counts = {
     queued: 0,
     duplicate: 0,
@@ -94,54 +96,19 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
     contactLookups: 0,
     contactJourneys: 0,
   };
-  // A FIFO as an array with a moving head (compacted now and then): O(1) take.
-  let queue: Job[] = [];
-  let head = 0;
-  let active = 0;
+  const queue = new PQueue({ concurrency });
   let stopping = false;
-  const idle: (() => void)[] = [];
 
-  const depth = () => queue.length - head + active;
-
-  function take(): Job | undefined {
-    if (head >= queue.length) return undefined;
-    const job = queue[head++];
-    if (head > 1024 && head * 2 > queue.length) {
-      queue = queue.slice(head);
-      head = 0;
-    }
-    return job;
-  }
-
-  // Calls start after the current I/O callbacks (setImmediate), not inside the request that queued
-  // them: a burst of hits is answered first, then its signals go out together.
-  let pumpScheduled = false;
-  function schedulePump(): void {
-    if (pumpScheduled) return;
-    pumpScheduled = true;
-    setImmediate(() => {
-      pumpScheduled = false;
-      pump();
-    });
-  }
+  const depth = () => queue.size + queue.pending;
 
   function push(job: Job): boolean {
     if (depth() >= capacity) return false;
-    queue.push(job);
-    schedulePump();
+    // run() never rejects: every outcome is counted.
+    void queue.add(async () => {
+      await nextTurn();
+      await run(job);
+    });
     return true;
-  }
-
-  function pump(): void {
-    while (active < concurrency && head < queue.length) {
-      const job = take()!;
-      active += 1;
-      void run(job).finally(() => {
-        active -= 1;
-        pump();
-        if (depth() === 0) for (const resolve of idle.splice(0)) resolve();
-      });
-    }
   }
 
   async function call(job: Extract<Job, { workflowId: string }>): Promise<void> {
@@ -165,21 +132,33 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
 
   /** Runs `attempt` until it succeeds, the journey is gone, the failure is permanent or the budget is spent. */
   async function withRetries(what: string, attempt: () => Promise<void>): Promise<'ok' | 'not-found' | 'failed'> {
-    const started = Date.now();
-    for (let n = 0; ; n++) {
-      try {
-        await attempt();
-        return 'ok';
-      } catch (error) {
-        const kind = classifyFailure(error);
-        if (kind === 'not-found') return 'not-found';
-        if (kind === 'permanent' || stopping || Date.now() - started >= budget) {
-          options.log?.warn({ what, error: failureLabel(error), attempts: n + 1, stopping }, 'signal not delivered');
-          return 'failed';
-        }
-        counts.retried += 1;
-        await sleep(Math.min(maxBackoff, initialBackoff * 2 ** n) * (0.8 + Math.random() * 0.4));
-      }
+    let attempts = 0;
+    try {
+      await pRetry(
+        (n) => {
+          attempts = n;
+          return attempt();
+        },
+        {
+          retries: Number.POSITIVE_INFINITY,
+          maxRetryTime: budget,
+          minTimeout: initialBackoff,
+          maxTimeout: maxBackoff,
+          factor: 2,
+          randomize: true,
+          unref: true,
+          shouldRetry: ({ error }) => {
+            if (stopping || classifyFailure(error) !== 'transient') return false;
+            counts.retried += 1;
+            return true;
+          },
+        },
+      );
+      return 'ok';
+    } catch (error) {
+      if (classifyFailure(error) === 'not-found') return 'not-found';
+      options.log?.warn({ what, error: failureLabel(error), attempts, stopping }, 'signal not delivered');
+      return 'failed';
     }
   }
 
@@ -214,7 +193,7 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
     capacity,
     dispatch(workflowId, signal): DispatchResult {
       const dedupeKey = signal.kind === 'engagement' ? `${workflowId}\u0000${signal.signal.eventId}` : undefined;
-      if (dedupeKey !== undefined && recent.seen(dedupeKey)) {
+      if (dedupeKey !== undefined && recent.get(dedupeKey) !== undefined) {
         counts.duplicate += 1;
         return 'duplicate';
       }
@@ -222,7 +201,7 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
         counts.full += 1;
         return 'full';
       }
-      if (dedupeKey !== undefined) recent.add(dedupeKey);
+      if (dedupeKey !== undefined) recent.set(dedupeKey, true);
       counts.queued += 1;
       return 'queued';
     },
@@ -245,19 +224,17 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
     async flush(timeoutMs = 10_000) {
       if (depth() === 0) return;
       let timer: NodeJS.Timeout | undefined;
-      const drained = new Promise<void>((resolve) => idle.push(resolve));
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-      const result = await Promise.race([drained, timedOut]);
+      const result = await Promise.race([queue.onIdle(), timedOut]);
       clearTimeout(timer);
       if (result === 'timeout') {
         // Stop retrying: what is still queued is lost with this process, and counted. Calls in
         // flight end by their deadline (callTimeoutMs); wait for them, so that the caller can
         // close the connection without the SDK retrying on a closed channel.
         stopping = true;
-        counts.abandoned += queue.length - head;
-        queue = [];
-        head = 0;
-        if (active > 0) await new Promise<void>((resolve) => idle.push(resolve));
+        counts.abandoned += queue.size;
+        queue.clear();
+        await queue.onIdle();
       }
     },
   };
