@@ -9,10 +9,11 @@ export const ZONES = {
   // Runs inside Temporal's workflow sandbox: deterministic, no Node built-ins, no I/O.
   workflow: ['ir', 'core', 'workflows'],
   // Pure Node-side: the language, templates, plan views and what computes on plans (no network).
-  language: ['dsl', 'compiler', 'templates', 'routing', 'render', 'experiments', 'simulate'],
+  language: ['dsl', 'project', 'ids', 'compiler', 'templates', 'routing', 'render', 'experiments', 'simulate'],
   // Adapters and processes: Temporal, channels, the HTTP server, metrics, config, the CLI.
   adapters: [
     'activities',
+    'app',
     'channels',
     'cli',
     'config',

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Compiler from '../src/compiler/index.js';
 import type * as Portfolio from '../src/dev/portfolio.js';
-import type { PortfolioRow } from '../src/enrollment/read.js';
+import type { PortfolioRow } from '../src/project/record.js';
 import type * as BehaviourModule from '../src/simulate/behaviour.js';
 import type * as Simulate from '../src/simulate/simulate.js';
 import { calibrationRate, calibrationReference } from './support/calibrate.js';

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { startSmtpSink } from '../src/channels/index.js';
+import { startSmtpSink } from '../src/dev/smtp-sink.js';
 import { demoPortfolio } from '../src/dev/portfolio.js';
 import { journeyInput, startJourney } from '../src/enrollment/start.js';
 import { planFromYaml, ROOT } from '../test/support/journeys.js';

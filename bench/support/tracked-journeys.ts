@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { simpleParser } from 'mailparser';
-import { startSmtpSink } from '../../src/channels/index.js';
+import { startSmtpSink } from '../../src/dev/smtp-sink.js';
 import { dataConverterOf } from '../../test/support/codec.js';
 import { SECRET } from '../../test/support/journey-worker.js';
 import { startDevServerProcess } from '../../test/support/temporal.js';

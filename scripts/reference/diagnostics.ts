@@ -130,6 +130,12 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
     stage: 'schema',
     meaning: 'Not a duration `<n>s|m|h|d|w`, zero, or longer than 10 years.',
   },
+  INVALID_DELAY: {
+    severity: 'error',
+    stage: 'schema',
+    meaning:
+      'A behaviour model’s delay is neither a duration, `{ uniform: [min, max] }` nor `{ exponential: mean }` (`settle simulate --behaviour`).',
+  },
   INVALID_TIME: { severity: 'error', stage: 'schema', meaning: 'Not a local time HH:MM (00:00 to 24:00).' },
   INVALID_DATE: {
     severity: 'error',

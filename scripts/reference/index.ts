@@ -15,6 +15,9 @@ import { CEL_FIELD_TYPE, CEL_ROOTS, friendlyType } from '../../src/core/cel-sche
 import {
   API_VERSION,
   ATTRIBUTE_TYPES,
+  BEHAVIOUR_STAGES,
+  BehaviourDocument,
+  BehaviourStage,
   DURATION_PATTERN,
   ENGAGEMENT_EVENT_MEANINGS,
   ENGAGEMENT_EVENTS,
@@ -25,7 +28,6 @@ import {
 } from '../../src/dsl/index.js';
 import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, LINK_FIELDS, type RecordField } from '../../src/ir/record.js';
 import type { PlanTemplate } from '../../src/ir/plan.js';
-import { BehaviourDocument, Stage, STAGES } from '../../src/simulate/behaviour-schema.js';
 import {
   createLiquid,
   createRenderer,
@@ -459,9 +461,9 @@ function behaviourSection(): string[] {
     '',
     table(rows(schema.properties!.spec!, 'spec'), inChannel),
     '',
-    `Each channel model (\`email\`, \`sms\`) is a map of stages: ${STAGES.map((s) => `\`${s}\``).join(', ')}. Each stage:`,
+    `Each channel model (\`email\`, \`sms\`) is a map of stages: ${BEHAVIOUR_STAGES.map((s) => `\`${s}\``).join(', ')}. Each stage:`,
     '',
-    table(rows(json(Stage), '<stage>')),
+    table(rows(json(BehaviourStage), '<stage>')),
     '',
     'Stages are conditional on the previous one the model names (delivered → opened → clicked → visited → paid or partiallyPaid); a stage left out passes through; `replied` and `optedOut` are drawn apart, after delivery; an undelivered message bounces.',
     '',

@@ -5,11 +5,10 @@
  * URL is a configuration error: non-retryable, naming the variable and the fix.
  */
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { WebhookError } from '../channels/webhooks.js';
 import type { ActivityDeps } from './deps.js';
-import { invalidInput, WEBHOOK_FAILED } from './failures.js';
-import type { WebhookInput, WebhookResult } from './types.js';
+import { invalidInput, webhookFailure } from './failures.js';
+import type { WebhookInput, WebhookResult } from '../workflows/contract.js';
 
 function resolveUrl(deps: ActivityDeps, input: WebhookInput): string {
   const what = `webhook step "${input.step}"`;
@@ -65,10 +64,7 @@ export function createCallWebhook(deps: ActivityDeps): (input: WebhookInput) => 
       if (!(error instanceof WebhookError)) throw error;
       deps.log?.warn('webhook failed', { ...meta, status: error.status, retryable: error.retryable });
       const message = `webhook step "${input.step}": ${error.message}`;
-      const details = error.status === undefined ? [] : [{ status: error.status }];
-      throw error.retryable
-        ? ApplicationFailure.retryable(message, WEBHOOK_FAILED, ...details)
-        : ApplicationFailure.nonRetryable(message, WEBHOOK_FAILED, ...details);
+      throw webhookFailure(message, error.retryable, error.status);
     }
   };
 }

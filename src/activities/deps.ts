@@ -9,7 +9,7 @@ import type { PaymentLinks } from '../channels/payments.js';
 import type { SmsChannel } from '../channels/sms.js';
 import type { WebhookCaller } from '../channels/webhooks.js';
 import type { Renderer } from '../templates/index.js';
-import type { OutcomeInput, JourneyStartedInput } from './types.js';
+import type { OutcomeInput, JourneyStartedInput } from '../workflows/contract.js';
 
 /** Receives each journey's outcome (the metrics module implements it later). */
 export interface OutcomeSink {

@@ -1,18 +1,16 @@
 /**
- * Turns what went wrong into the Temporal failures the workflow routes on (FAILURE in
- * types.ts): non-retryable when retrying cannot help (a hard bounce, an opt-out, a missing
+ * Turns what went wrong into the Temporal failures the workflow routes on (their types are
+ * FAILURE, src/ir/failures.ts; this file only builds the failures): non-retryable when retrying cannot help (a hard bounce, an opt-out, a missing
  * address or a configuration error), retryable otherwise so the step's retry
  * policy applies. Failure messages end up in workflow history: they say what, why and how to
  * fix, and never quote an address or a number.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelError } from '../channels/errors.js';
-import { FAILURE } from './types.js';
+import { FAILURE } from '../workflows/contract.js';
 
-/** Failure type of a provider that could not be reached (retried by the step's policy). */
-export const CHANNEL_UNAVAILABLE = 'ChannelUnavailable';
-/** Failure type of a webhook call that failed (retryable or not, per the HTTP status). */
-export const WEBHOOK_FAILED = 'WebhookFailed';
+/** @deprecated FAILURE.channelUnavailable (src/ir/failures.ts); kept until its last importer moves. */
+export const CHANNEL_UNAVAILABLE = FAILURE.channelUnavailable;
 
 /** Bad input or configuration: retrying cannot help. */
 export function invalidInput(message: string): ApplicationFailure {
@@ -32,6 +30,27 @@ export function channelFailure(error: ChannelError, what: string): ApplicationFa
     case 'soft':
       return ApplicationFailure.retryable(message, FAILURE.softBounce);
     case 'unavailable':
-      return ApplicationFailure.retryable(message, CHANNEL_UNAVAILABLE);
+      return ApplicationFailure.retryable(message, FAILURE.channelUnavailable);
   }
+}
+
+/** The only recipient was refused (an SMTP relay's rejected list): nothing was delivered. */
+export function hardBounce(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, FAILURE.hardBounce);
+}
+
+/** A failed webhook call; `status` (when the endpoint answered) goes into the failure's details. */
+export function webhookFailure(message: string, retryable: boolean, status: number | undefined): ApplicationFailure {
+  const details = status === undefined ? [] : [{ status }];
+  return retryable
+    ? ApplicationFailure.retryable(message, FAILURE.webhookFailed, ...details)
+    : ApplicationFailure.nonRetryable(message, FAILURE.webhookFailed, ...details);
+}
+
+/** An attempt abandoned because the worker stops before `what` answered: retried on the next worker. */
+export function workerStopping(what: string): ApplicationFailure {
+  return ApplicationFailure.retryable(
+    `the worker is stopping before ${what} answered: retried on the next worker`,
+    FAILURE.workerStopping,
+  );
 }

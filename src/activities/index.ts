@@ -17,7 +17,7 @@ import {
 import { createLedgerActivities } from './reserve-contact.js';
 import { createSendEmail } from './send-email.js';
 import { createSendSms } from './send-sms.js';
-import type { Activities } from './types.js';
+import type { Activities } from '../workflows/contract.js';
 import { createLoadPlan } from './load-plan.js';
 import { createRouteDebt } from './route-debt.js';
 
@@ -38,7 +38,6 @@ export function createActivities(deps: ActivityDeps): Activities {
 }
 
 export type { ActivityDeps, ActivityLog, OutcomeSink } from './deps.js';
-export { CHANNEL_UNAVAILABLE, WEBHOOK_FAILED } from './failures.js';
 export { emailMessageId } from './message.js';
 export { E164 } from './send-sms.js';
-export * from './types.js';
+export * from '../workflows/contract.js';

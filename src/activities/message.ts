@@ -9,11 +9,11 @@ import { signLinkToken, TEST_LINK } from '../channels/tokens.js';
 import { messageParts } from '../core/template-values.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { PlanTemplate } from '../ir/index.js';
-import { keyedHash } from '../temporal/ids.js';
+import { keyedHash } from '../ids/workflow-ids.js';
 import { TemplateRenderError, type RenderedMessage } from '../templates/index.js';
 import type { ActivityDeps } from './deps.js';
 import { invalidInput } from './failures.js';
-import type { SendInput, SendMessageInput } from './types.js';
+import type { SendInput, SendMessageInput } from '../workflows/contract.js';
 
 /** The email Message-ID for an idempotency key: `<32 hex chars of sha256(key)@settle>`. */
 export function emailMessageId(key: string): string {

@@ -4,7 +4,7 @@
  */
 import type { ActivityDeps } from './deps.js';
 import { invalidInput } from './failures.js';
-import type { PaymentLinkInput, PaymentLinkResult } from './types.js';
+import type { PaymentLinkInput, PaymentLinkResult } from '../workflows/contract.js';
 
 export function createCreatePaymentLink(deps: ActivityDeps): (input: PaymentLinkInput) => Promise<PaymentLinkResult> {
   return async function createPaymentLink(input) {

@@ -5,7 +5,12 @@
  * that a replay does not count twice.
  */
 import type { ActivityDeps } from './deps.js';
-import type { DisputeResultInput, JourneyStartedInput, OutcomeInput, PromiseResultInput } from './types.js';
+import type {
+  DisputeResultInput,
+  JourneyStartedInput,
+  OutcomeInput,
+  PromiseResultInput,
+} from '../workflows/contract.js';
 
 export function createJourneyStarted(deps: ActivityDeps): (input: JourneyStartedInput) => Promise<void> {
   return function journeyStarted(input) {

@@ -15,7 +15,6 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import {
   LEDGER_WORKFLOW_TYPE,
   ledgerBounceSignal,
@@ -26,7 +25,13 @@ import {
 } from '../workflows/definitions.js';
 import type { LedgerInput } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
-import type { ContactDecision, LedgerBounceInput, LedgerConsentInput, ReserveContactInput } from './types.js';
+import { workerStopping } from './failures.js';
+import type {
+  ContactDecision,
+  LedgerBounceInput,
+  LedgerConsentInput,
+  ReserveContactInput,
+} from '../workflows/contract.js';
 
 /** Ledgers this process has seen running (a hint only: a closed ledger is started again on demand). */
 const KNOWN_RUNNING_MAX = 10_000;
@@ -50,20 +55,13 @@ function abandonOn<T>(signal: AbortSignal, p: Promise<T>): Promise<T> {
   });
 }
 
-/** The error type of an activity attempt abandoned because the worker stops (retryable). */
-export const WORKER_STOPPING = 'WorkerStopping';
-
 export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' | 'log' | 'stopping'> = {}) {
   const running = new Set<string>();
 
   /** Runs the Temporal calls of `fn` until they end, the activity is cancelled or the worker stops. */
   async function untilStopping<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
     const signal = deps.stopping ? AbortSignal.any([ctx.cancellationSignal, deps.stopping]) : ctx.cancellationSignal;
-    const stopped = () =>
-      ApplicationFailure.retryable(
-        'the worker is stopping before the debtor ledger answered: retried on the next worker',
-        WORKER_STOPPING,
-      );
+    const stopped = () => workerStopping('the debtor ledger');
     if (deps.stopping?.aborted) throw stopped();
     try {
       // The worker's client (a NativeConnection) does not cancel its calls on an abort signal yet:

@@ -7,9 +7,9 @@
  */
 import { Context } from '@temporalio/activity';
 import { routeDebtBy, type Router } from '../routing/route.js';
-import { tablePlans, tableRouter, type RoutingTable } from '../enrollment/routing-table.js';
+import { tablePlans, tableRouter, type RoutingTable } from '../routing/table.js';
 import { createRoutingTableReader, type RoutingTableReader } from '../temporal/routing-store.js';
-import type { RouteDebtInput, RouteDebtResult } from './types.js';
+import type { RouteDebtInput, RouteDebtResult } from '../workflows/contract.js';
 
 /** The answer for one debt over a table and its router (pure: no Temporal). */
 export function routeDebtWith(table: RoutingTable, router: Router, input: RouteDebtInput): RouteDebtResult {

@@ -5,13 +5,12 @@
  * click redirects and its HTML part carries an open pixel (tracking-links.ts). A refused recipient is
  * a hard bounce (non-retryable), a temporary refusal a soft bounce (retried by the step policy).
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { ChannelError } from '../channels/errors.js';
 import { TEST_SUBJECT_PREFIX, type SendDeps } from './deps.js';
-import { channelFailure, invalidInput } from './failures.js';
+import { channelFailure, hardBounce, invalidInput } from './failures.js';
 import { emailMessageId, optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
 import { createTracker, trackHtml, trackText } from './tracking-links.js';
-import { FAILURE, type SendMessageInput, type SendMessageResult } from './types.js';
+import type { SendMessageInput, SendMessageResult } from '../workflows/contract.js';
 
 /** One bare address: a comma or angle bracket would make nodemailer send to several recipients. */
 const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
@@ -72,7 +71,7 @@ export function createSendEmail(deps: SendDeps<'email'>): (input: SendMessageInp
     if (result.rejected.length >= 1) {
       // The only recipient was refused: nothing was delivered.
       deps.log?.warn('email refused', { ...sendLogMeta(input), messageId, kind: 'hard' });
-      throw ApplicationFailure.nonRetryable(`${what}: the mail server refused the recipient`, FAILURE.hardBounce);
+      throw hardBounce(`${what}: the mail server refused the recipient`);
     }
     deps.log?.info('email sent', { ...sendLogMeta(input), messageId, locale: rendered.locale });
     return {

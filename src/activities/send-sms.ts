@@ -8,7 +8,7 @@ import { ChannelError } from '../channels/errors.js';
 import type { SendDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
 import { optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
-import type { SendMessageInput, SendMessageResult } from './types.js';
+import type { SendMessageInput, SendMessageResult } from '../workflows/contract.js';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 

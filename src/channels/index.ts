@@ -14,7 +14,6 @@ export {
   type SmtpEmailChannelOptions,
 } from './email.js';
 export { mapSmtpError } from './smtp-errors.js';
-export { startSmtpSink, type SinkMail, type SmtpSink, type SmtpSinkOptions } from './smtp-sink.js';
 export {
   LocalSmsSink,
   type LocalSmsSinkOptions,

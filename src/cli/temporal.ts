@@ -13,7 +13,7 @@ import {
 } from '@temporalio/client';
 import { ConfigError, loadConfig, requireSecret, type Config } from '../config/env.js';
 import { connectClient, TemporalUnavailableError } from '../temporal/connection.js';
-import { legacyWorkflowIdFor, workflowIdFor } from '../temporal/ids.js';
+import { legacyWorkflowIdFor, workflowIdFor } from '../ids/workflow-ids.js';
 import { startInput } from '../temporal/plan-store.js';
 import { SA } from '../temporal/search-attributes.js';
 import type { JourneyStartInput } from '../workflows/types.js';

@@ -2,7 +2,7 @@
 import { WEEKDAYS, type Policy, type SendWindow } from '../dsl/index.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { PendingDiagnostic } from './diagnostic.js';
-import type { Resource } from './project.js';
+import type { Resource } from '../project/project.js';
 import { checkCaps, checkHolidayPlace } from './check-policy-rules.js';
 
 export function minutesOf(hhmm: string): number {

@@ -9,8 +9,8 @@ import { codePointName, smsLength } from '../core/sms-segments.js';
 import type { PlanTemplate } from '../ir/index.js';
 import { renderMessage, type EnrollmentRecordLike } from '../templates/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
-import { declaredAttributes, type Project } from './project.js';
-import { validateRecord } from './enrollment.js';
+import { declaredAttributes, type Project } from '../project/project.js';
+import { validateRecord } from '../project/record.js';
 
 /** Segments an SMS template may take when it does not say (`maxSegments`). */
 export const DEFAULT_MAX_SEGMENTS = 2;

@@ -7,8 +7,8 @@ import { checkCel, referencedAttributes, type CelCheck, type CelExpectedType } f
 import type { FieldType } from '../ir/index.js';
 import { parseDuration } from '../core/duration.js';
 import type { PendingDiagnostic } from './diagnostic.js';
-import type { Project } from './project.js';
-import { declaredAttributes, doubtfulReads, inProject } from './project.js';
+import type { Project } from '../project/project.js';
+import { declaredAttributes, doubtfulReads, inProject } from '../project/project.js';
 import { didYouMean } from './suggest.js';
 
 /** Longest duration accepted anywhere in a journey (10 years): beyond it a typo is likelier than intent. */

@@ -7,8 +7,8 @@ import { authoredSends } from './sends.js';
 import type { Journey, Template } from '../dsl/index.js';
 import { checkLiquid, smsOptOutPresent } from '../templates/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
-import type { Project, Resource } from './project.js';
-import { attributeReads, declaredAttributes, doubtfulReads } from './project.js';
+import type { Project, Resource } from '../project/project.js';
+import { attributeReads, declaredAttributes, doubtfulReads } from '../project/project.js';
 
 export interface TemplateInfo {
   usesPay: boolean;

@@ -14,15 +14,15 @@ import { checkProjectCel, checkSteps } from './check-steps.js';
 import { checkTiming } from './check-timing.js';
 import { lowerJourney } from './lower.js';
 import { parseSource } from './parse.js';
+import { addResource } from './add-resource.js';
 import {
-  addResource,
   DEFAULT_ROOT,
   declaredAttributes,
   emptyProject,
   inProject,
   type Project,
   type Resource,
-} from './project.js';
+} from '../project/project.js';
 import { resolveDiagnostics, type ParsedFile } from './resolve.js';
 import { dropRepeatedStepIdErrors, salvageJourney } from './salvage.js';
 import type { SourceFile } from './sources.js';

@@ -18,7 +18,7 @@ import {
 } from '../ir/index.js';
 import { minutesOf, windowsOf } from './check-policy.js';
 import { countryHolidays, publicHolidayDates } from './holidays.js';
-import type { Project } from './project.js';
+import type { Project } from '../project/project.js';
 import { authoredSends } from './sends.js';
 
 const SEND_RETRY = { maxAttempts: 3, initialInterval: '1m', backoff: 2, maxInterval: '1h' };

@@ -5,15 +5,9 @@
  * resolve), it is checked for nothing, and the graph checks assume it may go anywhere and wait
  * (graph.ts), so only the checks that depend on the broken step are dropped.
  */
+import type { Salvaged } from '../project/project.js';
 import type { Journey } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
-
-export interface Salvaged {
-  /** The journey with each broken step replaced by a placeholder `exit` step of the same id. */
-  doc: Journey;
-  /** Indices of the steps that failed the schema. */
-  brokenSteps: ReadonlySet<number>;
-}
 
 /** Id given to a broken step that has no usable id: never a valid step id, never shown in hints. */
 export function placeholderId(i: number): string {

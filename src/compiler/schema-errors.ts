@@ -197,9 +197,9 @@ export function toDiagnostic(file: string, doc: unknown, e: ErrorObject): Pendin
     case 'oneOf':
       return {
         ...base,
-        code: 'WRONG_TYPE',
+        code: ann.errorCode ?? 'WRONG_TYPE',
         message: `${field} does not have an allowed shape`,
-        hint: 'see the schema for the forms this field accepts',
+        hint: ann.errorHint ?? 'see the schema for the forms this field accepts',
       };
     default:
       return { ...base, code: 'INVALID_VALUE', message: `${field} ${e.message ?? 'is invalid'}` };

@@ -3,36 +3,16 @@
  * with every ajv error turned into a diagnostic with a stable code, a plain message and a fix
  * (schema-errors.ts).
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import { createAjv } from '../dsl/ajv.js';
 import { API_VERSION, KINDS, KIND_NAMES, type Kind } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import * as precompiled from './generated/kind-validators.js';
 import { pruneUnionErrors, toDiagnostic } from './schema-errors.js';
 import { didYouMean } from './suggest.js';
 
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
-
 let ajv: Ajv2020 | undefined;
 const validators = new Map<Kind, ValidateFunction>();
-
-/** The options of every ajv instance (the kinds' precompiled validators use them too). */
-export const AJV_OPTIONS = {
-  allErrors: true,
-  verbose: true,
-  discriminator: true,
-  strict: true,
-  strictRequired: false,
-  keywords: ['errorCode', 'errorHint'],
-} as const;
-
-export function createAjv(): Ajv2020 {
-  const a = new Ajv2020({ ...AJV_OPTIONS, keywords: [...AJV_OPTIONS.keywords] });
-  addFormats(a);
-  return a;
-}
 
 /** The kind's validator: precompiled (generated/kind-validators.ts), or compiled here when `compile` is asked for. */
 export function validatorFor(kind: Kind, compile = false): ValidateFunction {

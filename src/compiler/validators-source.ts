@@ -7,7 +7,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { KINDS } from '../dsl/index.js';
-import { AJV_OPTIONS } from './structural.js';
+import { AJV_OPTIONS } from '../dsl/ajv.js';
 
 type Standalone = (ajv: Ajv2020, refs: Record<string, string>) => string;
 // A CommonJS module whose default export is the function (plain Node: module.exports.default).

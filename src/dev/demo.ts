@@ -4,10 +4,10 @@
  * after a delay in journey time, compressed by the time scale.
  */
 import type { Client } from '@temporalio/client';
-import type { SendMessageInput } from '../activities/types.js';
-import type { Project } from '../compiler/project.js';
+import type { SendMessageInput } from '../workflows/contract.js';
+import type { Project } from '../project/project.js';
 import { enrollPortfolio, type EnrollSummary } from '../enrollment/enroll.js';
-import type { PortfolioRow } from '../enrollment/read.js';
+import type { PortfolioRow } from '../project/record.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { engagementSignal } from '../workflows/definitions.js';
 import { reactTo, type PlannedEvent } from './behaviour.js';

@@ -12,7 +12,7 @@ import {
   type CheckoutSessionRequest,
   type StripeCheckout,
 } from '../channels/stripe.js';
-import { startStripeMock, type StripeMock } from '../channels/stripe-mock.js';
+import { startStripeMock, type StripeMock } from './stripe-mock.js';
 import type { Config } from '../config/env.js';
 
 export interface LedgerEntry {

@@ -1,5 +1,5 @@
 /** Wraps activities so `settle dev` sees every message actually sent (for the demo's debtors and its summary). */
-import type { Activities, SendMessageInput } from '../activities/types.js';
+import type { Activities, SendMessageInput } from '../workflows/contract.js';
 
 export type SentListener = (input: SendMessageInput, duplicate: boolean) => void;
 

@@ -1,6 +1,6 @@
 /** Serialises the TypeBox definitions into the committed files of schemas/ (and checks for drift). */
 import type { TSchema } from '@sinclair/typebox';
-import { ENROLLMENT_SCHEMA, KINDS } from './index.js';
+import { BEHAVIOUR_SCHEMA, ENROLLMENT_SCHEMA, KINDS } from './index.js';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -21,5 +21,6 @@ export function renderSchemas(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { schema, file } of Object.values(KINDS)) out[file] = serialise(schema);
   out[ENROLLMENT_SCHEMA.file] = serialise(ENROLLMENT_SCHEMA.schema);
+  out[BEHAVIOUR_SCHEMA.file] = serialise(BEHAVIOUR_SCHEMA.schema);
   return out;
 }

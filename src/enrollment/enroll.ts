@@ -10,15 +10,15 @@
  * project's routing table is published (src/temporal/routing-store.ts): hand-overs route with it.
  */
 import type { Client } from '@temporalio/client';
-import { validateRecord } from '../compiler/enrollment.js';
-import { declaredAttributes, type Project } from '../compiler/project.js';
+import { validateRecord } from '../project/record.js';
+import { declaredAttributes, type Project } from '../project/project.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { invalidReason } from '../routing/invalid-reason.js';
-import type { PortfolioRow } from './read.js';
+import type { PortfolioRow } from '../project/record.js';
 import { publishRoutingTable } from '../temporal/routing-store.js';
 import { createRouter } from '../routing/route.js';
 import { legacyJourneys } from './legacy.js';
-import { routingTableOf } from './routing-table.js';
+import { routingTableOf } from '../routing/table.js';
 import { DEFAULT_RETRY, startJourney, type RetryOptions, type StartOutcome } from './start.js';
 
 export interface EnrollOptions {

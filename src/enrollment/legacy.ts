@@ -6,7 +6,7 @@
  * none, once they have ended, and enrollment pays one count per run — and only then are they listed.
  */
 import type { Client } from '@temporalio/client';
-import { parseWorkflowId } from '../temporal/ids.js';
+import { parseWorkflowId } from '../ids/workflow-ids.js';
 import { WORKFLOW_TYPE } from '../workflows/types.js';
 
 /** Running journeys of the older id on this task queue, by debt id (the first found per debt). */

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse/sync';
 import type { FieldType } from '../ir/index.js';
 import { headerColumns, PortfolioError, rowToRecord, type Column } from './columns.js';
-import type { PortfolioRow } from './read.js';
+import type { PortfolioRow } from '../project/record.js';
 
 /** A quoted value longer than this many lines is taken for an unterminated quote. */
 const MAX_RECORD_LINES = 100;

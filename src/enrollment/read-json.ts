@@ -8,7 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import { PortfolioError } from './columns.js';
-import type { PortfolioRow } from './read.js';
+import type { PortfolioRow } from '../project/record.js';
 
 /** JSON.parse messages quote the text (personal data): keep only what and where. */
 export function jsonMessage(e: unknown): string {

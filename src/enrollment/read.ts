@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FieldType } from '../ir/index.js';
+import type { PortfolioRow } from '../project/record.js';
 import { PortfolioError } from './columns.js';
 import { readCsv } from './read-csv.js';
 import { elementRow, readJsonArray } from './read-json.js';
@@ -17,10 +18,6 @@ import { elementRow, readJsonArray } from './read-json.js';
 export { PortfolioError } from './columns.js';
 export { readCsv } from './read-csv.js';
 export { readJsonArray } from './read-json.js';
-
-/** One row of a portfolio: its first line in the file, and the record or the reason it is unreadable. */
-export type PortfolioRow =
-  { line: number; record: unknown; error?: never } | { line: number; error: string; record?: never };
 
 export type PortfolioFormat = 'csv' | 'json' | 'ndjson';
 

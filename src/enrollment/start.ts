@@ -31,8 +31,9 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
-import { keyedHash, workflowIdFor } from '../temporal/ids.js';
-import { planRefOf, publishPlan, startInput } from '../temporal/plan-store.js';
+import { keyedHash, workflowIdFor } from '../ids/workflow-ids.js';
+import { publishPlan, startInput } from '../temporal/plan-store.js';
+import { planRefOf } from '../ids/plan-ref.js';
 import { reenrollSignal } from '../workflows/definitions.js';
 import { journeyAttributes } from '../workflows/search-attributes.js';
 import {

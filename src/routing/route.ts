@@ -7,7 +7,7 @@
  * it reads is absent) means that segment does not match; the failures are counted so a rule
  * that silently never matches shows up in the summary.
  */
-import { declaredAttributes, type Project } from '../compiler/project.js';
+import { declaredAttributes, type Project } from '../project/project.js';
 import {
   celInput,
   compileCel,
@@ -17,7 +17,7 @@ import {
   type CompiledCel,
 } from '../core/cel.js';
 import { addDays, isValidTimeZone, localDateIso, zonedMidnight } from '../core/timezone.js';
-import type { RouteDebtInput, RouteDebtResult } from '../activities/types.js';
+import type { RouteDebtInput, RouteDebtResult } from '../workflows/contract.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import type { PlanRef } from '../workflows/types.js';
 
@@ -25,7 +25,7 @@ export type Route = { journey: string; segment?: string } | { unmatched: true };
 
 /**
  * One segment as the router needs it, in plain data: what `settle enroll` reads from the project
- * and what the deployed routing table (src/enrollment/routing-table.ts) holds.
+ * and what the deployed routing table (src/routing/table.ts) holds.
  */
 export interface SegmentRule {
   name: string;

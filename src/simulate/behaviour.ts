@@ -1,5 +1,6 @@
 /**
- * Loading a behaviour model (behaviour-schema.ts) and drawing each message's response from it.
+ * Loading a behaviour model (the Behaviour kind, src/dsl/behaviour.ts, validated by
+ * src/compiler/behaviour.ts) and drawing each message's response from it.
  *
  * The funnel is a chain: delivered → opened → clicked → visited → paid | partiallyPaid, each
  * stage conditional on the previous one that the model names (a stage the model leaves out is
@@ -10,38 +11,22 @@
  * message's idempotency key and the run's seed, so a seed gives the same responses whatever the
  * order or the size of the portfolio.
  */
-import { readFileSync } from 'node:fs';
-import { load as loadYaml } from 'js-yaml';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { Locator } from '../compiler/locate.js';
-import { createAjv } from '../compiler/structural.js';
+import { checkBehaviour, checkBehaviourFile } from '../compiler/behaviour.js';
+import type { Diagnostic } from '../compiler/diagnostic.js';
+import { formatDiagnostic } from '../compiler/format.js';
 import { parseDuration } from '../core/duration.js';
 import { seeded, seedOf, type Rng } from '../core/random.js';
+import type { BehaviourDoc, ChannelModelSpec, DelaySpec, MatchSpec, StageName, StageSpec } from '../dsl/index.js';
 import type { Channel, EngagementEvent } from '../ir/index.js';
-import {
-  BehaviourDocument,
-  STAGES,
-  type BehaviourDoc,
-  type ChannelModelSpec,
-  type DelaySpec,
-  type MatchSpec,
-  type StageName,
-  type StageSpec,
-} from './behaviour-schema.js';
 
-export interface BehaviourProblem {
-  file: string;
-  line: number;
-  column: number;
-  path: string;
-  message: string;
-}
-
+/** An invalid behaviour model: the compiler's diagnostics, each with its code frame and fix. */
 export class BehaviourError extends Error {
-  constructor(readonly problems: BehaviourProblem[]) {
-    super(
-      problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
-    );
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    text?: string,
+  ) {
+    const sources = text === undefined ? undefined : new Map(diagnostics.map((d) => [d.file, text]));
+    super(diagnostics.map((d) => formatDiagnostic(d, { ...(sources && { sources }) })).join('\n\n'));
   }
 }
 
@@ -84,81 +69,17 @@ export interface Behaviour {
 /** Nobody opens, clicks or pays: the exact contact schedule (`--behaviour none`). */
 export const NO_BEHAVIOUR: Behaviour = { name: 'none', costs: {}, partialShare: 0.5, respond: () => [] };
 
-let validator: ValidateFunction | undefined;
-
-/** Parses and validates a behaviour file's text; every problem at once, with line and column. */
+/** Parses and validates a behaviour file's text; every problem at once, as located diagnostics. */
 export function parseBehaviour(text: string, file: string): Behaviour {
-  let doc: unknown;
-  try {
-    doc = loadYaml(text);
-  } catch (e) {
-    const mark = (e as { mark?: { line: number; column: number } }).mark;
-    const reason = (e as { reason?: string }).reason ?? (e as Error).message;
-    throw new BehaviourError([
-      {
-        file,
-        line: (mark?.line ?? 0) + 1,
-        column: (mark?.column ?? 0) + 1,
-        path: '',
-        message: `not valid YAML: ${reason}`,
-      },
-    ]);
-  }
-  validator ??= createAjv().compile(BehaviourDocument);
-  if (!validator(doc)) {
-    const locator = new Locator(text);
-    const seen = new Set<string>();
-    const problems: BehaviourProblem[] = [];
-    for (const e of validator.errors ?? []) {
-      // A union (delay) reports every branch; its own message is the useful one.
-      if (
-        e.keyword !== 'anyOf' &&
-        (validator.errors ?? []).some((o) => o.keyword === 'anyOf' && e.instancePath === o.instancePath)
-      )
-        continue;
-      const at = e.instancePath
-        .split('/')
-        .slice(1)
-        .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-      const p = e.params as Record<string, unknown>;
-      let message = e.message ?? 'is invalid';
-      if (e.keyword === 'additionalProperties')
-        message = `unknown field "${String(p.additionalProperty)}"${hintFor(at, String(p.additionalProperty))}`;
-      else if (e.keyword === 'required') message = `"${String(p.missingProperty)}" is required`;
-      else if (e.keyword === 'anyOf')
-        message = 'a delay is a duration (20s, 2h, 1d), { uniform: [min, max] } or { exponential: mean }';
-      else if (e.keyword === 'pattern' && /\(s\|m\|h\|d\|w\)/.test(String(p.pattern)))
-        message = `"${String(e.data)}" is not a duration: write a whole number and s, m (minutes), h, d or w`;
-      const extra = e.keyword === 'additionalProperties';
-      const span = locator.locate(extra ? [...at, String(p.additionalProperty)] : at, extra);
-      const path = at.join('.');
-      const id = `${span.line}:${span.column}:${message}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      problems.push({ file, line: span.line, column: span.column, path, message });
-    }
-    throw new BehaviourError(problems);
-  }
-  return compileBehaviour(doc as BehaviourDoc);
-}
-
-function hintFor(at: (string | number)[], field: string): string {
-  const parent = at[at.length - 1];
-  if (parent === 'email' || parent === 'sms') return ` (stages: ${STAGES.join(', ')})`;
-  if (parent === 'match') return ' (match on journey, segment, variant or step)';
-  return field === 'channels' ? ' (write the channel models under default: { email, sms })' : '';
+  const check = checkBehaviour({ path: file, text });
+  if (!check.ok) throw new BehaviourError(check.diagnostics, text);
+  return compileBehaviour(check.doc);
 }
 
 export function loadBehaviour(path: string, shownAs = path): Behaviour {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new BehaviourError([
-      { file: shownAs, line: 1, column: 1, path: '', message: `cannot read the file: ${(e as Error).message}` },
-    ]);
-  }
-  return parseBehaviour(text, shownAs);
+  const { source, check } = checkBehaviourFile(path, shownAs);
+  if (!check.ok) throw new BehaviourError(check.diagnostics, source.unreadable ? undefined : source.text);
+  return compileBehaviour(check.doc);
 }
 
 type Sampler = (rng: Rng) => number;

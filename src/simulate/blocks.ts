@@ -6,13 +6,13 @@
  * order, so a run gives the same summary and the same timelines whatever the number of workers:
  * the blocks never depend on it.
  */
-import { validateRecord } from '../compiler/enrollment.js';
-import { declaredAttributes, emptyProject, type Project } from '../compiler/project.js';
+import { validateRecord } from '../project/record.js';
+import { declaredAttributes, emptyProject, type Project } from '../project/project.js';
 import { invalidReason } from '../routing/invalid-reason.js';
 import { createRouter } from '../routing/route.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { compileBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from './behaviour.js';
-import type { BehaviourDoc } from './behaviour-schema.js';
+import type { BehaviourDoc } from '../dsl/index.js';
 import { deployedRouting, simulatedRouting } from './hand-over.js';
 import { runDebt, runDebtorDebts, type RunDebtOptions, type SimulatedDebt } from './run-debt.js';
 import { SummaryBuilder, type SummaryOptions, type SummaryPart } from './summary.js';

@@ -4,7 +4,7 @@
  * activity (routeDebtBy / routeForward over the simulation's router, built from the project) and
  * runs the debt on in the journey routed to, with its history (run-debt.ts, HandedOver).
  */
-import type { RouteDebtInput, RouteDebtResult } from '../activities/types.js';
+import type { RouteDebtInput, RouteDebtResult } from '../workflows/contract.js';
 import { routeDebtBy, type Router } from '../routing/route.js';
 import type { JourneyPlan } from '../ir/index.js';
 import type { PlanRef } from '../workflows/types.js';

@@ -5,7 +5,7 @@
  * engagement signals at their instants. The run stops at the simulation's horizon: a journey
  * still waiting then is reported `running`.
  */
-import type { FullSendInput, RouteDebtInput, SendMessageInput } from '../activities/types.js';
+import type { FullSendInput, RouteDebtInput, SendMessageInput } from '../workflows/contract.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { chooseLocale } from '../templates/locale.js';
 import { runJourney } from '../workflows/interpreter.js';

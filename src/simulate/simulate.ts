@@ -11,8 +11,8 @@
  * any size holds no timeline, and gives the same report with any number of workers.
  */
 import { availableParallelism } from 'node:os';
-import type { Project } from '../compiler/project.js';
-import type { PortfolioRow } from '../enrollment/read.js';
+import type { Project } from '../project/project.js';
+import type { PortfolioRow } from '../project/record.js';
 import type { JourneyPlan } from '../ir/index.js';
 import { NO_BEHAVIOUR, type Behaviour, type Costs } from './behaviour.js';
 import {

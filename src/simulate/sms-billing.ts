@@ -6,7 +6,7 @@
  * (`<publicUrl>/p/preview`); a text that cannot render counts one segment (the activity would
  * fail it, which the simulation does not model).
  */
-import type { SendMessageInput } from '../activities/types.js';
+import type { SendMessageInput } from '../workflows/contract.js';
 import { countSmsSegments } from '../core/sms-segments.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { PlanTemplate } from '../ir/index.js';

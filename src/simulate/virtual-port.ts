@@ -8,7 +8,7 @@ import type {
   LedgerBounceInput,
   LedgerConsentInput,
   ReserveContactInput,
-} from '../activities/types.js';
+} from '../workflows/contract.js';
 import { LedgerBook } from '../core/policy/index.js';
 import type { JourneyPlan, PlanRetry } from '../ir/index.js';
 import type { ActivityName, ActivityOutcome, RuntimePort } from '../workflows/port.js';

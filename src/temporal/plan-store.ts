@@ -12,29 +12,12 @@
  *
  * Integrity: the loader recomputes the content hash of what it read and refuses a mismatch.
  */
-import { createHash } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { canonicalJson } from '../core/canonical-json.js';
 import type { JourneyPlan } from '../ir/index.js';
 import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../workflows/definitions.js';
 import type { PlanRef } from '../workflows/types.js';
-
-const refs = new WeakMap<JourneyPlan, PlanRef>();
-
-export function contentHash(plan: JourneyPlan): string {
-  return createHash('sha256').update(canonicalJson(plan)).digest('hex');
-}
-
-/** The reference of a plan (memoised per plan object: a portfolio shares a handful of plans). */
-export function planRefOf(plan: JourneyPlan): PlanRef {
-  let ref = refs.get(plan);
-  if (!ref) {
-    ref = { journey: plan.journey, version: plan.version, contentHash: contentHash(plan) };
-    refs.set(plan, ref);
-  }
-  return ref;
-}
+import { contentHash, planRefOf } from '../ids/plan-ref.js';
 
 const published = new WeakMap<Client, Map<string, Promise<void>>>();
 

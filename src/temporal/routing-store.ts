@@ -13,10 +13,11 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import type { RoutingTable } from '../enrollment/routing-table.js';
+import type { RoutingTable } from '../routing/table.js';
 import type { JourneyPlan } from '../ir/index.js';
 import { ROUTING_WORKFLOW_TYPE, routingWorkflowId } from '../workflows/definitions.js';
-import { planRefOf, publishPlan, startInput } from './plan-store.js';
+import { publishPlan, startInput } from './plan-store.js';
+import { planRefOf } from '../ids/plan-ref.js';
 
 const NOT_FOUND = 5;
 

@@ -16,7 +16,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import type { Activities } from '../activities/types.js';
+import type { Activities } from '../workflows/contract.js';
 import type { TemporalConfig } from '../config/env.js';
 import { connectionOptions, TemporalUnavailableError } from './connection.js';
 

@@ -10,7 +10,7 @@ import {
 import { isValidTimeZone } from '../core/timezone.js';
 import { debtorPolicy } from '../core/policy/debtor.js';
 import type { JourneyPlan, PlanPolicy, PlanStep } from '../ir/index.js';
-import type { MessageContext } from '../activities/types.js';
+import type { MessageContext } from './contract.js';
 import type { RuntimePort } from './port.js';
 import { audit, engagementCounts, goalReached } from './state.js';
 import { currentRecord, moneyKey } from './money.js';

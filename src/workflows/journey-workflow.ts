@@ -17,7 +17,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/types.js';
+import type { Activities } from './contract.js';
 import { FAILURE } from '../ir/index.js';
 import type { PlanRetry } from '../ir/index.js';
 import { consentOnlyDecision } from '../core/policy/index.js';

@@ -6,7 +6,7 @@
  * lookup; workflow-safe.
  */
 import type { EngagementEvent } from '../ir/index.js';
-import type { OutcomeFacts } from '../activities/types.js';
+import type { OutcomeFacts } from './contract.js';
 import type { JourneyInput, JourneyState } from './types.js';
 
 /**

@@ -9,7 +9,7 @@ import type {
   LedgerBounceInput,
   LedgerConsentInput,
   ReserveContactInput,
-} from '../activities/types.js';
+} from './contract.js';
 import type { JourneyPlan, PlanRetry } from '../ir/index.js';
 import type { JourneyState, PlanRef } from './types.js';
 

@@ -7,7 +7,7 @@
  * the channel sends keep to (steps-send.ts). Workflow-safe, pure.
  */
 import { CALLBACK_SLOTS, CHANNELS, type CallbackSlot, type Channel, type JourneyPlan } from '../ir/index.js';
-import type { MessageContext, WebhookInput } from '../activities/types.js';
+import type { MessageContext, WebhookInput } from './contract.js';
 import type { EventRecord, JourneyState } from './types.js';
 
 export interface CallbackRequest {

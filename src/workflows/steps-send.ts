@@ -16,7 +16,7 @@ import { openDispute } from './disputes.js';
 import { preferencesOf } from './self-service.js';
 import { applyEvent } from './state.js';
 import type { SendRecord } from './types.js';
-import type { MessageContext, SendInput } from '../activities/types.js';
+import type { MessageContext, SendInput } from './contract.js';
 
 /**
  * Appends a send record. Built field by field (this runs for every send), in the order the record

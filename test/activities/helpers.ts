@@ -1,6 +1,6 @@
 /** Fixtures for the activity tests: templates, an enrollment, inputs, deps and a log that keeps its lines. */
 import type { ActivityDeps, ActivityLog } from '../../src/activities/deps.js';
-import type { SendMessageInput } from '../../src/activities/types.js';
+import type { SendMessageInput } from '../../src/workflows/contract.js';
 import type { EnrollmentData, PlanTemplate } from '../../src/ir/index.js';
 import { createRenderer } from '../../src/templates/index.js';
 

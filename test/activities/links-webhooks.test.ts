@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { FAILURE, type OutcomeInput, type WebhookInput } from '../../src/activities/types.js';
+import { FAILURE, type OutcomeInput, type WebhookInput } from '../../src/workflows/contract.js';
 import { createLocalPaymentLinks } from '../../src/channels/payments.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { verifyWebhookSignature } from '../../src/channels/webhook-signature.js';

@@ -7,11 +7,16 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { FAILURE, type Activities, type SendMessageInput, type SendMessageResult } from '../../src/activities/types.js';
+import {
+  FAILURE,
+  type Activities,
+  type SendMessageInput,
+  type SendMessageResult,
+} from '../../src/workflows/contract.js';
 import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
-import { keyedHash } from '../../src/temporal/ids.js';
+import { keyedHash } from '../../src/ids/workflow-ids.js';
 import {
   enrollment,
   memoryLog,

@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { FAILURE, type Activities } from '../../src/activities/types.js';
+import { FAILURE, type Activities } from '../../src/workflows/contract.js';
 import { ChannelError } from '../../src/channels/errors.js';
 import { LocalSmsSink } from '../../src/channels/sms.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';

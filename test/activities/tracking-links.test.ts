@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createTracker, trackHtml, trackText } from '../../src/activities/tracking-links.js';
 import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import type { PlanTemplate } from '../../src/ir/index.js';
 import { emailTemplate, NOW, SECRET, sendInput, testDeps } from './helpers.js';

@@ -10,7 +10,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
 import { ChannelError } from '../../src/channels/errors.js';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 
 let dir: string;
 let sink: SmtpSink;

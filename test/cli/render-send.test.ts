@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeCheckout } from '../../src/channels/stripe.js';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { createTwilioSmsChannel } from '../../src/channels/twilio.js';
 import { signLinkToken, verifyLinkToken, type LinkClaims, type LinkPurpose } from '../../src/channels/tokens.js';
 import { render } from '../../src/cli/commands/render.js';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/temporal/dev-server.js';
-import type { DevSummary } from '../../src/dev/run-dev.js';
+import { freePort } from '../../src/dev/dev-server.js';
+import type { DevSummary } from '../../src/app/dev.js';
 import { ROOT } from '../support/journeys.js';
 
 describe('settle dev --demo', () => {

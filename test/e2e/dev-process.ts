@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort } from '../../src/temporal/dev-server.js';
+import { freePort } from '../../src/dev/dev-server.js';
 import { ROOT } from '../support/journeys.js';
 
 export interface DevProcess {

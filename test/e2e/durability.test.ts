@@ -16,11 +16,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
+import { keyedHash, workflowIdFor } from '../../src/ids/workflow-ids.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { SECRET } from '../support/journey-worker.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
@@ -36,49 +37,20 @@ const DAY = 86_400_000;
  * Three emails and an SMS over nine journey days (18 s). The first wait is the longest, so that
  * all forty first emails are out well before anyone's SMS is due: a quiet moment to kill in.
  */
-const JOURNEY_YAML = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 1
-spec:
-  policy: always-open
-  goal: paid
-  steps:
-    - id: first-email
-      type: send
-      channel: email
-      template: overdue-friendly
-      paymentLink: true
-    - id: pause-1
-      type: wait
-      duration: 5d
-    - id: nudge-sms
-      type: send
-      channel: sms
-      template: overdue-nudge-sms
-      paymentLink: true
-    - id: pause-2
-      type: wait
-      duration: 2d
-    - id: second-email
-      type: send
-      channel: email
-      template: reminder-social-proof
-      paymentLink: true
-    - id: pause-3
-      type: wait
-      duration: 2d
-    - id: final-email
-      type: send
-      channel: email
-      template: final-friendly-reminder
-      paymentLink: true
-    - id: done
-      type: exit
-      outcome: unresolved
-`;
+const JOURNEY_YAML = journeyYaml({
+  name: JOURNEY,
+  goal: 'paid',
+  steps: [
+    send('first-email', 'email', 'overdue-friendly'),
+    wait('pause-1', '5d'),
+    send('nudge-sms', 'sms', 'overdue-nudge-sms'),
+    wait('pause-2', '2d'),
+    send('second-email', 'email', 'reminder-social-proof'),
+    wait('pause-3', '2d'),
+    send('final-email', 'email', 'final-friendly-reminder'),
+    exit('done', 'unresolved'),
+  ],
+});
 const EMAIL_STEPS = ['first-email', 'second-email', 'final-email'];
 const SMS_STEPS = ['nudge-sms'];
 

@@ -20,7 +20,7 @@ import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { createServerApp } from '../../src/server/app.js';
 import { createJourneyLookup } from '../../src/server/journey-lookup.js';
 import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { launchPhone, type PhoneBrowser } from '../support/browser.js';

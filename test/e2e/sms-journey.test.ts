@@ -21,6 +21,7 @@ import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.j
 import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { FAKE_NUMBER, startTwilioFake, type TwilioFake } from '../support/twilio-fake.js';
 import { eventually } from '../support/wait.js';
+import { exit, journeyYaml, send, waitFor } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
@@ -35,22 +36,16 @@ spec:
   consent: { sms: required }
 `;
 
-const JOURNEY = `apiVersion: settle/v1
-kind: Journey
-metadata: { name: sms-status, version: 1 }
-spec:
-  policy: always-open
-  steps:
-    - { id: text, type: send, channel: sms, template: overdue-nudge-sms, paymentLink: true }
-    - id: watch
-      type: waitFor
-      events: [delivered, bounced]
-      timeout: 2d
-      on: { delivered: got-it, bounced: lost, timeout: silent }
-    - { id: got-it, type: exit, outcome: delivered }
-    - { id: lost, type: exit, outcome: bounced }
-    - { id: silent, type: exit, outcome: silent }
-`;
+const JOURNEY = journeyYaml({
+  name: 'sms-status',
+  steps: [
+    send('text', 'sms', 'overdue-nudge-sms'),
+    waitFor('watch', '2d', { delivered: 'got-it', bounced: 'lost', timeout: 'silent' }),
+    exit('got-it', 'delivered'),
+    exit('lost', 'bounced'),
+    exit('silent', 'silent'),
+  ],
+});
 
 /** Signals a journey through the Temporal client; flush() waits for what is in flight. */
 function clientDispatcher(client: Client): SignalDispatcher {

@@ -15,12 +15,12 @@ import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/commands/enroll-progress.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { EnrollAbortedError, enrollPortfolio } from '../../src/enrollment/enroll.js';
-import type { PortfolioRow } from '../../src/enrollment/read.js';
-import { routingTableOf } from '../../src/enrollment/routing-table.js';
+import type { PortfolioRow } from '../../src/project/record.js';
+import { routingTableOf } from '../../src/routing/table.js';
 import { isTransient, journeyInput, startJourney } from '../../src/enrollment/start.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { keyedHash } from '../../src/temporal/ids.js';
-import { contentHash, planRefOf } from '../../src/temporal/plan-store.js';
+import { keyedHash } from '../../src/ids/workflow-ids.js';
+import { contentHash, planRefOf } from '../../src/ids/plan-ref.js';
 import {
   PLAN_WORKFLOW_TYPE,
   planWorkflowId,

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { validateRecord } from '../../src/compiler/enrollment.js';
+import { validateRecord, type PortfolioRow } from '../../src/project/record.js';
 import {
   PortfolioError,
   portfolioFormat,
   readPortfolio,
   readRows,
   type PortfolioFormat,
-  type PortfolioRow,
 } from '../../src/enrollment/read.js';
 import type { EnrollmentData, FieldType } from '../../src/ir/index.js';
 import { ROOT } from '../support/journeys.js';

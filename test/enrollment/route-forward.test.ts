@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeDebtWith } from '../../src/activities/route-debt.js';
 import { compilePaths } from '../../src/compiler/index.js';
-import { declaredAttributes } from '../../src/compiler/project.js';
+import { declaredAttributes } from '../../src/project/project.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
 import { createRouter, routeForward } from '../../src/routing/route.js';
-import { routingTableOf, tableRouter, type RoutingTable } from '../../src/enrollment/routing-table.js';
+import { routingTableOf, tableRouter, type RoutingTable } from '../../src/routing/table.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
-import { planRefOf } from '../../src/temporal/plan-store.js';
+import { planRefOf } from '../../src/ids/plan-ref.js';
 import { ROOT } from '../support/journeys.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');

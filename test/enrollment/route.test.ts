@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths, compileSources, type CompileResult } from '../../src/compiler/index.js';
-import { declaredAttributes } from '../../src/compiler/project.js';
+import { declaredAttributes } from '../../src/project/project.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
 import { createRouter } from '../../src/routing/route.js';
 import type { EnrollmentData } from '../../src/ir/index.js';

@@ -12,23 +12,27 @@ import { createProcessMetrics, startMetricsServer, type MetricsServer } from '..
 import { scratchProject, settle } from '../cli/helpers.js';
 import { startPrometheus, type Prometheus } from '../metrics/prometheus-support.js';
 import { eventually } from '../support/wait.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 
-const TONE_TEST = `apiVersion: settle/v1
-kind: Journey
-metadata: { name: tone-test, version: 3 }
-spec:
-  policy: eu-default
-  steps:
-    - id: tone
-      type: split
-      variants:
-        - { name: direct, weight: 40, next: mail }
-        - { name: friendly, weight: 40, next: mail }
-        - { name: none-at-all, weight: 20, next: mail, holdout: true }
-    - { id: mail, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 5d }
-    - { id: done, type: exit, outcome: unresolved }
-`;
+const TONE_TEST = journeyYaml({
+  name: 'tone-test',
+  version: 3,
+  policy: 'eu-default',
+  steps: [
+    {
+      id: 'tone',
+      type: 'split',
+      variants: [
+        { name: 'direct', weight: 40, next: 'mail' },
+        { name: 'friendly', weight: 40, next: 'mail' },
+        { name: 'none-at-all', weight: 20, next: 'mail', holdout: true },
+      ],
+    },
+    send('mail', 'email', 'overdue-friendly'),
+    wait('pause', '5d'),
+    exit('done', 'unresolved'),
+  ],
+});
 
 /** Journeys ended per variant: [variant, ended, paid, recovered EUR, written off EUR]. */
 const TONE: [string, number, number, number, number][] = [

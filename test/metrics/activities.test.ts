@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Activities, SendMessageInput } from '../../src/activities/types.js';
+import type { Activities, SendMessageInput } from '../../src/workflows/contract.js';
 import { createProcessMetrics, instrumentActivities } from '../../src/metrics/index.js';
 
 const input = (channel: 'email' | 'sms', key: string) =>

@@ -8,12 +8,13 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
-import type { Activities, JourneyStartedInput } from '../../src/activities/types.js';
+import type { Activities, JourneyStartedInput } from '../../src/workflows/contract.js';
 import { createProcessMetrics, instrumentActivities } from '../../src/metrics/index.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { exit, journeyPlan, wait } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 let env: TestWorkflowEnvironment;
@@ -23,18 +24,11 @@ beforeAll(async () => {
 afterAll(async () => env?.teardown());
 
 it('a journey that continues as new reports its start once', async () => {
-  const plan = planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata: { name: waits, version: 2 }
-spec:
-  policy: always-open
-  steps:
-${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1d }`).join('\n')}
-    - { id: done, type: exit, outcome: unresolved }
-`,
-    [ALWAYS_OPEN_POLICY],
-  );
+  const plan = journeyPlan({
+    name: 'waits',
+    version: 2,
+    steps: [...[1, 2, 3, 4, 5, 6].map((i) => wait(`w${i}`, '1d')), exit('done', 'unresolved')],
+  });
   const started: JourneyStartedInput[] = [];
   const metrics = createProcessMetrics();
   const unused = () => Promise.reject(new Error('not used by this journey'));

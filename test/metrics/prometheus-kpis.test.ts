@@ -17,15 +17,14 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { emailMessageId } from '../../src/activities/message.js';
-import type { Activities, OutcomeInput } from '../../src/activities/types.js';
+import type { Activities, OutcomeInput } from '../../src/workflows/contract.js';
 import {
   createHttpWebhookCaller,
   createLocalPaymentLinks,
   createSmtpEmailChannel,
   LocalSmsSink,
-  startSmtpSink,
-  type SmtpSink,
 } from '../../src/channels/index.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { loadConfigFor } from '../../src/config/roles.js';
 import { assignVariant } from '../../src/core/split.js';
@@ -45,9 +44,9 @@ import {
   type ProcessMetrics,
 } from '../../src/metrics/index.js';
 import { createServerApp } from '../../src/server/app.js';
-import { serverDepsFromConfig, type ServerWiring } from '../../src/server/from-config.js';
+import { serverDepsFromConfig, type ServerWiring } from '../../src/app/server-wiring.js';
 import { createRenderer } from '../../src/templates/index.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';

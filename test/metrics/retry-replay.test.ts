@@ -10,15 +10,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import type { Activities } from '../../src/activities/types.js';
+import type { Activities } from '../../src/workflows/contract.js';
 import {
   createHttpWebhookCaller,
   createLocalPaymentLinks,
   createSmtpEmailChannel,
   LocalSmsSink,
-  startSmtpSink,
-  type SmtpSink,
 } from '../../src/channels/index.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import {
   contactRuleMetrics,
@@ -27,7 +26,7 @@ import {
   type ProcessMetrics,
 } from '../../src/metrics/index.js';
 import { createRenderer } from '../../src/templates/index.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal } from '../../src/workflows/definitions.js';
 import type { JourneyResult } from '../../src/workflows/types.js';
@@ -35,46 +34,23 @@ import { SECRET } from '../support/journey-worker.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
+import { exit, journeyYaml, send, waitFor } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
 const JOURNEY = 'retried-reminder';
-const YAML = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 1
-spec:
-  policy: always-open
-  goal: paid
-  steps:
-    - id: first-email
-      type: send
-      channel: email
-      template: overdue-friendly
-      paymentLink: true
-      retry: { maxAttempts: 5, initialInterval: 1s, backoff: 1 }
-    - id: nudge-sms
-      type: send
-      channel: sms
-      template: overdue-nudge-sms
-      paymentLink: true
-    - id: second-email
-      type: send
-      channel: email
-      template: final-friendly-reminder
-      paymentLink: true
-      retry: { maxAttempts: 5, initialInterval: 1s, backoff: 1 }
-    - id: watch
-      type: waitFor
-      events: [replied]
-      timeout: 30d
-      on: { replied: done, timeout: done }
-    - id: done
-      type: exit
-      outcome: handedToAgent
-`;
+const RETRY = { maxAttempts: 5, initialInterval: '1s', backoff: 1 };
+const YAML = journeyYaml({
+  name: JOURNEY,
+  goal: 'paid',
+  steps: [
+    send('first-email', 'email', 'overdue-friendly', { retry: RETRY }),
+    send('nudge-sms', 'sms', 'overdue-nudge-sms'),
+    send('second-email', 'email', 'final-friendly-reminder', { retry: RETRY }),
+    waitFor('watch', '30d', { replied: 'done', timeout: 'done' }),
+    exit('done', 'handedToAgent'),
+  ],
+});
 
 let env: TestWorkflowEnvironment;
 let smtp: SmtpSink;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import type { DeployReport } from '../../src/cli/commands/deploy-format.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { NOT_STARTED } from '../../src/cli/commands/deploy-running.js';
@@ -23,32 +23,18 @@ import { freePort, startDevServerProcess, type DevServerProcess } from '../suppo
 import { ROOT, settle } from './cli.js';
 import { spawnWorker, type Proc } from './processes.js';
 import { readingDataConverterOf } from '../support/codec.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 
 const SECRET = 'ops-test-secret-0123456789-abcdefghij';
 const FILE = 'journeys/renewal.journey.yaml';
 
 /** v1 cools down in `cool-down`; v2 renames that wait to `pause` and shortens it. */
 function journey(version: number, waitId: string, duration: string): string {
-  return `apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: renewal
-  version: ${version}
-spec:
-  policy: always-open
-  steps:
-    - id: first-email
-      type: send
-      channel: email
-      template: overdue-friendly
-      paymentLink: true
-    - id: ${waitId}
-      type: wait
-      duration: ${duration}
-    - id: done
-      type: exit
-      outcome: unresolved
-`;
+  return journeyYaml({
+    name: 'renewal',
+    version,
+    steps: [send('first-email', 'email', 'overdue-friendly'), wait(waitId, duration), exit('done', 'unresolved')],
+  });
 }
 
 let repo: string;

@@ -13,11 +13,12 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLinkToken } from '../../src/channels/tokens.js';
 import { startJourney } from '../../src/enrollment/start.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { readingDataConverterOf } from '../support/codec.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { spawnWorker, type Proc } from './processes.js';
+import { exit, journeyYaml, webhook } from '../support/journey-yaml.js';
 
 const SECRET = 'ops-logs-secret-0123456789-abcdefghijkl';
 const JOURNEY = 'logs-handover';
@@ -25,27 +26,14 @@ const EMAIL = 'anna.rossi@example.com';
 const PHONE = '+33 6 12 34 56 78';
 const TOKEN = signLinkToken(SECRET, { p: 'p', w: 'settle/LOG-1/logs-handover', s: 'hand-over', c: 'email', k: 'k' });
 
-const JOURNEY_YAML = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 1
-spec:
-  policy: always-open
-  steps:
-    - id: hand-over
-      type: webhook
-      url: env:ESCALATION_URL
-      retry: { maxAttempts: 1 }
-      onFailure: failed
-    - id: done
-      type: exit
-      outcome: escalated
-    - id: failed
-      type: exit
-      outcome: unresolved
-`;
+const JOURNEY_YAML = journeyYaml({
+  name: JOURNEY,
+  steps: [
+    webhook('hand-over', 'env:ESCALATION_URL', { retry: { maxAttempts: 1 }, onFailure: 'failed' }),
+    exit('done', 'escalated'),
+    exit('failed', 'unresolved'),
+  ],
+});
 
 let tmp: string;
 let temporal: DevServerProcess;

@@ -22,7 +22,7 @@ import type { MigrationReport } from '../../src/cli/commands/migrate.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { JourneyPlan } from '../../src/ir/index.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { SA } from '../../src/temporal/search-attributes.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { stateQuery } from '../../src/workflows/definitions.js';

@@ -16,12 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { runProcess } from './cli.js';
 import { spawnWorker, type Proc } from './processes.js';
 import { readingDataConverterOf } from '../support/codec.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 
 const JOURNEY = 'shutdown-reminder';
 const JOURNEYS = 30;
@@ -29,32 +30,15 @@ const SMTP_DELAY_MS = 1_500;
 const SECRET = 'ops-test-secret-0123456789-abcdefghij';
 const STEPS = ['first-email', 'second-email'];
 
-const JOURNEY_YAML = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 1
-spec:
-  policy: always-open
-  steps:
-    - id: first-email
-      type: send
-      channel: email
-      template: overdue-friendly
-      paymentLink: true
-    - id: pause
-      type: wait
-      duration: 1d
-    - id: second-email
-      type: send
-      channel: email
-      template: reminder-social-proof
-      paymentLink: true
-    - id: done
-      type: exit
-      outcome: unresolved
-`;
+const JOURNEY_YAML = journeyYaml({
+  name: JOURNEY,
+  steps: [
+    send('first-email', 'email', 'overdue-friendly'),
+    wait('pause', '1d'),
+    send('second-email', 'email', 'reminder-social-proof'),
+    exit('done', 'unresolved'),
+  ],
+});
 
 /** An SMTP server that takes SMTP_DELAY_MS to accept each message, so sends are in flight for a while. */
 function slowSmtp(): Promise<{ url: string; inflight: () => number; ids: string[]; close: () => Promise<void> }> {

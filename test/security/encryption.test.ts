@@ -15,10 +15,10 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../../src/channels/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import type { EncryptionKey } from '../../src/config/encryption.js';
-import { keyedHash, workflowIdFor } from '../../src/temporal/ids.js';
-import { temporalCliPath } from '../../src/temporal/binaries.js';
+import { keyedHash, workflowIdFor } from '../../src/ids/workflow-ids.js';
+import { temporalCliPath } from '../../src/dev/binaries.js';
 import { dataConverterFor, EncryptionCodec } from '../../src/temporal/codec.js';
 import { startInput } from '../../src/temporal/plan-store.js';
 import { registerCodecRoutes } from '../../src/server/routes/codec.js';
@@ -30,6 +30,7 @@ import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/jour
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { eventually } from '../support/wait.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 
 const run = promisify(execFile);
 const TIME_SCALE = 43_200; // one journey day = 2 s
@@ -37,18 +38,15 @@ const A: EncryptionKey = { id: 'key-a', key: randomBytes(32) };
 const B: EncryptionKey = { id: 'key-b', key: randomBytes(32) };
 const TOKEN = randomBytes(24).toString('hex');
 const JOURNEY = 'sealed-reminder';
-const PLAN_YAML = `
-apiVersion: settle/v1
-kind: Journey
-metadata: { name: ${JOURNEY}, version: 1 }
-spec:
-  policy: always-open
-  steps:
-    - { id: first-email, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 4d }
-    - { id: second-email, type: send, channel: email, template: reminder-social-proof, paymentLink: true }
-    - { id: done, type: exit, outcome: unresolved }
-`;
+const PLAN_YAML = journeyYaml({
+  name: JOURNEY,
+  steps: [
+    send('first-email', 'email', 'overdue-friendly'),
+    wait('pause', '4d'),
+    send('second-email', 'email', 'reminder-social-proof'),
+    exit('done', 'unresolved'),
+  ],
+});
 const RECORDS = ['anna-rossi', 'mary-smith', 'jan-devries'] as const;
 const keysEnv = (keys: EncryptionKey[]) => keys.map((k) => `${k.id}:${k.key.toString('hex')}`).join(',');
 

@@ -11,7 +11,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { ROOT } from '../support/journeys.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 

@@ -11,7 +11,7 @@ import Stripe from 'stripe';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signLinkToken } from '../../src/channels/tokens.js';
-import { keyedHash } from '../../src/temporal/ids.js';
+import { keyedHash } from '../../src/ids/workflow-ids.js';
 import { PUBLIC_URL, SECRET, testApp, type Recorded, type TestApp } from '../server/support.js';
 
 const WHSEC = 'whsec_security_test_0123456789';

@@ -13,7 +13,7 @@ import { trackingEventId } from '../../src/server/event-id.js';
 import { createJourneyLookup } from '../../src/server/journey-lookup.js';
 import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
 import type { JourneySignal } from '../../src/server/signals.js';
-import { keyedHash } from '../../src/temporal/ids.js';
+import { keyedHash } from '../../src/ids/workflow-ids.js';
 import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';

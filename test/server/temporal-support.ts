@@ -7,46 +7,26 @@ import { connect, createServer, type Socket } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
 import { SECRET } from '../support/journey-worker.js';
+import { exit, journeyYaml, send, waitFor } from '../support/journey-yaml.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 
 export const JOURNEY = 'tracked-reminder';
 
-const JOURNEY_YAML = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 1
-spec:
-  policy: always-open
-  goal: paid
-  steps:
-    - id: first-email
-      type: send
-      channel: email
-      template: overdue-friendly
-      paymentLink: true
-    - id: watch
-      type: waitFor
-      events: [opened, clicked]
-      timeout: 30d
-      on: { opened: watch-click, clicked: engaged, timeout: silent }
-    - id: watch-click
-      type: waitFor
-      events: [clicked]
-      timeout: 30d
-      on: { clicked: engaged, timeout: silent }
-    - id: engaged
-      type: exit
-      outcome: clicked
-    - id: silent
-      type: exit
-      outcome: unresolved
-`;
+const JOURNEY_YAML = journeyYaml({
+  name: JOURNEY,
+  goal: 'paid',
+  steps: [
+    send('first-email', 'email', 'overdue-friendly'),
+    waitFor('watch', '30d', { opened: 'watch-click', clicked: 'engaged', timeout: 'silent' }),
+    waitFor('watch-click', '30d', { clicked: 'engaged', timeout: 'silent' }),
+    exit('engaged', 'clicked'),
+    exit('silent', 'unresolved'),
+  ],
+});
 
 export function trackedPlan(): JourneyPlan {
   return planFromYaml(JOURNEY_YAML, [ALWAYS_OPEN_POLICY]);

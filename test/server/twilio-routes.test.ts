@@ -12,7 +12,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTwilioSmsChannel, type TwilioSmsChannel } from '../../src/channels/twilio.js';
 import { registerTwilioRoutes, TWIML_EMPTY } from '../../src/server/routes/twilio.js';
-import { keyedHash } from '../../src/temporal/ids.js';
+import { keyedHash } from '../../src/ids/workflow-ids.js';
 import { recordingDispatcher, type RecordingDispatcher } from '../support/fake-dispatcher.js';
 import { FAKE_NUMBER, startTwilioFake, type TwilioFake } from '../support/twilio-fake.js';
 

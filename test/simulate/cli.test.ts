@@ -184,11 +184,12 @@ describe('settle simulate', () => {
     const r = await settle([...BASE, '--behaviour', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the behaviour model is invalid');
-    expect(r.stderr).toMatch(
-      /bad\.yaml:7:7 {2}spec\.default\.email: unknown field "opend" \(stages: delivered, opened/,
-    );
-    expect(r.stderr).toMatch(/bad\.yaml:8:18 {2}spec\.default\.email\.paid\.p: must be <= 1/);
-    expect(r.stderr).toMatch(/bad\.yaml:8:30 {2}spec\.default\.email\.paid\.after: a delay is a duration/);
+    // The compiler's diagnostics: file:line:col  error  CODE  message, a code frame, the fix.
+    expect(r.stderr).toMatch(/bad\.yaml:7:7 {2}error {2}UNKNOWN_FIELD {2}unknown field `opend`/);
+    expect(r.stderr).toMatch(/fix: did you mean `opened`\? {2}\(at default\.email\.opend\)/);
+    expect(r.stderr).toMatch(/bad\.yaml:8:18 {2}error {2}OUT_OF_RANGE {2}`p` must be <= 1/);
+    expect(r.stderr).toMatch(/bad\.yaml:8:30 {2}error {2}INVALID_DURATION {2}`after` has an invalid value `3 days`/);
+    expect(r.stderr).toContain('> 8 |       paid: { p: 1.5, after: 3 days }');
   });
 
   it('usage errors exit 2 and say how to fix the flag', async () => {

@@ -4,7 +4,7 @@
  * sends later (`optedOut`), as the debtor's ledger workflow makes it in production.
  */
 import { describe, expect, it } from 'vitest';
-import type { PortfolioRow } from '../../src/enrollment/read.js';
+import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour } from '../../src/simulate/behaviour.js';
 import { simulatePortfolio } from '../../src/simulate/simulate.js';

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
-import type { PortfolioRow } from '../../src/enrollment/read.js';
+import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour, type Behaviour } from '../../src/simulate/behaviour.js';
 import { simulatePortfolio } from '../../src/simulate/simulate.js';

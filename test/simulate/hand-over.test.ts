@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
-import { declaredAttributes } from '../../src/compiler/project.js';
+import { declaredAttributes } from '../../src/project/project.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
 import { createRouter } from '../../src/routing/route.js';

@@ -14,7 +14,7 @@ import { tsToMs } from '@temporalio/common/lib/time.js';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
 import { createRouter } from '../../src/routing/route.js';
-import { routingTableOf } from '../../src/enrollment/routing-table.js';
+import { routingTableOf } from '../../src/routing/table.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour } from '../../src/simulate/behaviour.js';
 import { simulatedRouting } from '../../src/simulate/hand-over.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
-import { declaredAttributes } from '../../src/compiler/project.js';
+import { declaredAttributes } from '../../src/project/project.js';
 import { readPortfolio } from '../../src/enrollment/read.js';
 import { NO_BEHAVIOUR } from '../../src/simulate/behaviour.js';
 import type { SimulatedDebt } from '../../src/simulate/run-debt.js';

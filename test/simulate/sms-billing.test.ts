@@ -1,6 +1,6 @@
 /** The simulator bills an SMS per segment of its rendered text, in either input shape of a send. */
 import { describe, expect, it } from 'vitest';
-import type { FullSendInput, SendInput } from '../../src/activities/types.js';
+import type { FullSendInput, SendInput } from '../../src/workflows/contract.js';
 import { countSmsSegments } from '../../src/core/sms-segments.js';
 import { messageParts } from '../../src/core/template-values.js';
 import type { EnrollmentData, PlanTemplate } from '../../src/ir/index.js';

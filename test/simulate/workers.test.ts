@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
 import { demoPortfolio } from '../../src/dev/portfolio.js';
-import type { PortfolioRow } from '../../src/enrollment/read.js';
+import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { loadBehaviour } from '../../src/simulate/behaviour.js';
 import { simulatePortfolio, type SimulationReport } from '../../src/simulate/simulate.js';

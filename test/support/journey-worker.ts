@@ -4,16 +4,15 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { ContactRuleLabels } from '../../src/activities/deps.js';
-import type { OutcomeInput } from '../../src/activities/types.js';
+import type { OutcomeInput } from '../../src/workflows/contract.js';
 import {
   createHttpWebhookCaller,
   createLocalPaymentLinks,
   createSmtpEmailChannel,
   LocalSmsSink,
-  startSmtpSink,
   type SmsChannel,
-  type SmtpSink,
 } from '../../src/channels/index.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { dataConverterOf, SECRET } from './codec.js';

@@ -32,8 +32,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { projectRoot, temporalCliPath } from '../../src/temporal/binaries.js';
-import { freePort } from '../../src/temporal/dev-server.js';
+import { projectRoot, temporalCliPath } from '../../src/dev/binaries.js';
+import { freePort } from '../../src/dev/dev-server.js';
 
 /** The folder scripts/setup-tools.sh builds: temporal-server, temporal-sql-tool, schema/postgresql/v12. */
 export function temporalServerDir(): string {

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { freePort } from '../../src/temporal/dev-server.js';
+import { freePort } from '../../src/dev/dev-server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -6,9 +6,9 @@
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startStripeMock, type StripeMock } from '../../src/channels/stripe-mock.js';
+import { startStripeMock, type StripeMock } from '../../src/dev/stripe-mock.js';
 
-export { startStripeMock, stripeMockPath, type StripeMock } from '../../src/channels/stripe-mock.js';
+export { startStripeMock, stripeMockPath, type StripeMock } from '../../src/dev/stripe-mock.js';
 
 export interface RecordedStripeRequest {
   method: string;

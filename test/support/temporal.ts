@@ -1,6 +1,6 @@
 /**
  * Real Temporal servers for tests, run from the binaries scripts/setup-tools.sh provisions
- * (never downloaded by the SDK: see src/temporal/binaries.ts).
+ * (never downloaded by the SDK: see src/dev/binaries.ts).
  * - createTimeSkippingEnv: the time-skipping test server, with Settle's search attributes
  *   registered (it only knows a few predefined ones and takes no flags for more).
  * - createDevServerEnv: the CLI dev server through @temporalio/testing (random port, killed by
@@ -13,7 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { temporalCliPath, testServerPath } from '../../src/temporal/binaries.js';
+import { temporalCliPath, testServerPath } from '../../src/dev/binaries.js';
 import { SA } from '../../src/temporal/search-attributes.js';
 import {
   freePort,
@@ -22,7 +22,7 @@ import {
   startDevServerProcess as startDevServerProcessImpl,
   type DevServerProcess,
   type DevServerProcessOptions,
-} from '../../src/temporal/dev-server.js';
+} from '../../src/dev/dev-server.js';
 
 /** SQLite settings for tests (Temporal's own SDK stress tests use them): no fsync per write. */
 export const SQLITE_TEST_PRAGMA_ARGS = SQLITE_FAST_PRAGMA_ARGS;

@@ -1,6 +1,6 @@
 /** Workflow ids: one per debt (`settle/<debtId>`), and the older `settle/<debtId>/<journey>` still read. */
 import { describe, expect, it } from 'vitest';
-import { legacyWorkflowIdFor, parseWorkflowId, workflowIdFor } from '../../src/temporal/ids.js';
+import { legacyWorkflowIdFor, parseWorkflowId, workflowIdFor } from '../../src/ids/workflow-ids.js';
 
 describe('workflow ids', () => {
   it('names the debt only: the same id whatever journey the debt is in', () => {

@@ -9,19 +9,15 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JourneyPlan } from '../../src/ir/index.js';
-import {
-  createPlanLoader,
-  planRefOf,
-  PlanNotFoundError,
-  publishPlan,
-  startInput,
-} from '../../src/temporal/plan-store.js';
+import { createPlanLoader, PlanNotFoundError, publishPlan, startInput } from '../../src/temporal/plan-store.js';
+import { planRefOf } from '../../src/ids/plan-ref.js';
 import { SA } from '../../src/temporal/search-attributes.js';
 import { PLAN_WORKFLOW_TYPE, planWorkflowId } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyRefInput, JourneyResult } from '../../src/workflows/types.js';
 import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { exit, journeyPlan, wait } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 let env: TestWorkflowEnvironment;
@@ -43,18 +39,12 @@ afterAll(async () => {
 
 /** Six one-hour waits, then exit; `description` makes otherwise equal plans hash apart. */
 function waitsPlan(description: string): JourneyPlan {
-  return planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata: { name: waits, version: 3, description: "${description}" }
-spec:
-  policy: always-open
-  steps:
-${[1, 2, 3, 4, 5, 6].map((i) => `    - { id: w${i}, type: wait, duration: 1h }`).join('\n')}
-    - { id: done, type: exit, outcome: unresolved }
-`,
-    [ALWAYS_OPEN_POLICY],
-  );
+  return journeyPlan({
+    name: 'waits',
+    version: 3,
+    metadata: { description },
+    steps: [...[1, 2, 3, 4, 5, 6].map((i) => wait(`w${i}`, '1h')), exit('done', 'unresolved')],
+  });
 }
 
 function refInput(plan: JourneyPlan, debtId: string, extra: Partial<JourneyRefInput['options']> = {}): JourneyRefInput {

@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporalCliPath, TemporalBinaryMissingError, testServerPath } from '../../src/temporal/binaries.js';
+import { temporalCliPath, TemporalBinaryMissingError, testServerPath } from '../../src/dev/binaries.js';
 import { SA } from '../../src/temporal/search-attributes.js';
 import {
   createDevServerEnv,

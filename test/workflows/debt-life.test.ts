@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { instalmentScheduleMinorUnits } from '../../src/core/money.js';
-import type { SendInput } from '../../src/activities/types.js';
+import type { SendInput } from '../../src/workflows/contract.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { DAY, HOUR, runPlan } from './harness.js';
 
@@ -27,9 +27,7 @@ ${steps}`,
 
 /** What each email said the debt was (the amount the template read), in order. */
 function amountsSent(calls: { name: string; input: unknown }[]): number[] {
-  return calls
-    .filter((c) => c.name === 'sendEmail')
-    .map((c) => (c.input as SendInput).values.debt.amountDue as number);
+  return calls.filter((c) => c.name === 'sendEmail').map((c) => (c.input as SendInput).values.debt.amountDue as number);
 }
 
 const DUNNING = `    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
@@ -170,14 +168,16 @@ describe('tracked payment plans (fake runtime)', () => {
       expect.stringMatching(/\/track\/1-i2$/),
       expect.stringMatching(/\/track\/1-i3$/),
     ]);
-    expect(calls.filter((c) => c.name === 'sendEmail').map((c) => (c.input as SendInput).values.debt.amountDue)).toEqual([
-      100, 66.66, 33.32,
-    ]);
+    expect(
+      calls.filter((c) => c.name === 'sendEmail').map((c) => (c.input as SendInput).values.debt.amountDue),
+    ).toEqual([100, 66.66, 33.32]);
   });
 
   it('a missed instalment takes the broken-plan route after the grace period', async () => {
     const { result, state } = await runPlan(plan, debt(100), {
-      events: [{ after: 1 * DAY, type: 'partiallyPaid', data: { amount: amounts[0]!, currency: 'EUR', instalments: 3 } }],
+      events: [
+        { after: 1 * DAY, type: 'partiallyPaid', data: { amount: amounts[0]!, currency: 'EUR', instalments: 3 } },
+      ],
     });
     expect(result.outcome).toBe('planBroken');
     // Due on day 31 (30 days after the first instalment), 5 days' grace.

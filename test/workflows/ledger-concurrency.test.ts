@@ -12,8 +12,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import type { JourneyInput } from '../../src/workflows/types.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { exit, journeyPlan, send } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 let env: TestWorkflowEnvironment;
@@ -23,18 +24,10 @@ beforeAll(async () => {
 afterAll(async () => env?.teardown());
 
 it('thirty journeys deciding at once on two workflow-task slots: no workflow task ever times out', async () => {
-  const plan = planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata: { name: load, version: 1 }
-spec:
-  policy: always-open
-  steps:
-    - { id: s, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: done, type: exit, outcome: unresolved }
-`,
-    [ALWAYS_OPEN_POLICY],
-  );
+  const plan = journeyPlan({
+    name: 'load',
+    steps: [send('s', 'email', 'overdue-friendly'), exit('done', 'unresolved')],
+  });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: 'load',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutcomeInput } from '../../src/activities/types.js';
+import type { OutcomeInput } from '../../src/workflows/contract.js';
 import { initialState } from '../../src/workflows/state.js';
 import { outcomeFacts } from '../../src/workflows/outcome-facts.js';
 import type { JourneyInput } from '../../src/workflows/types.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
-import { parseWorkflowId } from '../../src/temporal/ids.js';
+import { parseWorkflowId } from '../../src/ids/workflow-ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';
 import { historyFromJSON } from '../support/history-json.js';

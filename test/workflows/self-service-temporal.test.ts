@@ -22,7 +22,7 @@ import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/
 import { createServerApp } from '../../src/server/app.js';
 import { createJourneyLookup } from '../../src/server/journey-lookup.js';
 import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
-import { workflowIdFor } from '../../src/temporal/ids.js';
+import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, ledgerQuery, ledgerWorkflowId, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';

@@ -10,13 +10,14 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
-import type { Activities, SendMessageInput } from '../../src/activities/types.js';
+import type { Activities, SendMessageInput } from '../../src/workflows/contract.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
+import { exit, journeyPlan, send, waitFor } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 let env: TestWorkflowEnvironment;
@@ -25,24 +26,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => env?.teardown());
 
-const plan = planFromYaml(
-  `apiVersion: settle/v1
-kind: Journey
-metadata: { name: reply-race, version: 1 }
-spec:
-  policy: always-open
-  steps:
-    - { id: first-email, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - id: listen
-      type: waitFor
-      events: [replied]
-      timeout: 3d
-      on: { replied: answered, timeout: silent }
-    - { id: answered, type: exit, outcome: handedToAgent }
-    - { id: silent, type: exit, outcome: unresolved }
-`,
-  [ALWAYS_OPEN_POLICY],
-);
+const plan = journeyPlan({
+  name: 'reply-race',
+  steps: [
+    send('first-email', 'email', 'overdue-friendly'),
+    waitFor('listen', '3d', { replied: 'answered', timeout: 'silent' }),
+    exit('answered', 'handedToAgent'),
+    exit('silent', 'unresolved'),
+  ],
+});
 
 it('a reply that arrives while the email is being sent is heard by the waitFor after it', async () => {
   const started: SendMessageInput[] = [];

@@ -5,7 +5,7 @@
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import type { SendMessageInput } from '../../src/activities/types.js';
+import type { SendMessageInput } from '../../src/workflows/contract.js';
 import type { EngagementEvent, EnrollmentData } from '../../src/ir/index.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';

@@ -15,76 +15,40 @@ import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, planFromYaml } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
 const JOURNEY = 'versioned-reminder';
 
 /** v1: email, two days, SMS, end. */
-const V1 = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 1
-spec:
-  policy: eu-default
-  goal: paid
-  steps:
-    - id: hello-email
-      type: send
-      channel: email
-      template: overdue-friendly
-      paymentLink: true
-    - id: pause
-      type: wait
-      duration: 2d
-    - id: nudge-sms
-      type: send
-      channel: sms
-      template: overdue-nudge-sms
-      paymentLink: true
-    - id: done
-      type: exit
-      outcome: unresolved
-`;
+const V1 = journeyYaml({
+  name: JOURNEY,
+  policy: 'eu-default',
+  goal: 'paid',
+  steps: [
+    send('hello-email', 'email', 'overdue-friendly'),
+    wait('pause', '2d'),
+    send('nudge-sms', 'sms', 'overdue-nudge-sms'),
+    exit('done', 'unresolved'),
+  ],
+});
 
 /** v2, "the YAML after the pull request": SMS first, then two different emails, another outcome. */
-const V2 = `
-apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${JOURNEY}
-  version: 2
-spec:
-  policy: eu-default
-  goal: paid
-  steps:
-    - id: heads-up-sms
-      type: send
-      channel: sms
-      template: overdue-nudge-sms
-      paymentLink: true
-    - id: short-pause
-      type: wait
-      duration: 1d
-    - id: reminder-email
-      type: send
-      channel: email
-      template: reminder-social-proof
-      paymentLink: true
-    - id: second-pause
-      type: wait
-      duration: 1d
-    - id: last-email
-      type: send
-      channel: email
-      template: final-friendly-reminder
-      paymentLink: true
-    - id: finished
-      type: exit
-      outcome: escalated
-`;
+const V2 = journeyYaml({
+  name: JOURNEY,
+  version: 2,
+  policy: 'eu-default',
+  goal: 'paid',
+  steps: [
+    send('heads-up-sms', 'sms', 'overdue-nudge-sms'),
+    wait('short-pause', '1d'),
+    send('reminder-email', 'email', 'reminder-social-proof'),
+    wait('second-pause', '1d'),
+    send('last-email', 'email', 'final-friendly-reminder'),
+    exit('finished', 'escalated'),
+  ],
+});
 
 const t = useTimeSkippingRig();
 

@@ -8,7 +8,7 @@
  * eventually consistent: a journey started a second ago may not be listed yet.
  */
 import type { Client } from '@temporalio/client';
-import { parseWorkflowId } from '../../temporal/ids.js';
+import { parseWorkflowId } from '../../ids/workflow-ids.js';
 import { startInputRef } from '../../temporal/plan-store.js';
 import { SA } from '../../temporal/search-attributes.js';
 

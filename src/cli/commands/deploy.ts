@@ -17,7 +17,7 @@ import { ConfigError } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import type { JourneyPlan } from '../../ir/index.js';
 import { diffPlans, versionErrorLine, type PlanDiff } from '../../render/index.js';
-import { routingTableOf } from '../../enrollment/routing-table.js';
+import { routingTableOf } from '../../routing/table.js';
 import { connectClient, TemporalUnavailableError } from '../../temporal/connection.js';
 import { publishRoutingTable } from '../../temporal/routing-store.js';
 import { migrationTarget } from '../../workflows/migration.js';

@@ -6,7 +6,7 @@
  * names rows by line and fields by name, never the values (personal data).
  */
 import { existsSync } from 'node:fs';
-import { declaredAttributes } from '../../compiler/project.js';
+import { declaredAttributes } from '../../project/project.js';
 import { EnrollAbortedError, enrollPortfolio, type EnrollSummary } from '../../enrollment/enroll.js';
 import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
 import { isTransient } from '../../enrollment/start.js';

@@ -15,7 +15,8 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { JourneyPlan } from '../../ir/index.js';
-import { planRefOf, publishPlan } from '../../temporal/plan-store.js';
+import { publishPlan } from '../../temporal/plan-store.js';
+import { planRefOf } from '../../ids/plan-ref.js';
 import { SA } from '../../temporal/search-attributes.js';
 import { migrateSignal } from '../../workflows/definitions.js';
 import { queryJourneyState } from '../../temporal/query-state.js';

@@ -17,12 +17,12 @@ import { createSendEmail } from '../../activities/send-email.js';
 import { createSendSms, E164 } from '../../activities/send-sms.js';
 import type { SendDeps } from '../../activities/deps.js';
 import { CHANNEL_UNAVAILABLE } from '../../activities/failures.js';
-import { FAILURE, type FullSendInput, type SendMessageResult } from '../../activities/types.js';
+import { FAILURE, type FullSendInput, type SendMessageResult } from '../../workflows/contract.js';
 import { createSmtpEmailChannel } from '../../channels/email.js';
 import { createLocalPaymentLinks } from '../../channels/payments.js';
 import { ConfigError, loadConfig, requireSecret, type Config } from '../../config/env.js';
 import type { EnrollmentData, PlanTemplate } from '../../ir/index.js';
-import { twilioFromConfig } from '../../temporal/activities-from-config.js';
+import { twilioFromConfig } from '../../app/worker-wiring.js';
 import { createRenderer } from '../../templates/index.js';
 import { CliError, EXIT, UsageError } from '../io.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { renderMessage } from '../../templates/index.js';
 import { codePointName, smsLength } from '../../core/sms-segments.js';
-import { validateRecord } from '../../compiler/enrollment.js';
+import { validateRecord } from '../../project/record.js';
 import { closest } from '../../compiler/suggest.js';
 import type { EnrollmentData, PlanTemplate } from '../../ir/index.js';
 import { fromMinorUnits, instalmentScheduleMinorUnits } from '../../core/money.js';

@@ -11,7 +11,7 @@ import { requireSecret, type LogLevel } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger } from '../../log/index.js';
 import { createServerApp } from '../../server/app.js';
-import { serverDepsFromConfig } from '../../server/from-config.js';
+import { serverDepsFromConfig } from '../../app/server-wiring.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { connectClient } from '../../temporal/connection.js';
 import { CliError, EXIT, type Io } from '../io.js';

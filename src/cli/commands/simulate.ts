@@ -7,7 +7,7 @@
  * would not be enrolled either).
  */
 import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { declaredAttributes } from '../../compiler/project.js';
+import { declaredAttributes } from '../../project/project.js';
 import { seedOf } from '../../core/random.js';
 import { PortfolioError, portfolioFormat, readPortfolio } from '../../enrollment/read.js';
 import { BehaviourError, loadBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs } from '../../simulate/behaviour.js';

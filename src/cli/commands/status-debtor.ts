@@ -6,7 +6,7 @@
  * debtor's contact ledger once: contacts of every debt, opt-outs and hard-bounced addresses.
  */
 import type { Client } from '@temporalio/client';
-import { keyedHash, parseWorkflowId } from '../../temporal/ids.js';
+import { keyedHash, parseWorkflowId } from '../../ids/workflow-ids.js';
 import { SA } from '../../temporal/search-attributes.js';
 import { ledgerQuery, ledgerWorkflowId } from '../../workflows/definitions.js';
 import { WORKFLOW_TYPE, type LedgerView } from '../../workflows/types.js';

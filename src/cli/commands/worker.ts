@@ -14,7 +14,7 @@ import {
   startMetricsServer,
   temporalTelemetry,
 } from '../../metrics/index.js';
-import { activitiesFromConfig } from '../../temporal/activities-from-config.js';
+import { activitiesFromConfig } from '../../app/worker-wiring.js';
 import { startHealthFile } from '../../temporal/worker-health.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { installRuntime as installTemporalRuntime } from '../../temporal/runtime.js';

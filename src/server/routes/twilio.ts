@@ -16,7 +16,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import { isTestLink, verifyLinkToken } from '../../channels/tokens.js';
-import { keyedHash } from '../../temporal/ids.js';
+import { keyedHash } from '../../ids/workflow-ids.js';
 import type { EngagementSignal } from '../../workflows/types.js';
 import type { DispatchResult, JourneySignal, SignalDispatcher } from '../signals.js';
 

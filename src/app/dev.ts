@@ -20,26 +20,27 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DestinationStream } from 'pino';
-import type { OutcomeInput } from '../activities/types.js';
-import { LocalSmsSink, startSmtpSink } from '../channels/index.js';
+import type { OutcomeInput } from '../workflows/contract.js';
+import { LocalSmsSink } from '../channels/index.js';
+import { startSmtpSink } from '../dev/smtp-sink.js';
 import type { CompileResult } from '../compiler/index.js';
 import type { Config } from '../config/env.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { activityLog } from '../log/temporal.js';
 import { createServerApp } from '../server/app.js';
-import { serverDepsFromConfig } from '../server/from-config.js';
-import { activitiesFromConfig } from '../temporal/activities-from-config.js';
-import { startDevServerProcess } from '../temporal/dev-server.js';
+import { serverDepsFromConfig } from './server-wiring.js';
+import { activitiesFromConfig } from './worker-wiring.js';
+import { startDevServerProcess } from '../dev/dev-server.js';
 import { installRuntime } from '../temporal/runtime.js';
 import { keyFromSecret } from '../config/encryption.js';
 import { journeyEnvVars } from '../config/journey-env.js';
 import { withDataConverter } from '../temporal/codec.js';
 import { connectWorker, createJourneyWorker, stopWorker } from '../temporal/worker.js';
 import { handleShutdownSignals, step, watchdog, type ShutdownReason } from '../lifecycle/shutdown.js';
-import { DemoDebtors } from './demo.js';
+import { DemoDebtors } from '../dev/demo.js';
 import { emailMessageId } from '../activities/index.js';
-import { startDevStripe } from './dev-stripe.js';
-import { countInFlight, observeSends } from './observe.js';
+import { startDevStripe } from '../dev/dev-stripe.js';
+import { countInFlight, observeSends } from '../dev/observe.js';
 import {
   contactRuleMetrics,
   createProcessMetrics,

@@ -1,16 +1,17 @@
 /**
- * The behaviour model of `settle simulate --behaviour FILE` (kind Behaviour): how simulated
- * debtors answer each message — delivery, open, click, visit of the payment page, payment, reply
- * and opt-out — with probabilities per channel that rules refine by journey, segment, split
- * variant or step, and delay distributions. TypeBox is the single source of the type and of the
- * JSON Schema ajv validates against (written to schemas/behaviour.schema.json by the CLI test).
+ * The Behaviour kind: the model `settle simulate --behaviour FILE` (and the demo's debtors) draw
+ * each message's response from — delivery, open, click, visit of the payment page, payment, reply,
+ * opt-out and promise — with probabilities per channel that rules refine by journey, segment,
+ * split variant or step, and delay distributions. Not a project kind (it lives outside
+ * `journeys/`): src/compiler/behaviour.ts validates it with the compiler's diagnostics, against
+ * schemas/behaviour.schema.json.
  */
 import { Type, type Static, type TOptional } from '@sinclair/typebox';
-import { Duration, ResourceName } from '../dsl/common.js';
+import { Document, Duration, ResourceName } from './common.js';
 
 const Probability = Type.Number({ minimum: 0, maximum: 1, description: 'Probability between 0 and 1.' });
 
-export const Delay = Type.Union(
+export const BehaviourDelay = Type.Union(
   [
     Duration({ description: 'A fixed delay, e.g. 20s, 2h, 1d.' }),
     Type.Object(
@@ -28,14 +29,18 @@ export const Delay = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { description: 'How long after the previous stage: a duration, { uniform: [min, max] } or { exponential: mean }.' },
+  {
+    description: 'How long after the previous stage: a duration, { uniform: [min, max] } or { exponential: mean }.',
+    errorCode: 'INVALID_DELAY',
+    errorHint: 'a delay is a duration (20s, 2h, 1d), { uniform: [min, max] } or { exponential: mean }',
+  },
 );
 
-export const Stage = Type.Object(
+export const BehaviourStage = Type.Object(
   {
     p: Type.Optional(Probability),
-    after: Type.Optional(Delay),
-    within: Type.Optional(Delay),
+    after: Type.Optional(BehaviourDelay),
+    within: Type.Optional(BehaviourDelay),
     kept: Type.Optional(
       Type.Number({
         minimum: 0,
@@ -50,7 +55,7 @@ export const Stage = Type.Object(
   },
 );
 
-export const STAGES = [
+export const BEHAVIOUR_STAGES = [
   'delivered',
   'opened',
   'clicked',
@@ -61,10 +66,13 @@ export const STAGES = [
   'optedOut',
   'promised',
 ] as const;
-export type StageName = (typeof STAGES)[number];
+export type StageName = (typeof BEHAVIOUR_STAGES)[number];
 
-export const ChannelModel = Type.Object(
-  Object.fromEntries(STAGES.map((s) => [s, Type.Optional(Stage)])) as Record<StageName, TOptional<typeof Stage>>,
+export const BehaviourChannelModel = Type.Object(
+  Object.fromEntries(BEHAVIOUR_STAGES.map((s) => [s, Type.Optional(BehaviourStage)])) as Record<
+    StageName,
+    TOptional<typeof BehaviourStage>
+  >,
   {
     additionalProperties: false,
     description:
@@ -72,7 +80,7 @@ export const ChannelModel = Type.Object(
   },
 );
 
-export const Match = Type.Object(
+export const BehaviourMatch = Type.Object(
   {
     journey: Type.Optional(ResourceName({ description: 'Messages of this journey.' })),
     segment: Type.Optional(ResourceName({ description: 'Messages to debts of this segment.' })),
@@ -86,16 +94,16 @@ export const Match = Type.Object(
   },
 );
 
-export const Rule = Type.Object(
+export const BehaviourRule = Type.Object(
   {
-    match: Match,
-    email: Type.Optional(ChannelModel),
-    sms: Type.Optional(ChannelModel),
+    match: BehaviourMatch,
+    email: Type.Optional(BehaviourChannelModel),
+    sms: Type.Optional(BehaviourChannelModel),
   },
   { additionalProperties: false, description: 'A refinement of the default; later rules win, field by field.' },
 );
 
-export const Costs = Type.Object(
+export const BehaviourCosts = Type.Object(
   {
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 currency of the costs.' })),
     email: Type.Optional(Type.Number({ minimum: 0, description: 'Cost of one email.' })),
@@ -106,7 +114,7 @@ export const Costs = Type.Object(
 
 export const BehaviourSpec = Type.Object(
   {
-    costs: Type.Optional(Costs),
+    costs: Type.Optional(BehaviourCosts),
     partialShare: Type.Optional(
       Type.Number({
         exclusiveMinimum: 0,
@@ -115,36 +123,31 @@ export const BehaviourSpec = Type.Object(
       }),
     ),
     default: Type.Object(
-      { email: Type.Optional(ChannelModel), sms: Type.Optional(ChannelModel) },
+      { email: Type.Optional(BehaviourChannelModel), sms: Type.Optional(BehaviourChannelModel) },
       { additionalProperties: false, description: 'The model of every message, per channel.' },
     ),
-    rules: Type.Optional(Type.Array(Rule, { description: 'Refinements by journey, segment, variant or step.' })),
+    rules: Type.Optional(
+      Type.Array(BehaviourRule, { description: 'Refinements by journey, segment, variant or step.' }),
+    ),
   },
   { additionalProperties: false, description: 'How simulated debtors respond.' },
 );
 
-export const BehaviourDocument = Type.Object(
+export const BehaviourMetadata = Type.Object(
   {
-    apiVersion: Type.Literal('settle/v1', { description: 'Version of the authoring format: settle/v1.' }),
-    kind: Type.Literal('Behaviour', { description: 'The kind of document: Behaviour.' }),
-    metadata: Type.Object(
-      {
-        name: ResourceName({ description: 'Name of the model.' }),
-        description: Type.Optional(Type.String({ description: 'What the model represents.' })),
-      },
-      { additionalProperties: false, description: 'Name and description of the model.' },
-    ),
-    spec: BehaviourSpec,
+    name: ResourceName({ description: 'Name of the model.' }),
+    description: Type.Optional(Type.String({ description: 'What the model represents.' })),
   },
-  {
-    additionalProperties: false,
-    $id: 'https://settle.dev/schemas/behaviour.schema.json',
-    title: 'Settle Behaviour (simulate)',
-  },
+  { additionalProperties: false, description: 'Name and description of the model.' },
 );
 
+export const BehaviourDocument = Document('Behaviour', BehaviourMetadata, BehaviourSpec, {
+  $id: 'https://settle.dev/schemas/behaviour.schema.json',
+  title: 'Settle Behaviour (simulate)',
+});
+
 export type BehaviourDoc = Static<typeof BehaviourDocument>;
-export type StageSpec = Static<typeof Stage>;
-export type DelaySpec = Static<typeof Delay>;
-export type MatchSpec = Static<typeof Match>;
+export type StageSpec = Static<typeof BehaviourStage>;
+export type DelaySpec = Static<typeof BehaviourDelay>;
+export type MatchSpec = Static<typeof BehaviourMatch>;
 export type ChannelModelSpec = Partial<Record<StageName, StageSpec>>;

@@ -5,7 +5,7 @@
 import type { ReserveRequest, ReserveResult } from '../core/policy/index.js';
 import type { MessageParts } from '../core/template-values.js';
 import type { Channel, EnrollmentData, JourneyPlan, PlanTemplate } from '../ir/index.js';
-import type { PlanRef } from '../workflows/types.js';
+import type { PlanRef } from './types.js';
 
 export interface MessageContext {
   /** Idempotency key: workflowId/stepId/visit. Used as Message-ID, Stripe key and SMS dedupe key. */

@@ -4,7 +4,7 @@ import { ATTRIBUTE_MAX_LENGTH, ENROLLMENT_SCHEMA, type EnrollmentRecord } from '
 import { parseIsoDate } from '../core/iso-date.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import type { FieldType } from '../ir/index.js';
-import { createAjv } from './structural.js';
+import { createAjv } from '../dsl/ajv.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -113,3 +113,7 @@ function textProblems(value: unknown, path = ''): RecordProblem[] {
   }
   return out;
 }
+
+/** One row of a portfolio: its first line in the file, and the record or the reason it is unreadable. */
+export type PortfolioRow =
+  { line: number; record: unknown; error?: never } | { line: number; error: string; record?: never };

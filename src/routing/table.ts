@@ -7,13 +7,13 @@
  * (routerOf in route.ts), so a worker needs no project files to route.
  */
 import { createHash } from 'node:crypto';
-import { declaredAttributes, type Project } from '../compiler/project.js';
+import { declaredAttributes, type Project } from '../project/project.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { AttributeType } from '../dsl/index.js';
 import type { JourneyPlan } from '../ir/index.js';
-import { planRefOf } from '../temporal/plan-store.js';
+import { planRefOf } from '../ids/plan-ref.js';
 import type { PlanRef } from '../workflows/types.js';
-import { routerOf, segmentRules, type Router, type SegmentRule } from '../routing/route.js';
+import { routerOf, segmentRules, type Router, type SegmentRule } from './route.js';
 
 export interface RoutingTable {
   /** sha256 (hex) of the canonical JSON of `attributes` and `segments`: changes iff routing does. */

@@ -1,4 +1,7 @@
-/** The project model: every valid document indexed by kind and name, with where it came from. */
+/**
+ * The project model: every valid document indexed by kind and name, with where it came from. The
+ * compiler fills it (compile.ts); enrollment, routing, the simulator and the CLI read it.
+ */
 import {
   ATTRIBUTE_TYPES,
   type AttributeType,
@@ -9,8 +12,14 @@ import {
   type Segment,
   type Template,
 } from '../dsl/index.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import type { Salvaged } from './salvage.js';
+
+/** A journey that failed its schema, with the part that can still be checked (the compiler's salvage). */
+export interface Salvaged {
+  /** The journey with each broken step replaced by a placeholder `exit` step of the same id. */
+  doc: Journey;
+  /** Indices of the steps that failed the schema. */
+  brokenSteps: ReadonlySet<number>;
+}
 
 export interface Resource<T> {
   file: string;
@@ -53,39 +62,14 @@ export function inProject(project: Pick<Project, 'root'>, rel: string): string {
   return path === '' ? './' : path;
 }
 
-const TABLE = {
+/** Which of the project's tables holds each kind. */
+export const TABLE = {
   Journey: 'journeys',
   Segment: 'segments',
   Template: 'templates',
   Policy: 'policies',
   Attributes: 'attributes',
 } as const satisfies Record<Kind, keyof Project>;
-
-/** Adds a document; a second document of the same kind and name is a DUPLICATE_NAME error. */
-export function addResource(
-  project: Project,
-  kind: Kind,
-  file: string,
-  doc: unknown,
-  valid: boolean,
-): PendingDiagnostic | undefined {
-  const table = project[TABLE[kind]] as Map<string, Resource<unknown>>;
-  const name = (doc as { metadata?: { name?: unknown } }).metadata?.name;
-  if (typeof name !== 'string') return undefined;
-  const first = table.get(name);
-  if (first) {
-    return {
-      file,
-      severity: 'error',
-      code: 'DUPLICATE_NAME',
-      message: `a ${kind} named \`${name}\` is already defined in ${first.file}`,
-      at: ['metadata', 'name'],
-      hint: `rename one of them: names are unique per kind across all files`,
-    };
-  }
-  table.set(name, { file, doc, valid });
-  return undefined;
-}
 
 /**
  * All declared attributes merged (normally a single Attributes document). From a document with

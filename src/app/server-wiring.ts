@@ -8,8 +8,8 @@ import type { Client, Connection } from '@temporalio/client';
 import { createStripeCheckout } from '../channels/stripe.js';
 import type { Config } from '../config/env.js';
 import { EncryptionCodec } from '../temporal/codec.js';
-import type { ServerDeps } from './deps.js';
-import { createJourneyLookup } from './journey-lookup.js';
+import type { ServerDeps } from '../server/deps.js';
+import { createJourneyLookup } from '../server/journey-lookup.js';
 import {
   activeJourneysFromTemporal,
   createProcessMetrics,
@@ -17,8 +17,12 @@ import {
   dispatcherSignals,
   type ProcessMetrics,
 } from '../metrics/index.js';
-import { serverReadiness } from './readiness.js';
-import { createSignalDispatcher, type DispatcherOptions, type TemporalSignalDispatcher } from './signal-dispatcher.js';
+import { serverReadiness } from '../server/readiness.js';
+import {
+  createSignalDispatcher,
+  type DispatcherOptions,
+  type TemporalSignalDispatcher,
+} from '../server/signal-dispatcher.js';
 
 export interface ServerWiring {
   deps: ServerDeps;

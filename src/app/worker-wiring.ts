@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { createActivities, type OutcomeSink } from '../activities/index.js';
 import type { ActivityLog, ContactRuleSink } from '../activities/deps.js';
-import type { Activities } from '../activities/types.js';
+import type { Activities } from '../workflows/contract.js';
 import {
   createHttpWebhookCaller,
   createLocalPaymentLinks,

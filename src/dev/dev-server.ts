@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { temporalCliPath } from './binaries.js';
-import { DEV_SERVER_SEARCH_ATTRIBUTE_FLAGS, SA } from './search-attributes.js';
+import { DEV_SERVER_SEARCH_ATTRIBUTE_FLAGS, SA } from '../temporal/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 const GRPC_ALREADY_EXISTS = 6;

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, SETUP_COMMAND } from '../temporal/binaries.js';
+import { projectRoot, SETUP_COMMAND } from './binaries.js';
 
 export class StripeMockMissingError extends Error {
   override name = 'StripeMockMissingError';
