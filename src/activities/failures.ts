@@ -1,8 +1,8 @@
 /**
- * Turns what went wrong into the Temporal failures the workflow routes on (their types are
- * FAILURE, src/ir/failures.ts; this file only builds the failures): non-retryable when retrying cannot help (a hard bounce, an opt-out, a missing
- * address or a configuration error), retryable otherwise so the step's retry
- * policy applies. Failure messages end up in workflow history: they say what, why and how to
+ * Turns what went wrong into the Temporal failures the workflow routes on. Their types are
+ * FAILURE (src/ir/failures.ts); this file only builds the failures: non-retryable when retrying
+ * cannot help (a hard bounce, an opt-out, a missing address or a configuration error), retryable
+ * otherwise so the step's retry policy applies. Failure messages end up in workflow history: they say what, why and how to
  * fix, and never quote an address or a number.
  */
 import { ApplicationFailure } from '@temporalio/common';
