@@ -457,7 +457,7 @@ function behaviourSection(): string[] {
   return [
     '## Behaviour',
     '',
-    'The model `settle simulate --behaviour FILE` draws each simulated debtor’s response from. Envelope: `apiVersion: settle/v1`, `kind: Behaviour`, `metadata` (`name`, `description`), `spec`.',
+    'The model `settle simulate --behaviour FILE` draws each simulated debtor’s response from. Envelope: `apiVersion: settle/v1`, `kind: Behaviour`, `metadata` (`name`, `description`), `spec`. Schema: `schemas/behaviour.schema.json`; a mistake is reported like the compiler’s, with the codes of [Diagnostics](#diagnostics).',
     '',
     table(rows(schema.properties!.spec!, 'spec'), inChannel),
     '',
