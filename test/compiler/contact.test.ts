@@ -3,30 +3,17 @@
  * webhook's, the days and slots; the languages of the journey's templates), and the worker's
  * variables `settle config check` asks for.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePaths, compileSources } from '../../src/compiler/index.js';
 import { journeyEnvVars } from '../../src/config/journey-env.js';
-import { ROOT } from '../support/journeys.js';
-
-const base = compilePaths([join(ROOT, 'journeys')])
-  .files.map((f) => f.source)
-  .filter((f) => !f.path.endsWith('.journey.yaml') && !f.path.includes('/segments/'));
+import { compileJourney, exit, send } from '../support/journey-yaml.js';
 
 function compile(spec: string) {
-  const text = `apiVersion: settle/v1
-kind: Journey
-metadata: { name: contact, version: 1 }
-spec:
-  policy: eu-default
-${spec}
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: done, type: exit, outcome: unresolved }
-`;
-  const r = compileSources([...base, { path: 'contact.journey.yaml', text }]);
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  return { plan: r.plans.get('contact'), codes: errors.map((d) => d.code) };
+  return compileJourney({
+    name: 'contact',
+    policy: 'eu-default',
+    spec,
+    steps: [send('first', 'email', 'overdue-friendly'), exit('done', 'unresolved')],
+  });
 }
 
 describe('call-backs and preferences in a journey', () => {

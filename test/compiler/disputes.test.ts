@@ -3,32 +3,23 @@
  * refuses — an unknown reason, a step that does not exist, a bound out of range, and dispute
  * events routed a second time by interrupts, exitOn or goal. Its steps count as reachable.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePaths, compileSources } from '../../src/compiler/index.js';
-import { ROOT } from '../support/journeys.js';
-
-const base = compilePaths([join(ROOT, 'journeys')])
-  .files.map((f) => f.source)
-  .filter((f) => !f.path.endsWith('.journey.yaml') && !f.path.includes('/segments/'));
+import { compileJourney, exit, send, wait, webhook } from '../support/journey-yaml.js';
 
 function compile(spec: string, steps = '') {
-  const text = `apiVersion: settle/v1
-kind: Journey
-metadata: { name: disputing, version: 1 }
-spec:
-  policy: eu-default
-${spec}
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - { id: done, type: exit, outcome: unresolved }
-    - { id: to-agent, type: webhook, url: "env:ESCALATION_URL", next: review }
-    - { id: review, type: wait, duration: 3d, next: done }
-${steps}`;
-  const r = compileSources([...base, { path: 'disputing.journey.yaml', text }]);
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  return { plan: r.plans.get('disputing'), errors, codes: errors.map((d) => d.code) };
+  return compileJourney({
+    name: 'disputing',
+    policy: 'eu-default',
+    spec,
+    steps: [
+      send('first', 'email', 'overdue-friendly'),
+      wait('pause', '7d'),
+      exit('done', 'unresolved'),
+      webhook('to-agent', 'env:ESCALATION_URL', { next: 'review' }),
+      wait('review', '3d', { next: 'done' }),
+      steps,
+    ],
+  });
 }
 
 describe('disputes in a journey', () => {

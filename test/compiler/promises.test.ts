@@ -3,31 +3,21 @@
  * the plan), and what the compiler refuses — an unknown template or one of another channel, a
  * step that does not exist, a window out of range, `promised` routed a second time.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePaths, compileSources } from '../../src/compiler/index.js';
-import { ROOT } from '../support/journeys.js';
-
-const base = compilePaths([join(ROOT, 'journeys')])
-  .files.map((f) => f.source)
-  .filter((f) => !f.path.endsWith('.journey.yaml') && !f.path.includes('/segments/'));
+import { compileJourney, exit, send, wait } from '../support/journey-yaml.js';
 
 function compile(spec: string) {
-  const text = `apiVersion: settle/v1
-kind: Journey
-metadata: { name: promising, version: 1 }
-spec:
-  policy: eu-default
-${spec}
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - { id: done, type: exit, outcome: unresolved }
-    - { id: final, type: send, channel: email, template: final-notice, paymentLink: true, next: done }
-`;
-  const r = compileSources([...base, { path: 'promising.journey.yaml', text }]);
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  return { plan: r.plans.get('promising'), errors, codes: errors.map((d) => d.code) };
+  return compileJourney({
+    name: 'promising',
+    policy: 'eu-default',
+    spec,
+    steps: [
+      send('first', 'email', 'overdue-friendly'),
+      wait('pause', '7d'),
+      exit('done', 'unresolved'),
+      send('final', 'email', 'final-notice', { next: 'done' }),
+    ],
+  });
 }
 
 describe('promises in a journey', () => {

@@ -5,7 +5,8 @@
  */
 import { stringify } from 'yaml';
 import type { JourneyPlan } from '../../src/ir/index.js';
-import { ALWAYS_OPEN_POLICY, planFromYaml } from './journeys.js';
+import { compileSources } from '../../src/compiler/index.js';
+import { ALWAYS_OPEN_POLICY, planFromYaml, projectSources } from './journeys.js';
 
 type Value = string | number | boolean | Value[] | { [key: string]: Value | undefined };
 
@@ -48,8 +49,8 @@ export interface JourneyYamlOptions {
   goal?: string;
   /** More of `spec` (promises, disputes, interrupts, migration...): values, or YAML lines indented by two. */
   spec?: StepFields | string;
-  /** The steps: values, or YAML list lines indented by four. */
-  steps: Step[] | string;
+  /** The steps: values, or YAML list lines indented by four (a whole list or some of it). */
+  steps: (Step | string)[] | string;
   /** More of `metadata` (description...). */
   metadata?: StepFields;
 }
@@ -71,7 +72,9 @@ export function journeyYaml(o: JourneyYamlOptions): string {
   const spec =
     o.spec === undefined ? [] : [typeof o.spec === 'string' ? o.spec : indent(stringify(o.spec, { lineWidth: 0 }), 2)];
   const steps =
-    typeof o.steps === 'string' ? o.steps : o.steps.map((s) => `    - ${stringify(s, FLOW).trimEnd()}`).join('\n');
+    typeof o.steps === 'string'
+      ? o.steps
+      : o.steps.map((s) => (typeof s === 'string' ? s : `    - ${stringify(s, FLOW).trimEnd()}`)).join('\n');
   return [
     'apiVersion: settle/v1',
     'kind: Journey',
@@ -90,4 +93,14 @@ export function journeyYaml(o: JourneyYamlOptions): string {
 export function journeyPlan(o: JourneyYamlOptions, extra: { path: string; text: string }[] = []): JourneyPlan {
   const open = (o.policy ?? 'always-open') === 'always-open' ? [ALWAYS_OPEN_POLICY] : [];
   return planFromYaml(journeyYaml(o), [...open, ...extra]);
+}
+
+/**
+ * Compiles `journeyYaml(o)` as `<name>.journey.yaml` beside the policies and templates of journeys/,
+ * without throwing: the plan (if any) and the errors, for tests of what the compiler refuses.
+ */
+export function compileJourney(o: JourneyYamlOptions, extra: { path: string; text: string }[] = []) {
+  const r = compileSources([...projectSources(), { path: `${o.name}.journey.yaml`, text: journeyYaml(o) }, ...extra]);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  return { plan: r.plans.get(o.name), errors, codes: errors.map((d) => d.code) };
 }

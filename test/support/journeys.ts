@@ -28,14 +28,16 @@ export function exampleRecord(name: 'anna-rossi' | 'jan-devries' | 'mary-smith')
   return JSON.parse(readFileSync(join(ROOT, 'examples', 'records', `${name}.json`), 'utf8')) as EnrollmentData;
 }
 
+/** The sources of journeys/ but its journeys and segments: its policies and templates. */
+export function projectSources(): { path: string; text: string }[] {
+  return compilePaths([join(ROOT, 'journeys')])
+    .files.map((f) => f.source)
+    .filter((f) => !f.path.endsWith('.journey.yaml') && !f.path.includes('/segments/'));
+}
+
 /** Compiles a journey written inline, with the policies and templates of journeys/. */
 export function planFromYaml(journeyYaml: string, extra: { path: string; text: string }[] = []): JourneyPlan {
-  const base = compilePaths([join(ROOT, 'journeys')]).files.map((f) => f.source);
-  const r = compileSources([
-    ...base.filter((f) => !f.path.endsWith('.journey.yaml') && !f.path.includes('/segments/')),
-    { path: 'inline.journey.yaml', text: journeyYaml },
-    ...extra,
-  ]);
+  const r = compileSources([...projectSources(), { path: 'inline.journey.yaml', text: journeyYaml }, ...extra]);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0)
     throw new Error(errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.code} ${e.message}`).join('\n'));

@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { LedgerBook } from '../../src/core/policy/index.js';
 import { FAILURE } from '../../src/ir/index.js';
 import { VirtualActivityFailure } from '../../src/simulate/virtual-port.js';
-import { exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { HOUR, runPlan, START } from './harness.js';
+import { exit, journeyPlan, send } from '../support/journey-yaml.js';
 
 const POLICY = {
   path: 'policies/person.policy.yaml',
@@ -25,19 +26,16 @@ spec:
 `,
 };
 
-const plan = planFromYaml(
-  `apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: one-sms-one-email
-  version: 1
-spec:
-  policy: person
-  steps:
-    - { id: text, type: send, channel: sms, template: overdue-nudge-sms, paymentLink: true }
-    - { id: mail, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: done, type: exit, outcome: unresolved }
-`,
+const plan = journeyPlan(
+  {
+    name: 'one-sms-one-email',
+    policy: 'person',
+    steps: [
+      send('text', 'sms', 'overdue-nudge-sms'),
+      send('mail', 'email', 'overdue-friendly'),
+      exit('done', 'unresolved'),
+    ],
+  },
   [POLICY],
 );
 

@@ -2,23 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { assignVariant } from '../../src/core/split.js';
 import { exampleRecord, planFromYaml } from '../support/journeys.js';
 import { DAY, runPlan } from './harness.js';
+import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
 
-const journey = (holdout: string) => `apiVersion: settle/v1
-kind: Journey
-metadata: { name: probe, version: 1 }
-spec:
-  policy: eu-default
-  steps:
-    - id: test
-      type: split
-      variants:
-        - { name: holdout, weight: 50, next: mail${holdout} }
-        - { name: email, weight: 50, next: mail }
-    - { id: mail, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 5d }
-    - { id: again, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause-again, type: wait, duration: 5d }
-    - { id: done, type: exit, outcome: unresolved }`;
+/** The probe journey; `holdouts` names the variants marked as holdouts. */
+const journey = (holdouts: string[]) =>
+  journeyYaml({
+    name: 'probe',
+    policy: 'eu-default',
+    steps: [
+      {
+        id: 'test',
+        type: 'split',
+        variants: ['holdout', 'email'].map((name) => ({
+          name,
+          weight: 50,
+          next: 'mail',
+          ...(holdouts.includes(name) && { holdout: true }),
+        })),
+      },
+      send('mail', 'email', 'overdue-friendly'),
+      wait('pause', '5d'),
+      send('again', 'email', 'overdue-friendly'),
+      wait('pause-again', '5d'),
+      exit('done', 'unresolved'),
+    ],
+  });
 
 const VARIANTS = [
   { name: 'holdout', weight: 50 },
@@ -31,13 +39,13 @@ function debtIn(variant: string): string {
 }
 
 describe('a holdout variant (fake runtime)', () => {
-  const plan = planFromYaml(journey(', holdout: true'));
+  const plan = planFromYaml(journey(['holdout']));
   const anna = exampleRecord('anna-rossi');
 
   it('is lowered into the plan; a split without one lowers as before', () => {
     const split = plan.steps.find((s) => s.id === 'test');
     expect(split).toMatchObject({ kind: 'split', variants: [{ name: 'holdout', holdout: true }, { name: 'email' }] });
-    const plain = planFromYaml(journey(''));
+    const plain = planFromYaml(journey([]));
     const variants = (plain.steps.find((s) => s.id === 'test') as { variants: object[] }).variants;
     expect(variants.every((v) => !('holdout' in v))).toBe(true);
   });
@@ -75,10 +83,7 @@ describe('a holdout variant (fake runtime)', () => {
   });
 
   it('refuses two holdouts in one split (SPLIT_HOLDOUTS)', () => {
-    const text = journey(', holdout: true').replace(
-      '{ name: email, weight: 50, next: mail }',
-      '{ name: email, weight: 50, next: mail, holdout: true }',
-    );
+    const text = journey(['holdout', 'email']);
     expect(() => planFromYaml(text)).toThrow(/SPLIT_HOLDOUTS split `test` has 2 holdout variants \(holdout, email\)/);
   });
 });

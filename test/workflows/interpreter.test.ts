@@ -4,6 +4,7 @@ import { assignVariant } from '../../src/core/split.js';
 import { FAILURE } from '../../src/ir/index.js';
 import { examplePlan, exampleRecord, planFromYaml } from '../support/journeys.js';
 import { DAY, HOUR, runPlan, START } from './harness.js';
+import { journeyYaml } from '../support/journey-yaml.js';
 
 const anna = exampleRecord('anna-rossi');
 
@@ -118,13 +119,7 @@ describe('interpreter on soft-collection (fake runtime)', () => {
 });
 
 describe('interpreter step semantics', () => {
-  const journey = (steps: string) => `apiVersion: settle/v1
-kind: Journey
-metadata: { name: probe, version: 1 }
-spec:
-  policy: eu-default
-  steps:
-${steps}`;
+  const journey = (steps: string) => journeyYaml({ name: 'probe', policy: 'eu-default', steps });
 
   it('waitFor fires at once for an event that already happened since the send, earliest first', async () => {
     const plan = planFromYaml(
