@@ -89,3 +89,9 @@ export function failOnErrors(result: CompileResult, files: Set<string>, io: Io, 
 export function displayPath(p: string, io: Io): string {
   return relative(io.cwd, resolvePath(io, p)).split(sep).join('/');
 }
+
+/** Journeys to look at: the one named, else every journey of the project. */
+export function journeyNames(io: Io, journey: string | undefined, dir: string | undefined): string[] {
+  if (journey !== undefined) return [journey];
+  return [...loadProject(dir ?? 'journeys', io).project.journeys.keys()].sort();
+}

@@ -17,7 +17,7 @@ import { legacyWorkflowIdFor, workflowIdFor } from '../ids/workflow-ids.js';
 import { startInput } from '../temporal/plan-store.js';
 import { SA } from '../temporal/search-attributes.js';
 import type { JourneyStartInput } from '../workflows/types.js';
-import { CliError, EXIT } from './io.js';
+import { CliError, EXIT, UsageError } from './io.js';
 
 export function configFrom(
   vars: Record<string, string | undefined> | undefined,
@@ -104,4 +104,11 @@ export async function findJourneys(
 
 export function isRunning(j: FoundJourney): boolean {
   return j.description.status.name === 'RUNNING';
+}
+
+const DEBT_ID = /^[^/\s]+$/;
+
+export function checkDebtId(debtId: string): void {
+  if (!DEBT_ID.test(debtId))
+    throw new UsageError('DEBT_ID has no "/" and no spaces (it is the debtId of the enrollment record)');
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatStatusText } from '../../src/cli/commands/status-format.js';
-import type { JourneyStatus } from '../../src/cli/commands/status.js';
+import type { JourneyStatus } from '../../src/cli/commands/status-journey.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
 
 const view: JourneyStateView = {

@@ -25,7 +25,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SinkMail, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import type { DeployReport } from '../../src/cli/commands/deploy-format.js';
-import type { JourneyStatus } from '../../src/cli/commands/status.js';
+import type { JourneyStatus } from '../../src/cli/commands/status-journey.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { demoPortfolio } from '../../src/dev/portfolio.js';
 import { SA } from '../../src/temporal/search-attributes.js';

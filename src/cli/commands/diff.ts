@@ -17,7 +17,7 @@ import { displayPath } from '../project.js';
 import { parseCommand } from '../spec.js';
 import type { EnrollmentRecordLike } from '../../templates/index.js';
 import { BUILT_IN_RECORD, templatePreviews, type PreviewEnv } from './diff-preview.js';
-import { behaviourFrom, checkPortfolio, parseDays, parseSeed, parseStart, runSimulation } from './simulate.js';
+import { behaviourFrom, checkPortfolio, parseDays, parseSeed, parseStart, runSimulation } from '../simulation.js';
 
 interface Options {
   base?: string;

@@ -10,9 +10,9 @@ import { ENGAGEMENT_EVENTS, type EngagementEvent } from '../../ir/index.js';
 import { engagementSignal } from '../../workflows/definitions.js';
 import type { EngagementSignal } from '../../workflows/types.js';
 import { CliError, EXIT, UsageError, type Io } from '../io.js';
-import { loadProject } from '../project.js';
+import { journeyNames } from '../project.js';
 import { parseCommand } from '../spec.js';
-import { configFrom, connect, findJourneys, isRunning, unavailable } from '../temporal.js';
+import { checkDebtId, configFrom, connect, findJourneys, isRunning, unavailable } from '../temporal.js';
 
 interface Options {
   journey?: string;
@@ -23,19 +23,6 @@ interface Options {
 export interface EventEnv {
   nowMs: number;
   vars?: Record<string, string | undefined>;
-}
-
-const DEBT_ID = /^[^/\s]+$/;
-
-export function checkDebtId(debtId: string): void {
-  if (!DEBT_ID.test(debtId))
-    throw new UsageError('DEBT_ID has no "/" and no spaces (it is the debtId of the enrollment record)');
-}
-
-/** Journeys to look at: the one named, else every journey of the project. */
-export function journeyNames(io: Io, journey: string | undefined, dir: string | undefined): string[] {
-  if (journey !== undefined) return [journey];
-  return [...loadProject(dir ?? 'journeys', io).project.journeys.keys()].sort();
 }
 
 export async function event(argv: string[], io: Io, env: EventEnv): Promise<number> {

@@ -12,7 +12,7 @@ import { ledgerQuery, ledgerWorkflowId } from '../../workflows/definitions.js';
 import { WORKFLOW_TYPE, type LedgerView } from '../../workflows/types.js';
 import { CliError, EXIT, type Io } from '../io.js';
 import { configFrom, connect, findJourneys } from '../temporal.js';
-import { journeyStatus, type JourneyStatus, type StatusEnv } from './status.js';
+import { journeyStatus, type JourneyStatus, type StatusEnv } from './status-journey.js';
 import { facts, headline, table, utc } from './status-format.js';
 
 export interface DebtorStatus {

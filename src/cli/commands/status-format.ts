@@ -3,7 +3,7 @@
  * happened (sends, events, then the whole audit trail in time order). Times are UTC, to the
  * second, so support staff in any office read the same instants.
  */
-import type { JourneyStatus } from './status.js';
+import type { JourneyStatus } from './status-journey.js';
 
 export function utc(ms: number | string): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
