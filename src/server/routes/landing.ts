@@ -16,7 +16,7 @@ import { publicLink } from '../../channels/payments.js';
 import type { StripeCheckout } from '../../channels/stripe.js';
 import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
 import { trackingEventId } from '../event-id.js';
-import { LANDING_HEADERS } from '../pages/landing/layout.js';
+import { LANDING_HEADERS } from '../pages/html.js';
 import { errorPage, landingPage, paidPage, testLinkPage, thanksPage } from '../pages/landing/pages.js';
 import { languageFromHeader, languageOf, textsFor, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';

@@ -22,7 +22,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
 import { CALLBACK_SLOTS, DISPUTE_REASONS, type CallbackSlot, type DisputeReason } from '../../ir/index.js';
 import type { EngagementSignal, JourneyStateView } from '../../workflows/types.js';
-import { LANDING_HEADERS } from '../pages/landing/layout.js';
+import { LANDING_HEADERS } from '../pages/html.js';
 import { errorPage, testLinkPage } from '../pages/landing/pages.js';
 import { invoicePdf } from '../pages/landing/invoice.js';
 import { publicLink } from '../../channels/payments.js';

@@ -1,31 +1,12 @@
 /**
- * The payment pages' shell: one HTML document with its CSS inline and no script or external
- * resource (a few KB; it renders on a slow phone connection in one round trip). Mobile first,
- * landmarks (banner, main, contentinfo), a `lang` attribute, text contrast ≥ 4.5:1 (WCAG AA),
- * visible focus rings and touch targets of at least 48 px.
+ * The payment pages' look, for the server's one page shell (`page`, ../html.ts): CSS inline and
+ * no script or external resource (a few KB; it renders on a slow phone connection in one round
+ * trip). Mobile first, landmarks (banner, main, contentinfo), a `lang` attribute, text contrast
+ * ≥ 4.5:1 (WCAG AA), visible focus rings and touch targets of at least 48 px.
  */
-import { escapeHtml } from '../../../templates/escape.js';
 
-/**
- * The page's security policy: nothing loads from elsewhere; forms post to this server, which
- * answers the pay button with a redirect to Stripe's https checkout (browsers apply
- * form-action to that redirect too, hence `https:`).
- */
-export const LANDING_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'";
-
-export const LANDING_HEADERS: Record<string, string> = {
-  'content-type': 'text/html; charset=utf-8',
-  // Personal figures: never cached by a proxy or the back/forward cache of a shared device.
-  'cache-control': 'no-store',
-  'content-security-policy': LANDING_CSP,
-  // The token in the URL must not leak to Stripe (or anyone) through the Referer header.
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex, nofollow',
-};
-
-const CSS = [
+/** The payment pages' stylesheet (for `page`, ../html.ts). */
+export const LANDING_CSS = [
   '*{box-sizing:border-box}',
   'body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1b1f24;background:#eef1f5}',
   '.top{background:#17324d;color:#fff;padding:.9rem 1rem}',
@@ -66,26 +47,3 @@ export const LOCK_ICON =
 
 export const CHECK_ICON =
   '<svg aria-hidden="true" width="56" height="56" viewBox="0 0 24 24" fill="none" stroke="#15803d" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="12" cy="12" r="10"/><path d="m7.5 12.5 3 3 6-6.5"/></svg>';
-
-export interface ShellOptions {
-  lang: string;
-  title: string;
-  /** Shown in the banner: the creditor's name. */
-  brand?: string;
-  /** Trusted HTML (escape what goes into it). */
-  body: string;
-  /** Plain text. */
-  footer?: string;
-}
-
-export function shell(o: ShellOptions): string {
-  const banner = o.brand ? `<header class="top"><p>${escapeHtml(o.brand)}</p></header>` : '';
-  const footer = o.footer ? `<footer><p>${escapeHtml(o.footer)}</p></footer>` : '';
-  return (
-    `<!doctype html><html lang="${escapeHtml(o.lang)}"><head><meta charset="utf-8">` +
-    '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow">' +
-    '<meta name="referrer" content="no-referrer"><meta name="color-scheme" content="light">' +
-    `<title>${escapeHtml(o.title)}</title><style>${CSS}</style></head>` +
-    `<body>${banner}<main id="main">${o.body}</main>${footer}</body></html>`
-  );
-}

@@ -5,9 +5,9 @@
  * form submissions: the page needs no JavaScript.
  */
 import { escapeHtml } from '../../../templates/escape.js';
-import { TEST_LINK_NOTICE, testLinkBanner } from '../html.js';
+import { page, TEST_LINK_NOTICE, testLinkBanner } from '../html.js';
 import { formatDueDate, formatMoney } from './format.js';
-import { CHECK_ICON, LOCK_ICON, shell } from './layout.js';
+import { CHECK_ICON, LANDING_CSS, LOCK_ICON } from './layout.js';
 import { textsFor, type Language } from './texts.js';
 
 export interface LandingModel {
@@ -63,7 +63,8 @@ export function landingPage(m: LandingModel): string {
     '</section>' +
     planChoices(m) +
     (m.extra ?? '');
-  return shell({
+  return page({
+    css: LANDING_CSS,
     lang: m.language,
     title: t.pageTitle(m.creditor),
     ...(m.creditor && { brand: m.creditor }),
@@ -90,7 +91,8 @@ export function noticePage(o: NoticeOptions): string {
   const body =
     `<section class="card notice"${o.success ? ' role="status"' : ''}>${o.success ? CHECK_ICON : ''}` +
     `<h1>${e(o.title)}</h1><p>${e(o.message)}</p>${link}</section>`;
-  return shell({
+  return page({
+    css: LANDING_CSS,
     lang: o.language,
     title: o.title,
     ...(o.creditor && { brand: o.creditor }),
@@ -131,7 +133,7 @@ export function testLinkPage(): string {
     '<section class="card notice"><h1>Payment page</h1>' +
     '<p>A debtor opening this link sees the amount due in their language, with a button to pay in full and the payment plans their journey offers; the button opens a Stripe Checkout session.</p>' +
     '<p class="muted">A test send has no journey behind it: no amount is shown, no visit is recorded and no payment can start.</p></section>';
-  return shell({ lang: 'en', title: TEST_LINK_NOTICE, body });
+  return page({ css: LANDING_CSS, lang: 'en', title: TEST_LINK_NOTICE, body });
 }
 
 export type ErrorKind = 'notFound' | 'closed' | 'unavailable' | 'paymentUnavailable' | 'badChoice';
