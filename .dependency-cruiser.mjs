@@ -27,6 +27,50 @@ export const ZONES = {
   ],
 };
 
+/**
+ * The folders in layers, top first: a folder may import only folders in the layers below its own
+ * (never one above it, never a peer), so every arrow points down and no two folders depend on
+ * each other. The zones are bands of this order: adapters on top, the language in the middle,
+ * workflow-safe code at the bottom.
+ */
+export const LAYERS = [
+  ['cli'],
+  ['app'],
+  ['dev'],
+  ['metrics'],
+  ['server'],
+  ['enrollment'],
+  ['activities'],
+  ['temporal'],
+  ['lifecycle', 'channels', 'log'],
+  ['config'],
+  ['simulate'],
+  ['experiments', 'render'],
+  ['compiler'],
+  ['routing'],
+  ['project', 'ids', 'templates'],
+  ['dsl'],
+  ['workflows'],
+  ['core'],
+  ['ir'],
+];
+
+/** One rule a folder: nothing in its own layer (but itself) or above. */
+const layerRules = LAYERS.flatMap((layer, i) =>
+  layer.map((folder) => ({
+    name: 'layer-order',
+    comment: `src/${folder} may import only folders in the layers below it (.dependency-cruiser.mjs LAYERS)`,
+    severity: 'error',
+    from: { path: `^src/${folder}/` },
+    to: {
+      path: `^src/(${LAYERS.slice(0, i + 1)
+        .flat()
+        .filter((f) => f !== folder)
+        .join('|')})/`,
+    },
+  })),
+);
+
 /** The npm packages workflow-safe code may import (the sandbox bundles them). */
 export const WORKFLOW_PACKAGES = ['@temporalio/workflow', '@temporalio/common', '@marcbachmann/cel-js'];
 
@@ -82,6 +126,7 @@ export default {
     { from: { path: folders(ZONES.adapters) }, to: {} },
   ],
   forbidden: [
+    ...layerRules,
     {
       name: 'no-unzoned-folder',
       comment: 'every folder of src/ is in exactly one zone (.dependency-cruiser.mjs ZONES)',

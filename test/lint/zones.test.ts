@@ -13,9 +13,14 @@ import { ROOT } from '../support/journeys.js';
 
 type Zones = Record<string, string[]>;
 // The configuration itself (plain JavaScript, read by dependency-cruiser's CLI too).
-const { default: config, ZONES } = (await import(pathToFileURL(join(ROOT, '.dependency-cruiser.mjs')).href)) as {
+const {
+  default: config,
+  ZONES,
+  LAYERS,
+} = (await import(pathToFileURL(join(ROOT, '.dependency-cruiser.mjs')).href)) as {
   default: { options: Record<string, unknown> } & Record<string, unknown>;
   ZONES: Zones;
+  LAYERS: string[][];
 };
 
 async function violations(baseDir: string): Promise<IViolation[]> {
@@ -33,6 +38,10 @@ async function violations(baseDir: string): Promise<IViolation[]> {
   } finally {
     process.chdir(cwd);
   }
+}
+
+function zoneOf(folder: string): string {
+  return Object.entries(ZONES).find(([, folders]) => folders.includes(folder))?.[0] ?? 'none';
 }
 
 function scratch(files: Record<string, string>): string {
@@ -55,6 +64,15 @@ describe('code zones', () => {
     expect([...zoned].sort()).toEqual(folders);
   });
 
+  it('puts every folder in exactly one layer, the zones in bands (adapters, language, workflow-safe)', () => {
+    const layered = LAYERS.flat();
+    expect(new Set(layered).size).toBe(layered.length);
+    expect([...layered].sort()).toEqual(Object.values(ZONES).flat().sort());
+    const band = (folder: string) => ['adapters', 'language', 'workflow'].indexOf(zoneOf(folder));
+    const bands = layered.map(band);
+    expect(bands).toEqual([...bands].sort((a, b) => a - b));
+  });
+
   it('passes on the tree as it is', async () => {
     expect(await violations(ROOT)).toEqual([]);
   }, 120_000);
@@ -70,12 +88,31 @@ describe('code zones', () => {
       'src/newfolder/thing.ts': "import { x } from '../core/x.js';\nexport const t = x;\n",
     });
     const found = (await violations(dir)).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
+    // An adapter imported from below breaks the layer order too.
     expect(found).toEqual([
+      'layer-order: src/compiler/bad-language.ts → src/server/app.ts',
+      'layer-order: src/workflows/bad-adapter.ts → src/server/app.ts',
       'no-unzoned-folder: src/newfolder/thing.ts → src/core/x.ts',
       'not-in-allowed: src/compiler/bad-language.ts → src/server/app.ts',
       'not-in-allowed: src/newfolder/thing.ts → src/core/x.ts',
       'not-in-allowed: src/workflows/bad-adapter.ts → src/server/app.ts',
       'not-in-allowed: src/workflows/bad-node.ts → fs',
+    ]);
+  }, 60_000);
+
+  it('refuses an import of a folder above, or beside, the importing one', async () => {
+    const dir = scratch({
+      'src/workflows/ok.ts': "import { x } from '../core/x.js';\nexport const y = x;\n",
+      'src/core/x.ts': 'export const x = 1;\n',
+      'src/core/up.ts': "import { y } from '../workflows/ok.js';\nexport const u = y;\n",
+      'src/channels/c.ts': "import { x } from '../core/x.js';\nexport const c = x;\n",
+      'src/log/beside.ts': "import { c } from '../channels/c.js';\nexport const b = c;\n",
+      'src/server/down.ts': "import { c } from '../channels/c.js';\nexport const d = c;\n",
+    });
+    const found = (await violations(dir)).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
+    expect(found).toEqual([
+      'layer-order: src/core/up.ts → src/workflows/ok.ts',
+      'layer-order: src/log/beside.ts → src/channels/c.ts',
     ]);
   }, 60_000);
 });
