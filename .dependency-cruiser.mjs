@@ -92,27 +92,15 @@ export const ADAPTER_PACKAGES = [
 const folders = (names) => `^src/(${names.join('|')})/`;
 const packages = (names) => `^(${names.join('|')})(/|$)`;
 
-/**
- * Known crossings still to be moved to one home (each named, none by pattern): the workflow ↔
- * activity contract types in activities/types.ts.
- */
-export const KNOWN_CROSSINGS = {
-  workflowTypesFrom: ['^src/activities/types\\.ts$'],
-};
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   allowedSeverity: 'error',
   allowed: [
-    // workflow-safe: itself, its few packages, and the contract's types.
+    // workflow-safe: itself and its few packages.
     { from: { path: folders(ZONES.workflow) }, to: { path: folders(ZONES.workflow) } },
     {
       from: { path: folders(ZONES.workflow) },
       to: { dependencyTypes: ['npm'], path: `^node_modules/${packages(WORKFLOW_PACKAGES).slice(1)}` },
-    },
-    {
-      from: { path: folders(ZONES.workflow) },
-      to: { dependencyTypes: ['type-only'], path: KNOWN_CROSSINGS.workflowTypesFrom },
     },
     // language: itself, workflow-safe code, Node built-ins, libraries other than the adapters'.
     { from: { path: folders(ZONES.language) }, to: { path: folders([...ZONES.workflow, ...ZONES.language]) } },
@@ -121,7 +109,6 @@ export default {
       from: { path: folders(ZONES.language) },
       to: { dependencyTypes: ['npm', 'npm-dev'], pathNot: `^node_modules/${packages(ADAPTER_PACKAGES).slice(1)}` },
     },
-    { from: { path: folders(ZONES.language) }, to: { path: folders(ZONES.adapters), dependencyTypes: ['type-only'] } },
     // adapters: anything.
     { from: { path: folders(ZONES.adapters) }, to: {} },
   ],
