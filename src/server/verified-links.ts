@@ -9,6 +9,7 @@
  * Each entry also carries what the route derives from the claims once per message (its event id,
  * its click target), so a repeat hit costs a map lookup.
  */
+import { LRUCache } from 'lru-cache';
 import { verifyLinkToken, type LinkClaims, type LinkPurpose } from '../channels/tokens.js';
 
 export type VerifiedClaims = LinkClaims & { iat: number; exp?: number };
@@ -35,7 +36,7 @@ export function verifiedLinks<T>(
   derive: (claims: VerifiedClaims) => T | undefined,
   max = 20_000,
 ): VerifiedLinks<T> {
-  const entries = new Map<string, VerifiedLink<T>>();
+  const entries = new LRUCache<string, VerifiedLink<T>>({ max });
   return {
     get(token, nowMs) {
       const known = entries.get(token);
@@ -45,9 +46,6 @@ export function verifiedLinks<T>(
           entries.delete(token);
           return undefined;
         }
-        // Least recently used first: move it to the end.
-        entries.delete(token);
-        entries.set(token, known);
         return known;
       }
       const claims = verifyLinkToken(secret, token, purpose, nowMs);
@@ -56,7 +54,6 @@ export function verifiedLinks<T>(
       if (derived === undefined) return undefined;
       const link = { claims, derived };
       entries.set(token, link);
-      if (entries.size > max) entries.delete(entries.keys().next().value!);
       return link;
     },
     get size() {

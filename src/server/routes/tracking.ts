@@ -15,7 +15,7 @@ import type { HitKind, ServerDeps } from '../deps.js';
 import { trackingEventId } from '../event-id.js';
 import { classifyHit } from '../machine.js';
 import { sendNotFound } from '../not-found.js';
-import { verifiedLinks, type VerifiedClaims, type VerifiedLink } from '../verified-links.js';
+import { verifiedLinks, type VerifiedClaims, type VerifiedLink, type VerifiedLinks } from '../verified-links.js';
 import { registerOptOutRoutes } from './opt-out.js';
 
 /** A 1×1 transparent GIF (43 bytes). */
@@ -109,37 +109,37 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: ServerDeps): 
     });
   }
 
-  const pixel = (request: FastifyRequest<TokenParams>, reply: FastifyReply) => {
-    const now = clock();
-    const link = opens.get(request.params.token, now);
-    if (!link) return sendNotFound(reply);
-    // A full queue still answers the pixel (the open is lost, and counted as `full`).
-    reply.code(200).header('content-type', 'image/gif').header('cache-control', NO_STORE).send(PIXEL_GIF);
-    hit(request, link, now, 'open', 'opened');
-    return reply;
-  };
-  app.route<TokenParams>({
-    method: ['GET', 'HEAD'],
-    url: '/t/o/:token',
-    childLoggerFactory: noChildLogger,
-    handler: pixel,
-  });
+  /** A tracking route: a valid link is answered at once by `answer`, then its hit is classified and signalled. */
+  function trackingRoute<T extends Hit>(
+    url: string,
+    links: VerifiedLinks<T>,
+    kind: HitKind,
+    type: EngagementEvent,
+    answer: (reply: FastifyReply, link: VerifiedLink<T>) => void,
+  ): void {
+    app.route<TokenParams>({
+      method: ['GET', 'HEAD'],
+      url,
+      childLoggerFactory: noChildLogger,
+      handler: (request, reply) => {
+        const now = clock();
+        const link = links.get(request.params.token, now);
+        if (!link) return sendNotFound(reply);
+        answer(reply, link);
+        hit(request, link, now, kind, type);
+        return reply;
+      },
+    });
+  }
 
-  const click = (request: FastifyRequest<TokenParams>, reply: FastifyReply) => {
-    const now = clock();
-    const link = clicks.get(request.params.token, now);
-    if (!link) return sendNotFound(reply);
-    // no-referrer: the target must not learn the tracking URL (its token) from the Referer header.
-    reply.header('cache-control', NO_STORE).header('referrer-policy', 'no-referrer').redirect(link.derived.target, 302);
-    hit(request, link, now, 'click', 'clicked');
-    return reply;
-  };
-  app.route<TokenParams>({
-    method: ['GET', 'HEAD'],
-    url: '/t/c/:token',
-    childLoggerFactory: noChildLogger,
-    handler: click,
-  });
+  // A full queue still answers the pixel (the open is lost, and counted as `full`).
+  trackingRoute('/t/o/:token', opens, 'open', 'opened', (reply) =>
+    reply.code(200).header('content-type', 'image/gif').header('cache-control', NO_STORE).send(PIXEL_GIF),
+  );
+  // no-referrer: the target must not learn the tracking URL (its token) from the Referer header.
+  trackingRoute('/t/c/:token', clicks, 'click', 'clicked', (reply, link) =>
+    reply.header('cache-control', NO_STORE).header('referrer-policy', 'no-referrer').redirect(link.derived.target, 302),
+  );
 
   registerOptOutRoutes(app, deps);
 }
