@@ -61,6 +61,8 @@ export interface MetricSources {
 export function createSettleMetrics(registry: Registry, sources: MetricSources = {}) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
   return {
     // --- journeys (the journeyStarted and recordOutcome activities) ---------------------------------
     journeysStarted: counter(
@@ -199,34 +201,30 @@ export function createSettleMetrics(registry: Registry, sources: MetricSources =
       'currency',
     ]),
     // --- timing ------------------------------------------------------------------------------
-    reaction: new Histogram<'stage' | 'journey'>({
-      name: 'settle_reaction_seconds',
-      help: 'Reaction time: send to open, send to click, first open or visit to payment.',
-      labelNames: ['stage', 'journey'],
-      buckets: REACTION_BUCKETS,
-      registers: [registry],
-    }),
-    timeToPay: new Histogram<'journey' | 'segment'>({
-      name: 'settle_time_to_pay_seconds',
-      help: 'Journey time from enrollment to payment (the outcome paid), in seconds.',
-      labelNames: ['journey', 'segment'],
-      buckets: TIME_TO_PAY_BUCKETS,
-      registers: [registry],
-    }),
-    timeToPaySinceContact: new Histogram<'journey' | 'segment'>({
-      name: 'settle_time_to_pay_since_contact_seconds',
-      help: 'Journey time from the first message sent to payment (the outcome paid), in seconds.',
-      labelNames: ['journey', 'segment'],
-      buckets: TIME_TO_PAY_BUCKETS,
-      registers: [registry],
-    }),
-    daysPastDueAtPayment: new Histogram<'journey' | 'segment'>({
-      name: 'settle_payment_past_due_seconds',
-      help: 'Time past the due date when the debt was paid (the outcome paid; negative: before it), in seconds. A DSO-style view.',
-      labelNames: ['journey', 'segment'],
-      buckets: PAST_DUE_BUCKETS,
-      registers: [registry],
-    }),
+    reaction: histogram(
+      'settle_reaction_seconds',
+      'Reaction time: send to open, send to click, first open or visit to payment.',
+      ['stage', 'journey'],
+      REACTION_BUCKETS,
+    ),
+    timeToPay: histogram(
+      'settle_time_to_pay_seconds',
+      'Journey time from enrollment to payment (the outcome paid), in seconds.',
+      ['journey', 'segment'],
+      TIME_TO_PAY_BUCKETS,
+    ),
+    timeToPaySinceContact: histogram(
+      'settle_time_to_pay_since_contact_seconds',
+      'Journey time from the first message sent to payment (the outcome paid), in seconds.',
+      ['journey', 'segment'],
+      TIME_TO_PAY_BUCKETS,
+    ),
+    daysPastDueAtPayment: histogram(
+      'settle_payment_past_due_seconds',
+      'Time past the due date when the debt was paid (the outcome paid; negative: before it), in seconds. A DSO-style view.',
+      ['journey', 'segment'],
+      PAST_DUE_BUCKETS,
+    ),
     // --- contact rules (policy decisions, reported by an activity) -----------------------------
     sendsDeferred: counter(
       'settle_sends_deferred_total',

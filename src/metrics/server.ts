@@ -29,6 +29,10 @@ export function stepLabel(workflowId: string, key: string | undefined): string {
 
 const counted = (r: DispatchResult) => r !== 'duplicate';
 
+/** The `source` label: the channel of the message whose link brought the visitor, else `direct`. */
+const sourceLabel = (source: string | undefined): string =>
+  source === 'email' || source === 'sms' ? source : 'direct';
+
 const BOUNDED = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
@@ -72,13 +76,7 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
     const at = Date.parse(s.at);
     switch (s.type) {
       case 'visited': {
-        const source = text('source');
-        m.landingViews.inc({
-          journey,
-          version,
-          variant,
-          source: source === 'email' || source === 'sms' ? source : 'direct',
-        });
+        m.landingViews.inc({ journey, version, variant, source: sourceLabel(text('source')) });
         if (s.messageId !== undefined && Number.isFinite(at)) firstSeen.note(s.messageId, at);
         return;
       }
@@ -90,12 +88,11 @@ export function createServerMetrics(m: SettleMetrics, remember = 100_000): Serve
         return;
       case 'paid':
       case 'partiallyPaid': {
-        const source = text('source');
         m.payments.inc({
           journey,
           version,
           variant,
-          source: source === 'email' || source === 'sms' ? source : 'direct',
+          source: sourceLabel(text('source')),
           kind: s.type === 'paid' ? 'full' : 'partial',
         });
         const amount = data.amount;
