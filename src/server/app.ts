@@ -13,6 +13,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createLogger, type Logger } from '../log/index.js';
 import type { ServerDeps } from './deps.js';
+import { sendText } from './http.js';
 import { NOT_FOUND_BODY, sendNotFound } from './not-found.js';
 import { keepRawJsonBody } from './raw-body.js';
 import { registerCodecRoutes } from './routes/codec.js';
@@ -73,23 +74,13 @@ export function createServerApp(deps: ServerDeps): FastifyInstance {
         : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const body = status === 404 ? NOT_FOUND_BODY : status < 500 ? 'Bad request\n' : 'Internal error\n';
-    return reply
-      .code(status)
-      .header('content-type', 'text/plain; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(body);
+    return sendText(reply, status, body);
   });
 
-  app.get('/healthz', (_request, reply) =>
-    reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('ok\n'),
-  );
+  app.get('/healthz', (_request, reply) => sendText(reply, 200, 'ok\n'));
   app.get('/readyz', async (_request, reply) => {
     const ok = await deps.ready().catch(() => false);
-    return reply
-      .code(ok ? 200 : 503)
-      .header('cache-control', 'no-store')
-      .type('text/plain; charset=utf-8')
-      .send(ok ? 'ready\n' : 'not ready\n');
+    return sendText(reply, ok ? 200 : 503, ok ? 'ready\n' : 'not ready\n');
   });
   app.get('/metrics', async (_request, reply) => {
     const text = await deps.metrics();

@@ -4,13 +4,10 @@
  * a token was wrong.
  */
 import type { FastifyReply } from 'fastify';
+import { sendText } from './http.js';
 
 export const NOT_FOUND_BODY = 'Not found\n';
 
 export function sendNotFound(reply: FastifyReply): FastifyReply {
-  return reply
-    .code(404)
-    .header('content-type', 'text/plain; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(NOT_FOUND_BODY);
+  return sendText(reply, 404, NOT_FOUND_BODY);
 }

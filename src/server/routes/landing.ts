@@ -16,7 +16,7 @@ import { publicLink } from '../../channels/payments.js';
 import type { StripeCheckout } from '../../channels/stripe.js';
 import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
 import { trackingEventId } from '../event-id.js';
-import { LANDING_HEADERS } from '../pages/html.js';
+import { acceptFormPosts, sendPage } from '../http.js';
 import { errorPage, landingPage, paidPage, testLinkPage, thanksPage } from '../pages/landing/pages.js';
 import { languageFromHeader, languageOf, textsFor, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';
@@ -61,10 +61,6 @@ interface Target {
   action: 'page' | 'checkout' | 'thanks';
 }
 
-function send(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.code(status).headers(LANDING_HEADERS).send(html);
-}
-
 export async function registerLandingRoutes(app: FastifyInstance, deps: LandingRoutesDeps): Promise<void> {
   const clock = deps.clock ?? Date.now;
   const basePath = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
@@ -93,13 +89,13 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
         return { view: journey.view };
       case 'unreachable':
         request.log.warn({ reason: journey.reason }, 'landing page: journey lookup failed');
-        return { done: send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang)) };
+        return { done: sendPage(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang)) };
       case 'unknown':
-        return { done: send(reply, 404, errorPage('notFound', lang)) };
+        return { done: sendPage(reply, 404, errorPage('notFound', lang)) };
       case 'paid':
-        return { done: send(reply, 200, paidPage(lang, journey.view.debt.creditor)) };
+        return { done: sendPage(reply, 200, paidPage(lang, journey.view.debt.creditor)) };
       case 'closed':
-        return { done: send(reply, 410, errorPage('closed', lang)) };
+        return { done: sendPage(reply, 410, errorPage('closed', lang)) };
     }
   }
 
@@ -130,7 +126,7 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
       token: t.token,
       nowMs: clock(),
     });
-    return send(reply, 200, landingPage({ ...landingModel(journey.view, `${pagePath(t)}/checkout`), extra }));
+    return sendPage(reply, 200, landingPage({ ...landingModel(journey.view, `${pagePath(t)}/checkout`), extra }));
   }
 
   async function startCheckout(request: FastifyRequest, reply: FastifyReply, t: Target): Promise<FastifyReply> {
@@ -142,9 +138,9 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
     const lang = languageOf(view.debtor.locale);
     const instalments = plan === 'full' ? undefined : Number(plan);
     if (instalments !== undefined && !offeredPlans(view).includes(instalments)) {
-      return send(reply, 400, errorPage('badChoice', lang, pagePath(t)));
+      return sendPage(reply, 400, errorPage('badChoice', lang, pagePath(t)));
     }
-    if (!deps.checkout) return send(reply, 503, errorPage('paymentUnavailable', lang, pagePath(t)));
+    if (!deps.checkout) return sendPage(reply, 503, errorPage('paymentUnavailable', lang, pagePath(t)));
     const page = publicLink(deps.publicUrl, `p/${t.token}`);
     try {
       const session = await deps.checkout.createCheckoutSession(
@@ -163,7 +159,7 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
         { kind, code: error instanceof ChannelError ? error.code : undefined },
         'checkout session failed',
       );
-      return send(reply, kind === 'unavailable' ? 503 : 502, errorPage('paymentUnavailable', lang, pagePath(t)));
+      return sendPage(reply, kind === 'unavailable' ? 503 : 502, errorPage('paymentUnavailable', lang, pagePath(t)));
     }
   }
 
@@ -171,27 +167,21 @@ export async function registerLandingRoutes(app: FastifyInstance, deps: LandingR
     // Only the language and creditor are needed: a failed lookup still thanks, in a guessed language.
     const journey = await findJourney(deps.lookup, t.claims.w, deps.lookupTimeoutMs ?? 5_000);
     const lang = journey.view ? languageOf(journey.view.debtor.locale) : guestLanguage(request, t.claims);
-    return send(reply, 200, thanksPage(lang, journey.view?.debt.creditor));
+    return sendPage(reply, 200, thanksPage(lang, journey.view?.debt.creditor));
   }
 
   await app.register(async (scope) => {
-    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      scope.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string', bodyLimit: 4096 },
-        (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-      );
-    }
+    acceptFormPosts(scope, 4096);
     scope.get('/p/*', async (request, reply) => {
       const t = target(request);
-      if (!t || t.action === 'checkout') return send(reply, 404, errorPage('notFound', guestLanguage(request)));
-      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+      if (!t || t.action === 'checkout') return sendPage(reply, 404, errorPage('notFound', guestLanguage(request)));
+      if (isTestLink(t.claims)) return sendPage(reply, 200, testLinkPage());
       return t.action === 'thanks' ? showThanks(request, reply, t) : showPage(request, reply, t);
     });
     scope.post('/p/*', async (request, reply) => {
       const t = target(request);
-      if (!t || t.action !== 'checkout') return send(reply, 404, errorPage('notFound', guestLanguage(request)));
-      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+      if (!t || t.action !== 'checkout') return sendPage(reply, 404, errorPage('notFound', guestLanguage(request)));
+      if (isTestLink(t.claims)) return sendPage(reply, 200, testLinkPage());
       return startCheckout(request, reply, t);
     });
   });

@@ -17,6 +17,7 @@ import { CHANNELS, type Channel } from '../../ir/index.js';
 import type { ServerDeps } from '../deps.js';
 import { trackingEventId } from '../event-id.js';
 import { sendNotFound } from '../not-found.js';
+import { sendPage, sendText } from '../http.js';
 import { PAGE_HEADERS } from '../pages/html.js';
 import { optOutConfirmPage, optOutDonePage } from '../pages/opt-out.js';
 
@@ -42,10 +43,7 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
   app.get<TokenParams>('/u/:token', (request, reply) => {
     const claims = verify(request);
     if (!claims) return sendNotFound(reply);
-    return reply
-      .code(200)
-      .headers(PAGE_HEADERS)
-      .send(optOutConfirmPage(claims.l, claims.c, isTestLink(claims)));
+    return sendPage(reply, 200, optOutConfirmPage(claims.l, claims.c, isTestLink(claims)), PAGE_HEADERS);
   });
 
   void app.register(async (scope) => {
@@ -60,28 +58,14 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
       const channel = claims.c;
       if (isTestLink(claims)) {
         // A test send: the page a debtor would see, and nothing recorded.
-        if (isOneClick(request.body)) {
-          return reply
-            .code(200)
-            .header('content-type', 'text/plain; charset=utf-8')
-            .header('cache-control', 'no-store')
-            .send('Test link: nothing is recorded\n');
-        }
-        return reply
-          .code(200)
-          .headers(PAGE_HEADERS)
-          .send(optOutDonePage(claims.l, channel, true));
+        if (isOneClick(request.body)) return sendText(reply, 200, 'Test link: nothing is recorded\n');
+        return sendPage(reply, 200, optOutDonePage(claims.l, channel, true), PAGE_HEADERS);
       }
       const at = new Date(clock()).toISOString();
       // Unlike an open, an unsubscribe must not be lost: with the queue full, answer 503 so the
       // mail client (or the person, pressing again) retries.
       if (deps.dispatcher.dispatch(claims.w, { kind: 'optOut', channel }) === 'full') {
-        return reply
-          .code(503)
-          .header('retry-after', '30')
-          .header('cache-control', 'no-store')
-          .type('text/plain; charset=utf-8')
-          .send('Busy, please try again in a minute\n');
+        return sendText(reply.header('retry-after', '30'), 503, 'Busy, please try again in a minute\n');
       }
       const result = deps.dispatcher.dispatch(claims.w, {
         kind: 'engagement',
@@ -95,14 +79,8 @@ export function registerOptOutRoutes(app: FastifyInstance, deps: ServerDeps): vo
       });
       if (claims.h !== undefined) deps.dispatcher.dispatchToContact(claims.h, { kind: 'optOut', channel });
       deps.hits?.onHit('optOut', { machine: false, channel, result });
-      if (isOneClick(request.body)) {
-        return reply
-          .code(200)
-          .header('content-type', 'text/plain; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .send('Unsubscribed\n');
-      }
-      return reply.code(200).headers(PAGE_HEADERS).send(optOutDonePage(claims.l, channel));
+      if (isOneClick(request.body)) return sendText(reply, 200, 'Unsubscribed\n');
+      return sendPage(reply, 200, optOutDonePage(claims.l, channel), PAGE_HEADERS);
     });
   });
 }

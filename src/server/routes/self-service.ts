@@ -22,7 +22,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTestLink, verifyLinkToken, type LinkClaims, type SignedClaims } from '../../channels/tokens.js';
 import { CALLBACK_SLOTS, DISPUTE_REASONS, type CallbackSlot, type DisputeReason } from '../../ir/index.js';
 import type { EngagementSignal, JourneyStateView } from '../../workflows/types.js';
-import { LANDING_HEADERS } from '../pages/html.js';
+import { acceptFormPosts, sendPage } from '../http.js';
 import { errorPage, testLinkPage } from '../pages/landing/pages.js';
 import { invoicePdf } from '../pages/landing/invoice.js';
 import { publicLink } from '../../channels/payments.js';
@@ -262,10 +262,6 @@ const RECEIVED: Record<SelfServiceAction, SelfServiceNotice> = {
   preferences: 'preferencesReceived',
 };
 
-function send(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.code(status).headers(LANDING_HEADERS).send(html);
-}
-
 export async function registerSelfServiceRoutes(app: FastifyInstance, deps: SelfServiceDeps): Promise<void> {
   const clock = deps.clock ?? Date.now;
   const publicOrigin = new URL(deps.publicUrl).origin;
@@ -308,16 +304,16 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     const csrf = typeof body.csrf === 'string' ? body.csrf : '';
     const lang = guest(request, claims);
     if (crossSite(request) || n === undefined || !sameSignature(csrf, formSignature(deps.secret, action, claims, n)))
-      return { done: send(reply, 403, selfServiceNotice('forbidden', lang, page)) };
+      return { done: sendPage(reply, 403, selfServiceNotice('forbidden', lang, page)) };
     if (!limiter.allow(`${claims.w}\u0000${claims.k}`, clock())) {
       reply.header('retry-after', String(RATE_WINDOW_MS / 1000));
-      return { done: send(reply, 429, selfServiceNotice('tooMany', lang, page)) };
+      return { done: sendPage(reply, 429, selfServiceNotice('tooMany', lang, page)) };
     }
     const journey = await findJourney(deps.lookup, claims.w, deps.lookupTimeoutMs ?? 5_000);
     if (journey.state === 'unreachable')
-      return { done: send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, page)) };
+      return { done: sendPage(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, page)) };
     if (journey.state !== 'open')
-      return { done: send(reply, journey.state === 'unknown' ? 404 : 410, errorPage('closed', lang)) };
+      return { done: sendPage(reply, journey.state === 'unknown' ? 404 : 410, errorPage('closed', lang)) };
     return { view: journey.view, n, body, lang: languageOf(journey.view.debtor.locale) };
   }
 
@@ -337,7 +333,7 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
       labels: messageLabels(view, claims),
     });
     if (result === 'full')
-      return send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, `${basePath}/p/${token}`));
+      return sendPage(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang, `${basePath}/p/${token}`));
     return received(reply, action, token);
   }
 
@@ -353,9 +349,9 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     if ('done' in opened) return opened.done;
     const { view, n, body, lang } = opened;
     const notice = (status: number, kind: SelfServiceNotice) =>
-      send(reply, status, selfServiceNotice(kind, lang, `${basePath}/p/${token}`));
+      sendPage(reply, status, selfServiceNotice(kind, lang, `${basePath}/p/${token}`));
     const form = view.disputeForm;
-    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    if (form === undefined) return sendPage(reply, 404, errorPage('notFound', lang));
     // Already under review (this form sent twice, or another tab): nothing more to do.
     if (view.disputes?.some((d) => d.status === 'open') || n < nextDisputeNumber(view))
       return received(reply, 'dispute', token);
@@ -377,7 +373,7 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     if ('done' in opened) return opened.done;
     const { view, n, body, lang } = opened;
     const form = view.promiseForm;
-    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    if (form === undefined) return sendPage(reply, 404, errorPage('notFound', lang));
     // This form sent twice, or a promise running already: nothing more to do.
     if (view.promises?.some((p) => p.status === 'open') || n < nextPromiseNumber(view))
       return received(reply, 'promise', token);
@@ -386,7 +382,11 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     if (form.left <= 0 || !/^\d{4}-\d{2}-\d{2}$/.test(date) || date < window.first || date > window.last) {
       const locale = formatLocale(view.debtor.locale, lang);
       const shown = { first: formatDueDate(window.first, locale), last: formatDueDate(window.last, locale) };
-      return send(reply, 400, selfServiceNotice('badDate', lang, `${basePath}/p/${token}`, view.debt.creditor, shown));
+      return sendPage(
+        reply,
+        400,
+        selfServiceNotice('badDate', lang, `${basePath}/p/${token}`, view.debt.creditor, shown),
+      );
     }
     return deliver(reply, 'promise', token, claims, view, lang, {
       eventId: `promise/${claims.k}/${n}`,
@@ -400,9 +400,9 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     const journey = await findJourney(deps.lookup, claims.w, deps.lookupTimeoutMs ?? 5_000);
     const lang = journey.view ? languageOf(journey.view.debtor.locale) : guest(request, claims);
     if (journey.state === 'unreachable')
-      return send(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang));
-    if (journey.state === 'unknown') return send(reply, 404, errorPage('notFound', lang));
-    if (journey.state === 'closed') return send(reply, 410, errorPage('closed', lang));
+      return sendPage(reply.header('retry-after', '30'), 503, errorPage('unavailable', lang));
+    if (journey.state === 'unknown') return sendPage(reply, 404, errorPage('notFound', lang));
+    if (journey.state === 'closed') return sendPage(reply, 410, errorPage('closed', lang));
     const view = journey.view;
     const pdf = await invoicePdf(view, {
       payUrl: publicLink(deps.publicUrl, `p/${token}`),
@@ -425,12 +425,12 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     if ('done' in opened) return opened.done;
     const { view, n, body, lang } = opened;
     const form = view.callbackForm;
-    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    if (form === undefined) return sendPage(reply, 404, errorPage('notFound', lang));
     if (n < nextCallbackNumber(view)) return received(reply, 'callback', token);
     const date = typeof body.date === 'string' ? body.date : '';
     const slot = typeof body.slot === 'string' ? body.slot : '';
     if (!callbackDays(view, form.days, clock()).includes(date) || !(form.slots as string[]).includes(slot))
-      return send(reply, 400, selfServiceNotice('badForm', lang, `${basePath}/p/${token}`));
+      return sendPage(reply, 400, selfServiceNotice('badForm', lang, `${basePath}/p/${token}`));
     const [fromHour, toHour] = CALLBACK_SLOTS[slot as CallbackSlot];
     const tz = view.debtor.timezone;
     return deliver(reply, 'callback', token, claims, view, lang, {
@@ -451,12 +451,12 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
     if ('done' in opened) return opened.done;
     const { view, n, body, lang } = opened;
     const form = view.preferenceForm;
-    if (form === undefined) return send(reply, 404, errorPage('notFound', lang));
+    if (form === undefined) return sendPage(reply, 404, errorPage('notFound', lang));
     if (n < nextPreferencesNumber(view)) return received(reply, 'preferences', token);
     const locale = typeof body.locale === 'string' ? body.locale : '';
     const channel = typeof body.channel === 'string' ? body.channel : 'none';
     if ((locale !== '' && !form.languages.includes(locale)) || !['email', 'sms', 'none'].includes(channel))
-      return send(reply, 400, selfServiceNotice('badForm', lang, `${basePath}/p/${token}`));
+      return sendPage(reply, 400, selfServiceNotice('badForm', lang, `${basePath}/p/${token}`));
     // Opt-outs per channel go to the journey as opt-outs (and from there to the debtor's ledger).
     for (const c of ['email', 'sms'] as const) {
       const wanted = body[`optOut-${c}`] === 'on';
@@ -475,32 +475,26 @@ export async function registerSelfServiceRoutes(app: FastifyInstance, deps: Self
   }
 
   await app.register(async (scope) => {
-    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      scope.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string', bodyLimit: 16_384 },
-        (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-      );
-    }
+    acceptFormPosts(scope, 16_384);
     scope.post('/s/*', async (request, reply) => {
       const t = target(request);
       if (!t || !(ACTIONS as readonly string[]).includes(t.path))
-        return send(reply, 404, errorPage('notFound', guest(request)));
-      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+        return sendPage(reply, 404, errorPage('notFound', guest(request)));
+      if (isTestLink(t.claims)) return sendPage(reply, 200, testLinkPage());
       const handlers = { dispute, promise, callback, preferences };
       return handlers[t.path as SelfServiceAction](request, reply, t.token, t.claims);
     });
     scope.get('/s/*', async (request, reply) => {
       const t = target(request);
       if (t?.path === 'invoice.pdf') {
-        if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+        if (isTestLink(t.claims)) return sendPage(reply, 200, testLinkPage());
         return invoice(request, reply, t.token, t.claims);
       }
-      if (!t || !t.path.startsWith('received/')) return send(reply, 404, errorPage('notFound', guest(request)));
-      if (isTestLink(t.claims)) return send(reply, 200, testLinkPage());
+      if (!t || !t.path.startsWith('received/')) return sendPage(reply, 404, errorPage('notFound', guest(request)));
+      if (isTestLink(t.claims)) return sendPage(reply, 200, testLinkPage());
       const journey = await findJourney(deps.lookup, t.claims.w, deps.lookupTimeoutMs ?? 5_000);
       const lang = journey.view ? languageOf(journey.view.debtor.locale) : guest(request, t.claims);
-      return send(
+      return sendPage(
         reply,
         200,
         selfServiceNotice(
