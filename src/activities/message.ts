@@ -95,6 +95,35 @@ export function renderFor(
   }
 }
 
+/**
+ * The one address a send goes to, trimmed. A missing address, or one not in the channel's `form`,
+ * is invalid input whose message names the record field and the fix.
+ */
+export function recipientAddress(
+  input: SendInput,
+  what: string,
+  rule: { field: 'debtor.email' | 'debtor.phone'; form: RegExp; malformed: string },
+): string {
+  const to = input.recipient.address?.trim();
+  if (!to) {
+    throw invalidInput(
+      `${what}: the enrollment record has no ${rule.field} — add it, or guard the step with a branch on ${rule.field}`,
+    );
+  }
+  if (!rule.form.test(to)) throw invalidInput(`${what}: ${rule.field} ${rule.malformed}`);
+  return to;
+}
+
+/** The step's message rendered with its links (the signed opt-out link, the pay link when there is one). */
+export function renderWithLinks(
+  deps: Pick<ActivityDeps, 'secret' | 'publicUrl' | 'clock' | 'test' | 'renderer' | 'log'>,
+  input: SendInput,
+): { optOut: string; rendered: RenderedMessage } {
+  const optOut = optOutUrl(deps, input);
+  const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
+  return { optOut, rendered: renderFor(deps, input, links) };
+}
+
 /** Log fields that identify a send without naming anyone. */
 export function sendLogMeta(input: SendMessageInput): Record<string, string | number> {
   return { journey: input.journey, version: input.version, step: input.step, channel: input.channel };

@@ -8,7 +8,7 @@
 import { ChannelError } from '../channels/errors.js';
 import { TEST_SUBJECT_PREFIX, type SendDeps } from './deps.js';
 import { channelFailure, hardBounce, invalidInput } from './failures.js';
-import { emailMessageId, optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
+import { emailMessageId, recipientAddress, renderWithLinks, sendInputOf, sendLogMeta } from './message.js';
 import { createTracker, trackHtml, trackText } from './tracking-links.js';
 import type { SendMessageInput, SendMessageResult } from '../workflows/contract.js';
 
@@ -19,20 +19,12 @@ export function createSendEmail(deps: SendDeps<'email'>): (input: SendMessageInp
   return async function sendEmail(scheduled) {
     const input = sendInputOf(scheduled);
     const what = `email step "${input.step}"`;
-    const to = input.recipient.address?.trim();
-    if (!to) {
-      throw invalidInput(
-        `${what}: the enrollment record has no debtor.email — add it, or guard the step with a branch on debtor.email`,
-      );
-    }
-    if (!SINGLE_ADDRESS.test(to)) {
-      throw invalidInput(
-        `${what}: debtor.email is not a single email address — write one address, e.g. name@example.com`,
-      );
-    }
-    const optOut = optOutUrl(deps, input);
-    const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
-    const rendered = renderFor(deps, input, links);
+    const to = recipientAddress(input, what, {
+      field: 'debtor.email',
+      form: SINGLE_ADDRESS,
+      malformed: 'is not a single email address — write one address, e.g. name@example.com',
+    });
+    const { optOut, rendered } = renderWithLinks(deps, input);
     if (rendered.subject === undefined || rendered.subject.trim() === '') {
       throw invalidInput(`${what}: template "${input.message.template}" (${rendered.locale}) has no subject — add one`);
     }

@@ -7,7 +7,7 @@
 import { ChannelError } from '../channels/errors.js';
 import type { SendDeps } from './deps.js';
 import { channelFailure, invalidInput } from './failures.js';
-import { optOutUrl, renderFor, sendInputOf, sendLogMeta } from './message.js';
+import { recipientAddress, renderWithLinks, sendInputOf, sendLogMeta } from './message.js';
 import type { SendMessageInput, SendMessageResult } from '../workflows/contract.js';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -16,20 +16,12 @@ export function createSendSms(deps: SendDeps<'sms'>): (input: SendMessageInput) 
   return async function sendSms(scheduled) {
     const input = sendInputOf(scheduled);
     const what = `SMS step "${input.step}"`;
-    const to = input.recipient.address?.trim();
-    if (!to) {
-      throw invalidInput(
-        `${what}: the enrollment record has no debtor.phone — add it, or guard the step with a branch on debtor.phone`,
-      );
-    }
-    if (!E164.test(to)) {
-      throw invalidInput(
-        `${what}: debtor.phone is not in E.164 form — write it with + and the country code, e.g. +447700900123`,
-      );
-    }
-    const optOut = optOutUrl(deps, input);
-    const links = input.payUrl === undefined ? { optOut } : { optOut, pay: input.payUrl };
-    const rendered = renderFor(deps, input, links);
+    const to = recipientAddress(input, what, {
+      field: 'debtor.phone',
+      form: E164,
+      malformed: 'is not in E.164 form — write it with + and the country code, e.g. +447700900123',
+    });
+    const { rendered } = renderWithLinks(deps, input);
     if (rendered.text.trim() === '') {
       throw invalidInput(`${what}: template "${input.message.template}" (${rendered.locale}) renders an empty text`);
     }
