@@ -15,6 +15,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import {
   LEDGER_WORKFLOW_TYPE,
   ledgerBounceSignal,
@@ -123,33 +124,32 @@ export function createLedgerActivities(deps: Pick<ActivityDeps, 'contactRules' |
     return decision;
   }
 
-  async function ledgerConsent(input: LedgerConsentInput): Promise<void> {
+  /** Signals the debtor's ledger, starting it when it is not running. */
+  async function signalLedger<A>(debtorKey: string, signal: SignalDefinition<[A]>, arg: A): Promise<void> {
     const ctx = Context.current();
     await ctx.client.workflow.signalWithStart(LEDGER_WORKFLOW_TYPE, {
-      workflowId: ledgerWorkflowId(input.debtorKey),
+      workflowId: ledgerWorkflowId(debtorKey),
       taskQueue: ctx.info.taskQueue,
-      args: [{ debtorKey: input.debtorKey } satisfies LedgerInput],
-      signal: input.optedOut ? ledgerOptOutSignal : ledgerOptInSignal,
-      signalArgs: [{ channel: input.channel, ...(input.eventId !== undefined && { eventId: input.eventId }) }],
+      args: [{ debtorKey } satisfies LedgerInput],
+      signal,
+      signalArgs: [arg],
+    });
+  }
+
+  async function ledgerConsent(input: LedgerConsentInput): Promise<void> {
+    await signalLedger(input.debtorKey, input.optedOut ? ledgerOptOutSignal : ledgerOptInSignal, {
+      channel: input.channel,
+      ...(input.eventId !== undefined && { eventId: input.eventId }),
     });
   }
 
   async function ledgerBounce(input: LedgerBounceInput): Promise<void> {
-    const ctx = Context.current();
-    await ctx.client.workflow.signalWithStart(LEDGER_WORKFLOW_TYPE, {
-      workflowId: ledgerWorkflowId(input.debtorKey),
-      taskQueue: ctx.info.taskQueue,
-      args: [{ debtorKey: input.debtorKey } satisfies LedgerInput],
-      signal: ledgerBounceSignal,
-      signalArgs: [
-        {
-          channel: input.channel,
-          ...(input.contactKey !== undefined && { contactKey: input.contactKey }),
-          debtId: input.debtId,
-          at: input.at,
-          ...(input.message !== undefined && { message: input.message }),
-        },
-      ],
+    await signalLedger(input.debtorKey, ledgerBounceSignal, {
+      channel: input.channel,
+      ...(input.contactKey !== undefined && { contactKey: input.contactKey }),
+      debtId: input.debtId,
+      at: input.at,
+      ...(input.message !== undefined && { message: input.message }),
     });
   }
 
