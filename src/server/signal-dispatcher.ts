@@ -147,6 +147,8 @@ export function createSignalDispatcher(client: Client, options: DispatcherOption
           factor: 2,
           randomize: true,
           unref: true,
+          // p-retry itself never retries a TypeError that is not a network error (a programming
+          // error, not Temporal being away): that ends as `failed` at once.
           shouldRetry: ({ error }) => {
             if (stopping || classifyFailure(error) !== 'transient') return false;
             counts.retried += 1;
