@@ -12,8 +12,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,62 +22,50 @@ import {
   type CheckoutSessionRequest,
 } from '../../src/channels/stripe.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
-import { createServerApp } from '../../src/server/app.js';
-import { createJourneyLookup } from '../../src/server/journey-lookup.js';
-import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { launchPhone, type PhoneBrowser } from '../support/browser.js';
 import { examplePlan, exampleRecord, ROOT } from '../support/journeys.js';
-import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
+import { SECRET } from '../support/journey-worker.js';
+import { useJourneyServer } from '../support/journey-server.js';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock.js';
-import { createTimeSkippingEnv, freePort, quietTemporalRuntime } from '../support/temporal.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 
 quietTemporalRuntime();
 
 const WEBHOOK_SECRET = 'whsec_e2e_landing_0123456789';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
 let stripeMock: StripeMock;
-let app: FastifyInstance;
-/** SETTLE_PUBLIC_URL of the rig's messages: the server app on loopback. */
-let publicUrl: string;
 let browser: PhoneBrowser;
-let dispatcher: ReturnType<typeof createSignalDispatcher>;
 const sessions: { request: CheckoutSessionRequest; session: CheckoutSession }[] = [];
 let sentPayUrl: string | undefined;
 
 beforeAll(async () => {
-  [env, stripeMock] = await Promise.all([createTimeSkippingEnv(), startStripeMock()]);
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  rig = await journeyRig(env, { publicUrl });
-  running = rig.worker.run();
-  dispatcher = createSignalDispatcher(env.client);
-  const stripe = createStripeCheckout({ secretKey: 'sk_test_settle', ...stripeMock.sdk });
-  // The whole server app (tracking, landing page, webhooks), as `settle server` runs it.
-  app = createServerApp({
-    secret: SECRET,
-    publicUrl,
-    lookup: createJourneyLookup(env.client, { ttlMs: 0 }),
-    dispatcher,
-    ready: async () => true,
-    metrics: async () => '',
-    log: false,
-    // The real adapter, with the sessions it creates kept for the webhook Stripe would send.
-    checkout: {
-      async createCheckoutSession(request) {
-        const session = await stripe.createCheckoutSession(request);
-        sessions.push({ request, session });
-        return session;
+  stripeMock = await startStripeMock();
+}, 120_000);
+afterAll(async () => stripeMock?.stop());
+
+// The whole server app (tracking, landing page, webhooks), as `settle server` runs it, on loopback.
+const t = useJourneyServer({
+  listen: true,
+  app: () => {
+    const stripe = createStripeCheckout({ secretKey: 'sk_test_settle', ...stripeMock.sdk });
+    return {
+      // The real adapter, with the sessions it creates kept for the webhook Stripe would send.
+      checkout: {
+        async createCheckoutSession(request) {
+          const session = await stripe.createCheckoutSession(request);
+          sessions.push({ request, session });
+          return session;
+        },
       },
-    },
-    stripe: { webhookSecret: WEBHOOK_SECRET },
-  });
-  await app.listen({ host: '127.0.0.1', port });
+      stripe: { webhookSecret: WEBHOOK_SECRET },
+    };
+  },
+});
+
+beforeAll(async () => {
   browser = await launchPhone('fr-FR');
   await browser.context.route('https://checkout.stripe.com/**', (route) =>
     route.fulfill({
@@ -88,17 +74,7 @@ beforeAll(async () => {
     }),
   );
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dispatcher?.flush(5_000);
-  await app?.close();
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await stripeMock?.stop();
-  await env?.teardown();
-});
+afterAll(async () => browser?.close());
 
 /**
  * The pay link of an email as the debtor sees it: the payment page itself, or the signed click
@@ -126,23 +102,23 @@ describe('payment landing page in Chromium', () => {
       enrollment: anna,
       options: { debtorKey: 'k', contactKeys: [] },
     };
-    const handle = await env.client.workflow.start('journeyWorkflow', {
+    const handle = await t.env.client.workflow.start('journeyWorkflow', {
       workflowId,
-      taskQueue: rig.taskQueue,
+      taskQueue: t.rig.taskQueue,
       args: [input],
     });
 
     // The contact policy may hold the first email until business hours: let journey time pass.
-    const mailOf = () => rig.smtp.messages().find((m) => m.to.includes(anna.debtor.email!));
-    for (let hour = 0; !mailOf() && hour < 24 * 5; hour++) await env.sleep('1 hour');
+    const mailOf = () => t.rig.smtp.messages().find((m) => m.to.includes(anna.debtor.email!));
+    for (let hour = 0; !mailOf() && hour < 24 * 5; hour++) await t.env.sleep('1 hour');
     const emailLink = await payLinkOf(mailOf()!.raw);
-    expect(emailLink.startsWith(`${publicUrl}/`)).toBe(true);
+    expect(emailLink.startsWith(`${t.publicUrl}/`)).toBe(true);
 
     const page = await browser.context.newPage();
     const response = await page.goto(emailLink);
     expect(response?.status()).toBe(200);
     const payUrl = page.url();
-    expect(payUrl.startsWith(`${publicUrl}/p/`)).toBe(true);
+    expect(payUrl.startsWith(`${t.publicUrl}/p/`)).toBe(true);
     sentPayUrl = payUrl;
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await expect.poll(() => page.locator('h1').innerText()).toBe('Bonjour Anna,');
@@ -165,7 +141,7 @@ describe('payment landing page in Chromium', () => {
     expect(sessions[0]!.session).toMatchObject({ amount: 42050, currency: 'EUR' });
 
     // The visit reached the journey as `visited`, tagged with the channel of the link.
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
     const state = await handle.query(stateQuery);
     expect(state.events.find((e) => e.type === 'visited')).toMatchObject({
       messageId: `${workflowId}/first-email/1`,
@@ -178,7 +154,7 @@ describe('payment landing page in Chromium', () => {
       id: 'evt_e2e_1',
       object: 'event',
       type: 'checkout.session.completed',
-      created: Math.floor((await env.currentTimeMs()) / 1000),
+      created: Math.floor((await t.env.currentTimeMs()) / 1000),
       livemode: false,
       data: {
         object: {
@@ -193,7 +169,7 @@ describe('payment landing page in Chromium', () => {
         },
       },
     });
-    const hook = await fetch(`${publicUrl}/webhooks/stripe`, {
+    const hook = await fetch(`${t.publicUrl}/webhooks/stripe`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -202,7 +178,7 @@ describe('payment landing page in Chromium', () => {
       body: payload,
     });
     expect(hook.status).toBe(200);
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('paid');
 
@@ -220,7 +196,7 @@ describe('payment landing page in Chromium', () => {
       'base64url',
     );
     const page = await browser.context.newPage();
-    const response = await page.goto(`${publicUrl}/p/${forged}.${mac}`);
+    const response = await page.goto(`${t.publicUrl}/p/${forged}.${mac}`);
     expect(response?.status()).toBe(404);
     expect(await page.locator('h1').innerText()).toBe('Page introuvable');
   });

@@ -10,111 +10,64 @@
  * - sets preferences (Dutch, email): the next message follows them.
  * The payment is signalled as the Stripe webhook would deliver it (that path: landing-browser.test.ts).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { createServerApp } from '../../src/server/app.js';
-import { createJourneyLookup } from '../../src/server/journey-lookup.js';
-import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
-import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
-import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
+import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { launchPhone, type PhoneBrowser } from '../support/browser.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
-import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
-import { createTimeSkippingEnv, freePort, quietTemporalRuntime } from '../support/temporal.js';
+import { exampleRecord } from '../support/journeys.js';
+import { SECRET } from '../support/journey-worker.js';
+import { exit, journeyPlan, send, wait, webhook } from '../support/journey-yaml.js';
+import { useJourneyServer } from '../support/journey-server.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 
 quietTemporalRuntime();
 
 const DAY = 86_400_000;
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-let app: FastifyInstance;
-let publicUrl: string;
-let browser: PhoneBrowser;
-let dispatcher: ReturnType<typeof createSignalDispatcher>;
 /** The server's wall clock follows the time-skipping server's. */
 let serverNow = Date.now();
 
-const PLAN: JourneyPlan = planFromYaml(
-  `apiVersion: settle/v1
-kind: Journey
-metadata: { name: e2e-self-service, version: 1 }
-spec:
-  policy: always-open
-  promises: { maxDays: 14, remind: { channel: email, template: promise-reminder }, onBroken: reminder }
-  disputes: { reasons: [alreadyPaid, notMine, wrongAmount, other], to: dispute-agent }
-  callbacks: { url: "env:ESCALATION_URL", days: 3 }
-  preferences: {}
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause-2, type: wait, duration: 7d }
-    - { id: unresolved, type: exit, outcome: unresolved }
-    - { id: dispute-agent, type: webhook, url: "env:ESCALATION_URL", retry: { maxAttempts: 1 }, next: review }
-    - { id: review, type: wait, duration: 5d, next: reminder }
-`,
-  [ALWAYS_OPEN_POLICY],
-);
+const PLAN: JourneyPlan = journeyPlan({
+  name: 'e2e-self-service',
+  spec: {
+    promises: { maxDays: 14, remind: { channel: 'email', template: 'promise-reminder' }, onBroken: 'reminder' },
+    disputes: { reasons: ['alreadyPaid', 'notMine', 'wrongAmount', 'other'], to: 'dispute-agent' },
+    callbacks: { url: 'env:ESCALATION_URL', days: 3 },
+    preferences: {},
+  },
+  steps: [
+    send('first', 'email', 'overdue-friendly'),
+    wait('pause', '7d'),
+    send('reminder', 'email', 'overdue-friendly'),
+    wait('pause-2', '7d'),
+    exit('unresolved', 'unresolved'),
+    webhook('dispute-agent', 'env:ESCALATION_URL', { retry: { maxAttempts: 1 }, next: 'review' }),
+    wait('review', '5d', { next: 'reminder' }),
+  ],
+});
 
+const t = useJourneyServer({ listen: true, app: () => ({ clock: () => serverNow }) });
+let browser: PhoneBrowser;
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  rig = await journeyRig(env, { publicUrl });
-  running = rig.worker.run();
-  dispatcher = createSignalDispatcher(env.client);
-  app = createServerApp({
-    secret: SECRET,
-    publicUrl,
-    lookup: createJourneyLookup(env.client, { ttlMs: 0 }),
-    dispatcher,
-    ready: async () => true,
-    metrics: async () => '',
-    log: false,
-    clock: () => serverNow,
-  });
-  await app.listen({ host: '127.0.0.1', port });
   browser = await launchPhone('fr-FR');
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dispatcher?.flush(5_000);
-  await app?.close();
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
-});
+afterAll(async () => browser?.close());
 
 async function start(debtId: string) {
   const anna = exampleRecord('anna-rossi');
   const record: EnrollmentData = { ...anna, debtId, debt: { ...anna.debt, reference: debtId } };
-  const input: JourneyInput = {
-    plan: PLAN,
-    enrollment: record,
-    options: { debtorKey: `k-${debtId}`, contactKeys: [] },
-  };
-  return env.client.workflow.start('journeyWorkflow', {
-    workflowId: workflowIdFor(debtId),
-    taskQueue: rig.taskQueue,
-    args: [input],
-  });
+  return t.start(PLAN, record);
 }
 
 /** The payment link of the journey's first email, as the debtor clicks it (tracked redirect). */
 async function emailLink(workflowId: string): Promise<string> {
   const mail = await eventually(() => {
-    const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${workflowId}/first/1`));
+    const m = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${workflowId}/first/1`));
     expect(m).toBeDefined();
     return m!;
   });
@@ -130,7 +83,7 @@ async function emailLink(workflowId: string): Promise<string> {
 }
 
 async function openPage(workflowId: string) {
-  serverNow = await env.currentTimeMs();
+  serverNow = await t.env.currentTimeMs();
   const page = await browser.context.newPage();
   const response = await page.goto(await emailLink(workflowId));
   expect(response?.status()).toBe(200);
@@ -139,12 +92,12 @@ async function openPage(workflowId: string) {
 
 const sentSteps = (s: JourneyStateView) => s.sends.filter((x) => x.status === 'sent').map((x) => x.step);
 const hooks = (debtId: string) =>
-  rig.webhookCalls.map((c) => c.body as Record<string, unknown>).filter((b) => b.debtId === debtId);
+  t.rig.webhookCalls.map((c) => c.body as Record<string, unknown>).filter((b) => b.debtId === debtId);
 
 describe('the self-service payment page in Chromium, against journeys on Temporal', () => {
   it('promise → pause → reminder the day before → payment: kept', async () => {
     const handle = await start('E2E-PROMISE-1');
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     const page = await openPage(handle.workflowId);
     await page.locator('#promise-title').click();
     const min = (await page.locator('#promise-date').getAttribute('min'))!;
@@ -153,10 +106,10 @@ describe('the self-service payment page in Chromium, against journeys on Tempora
     await page.getByRole('button', { name: 'M’engager à payer à cette date' }).click();
     await page.waitForURL(/\/received\/promise$/);
     expect(await page.locator('h1').innerText()).toBe('Engagement enregistré');
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
     await eventually(async () => expect((await handle.query(stateQuery)).current).toBe('_promise'));
     // Past the journey's own reminder (day 7) and into the day before the date: only the promise's reminder.
-    await env.sleep(8 * DAY);
+    await t.env.sleep(8 * DAY);
     const state = await eventually(async () => {
       const s = await handle.query(stateQuery);
       expect(sentSteps(s)).toEqual(['first', '_promise']);
@@ -166,7 +119,7 @@ describe('the self-service payment page in Chromium, against journeys on Tempora
     await handle.signal(engagementSignal, {
       eventId: 'stripe:pi_e2e_promise',
       type: 'paid',
-      at: new Date(await env.currentTimeMs()).toISOString(),
+      at: new Date(await t.env.currentTimeMs()).toISOString(),
       data: { amount: 420.5, currency: 'EUR' },
     });
     expect(((await handle.result()) as JourneyResult).outcome).toBe('paid');
@@ -175,7 +128,7 @@ describe('the self-service payment page in Chromium, against journeys on Tempora
 
   it('dispute → the agents get it, no further message; call-back → the agents’ queue', async () => {
     const handle = await start('E2E-DISPUTE-1');
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     const page = await openPage(handle.workflowId);
     await page.locator('#callback-title').click();
     await page.getByLabel('Soir (17 h – 20 h)').check();
@@ -187,7 +140,7 @@ describe('the self-service payment page in Chromium, against journeys on Tempora
     await page.getByLabel(/^Précisions/).fill('Facture déjà contestée par courrier.');
     await page.getByRole('button', { name: 'Envoyer ma contestation' }).click();
     await page.waitForURL(/\/received\/dispute$/);
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
     await eventually(() =>
       expect(hooks('E2E-DISPUTE-1').map((h) => h.type ?? h.step)).toEqual([
         'settle.callback.requested',
@@ -198,7 +151,7 @@ describe('the self-service payment page in Chromium, against journeys on Tempora
       step: 'dispute-agent',
       dispute: { reason: 'other', text: 'Facture déjà contestée par courrier.' },
     });
-    await env.sleep(20 * DAY);
+    await t.env.sleep(20 * DAY);
     const state = await eventually(async () => {
       const s = await handle.query(stateQuery);
       expect(s.current).toBe('reminder');
@@ -211,16 +164,16 @@ describe('the self-service payment page in Chromium, against journeys on Tempora
 
   it('preferences → the next message follows them', async () => {
     const handle = await start('E2E-PREFS-1');
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     const page = await openPage(handle.workflowId);
     await page.locator('#prefs-title').click();
     await page.getByLabel('Langue de nos messages').selectOption('nl');
     await page.getByLabel('E-mail', { exact: true }).first().check();
     await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
     await page.waitForURL(/\/received\/preferences$/);
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
     expect(((await handle.result()) as JourneyResult).outcome).toBe('unresolved');
-    const mail = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${handle.workflowId}/reminder/1`));
+    const mail = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${handle.workflowId}/reminder/1`));
     expect(String((await simpleParser(mail!.raw)).subject)).toContain('een korte herinnering');
   }, 180_000);
 });

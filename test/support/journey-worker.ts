@@ -16,7 +16,7 @@ import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { dataConverterOf, SECRET } from './codec.js';
-import { createTimeSkippingEnv } from './temporal.js';
+import { createDevServerEnv, createTimeSkippingEnv } from './temporal.js';
 
 export { SECRET } from './codec.js';
 
@@ -103,19 +103,41 @@ export async function journeyRig(
   };
 }
 
+export type TemporalServerKind = 'time-skipping' | 'dev';
+
+export type JourneyRigOptions = NonNullable<Parameters<typeof journeyRig>[1]>;
+
+function createEnv(server: TemporalServerKind): Promise<TestWorkflowEnvironment> {
+  return server === 'dev' ? createDevServerEnv() : createTimeSkippingEnv();
+}
+
 /**
- * A time-skipping Temporal server and a running journeyRig for one test file: set up before its
- * tests, torn down after. Read `env` and `rig` inside tests (they are set by then).
+ * A Temporal server for one test file (the time-skipping test server, or the dev server for
+ * visibility queries): set up before its tests, torn down after. Read `env` inside tests.
  */
-export function useTimeSkippingRig(opts: Parameters<typeof journeyRig>[1] = {}): {
-  env: TestWorkflowEnvironment;
-  rig: JourneyRig;
-} {
+export function useTemporalEnv(server: TemporalServerKind = 'time-skipping'): { env: TestWorkflowEnvironment } {
+  const t = {} as { env: TestWorkflowEnvironment };
+  beforeAll(async () => {
+    t.env = await createEnv(server);
+  }, 120_000);
+  afterAll(async () => t.env?.teardown());
+  return t;
+}
+
+/**
+ * A Temporal server and a running journeyRig for one test file: set up before its tests, torn
+ * down after. Read `env` and `rig` inside tests (they are set by then). `opts` may be a function,
+ * called once the file's earlier beforeAll hooks have run (e.g. for a channel they start).
+ */
+export function useJourneyRig(
+  opts: JourneyRigOptions | (() => JourneyRigOptions) = {},
+  server: TemporalServerKind = 'time-skipping',
+): { env: TestWorkflowEnvironment; rig: JourneyRig } {
   const t = {} as { env: TestWorkflowEnvironment; rig: JourneyRig };
   let running: Promise<void> | undefined;
   beforeAll(async () => {
-    t.env = await createTimeSkippingEnv();
-    t.rig = await journeyRig(t.env, opts);
+    t.env = await createEnv(server);
+    t.rig = await journeyRig(t.env, typeof opts === 'function' ? opts() : opts);
     running = t.rig.worker.run();
   }, 120_000);
   afterAll(async () => {
@@ -125,4 +147,9 @@ export function useTimeSkippingRig(opts: Parameters<typeof journeyRig>[1] = {}):
     await t.env?.teardown();
   });
   return t;
+}
+
+/** useJourneyRig on the time-skipping server. */
+export function useTimeSkippingRig(opts: JourneyRigOptions = {}): { env: TestWorkflowEnvironment; rig: JourneyRig } {
+  return useJourneyRig(opts);
 }

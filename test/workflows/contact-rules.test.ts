@@ -20,9 +20,10 @@ import {
 } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
-import { exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
+import { journeyPlan } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
@@ -45,19 +46,7 @@ spec:
 };
 
 function journey(name: string, steps: string): JourneyPlan {
-  return planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${name}
-  version: 1
-spec:
-  policy: house-rules
-  goal: paid
-  steps:
-${steps}`,
-    [POLICY],
-  );
+  return journeyPlan({ name, policy: 'house-rules', goal: 'paid', steps }, [POLICY]);
 }
 
 const email = (id: string) =>
@@ -244,15 +233,13 @@ describe('contact rules on the time-skipping server', () => {
         .replace('timezoneFallback: Europe/Paris', 'timezoneFallback: America/New_York')
         .replace('holidays: { country: FR }', 'holidays: { country: US }'),
     };
-    const plan = planFromYaml(
-      `apiVersion: settle/v1
-kind: Journey
-metadata: { name: follows-debtor, version: 1 }
-spec:
-  policy: own-holidays
-  policyByCountry: { US: us-rules }
-  steps:
-${email('hello')}${exit}`,
+    const plan = journeyPlan(
+      {
+        name: 'follows-debtor',
+        policy: 'own-holidays',
+        spec: { policyByCountry: { US: 'us-rules' } },
+        steps: email('hello') + exit,
+      },
       [own, us],
     );
     const kingsDay = Date.parse('2026-04-27T08:00:00Z'); // Mon 10:00 in Paris and Amsterdam

@@ -11,9 +11,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,9 +28,6 @@ import { createRouter } from '../../src/routing/route.js';
 import { routingTableOf } from '../../src/routing/table.js';
 import { startJourney } from '../../src/enrollment/start.js';
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { createServerApp } from '../../src/server/app.js';
-import { createJourneyLookup } from '../../src/server/journey-lookup.js';
-import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
 import { NO_BEHAVIOUR } from '../../src/simulate/behaviour.js';
 import { simulatedRouting } from '../../src/simulate/hand-over.js';
 import { runDebt } from '../../src/simulate/run-debt.js';
@@ -40,66 +35,45 @@ import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { publishRoutingTable } from '../../src/temporal/routing-store.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
-import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
+import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf } from '../support/codec.js';
 import { historyFromJSON, historyToJSON } from '../support/history-json.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml, ROOT } from '../support/journeys.js';
-import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
+import { exampleRecord, ROOT } from '../support/journeys.js';
+import { SECRET } from '../support/journey-worker.js';
+import { journeyPlan } from '../support/journey-yaml.js';
+import { useJourneyServer } from '../support/journey-server.js';
 import { recordStripeMock, type RecordingStripeMock } from '../support/stripe-mock.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 
 quietTemporalRuntime();
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const PUBLIC_URL = 'https://pay.example.test';
 const WEBHOOK_SECRET = 'whsec_debt_life_0123456789';
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
 let stripeMock: RecordingStripeMock;
-let app: FastifyInstance;
-let dispatcher: ReturnType<typeof createSignalDispatcher>;
 const sessions: { request: CheckoutSessionRequest; session: CheckoutSession }[] = [];
-
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  rig = await journeyRig(env, { publicUrl: PUBLIC_URL });
-  running = rig.worker.run();
   stripeMock = await recordStripeMock();
-  dispatcher = createSignalDispatcher(env.client);
-  const stripe = createStripeCheckout({ secretKey: 'sk_test_settle', ...stripeMock.sdk });
-  // The server app as `settle server` runs it: payment page, Stripe webhooks, the real dispatcher.
-  app = createServerApp({
-    secret: SECRET,
-    publicUrl: PUBLIC_URL,
-    lookup: createJourneyLookup(env.client, { ttlMs: 0 }),
-    dispatcher,
-    ready: async () => true,
-    metrics: async () => '',
-    log: false,
-    checkout: {
-      async createCheckoutSession(request) {
-        const session = await stripe.createCheckoutSession(request);
-        sessions.push({ request, session });
-        return session;
-      },
-    },
-    stripe: { webhookSecret: WEBHOOK_SECRET },
-  });
-  await app.ready();
-}, 120_000);
+});
+afterAll(async () => stripeMock?.stop());
 
-afterAll(async () => {
-  await dispatcher?.flush(5_000);
-  await app?.close();
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await stripeMock?.stop();
-  await env?.teardown();
+// The server app as `settle server` runs it: payment page, Stripe webhooks, the real dispatcher.
+const t = useJourneyServer({
+  app: () => {
+    const stripe = createStripeCheckout({ secretKey: 'sk_test_settle', ...stripeMock.sdk });
+    return {
+      checkout: {
+        async createCheckoutSession(request) {
+          const session = await stripe.createCheckoutSession(request);
+          sessions.push({ request, session });
+          return session;
+        },
+      },
+      stripe: { webhookSecret: WEBHOOK_SECRET },
+    };
+  },
 });
 
 const anna = exampleRecord('anna-rossi');
@@ -107,18 +81,7 @@ function annaOwing(debtId: string, amountDue: number): EnrollmentData {
   return { ...anna, debtId, debt: { ...anna.debt, reference: debtId, amountDue } };
 }
 
-const journey = (name: string, spec: string, steps: string): JourneyPlan =>
-  planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata: { name: ${name}, version: 1 }
-spec:
-  policy: always-open
-${spec}
-  steps:
-${steps}`,
-    [ALWAYS_OPEN_POLICY],
-  );
+const journey = (name: string, spec: string, steps: string): JourneyPlan => journeyPlan({ name, spec, steps });
 
 /** Plain dunning: a large debt gets the final notice, a small one a friendly reminder; then the hand-over webhook. */
 const DUNNING = `    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
@@ -151,33 +114,21 @@ const PLAN_STEPS = `    - { id: offer, type: send, channel: email, template: pay
     - { id: broken, type: exit, outcome: planBroken }`;
 
 /** Starts a journey of a plan by value under the debt's workflow id; journey time is the server's. */
-async function start(plan: JourneyPlan, record: EnrollmentData) {
-  const input: JourneyInput = {
-    plan,
-    enrollment: record,
-    options: { debtorKey: `k-${record.debtId}`, contactKeys: [] },
-  };
-  return env.client.workflow.start('journeyWorkflow', {
-    workflowId: workflowIdFor(record.debtId),
-    taskQueue: rig.taskQueue,
-    args: [input],
-  });
-}
-
+const start = (plan: JourneyPlan, record: EnrollmentData) => t.start(plan, record);
 let eventSeq = 0;
 /** An engagement signal at the server's current instant. */
 async function signal(workflowId: string, type: EngagementEvent, data?: Record<string, string | number>) {
-  await env.client.workflow.getHandle(workflowId).signal(engagementSignal, {
+  await t.env.client.workflow.getHandle(workflowId).signal(engagementSignal, {
     eventId: `test-${++eventSeq}`,
     type,
-    at: new Date(await env.currentTimeMs()).toISOString(),
+    at: new Date(await t.env.currentTimeMs()).toISOString(),
     ...(data && { data }),
   });
 }
 
 /** The inputs of the sends a run scheduled, as its history holds them (decrypted). */
 async function scheduledSends(workflowId: string, runId?: string): Promise<SendInput[]> {
-  const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const history = await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
   const codecs = dataConverterOf().payloadCodecs ?? [];
   const out: SendInput[] = [];
   for (const e of history.events ?? []) {
@@ -201,7 +152,7 @@ async function mailTexts(sends: SendInput[]): Promise<string[]> {
   const out: string[] = [];
   for (const s of sends.filter((x) => x.channel === 'email')) {
     const mail = await eventually(() => {
-      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(s.key));
+      const m = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(s.key));
       expect(m, s.key).toBeDefined();
       return m!;
     });
@@ -221,14 +172,14 @@ describe('exit and interrupt rules on Temporal', () => {
     const plan = journey('life-reply', '  interrupts: { replied: agent }', DUNNING + AGENT);
     const record = annaOwing('LIFE-REPLY-1', 200);
     const handle = await start(plan, record);
-    await env.sleep(3 * DAY);
+    await t.env.sleep(3 * DAY);
     await signal(handle.workflowId, 'replied');
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('handedToAgent');
     const state = await handle.query(stateQuery);
     expect(sentSteps(state)).toEqual(['first']);
     expect(state.audit.some((a) => a.message === 'interrupt: replied during pause → agent')).toBe(true);
-    const hooks = rig.webhookCalls.filter((c) => (c.body as { debtId?: string }).debtId === record.debtId);
+    const hooks = t.rig.webhookCalls.filter((c) => (c.body as { debtId?: string }).debtId === record.debtId);
     expect(hooks.map((c) => (c.body as { step: string }).step)).toEqual(['agent']);
     // The history scheduled no other message: the reply ended the dunning.
     expect(await scheduledSends(handle.workflowId)).toHaveLength(1);
@@ -241,7 +192,7 @@ describe('money that moves on Temporal', () => {
     const plan = journey('life-half', '', DUNNING);
     const record = annaOwing('LIFE-HALF-1', 180);
     const handle = await start(plan, record);
-    await env.sleep(2 * DAY);
+    await t.env.sleep(2 * DAY);
     await signal(handle.workflowId, 'partiallyPaid', { amount: 90, currency: 'EUR' });
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('unresolved');
@@ -285,11 +236,11 @@ async function postStripe(type: string, object: Record<string, unknown>, id: str
     object: 'event',
     api_version: '2026-01-28',
     type,
-    created: Math.floor((await env.currentTimeMs()) / 1000),
+    created: Math.floor((await t.env.currentTimeMs()) / 1000),
     livemode: false,
     data: { object },
   });
-  const res = await app.inject({
+  const res = await t.app.inject({
     method: 'POST',
     url: '/webhooks/stripe',
     headers: {
@@ -307,10 +258,10 @@ async function postStripe(type: string, object: Record<string, unknown>, id: str
  * metadata the page put on the session. Returns the amount charged (minor units).
  */
 async function payOnPage(payPath: string, choice: string, pi: string): Promise<number> {
-  const page = await app.inject(payPath);
+  const page = await t.app.inject(payPath);
   expect(page.statusCode).toBe(200);
   const before = sessions.length;
-  const checkout = await app.inject({
+  const checkout = await t.app.inject({
     method: 'POST',
     url: `${payPath}/checkout`,
     headers: FORM,
@@ -339,7 +290,7 @@ async function payOnPage(payPath: string, choice: string, pi: string): Promise<n
     { id: pi, object: 'payment_intent', amount_received: session.amount, currency: 'eur', metadata },
     `evt_${pi}_b`,
   );
-  await dispatcher.flush(5_000);
+  await t.dispatcher.flush(5_000);
   return session.amount;
 }
 
@@ -352,16 +303,16 @@ describe('tracked payment plans on Temporal', () => {
     const handle = await start(plan, record);
     const wf = handle.workflowId;
     const offer = await eventually(() => {
-      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/offer/1`));
+      const m = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/offer/1`));
       expect(m).toBeDefined();
       return m!;
     });
     const payPath = await payPathOf(offer.raw);
-    const page = await app.inject(payPath);
+    const page = await t.app.inject(payPath);
     expect(page.body.replace(/[\u00a0\u202f]/g, ' ')).toContain('3 mensualités de 33,34 €');
 
     // Day 1: the debtor picks 3 instalments; Stripe reports the first payment twice.
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     expect(await payOnPage(payPath, '3', 'pi_life_1')).toBe(amounts[0]);
     let state = await eventually(async () => {
       const s = await handle.query(stateQuery);
@@ -371,15 +322,15 @@ describe('tracked payment plans on Temporal', () => {
     expect(state.plan).toMatchObject({ count: 3, amounts: [33.34, 33.34, 33.32], paid: 1 });
     expect(state.debt.amountDue).toBe(66.66);
     // The same payment delivered once more (Stripe redelivers; another server instance): still once.
-    await env.client.workflow.getHandle(wf).signal(engagementSignal, {
+    await t.env.client.workflow.getHandle(wf).signal(engagementSignal, {
       eventId: 'stripe:pi_life_1',
       type: 'partiallyPaid',
-      at: new Date(await env.currentTimeMs()).toISOString(),
+      at: new Date(await t.env.currentTimeMs()).toISOString(),
       data: { amount: 33.34, currency: 'EUR', instalments: 3 },
     });
 
     // Day 29: the reminder of the second instalment came (3 days before day 31); the page charges it.
-    await env.sleep(28 * DAY);
+    await t.env.sleep(28 * DAY);
     expect(await payOnPage(payPath, 'full', 'pi_life_2')).toBe(amounts[1]);
     state = await eventually(async () => {
       const s = await handle.query(stateQuery);
@@ -389,7 +340,7 @@ describe('tracked payment plans on Temporal', () => {
     expect(state.debt.amountDue).toBe(33.32);
 
     // Day 59: the third and last.
-    await env.sleep(30 * DAY);
+    await t.env.sleep(30 * DAY);
     expect(await payOnPage(payPath, 'full', 'pi_life_3')).toBe(amounts[2]);
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('paid');
@@ -424,8 +375,8 @@ describe('tracked payment plans on Temporal', () => {
     const plan = journey('life-plan', PLAN_SPEC, PLAN_STEPS);
     const record = annaOwing('LIFE-PLAN-MISSED-1', 100);
     const handle = await start(plan, record);
-    await env.sleep(DAY);
-    const paidAt = await env.currentTimeMs();
+    await t.env.sleep(DAY);
+    const paidAt = await t.env.currentTimeMs();
     await signal(handle.workflowId, 'partiallyPaid', { amount: amounts[0]! / 100, currency: 'EUR', instalments: 3 });
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('planBroken');
@@ -459,11 +410,11 @@ describe('hand-over between journeys on Temporal', () => {
     const NOW = Date.parse('2026-11-23T10:00:00Z');
     const r = exampleProject();
     // The routing table in Temporal, as settle deploy and settle enroll publish it (with every plan it names).
-    await publishRoutingTable(env.client, rig.taskQueue, routingTableOf(r.project, r.plans), r.plans.values());
+    await publishRoutingTable(t.env.client, t.rig.taskQueue, routingTableOf(r.project, r.plans), r.plans.values());
     const record = await portfolioRecord(r, 'TN-US-2026-77310'); // Chicago, due 2026-11-26
     const preDue = r.plans.get('pre-due-reminder')!;
-    const started = await startJourney(env.client, {
-      taskQueue: rig.taskQueue,
+    const started = await startJourney(t.env.client, {
+      taskQueue: t.rig.taskQueue,
       plan: preDue,
       record,
       secret: SECRET,
@@ -472,7 +423,7 @@ describe('hand-over between journeys on Temporal', () => {
     });
     expect(started).toBe('started');
     const wf = workflowIdFor(record.debtId);
-    const handle = env.client.workflow.getHandle(wf);
+    const handle = t.env.client.workflow.getHandle(wf);
     const firstRunId = (await handle.describe()).runId;
     // Let the days pass until the debt is in its next journey and that journey has written to it.
     let state = await handle.query(stateQuery);
@@ -481,7 +432,7 @@ describe('hand-over between journeys on Temporal', () => {
       i < 40 && !(state.journey !== preDue.journey && state.sends.some((s) => s.status === 'sent'));
       i++
     ) {
-      await env.sleep(6 * HOUR);
+      await t.env.sleep(6 * HOUR);
       state = await handle.query(stateQuery);
     }
     expect(state.journey).toBe('soft-collection');
@@ -507,7 +458,7 @@ describe('hand-over between journeys on Temporal', () => {
     expect(softSteps.has(after[0]!.step)).toBe(true);
     // One workflow for the debt all along: the hand-over continued it as new with its history.
     expect((await handle.describe()).runId).not.toBe(firstRunId);
-    const firstRun = await env.client.workflow.getHandle(wf, firstRunId).describe();
+    const firstRun = await t.env.client.workflow.getHandle(wf, firstRunId).describe();
     expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
     // The overdue message went out through the real channel, asking the amount still owed.
     const next = (await scheduledSends(wf)).find((s) => s.step === after[0]!.step)!;
@@ -539,14 +490,16 @@ describe('one journey per debt on Temporal', () => {
   it('a re-import with a new amount: the running journey takes it (same workflow), its next message asks it', async () => {
     const plan = journey('life-reimport', '', DUNNING);
     const record = annaOwing('LIFE-REIMPORT-1', 200);
-    const req = { taskQueue: rig.taskQueue, plan, record, secret: SECRET, nowMs: await env.currentTimeMs() };
-    expect(await startJourney(env.client, req)).toBe('started');
-    const handle = env.client.workflow.getHandle(workflowIdFor(record.debtId));
+    const req = { taskQueue: t.rig.taskQueue, plan, record, secret: SECRET, nowMs: await t.env.currentTimeMs() };
+    expect(await startJourney(t.env.client, req)).toBe('started');
+    const handle = t.env.client.workflow.getHandle(workflowIdFor(record.debtId));
     const runId = (await handle.describe()).runId;
-    await env.sleep(2 * DAY);
+    await t.env.sleep(2 * DAY);
     // The creditor's books now say 80: enrolled again, the same file path `settle enroll` takes.
     const newer = { ...record, debt: { ...record.debt, amountDue: 80 } };
-    expect(await startJourney(env.client, { ...req, record: newer, nowMs: await env.currentTimeMs() })).toBe('updated');
+    expect(await startJourney(t.env.client, { ...req, record: newer, nowMs: await t.env.currentTimeMs() })).toBe(
+      'updated',
+    );
     const state = await eventually(async () => {
       const s = await handle.query(stateQuery);
       expect(s.debt.amountDue).toBe(80);
@@ -573,21 +526,21 @@ describe('one journey per debt: the same file imported again', () => {
   it('changes nothing: a payment made since the first re-import is not undone', async () => {
     const plan = journey('life-reimport-again', '', DUNNING);
     const record = annaOwing('LIFE-REIMPORT-2', 200);
-    const req = { taskQueue: rig.taskQueue, plan, record, secret: SECRET, nowMs: await env.currentTimeMs() };
-    expect(await startJourney(env.client, req)).toBe('started');
-    const handle = env.client.workflow.getHandle(workflowIdFor(record.debtId));
-    await env.sleep(DAY);
+    const req = { taskQueue: t.rig.taskQueue, plan, record, secret: SECRET, nowMs: await t.env.currentTimeMs() };
+    expect(await startJourney(t.env.client, req)).toBe('started');
+    const handle = t.env.client.workflow.getHandle(workflowIdFor(record.debtId));
+    await t.env.sleep(DAY);
     const newer = { ...record, debt: { ...record.debt, amountDue: 80 } };
-    await startJourney(env.client, { ...req, record: newer, nowMs: await env.currentTimeMs() });
+    await startJourney(t.env.client, { ...req, record: newer, nowMs: await t.env.currentTimeMs() });
     await eventually(async () => expect((await handle.query(stateQuery)).debt.amountDue).toBe(80));
     await signal(handle.workflowId, 'partiallyPaid', { amount: 30, currency: 'EUR' });
     await eventually(async () => expect((await handle.query(stateQuery)).debt.amountDue).toBe(50));
     // The operator runs the same import again (a retried cron job): the debtor still owes 50.
-    await startJourney(env.client, { ...req, record: newer, nowMs: await env.currentTimeMs() });
-    await env.sleep(HOUR);
+    await startJourney(t.env.client, { ...req, record: newer, nowMs: await t.env.currentTimeMs() });
+    await t.env.sleep(HOUR);
     const state = await handle.query(stateQuery);
     expect({ due: state.debt.amountDue, paid: state.amountPaid }).toEqual({ due: 50, paid: 30 });
-    await env.sleep(7 * DAY);
+    await t.env.sleep(7 * DAY);
     const sends = await scheduledSends(handle.workflowId);
     expect(amountsAsked(sends)).toEqual([200, 50]);
     await handle.terminate('test over');
@@ -610,7 +563,7 @@ describe('replay of the new paths', () => {
       'life-plan-paid-in-3',
     ]);
     for (const r of recorded) {
-      const history = await env.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
+      const history = await t.env.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
       const types = (history.events ?? []).map((e) => e.eventType);
       expect(types.length, r.name).toBeGreaterThan(5);
       await replay(r.workflowId, history);

@@ -11,8 +11,9 @@ import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { ledgerQuery, ledgerWorkflowId, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyStateView } from '../../src/workflows/types.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
-import { exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
+import { journeyPlan } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
@@ -36,19 +37,7 @@ spec:
 };
 
 function journey(name: string, steps: string): JourneyPlan {
-  return planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata:
-  name: ${name}
-  version: 1
-spec:
-  policy: one-person
-  goal: paid
-  steps:
-${steps}`,
-    [POLICY],
-  );
+  return journeyPlan({ name, policy: 'one-person', goal: 'paid', steps }, [POLICY]);
 }
 
 /** Delivery attempts to the address that no longer exists (the SMTP sink refuses it with 550). */

@@ -10,125 +10,81 @@
  * channel, opt-out per channel) change the next messages. The histories replay.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { createServerApp } from '../../src/server/app.js';
-import { createJourneyLookup } from '../../src/server/journey-lookup.js';
-import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
-import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, ledgerQuery, ledgerWorkflowId, stateQuery } from '../../src/workflows/definitions.js';
-import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
+import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf } from '../support/codec.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
-import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { exampleRecord } from '../support/journeys.js';
+import { SECRET } from '../support/journey-worker.js';
+import { exit, journeyPlan, send, wait, webhook, type Step } from '../support/journey-yaml.js';
+import { useJourneyServer } from '../support/journey-server.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 
 quietTemporalRuntime();
 
 const DAY = 86_400_000;
-const PUBLIC_URL = 'https://pay.example.test';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-let app: FastifyInstance;
-let dispatcher: ReturnType<typeof createSignalDispatcher>;
 /** The server's clock follows the time-skipping server's (the promise window is counted from today). */
 let serverNow = Date.now();
+const t = useJourneyServer({ app: () => ({ clock: () => serverNow }) });
 async function syncClock(): Promise<void> {
-  serverNow = await env.currentTimeMs();
+  serverNow = await t.env.currentTimeMs();
 }
 
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  rig = await journeyRig(env, { publicUrl: PUBLIC_URL });
-  running = rig.worker.run();
-  dispatcher = createSignalDispatcher(env.client);
-  app = createServerApp({
-    secret: SECRET,
-    publicUrl: PUBLIC_URL,
-    lookup: createJourneyLookup(env.client, { ttlMs: 0 }),
-    dispatcher,
-    ready: async () => true,
-    metrics: async () => '',
-    log: false,
-    clock: () => serverNow,
-  });
-  await app.ready();
-}, 120_000);
+/** The dispute and promise journeys' common course: two emails ten days apart, then unresolved. */
+const DUNNING: Step[] = [
+  send('first', 'email', 'overdue-friendly'),
+  wait('pause', '7d'),
+  send('reminder', 'email', 'overdue-friendly'),
+  wait('pause-2', '10d'),
+  exit('unresolved', 'unresolved'),
+];
 
-afterAll(async () => {
-  await dispatcher?.flush(5_000);
-  await app?.close();
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
+const DISPUTE_JOURNEY: JourneyPlan = journeyPlan({
+  name: 'life-dispute',
+  spec: {
+    disputes: {
+      reasons: ['alreadyPaid', 'notMine', 'wrongAmount', 'other'],
+      maxLength: 200,
+      to: 'dispute-agent',
+      upheldOutcome: 'cancelled',
+    },
+  },
+  steps: [
+    ...DUNNING,
+    webhook('dispute-agent', 'env:ESCALATION_URL', { retry: { maxAttempts: 1 }, next: 'review' }),
+    wait('review', '3d', { next: 'reminder' }),
+  ],
 });
-
-const DISPUTE_JOURNEY: JourneyPlan = planFromYaml(
-  `apiVersion: settle/v1
-kind: Journey
-metadata: { name: life-dispute, version: 1 }
-spec:
-  policy: always-open
-  disputes:
-    reasons: [alreadyPaid, notMine, wrongAmount, other]
-    maxLength: 200
-    to: dispute-agent
-    upheldOutcome: cancelled
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause-2, type: wait, duration: 10d }
-    - { id: unresolved, type: exit, outcome: unresolved }
-    - { id: dispute-agent, type: webhook, url: "env:ESCALATION_URL", retry: { maxAttempts: 1 }, next: review }
-    - { id: review, type: wait, duration: 3d, next: reminder }
-`,
-  [ALWAYS_OPEN_POLICY],
-);
 
 const anna = exampleRecord('anna-rossi');
 const owing = (debtId: string): EnrollmentData => ({ ...anna, debtId, debt: { ...anna.debt, reference: debtId } });
 
-async function start(record: EnrollmentData, plan: JourneyPlan = DISPUTE_JOURNEY) {
-  const input: JourneyInput = {
-    plan,
-    enrollment: record,
-    options: { debtorKey: `k-${record.debtId}`, contactKeys: [] },
-  };
-  return env.client.workflow.start('journeyWorkflow', {
-    workflowId: workflowIdFor(record.debtId),
-    taskQueue: rig.taskQueue,
-    args: [input],
-  });
-}
+const start = (record: EnrollmentData, plan: JourneyPlan = DISPUTE_JOURNEY) => t.start(plan, record);
 
 let eventSeq = 0;
 /** An operator's `settle event DEBT resolved|upheld`: the same signal the command sends. */
 async function operator(workflowId: string, type: EngagementEvent) {
-  await env.client.workflow.getHandle(workflowId).signal(engagementSignal, {
+  await t.env.client.workflow.getHandle(workflowId).signal(engagementSignal, {
     eventId: `cli-test-${++eventSeq}`,
     type,
-    at: new Date(await env.currentTimeMs()).toISOString(),
+    at: new Date(await t.env.currentTimeMs()).toISOString(),
   });
 }
 
 /** The payment page of the journey's first email, as the debtor reaches it. */
 async function payPathOf(workflowId: string): Promise<string> {
   const mail = await eventually(() => {
-    const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${workflowId}/first/1`));
+    const m = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${workflowId}/first/1`));
     expect(m).toBeDefined();
     return m!;
   });
@@ -155,16 +111,16 @@ function disputeForm(html: string): { action: string; fields: Record<string, str
 
 async function dispute(payPath: string, reason: string, text?: string) {
   await syncClock();
-  const page = await app.inject(payPath);
+  const page = await t.app.inject(payPath);
   expect(page.statusCode).toBe(200);
   const { action, fields } = disputeForm(page.body);
   const body = new URLSearchParams({ ...fields, reason, ...(text !== undefined && { text }) }).toString();
-  return { action, body, post: () => app.inject({ method: 'POST', url: action, headers: FORM, payload: body }) };
+  return { action, body, post: () => t.app.inject({ method: 'POST', url: action, headers: FORM, payload: body }) };
 }
 
 const sentSteps = (s: JourneyStateView) => s.sends.filter((x) => x.status === 'sent').map((x) => x.step);
 const hooksOf = (debtId: string) =>
-  rig.webhookCalls
+  t.rig.webhookCalls
     .map((c) => c.body as { debtId?: string; step?: string; dispute?: Record<string, unknown> })
     .filter((b) => b.debtId === debtId);
 
@@ -174,7 +130,7 @@ describe('a dispute from the payment page on Temporal', () => {
     const handle = await start(record);
     const wf = handle.workflowId;
     const payPath = await payPathOf(wf);
-    await env.sleep(2 * DAY);
+    await t.env.sleep(2 * DAY);
 
     const form = await dispute(payPath, 'other', 'I returned the goods on 3 March.');
     const first = await form.post();
@@ -182,10 +138,10 @@ describe('a dispute from the payment page on Temporal', () => {
     expect(first.headers.location).toMatch(/^\/s\/[^/]+\/received\/dispute$/);
     // The same form sent again (a double click, a reload of the post): one dispute.
     expect((await form.post()).statusCode).toBe(303);
-    const received = await app.inject(String(first.headers.location));
+    const received = await t.app.inject(String(first.headers.location));
     expect(received.statusCode).toBe(200);
     expect(received.body).toContain('Contestation reçue');
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
 
     // The journey left its 7-day wait at once for the agents' webhook, which carries the reason and words.
     const hooks = await eventually(() => {
@@ -203,12 +159,12 @@ describe('a dispute from the payment page on Temporal', () => {
     expect(state.disputes).toEqual([expect.objectContaining({ status: 'open', reason: 'other' })]);
 
     // The page now says the dispute is under review, without the form.
-    const page = await app.inject(payPath);
+    const page = await t.app.inject(payPath);
     expect(page.body).toContain('Votre contestation est en cours d’examen');
     expect(page.body).not.toContain('/dispute">');
 
     // Well past the review wait and the old reminder date: nothing is sent while the dispute is open.
-    await env.sleep(8 * DAY);
+    await t.env.sleep(8 * DAY);
     state = await eventually(async () => {
       const s = await handle.query(stateQuery);
       expect(s.current).toBe('reminder');
@@ -216,7 +172,7 @@ describe('a dispute from the payment page on Temporal', () => {
       return s;
     });
     expect(sentSteps(state)).toEqual(['first']);
-    const resolvedAt = await env.currentTimeMs();
+    const resolvedAt = await t.env.currentTimeMs();
     await operator(wf, 'resolved');
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('unresolved');
@@ -235,12 +191,12 @@ describe('a dispute from the payment page on Temporal', () => {
     const record = owing('LIFE-DISPUTE-2');
     const handle = await start(record);
     const payPath = await payPathOf(handle.workflowId);
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     const res = await (await dispute(payPath, 'notMine')).post();
     expect(res.statusCode).toBe(303);
-    await dispatcher.flush(5_000);
+    await t.dispatcher.flush(5_000);
     await eventually(() => expect(hooksOf(record.debtId)).toHaveLength(1));
-    await env.sleep(5 * DAY);
+    await t.env.sleep(5 * DAY);
     await operator(handle.workflowId, 'upheld');
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('cancelled');
@@ -250,31 +206,16 @@ describe('a dispute from the payment page on Temporal', () => {
     expect(await activityInputs<{ result: string }>(handle.workflowId, 'recordDispute')).toEqual([
       expect.objectContaining({ result: 'upheld' }),
     ]);
-    expect(rig.outcomes.find((o) => o.debtId === record.debtId)?.outcome).toBe('cancelled');
+    expect(t.rig.outcomes.find((o) => o.debtId === record.debtId)?.outcome).toBe('cancelled');
     await replays(handle.workflowId);
   }, 120_000);
 });
 
-const PROMISE_JOURNEY: JourneyPlan = planFromYaml(
-  `apiVersion: settle/v1
-kind: Journey
-metadata: { name: life-promise, version: 1 }
-spec:
-  policy: always-open
-  promises:
-    maxDays: 14
-    remind: { channel: email, template: promise-reminder }
-    onBroken: final
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause-2, type: wait, duration: 10d }
-    - { id: unresolved, type: exit, outcome: unresolved }
-    - { id: final, type: send, channel: email, template: final-notice, paymentLink: true, next: unresolved }
-`,
-  [ALWAYS_OPEN_POLICY],
-);
+const PROMISE_JOURNEY: JourneyPlan = journeyPlan({
+  name: 'life-promise',
+  spec: { promises: { maxDays: 14, remind: { channel: 'email', template: 'promise-reminder' }, onBroken: 'final' } },
+  steps: [...DUNNING, send('final', 'email', 'final-notice', { next: 'unresolved' })],
+});
 
 /** The promise form of the page: where it posts, its hidden fields and the window (min, max). */
 function promiseForm(html: string) {
@@ -291,22 +232,27 @@ function addDay(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
+/** Posts a form of the page as the browser does: the page answers with its `received` page. */
+async function submit(url: string, fields: Record<string, string>, received: string): Promise<void> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url,
+    headers: FORM,
+    payload: new URLSearchParams(fields).toString(),
+  });
+  expect(res.statusCode).toBe(303);
+  expect(res.headers.location).toMatch(new RegExp(`/received/${received}$`));
+  await t.dispatcher.flush(5_000);
+}
+
 /** The debtor promises on the page to pay `daysAfterFirst` days after the first date offered. */
 async function promise(payPath: string, daysAfterFirst: number): Promise<string> {
   await syncClock();
-  const page = await app.inject(payPath);
+  const page = await t.app.inject(payPath);
   const { action, fields, first, last } = promiseForm(page.body);
   const date = addDay(first, daysAfterFirst);
   expect(date <= last).toBe(true);
-  const res = await app.inject({
-    method: 'POST',
-    url: action,
-    headers: FORM,
-    payload: new URLSearchParams({ ...fields, date }).toString(),
-  });
-  expect(res.statusCode).toBe(303);
-  expect(res.headers.location).toMatch(/\/received\/promise$/);
-  await dispatcher.flush(5_000);
+  await submit(action, { ...fields, date }, 'promise');
   return date;
 }
 
@@ -316,7 +262,7 @@ function zoned(date: string, tz: string): number {
 }
 
 async function activityInputs<T>(workflowId: string, name: string): Promise<T[]> {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
   const codecs = dataConverterOf().payloadCodecs ?? [];
   const out: T[] = [];
   for (const e of history.events ?? []) {
@@ -336,7 +282,7 @@ describe('a promise to pay from the payment page on Temporal', () => {
     const handle = await start(record, PROMISE_JOURNEY);
     const wf = handle.workflowId;
     const payPath = await payPathOf(wf);
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     // Ten days after tomorrow: past the journey's own reminder (day 7), which must not go out.
     const date = await promise(payPath, 9);
     let state = await eventually(async () => {
@@ -345,9 +291,9 @@ describe('a promise to pay from the payment page on Temporal', () => {
       return s;
     });
     expect(state.promises).toEqual([expect.objectContaining({ date, status: 'open' })]);
-    expect((await app.inject(payPath)).body).toContain('Votre engagement de paiement');
+    expect((await t.app.inject(payPath)).body).toContain('Votre engagement de paiement');
     // The day before the date: the reminder (in the debtor's zone), and nothing else since the first email.
-    await env.sleep(zoned(addDay(date, -1), tz) - (await env.currentTimeMs()) + 3_600_000);
+    await t.env.sleep(zoned(addDay(date, -1), tz) - (await t.env.currentTimeMs()) + 3_600_000);
     state = await eventually(async () => {
       const s = await handle.query(stateQuery);
       expect(sentSteps(s)).toEqual(['first', '_promise']);
@@ -357,17 +303,17 @@ describe('a promise to pay from the payment page on Temporal', () => {
     expect(remindedAt).toBeGreaterThanOrEqual(zoned(addDay(date, -1), tz));
     expect(remindedAt).toBeLessThan(zoned(date, tz));
     const reminder = await eventually(() => {
-      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/_promise/1-r1`));
+      const m = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/_promise/1-r1`));
       expect(m).toBeDefined();
       return m!;
     });
     expect(String((await simpleParser(reminder.raw)).subject)).toContain('Demain');
     // The debtor pays on the date.
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     await handle.signal(engagementSignal, {
       eventId: 'stripe:pi_promise_1',
       type: 'paid',
-      at: new Date(await env.currentTimeMs()).toISOString(),
+      at: new Date(await t.env.currentTimeMs()).toISOString(),
       data: { amount: record.debt.amountDue, currency: record.debt.currency },
     });
     const result = (await handle.result()) as JourneyResult;
@@ -387,10 +333,10 @@ describe('a promise to pay from the payment page on Temporal', () => {
     const handle = await start(record, PROMISE_JOURNEY);
     const wf = handle.workflowId;
     const payPath = await payPathOf(wf);
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     const date = await promise(payPath, 2);
     // A second promise while this one runs is refused by the page (it shows the promise instead).
-    expect((await app.inject(payPath)).body).not.toContain('/promise">');
+    expect((await t.app.inject(payPath)).body).not.toContain('/promise">');
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('unresolved');
     const state = await handle.query(stateQuery);
@@ -406,24 +352,18 @@ describe('a promise to pay from the payment page on Temporal', () => {
   }, 120_000);
 });
 
-const CONTACT_JOURNEY: JourneyPlan = planFromYaml(
-  `apiVersion: settle/v1
-kind: Journey
-metadata: { name: life-contact, version: 1 }
-spec:
-  policy: always-open
-  callbacks: { url: "env:ESCALATION_URL", days: 3, slots: [morning, evening] }
-  preferences: {}
-  steps:
-    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 3d }
-    - { id: nudge, type: send, channel: sms, template: overdue-nudge-sms, paymentLink: true }
-    - { id: pause-2, type: wait, duration: 3d }
-    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: unresolved, type: exit, outcome: unresolved }
-`,
-  [ALWAYS_OPEN_POLICY],
-);
+const CONTACT_JOURNEY: JourneyPlan = journeyPlan({
+  name: 'life-contact',
+  spec: { callbacks: { url: 'env:ESCALATION_URL', days: 3, slots: ['morning', 'evening'] }, preferences: {} },
+  steps: [
+    send('first', 'email', 'overdue-friendly'),
+    wait('pause', '3d'),
+    send('nudge', 'sms', 'overdue-nudge-sms'),
+    wait('pause-2', '3d'),
+    send('reminder', 'email', 'overdue-friendly'),
+    exit('unresolved', 'unresolved'),
+  ],
+});
 
 /** A form of the page by its action (`…/callback`, `…/preferences`): where it posts and its hidden fields. */
 function formOf(html: string, action: string): { action: string; fields: Record<string, string>; html: string } {
@@ -437,17 +377,9 @@ function formOf(html: string, action: string): { action: string; fields: Record<
 
 async function postForm(payPath: string, action: string, values: (form: string) => Record<string, string>) {
   await syncClock();
-  const page = await app.inject(payPath);
+  const page = await t.app.inject(payPath);
   const form = formOf(page.body, action);
-  const res = await app.inject({
-    method: 'POST',
-    url: form.action,
-    headers: FORM,
-    payload: new URLSearchParams({ ...form.fields, ...values(form.html) }).toString(),
-  });
-  expect(res.statusCode).toBe(303);
-  expect(res.headers.location).toMatch(new RegExp(`/received/${action}$`));
-  await dispatcher.flush(5_000);
+  await submit(form.action, { ...form.fields, ...values(form.html) }, action);
 }
 
 describe('call-backs and contact preferences from the payment page on Temporal', () => {
@@ -455,14 +387,14 @@ describe('call-backs and contact preferences from the payment page on Temporal',
     const record = owing('LIFE-CALLBACK-1');
     const handle = await start(record, CONTACT_JOURNEY);
     const payPath = await payPathOf(handle.workflowId);
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     let day = '';
     await postForm(payPath, 'callback', (html) => {
       day = /<option value="([\d-]+)">/.exec(html)![1]!;
       return { date: day, slot: 'evening' };
     });
     const hook = await eventually(() => {
-      const h = rig.webhookCalls
+      const h = t.rig.webhookCalls
         .map((c) => c.body as { type?: string; debtId?: string; callback?: Record<string, string> })
         .find((b) => b.debtId === record.debtId && b.type === 'settle.callback.requested');
       expect(h).toBeDefined();
@@ -476,7 +408,7 @@ describe('call-backs and contact preferences from the payment page on Temporal',
       to: new Date(zonedMidnight(day, 'Europe/Paris') + 20 * 3_600_000).toISOString(),
       timezone: 'Europe/Paris',
     });
-    await eventually(async () => expect((await app.inject(payPath)).body).toContain('Nous vous appellerons'));
+    await eventually(async () => expect((await t.app.inject(payPath)).body).toContain('Nous vous appellerons'));
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('unresolved');
     const state = await handle.query(stateQuery);
@@ -492,11 +424,11 @@ describe('call-backs and contact preferences from the payment page on Temporal',
     const handle = await start(record, CONTACT_JOURNEY);
     const wf = handle.workflowId;
     const payPath = await payPathOf(wf);
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     await postForm(payPath, 'preferences', () => ({ locale: 'nl', channel: 'email' }));
     // The page is in Dutch now too, with the choices made.
     await eventually(async () => {
-      const page = (await app.inject(payPath)).body;
+      const page = (await t.app.inject(payPath)).body;
       expect(page).toContain('<html lang="nl"');
       expect(page).toContain('<option value="nl" selected>Nederlands</option>');
       expect(page).toContain('<input type="radio" id="channel-email" name="channel" value="email" checked>');
@@ -512,7 +444,7 @@ describe('call-backs and contact preferences from the payment page on Temporal',
     ]);
     expect(state.sends.find((s) => s.step === 'reminder')!.locale).toBe('nl');
     const mail = await eventually(() => {
-      const m = rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/reminder/1`));
+      const m = t.rig.smtp.messages().find((x) => x.messageId === emailMessageId(`${wf}/reminder/1`));
       expect(m).toBeDefined();
       return m!;
     });
@@ -525,14 +457,14 @@ describe('call-backs and contact preferences from the payment page on Temporal',
     const record = owing('LIFE-PREFS-2');
     const handle = await start(record, CONTACT_JOURNEY);
     const payPath = await payPathOf(handle.workflowId);
-    await env.sleep(DAY);
+    await t.env.sleep(DAY);
     await postForm(payPath, 'preferences', () => ({ locale: 'fr', channel: 'none', 'optOut-sms': 'on' }));
     const result = (await handle.result()) as JourneyResult;
     expect(result.outcome).toBe('unresolved');
     const state = await handle.query(stateQuery);
     expect(state.optedOut).toEqual(['sms']);
     // Every journey of the debtor hears it: the debtor's ledger holds the opt-out.
-    const ledger = await env.client.workflow.getHandle(ledgerWorkflowId(`k-${record.debtId}`)).query(ledgerQuery);
+    const ledger = await t.env.client.workflow.getHandle(ledgerWorkflowId(`k-${record.debtId}`)).query(ledgerQuery);
     expect(ledger.optedOut).toEqual(['sms']);
     expect(state.sends.map((s) => [s.step, s.status])).toEqual([
       ['first', 'sent'],
@@ -544,7 +476,7 @@ describe('call-backs and contact preferences from the payment page on Temporal',
 });
 
 async function replays(workflowId: string): Promise<void> {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
   await Worker.runReplayHistory(
     { workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(SECRET) },
     history,
