@@ -27,28 +27,17 @@ import type { CompileResult } from '../compiler/index.js';
 import type { Config } from '../config/env.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { activityLog } from '../log/temporal.js';
-import { createServerApp } from '../server/app.js';
-import { serverDepsFromConfig } from './server-wiring.js';
-import { activitiesFromConfig } from './worker-wiring.js';
+import { createHttpServer } from './server.js';
+import { createWorkerProcess, installWorkerRuntime, workerMetricsEndpoint } from './worker.js';
 import { startDevServerProcess } from '../dev/dev-server.js';
-import { installRuntime } from '../temporal/runtime.js';
 import { keyFromSecret } from '../config/encryption.js';
 import { journeyEnvVars } from '../config/journey-env.js';
 import { withDataConverter } from '../temporal/codec.js';
-import { connectWorker, createJourneyWorker, stopWorker } from '../temporal/worker.js';
 import { handleShutdownSignals, step, watchdog, type ShutdownReason } from '../lifecycle/shutdown.js';
 import { DemoDebtors } from '../dev/demo.js';
 import { emailMessageId } from '../activities/index.js';
 import { startDevStripe } from '../dev/dev-stripe.js';
 import { countInFlight, observeSends } from '../dev/observe.js';
-import {
-  contactRuleMetrics,
-  createProcessMetrics,
-  instrumentActivities,
-  startMetricsServer,
-  temporalTelemetry,
-  type MetricsServer,
-} from '../metrics/index.js';
 
 export interface DevOptions {
   stateDir: string;
@@ -140,16 +129,6 @@ function devLogger(config: Config, o: DevOptions): { log: Logger; explicit: bool
   };
 }
 
-function quietRuntime(metricsAddr: Config['temporalMetricsAddr'], log: Logger, explicit: boolean): void {
-  // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not
-  // noise: the SDK's errors only, unless SETTLE_LOG_LEVEL is set. Temporal's SDK metrics on
-  // TEMPORAL_METRICS_ADDR, as the worker exports them in production; the SDK's own signal handlers
-  // off (this process handles SIGINT/SIGTERM, see runDev).
-  installRuntime(explicit ? log : log.child({}, { level: 'error' }), {
-    telemetryOptions: temporalTelemetry(metricsAddr),
-  });
-}
-
 /** Clean-up after the worker drained: at most this long in all (each step has its own share). */
 export const DEV_CLEANUP_BUDGET_MS = 4_000;
 
@@ -168,24 +147,6 @@ export function stopBudgetMs(graceMs: number): number {
 /** After its summary, a process that still has handles open (an abandoned clean-up step) exits after this. */
 const LINGER_MS = 2_000;
 
-/** The worker's /metrics on SETTLE_WORKER_METRICS_ADDR; dev keeps running without it when the port is taken. */
-async function workerMetricsEndpoint(
-  config: Config,
-  registry: Parameters<typeof startMetricsServer>[0],
-  log: (line: string) => void,
-): Promise<MetricsServer | undefined> {
-  try {
-    const server = await startMetricsServer(registry, config.workerMetricsAddr);
-    log(
-      `worker metrics on ${server.url}/metrics (Temporal SDK metrics on ${config.temporalMetricsAddr.host}:${config.temporalMetricsAddr.port})`,
-    );
-    return server;
-  } catch (e) {
-    log(`worker metrics not served: ${(e as Error).message} (set SETTLE_WORKER_METRICS_ADDR)`);
-    return undefined;
-  }
-}
-
 /** What a demo SMS segment costs when TWILIO_PRICE_PER_SEGMENT is not set (Twilio's price in France, roughly). */
 export const DEV_SMS_PRICE = { amount: 0.07, currency: 'EUR' };
 
@@ -200,7 +161,9 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const outbox = join(o.stateDir, 'outbox');
   mkdirSync(outbox, { recursive: true });
   const { log, explicit } = devLogger(config, o);
-  quietRuntime(config.temporalMetricsAddr, log, explicit);
+  // Activity failures the journeys route on (bounces, refused webhooks) are part of the demo, not
+  // noise: the SDK's errors only, unless SETTLE_LOG_LEVEL is set.
+  installWorkerRuntime(config, explicit ? log : log.child({}, { level: 'error' }));
   const port = Number(config.temporal.address.split(':').pop());
   const server = await startDevServerProcess({
     dbFilename: join(o.stateDir, 'temporal.db'),
@@ -243,20 +206,6 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   const base = `http://${config.httpAddr.host}:${config.httpAddr.port}/dev/webhooks`;
   const env = { ...o.env };
   for (const { name } of journeyEnvVars(compiled.plans.values())) env[name] ??= `${base}/${name.toLowerCase()}`;
-  // The worker's registry (activities, contact rules; journeyStarted counts the starts); the HTTP server has its own (serverDepsFromConfig).
-  const workerMetrics = createProcessMetrics();
-  // Aborted when the stop begins: activities waiting on the debtor ledger give up then (see reserve-contact.ts).
-  const stopping = new AbortController();
-  const wiring = activitiesFromConfig(devConfig, {
-    stopping: stopping.signal,
-    sms,
-    outcomes,
-    outboxDir: outbox,
-    env,
-    contactRules: contactRuleMetrics(workerMetrics.metrics),
-    // The activities' own lines (email refused…) only on request: the demo's bounces are not news.
-    ...(explicit && { log: activityLog(log) }),
-  });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({
     connection,
@@ -288,31 +237,37 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
         ...(demoWeb && { web: demoWeb }),
       })
     : undefined;
-  const tracked = countInFlight(wiring.activities);
-  const activities = observeSends(
-    instrumentActivities(tracked.activities, workerMetrics.metrics),
-    (input, duplicate) => {
-      if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
-      demo?.onSent(input, duplicate);
+  // The worker as `settle worker` runs it, with the local sinks and the demo watching its sends.
+  let inFlight: () => unknown = () => ({});
+  const w = await createWorkerProcess(devConfig, {
+    wiring: { sms, outcomes, outboxDir: outbox, env },
+    // The activities' own lines (email refused…) only on request: the demo's bounces are not news.
+    ...(explicit && { activityLog: activityLog(log) }),
+    wrap: (counted) => {
+      const tracked = countInFlight(counted);
+      inFlight = tracked.inFlight;
+      return observeSends(tracked.activities, (input, duplicate) => {
+        if (!duplicate) messages[input.channel] = (messages[input.channel] ?? 0) + 1;
+        demo?.onSent(input, duplicate);
+      });
     },
-  );
-  const nativeConnection = await connectWorker(devConfig.temporal);
-  const worker = await createJourneyWorker({
-    connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    activities,
-    shutdownGraceMs: config.shutdownGraceMs,
-    ...withDataConverter(devConfig.temporal),
   });
+  const worker = w.worker;
   // The first SIGINT/SIGTERM (or the --for deadline, or the worker failing) stops the run; a second signal exits at once.
   const signals = handleShutdownSignals({ onFirst: (r) => o.log(`stopping (${r})…`) });
   const running = worker.run().catch((e: unknown) => {
     o.log(`worker failed: ${(e as Error).message}`);
     signals.trigger('failure');
   });
-  const metricsServer = await workerMetricsEndpoint(config, workerMetrics.registry, o.log);
-  const web = serverDepsFromConfig(
+  const metricsServer = await workerMetricsEndpoint(config, w.metrics, (err) =>
+    o.log(`worker metrics not served: ${err} (set SETTLE_WORKER_METRICS_ADDR)`),
+  );
+  if (metricsServer)
+    o.log(
+      `worker metrics on ${metricsServer.url}/metrics (Temporal SDK metrics on ${config.temporalMetricsAddr.host}:${config.temporalMetricsAddr.port})`,
+    );
+  // The HTTP server as `settle server` runs it, ready only while this worker runs too.
+  const http = createHttpServer(
     devConfig,
     secret,
     { client, connection },
@@ -329,17 +284,11 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
           `${JSON.stringify({ path, at: new Date().toISOString(), body: safeJson(body) })}\n`,
         ),
     },
+    (serverReady) => async () => worker.getState() === 'RUNNING' && (await serverReady()),
   );
-  const serverReady = web.deps.ready;
-  const http = createServerApp({
-    ...web.deps,
-    ready: async () => worker.getState() === 'RUNNING' && (await serverReady()),
-  });
-  await http.listen({ host: config.httpAddr.host, port: config.httpAddr.port });
-  const httpPort = (http.server.address() as { port: number } | null)?.port ?? config.httpAddr.port;
-  httpUrl = `http://${config.httpAddr.host}:${httpPort}`;
+  httpUrl = await http.listen();
   o.log(
-    `worker on task queue ${config.temporal.taskQueue}; HTTP http://${config.httpAddr.host}:${httpPort} (tracking, /p/ landing page, webhooks, /healthz, /readyz, /metrics)`,
+    `worker on task queue ${config.temporal.taskQueue}; HTTP ${httpUrl} (tracking, /p/ landing page, webhooks, /healthz, /readyz, /metrics)`,
   );
   if (devConfig.codec)
     o.log(
@@ -380,8 +329,7 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
   clearTimeout(timer);
   clearInterval(ticker);
   demo?.stop();
-  stopping.abort();
-  stopWorker(worker);
+  w.stop();
   if (demo && devStripe)
     o.log(
       `demo: over HTTP (pixel, tracked links, landing page, Stripe webhook): ${
@@ -392,24 +340,21 @@ export async function runDev(config: Config, compiled: CompileResult, o: DevOpti
     );
   // In-flight sends finish within the grace period; then the SDK cancels what is left (retried on the next run).
   const drain = await step('worker drain', graceMs + DEV_DRAIN_MARGIN_MS, () => running, o.log);
-  if (drain !== 'done') o.log(`shutdown: activities still running: ${JSON.stringify(tracked.inFlight())}`);
-  // DEV_CLEANUP_BUDGET_MS in four phases of 1 s: HTTP and sidecars, queued signals, connections, Temporal.
-  const [web1] = await Promise.all([
-    step('HTTP server close', 1_000, () => http.close(), o.log),
+  if (drain !== 'done') o.log(`shutdown: activities still running: ${JSON.stringify(inFlight())}`);
+  // DEV_CLEANUP_BUDGET_MS in phases: HTTP (close 1 s, then the queued tracking and webhook signals
+  // to Temporal while it runs, 1 s) beside the sidecars, then the connections (1 s), then Temporal.
+  // Requests still answering (a landing page waiting on Temporal) are cut: the demo's debtors are gone.
+  const [web] = await Promise.all([
+    http.drain({ closeMs: 1_000, flushMs: 900, marginMs: 100, say: o.log }),
     step('worker metrics close', 1_000, () => metricsServer?.close(), o.log),
     step('stripe-mock stop', 1_000, () => devStripe?.close(), o.log),
   ]);
-  // Requests still answering (a landing page waiting on Temporal) are cut: the demo's debtors are gone.
-  if (web1 !== 'done') http.server.closeAllConnections();
-  // Tracking and webhook signals still queued go to Temporal while it runs.
-  const flushed = await step('signal dispatcher flush', 1_000, () => web.dispatcher.flush(900), o.log);
   await Promise.all([
-    step('SMTP channel close', 1_000, () => wiring.close(), o.log),
+    w.close(o.log, 1_000),
     step('SMTP sink close', 1_000, () => smtp.close(), o.log),
-    step('Temporal worker connection close', 1_000, () => nativeConnection.close(), o.log),
     // The client's retries run on timers that throw once its channel is closed: it is closed only
     // when nothing can still be using it (else the process exit ends it).
-    web1 === 'done' && flushed === 'done'
+    web.closed === 'done' && web.flushed === 'done'
       ? step('Temporal client close', 1_000, () => connection.close(), o.log)
       : undefined,
   ]);

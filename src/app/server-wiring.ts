@@ -33,11 +33,14 @@ export interface ServerWiring {
   metrics: ProcessMetrics;
 }
 
+/** What a process sets beyond the configuration (dev: fast tracking windows, the local Stripe, its webhook inbox). */
+export type ServerOverrides = Partial<Omit<ServerDeps, 'dispatcher'>> & { dispatcherOptions?: DispatcherOptions };
+
 export function serverDepsFromConfig(
   config: Config,
   secret: string,
   temporal: { client: Client; connection: Connection },
-  overrides: Partial<Omit<ServerDeps, 'dispatcher'>> & { dispatcherOptions?: DispatcherOptions } = {},
+  overrides: ServerOverrides = {},
 ): ServerWiring {
   const { dispatcherOptions, ...rest } = overrides;
   const dispatcher = createSignalDispatcher(temporal.client, dispatcherOptions);

@@ -10,8 +10,7 @@ import type { DestinationStream } from 'pino';
 import { requireSecret, type LogLevel } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger } from '../../log/index.js';
-import { createServerApp } from '../../server/app.js';
-import { serverDepsFromConfig } from '../../app/server-wiring.js';
+import { createHttpServer } from '../../app/server.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { connectClient } from '../../temporal/connection.js';
 import { CliError, EXIT, type Io } from '../io.js';
@@ -50,25 +49,23 @@ export async function server(
     level,
     ...(options.logStream !== undefined && { stream: options.logStream }),
   });
-  const { deps, dispatcher, disabled } = serverDepsFromConfig(config, secret, temporal, {
+  const http = createHttpServer(config, secret, temporal, {
     log,
     dispatcherOptions: { log: { warn: (meta, message) => log.warn(meta, message) } },
   });
-  const app = createServerApp(deps);
   const stop = options.until ? { promise: options.until, dispose: () => {} } : signalled();
   try {
-    const { host, port } = config.httpAddr;
+    let url: string;
     try {
-      await app.listen({ host, port });
+      url = await http.listen();
     } catch (e) {
+      const { host, port } = config.httpAddr;
       throw new CliError(
         `cannot listen on ${host}:${port} (${(e as Error).message}) — set SETTLE_HTTP_ADDR to a free host:port`,
         EXIT.usage,
       );
     }
-    const address = app.server.address();
-    const url = `http://${host}:${address && typeof address === 'object' ? address.port : port}`;
-    for (const d of disabled) log.info(`not serving ${d}`);
+    for (const d of http.disabled) log.info(`not serving ${d}`);
     const { address: temporalAddress, namespace } = config.temporal;
     log.info({ url, publicUrl: config.publicUrl, temporal: temporalAddress, namespace }, 'server listening');
     options.onListening?.(url);
@@ -80,12 +77,13 @@ export async function server(
     const cancelWatchdog = watchdog(graceMs + 5_000, 'settle server: stopping overran its deadline: exiting now');
     const say = (line: string) => log.warn(line.trim());
     const t0 = Date.now();
-    const closed = await step('HTTP server close', Math.max(1_000, graceMs / 2), () => app.close(), say);
-    // Requests still not answered are cut (their clients retry); the signals they queued are below.
-    if (closed !== 'done') app.server.closeAllConnections();
-    const flushMs = Math.max(1_000, graceMs - (Date.now() - t0));
-    const flushed = await step('signal delivery', flushMs + 1_000, () => dispatcher.flush(flushMs), say);
-    const { abandoned, failed } = dispatcher.stats();
+    // Requests still not answered after the close are cut (their clients retry); the signals they queued are delivered.
+    const { closed, flushed } = await http.drain({
+      closeMs: Math.max(1_000, graceMs / 2),
+      flushMs: () => Math.max(1_000, graceMs - (Date.now() - t0)),
+      say,
+    });
+    const { abandoned, failed } = http.dispatcher.stats();
     if (abandoned + failed > 0) log.warn({ abandoned, failed }, 'queued signals not delivered at shutdown');
     // The client retries on timers that throw once its channel is closed: closed only when nothing uses it.
     if (closed === 'done' && flushed === 'done')

@@ -5,58 +5,14 @@
  * does not finish is cancelled and retried by the next worker (activities are idempotent).
  */
 import { loadConfigFor } from '../../config/roles.js';
-import { createLogger, type Logger } from '../../log/index.js';
+import { createLogger } from '../../log/index.js';
 import { activityLog, activityLogInterceptor } from '../../log/temporal.js';
-import {
-  contactRuleMetrics,
-  createProcessMetrics,
-  instrumentActivities,
-  startMetricsServer,
-  temporalTelemetry,
-} from '../../metrics/index.js';
-import { activitiesFromConfig } from '../../app/worker-wiring.js';
 import { startHealthFile } from '../../temporal/worker-health.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
-import { installRuntime as installTemporalRuntime } from '../../temporal/runtime.js';
-import { withDataConverter } from '../../temporal/codec.js';
-import {
-  connectWorker,
-  createJourneyWorker,
-  SHUTDOWN_FORCE_MARGIN_MS,
-  stopWorker,
-  workflowCacheSize,
-} from '../../temporal/worker.js';
+import { SHUTDOWN_FORCE_MARGIN_MS, workflowCacheSize } from '../../temporal/worker.js';
+import { CLEANUP_STEP_MS, createWorkerProcess, installWorkerRuntime, workerMetricsEndpoint } from '../../app/worker.js';
 import { EXIT, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
-
-/**
- * Routes the SDK's own logs through pino and exports its metrics on TEMPORAL_METRICS_ADDR; a no-op
- * when the runtime exists already (tests, `settle dev`).
- */
-function installRuntime(log: Logger, metricsAddr: { host: string; port: number }): void {
-  // The SDK's own signal handlers stay off: this command handles SIGINT/SIGTERM (one bounded stop).
-  installTemporalRuntime(log, { telemetryOptions: temporalTelemetry(metricsAddr) }, (e) =>
-    // The SDK metrics port is taken: run without them rather than not at all.
-    log.warn({ err: e.message }, 'Temporal SDK metrics not exported (TEMPORAL_METRICS_ADDR)'),
-  );
-}
-
-/** Clean-up after the drain (metrics server, SMTP pool, Temporal connection): each step at most this long. */
-const CLEANUP_STEP_MS = 2_000;
-
-/** The worker's /metrics; a taken port is logged, not fatal (the worker's job is journeys). */
-async function metricsEndpoint(
-  registry: Parameters<typeof startMetricsServer>[0],
-  addr: { host: string; port: number },
-  log: Logger,
-) {
-  try {
-    return await startMetricsServer(registry, addr);
-  } catch (e) {
-    log.warn({ err: (e as Error).message }, 'worker metrics not served (SETTLE_WORKER_METRICS_ADDR)');
-    return undefined;
-  }
-}
 
 export async function worker(
   argv: string[],
@@ -66,32 +22,25 @@ export async function worker(
   const { opts: values } = parseCommand<{ maxCachedWorkflows?: string }>('worker', argv);
   const config = loadConfigFor('worker', vars);
   const log = createLogger({ service: 'settle-worker', level: config.logLevel });
-  installRuntime(log, config.temporalMetricsAddr);
-  // This process's registry: business metrics counted around the activities, on SETTLE_WORKER_METRICS_ADDR.
-  const metrics = createProcessMetrics();
-  // Aborted when the stop begins: activities waiting on the debtor ledger give up then (see reserve-contact.ts).
-  const stopping = new AbortController();
-  const wiring = activitiesFromConfig(config, {
-    contactRules: contactRuleMetrics(metrics.metrics),
-    stopping: stopping.signal,
-    log: activityLog(log),
-  });
-  const metricsServer = await metricsEndpoint(metrics.registry, config.workerMetricsAddr, log);
-  const connection = await connectWorker(config.temporal);
+  // A taken SDK metrics port: run without them rather than not at all.
+  installWorkerRuntime(config, log, (e) =>
+    log.warn({ err: e.message }, 'Temporal SDK metrics not exported (TEMPORAL_METRICS_ADDR)'),
+  );
   const max = values.maxCachedWorkflows !== undefined ? Number(values.maxCachedWorkflows) : undefined;
   const cache = workflowCacheSize(max !== undefined && Number.isFinite(max) ? max : undefined);
-  const w = await createJourneyWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    activities: instrumentActivities(wiring.activities, metrics.metrics),
-    maxCachedWorkflows: cache.maxCachedWorkflows,
-    shutdownGraceMs: config.shutdownGraceMs,
-    ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
-    activityInterceptors: [activityLogInterceptor(log)],
-    ...withDataConverter(config.temporal),
+  const p = await createWorkerProcess(config, {
+    activityLog: activityLog(log),
+    worker: {
+      maxCachedWorkflows: cache.maxCachedWorkflows,
+      ...(config.workflowBundle !== undefined && { workflowBundlePath: config.workflowBundle }),
+      activityInterceptors: [activityLogInterceptor(log)],
+    },
   });
-  for (const n of wiring.notes) log.info(n);
+  const w = p.worker;
+  const metricsServer = await workerMetricsEndpoint(config, p.metrics, (err) =>
+    log.warn({ err }, 'worker metrics not served (SETTLE_WORKER_METRICS_ADDR)'),
+  );
+  for (const n of p.channels.notes) log.info(n);
   log.info(cache, `workflow cache: ${cache.maxCachedWorkflows} journeys (${cache.why})`);
   const { address, namespace, taskQueue } = config.temporal;
   log.info(
@@ -113,8 +62,7 @@ export async function worker(
         { signal, shutdownGraceMs: config.shutdownGraceMs },
         'worker stopping: no new tasks, draining in-flight activities',
       );
-      stopping.abort();
-      stopWorker(w);
+      p.stop();
     },
   });
   const stopHealth =
@@ -149,8 +97,7 @@ export async function worker(
     signals.dispose();
     const outcomes = [
       await step('worker metrics close', CLEANUP_STEP_MS, () => metricsServer?.close(), say),
-      await step('SMTP channel close', CLEANUP_STEP_MS, () => wiring.close(), say),
-      await step('Temporal connection close', CLEANUP_STEP_MS, () => connection.close(), say),
+      ...(await p.close(say)),
     ];
     cancelWatchdog();
     // Something abandoned above must not keep the process alive.
