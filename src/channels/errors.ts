@@ -29,16 +29,3 @@ export class ChannelError extends Error {
     return this.kind === 'soft' || this.kind === 'unavailable';
   }
 }
-
-const EMAIL = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g;
-const PHONE = /\+?\d[\d ().-]{5,}\d/g;
-
-/**
- * Removes what looks like an email address or a phone number from provider text (SMTP replies
- * often quote the recipient) so that error messages can go to logs and workflow history.
- */
-export function redact(text: string): string {
-  return text
-    .replace(EMAIL, '<address>')
-    .replace(PHONE, (match) => (match.replace(/\D/g, '').length >= 7 ? '<number>' : match));
-}

@@ -4,7 +4,7 @@
  * here talks to the world; nothing here knows about journeys or Temporal, so a provider can be
  * swapped (SMTP relay → provider API, local SMS sink → Twilio) without touching activities.
  */
-export { ChannelError, redact, type ChannelErrorKind } from './errors.js';
+export { ChannelError, type ChannelErrorKind } from './errors.js';
 export {
   createSmtpEmailChannel,
   type EmailChannel,

@@ -4,7 +4,8 @@
  * `permanent` (5xx except 503); connection trouble comes as ECONNECTION, ETIMEDOUT, ESOCKET…
  * The reply text is redacted because servers quote the recipient's address in it.
  */
-import { ChannelError, redact } from './errors.js';
+import { maskPersonalData } from '../core/personal-data.js';
+import { ChannelError } from './errors.js';
 
 interface NodemailerError {
   code?: string;
@@ -34,7 +35,7 @@ const CONFIG_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'EREQUIR
 function describe(e: NodemailerError): string {
   const what = e.command ? `SMTP ${e.command}` : 'SMTP';
   const reply = e.response ?? e.message ?? 'no reply';
-  return `${what}: ${redact(reply)}`;
+  return `${what}: ${maskPersonalData(reply)}`;
 }
 
 /** The ChannelError for an error thrown by a nodemailer SMTP transport. */
@@ -63,8 +64,8 @@ export function mapSmtpError(error: unknown): ChannelError {
     if (/sender/i.test(e.message ?? '')) {
       return new ChannelError('config', `invalid sender address — check SMTP_FROM`);
     }
-    return new ChannelError('hard', `invalid recipient address: ${redact(e.message ?? '')}`);
+    return new ChannelError('hard', `invalid recipient address: ${maskPersonalData(e.message ?? '')}`);
   }
-  const text = e.message !== undefined ? redact(e.message) : String(error);
+  const text = e.message !== undefined ? maskPersonalData(e.message) : String(error);
   return new ChannelError('unavailable', `sending mail failed (${code || 'unknown error'}): ${text}`);
 }

@@ -16,7 +16,8 @@
 import { LRUCache } from 'lru-cache';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import { ChannelError, redact, type ChannelErrorKind } from './errors.js';
+import { maskPersonalData } from '../core/personal-data.js';
+import { ChannelError, type ChannelErrorKind } from './errors.js';
 import type { SmsChannel, SmsMessage, SmsSendResult } from './sms.js';
 import { countSmsSegments } from './sms-segments.js';
 import { signLinkToken, TEST_LINK, versionClaims } from './tokens.js';
@@ -94,7 +95,7 @@ export function mapTwilioError(error: unknown): ChannelError | undefined {
   if (error instanceof twilio.RestException) {
     const { code, status } = error;
     // Twilio's messages quote the number ("The 'To' number +1234 is not valid"), even short ones.
-    const text = redact(error.message ?? '').replace(/\+\d+/g, '<number>');
+    const text = maskPersonalData(error.message ?? '').replace(/\+\d+/g, '<phone>');
     const { kind, hint } = refusal(code, status);
     const what = `Twilio refused the message (HTTP ${status}${code !== undefined ? `, error ${code}` : ''}): ${text}${hint}`;
     return new ChannelError(kind, what, code ?? status);

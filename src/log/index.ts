@@ -11,35 +11,15 @@
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import type { LogLevel } from '../config/env.js';
+import { mayHoldPersonalData, maskPersonalData } from '../core/personal-data.js';
 
 export type { Logger } from 'pino';
 
 /** The `service` field: which process wrote the line. */
 export type Service = 'settle-worker' | 'settle-server' | 'settle-dev' | 'settle-cli';
 
-const EMAIL = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
-const PHONE = /\+\d[\d ().-]{6,}\d/g;
-/** A signed token (src/channels/tokens.ts: base64url JSON, a dot, a base64url MAC) or any JWT-like one. */
-const TOKEN = /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]+)?/g;
-/** The link routes whose next path segment is a token. */
-const TOKEN_PATH = /(\/(?:p|u|t\/o|t\/c)\/)[A-Za-z0-9._~%-]{6,}/g;
-/** A query string (it may hold tokens, addresses, numbers): from `?name=` to the end of the URL. */
-const QUERY = /\?[\w.%-]+=[^\s"'<>#]*/g;
-/** Cheap pre-check: a line none of the patterns above can match is written as it is. */
-const SUSPECT = /[@+?]|eyJ|\/[pu]\/|\/t\/[oc]\//;
-
-/** Masks email addresses, phone numbers, link tokens and query strings in free text. */
-export function scrub(text: string): string {
-  return text
-    .replace(QUERY, '?…')
-    .replace(TOKEN_PATH, '$1…')
-    .replace(TOKEN, '<token>')
-    .replace(EMAIL, '<email>')
-    .replace(PHONE, '<phone>');
-}
-
 function scrubDeep(value: unknown): unknown {
-  if (typeof value === 'string') return scrub(value);
+  if (typeof value === 'string') return maskPersonalData(value);
   if (Array.isArray(value)) return value.map(scrubDeep);
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v)]));
@@ -48,11 +28,11 @@ function scrubDeep(value: unknown): unknown {
 
 /** The last step before a line is written: every string value of it scrubbed (keys and structure kept). */
 export function scrubLine(line: string): string {
-  if (!SUSPECT.test(line)) return line;
+  if (!mayHoldPersonalData(line)) return line;
   try {
     return `${JSON.stringify(scrubDeep(JSON.parse(line)))}\n`;
   } catch {
-    return `${scrub(line.trimEnd())}\n`;
+    return `${maskPersonalData(line.trimEnd())}\n`;
   }
 }
 

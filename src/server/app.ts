@@ -9,6 +9,7 @@
  * string, and no client address. Pixel and click hits are not logged per request (thousands a
  * second; they are counted in metrics instead); their errors are.
  */
+import { redactUrl } from '../core/personal-data.js';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createLogger, type Logger } from '../log/index.js';
@@ -25,15 +26,6 @@ import { registerTwilioRoutes } from './routes/twilio.js';
 
 /** Tracking hits: not logged per request. */
 const TRACKING_PATH = /^\/t\/[oc]\//;
-
-/** Link routes whose next path segment is a token. */
-const TOKEN_PATH = /^(\/(?:p|s|u|t\/o|t\/c)\/)[^/?#]+/;
-
-/** The request path as logs show it: tokens replaced by "…", query strings dropped. */
-export function redactUrl(url: string | undefined): string {
-  const path = (url ?? '/').split('?')[0]!;
-  return path.replace(TOKEN_PATH, '$1…') + ((url ?? '').includes('?') ? '?…' : '');
-}
 
 /** Request and response lines: method, redacted path, status — no headers, no client address. */
 const SERIALIZERS = {

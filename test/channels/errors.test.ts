@@ -1,17 +1,18 @@
 /** Mapping nodemailer errors to ChannelError kinds, and redacting provider text. */
 import { describe, expect, it } from 'vitest';
-import { ChannelError, redact } from '../../src/channels/errors.js';
+import { ChannelError } from '../../src/channels/errors.js';
+import { maskPersonalData } from '../../src/core/personal-data.js';
 import { mapSmtpError } from '../../src/channels/smtp-errors.js';
 
 function smtpError(fields: Record<string, unknown>): Error {
   return Object.assign(new Error(String(fields.message ?? 'failed')), fields);
 }
 
-describe('redact', () => {
+describe('maskPersonalData', () => {
   it('hides addresses and phone numbers but keeps reply codes', () => {
-    expect(redact('550 5.1.1 <anna.rossi+x@mail.example.com>: unknown')).toBe('550 5.1.1 <<address>>: unknown');
-    expect(redact('number +33 6 12 34 56 78 refused (21610)')).toBe('number <number> refused (21610)');
-    expect(redact('451 4.7.1 try again in 300 s')).toBe('451 4.7.1 try again in 300 s');
+    expect(maskPersonalData('550 5.1.1 <anna.rossi+x@mail.example.com>: unknown')).toBe('550 5.1.1 <<email>>: unknown');
+    expect(maskPersonalData('number +33 6 12 34 56 78 refused (21610)')).toBe('number <phone> refused (21610)');
+    expect(maskPersonalData('451 4.7.1 try again in 300 s')).toBe('451 4.7.1 try again in 300 s');
   });
 });
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { signLinkToken } from '../../src/channels/tokens.js';
-import { createLogger, scrub, scrubLine, type Service } from '../../src/log/index.js';
+import { createLogger, scrubLine, type Service } from '../../src/log/index.js';
+import { maskPersonalData } from '../../src/core/personal-data.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TOKEN = signLinkToken('log-test-secret-0123456789-abcdefghijkl', {
@@ -97,10 +98,10 @@ describe('createLogger', () => {
 
 describe('scrub', () => {
   it('masks addresses, numbers, link tokens and query strings, and keeps the rest', () => {
-    expect(scrub(HOSTILE)).toBe('550 <<email>> "unknown" <phone>, see https://pay.example.test/u/…?…');
-    expect(scrub(`token ${TOKEN} alone`)).toBe('token <token> alone');
-    expect(scrub('/webhooks/twilio/status?k=secret')).toBe('/webhooks/twilio/status?…');
-    expect(scrub('settle/INV-2026-0042/soft-collection waits 3d (attempt 2)?')).toBe(
+    expect(maskPersonalData(HOSTILE)).toBe('550 <<email>> "unknown" <phone>, see https://pay.example.test/u/…?…');
+    expect(maskPersonalData(`token ${TOKEN} alone`)).toBe('token <token> alone');
+    expect(maskPersonalData('/webhooks/twilio/status?k=secret')).toBe('/webhooks/twilio/status?…');
+    expect(maskPersonalData('settle/INV-2026-0042/soft-collection waits 3d (attempt 2)?')).toBe(
       'settle/INV-2026-0042/soft-collection waits 3d (attempt 2)?',
     );
   });

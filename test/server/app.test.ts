@@ -3,7 +3,7 @@
  * webhook inbox, log redaction — and a real listening server on loopback.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/server/app.js';
+import { redactUrl } from '../../src/core/personal-data.js';
 import { PIXEL_GIF } from '../../src/server/routes/tracking.js';
 import { BROWSER, MESSAGE, testApp, token, type TestApp } from './support.js';
 

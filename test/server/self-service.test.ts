@@ -15,7 +15,7 @@ import {
   RateLimiter,
   registerSelfServiceRoutes,
 } from '../../src/server/routes/self-service.js';
-import { redactUrl } from '../../src/server/app.js';
+import { redactUrl } from '../../src/core/personal-data.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
 import { recordingDispatcher, type RecordingDispatcher } from '../support/fake-dispatcher.js';
 import { journeyView } from '../support/journey-view.js';
