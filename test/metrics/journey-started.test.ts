@@ -3,9 +3,8 @@
  * several times reports its start once, with the plan's journey, version and the debt's amount,
  * and the worker's metrics count one start and its amount (time-skipping server, real workflow).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import type { Activities, JourneyStartedInput } from '../../src/workflows/contract.js';
@@ -13,15 +12,12 @@ import { createProcessMetrics, instrumentActivities } from '../../src/metrics/in
 import { workflowBundle } from '../../src/temporal/worker.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { exampleRecord } from '../support/journeys.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { useTemporalEnv } from '../support/journey-worker.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { exit, journeyPlan, wait } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterAll(async () => env?.teardown());
+const t = useTemporalEnv();
 
 it('a journey that continues as new reports its start once', async () => {
   const plan = journeyPlan({
@@ -48,7 +44,7 @@ it('a journey that continues as new reports its start once', async () => {
     },
   };
   const worker = await Worker.create({
-    connection: env.nativeConnection,
+    connection: t.env.nativeConnection,
     taskQueue: 'started',
     workflowBundle: await workflowBundle(),
     activities: instrumentActivities(activities, metrics.metrics),
@@ -60,14 +56,14 @@ it('a journey that continues as new reports its start once', async () => {
     options: { debtorKey: 'd-s1', contactKeys: [], continueAsNewAfterEvents: 12, segment: 'high-risk' },
   };
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('journeyWorkflow', {
+    const handle = await t.env.client.workflow.start('journeyWorkflow', {
       workflowId: 'settle/S-1/waits',
       taskQueue: 'started',
       args: [input],
     });
     expect(((await handle.result()) as JourneyResult).outcome).toBe('unresolved');
     // The journey did continue as new: its last run is not the first.
-    expect((await env.client.workflow.getHandle('settle/S-1/waits').describe()).runId).not.toBe(
+    expect((await t.env.client.workflow.getHandle('settle/S-1/waits').describe()).runId).not.toBe(
       handle.firstExecutionRunId,
     );
   });

@@ -14,7 +14,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
@@ -28,10 +27,10 @@ import { workflowBundle } from '../../src/temporal/worker.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';
-import { journeyRig, type JourneyRig } from '../support/journey-worker.js';
+import { useJourneyRig } from '../support/journey-worker.js';
 import { ALWAYS_OPEN_POLICY, exampleRecord, ROOT } from '../support/journeys.js';
 import { spawnWorker } from './processes.js';
-import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 
 const PER_STEP = 17;
 const TIME_SCALE = 3600; // a journey hour is a second: v1's 30-day waits hold, v2's 1-hour hold-a is over at once
@@ -88,9 +87,8 @@ ${locale}    fr:
 ${locale}`;
 }
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
+quietTemporalRuntime();
+const t = useJourneyRig({}, 'dev');
 let project: string;
 let v1: JourneyPlan;
 
@@ -116,7 +114,11 @@ async function settle(args: string[], taskQueue?: string): Promise<{ code: numbe
     {
       publicUrl: 'https://pay.example.test',
       nowMs: Date.now(),
-      vars: { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue ?? rig.taskQueue, SETTLE_SECRET: SECRET },
+      vars: {
+        TEMPORAL_ADDRESS: t.env.address,
+        TEMPORAL_TASK_QUEUE: taskQueue ?? t.rig.taskQueue,
+        SETTLE_SECRET: SECRET,
+      },
     },
   );
   return { code, stdout, stderr };
@@ -147,7 +149,7 @@ const amountOf = (debtId: string) => ({ a: 200, b: 700, c: 1500 })[debtId.split(
 
 function start(debtId: string, taskQueue: string) {
   const base = exampleRecord('anna-rossi');
-  return startJourney(env.client, {
+  return startJourney(t.env.client, {
     taskQueue,
     plan: v1,
     record: {
@@ -163,15 +165,11 @@ function start(debtId: string, taskQueue: string) {
 }
 
 const subjects = () =>
-  rig.smtp.messages().map((m) => /^Subject: (.*)$/m.exec(m.raw.toString('utf8'))?.[1]?.trim() ?? '');
+  t.rig.smtp.messages().map((m) => /^Subject: (.*)$/m.exec(m.raw.toString('utf8'))?.[1]?.trim() ?? '');
 
-const view = (debtId: string) => env.client.workflow.getHandle(workflowIdFor(debtId)).query(stateQuery);
+const view = (debtId: string) => t.env.client.workflow.getHandle(workflowIdFor(debtId)).query(stateQuery);
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  env = await createDevServerEnv();
-  rig = await journeyRig(env);
-  running = rig.worker.run();
   project = mkdtempSync(join(tmpdir(), 'settle-migrate-'));
   mkdirSync(join(project, 'journeys', 'templates'), { recursive: true });
   mkdirSync(join(project, 'journeys', 'policies'), { recursive: true });
@@ -183,21 +181,17 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
 describe('settle migrate on the dev server', () => {
   it('moves v1 journeys to v2 at their wait: renamed step mapped, removed step stays, v2 template next', async () => {
     v1 = writeProject(1);
-    for (const debtId of debts) expect(await start(debtId, rig.taskQueue)).toBe('started');
+    for (const debtId of debts) expect(await start(debtId, t.rig.taskQueue)).toBe('started');
     // Every journey waits at its step (visibility has caught up) and sent its first email.
     const waitingAt = async () => {
       const steps: Record<string, number> = {};
-      for await (const wf of env.client.workflow.list({
+      for await (const wf of t.env.client.workflow.list({
         query: "SettleJourney = 'mig' AND SettleVersion = 1 AND ExecutionStatus = 'Running'",
       })) {
         const s = wf.typedSearchAttributes.get(SA.step) ?? '(none)';
@@ -211,7 +205,7 @@ describe('settle migrate on the dev server', () => {
       (s) => s['hold-a'] === PER_STEP && s['hold-b'] === PER_STEP && s['hold-c'] === PER_STEP,
     );
     expect(subjects().filter((s) => s.startsWith('Notice-one'))).toHaveLength(debts.length);
-    const firstRun = (await env.client.workflow.getHandle(workflowIdFor('MIG-b-0')).describe()).runId;
+    const firstRun = (await t.env.client.workflow.getHandle(workflowIdFor('MIG-b-0')).describe()).runId;
 
     const v2 = writeProject(2);
     expect(v2.version).toBe(2);
@@ -324,7 +318,7 @@ describe('settle migrate on the dev server', () => {
     expect(stayed.stdout).toMatch(/settle\/MIG-c-0\s+v1\s+hold-c/);
 
     // The first run of a migrated journey (the signal, the hand-over to v2) replays on the current code.
-    const history = await env.client.workflow.getHandle(workflowIdFor('MIG-b-0'), firstRun).fetchHistory();
+    const history = await t.env.client.workflow.getHandle(workflowIdFor('MIG-b-0'), firstRun).fetchHistory();
     expect(history.events!.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
     await Worker.runReplayHistory(
       { workflowBundle: await workflowBundle(), dataConverter: dataConverterOf(SECRET) },
@@ -337,9 +331,9 @@ describe('settle migrate on the dev server', () => {
     const taskQueue = 'migrate-kill';
     const killDebts = ['MIG-a-90', 'MIG-a-91', 'MIG-b-90', 'MIG-b-91'];
     const vars = {
-      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_ADDRESS: t.env.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
-      SMTP_URL: rig.smtp.url,
+      SMTP_URL: t.rig.smtp.url,
       SETTLE_SECRET: SECRET,
     };
     const first = spawnWorker(project, vars);

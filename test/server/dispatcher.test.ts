@@ -6,44 +6,27 @@
  * back loses nothing.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JourneyPlan } from '../../src/ir/index.js';
 import { trackingEventId } from '../../src/server/event-id.js';
 import { createJourneyLookup } from '../../src/server/journey-lookup.js';
 import { createSignalDispatcher } from '../../src/server/signal-dispatcher.js';
 import type { JourneySignal } from '../../src/server/signals.js';
 import { keyedHash } from '../../src/ids/workflow-ids.js';
-import { journeyRig, SECRET, type JourneyRig } from '../support/journey-worker.js';
-import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { SECRET, useJourneyRig } from '../support/journey-worker.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 import { enroll, record, stateOf, tcpProxy, trackedPlan } from './temporal-support.js';
 
 quietTemporalRuntime();
 
-let env: TestWorkflowEnvironment;
-let rig: JourneyRig;
-let running: Promise<void>;
-let plan: JourneyPlan;
-
-beforeAll(async () => {
-  env = await createDevServerEnv();
-  rig = await journeyRig(env);
-  running = rig.worker.run();
-  plan = trackedPlan();
-}, 120_000);
-
-afterAll(async () => {
-  rig?.worker.shutdown();
-  await running;
-  await rig?.close();
-  await env?.teardown();
-});
+const t = useJourneyRig({}, 'dev');
+const plan: JourneyPlan = trackedPlan();
 
 /** A running journey that has sent its email and waits in `watch`. */
 async function waitingJourney(debtId: string, email?: string): Promise<string> {
-  const id = await enroll(env.client, rig.taskQueue, plan, record(debtId, email));
-  await eventually(async () => expect((await stateOf(env.client, id)).current).toBe('watch'));
+  const id = await enroll(t.env.client, t.rig.taskQueue, plan, record(debtId, email));
+  await eventually(async () => expect((await stateOf(t.env.client, id)).current).toBe('watch'));
   return id;
 }
 
@@ -63,18 +46,18 @@ const hit = (workflowId: string, type: 'opened' | 'clicked' | 'delivered', event
 describe('signal dispatcher on a real Temporal', () => {
   it('delivers each hit as exactly one event: a repeat is a duplicate here, and ignored by the journey across servers', async () => {
     const id = await waitingJourney('DSP-ONCE');
-    const one = createSignalDispatcher(env.client);
+    const one = createSignalDispatcher(t.env.client);
     expect(one.dispatch(id, hit(id, 'opened'))).toBe('queued');
     expect(one.dispatch(id, hit(id, 'opened'))).toBe('duplicate');
     await one.flush();
     // Another server behind the load balancer sees the same hit: its memory is empty, the journey's is not.
-    const other = createSignalDispatcher(env.client);
+    const other = createSignalDispatcher(t.env.client);
     expect(other.dispatch(id, hit(id, 'opened'))).toBe('queued');
     await other.flush();
     expect(one.stats()).toMatchObject({ queued: 1, duplicate: 1, delivered: 1, depth: 0 });
     expect(other.stats()).toMatchObject({ delivered: 1 });
     const state = await eventually(async () => {
-      const s = await stateOf(env.client, id);
+      const s = await stateOf(t.env.client, id);
       expect(s.current).toBe('watch-click');
       return s;
     });
@@ -83,8 +66,8 @@ describe('signal dispatcher on a real Temporal', () => {
 
   it('drops (and counts) signals for journeys that ended or never existed', async () => {
     const id = await waitingJourney('DSP-ENDED');
-    await env.client.workflow.getHandle(id).terminate('test');
-    const d = createSignalDispatcher(env.client);
+    await t.env.client.workflow.getHandle(id).terminate('test');
+    const d = createSignalDispatcher(t.env.client);
     d.dispatch(id, hit(id, 'clicked'));
     d.dispatch('settle/NO-SUCH-DEBT/none', hit('settle/NO-SUCH-DEBT/none', 'clicked'));
     await d.flush();
@@ -102,25 +85,25 @@ describe('signal dispatcher on a real Temporal', () => {
     // Visibility is eventually consistent: wait until both journeys are listed, as a real unsubscribe would be later.
     await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of env.client.workflow.list({
+      for await (const wf of t.env.client.workflow.list({
         query: `SettleContact = '${key}' AND ExecutionStatus = 'Running'`,
       }))
         ids.push(wf.workflowId);
       expect(ids.sort()).toEqual([a, b].sort());
     });
-    const d = createSignalDispatcher(env.client);
+    const d = createSignalDispatcher(t.env.client);
     expect(d.dispatchToContact(key, { kind: 'optOut', channel: 'email' })).toBe('queued');
     await d.flush();
     expect(d.stats()).toMatchObject({ contactLookups: 1, contactJourneys: 2, delivered: 2 });
-    for (const id of [a, b]) expect((await stateOf(env.client, id)).optedOut).toEqual(['email']);
-    expect((await stateOf(env.client, other)).optedOut).toEqual([]);
+    for (const id of [a, b]) expect((await stateOf(t.env.client, id)).optedOut).toEqual(['email']);
+    expect((await stateOf(t.env.client, other)).optedOut).toEqual([]);
     expect(d.dispatchToContact("x' OR SettleJourney != '", { kind: 'optOut', channel: 'email' })).toBe('queued');
     expect(d.stats().failed).toBe(1);
   });
 
   it('refuses when full, retries while Temporal is unreachable and delivers everything it took once it is back', async () => {
     const id = await waitingJourney('DSP-OUTAGE');
-    const proxy = await tcpProxy(env.address);
+    const proxy = await tcpProxy(t.env.address);
     const connection = await Connection.connect({ address: proxy.address });
     const client = new Client({ connection });
     try {
@@ -143,7 +126,7 @@ describe('signal dispatcher on a real Temporal', () => {
       proxy.restore();
       await d.flush(30_000);
       expect(d.stats()).toMatchObject({ delivered: 3, full: 3, failed: 0, abandoned: 0, depth: 0 });
-      const events = (await stateOf(env.client, id)).events.map((e) => e.eventId);
+      const events = (await stateOf(t.env.client, id)).events.map((e) => e.eventId);
       expect(events.filter((e) => e.startsWith('outage-')).sort()).toEqual(['outage-1', 'outage-2', 'outage-3']);
     } finally {
       await connection.close();
@@ -152,7 +135,7 @@ describe('signal dispatcher on a real Temporal', () => {
   }, 60_000);
 
   it('flush gives up after its timeout and counts what it abandons', async () => {
-    const proxy = await tcpProxy(env.address);
+    const proxy = await tcpProxy(t.env.address);
     const connection = await Connection.connect({ address: proxy.address });
     try {
       const d = createSignalDispatcher(new Client({ connection }), {
@@ -177,7 +160,7 @@ describe('journey lookup', () => {
   it('answers the state view, caches it briefly, and undefined for an unknown journey', async () => {
     const id = await waitingJourney('DSP-LOOKUP');
     let now = 0;
-    const lookup = createJourneyLookup(env.client, { ttlMs: 1_000, clock: () => now });
+    const lookup = createJourneyLookup(t.env.client, { ttlMs: 1_000, clock: () => now });
     const first = await lookup.view(id);
     expect(first).toMatchObject({
       journey: 'tracked-reminder',

@@ -6,22 +6,18 @@
  * slots, against under 2 s now). The histories show it: a stalled journey has timed-out or
  * heartbeat workflow tasks.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import { workflowBundle } from '../../src/temporal/worker.js';
 import type { JourneyInput } from '../../src/workflows/types.js';
 import { exampleRecord } from '../support/journeys.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { useTemporalEnv } from '../support/journey-worker.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { exit, journeyPlan, send } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterAll(async () => env?.teardown());
+const t = useTemporalEnv();
 
 it('thirty journeys deciding at once on two workflow-task slots: no workflow task ever times out', async () => {
   const plan = journeyPlan({
@@ -29,7 +25,7 @@ it('thirty journeys deciding at once on two workflow-task slots: no workflow tas
     steps: [send('s', 'email', 'overdue-friendly'), exit('done', 'unresolved')],
   });
   const worker = await Worker.create({
-    connection: env.nativeConnection,
+    connection: t.env.nativeConnection,
     taskQueue: 'load',
     workflowBundle: await workflowBundle(),
     maxConcurrentWorkflowTaskExecutions: 2,
@@ -50,7 +46,7 @@ it('thirty journeys deciding at once on two workflow-task slots: no workflow tas
         options: { debtorKey: `d-${i}`, contactKeys: [] },
       };
       handles.push(
-        await env.client.workflow.start('journeyWorkflow', {
+        await t.env.client.workflow.start('journeyWorkflow', {
           workflowId: `settle/L-${i}/load`,
           taskQueue: 'load',
           args: [input],

@@ -5,9 +5,8 @@
  * patched('settle-send-seq-at-grant'); without it, the reply was numbered before the send and the
  * journey went on as if the debtor had never answered.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import type { Activities, SendMessageInput } from '../../src/workflows/contract.js';
@@ -15,16 +14,13 @@ import { workflowBundle } from '../../src/temporal/worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { exampleRecord } from '../support/journeys.js';
-import { createTimeSkippingEnv, quietTemporalRuntime } from '../support/temporal.js';
+import { useTemporalEnv } from '../support/journey-worker.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 import { exit, journeyPlan, send, waitFor } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterAll(async () => env?.teardown());
+const t = useTemporalEnv();
 
 const plan = journeyPlan({
   name: 'reply-race',
@@ -62,7 +58,7 @@ it('a reply that arrives while the email is being sent is heard by the waitFor a
   };
   const taskQueue = 'send-race';
   const worker = await Worker.create({
-    connection: env.nativeConnection,
+    connection: t.env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
@@ -70,7 +66,7 @@ it('a reply that arrives while the email is being sent is heard by the waitFor a
   await worker.runUntil(async () => {
     const enrollment = { ...exampleRecord('anna-rossi'), debtId: 'RACE-1' };
     const input: JourneyInput = { plan, enrollment, options: { debtorKey: 'race-debtor', contactKeys: [] } };
-    const handle = await env.client.workflow.start('journeyWorkflow', {
+    const handle = await t.env.client.workflow.start('journeyWorkflow', {
       workflowId: 'settle/RACE-1/reply-race',
       taskQueue,
       args: [input],
