@@ -3,6 +3,7 @@
  * says what is wrong with the value and how to write it, and returns a usable fallback, so that
  * loadConfig reports every problem of the environment in one pass.
  */
+import { parseDuration, SETTING_UNITS } from '../core/duration.js';
 import { accessSync, constants } from 'node:fs';
 
 export type Env = Record<string, string | undefined>;
@@ -69,18 +70,16 @@ export function readableFile(env: Env, name: string, what: string, problems: str
   }
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
 /** A duration such as 30s, 500ms, 2m. */
 export function duration(env: Env, name: string, defMs: number, problems: string[]): number {
   const raw = opt(env, name);
   if (raw === undefined) return defMs;
-  const m = /^(\d+)(ms|s|m|h)$/.exec(raw);
-  if (!m) {
+  const ms = parseDuration(raw, SETTING_UNITS);
+  if (ms === undefined) {
     problems.push(`${name}="${raw}" is not a duration — write a whole number with a unit, e.g. 30s, 500ms or 2m`);
     return defMs;
   }
-  return Number(m[1]) * UNITS[m[2]!]!;
+  return ms;
 }
 
 export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], def: T, problems: string[]): T {

@@ -11,23 +11,33 @@ const UNIT_MS = {
   h: 60 * 60 * 1000,
   m: 60 * 1000,
   s: 1000,
+  ms: 1,
 } as const;
 
-type Unit = keyof typeof UNIT_MS;
+type Unit = Exclude<keyof typeof UNIT_MS, 'ms'>;
+
+/** The units a setting may use: the journeys' less the days and weeks, plus milliseconds (SETTLE_SHUTDOWN_GRACE=500ms). */
+export const SETTING_UNITS = ['ms', 's', 'm', 'h'] as const;
 
 /** Largest first, so formatDuration picks the largest exact unit. */
 const UNITS_DESCENDING: readonly Unit[] = ['w', 'd', 'h', 'm', 's'];
 
-const DURATION_PATTERN = /^(\d+)([smhdw])$/;
+const DURATION_PATTERN = /^(\d+)(ms|[smhdw])$/;
 
 /**
  * Parses `<n>s|m|h|d|w` (`m` = minutes) into milliseconds, or undefined when the text is not a
- * duration (no spaces, no sign, no fractions, no combined units like `1h30m`).
+ * duration (no spaces, no sign, no fractions, no combined units like `1h30m`). `units` narrows or
+ * changes the units allowed (settings: SETTING_UNITS).
  */
-export function parseDuration(text: string): number | undefined {
+export function parseDuration(
+  text: string,
+  units: readonly (keyof typeof UNIT_MS)[] = UNITS_DESCENDING,
+): number | undefined {
   const match = DURATION_PATTERN.exec(text);
   if (!match) return undefined;
-  const ms = Number(match[1]) * UNIT_MS[match[2] as Unit];
+  const unit = match[2] as keyof typeof UNIT_MS;
+  if (!units.includes(unit)) return undefined;
+  const ms = Number(match[1]) * UNIT_MS[unit];
   return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
