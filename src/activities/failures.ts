@@ -9,9 +9,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelError } from '../channels/errors.js';
 import { FAILURE } from '../workflows/contract.js';
 
-/** @deprecated FAILURE.channelUnavailable (src/ir/failures.ts); kept until its last importer moves. */
-export const CHANNEL_UNAVAILABLE = FAILURE.channelUnavailable;
-
 /** Bad input or configuration: retrying cannot help. */
 export function invalidInput(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, FAILURE.invalidInput);

@@ -18,7 +18,7 @@ import type { Policy } from '../dsl/index.js';
 import { parseDuration } from '../core/duration.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import { holidayCountries, holidayRegions } from './holidays.js';
-import { closest } from './suggest.js';
+import { closestName } from '../core/suggest.js';
 
 type Report = (code: string, message: string, at: (string | number)[], hint: string) => void;
 
@@ -76,7 +76,7 @@ export function checkHolidayPlace(doc: Policy, err: Report): void {
     region.startsWith(`${country}-`) && region.slice(country.length + 1) in regions
       ? region.slice(country.length + 1)
       : undefined;
-  const guess = byName ?? prefixed ?? closest(region, codes);
+  const guess = byName ?? prefixed ?? closestName(region, codes);
   err(
     'UNKNOWN_REGION',
     `country ${country} has no holiday region \`${region}\``,

@@ -9,7 +9,7 @@ import { parseDuration } from '../core/duration.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import type { Project } from '../project/project.js';
 import { declaredAttributes, doubtfulReads, inProject } from '../project/project.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 
 /** Longest duration accepted anywhere in a journey (10 years): beyond it a typo is likelier than intent. */
 export const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;

@@ -27,7 +27,7 @@ import { resolveDiagnostics, type ParsedFile } from './resolve.js';
 import { dropRepeatedStepIdErrors, salvageJourney } from './salvage.js';
 import type { SourceFile } from './sources.js';
 import { validateStructure } from './structural.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 
 export interface CompileResult {
   diagnostics: Diagnostic[];

@@ -7,7 +7,7 @@ import type { Journey, JourneyStep } from '../dsl/index.js';
 import { ENGAGEMENT_EVENTS } from '../ir/plan.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import { isPlaceholderId } from './salvage.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 
 export interface Edge {
   to: string;

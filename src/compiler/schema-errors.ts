@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { PendingDiagnostic } from './diagnostic.js';
-import { closest, didYouMean } from './suggest.js';
+import { closestName, didYouMean } from '../core/suggest.js';
 
 function pointerSegments(pointer: string): (string | number)[] {
   if (pointer === '') return [];
@@ -129,8 +129,8 @@ export function toDiagnostic(file: string, doc: unknown, e: ErrorObject): Pendin
         ...base,
         code: ann.errorCode ?? 'INVALID_VALUE',
         message: `${field} cannot be \`${value}\``,
-        hint: closest(value, allowed)
-          ? `did you mean \`${closest(value, allowed)}\`?`
+        hint: closestName(value, allowed)
+          ? `did you mean \`${closestName(value, allowed)}\`?`
           : `allowed: ${allowed.join(', ')}`,
       };
     }

@@ -9,7 +9,7 @@ import { API_VERSION, KINDS, KIND_NAMES, type Kind } from '../dsl/index.js';
 import type { PendingDiagnostic } from './diagnostic.js';
 import * as precompiled from './generated/kind-validators.js';
 import { pruneUnionErrors, toDiagnostic } from './schema-errors.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 
 let ajv: Ajv2020 | undefined;
 const validators = new Map<Kind, ValidateFunction>();

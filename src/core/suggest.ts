@@ -58,3 +58,11 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   }
   return best;
 }
+
+/** "did you mean `x`?" for the closest candidate, else `fallback`, else the short list of known names. */
+export function didYouMean(word: string, candidates: Iterable<string>, fallback?: string): string | undefined {
+  const list = [...candidates];
+  const c = closestName(word, list);
+  if (c !== undefined) return `did you mean \`${c}\`?`;
+  return fallback ?? (list.length > 0 && list.length <= 12 ? `known: ${list.join(', ')}` : undefined);
+}

@@ -7,7 +7,7 @@
  * The header is checked once: an unknown column would otherwise make every row invalid with the
  * same message. Coercion errors never echo the cell (it may be personal data), only the field.
  */
-import { closest } from '../compiler/suggest.js';
+import { closestName } from '../core/suggest.js';
 import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type FieldType, type RecordField } from '../ir/index.js';
 
 export interface Column {
@@ -62,10 +62,10 @@ export function headerColumns(
 function unknownColumn(name: string, known: Map<string, FieldType>): string {
   if (name === 'debt.daysPastDue') return 'column "debt.daysPastDue" is derived by Settle from debt.dueDate: remove it';
   if (name.startsWith('attributes.')) {
-    const hint = closest(name, known.keys());
+    const hint = closestName(name, known.keys());
     return `column "${name}" is not declared in journeys/attributes.yaml${hint ? ` — did you mean "${hint}"?` : ' — declare it there with its type'}`;
   }
-  const hint = closest(name, known.keys());
+  const hint = closestName(name, known.keys());
   return `column "${name}" is not a field of an enrollment record${hint ? ` — did you mean "${hint}"?` : ''}`;
 }
 

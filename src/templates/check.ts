@@ -7,7 +7,7 @@
 import { LiquidError, analyzeSync, type Template, type Variable } from 'liquidjs';
 import { createCheckingLiquid } from './engine.js';
 import { expressionFacts } from './expressions.js';
-import { closest } from './suggest.js';
+import { closestPath } from './closest-path.js';
 import { VariableJudge, type TemplateScope } from './variables.js';
 
 export type { TemplateScope } from './variables.js';
@@ -50,7 +50,7 @@ function syntaxIssue(source: string, error: unknown): TemplateIssue {
     const offset = typeof begin === 'number' ? Math.max(0, Math.min(source.length, begin)) : 0;
     const message = plain((error.originalError?.message ?? error.message).replace(/, line:\d+, col:\d+$/, ''));
     const tag = /^tag "(.+)" not found$/.exec(message)?.[1];
-    const suggestion = tag === undefined ? undefined : closest(tag, Object.keys(engine.tags));
+    const suggestion = tag === undefined ? undefined : closestPath(tag, Object.keys(engine.tags));
     return { kind: 'syntax', message, offset, ...(suggestion ? { hint: `did you mean {% ${suggestion} %}?` } : {}) };
   }
   return { kind: 'syntax', message: plain(error instanceof Error ? error.message : String(error)), offset: 0 };
@@ -94,7 +94,7 @@ function checkParsed(source: string, templates: Template[], scope: TemplateScope
   }
   for (const use of facts.filters) {
     if (Object.hasOwn(engine.filters, use.name)) continue;
-    const suggestion = closest(use.name, Object.keys(engine.filters));
+    const suggestion = closestPath(use.name, Object.keys(engine.filters));
     const offset = Math.max(0, Math.min(source.length, use.offset));
     issues.push({
       kind: 'unknown-filter',

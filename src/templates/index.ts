@@ -8,7 +8,7 @@ export { LOCALE_FILTERS, money, number, localdate, registerLocaleFilters } from 
 export { formatRenderOptions, formatSettingsOf, type FormatSettings } from './format-context.js';
 export { checkLiquid, type CheckResult, type TemplateIssue, type TemplateScope } from './check.js';
 export { VariableJudge, type PathVerdict } from './variables.js';
-export { closest } from './suggest.js';
+export { closestPath } from './closest-path.js';
 export {
   createRenderer,
   renderMessage,

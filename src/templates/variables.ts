@@ -5,7 +5,7 @@
  * `judgePath` turns one variable use into its canonical path and, if wrong, a problem to report.
  */
 import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type FieldType, type LinkName } from '../ir/record.js';
-import { closest } from './suggest.js';
+import { closestPath } from './closest-path.js';
 
 /** What a template is checked against: the journey's attributes and the step's links. */
 export interface TemplateScope {
@@ -99,7 +99,7 @@ export class VariableJudge {
     if (root === 'links' && depth === 1 && name === 'optOut') {
       return this.#problem(segments, 'links.optOut is not available to this template');
     }
-    const suggestion = closest(path, this.#candidates);
+    const suggestion = closestPath(path, this.#candidates);
     if (suggestion) return this.#problem(segments, `unknown variable ${path}`, `did you mean ${suggestion}?`);
     if (root === 'attributes' && depth === 1) {
       return this.#problem(

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chooseLocale,
-  closest,
+  closestPath,
   daysPastDue,
   emailOptOutPresent,
   LruCache,
@@ -65,9 +65,9 @@ describe('suggestions', () => {
   });
 
   it('picks the closest plausible candidate', () => {
-    expect(closest('upcas', ['downcase', 'upcase'])).toBe('upcase');
-    expect(closest('x', ['id', 'sms'])).toBeUndefined();
-    expect(closest('attributes.emial', ['debtor.email', 'attributes.email'])).toBe('attributes.email'); // same root wins a tie
+    expect(closestPath('upcas', ['downcase', 'upcase'])).toBe('upcase');
+    expect(closestPath('x', ['id', 'sms'])).toBeUndefined();
+    expect(closestPath('attributes.emial', ['debtor.email', 'attributes.email'])).toBe('attributes.email'); // same root wins a tie
   });
 });
 

@@ -1,7 +1,7 @@
 /** settle plan NAME|FILE [--format text|mermaid|json] [--dir DIR]: the compiled plan of one journey. */
 import { existsSync } from 'node:fs';
 import { formatPlanMermaid, formatPlanText } from '../../render/index.js';
-import { closest } from '../../compiler/suggest.js';
+import { closestName } from '../../core/suggest.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject, loadProjectOf } from '../project.js';
 import { parseCommand } from '../spec.js';
@@ -32,7 +32,7 @@ export function plan(argv: string[], io: Io): number {
   }
   const res = result.project.journeys.get(name);
   if (!res) {
-    const hint = closest(name, result.project.journeys.keys());
+    const hint = closestName(name, result.project.journeys.keys());
     throw new CliError(`no journey named "${name}"${hint ? ` — did you mean "${hint}"?` : ''}`, EXIT.invalid);
   }
   const compiled = result.plans.get(name);

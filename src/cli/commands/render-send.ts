@@ -16,7 +16,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createSendEmail } from '../../activities/send-email.js';
 import { createSendSms, E164 } from '../../activities/send-sms.js';
 import type { SendDeps } from '../../activities/deps.js';
-import { CHANNEL_UNAVAILABLE } from '../../activities/failures.js';
 import { FAILURE, type FullSendInput, type SendMessageResult } from '../../workflows/contract.js';
 import { createSmtpEmailChannel } from '../../channels/email.js';
 import { createLocalPaymentLinks } from '../../channels/payments.js';
@@ -107,7 +106,7 @@ function twilioChannel(config: Config, secret: string, wiring: TestSendWiring) {
 /** An activity failure as the CLI reports it: 3 when the provider could not be reached, else 1. */
 function failed(error: unknown): never {
   if (error instanceof ApplicationFailure) {
-    const unavailable = error.type === CHANNEL_UNAVAILABLE || error.type === FAILURE.softBounce;
+    const unavailable = error.type === FAILURE.channelUnavailable || error.type === FAILURE.softBounce;
     throw new CliError(`test send failed: ${error.message}`, unavailable ? EXIT.unavailable : EXIT.invalid);
   }
   throw error;

@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { renderMessage } from '../../templates/index.js';
 import { codePointName, smsLength } from '../../core/sms-segments.js';
 import { validateRecord } from '../../project/record.js';
-import { closest } from '../../compiler/suggest.js';
+import { closestName } from '../../core/suggest.js';
 import type { EnrollmentData, PlanTemplate } from '../../ir/index.js';
 import { fromMinorUnits, instalmentScheduleMinorUnits } from '../../core/money.js';
 import { currentRecord, startMoney } from '../../workflows/money.js';
@@ -105,7 +105,7 @@ export function render(argv: string[], io: Io, env: RenderEnv, wiring?: TestSend
   const { name, result } = templateTarget(positionals[0]!, values, io);
   const res = result.project.templates.get(name);
   if (!res) {
-    const hint = closest(name, result.project.templates.keys());
+    const hint = closestName(name, result.project.templates.keys());
     throw new CliError(`no template named "${name}"${hint ? ` — did you mean "${hint}"?` : ''}`, EXIT.invalid);
   }
   failOnErrors(result, new Set([res.file]), io, `template ${name}`);

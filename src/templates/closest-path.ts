@@ -16,7 +16,7 @@ function split(path: string): { root: string; leaf: string } {
  * `debtor.firstName`; a truncated name (`debt.amount`) finds the one it starts; on a tie a
  * candidate under the same root wins.
  */
-export function closest(input: string, candidates: Iterable<string>): string | undefined {
+export function closestPath(input: string, candidates: Iterable<string>): string | undefined {
   const wanted = split(input);
   let best: { candidate: string; score: number } | undefined;
   for (const candidate of candidates) {
