@@ -10,15 +10,10 @@ import { describe, expect, it } from 'vitest';
 import type { BusinessFigures } from '../../src/simulate/summary.js';
 import type { SimulationReport } from '../../src/simulate/simulate.js';
 import { ROOT, settle } from '../cli/helpers.js';
+import { EXAMPLE_RUN } from './support.js';
 
 const RUN = [
-  'simulate',
-  '--portfolio',
-  'examples/portfolio.csv',
-  '--start',
-  '2026-11-23T09:00:00Z',
-  '--days',
-  '60',
+  ...EXAMPLE_RUN,
   '--behaviour',
   'examples/simulate/behaviour.yaml',
   '--cost',

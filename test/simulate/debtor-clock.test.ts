@@ -6,49 +6,23 @@
 import { describe, expect, it } from 'vitest';
 import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
-import { parseBehaviour } from '../../src/simulate/behaviour.js';
 import { simulatePortfolio } from '../../src/simulate/simulate.js';
 import { join } from 'node:path';
 import { compilePaths } from '../../src/compiler/index.js';
-import { exampleRecord, ROOT } from '../support/journeys.js';
+import { ROOT } from '../support/journeys.js';
+import { debtOf, scriptedBehaviour } from './support.js';
 
 const START = Date.parse('2026-11-23T07:30:00Z');
 
 /** Every message delivered; each SMS of soft-collection answered STOP a minute later; nothing else. */
-const BEHAVIOUR = parseBehaviour(
-  `apiVersion: settle/v1
-kind: Behaviour
-metadata: { name: stop }
-spec:
-  default:
-    email:
-      delivered: { p: 1, after: 17s }
-      opened: { p: 1, after: 313m }
-      clicked: { p: 0 }
-    sms:
-      delivered: { p: 1, after: 7s }
-      clicked: { p: 0 }
-  rules:
-    - match: { journey: soft-collection }
+const BEHAVIOUR = scriptedBehaviour(
+  'stop',
+  `    - match: { journey: soft-collection }
       sms: { optedOut: { p: 1, after: 1m } }
 `,
-  'stop.behaviour.yaml',
 );
 
-function debt(debtId: string, debtorId: string, daysPastDue: number): EnrollmentData {
-  const base = exampleRecord('anna-rossi');
-  return {
-    ...base,
-    debtId,
-    debtor: { ...base.debtor, id: debtorId, consent: { email: true, sms: true } },
-    debt: {
-      ...base.debt,
-      reference: debtId,
-      dueDate: new Date(START - daysPastDue * 86_400_000).toISOString().slice(0, 10),
-    },
-  };
-}
-
+const debt = (debtId: string, debtorId: string, daysPastDue: number) => debtOf(debtId, debtorId, daysPastDue, START);
 async function run(records: EnrollmentData[]) {
   const compiled = compilePaths([join(ROOT, 'journeys')]);
   async function* rows(): AsyncGenerator<PortfolioRow> {

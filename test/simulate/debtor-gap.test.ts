@@ -12,7 +12,8 @@ import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour, type Behaviour } from '../../src/simulate/behaviour.js';
 import { simulatePortfolio } from '../../src/simulate/simulate.js';
-import { exampleRecord, ROOT } from '../support/journeys.js';
+import { ROOT } from '../support/journeys.js';
+import { debtOf } from './support.js';
 
 const START = Date.parse('2026-11-23T07:30:00Z'); // Monday 08:30 in Paris
 const HOUR = 3_600_000;
@@ -31,20 +32,7 @@ ${rules}`,
     'silent.behaviour.yaml',
   );
 
-function debt(debtId: string, debtorId: string, daysPastDue: number): EnrollmentData {
-  const base = exampleRecord('anna-rossi');
-  return {
-    ...base,
-    debtId,
-    debtor: { ...base.debtor, id: debtorId, consent: { email: true, sms: true } },
-    debt: {
-      ...base.debt,
-      reference: debtId,
-      dueDate: new Date(START - daysPastDue * DAY).toISOString().slice(0, 10),
-    },
-  };
-}
-
+const debt = (debtId: string, debtorId: string, daysPastDue: number) => debtOf(debtId, debtorId, daysPastDue, START);
 async function run(records: EnrollmentData[], b: Behaviour) {
   const compiled = compilePaths([join(ROOT, 'journeys')]);
   async function* rows(): AsyncGenerator<PortfolioRow> {

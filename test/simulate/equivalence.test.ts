@@ -11,24 +11,20 @@
  */
 import type { JourneyLeg } from '../../src/workflows/types.js';
 import { join } from 'node:path';
-import { tsToMs } from '@temporalio/common/lib/time.js';
 import { describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import type { PortfolioRow } from '../../src/project/record.js';
 import { routingTableOf } from '../../src/routing/table.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
-import { parseBehaviour } from '../../src/simulate/behaviour.js';
-import { simulatedContactKeys, type SimulatedDebt } from '../../src/simulate/run-debt.js';
+import { type SimulatedDebt } from '../../src/simulate/run-debt.js';
 import { simulatePortfolio } from '../../src/simulate/simulate.js';
-import { timeline, type TimelineEntry } from '../../src/simulate/timeline.js';
+import { timeline } from '../../src/simulate/timeline.js';
 import { publishRoutingTable } from '../../src/temporal/routing-store.js';
-import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
-import type { JourneyInput, JourneyStateView } from '../../src/workflows/types.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, ROOT } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
-import { eventually } from '../support/wait.js';
+import { line, runOnTemporal as runDebtOnTemporal, scriptedBehaviour } from './support.js';
 
 quietTemporalRuntime();
 
@@ -42,28 +38,15 @@ const START = Date.parse('2026-11-23T07:30:00Z');
  * lands on the very millisecond a timer fires (the order of two things at one instant is the
  * server's choice).
  */
-const BEHAVIOUR = parseBehaviour(
-  `apiVersion: settle/v1
-kind: Behaviour
-metadata: { name: scripted }
-spec:
-  default:
-    email:
-      delivered: { p: 1, after: 17s }
-      opened: { p: 1, after: 313m }
-      clicked: { p: 0 }
-    sms:
-      delivered: { p: 1, after: 7s }
-      clicked: { p: 0 }
-  rules:
-    - match: { segment: good-payers }
+const BEHAVIOUR = scriptedBehaviour(
+  'scripted',
+  `    - match: { segment: good-payers }
       email: { clicked: { p: 1, after: 3m }, visited: { p: 1, after: 11s }, paid: { p: 1, after: 47m } }
     - match: { journey: late-stage }
       email: { delivered: { p: 0, after: 23s } }
     - match: { variant: social-proof }
       email: { clicked: { p: 1, after: 9m }, visited: { p: 1, after: 13s } }
 `,
-  'scripted.behaviour.yaml',
 );
 
 function debt(
@@ -101,61 +84,14 @@ async function* rows(): AsyncGenerator<PortfolioRow> {
   for (const [i, record] of PORTFOLIO.entries()) yield { line: i + 2, record };
 }
 
-/**
- * A timeline entry as compared: the instant truncated to the second. The simulator's instants are
- * whole seconds (start, delays, windows); Temporal's are the same plus the milliseconds activities
- * took (waits count from the end of the previous step), which only ever add.
- */
-function line(e: TimelineEntry): string {
-  const at = new Date(Math.floor(Date.parse(e.at) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  return [at, e.type, e.step, e.channel, e.reason].filter((x) => x !== undefined).join(' ');
-}
+// A timeline entry is compared by line(): the instant truncated to the second. The simulator's
+// instants are whole seconds (start, delays, windows); Temporal's are the same plus the
+// milliseconds activities took (waits count from the end of the previous step), which only ever add.
 
 const t = useTimeSkippingRig();
 
-/** Server time of the workflow's first task: the real instant its journey clock is pinned to (state.clock.real). */
-async function clockReal(workflowId: string): Promise<number> {
-  return eventually(async () => {
-    const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
-    const started = history.events?.find((e) => e.workflowTaskStartedEventAttributes);
-    if (!started) throw new Error(`${workflowId}: no workflow task yet`);
-    return tsToMs(started.eventTime);
-  });
-}
-
-/** The debt's journey on Temporal, with the simulator's engagement signals at the same journey times. */
-async function runOnTemporal(d: SimulatedDebt, record: EnrollmentData): Promise<JourneyStateView> {
-  // A debt handed over started in the first journey of its path (the workflow moves it on itself).
-  const first = d.state.path?.[0];
-  const plan = compiled.plans.get(first?.journey ?? d.journey)!;
-  const segment = first ? first.segment : d.segment;
-  const workflowId = `settle/${record.debtId}/${plan.journey}`;
-  const input: JourneyInput = {
-    plan,
-    enrollment: record,
-    // The simulator's contact keys: a hard-bounced address is refused in both the same way.
-    options: {
-      debtorKey: record.debtor.id,
-      contactKeys: simulatedContactKeys(record),
-      enrolledAt: START,
-      ...(segment !== undefined && { segment }),
-    },
-  };
-  const handle = await t.env.client.workflow.start('journeyWorkflow', {
-    workflowId,
-    taskQueue: t.rig.taskQueue,
-    args: [input],
-  });
-  const real = await clockReal(workflowId);
-  for (const s of d.signals) {
-    const wait = real + (s.at - START) - (await t.env.currentTimeMs());
-    if (wait > 0) await t.env.sleep(wait);
-    await handle.signal(engagementSignal, s.signal);
-  }
-  // The run that ends the debt's life (a hand-over continues as new into the next journey).
-  await t.env.client.workflow.getHandle(workflowId).result();
-  return t.env.client.workflow.getHandle(workflowId).query(stateQuery);
-}
+const runOnTemporal = (d: SimulatedDebt, record: EnrollmentData) =>
+  runDebtOnTemporal(t, compiled.plans, START, d, record);
 
 describe('simulate vs the time-skipping server', () => {
   it('the same portfolio and scripted responses give the same timeline per debt', async () => {

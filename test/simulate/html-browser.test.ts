@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
 import { ROOT } from '../support/journeys.js';
 import { settle } from '../cli/helpers.js';
+import { EXAMPLE_RUN } from './support.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -20,13 +21,7 @@ describe('simulate --format html in Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'settle-sim-html-'));
     const out = join(dir, 'report.html');
     const r = await settle([
-      'simulate',
-      '--portfolio',
-      'examples/portfolio.csv',
-      '--start',
-      '2026-11-23T09:00:00Z',
-      '--days',
-      '60',
+      ...EXAMPLE_RUN,
       '--behaviour',
       'examples/simulate/behaviour.yaml',
       '--seed',

@@ -10,23 +10,22 @@
  * and a hand-over take on Temporal), the same money and the same path.
  */
 import { join } from 'node:path';
-import { tsToMs } from '@temporalio/common/lib/time.js';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/compiler/index.js';
 import { createRouter } from '../../src/routing/route.js';
 import { routingTableOf } from '../../src/routing/table.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
-import { parseBehaviour } from '../../src/simulate/behaviour.js';
 import { simulatedRouting } from '../../src/simulate/hand-over.js';
 import { runDebt, simulatedContactKeys, type SimulatedDebt } from '../../src/simulate/run-debt.js';
 import { timeline, type TimelineEntry } from '../../src/simulate/timeline.js';
 import { publishRoutingTable } from '../../src/temporal/routing-store.js';
-import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
+import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyStateView } from '../../src/workflows/types.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord, ROOT } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
+import { line, runOnTemporal as runDebtOnTemporal, scriptedBehaviour } from './support.js';
 
 quietTemporalRuntime();
 
@@ -44,29 +43,16 @@ const DAY = 86_400_000;
  *   instalment); the plan's reminder goes unanswered: the second instalment is missed and the
  *   plan breaks after the grace period.
  */
-const BEHAVIOUR = parseBehaviour(
-  `apiVersion: settle/v1
-kind: Behaviour
-metadata: { name: scripted-life }
-spec:
-  partialShare: 0.5
-  default:
-    email:
-      delivered: { p: 1, after: 17s }
-      opened: { p: 1, after: 313m }
-      clicked: { p: 0 }
-    sms:
-      delivered: { p: 1, after: 7s }
-      clicked: { p: 0 }
-  rules:
-    - match: { segment: early-overdue }
+const BEHAVIOUR = scriptedBehaviour(
+  'scripted-life',
+  `    - match: { segment: early-overdue }
       email: { replied: { p: 1, after: 1567m } }
     - match: { segment: good-payers, step: first-email }
       email: { clicked: { p: 1, after: 3m }, visited: { p: 1, after: 11s }, partiallyPaid: { p: 1, after: 47m } }
     - match: { journey: late-stage, step: formal-reminder }
       email: { clicked: { p: 1, after: 5m }, visited: { p: 1, after: 13s }, partiallyPaid: { p: 1, after: 29m } }
 `,
-  'scripted-life.behaviour.yaml',
+  '  partialShare: 0.5\n',
 );
 
 function debt(
@@ -99,12 +85,6 @@ const PORTFOLIO: EnrollmentData[] = [
 const compiled = compilePaths([join(ROOT, 'journeys')]);
 const router = createRouter(compiled.project, compiled.plans);
 
-/** A timeline entry as compared: what happened, where, and its instant to the second. */
-function line(e: TimelineEntry): string {
-  const at = new Date(Math.floor(Date.parse(e.at) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  return [at, e.type, e.step, e.channel, e.reason].filter((x) => x !== undefined).join(' ');
-}
-
 /**
  * Temporal's instants are the simulator's plus the time activities took, which only ever adds: a
  * few ms per step, up to a second or two where a hand-over reads the routing table, loads the next
@@ -133,15 +113,6 @@ function alignedLegs(onTemporal: JourneyStateView['path'], simulated: JourneySta
 
 const t = useTimeSkippingRig();
 
-async function clockReal(workflowId: string): Promise<number> {
-  return eventually(async () => {
-    const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
-    const started = history.events?.find((e) => e.workflowTaskStartedEventAttributes);
-    if (!started) throw new Error(`${workflowId}: no workflow task yet`);
-    return tsToMs(started.eventTime);
-  });
-}
-
 async function simulate(record: EnrollmentData): Promise<SimulatedDebt> {
   const route = router.route(record, START);
   if ('unmatched' in route) throw new Error(`${record.debtId}: no segment`);
@@ -157,36 +128,8 @@ async function simulate(record: EnrollmentData): Promise<SimulatedDebt> {
   });
 }
 
-async function runOnTemporal(d: SimulatedDebt, record: EnrollmentData): Promise<JourneyStateView> {
-  const first = d.state.path?.[0];
-  const plan = compiled.plans.get(first?.journey ?? d.journey)!;
-  const segment = first ? first.segment : d.segment;
-  // The simulator's workflow id: message ids (and the signals about them) name it.
-  const workflowId = `settle/${record.debtId}/${plan.journey}`;
-  const input: JourneyInput = {
-    plan,
-    enrollment: record,
-    options: {
-      debtorKey: record.debtor.id,
-      contactKeys: simulatedContactKeys(record),
-      enrolledAt: START,
-      ...(segment !== undefined && { segment }),
-    },
-  };
-  const handle = await t.env.client.workflow.start('journeyWorkflow', {
-    workflowId,
-    taskQueue: t.rig.taskQueue,
-    args: [input],
-  });
-  const real = await clockReal(workflowId);
-  for (const s of d.signals) {
-    const wait = real + (s.at - START) - (await t.env.currentTimeMs());
-    if (wait > 0) await t.env.sleep(wait);
-    await handle.signal(engagementSignal, s.signal);
-  }
-  await t.env.client.workflow.getHandle(workflowId).result();
-  return t.env.client.workflow.getHandle(workflowId).query(stateQuery);
-}
+const runOnTemporal = (d: SimulatedDebt, record: EnrollmentData) =>
+  runDebtOnTemporal(t, compiled.plans, START, d, record);
 
 /**
  * The first message of a fresh worker takes more than a second (the debtor ledger's first

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimulationReport } from '../../src/simulate/simulate.js';
 import { settle } from '../cli/helpers.js';
+import { EXAMPLE_RUN } from './support.js';
 
 function behaviour(kept: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'settle-promises-'));
@@ -36,21 +37,7 @@ spec:
 }
 
 async function simulate(kept: number): Promise<SimulationReport> {
-  const r = await settle([
-    'simulate',
-    '--portfolio',
-    'examples/portfolio.csv',
-    '--start',
-    '2026-11-23T09:00:00Z',
-    '--days',
-    '60',
-    '--behaviour',
-    behaviour(kept),
-    '--workers',
-    '1',
-    '--format',
-    'json',
-  ]);
+  const r = await settle([...EXAMPLE_RUN, '--behaviour', behaviour(kept), '--workers', '1', '--format', 'json']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as SimulationReport;
