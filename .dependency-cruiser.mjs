@@ -9,7 +9,7 @@ export const ZONES = {
   // Runs inside Temporal's workflow sandbox: deterministic, no Node built-ins, no I/O.
   workflow: ['ir', 'core', 'workflows'],
   // Pure Node-side: the language, templates, plan views and what computes on plans (no network).
-  language: ['dsl', 'project', 'ids', 'compiler', 'templates', 'routing', 'render', 'experiments', 'simulate'],
+  language: ['dsl', 'project', 'ids', 'compiler', 'templates', 'routing', 'views', 'experiments', 'simulate'],
   // Adapters and processes: Temporal, channels, the HTTP server, metrics, config, the CLI.
   adapters: [
     'activities',
@@ -45,7 +45,7 @@ export const LAYERS = [
   ['lifecycle', 'channels', 'log'],
   ['config'],
   ['simulate'],
-  ['experiments', 'render'],
+  ['experiments', 'views'],
   ['compiler'],
   ['routing'],
   ['project', 'ids', 'templates'],

@@ -5,7 +5,7 @@
  * loads it (both come from the same package-lock.json).
  */
 import { resolve } from 'node:path';
-import { writeWorkflowBundle } from '../src/temporal/worker.js';
+import { writeWorkflowBundle } from '../src/temporal/journey-worker.js';
 
 const out = process.argv[2];
 if (!out) {

@@ -357,12 +357,12 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeDoc>> = {
 
 const CODE = /'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)'/g;
 
-/** Every SCREAMING_SNAKE string literal of the compiler and the DSL: the codes they can report. */
+/** Every SCREAMING_SNAKE string literal of the compiler and the DSL (their subfolders too, not generated code): the codes they can report. */
 export function codesInSources(root: string): Set<string> {
   const found = new Set<string>();
   for (const dir of ['src/compiler', 'src/dsl']) {
-    for (const name of readdirSync(join(root, dir))) {
-      if (!name.endsWith('.ts')) continue;
+    for (const name of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })) {
+      if (!name.endsWith('.ts') || name.startsWith('generated/')) continue;
       for (const m of readFileSync(join(root, dir, name), 'utf8').matchAll(CODE)) found.add(m[1]!);
     }
   }

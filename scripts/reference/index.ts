@@ -1,7 +1,7 @@
 /**
  * docs/reference.md, generated from the code that defines the language: the TypeBox schemas of
  * src/dsl (fields, types, defaults, descriptions, step examples), the enrollment record's field
- * table (src/ir/record.ts), the CEL environment (src/core/cel-env.ts), the Liquid engine and its
+ * table (src/ir/record.ts), the CEL environment (src/core/cel/env.ts), the Liquid engine and its
  * filters (src/templates, examples rendered through it), durations (src/core/duration.ts) and the
  * diagnostic codes of the compiler. Run: npm run reference. test/docs/reference.test.ts fails
  * when the committed file differs from what this produces.
@@ -10,8 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { parseDuration } from '../../src/core/duration.js';
-import { celEnvironment } from '../../src/core/cel-env.js';
-import { CEL_FIELD_TYPE, CEL_ROOTS, friendlyType } from '../../src/core/cel-schema.js';
+import { celEnvironment } from '../../src/core/cel/env.js';
+import { CEL_FIELD_TYPE, CEL_ROOTS, friendlyType } from '../../src/core/cel/schema.js';
 import {
   API_VERSION,
   ATTRIBUTE_TYPES,

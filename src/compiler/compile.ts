@@ -7,11 +7,11 @@ import { KIND_NAMES, type Journey, type Kind, type Segment } from '../dsl/index.
 import type { FieldType, JourneyPlan } from '../ir/index.js';
 import { type Diagnostic, type PendingDiagnostic, sortDiagnostics } from './diagnostic.js';
 import { checkGraph } from './graph.js';
-import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo } from './check-templates.js';
-import { checkPolicy } from './check-policy.js';
-import { checkSmsExamples, type ExampleRecord, type SmsExampleOptions } from './check-sms-examples.js';
-import { checkProjectCel, checkSteps } from './check-steps.js';
-import { checkTiming } from './check-timing.js';
+import { checkJourneyTemplates, checkSmsOptOut, checkTemplate, type TemplateInfo } from './checks/templates.js';
+import { checkPolicy } from './checks/policy.js';
+import { checkSmsExamples, type ExampleRecord, type SmsExampleOptions } from './checks/sms-examples.js';
+import { checkProjectCel, checkSteps } from './checks/steps.js';
+import { checkTiming } from './checks/timing.js';
 import { lowerJourney } from './lower.js';
 import { parseSource } from './parse.js';
 import { addResource } from './add-resource.js';

@@ -8,7 +8,7 @@ import { readSources } from './sources.js';
 
 export { compileSources, type CompileOptions, type CompileResult } from './compile.js';
 export type { Diagnostic, Severity } from './diagnostic.js';
-export { formatDiagnostic, formatDiagnosticsText, summarise, codeFrame } from './format.js';
+export { formatDiagnostic, formatDiagnosticsText, summarise, codeFrame } from './diagnostic-format.js';
 export { readSources, listSourcePaths, type SourceFile } from './sources.js';
 export { canonicalJson } from '../core/canonical-json.js';
 export { planHash } from './lower.js';

@@ -16,7 +16,7 @@ import {
   type PlanTemplate,
   type Weekday,
 } from '../ir/index.js';
-import { minutesOf, windowsOf } from './check-policy.js';
+import { minutesOf, windowsOf } from './checks/policy.js';
 import { countryHolidays, publicHolidayDates } from './holidays.js';
 import type { Project } from '../project/project.js';
 import { authoredSends } from './sends.js';

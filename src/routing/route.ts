@@ -15,7 +15,7 @@ import {
   type AttributeTypes,
   type CelInput,
   type CompiledCel,
-} from '../core/cel.js';
+} from '../core/cel/index.js';
 import { addDays, isValidTimeZone, localDateIso, zonedMidnight } from '../core/timezone.js';
 import type { RouteDebtInput, RouteDebtResult } from '../workflows/contract.js';
 import type { EnrollmentData, JourneyPlan } from '../ir/index.js';

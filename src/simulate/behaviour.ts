@@ -13,7 +13,7 @@
  */
 import { checkBehaviour, checkBehaviourFile } from '../compiler/behaviour.js';
 import type { Diagnostic } from '../compiler/diagnostic.js';
-import { formatDiagnostic } from '../compiler/format.js';
+import { formatDiagnostic } from '../compiler/diagnostic-format.js';
 import { parseDuration } from '../core/duration.js';
 import { seeded, seedOf, type Rng } from '../core/random.js';
 import type { BehaviourDoc, ChannelModelSpec, DelaySpec, MatchSpec, StageName, StageSpec } from '../dsl/index.js';

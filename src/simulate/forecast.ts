@@ -4,7 +4,7 @@
  * journey — sends per channel, deferrals, blocks, outcomes and cost. Only journeys whose figures
  * move are shown in full; the others are listed as unchanged.
  */
-import { table } from '../render/markdown.js';
+import { table } from '../views/markdown.js';
 import type { JourneySummary, SimulationSummary } from './summary.js';
 
 const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);

@@ -4,7 +4,7 @@
  * script, font or image is fetched, so it opens offline and can be attached to a CI run.
  */
 import { escapeHtml } from '../templates/escape.js';
-import { sections } from './format.js';
+import { sections } from './report-format.js';
 import type { SimulationSummary } from './summary.js';
 
 const COLORS = { email: '#2b6cb0', sms: '#dd6b20', bar: '#38a169', muted: '#718096' };

@@ -1,15 +1,15 @@
 /**
- * Blocks of a simulation run on worker threads (worker.ts): each idle worker takes the next
+ * Blocks of a simulation run on worker threads (pool-worker.ts): each idle worker takes the next
  * block; results are handed on in block order, whichever worker finished first, and at most a few
  * blocks per worker are in flight or waiting so that memory stays bounded.
  *
- * The worker loads as the code around it does: dist/simulate/worker.js from the compiled CLI
- * (bin/settle.js), src/simulate/worker.ts through tsx's loader when this module runs as
+ * The worker loads as the code around it does: dist/simulate/pool-worker.js from the compiled CLI
+ * (bin/settle.js), src/simulate/pool-worker.ts through tsx's loader when this module runs as
  * TypeScript (tests, benches, `npx tsx`).
  */
 import { Worker } from 'node:worker_threads';
 import type { BlockResult, BlockRow, BlockSetup } from './blocks.js';
-import type { BlockRequest } from './worker.js';
+import type { BlockRequest } from './pool-worker.js';
 
 type Reply = { index: number; result: BlockResult } | { index: number; error: string };
 
@@ -17,7 +17,7 @@ const YOUNG_GENERATION_MB = 24;
 
 function startWorker(setup: BlockSetup): Worker {
   const typescript = import.meta.url.endsWith('.ts');
-  const url = new URL(typescript ? './worker.ts' : './worker.js', import.meta.url);
+  const url = new URL(typescript ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
   // Compiled workers start clean (no loader flags of the parent, e.g. a bench run through tsx).
   // A small young generation: V8's default lets each thread's heap grow to ~180 MB for ~50 MB of
   // live data; 24 MB keeps a worker near 60 MB at the same speed (bench/simulate).

@@ -6,7 +6,7 @@ import {
   evaluateBool,
   type CelRecordValues,
   type CompiledCel,
-} from '../core/cel.js';
+} from '../core/cel/index.js';
 import { isValidTimeZone } from '../core/timezone.js';
 import { debtorPolicy } from '../core/policy/debtor.js';
 import type { JourneyPlan, PlanPolicy, PlanStep } from '../ir/index.js';

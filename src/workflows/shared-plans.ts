@@ -4,7 +4,7 @@
  * A journey started by reference gets its plan from the `loadPlan` local activity, deserialised
  * for that workflow alone (tens of KB of templates and steps, and the CEL compiled for it, held
  * for as long as the workflow stays in the worker's cache). The worker preloads this module into
- * its reusable V8 context (src/temporal/worker.ts, `preloadModules`), so the map below is one per
+ * its reusable V8 context (src/temporal/journey-worker.ts, `preloadModules`), so the map below is one per
  * worker, not one per workflow: the first journey of a plan keeps its copy here, later ones use
  * it and drop theirs. Sharing is deterministic: the key is the content hash the loader checked,
  * so every copy under one key is the same plan, and plans are frozen here, so no journey can

@@ -1,5 +1,5 @@
 /** branch, split, webhook and exit: routing decisions run in workflow code (no activity, no marker). */
-import { evaluateBool } from '../core/cel.js';
+import { evaluateBool } from '../core/cel/index.js';
 import { assignVariant } from '../core/split.js';
 import type { PlanBranch, PlanExit, PlanSplit, PlanWebhook } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';

@@ -3,7 +3,7 @@
  * continues as new mid-way resumes with the remaining time. The goal, an exit rule or an interrupt
  * ends any wait at once (JourneyContext.stopNow).
  */
-import { evaluateTimestamp } from '../core/cel.js';
+import { evaluateTimestamp } from '../core/cel/index.js';
 import { addOpenDays } from '../core/open-days.js';
 import type { EngagementEvent, PlanWait, PlanWaitFor } from '../ir/index.js';
 import type { JourneyContext, StepResult } from './context.js';

@@ -158,7 +158,7 @@ describe('minimal send input', () => {
   it('renders debt.daysPastDue from the due date alone (a derived field)', () => {
     const deps = testDeps();
     for (const base of [emailTemplate, smsTemplate]) {
-      // Listed as the compiler lists them (src/compiler/check-templates.ts).
+      // Listed as the compiler lists them (src/compiler/checks/templates.ts).
       const reads = Object.fromEntries(
         Object.entries(base.locales).map(([locale, parts]) => [
           locale,

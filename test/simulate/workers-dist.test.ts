@@ -1,6 +1,6 @@
 /**
  * `settle simulate --workers N` from the installed command (bin/settle.js → dist/): the worker
- * threads load the compiled dist/simulate/worker.js (no TypeScript at run time), and the json
+ * threads load the compiled dist/simulate/pool-worker.js (no TypeScript at run time), and the json
  * report is the same with 1 and 2 workers. Built as `npm run build` does, into a scratch copy of
  * the package (the repository's own dist/ is left alone).
  */
@@ -31,8 +31,8 @@ describe('settle simulate --workers from dist', () => {
       { encoding: 'utf8' },
     );
     // tsc emits even when another part of the tree has a type error: what matters here is the JS.
-    expect(existsSync(join(dir, 'dist', 'simulate', 'worker.js')), build.stdout + build.stderr).toBe(true);
-    expect(existsSync(join(dir, 'dist', 'simulate', 'worker.ts'))).toBe(false);
+    expect(existsSync(join(dir, 'dist', 'simulate', 'pool-worker.js')), build.stdout + build.stderr).toBe(true);
+    expect(existsSync(join(dir, 'dist', 'simulate', 'pool-worker.ts'))).toBe(false);
 
     const records = demoPortfolio(BLOCK_ROWS + 100, Date.parse(START), 7, 'D');
     writeFileSync(join(dir, 'portfolio.json'), JSON.stringify(records));

@@ -16,7 +16,7 @@ import { compileSources, readSources, type CompileResult } from '../../compiler/
 import { ConfigError } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import type { JourneyPlan } from '../../ir/index.js';
-import { diffPlans, versionErrorLine, type PlanDiff } from '../../render/index.js';
+import { diffPlans, versionErrorLine, type PlanDiff } from '../../views/index.js';
 import { routingTableOf } from '../../routing/table.js';
 import { connectClient, TemporalUnavailableError } from '../../temporal/connection.js';
 import { publishRoutingTable } from '../../temporal/routing-store.js';

@@ -1,11 +1,11 @@
 /**
  * settle dev [--demo] [--for DURATION] [--json]: the whole of Settle on one machine (see
- * src/app/dev.ts), and with --demo a synthetic portfolio flowing through the example journeys.
+ * src/app/dev-process.ts), and with --demo a synthetic portfolio flowing through the example journeys.
  */
 import { compileSources, formatDiagnosticsText, readSources } from '../../compiler/index.js';
 import { loadConfig } from '../../config/env.js';
 import { parseDuration } from '../../core/duration.js';
-import { runDev, type DevSummary } from '../../app/dev.js';
+import { runDev, type DevSummary } from '../../app/dev-process.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
 

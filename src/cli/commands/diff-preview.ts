@@ -5,7 +5,7 @@
  */
 import { countSmsSegments } from '../../channels/sms-segments.js';
 import type { JourneyPlan, PlanTemplate } from '../../ir/plan.js';
-import type { PlanDiff, SmsSize, TemplatePreview } from '../../render/index.js';
+import type { PlanDiff, SmsSize, TemplatePreview } from '../../views/index.js';
 import { renderMessage, type EnrollmentRecordLike } from '../../templates/index.js';
 
 /** The record used when the project names none: a fictional debtor, every standard field set. */

@@ -7,11 +7,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compileSources, readSources, type CompileResult } from '../../compiler/index.js';
-import { diffPlans, formatDiffMarkdown } from '../../render/index.js';
+import { diffPlans, formatDiffMarkdown } from '../../views/index.js';
 import { DAY_MS } from '../../core/policy/zone-clock.js';
 import { formatForecast } from '../../simulate/forecast.js';
 import { sourcesAtRevision } from '../git.js';
-import { code } from '../../render/markdown.js';
+import { code } from '../../views/markdown.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath } from '../project.js';
 import { parseCommand } from '../spec.js';

@@ -1,6 +1,6 @@
 /** settle plan NAME|FILE [--format text|mermaid|json] [--dir DIR]: the compiled plan of one journey. */
 import { existsSync } from 'node:fs';
-import { formatPlanMermaid, formatPlanText } from '../../render/index.js';
+import { formatPlanMermaid, formatPlanText } from '../../views/index.js';
 import { closestName } from '../../core/suggest.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject, loadProjectOf } from '../project.js';

@@ -10,7 +10,7 @@ import type { DestinationStream } from 'pino';
 import { requireSecret, type LogLevel } from '../../config/env.js';
 import { loadConfigFor } from '../../config/roles.js';
 import { createLogger } from '../../log/index.js';
-import { createHttpServer } from '../../app/server.js';
+import { createHttpServer } from '../../app/server-process.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
 import { connectClient } from '../../temporal/connection.js';
 import { CliError, EXIT, type Io } from '../io.js';

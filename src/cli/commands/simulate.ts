@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { formatHtml } from '../../simulate/html.js';
-import { formatMarkdown, formatText } from '../../simulate/format.js';
+import { formatMarkdown, formatText } from '../../simulate/report-format.js';
 import { type SimulationReport } from '../../simulate/simulate.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject } from '../project.js';

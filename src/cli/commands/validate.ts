@@ -1,7 +1,7 @@
 /** settle validate [PATH...] [--format text|json]: schema + semantic checks of every file. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExampleRecord } from '../../compiler/check-sms-examples.js';
+import type { ExampleRecord } from '../../compiler/checks/sms-examples.js';
 import { formatDiagnosticsText } from '../../compiler/index.js';
 import { CliError, EXIT, resolvePath, type Io } from '../io.js';
 import { compileArguments } from '../project.js';

@@ -9,8 +9,13 @@ import { createLogger } from '../../log/index.js';
 import { activityLog, activityLogInterceptor } from '../../log/temporal.js';
 import { startHealthFile } from '../../temporal/worker-health.js';
 import { handleShutdownSignals, step, watchdog } from '../../lifecycle/shutdown.js';
-import { SHUTDOWN_FORCE_MARGIN_MS, workflowCacheSize } from '../../temporal/worker.js';
-import { CLEANUP_STEP_MS, createWorkerProcess, installWorkerRuntime, workerMetricsEndpoint } from '../../app/worker.js';
+import { SHUTDOWN_FORCE_MARGIN_MS, workflowCacheSize } from '../../temporal/journey-worker.js';
+import {
+  CLEANUP_STEP_MS,
+  createWorkerProcess,
+  installWorkerRuntime,
+  workerMetricsEndpoint,
+} from '../../app/worker-process.js';
 import { EXIT, type Io } from '../io.js';
 import { parseCommand } from '../spec.js';
 

@@ -7,7 +7,7 @@ import { fromMinorUnits, instalmentMinorUnits } from '../../channels/currency.js
 import type { CheckoutSessionRequest } from '../../channels/stripe.js';
 import type { LinkClaims } from '../../channels/tokens.js';
 import type { JourneyStateView } from '../../workflows/types.js';
-import { formatLocale } from '../pages/landing/format.js';
+import { formatLocale } from '../pages/landing/locale-format.js';
 import type { LandingModel } from '../pages/landing/pages.js';
 import { languageOf, type LandingTexts } from '../pages/landing/texts.js';
 import type { JourneyLookup } from '../signals.js';

@@ -35,7 +35,7 @@ import {
   selfServiceNotice,
   type SelfServiceNotice,
 } from '../pages/landing/self-service.js';
-import { formatDueDate, formatLocale } from '../pages/landing/format.js';
+import { formatDueDate, formatLocale } from '../pages/landing/locale-format.js';
 import { addDays, zonedTime } from '../../core/timezone.js';
 import { languageFromHeader, languageOf, type Language } from '../pages/landing/texts.js';
 import type { JourneyLookup, SignalDispatcher } from '../signals.js';

@@ -8,7 +8,7 @@
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { JourneyStateView } from '../../../workflows/types.js';
-import { formatDueDate, formatLocale, formatMoney } from './format.js';
+import { formatDueDate, formatLocale, formatMoney } from './locale-format.js';
 import { languageOf, type Language } from './texts.js';
 
 interface InvoiceTexts {

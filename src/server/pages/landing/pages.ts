@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from '../../../templates/escape.js';
 import { page, TEST_LINK_NOTICE, testLinkBanner } from '../html.js';
-import { formatDueDate, formatMoney } from './format.js';
+import { formatDueDate, formatMoney } from './locale-format.js';
 import { CHECK_ICON, LANDING_CSS, LOCK_ICON } from './layout.js';
 import { textsFor, type Language } from './texts.js';
 

@@ -5,7 +5,7 @@
  */
 import type { CallbackSlot, DisputeReason } from '../../../ir/index.js';
 import { escapeHtml } from '../../../templates/escape.js';
-import { formatDueDate } from './format.js';
+import { formatDueDate } from './locale-format.js';
 import { noticePage } from './pages.js';
 import { LANGUAGE_NAMES, selfServiceTexts } from './self-service-texts.js';
 import type { Language } from './texts.js';

@@ -4,7 +4,7 @@
  * types; an undeclared one is a compile error). Workflow-safe: pure.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { celEnvironment } from './cel-env.js';
+import { celEnvironment } from './env.js';
 
 /** The type cel-js's checker caches on every node it checked (not in its .d.ts). */
 interface CheckedNode {

@@ -3,9 +3,9 @@
  * wording change is a plan change. Reported per template, per locale, per part (subject, text,
  * html) as a line diff, since reviewers of dunning copy care about the exact words.
  */
-import type { PlanTemplate } from '../ir/plan.js';
-import type { FieldChange, TemplateChange, TemplatePartChange } from './diff-types.js';
-import { diffLines } from './line-diff.js';
+import type { PlanTemplate } from '../../ir/plan.js';
+import type { FieldChange, TemplateChange, TemplatePartChange } from './types.js';
+import { diffLines } from '../line-diff.js';
 
 const PARTS = ['subject', 'text', 'html'] as const;
 

@@ -10,7 +10,7 @@
  * sets it for the duration of one synchronous evaluation (evaluateCel), so the function needs no
  * zone argument. Workflow-safe: pure.
  */
-import { addDays, localDateIso, zonedTime } from './timezone.js';
+import { addDays, localDateIso, zonedTime } from '../timezone.js';
 
 export const LOCAL_TIME_SIGNATURE = 'localTime(google.protobuf.Timestamp, int, string): google.protobuf.Timestamp';
 const HHMM = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;

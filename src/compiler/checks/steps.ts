@@ -2,14 +2,14 @@
  * Per-step semantic checks of a journey: references to templates and its policy, wait forms,
  * duration bounds, split weights, retry sanity, and the CEL of branches and waits.
  */
-import type { Journey, JourneyStep } from '../dsl/index.js';
-import { checkCel, referencedAttributes, type CelCheck, type CelExpectedType } from '../core/cel.js';
-import type { FieldType } from '../ir/index.js';
-import { parseDuration } from '../core/duration.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import type { Project } from '../project/project.js';
-import { declaredAttributes, doubtfulReads, inProject } from '../project/project.js';
-import { didYouMean } from '../core/suggest.js';
+import type { Journey, JourneyStep } from '../../dsl/index.js';
+import { checkCel, referencedAttributes, type CelCheck, type CelExpectedType } from '../../core/cel/index.js';
+import type { FieldType } from '../../ir/index.js';
+import { parseDuration } from '../../core/duration.js';
+import type { PendingDiagnostic } from '../diagnostic.js';
+import type { Project } from '../../project/project.js';
+import { declaredAttributes, doubtfulReads, inProject } from '../../project/project.js';
+import { didYouMean } from '../../core/suggest.js';
 
 /** Longest duration accepted anywhere in a journey (10 years): beyond it a typo is likelier than intent. */
 export const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;

@@ -4,10 +4,10 @@
  * have a higher version, since running workflows stay pinned to the version they started with.
  */
 import type { JourneyPlan } from '../ir/plan.js';
-import { diffJourneyFields, diffMetadata, diffPolicy } from './diff-fields.js';
-import { diffSteps } from './diff-steps.js';
-import { diffTemplates } from './diff-templates.js';
-import type { JourneyDiff, JourneyEntry, PlanDiff, SharedTemplateChange, VersionError } from './diff-types.js';
+import { diffJourneyFields, diffMetadata, diffPolicy } from './diff/fields.js';
+import { diffSteps } from './diff/steps.js';
+import { diffTemplates } from './diff/templates.js';
+import type { JourneyDiff, JourneyEntry, PlanDiff, SharedTemplateChange, VersionError } from './diff/types.js';
 import { formatPlanMermaid } from './mermaid.js';
 
 function entry(journey: string, plan: JourneyPlan): JourneyEntry {

@@ -3,11 +3,11 @@
  * rewired (routes matched by key, see step-edges.ts) and changed field by field, each change
  * filed under a category (timing, send, branch...) so a reviewer finds what matters quickly.
  */
-import type { JourneyPlan, PlanStep } from '../ir/plan.js';
-import type { StepChange, StepChangeCategory, StepRef, StepRename } from './diff-types.js';
-import { formatCompoundDuration } from '../core/duration.js';
-import { stepEdges } from './step-edges.js';
-import { formatRetry, formatWait, formatWebhookUrl, stepSummary } from './step-text.js';
+import type { JourneyPlan, PlanStep } from '../../ir/plan.js';
+import type { StepChange, StepChangeCategory, StepRef, StepRename } from './types.js';
+import { formatCompoundDuration } from '../../core/duration.js';
+import { stepEdges } from '../step-edges.js';
+import { formatRetry, formatWait, formatWebhookUrl, stepSummary } from '../step-text.js';
 
 export interface StepsDiff {
   added: StepRef[];

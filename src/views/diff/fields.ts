@@ -3,11 +3,11 @@
  * formatters as `settle plan`, then compared as text: a change shows exactly as the reviewer
  * would read it in either plan. Caps are compared as a set (a changed cap = one out, one in).
  */
-import type { Channel, JourneyPlan, PlanPolicy } from '../ir/plan.js';
-import type { FieldChange } from './diff-types.js';
-import { formatCompoundDuration } from '../core/duration.js';
-import { formatCap, formatMinGap, formatWindows } from './policy-text.js';
-import { journeyRules } from './plan-text.js';
+import type { Channel, JourneyPlan, PlanPolicy } from '../../ir/plan.js';
+import type { FieldChange } from './types.js';
+import { formatCompoundDuration } from '../../core/duration.js';
+import { formatCap, formatMinGap, formatWindows } from '../policy-text.js';
+import { journeyRules } from '../plan-text.js';
 
 class Changes {
   readonly list: FieldChange[] = [];

@@ -4,8 +4,8 @@
  * `versionErrors` and tests can assert on changes without parsing text. Values are display
  * strings ("3d", "Mon–Fri 08:00–21:00"), phrased as `settle plan` phrases them.
  */
-import type { PlanStepKind } from '../ir/plan.js';
-import type { DiffLine } from './line-diff.js';
+import type { PlanStepKind } from '../../ir/plan.js';
+import type { DiffLine } from '../line-diff.js';
 
 /** One field that differs; `before` absent = added, `after` absent = removed. */
 export interface FieldChange {

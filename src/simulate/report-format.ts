@@ -3,7 +3,7 @@
  * or Markdown (`--format md`, e.g. a pull-request comment). Days without a send are left out of
  * the per-day table; the json report has every day.
  */
-import { table } from '../render/markdown.js';
+import { table } from '../views/markdown.js';
 import type { SimulationSummary } from './summary.js';
 
 export interface Section {

@@ -5,7 +5,7 @@
 export { formatPlanText } from './plan-text.js';
 export { formatPlanMermaid, escapeMermaidLabel, type MermaidOptions, type Highlight } from './mermaid.js';
 export { diffPlans, diffJourney } from './plan-diff.js';
-export { formatDiffMarkdown, versionErrorLine, type DiffMarkdownOptions } from './diff-markdown.js';
+export { formatDiffMarkdown, versionErrorLine, type DiffMarkdownOptions } from './diff/markdown.js';
 export { diffLines, formatUnifiedDiff, type DiffLine, type DiffOp } from './line-diff.js';
-export type * from './diff-types.js';
-export { STEP_CHANGE_CATEGORIES } from './diff-types.js';
+export type * from './diff/types.js';
+export { STEP_CHANGE_CATEGORIES } from './diff/types.js';

@@ -4,11 +4,11 @@
  * the compiler's type check, the did-you-mean hints and the run-time input agree by
  * construction. Workflow-safe: plain data.
  */
-import type { FieldType } from '../ir/index.js';
-import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, ENGAGEMENT_EVENTS } from '../ir/index.js';
+import type { FieldType } from '../../ir/index.js';
+import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, ENGAGEMENT_EVENTS } from '../../ir/index.js';
 
 /** Every engagement event, each an `int` field of `engagement` (how often it happened so far). */
-export { ENGAGEMENT_EVENTS } from '../ir/index.js';
+export { ENGAGEMENT_EVENTS } from '../../ir/index.js';
 
 /** The variables of every expression, in the order messages list them. */
 export const CEL_ROOTS = ['debtor', 'debt', 'attributes', 'engagement', 'now'] as const;

@@ -9,12 +9,12 @@
  * `debtor.email` fails with a CelEvaluationError. `debtor.consent` is always present (empty
  * when the record has none) so `has(debtor.consent.email)` works without a guard.
  */
-import type { EngagementEvent, FieldType, RecordField } from '../ir/index.js';
-import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS } from '../ir/index.js';
-import { CelEvaluationError } from './cel-errors.js';
-import { ENGAGEMENT_EVENTS, type AttributeTypes } from './cel-schema.js';
-import { parseIsoDate } from './iso-date.js';
-import { daysBetweenLocal, isValidTimeZone, localDateIso, zonedMidnight } from './timezone.js';
+import type { EngagementEvent, FieldType, RecordField } from '../../ir/index.js';
+import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS } from '../../ir/index.js';
+import { CelEvaluationError } from './errors.js';
+import { ENGAGEMENT_EVENTS, type AttributeTypes } from './schema.js';
+import { parseIsoDate } from '../iso-date.js';
+import { daysBetweenLocal, isValidTimeZone, localDateIso, zonedMidnight } from '../timezone.js';
 
 /** An enrollment record as JSON gives it (src/dsl/enrollment.ts validates its shape). */
 export interface CelRecord {

@@ -5,9 +5,9 @@
  * google.protobuf.Timestamp) is shown only as a last resort. Workflow-safe: pure.
  */
 import { ParseError, TypeError as CelTypeError, type ASTNode } from '@marcbachmann/cel-js';
-import { checkedTypeOf, isAstNode, selectedField, selectionPath } from './cel-ast.js';
-import { allFieldPaths, CEL_ROOTS, friendlyType, objectFields, type AttributeTypes } from './cel-schema.js';
-import { closestName } from './suggest.js';
+import { checkedTypeOf, isAstNode, selectedField, selectionPath } from './ast.js';
+import { allFieldPaths, CEL_ROOTS, friendlyType, objectFields, type AttributeTypes } from './schema.js';
+import { closestName } from '../suggest.js';
 
 export interface CelCheckFailure {
   ok: false;

@@ -5,13 +5,13 @@
  * pull request, not at 3 a.m. Workflow-safe: pure.
  */
 import type { ASTNode, ParseResult } from '@marcbachmann/cel-js';
-import { attributesInAst, checkedTypeOf, forEachNode, isAstNode, selectedField, selectionPath } from './cel-ast.js';
-import { describeCelError, celFailure, withArticle, type CelCheckFailure } from './cel-diagnose.js';
-import { celEnvironment, literalEnvironment } from './cel-env.js';
-import { minutesOfClock } from './cel-time.js';
-import { CEL_DURATION, CEL_TIMESTAMP, friendlyType, type AttributeTypes } from './cel-schema.js';
+import { attributesInAst, checkedTypeOf, forEachNode, isAstNode, selectedField, selectionPath } from './ast.js';
+import { describeCelError, celFailure, withArticle, type CelCheckFailure } from './diagnose.js';
+import { celEnvironment, literalEnvironment } from './env.js';
+import { minutesOfClock } from './time.js';
+import { CEL_DURATION, CEL_TIMESTAMP, friendlyType, type AttributeTypes } from './schema.js';
 
-export type { CelCheckFailure } from './cel-diagnose.js';
+export type { CelCheckFailure } from './diagnose.js';
 
 export interface CelCheckSuccess {
   ok: true;

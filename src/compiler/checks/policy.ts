@@ -1,9 +1,9 @@
 /** Policy checks the schema cannot express: real time zones, real dates, windows that are not empty and do not overlap. */
-import { WEEKDAYS, type Policy, type SendWindow } from '../dsl/index.js';
-import { isValidTimeZone } from '../core/timezone.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import type { Resource } from '../project/project.js';
-import { checkCaps, checkHolidayPlace } from './check-policy-rules.js';
+import { WEEKDAYS, type Policy, type SendWindow } from '../../dsl/index.js';
+import { isValidTimeZone } from '../../core/timezone.js';
+import type { PendingDiagnostic } from '../diagnostic.js';
+import type { Resource } from '../../project/project.js';
+import { checkCaps, checkHolidayPlace } from './policy-rules.js';
 
 export function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);

@@ -5,9 +5,9 @@
  * `has(debtor.email)`. Workflow-safe: cel-js has no dependencies and never reads the clock.
  */
 import { Environment } from '@marcbachmann/cel-js';
-import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type RecordField } from '../ir/index.js';
-import { celLocalTime, LOCAL_TIME_SIGNATURE } from './cel-time.js';
-import { CEL_FIELD_TYPE, CEL_TIMESTAMP, CEL_TYPE_NAMES, ENGAGEMENT_EVENTS, type AttributeTypes } from './cel-schema.js';
+import { CONSENT_FIELDS, DEBT_FIELDS, DEBTOR_FIELDS, type RecordField } from '../../ir/index.js';
+import { celLocalTime, LOCAL_TIME_SIGNATURE } from './time.js';
+import { CEL_FIELD_TYPE, CEL_TIMESTAMP, CEL_TYPE_NAMES, ENGAGEMENT_EVENTS, type AttributeTypes } from './schema.js';
 
 const ENV_CACHE_LIMIT = 64;
 const environments = new Map<string, Environment>();
@@ -47,7 +47,7 @@ function baseEnvironment(): Environment {
       })
       .registerVariable('now', CEL_TIMESTAMP, { description: 'The instant of evaluation.' })
       // A function of its own, not the export: cel-js tags the function it is given (`__handle`),
-      // and a worker shares and freezes this module's exports (src/temporal/worker.ts).
+      // and a worker shares and freezes this module's exports (src/temporal/journey-worker.ts).
       .registerFunction(LOCAL_TIME_SIGNATURE, (t: Date, days: bigint, clock: string) => celLocalTime(t, days, clock), {
         description: "The instant at HH:MM in the debtor's zone, on the local date of the timestamp plus N days.",
       });

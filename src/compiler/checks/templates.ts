@@ -3,12 +3,12 @@
  * presence (links.optOut in every email part, the STOP keyword in every SMS), and — per journey —
  * payment links and a consistent set of locales across the templates a journey sends.
  */
-import { authoredSends } from './sends.js';
-import type { Journey, Template } from '../dsl/index.js';
-import { checkLiquid, smsOptOutPresent } from '../templates/index.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import type { Project, Resource } from '../project/project.js';
-import { attributeReads, declaredAttributes, doubtfulReads } from '../project/project.js';
+import { authoredSends } from '../sends.js';
+import type { Journey, Template } from '../../dsl/index.js';
+import { checkLiquid, smsOptOutPresent } from '../../templates/index.js';
+import type { PendingDiagnostic } from '../diagnostic.js';
+import type { Project, Resource } from '../../project/project.js';
+import { attributeReads, declaredAttributes, doubtfulReads } from '../../project/project.js';
 
 export interface TemplateInfo {
   usesPay: boolean;

@@ -5,12 +5,12 @@
  * UCS-2: 70 characters a segment instead of 160). Carriers bill per segment, so this is the cost
  * of the message. Links render as `settle render` shows them (`<publicUrl>/p/preview`).
  */
-import { codePointName, smsLength } from '../core/sms-segments.js';
-import type { PlanTemplate } from '../ir/index.js';
-import { renderMessage, type EnrollmentRecordLike } from '../templates/index.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import { declaredAttributes, type Project } from '../project/project.js';
-import { validateRecord } from '../project/record.js';
+import { codePointName, smsLength } from '../../core/sms-segments.js';
+import type { PlanTemplate } from '../../ir/index.js';
+import { renderMessage, type EnrollmentRecordLike } from '../../templates/index.js';
+import type { PendingDiagnostic } from '../diagnostic.js';
+import { declaredAttributes, type Project } from '../../project/project.js';
+import { validateRecord } from '../../project/record.js';
 
 /** Segments an SMS template may take when it does not say (`maxSegments`). */
 export const DEFAULT_MAX_SEGMENTS = 2;

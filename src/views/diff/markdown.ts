@@ -14,10 +14,10 @@ import type {
   StepChangeCategory,
   TemplatePreview,
   VersionError,
-} from './diff-types.js';
-import { STEP_CHANGE_CATEGORIES } from './diff-types.js';
-import { diffLines, formatUnifiedDiff } from './line-diff.js';
-import { change, code, details, fenced, table } from './markdown.js';
+} from './types.js';
+import { STEP_CHANGE_CATEGORIES } from './types.js';
+import { diffLines, formatUnifiedDiff } from '../line-diff.js';
+import { change, code, details, fenced, table } from '../markdown.js';
 
 export interface DiffMarkdownOptions {
   /** Heading of the comment (default "Settle plan diff"). */

@@ -5,12 +5,12 @@
  * silently. Workflow-safe: pure, and deterministic as long as the input is.
  */
 import { EvaluationError, type ParseResult } from '@marcbachmann/cel-js';
-import { selectionPath } from './cel-ast.js';
-import { analyseCel } from './cel-check.js';
-import { CelCompileError, CelEvaluationError } from './cel-errors.js';
-import { celInputZone, type CelInput } from './cel-input.js';
-import { withCelZone } from './cel-time.js';
-import type { AttributeTypes } from './cel-schema.js';
+import { selectionPath } from './ast.js';
+import { analyseCel } from './check.js';
+import { CelCompileError, CelEvaluationError } from './errors.js';
+import { celInputZone, type CelInput } from './input.js';
+import { withCelZone } from './time.js';
+import type { AttributeTypes } from './schema.js';
 
 /** A parsed, type-checked expression (an opaque handle: evaluate it with evaluateCel). */
 export interface CompiledCel {

@@ -19,7 +19,12 @@ import {
 } from '../metrics/index.js';
 import { withDataConverter } from '../temporal/codec.js';
 import { installRuntime } from '../temporal/runtime.js';
-import { connectWorker, createJourneyWorker, stopWorker, type JourneyWorkerOptions } from '../temporal/worker.js';
+import {
+  connectWorker,
+  createJourneyWorker,
+  stopWorker,
+  type JourneyWorkerOptions,
+} from '../temporal/journey-worker.js';
 import type { Activities } from '../workflows/contract.js';
 import { activitiesFromConfig, type ActivityWiring, type WorkerChannels } from './worker-wiring.js';
 

@@ -14,11 +14,11 @@
  *     stop is stopped first by the other one (unless it defers and the other skips: waiting
  *     for it can clear the other).
  */
-import type { Policy } from '../dsl/index.js';
-import { parseDuration } from '../core/duration.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import { holidayCountries, holidayRegions } from './holidays.js';
-import { closestName } from '../core/suggest.js';
+import type { Policy } from '../../dsl/index.js';
+import { parseDuration } from '../../core/duration.js';
+import type { PendingDiagnostic } from '../diagnostic.js';
+import { holidayCountries, holidayRegions } from '../holidays.js';
+import { closestName } from '../../core/suggest.js';
 
 type Report = (code: string, message: string, at: (string | number)[], hint: string) => void;
 

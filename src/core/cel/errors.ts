@@ -4,7 +4,7 @@
  * The message names the expression and the field so an operator can act on it.
  * Workflow-safe: pure.
  */
-import type { CelCheckFailure } from './cel-diagnose.js';
+import type { CelCheckFailure } from './diagnose.js';
 
 export class CelEvaluationError extends Error {
   override readonly name = 'CelEvaluationError';

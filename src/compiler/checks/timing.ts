@@ -10,9 +10,9 @@
  * reads the time without it. A wait whose instant is already past does not wait at all; the
  * warning is about the case the wait was written for.)
  */
-import type { Journey, Policy, SendWindow } from '../dsl/index.js';
-import type { PendingDiagnostic } from './diagnostic.js';
-import { minutesOf, windowsOf } from './check-policy.js';
+import type { Journey, Policy, SendWindow } from '../../dsl/index.js';
+import type { PendingDiagnostic } from '../diagnostic.js';
+import { minutesOf, windowsOf } from './policy.js';
 
 const FIXED_TIME = /^\s*debt\.(dueDate|issuedAt)\s*(?:([+-])\s*duration\(\s*(['"])((?:\d+[hms])+)\3\s*\))?\s*$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1 };
