@@ -1,7 +1,7 @@
 /** Holidays expanded into the plan, and the policy and timing checks' messages and hints. */
 import { describe, expect, it } from 'vitest';
 import { compileSources } from '../../src/compiler/index.js';
-import { fixedOffsetSeconds } from '../../src/compiler/check-timing.js';
+import { fixedOffsetSeconds } from '../../src/compiler/checks/timing.js';
 import { HOLIDAY_YEARS, publicHolidayDates } from '../../src/compiler/holidays.js';
 import { baseSources } from '../corpus/corpus.js';
 

@@ -4,7 +4,7 @@
  * daylight saving, and in the gap and the repeated hour; and how `dueDate - duration(…)` drifts.
  */
 import { describe, expect, it } from 'vitest';
-import { celInput, checkCel, compileCel, evaluateTimestamp } from '../../src/core/cel.js';
+import { celInput, checkCel, compileCel, evaluateTimestamp } from '../../src/core/cel/index.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 
 const record = (dueDate: string): EnrollmentData => ({

@@ -13,7 +13,7 @@ import {
   type AttributeTypes,
   type CelInputOptions,
   type CelRecord,
-} from '../../src/core/cel.js';
+} from '../../src/core/cel/index.js';
 import type { EnrollmentRecord } from '../../src/dsl/enrollment.js';
 
 const ATTRIBUTES: AttributeTypes = {

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/dev/dev-server.js';
-import type { DevSummary } from '../../src/app/dev.js';
+import type { DevSummary } from '../../src/app/dev-process.js';
 import { ROOT } from '../support/journeys.js';
 
 describe('settle dev --demo', () => {

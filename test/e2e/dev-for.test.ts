@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import type { DevSummary } from '../../src/app/dev.js';
+import type { DevSummary } from '../../src/app/dev-process.js';
 import { hogCpus, spawnDev, type DevProcess } from './dev-process.js';
 
 const running: (DevProcess | ChildProcess)[] = [];

@@ -9,7 +9,7 @@ import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import type { Activities, JourneyStartedInput } from '../../src/workflows/contract.js';
 import { createProcessMetrics, instrumentActivities } from '../../src/metrics/index.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { exampleRecord } from '../support/journeys.js';
 import { useTemporalEnv } from '../support/journey-worker.js';

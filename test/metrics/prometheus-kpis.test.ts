@@ -47,7 +47,7 @@ import { createServerApp } from '../../src/server/app.js';
 import { serverDepsFromConfig, type ServerWiring } from '../../src/app/server-wiring.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { workflowIdFor } from '../../src/ids/workflow-ids.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { renderDashboards } from '../../scripts/dashboards/index.js';

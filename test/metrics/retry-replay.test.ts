@@ -27,7 +27,7 @@ import {
 } from '../../src/metrics/index.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { workflowIdFor } from '../../src/ids/workflow-ids.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { engagementSignal } from '../../src/workflows/definitions.js';
 import type { JourneyResult } from '../../src/workflows/types.js';
 import { SECRET } from '../support/journey-worker.js';

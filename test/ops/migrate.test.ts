@@ -23,7 +23,7 @@ import { startJourney } from '../../src/enrollment/start.js';
 import type { JourneyPlan } from '../../src/ir/index.js';
 import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { SA } from '../../src/temporal/search-attributes.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';

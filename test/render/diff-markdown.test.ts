@@ -1,6 +1,6 @@
 /** The `settle diff` pull-request comment rendered from diff data. */
 import { describe, expect, it } from 'vitest';
-import { diffPlans, formatDiffMarkdown } from '../../src/render/index.js';
+import { diffPlans, formatDiffMarkdown } from '../../src/views/index.js';
 import { byName, revise, smsOnly, softCollection, step } from './fixtures.js';
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JourneyPlan } from '../../src/ir/plan.js';
-import { diffPlans, formatDiffMarkdown } from '../../src/render/index.js';
+import { diffPlans, formatDiffMarkdown } from '../../src/views/index.js';
 import { byName, revise, softCollection, step } from './fixtures.js';
 
 const DAY = 86_400_000;

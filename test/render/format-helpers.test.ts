@@ -7,8 +7,8 @@ import {
   formatHolidays,
   formatWindows,
   policyForChannel,
-} from '../../src/render/policy-text.js';
-import { formatRetry, formatWait } from '../../src/render/step-text.js';
+} from '../../src/views/policy-text.js';
+import { formatRetry, formatWait } from '../../src/views/step-text.js';
 import { RETRY, retailPolicy } from './fixtures.js';
 
 describe('formatCompoundDuration', () => {

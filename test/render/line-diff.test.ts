@@ -1,6 +1,6 @@
 /** The line diff behind template changes in the pull-request comment. */
 import { describe, expect, it } from 'vitest';
-import { diffLines, formatUnifiedDiff } from '../../src/render/index.js';
+import { diffLines, formatUnifiedDiff } from '../../src/views/index.js';
 
 describe('diffLines', () => {
   it('keeps common lines and marks removed and added ones', () => {

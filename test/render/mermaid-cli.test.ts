@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compileSources, readSources } from '../../src/compiler/index.js';
 import type { JourneyPlan, PlanStep } from '../../src/ir/plan.js';
-import { diffPlans, formatDiffMarkdown, formatPlanMermaid } from '../../src/render/index.js';
+import { diffPlans, formatDiffMarkdown, formatPlanMermaid } from '../../src/views/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -1,7 +1,7 @@
 /** `settle plan --format mermaid`: shapes per kind, labelled routes, safe ids and labels. */
 import { describe, expect, it } from 'vitest';
-import { wrap } from '../../src/render/mermaid.js';
-import { escapeMermaidLabel, formatPlanMermaid } from '../../src/render/index.js';
+import { wrap } from '../../src/views/mermaid.js';
+import { escapeMermaidLabel, formatPlanMermaid } from '../../src/views/index.js';
 import { softCollection, step } from './fixtures.js';
 
 describe('formatPlanMermaid', () => {

@@ -1,7 +1,7 @@
 /** `settle diff` as data: what changed per journey, and the version-bump rule. */
 import { describe, expect, it } from 'vitest';
 import type { JourneyPlan } from '../../src/ir/plan.js';
-import { diffPlans, type JourneyDiff } from '../../src/render/index.js';
+import { diffPlans, type JourneyDiff } from '../../src/views/index.js';
 import { byName, revise, smsOnly, softCollection, step } from './fixtures.js';
 
 const DAY = 86_400_000;

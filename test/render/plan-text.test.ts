@@ -1,7 +1,7 @@
 /** `settle plan --format text`: header, policy summary, each step with details and routes. */
 import { describe, expect, it } from 'vitest';
 import type { Weekday } from '../../src/ir/index.js';
-import { formatPlanText } from '../../src/render/index.js';
+import { formatPlanText } from '../../src/views/index.js';
 import { smsOnly, softCollection, step } from './fixtures.js';
 
 /** The block of lines of one step, from its numbered header to the blank line after it. */

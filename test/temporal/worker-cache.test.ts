@@ -8,7 +8,7 @@ import {
   MIB_PER_CACHED_JOURNEY,
   sharedWorkflowModules,
   workflowCacheSize,
-} from '../../src/temporal/worker.js';
+} from '../../src/temporal/journey-worker.js';
 
 describe('workflowCacheSize', () => {
   it('defaults to the journeys awake at once, with the memory it costs', () => {

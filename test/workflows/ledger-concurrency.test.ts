@@ -9,7 +9,7 @@
 import { Worker } from '@temporalio/worker';
 import { expect, it } from 'vitest';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import type { JourneyInput } from '../../src/workflows/types.js';
 import { exampleRecord } from '../support/journeys.js';
 import { useTemporalEnv } from '../support/journey-worker.js';

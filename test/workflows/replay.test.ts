@@ -11,7 +11,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
 import { parseWorkflowId } from '../../src/ids/workflow-ids.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';
 import { historyFromJSON } from '../support/history-json.js';
 import { readHistoryFixtures, SCENARIOS, type HistoryFixture } from '../support/histories.js';

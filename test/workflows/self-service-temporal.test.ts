@@ -17,7 +17,7 @@ import { emailMessageId } from '../../src/activities/message.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
 import type { EngagementEvent, EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { engagementSignal, ledgerQuery, ledgerWorkflowId, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf } from '../support/codec.js';

@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { createLoadPlan } from '../../src/activities/load-plan.js';
 import { createLedgerActivities } from '../../src/activities/reserve-contact.js';
 import type { Activities, SendMessageInput } from '../../src/workflows/contract.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { exampleRecord } from '../support/journeys.js';
