@@ -1,6 +1,6 @@
 // The code zones, checked by dependency-cruiser (`npm run lint:zones`, part of `npm run lint`):
 // every folder of src/ is in exactly one zone, and an import is allowed only when a rule below
-// allows it (an allowlist: anything else is an error). docs/ARCHITECTURE.md#three-zones explains
+// allows it (an allowlist: anything else is an error). docs/ARCHITECTURE.md#three-zones-one-layer-order explains
 // the zones; test/lint/zones.test.ts checks that every folder has a zone and that a wrong import
 // fails. Node built-ins are recognised by dependency-cruiser itself (`core`, from node:module).
 

@@ -1,6 +1,6 @@
 // ESLint flat config. The workflow-safe zone (src/ir, src/core, src/workflows) may not import
 // Node built-ins or adapter libraries: Temporal's sandbox would refuse them at bundle time,
-// and this catches it in the editor first (docs/ARCHITECTURE.md#three-zones). The zones as a
+// and this catches it in the editor first (docs/ARCHITECTURE.md#three-zones-one-layer-order). The zones as a
 // whole (an allowlist per zone, every folder in one) are checked by dependency-cruiser:
 // .dependency-cruiser.mjs, `npm run lint:zones`.
 import { builtinModules } from 'node:module';

@@ -158,7 +158,9 @@ describe('references stay inside the repository', () => {
     expect(brokenLinks(readme, `[x](${['..', 'shared', 'X.md'].join('/')})`)).toHaveLength(1);
     expect(brokenLinks(readme, `[x](${'docs'}/nope.md)`)).toHaveLength(1);
     expect(brokenLinks(readme, `[x](${'docs'}/ARCHITECTURE.md#no-such-heading)`)).toHaveLength(1);
-    expect(brokenLinks(readme, '[x](docs/ARCHITECTURE.md#three-zones) [y](https://example.com)')).toEqual([]);
+    expect(
+      brokenLinks(readme, '[x](docs/ARCHITECTURE.md#three-zones-one-layer-order) [y](https://example.com)'),
+    ).toEqual([]);
     expect(brokenLinks(readme, '`[x](../../outside)`')).toEqual([]);
     expect(FORBIDDEN.some(({ pattern }) => pattern.test(`see ${NOTES[1]}.md 8`))).toBe(true);
     expect(slug('The debtor contact ledger')).toBe('the-debtor-contact-ledger');

@@ -3,7 +3,7 @@
  * exactly one zone, the tree passes, and the allowlist refuses a wrong import — shown on a small
  * scratch tree laid out like src/ and cruised with the same rules.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,6 +71,16 @@ describe('code zones', () => {
     const band = (folder: string) => ['adapters', 'language', 'workflow'].indexOf(zoneOf(folder));
     const bands = layered.map(band);
     expect(bands).toEqual([...bands].sort((a, b) => a - b));
+  });
+
+  it('names every folder in the README layout and in the architecture table', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('Layout, top layer first'));
+    const architecture = readFileSync(join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+    for (const folder of LAYERS.flat()) {
+      expect(layout, folder).toContain(`\`src/${folder}\``);
+      expect(architecture, folder).toMatch(new RegExp(`\\| \\d+ \\| [^|]*\`src/${folder}\``));
+    }
   });
 
   it('passes on the tree as it is', async () => {
