@@ -4,24 +4,13 @@
  * (open, or resolved / upheld and when) and the reason, with the debtor's words cut to a line.
  */
 import { describe, expect, it } from 'vitest';
+import { runningStatus } from './helpers.js';
 import { formatStatusText } from '../../src/cli/commands/status-format.js';
-import type { JourneyStatus } from '../../src/cli/commands/status-journey.js';
-import type { JourneyStateView } from '../../src/workflows/types.js';
 
-const view: JourneyStateView = {
+const status = runningStatus({
   journey: 'late-stage',
   version: 5,
-  debtId: 'D-1',
   current: 'dispute-review',
-  variants: {},
-  sends: [],
-  events: [],
-  engagement: {},
-  optedOut: [],
-  audit: [],
-  debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: '2026-11-26' },
-  debtor: { firstName: 'A', timezone: 'Europe/Paris' },
-  goal: 'paid',
   promises: [
     {
       date: '2026-11-25',
@@ -44,17 +33,8 @@ const view: JourneyStateView = {
       openedAt: Date.parse('2026-12-02T08:30:00Z'),
     },
   ],
-};
-
-const status: JourneyStatus = {
-  workflowId: 'settle/D-1',
-  journey: 'late-stage',
-  version: 5,
-  status: 'running',
-  startedAt: '2026-11-23T10:00:00.000Z',
-  taskQueue: 'q',
-  view,
-};
+});
+const view = status.view;
 
 describe('settle status: disputes', () => {
   it('lists every dispute, oldest first, with its state and reason', () => {

@@ -3,24 +3,13 @@
  * state query's `path`, oldest first) ends with the journey the debt is in now.
  */
 import { describe, expect, it } from 'vitest';
+import { runningStatus } from './helpers.js';
 import { formatStatusText } from '../../src/cli/commands/status-format.js';
-import type { JourneyStatus } from '../../src/cli/commands/status-journey.js';
-import type { JourneyStateView } from '../../src/workflows/types.js';
 
-const view: JourneyStateView = {
+const status = runningStatus({
   journey: 'soft-collection',
   version: 3,
-  debtId: 'D-1',
   current: 'reminder-2',
-  variants: {},
-  sends: [],
-  events: [],
-  engagement: {},
-  optedOut: [],
-  audit: [],
-  debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: '2026-11-26' },
-  debtor: { firstName: 'A', timezone: 'Europe/Paris' },
-  goal: 'paid',
   path: [
     {
       journey: 'pre-due-reminder',
@@ -31,17 +20,8 @@ const view: JourneyStateView = {
       outcome: 'unresolved',
     },
   ],
-};
-
-const status: JourneyStatus = {
-  workflowId: 'settle/D-1',
-  journey: 'soft-collection',
-  version: 3,
-  status: 'running',
-  startedAt: '2026-11-23T10:00:00.000Z',
-  taskQueue: 'q',
-  view,
-};
+});
+const view = status.view;
 
 describe('settle status: the path across journeys', () => {
   it('lists each earlier journey with its segment and outcome, then the current one', () => {

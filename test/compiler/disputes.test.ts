@@ -4,7 +4,7 @@
  * events routed a second time by interrupts, exitOn or goal. Its steps count as reachable.
  */
 import { describe, expect, it } from 'vitest';
-import { compileJourney, exit, send, wait, webhook } from '../support/journey-yaml.js';
+import { compileJourney, EMAIL_WEEK_DONE, wait, webhook } from '../support/journey-yaml.js';
 
 function compile(spec: string, steps = '') {
   return compileJourney({
@@ -12,9 +12,7 @@ function compile(spec: string, steps = '') {
     policy: 'eu-default',
     spec,
     steps: [
-      send('first', 'email', 'overdue-friendly'),
-      wait('pause', '7d'),
-      exit('done', 'unresolved'),
+      ...EMAIL_WEEK_DONE,
       webhook('to-agent', 'env:ESCALATION_URL', { next: 'review' }),
       wait('review', '3d', { next: 'done' }),
       steps,

@@ -4,19 +4,14 @@
  * step that does not exist, a window out of range, `promised` routed a second time.
  */
 import { describe, expect, it } from 'vitest';
-import { compileJourney, exit, send, wait } from '../support/journey-yaml.js';
+import { compileJourney, EMAIL_WEEK_DONE, send } from '../support/journey-yaml.js';
 
 function compile(spec: string) {
   return compileJourney({
     name: 'promising',
     policy: 'eu-default',
     spec,
-    steps: [
-      send('first', 'email', 'overdue-friendly'),
-      wait('pause', '7d'),
-      exit('done', 'unresolved'),
-      send('final', 'email', 'final-notice', { next: 'done' }),
-    ],
+    steps: [...EMAIL_WEEK_DONE, send('final', 'email', 'final-notice', { next: 'done' })],
   });
 }
 

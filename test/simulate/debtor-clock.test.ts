@@ -4,13 +4,8 @@
  * sends later (`optedOut`), as the debtor's ledger workflow makes it in production.
  */
 import { describe, expect, it } from 'vitest';
-import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
-import { simulatePortfolio } from '../../src/simulate/simulate.js';
-import { join } from 'node:path';
-import { compilePaths } from '../../src/compiler/index.js';
-import { ROOT } from '../support/journeys.js';
-import { debtOf, scriptedBehaviour } from './support.js';
+import { debtOf, scriptedBehaviour, simulateTogether } from './support.js';
 
 const START = Date.parse('2026-11-23T07:30:00Z');
 
@@ -23,22 +18,7 @@ const BEHAVIOUR = scriptedBehaviour(
 );
 
 const debt = (debtId: string, debtorId: string, daysPastDue: number) => debtOf(debtId, debtorId, daysPastDue, START);
-async function run(records: EnrollmentData[]) {
-  const compiled = compilePaths([join(ROOT, 'journeys')]);
-  async function* rows(): AsyncGenerator<PortfolioRow> {
-    for (const [i, record] of records.entries()) yield { line: i + 2, record };
-  }
-  const { debts } = await simulatePortfolio({
-    plans: compiled.plans,
-    project: compiled.project,
-    rows: rows(),
-    startMs: START,
-    days: 30,
-    seed: 1,
-    behaviour: BEHAVIOUR,
-  });
-  return debts;
-}
+const run = (records: EnrollmentData[]) => simulateTogether(records, BEHAVIOUR, START);
 
 describe('simulate: one debtor, several debts', () => {
   it('an SMS STOP on one debt blocks the later SMS of the same debtor’s other debt (optedOut)', async () => {

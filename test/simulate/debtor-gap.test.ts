@@ -5,15 +5,10 @@
  * the debtor-wide caps allow, while the same two debts of two people are contacted side by side;
  * and an email address that hard-bounced for one debt is not used for the person's other debt.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePaths } from '../../src/compiler/index.js';
-import type { PortfolioRow } from '../../src/project/record.js';
 import type { EnrollmentData } from '../../src/ir/index.js';
 import { parseBehaviour, type Behaviour } from '../../src/simulate/behaviour.js';
-import { simulatePortfolio } from '../../src/simulate/simulate.js';
-import { ROOT } from '../support/journeys.js';
-import { debtOf } from './support.js';
+import { debtOf, simulateTogether } from './support.js';
 
 const START = Date.parse('2026-11-23T07:30:00Z'); // Monday 08:30 in Paris
 const HOUR = 3_600_000;
@@ -33,22 +28,7 @@ ${rules}`,
   );
 
 const debt = (debtId: string, debtorId: string, daysPastDue: number) => debtOf(debtId, debtorId, daysPastDue, START);
-async function run(records: EnrollmentData[], b: Behaviour) {
-  const compiled = compilePaths([join(ROOT, 'journeys')]);
-  async function* rows(): AsyncGenerator<PortfolioRow> {
-    for (const [i, record] of records.entries()) yield { line: i + 2, record };
-  }
-  const { debts } = await simulatePortfolio({
-    plans: compiled.plans,
-    project: compiled.project,
-    rows: rows(),
-    startMs: START,
-    days: 30,
-    seed: 1,
-    behaviour: b,
-  });
-  return debts;
-}
+const run = (records: EnrollmentData[], b: Behaviour) => simulateTogether(records, b, START);
 
 const sendsOf = (debts: Awaited<ReturnType<typeof run>>) =>
   debts

@@ -3,16 +3,20 @@
  * behaviour models on one default, debts of the example records, and (for the equivalence tests)
  * a debt's journey on the time-skipping server fed the simulator's signals at the same journey times.
  */
+import { join } from 'node:path';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { compilePaths } from '../../src/compiler/index.js';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
+import type { PortfolioRow } from '../../src/project/record.js';
 import { parseBehaviour, type Behaviour } from '../../src/simulate/behaviour.js';
 import { simulatedContactKeys, type SimulatedDebt } from '../../src/simulate/run-debt.js';
+import { simulatePortfolio } from '../../src/simulate/simulate.js';
 import type { TimelineEntry } from '../../src/simulate/timeline.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyStateView } from '../../src/workflows/types.js';
 import type { JourneyRig } from '../support/journey-worker.js';
-import { exampleRecord } from '../support/journeys.js';
+import { exampleRecord, ROOT } from '../support/journeys.js';
 import { eventually } from '../support/wait.js';
 
 /** `settle simulate` over the example portfolio: 60 days from Monday 23 November 2026, 09:00 UTC. */
@@ -124,4 +128,22 @@ export async function runOnTemporal(
   }
   await t.env.client.workflow.getHandle(workflowId).result();
   return t.env.client.workflow.getHandle(workflowId).query(stateQuery);
+}
+
+/** Simulates the example journeys over 30 days for `records` together (one clock, one contact ledger per debtor). */
+export async function simulateTogether(records: EnrollmentData[], behaviour: Behaviour, startMs: number) {
+  const compiled = compilePaths([join(ROOT, 'journeys')]);
+  async function* rows(): AsyncGenerator<PortfolioRow> {
+    for (const [i, record] of records.entries()) yield { line: i + 2, record };
+  }
+  const { debts } = await simulatePortfolio({
+    plans: compiled.plans,
+    project: compiled.project,
+    rows: rows(),
+    startMs,
+    days: 30,
+    seed: 1,
+    behaviour,
+  });
+  return debts;
 }

@@ -104,3 +104,18 @@ export function compileJourney(o: JourneyYamlOptions, extra: { path: string; tex
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   return { plan: r.plans.get(o.name), errors, codes: errors.map((d) => d.code) };
 }
+
+/** A policy file beside the journey: `policies/<name>.policy.yaml`, its `spec` as YAML lines indented by two. */
+export function policyFile(name: string, spec: string): { path: string; text: string } {
+  return {
+    path: `policies/${name}.policy.yaml`,
+    text: `apiVersion: settle/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec}`,
+  };
+}
+
+/** The opening the compiler's inline journeys share: the friendly email, a week's wait, the exit `done`. */
+export const EMAIL_WEEK_DONE: Step[] = [
+  send('first', 'email', 'overdue-friendly'),
+  wait('pause', '7d'),
+  exit('done', 'unresolved'),
+];

@@ -6,44 +6,23 @@
 import { describe, expect, it } from 'vitest';
 import { instalmentScheduleMinorUnits } from '../../src/core/money.js';
 import type { SendInput } from '../../src/workflows/contract.js';
-import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/journeys.js';
+import { exampleRecord } from '../support/journeys.js';
 import { DAY, HOUR, runPlan } from './harness.js';
+import { agent, dunning } from './life-journeys.js';
+import { journeyPlan } from '../support/journey-yaml.js';
 
 const anna = exampleRecord('anna-rossi');
 const debt = (amountDue: number) => ({ ...anna, debt: { ...anna.debt, amountDue } });
 
-const journey = (spec: string, steps: string) =>
-  planFromYaml(
-    `apiVersion: settle/v1
-kind: Journey
-metadata: { name: life, version: 1 }
-spec:
-  policy: always-open
-${spec}
-  steps:
-${steps}`,
-    [ALWAYS_OPEN_POLICY],
-  );
+const journey = (spec: string, steps: string) => journeyPlan({ name: 'life', spec, steps });
 
 /** What each email said the debt was (the amount the template read), in order. */
 function amountsSent(calls: { name: string; input: unknown }[]): number[] {
   return calls.filter((c) => c.name === 'sendEmail').map((c) => (c.input as SendInput).values.debt.amountDue as number);
 }
 
-const DUNNING = `    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - id: large
-      type: branch
-      cases: [{ when: "debt.amountDue > 100.0", next: final }]
-      default: reminder
-    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true, next: pause-2 }
-    - { id: final, type: send, channel: email, template: final-notice, paymentLink: true }
-    - { id: pause-2, type: wait, duration: 10d }
-    - { id: handover, type: webhook, url: "http://127.0.0.1:9/hand-over", retry: { maxAttempts: 1 } }
-    - { id: unresolved, type: exit, outcome: unresolved }`;
-const AGENT = `
-    - { id: agent, type: webhook, url: "http://127.0.0.1:9/agent", retry: { maxAttempts: 1 }, next: with-agent }
-    - { id: with-agent, type: exit, outcome: handedToAgent }`;
+const DUNNING = dunning((step) => `http://127.0.0.1:9/${step}`);
+const AGENT = agent((step) => `http://127.0.0.1:9/${step}`);
 
 describe('exit and interrupt rules (fake runtime)', () => {
   it('a reply during a plain wait goes to the agent at once: no further dunning', async () => {

@@ -10,21 +10,16 @@ import { FAILURE } from '../../src/ir/index.js';
 import { VirtualActivityFailure } from '../../src/simulate/virtual-port.js';
 import { exampleRecord } from '../support/journeys.js';
 import { HOUR, runPlan, START } from './harness.js';
-import { exit, journeyPlan, send } from '../support/journey-yaml.js';
+import { exit, journeyPlan, policyFile, send } from '../support/journey-yaml.js';
 
-const POLICY = {
-  path: 'policies/person.policy.yaml',
-  text: `apiVersion: settle/v1
-kind: Policy
-metadata:
-  name: person
-spec:
-  timezoneFallback: Europe/Paris
+const POLICY = policyFile(
+  'person',
+  `  timezoneFallback: Europe/Paris
   sendWindow: { from: "00:00", to: "24:00", days: [sun, mon, tue, wed, thu, fri, sat] }
   minGap: 1h
   consent: { sms: assumed, email: assumed }
 `,
-};
+);
 
 const plan = journeyPlan(
   {
