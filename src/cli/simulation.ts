@@ -7,7 +7,7 @@ import { BehaviourError, loadBehaviour, NO_BEHAVIOUR, type Behaviour, type Costs
 import {
   defaultWorkers,
   simulatePortfolio,
-  type SimulatedDeploy,
+  type SimulateOptions,
   type SimulationReport,
 } from '../simulate/simulate.js';
 import type { CompileResult } from '../compiler/index.js';
@@ -76,40 +76,23 @@ export function behaviourFrom(arg: string | undefined, io: Io): Behaviour {
   }
 }
 
-export interface RunSimulationOptions {
+/** What the simulator takes, with the compiled project and a portfolio file in place of plans, project and rows. */
+export type RunSimulationOptions = Omit<SimulateOptions, 'plans' | 'project' | 'rows'> & {
   result: CompileResult;
   portfolio: string;
+  /** The portfolio's path as messages show it. */
   portfolioShown: string;
-  startMs: number;
-  days: number;
-  seed: number;
-  behaviour: Behaviour;
-  costs?: Costs;
-  keepDebts?: boolean;
-  /** The debts' json as it comes (SimulateOptions.debtsJson). */
-  debtsJson?: (chunk: string) => void;
-  /** Worker threads (default 1). */
-  workers?: number;
-  /** A change deployed during the run (settle diff --portfolio). */
-  deploy?: SimulatedDeploy;
-}
+};
 
 /** Simulates a portfolio file against compiled journeys (also `settle diff --portfolio`). */
 export async function runSimulation(o: RunSimulationOptions): Promise<SimulationReport> {
   try {
+    const { result, portfolio, portfolioShown: _shown, ...run } = o;
     return await simulatePortfolio({
-      plans: o.result.plans,
-      project: o.result.project,
-      rows: readPortfolio(o.portfolio, declaredAttributes(o.result.project)),
-      startMs: o.startMs,
-      days: o.days,
-      seed: o.seed,
-      behaviour: o.behaviour,
-      ...(o.costs && { costs: o.costs }),
-      ...(o.keepDebts !== undefined && { keepDebts: o.keepDebts }),
-      ...(o.debtsJson && { debtsJson: o.debtsJson }),
-      ...(o.workers !== undefined && { workers: o.workers }),
-      ...(o.deploy && { deploy: o.deploy }),
+      ...run,
+      plans: result.plans,
+      project: result.project,
+      rows: readPortfolio(portfolio, declaredAttributes(result.project)),
     });
   } catch (e) {
     if (e instanceof PortfolioError)

@@ -9,7 +9,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { createAjv } from '../dsl/ajv.js';
 import { BehaviourDocument, type BehaviourDoc } from '../dsl/index.js';
 import { sortDiagnostics, type Diagnostic, type PendingDiagnostic } from './diagnostic.js';
-import { parseSource } from './parse.js';
+import { parseSource, yamlDiagnostics } from './parse.js';
 import { resolveDiagnostics } from './resolve.js';
 import { pruneUnionErrors, toDiagnostic } from './schema-errors.js';
 import { readSource, type SourceFile } from './sources.js';
@@ -22,18 +22,7 @@ let validator: ValidateFunction | undefined;
 export function checkBehaviour(src: SourceFile): BehaviourCheck {
   const parsed = parseSource(src);
   if (!parsed.ok) {
-    const diagnostics = parsed.errors.map((e): Diagnostic => ({
-      file: src.path,
-      line: e.line,
-      column: e.column,
-      severity: 'error',
-      code: e.code,
-      message: e.message,
-      pointer: '',
-      path: '(document)',
-      ...(e.hint !== undefined && { hint: e.hint }),
-    }));
-    return { ok: false, diagnostics };
+    return { ok: false, diagnostics: yamlDiagnostics(src.path, parsed.errors) };
   }
   validator ??= createAjv().compile(BehaviourDocument);
   if (validator(parsed.value)) return { ok: true, doc: parsed.value as BehaviourDoc };

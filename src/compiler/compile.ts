@@ -13,7 +13,7 @@ import { checkSmsExamples, type ExampleRecord, type SmsExampleOptions } from './
 import { checkProjectCel, checkSteps } from './checks/steps.js';
 import { checkTiming } from './checks/timing.js';
 import { lowerJourney } from './lower.js';
-import { parseSource } from './parse.js';
+import { parseSource, yamlDiagnostics } from './parse.js';
 import { addResource } from './add-resource.js';
 import {
   DEFAULT_ROOT,
@@ -56,19 +56,7 @@ export function compileSources(sources: SourceFile[], options: CompileOptions = 
   for (const src of sources) {
     const parsed = parseSource(src);
     if (!parsed.ok) {
-      for (const e of parsed.errors) {
-        direct.push({
-          file: src.path,
-          line: e.line,
-          column: e.column,
-          severity: 'error',
-          code: e.code,
-          message: e.message,
-          pointer: '',
-          path: '(document)',
-          ...(e.hint !== undefined && { hint: e.hint }),
-        });
-      }
+      direct.push(...yamlDiagnostics(src.path, parsed.errors));
       files.push({ source: src });
       // Register what the broken file seems to define (as invalid), so references to it from
       // other files are not reported too: the YAML error is the one problem to fix.

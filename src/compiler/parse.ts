@@ -6,6 +6,7 @@
  */
 import jsYaml from 'js-yaml';
 import { isMap, parseAllDocuments, parseDocument, Parser, visit, type Document } from 'yaml';
+import type { Diagnostic } from './diagnostic.js';
 import { Locator } from './locate.js';
 import { LineIndex } from './positions.js';
 import { MAX_SOURCE_BYTES, MAX_SOURCE_SIZE_TEXT, type SourceFile } from './sources.js';
@@ -47,6 +48,21 @@ export interface RawYamlError {
   line: number;
   column: number;
   hint?: string;
+}
+
+/** A file's YAML errors as diagnostics: located, about the whole document. */
+export function yamlDiagnostics(file: string, errors: RawYamlError[]): Diagnostic[] {
+  return errors.map((e) => ({
+    file,
+    line: e.line,
+    column: e.column,
+    severity: 'error',
+    code: e.code,
+    message: e.message,
+    pointer: '',
+    path: '(document)',
+    ...(e.hint !== undefined && { hint: e.hint }),
+  }));
 }
 
 const YAML_CODES: Record<string, { code: string; hint: string }> = {

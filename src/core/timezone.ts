@@ -33,22 +33,29 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   cache.set(key, value);
 }
 
+/**
+ * The formatter of a zone's wall clock (numeric date and 24-hour time, in en-US parts), plus
+ * `extra` parts. Throws RangeError for a zone Intl does not know.
+ */
+export function wallClockFormat(tz: string, extra: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    ...extra,
+  });
+}
+
 function formatterFor(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     // Throws RangeError for an unknown zone: callers validate with isValidTimeZone first.
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      weekday: 'short',
-      era: 'short',
-    });
+    f = wallClockFormat(tz, { weekday: 'short', era: 'short' });
     remember(formatters, tz, f);
   }
   return f;

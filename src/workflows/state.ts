@@ -1,5 +1,5 @@
 /** The journey's durable state: creation, applying events and opt-outs, engagement counts, the query view. */
-import type { Channel, EngagementEvent, JourneyPlan } from '../ir/index.js';
+import type { Channel, EngagementEvent, EnrollmentData, JourneyPlan } from '../ir/index.js';
 import { applyPayment, currentRecord, planView, startMoney } from './money.js';
 import { disputesOf, disputeView } from './disputes.js';
 import { promisesView } from './promises.js';
@@ -18,8 +18,13 @@ export const MAX_AUDIT = 500;
 export const MAX_SEEN_EVENT_IDS = 5_000;
 
 export function initialState(input: JourneyInput, nowMs: number): JourneyState {
+  return freshState(input.plan.start, input.options.enrolledAt ?? nowMs, input.enrollment);
+}
+
+/** A journey's state before anything happened: at step `current`, started at `startedAt`, the debt's money from `record`. */
+export function freshState(current: string, startedAt: number, record: EnrollmentData): JourneyState {
   return {
-    current: input.plan.start,
+    current,
     visits: {},
     variants: {},
     sends: [],
@@ -27,9 +32,9 @@ export function initialState(input: JourneyInput, nowMs: number): JourneyState {
     seenEventIds: [],
     optedOut: [],
     seq: 0,
-    startedAt: input.options.enrolledAt ?? nowMs,
+    startedAt,
     audit: [],
-    money: startMoney(input.enrollment),
+    money: startMoney(record),
   };
 }
 

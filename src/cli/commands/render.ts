@@ -9,9 +9,8 @@ import { validateRecord } from '../../project/record.js';
 import { closestName } from '../../core/suggest.js';
 import type { EnrollmentData, PlanTemplate } from '../../ir/index.js';
 import { fromMinorUnits, instalmentScheduleMinorUnits } from '../../core/money.js';
-import { currentRecord, startMoney } from '../../workflows/money.js';
-import { applyEvent } from '../../workflows/state.js';
-import type { JourneyState } from '../../workflows/types.js';
+import { currentRecord } from '../../workflows/money.js';
+import { applyEvent, freshState } from '../../workflows/state.js';
 import { CliError, EXIT, resolvePath, UsageError, type Io } from '../io.js';
 import { displayPath, failOnErrors, loadProject, loadProjectOf } from '../project.js';
 import { parseCommand } from '../spec.js';
@@ -41,19 +40,7 @@ export interface RenderEnv {
  */
 function afterPayments(record: EnrollmentData, o: Options, nowMs: number): EnrollmentData {
   if (o.paid === undefined && o.plan === undefined) return record;
-  const state: JourneyState = {
-    current: '',
-    visits: {},
-    variants: {},
-    sends: [],
-    events: [],
-    seenEventIds: [],
-    optedOut: [],
-    seq: 0,
-    startedAt: nowMs,
-    audit: [],
-    money: startMoney(record),
-  };
+  const state = freshState('', nowMs, record);
   const { currency } = record.debt;
   const at = new Date(nowMs).toISOString();
   if (o.paid !== undefined) {

@@ -10,6 +10,7 @@
  *
  * Local dates are day numbers: whole days since 1970-01-01 on the local calendar.
  */
+import { wallClockFormat } from '../timezone.js';
 
 export const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -31,16 +32,7 @@ export class ZoneClock {
 
   /** Throws RangeError for a zone Intl does not know. */
   constructor(readonly tz: string) {
-    this.fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    this.fmt = wallClockFormat(tz);
   }
 
   /** UTC offset in force at `t`, in ms (east positive). */
