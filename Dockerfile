@@ -14,11 +14,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY workers ./workers
+COPY scripts/build-workflow-bundle.ts ./scripts/
 COPY schemas ./schemas
 # The bundle must come from the same @temporalio/worker version that loads it: same lock file.
 RUN npx tsc -p tsconfig.build.json \
-  && node --import tsx workers/build-bundle.ts dist/workflow-bundle.js
+  && node --import tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production

@@ -1,7 +1,7 @@
 /**
  * bench/worker-memory: the resident memory of a journey worker as sleeping journeys pile up. A
  * Temporal dev server (child process, fast SQLite), a local SMTP sink and the production worker
- * entry point (`node --import tsx workers/worker.ts`, its own process, so its RSS is its own)
+ * entry point (`node --import tsx src/cli/main.ts worker`, its own process, so its RSS is its own)
  * with default settings. Journeys whose first step is `wait: 30d` are started in stages up to
  * BENCH_JOURNEYS (10,000); at 0, when the workflow cache is full (the size the worker logs at
  * start), 1k, 2.5k, 5k, 10k, 15k, 20k… once the worker has processed every first workflow task
@@ -89,7 +89,8 @@ const worker = spawn(
     ...(TRACE_GC ? ['--trace-gc'] : []),
     '--import',
     'tsx',
-    join(ROOT, 'workers', 'worker.ts'),
+    join(ROOT, 'src', 'cli', 'main.ts'),
+    'worker',
     ...(MAX_CACHED ? ['--max-cached-workflows', MAX_CACHED] : []),
   ],
   {
@@ -164,7 +165,7 @@ try {
   if (!Number.isFinite(cache)) throw new Error(`the worker did not log its workflow cache:\n${workerLog}`);
   const STAGES = stagesFor(cache);
   console.log(
-    `Worker: workers/worker.ts in its own process (pid ${worker.pid}), ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; dev server ${server.address} (SQLite, fast pragmas).`,
+    `Worker: settle worker in its own process (pid ${worker.pid}), ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; dev server ${server.address} (SQLite, fast pragmas).`,
   );
   console.log(`Workflow cache: ${fmt(cache)} journeys (${why}).`);
   console.log(

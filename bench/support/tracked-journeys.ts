@@ -1,6 +1,6 @@
 /**
  * For bench/server: a Temporal dev server (child process, fast SQLite), the worker as a child
- * process (workers/worker.ts) sending to an SMTP sink in this process, N running journeys that each sent one real email and now wait in
+ * process (`settle worker`) sending to an SMTP sink in this process, N running journeys that each sent one real email and now wait in
  * `waitFor [opened, clicked]`, and the pixel and click paths read out of those emails.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

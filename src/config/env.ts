@@ -220,7 +220,7 @@ export function parseConfig(env: Env): { config: Config; problems: string[] } {
   const workflowBundle = readableFile(
     env,
     'SETTLE_WORKFLOW_BUNDLE',
-    'a workflow bundle written by `node --import tsx workers/build-bundle.ts FILE`',
+    'a workflow bundle written by `node --import tsx scripts/build-workflow-bundle.ts FILE`',
     problems,
   );
   const workerHealthFile = opt(env, 'SETTLE_WORKER_HEALTH_FILE');

@@ -1,6 +1,6 @@
 /**
  * Durability end to end, with every part real and separate: the Temporal dev server as a child
- * process on a SQLite file, the journey worker as a child process (workers/worker.ts, configured
+ * process on a SQLite file, the journey worker as a child process (`settle worker`, configured
  * by its environment), a real SMTP server in this process and the SMS outbox file. Forty journeys
  * run at 43 200× speed (one journey day = 2 s).
  * 1. The worker is SIGKILLed mid-way (some messages out, journeys asleep in their timers); a new

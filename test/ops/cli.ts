@@ -25,7 +25,7 @@ export async function settle(args: string[], vars: Record<string, string | undef
 
 const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
-/** Runs a TypeScript entry point (`src/cli/main.ts`, `workers/worker.ts`) as its own process with only `vars`. */
+/** Runs a TypeScript entry point (`src/cli/main.ts`, `scripts/build-workflow-bundle.ts`) as its own process with only `vars`. */
 export function runProcess(entry: string, args: string[], vars: Record<string, string>, cwd = ROOT): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, entry), ...args], {

@@ -264,10 +264,10 @@ describe('Dockerfile and .dockerignore', () => {
   });
 
   it('bundles the workflow code at build time and points the worker at the bundle', () => {
-    const run = lines.find((l) => l.includes('workers/build-bundle.ts'));
+    const run = lines.find((l) => l.includes('tsx scripts/build-workflow-bundle.ts'));
     expect(run).toBeDefined();
-    const out = /build-bundle\.ts (\S+)/.exec(run!)![1]!;
-    expect(existsSync(join(ROOT, 'workers/build-bundle.ts'))).toBe(true);
+    const out = /build-workflow-bundle\.ts (\S+)/.exec(run!)![1]!;
+    expect(existsSync(join(ROOT, 'scripts/build-workflow-bundle.ts'))).toBe(true);
     expect(dockerfile).toMatch(new RegExp(`SETTLE_WORKFLOW_BUNDLE=/app/${out.replace(/\./g, '\\.')}`));
   });
 

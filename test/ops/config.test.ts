@@ -268,8 +268,8 @@ describe('settle config check', () => {
 });
 
 describe('real processes', () => {
-  it('workers/worker.ts with an empty environment: both missing variables, exit 2, no stack trace', async () => {
-    const r = await runProcess('workers/worker.ts', [], {});
+  it('settle worker as a process with an empty environment: both missing variables, exit 2, no stack trace', async () => {
+    const r = await runProcess('src/cli/main.ts', ['worker'], {});
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SETTLE_SECRET is not set/);
     expect(r.stderr).toMatch(/SMTP_URL is not set/);

@@ -1,5 +1,5 @@
 /**
- * Long-running Settle processes for the operations tests: `settle worker` through workers/worker.ts,
+ * Long-running Settle processes for the operations tests: `settle worker` through src/cli/main.ts,
  * configured only by its environment as in the container, with its JSON log lines kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +25,7 @@ process.once('exit', () => {
 const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export function spawnWorker(cwd: string, vars: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'workers', 'worker.ts')], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src', 'cli', 'main.ts'), 'worker'], {
     cwd,
     env: {
       PATH: process.env.PATH,

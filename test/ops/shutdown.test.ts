@@ -22,7 +22,7 @@ import { startDevServerProcess, type DevServerProcess } from '../support/tempora
 import { runProcess } from './cli.js';
 import { spawnWorker, type Proc } from './processes.js';
 import { readingDataConverterOf } from '../support/codec.js';
-import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
+import { journeyYaml, twoEmails } from '../support/journey-yaml.js';
 
 const JOURNEY = 'shutdown-reminder';
 const JOURNEYS = 30;
@@ -32,12 +32,7 @@ const STEPS = ['first-email', 'second-email'];
 
 const JOURNEY_YAML = journeyYaml({
   name: JOURNEY,
-  steps: [
-    send('first-email', 'email', 'overdue-friendly'),
-    wait('pause', '1d'),
-    send('second-email', 'email', 'reminder-social-proof'),
-    exit('done', 'unresolved'),
-  ],
+  steps: twoEmails('1d'),
 });
 
 /** An SMTP server that takes SMTP_DELAY_MS to accept each message, so sends are in flight for a while. */
@@ -123,7 +118,7 @@ async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, 
 describe('SIGTERM during a busy portfolio', () => {
   it('the worker drains in-flight sends and exits 0; the next worker finishes every journey; nothing lost or sent twice', async () => {
     const bundle = join(tmp, 'workflow-bundle.js');
-    const built = await runProcess('workers/build-bundle.ts', [bundle], {});
+    const built = await runProcess('scripts/build-workflow-bundle.ts', [bundle], {});
     expect(built.code, built.stderr).toBe(0);
 
     const taskQueue = `shutdown-${Date.now()}`;

@@ -1,5 +1,5 @@
 /**
- * The journey worker as a real child process (`node --import tsx workers/worker.ts`), configured
+ * The journey worker as a real child process (`node --import tsx src/cli/main.ts worker`), configured
  * only through its environment like in production, so tests can SIGKILL it mid-journey and start
  * another one. Children still alive when the test process exits are killed.
  */
@@ -40,10 +40,10 @@ process.once('exit', () => {
 
 /** The tsx loader by absolute URL: the worker's cwd is a temp dir where `tsx` would not resolve. */
 const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-const WORKER_ENTRY = join(ROOT, 'workers', 'worker.ts');
+const WORKER_ENTRY = join(ROOT, 'src', 'cli', 'main.ts');
 
 export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER_ENTRY], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER_ENTRY, 'worker'], {
     cwd: o.cwd,
     env: {
       PATH: process.env.PATH,
