@@ -115,6 +115,13 @@ export default {
   forbidden: [
     ...layerRules,
     {
+      name: 'no-circular',
+      comment: 'no module depends on itself through others (types included): one direction per pair',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
       name: 'no-unzoned-folder',
       comment: 'every folder of src/ is in exactly one zone (.dependency-cruiser.mjs ZONES)',
       severity: 'error',

@@ -14,7 +14,7 @@ import { runSend } from './steps-send.js';
 import { endWithOutcome, runBranch, runSplit, runWebhook } from './steps-route.js';
 import { runWait, runWaitFor } from './steps-wait.js';
 import { runTrackPlan } from './steps-plan.js';
-import { runPromise } from './promises.js';
+import { runPromise } from './steps-promise.js';
 import type { JourneyInput, JourneyResult, JourneyState, PlanRef } from './types.js';
 
 /** How far ahead a hand-over looks for the next journey of a debt (e.g. its due date, then late). */

@@ -110,7 +110,7 @@ describe('code zones', () => {
     ]);
   }, 60_000);
 
-  it('refuses an import of a folder above, or beside, the importing one', async () => {
+  it('refuses an import of a folder above, or beside, the importing one, and a circle of modules', async () => {
     const dir = scratch({
       'src/workflows/ok.ts': "import { x } from '../core/x.js';\nexport const y = x;\n",
       'src/core/x.ts': 'export const x = 1;\n',
@@ -118,11 +118,14 @@ describe('code zones', () => {
       'src/channels/c.ts': "import { x } from '../core/x.js';\nexport const c = x;\n",
       'src/log/beside.ts': "import { c } from '../channels/c.js';\nexport const b = c;\n",
       'src/server/down.ts': "import { c } from '../channels/c.js';\nexport const d = c;\n",
+      'src/server/ping.ts': "import type { Pong } from './pong.js';\nexport type Ping = { pong?: Pong };\n",
+      'src/server/pong.ts': "import type { Ping } from './ping.js';\nexport type Pong = { ping?: Ping };\n",
     });
     const found = (await violations(dir)).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
     expect(found).toEqual([
       'layer-order: src/core/up.ts → src/workflows/ok.ts',
       'layer-order: src/log/beside.ts → src/channels/c.ts',
+      'no-circular: src/server/ping.ts → src/server/pong.ts',
     ]);
   }, 60_000);
 });
