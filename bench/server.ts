@@ -124,7 +124,7 @@ async function deliveredBy(
   return undefined;
 }
 
-/** The app as `settle server` wires it (server/from-config.ts): hit metrics, the counted dispatcher, a logger. */
+/** The app as `settle server` wires it (src/app/server-wiring.ts): hit metrics, the counted dispatcher, a logger. */
 function serverApp(client: Client, dispatcher: TemporalSignalDispatcher) {
   const metrics = createProcessMetrics({ signals: dispatcherSignals(() => dispatcher.stats()) });
   const counted = createServerMetrics(metrics.metrics);

@@ -2,7 +2,7 @@
  * Activities: the only part of a journey that touches the world. The worker
  * builds them once with createActivities(deps) — channels, renderer, secret and environment
  * injected, no module-level clients — and workflow code sees only the Activities
- * interface in types.ts. Each activity is idempotent on the key workflowId/stepId/visit, and
+ * interface in workflows/contract.ts. Each activity is idempotent on the key workflowId/stepId/visit, and
  * failures carry a FAILURE type the workflow routes on.
  */
 import { createCallWebhook } from './call-webhook.js';

@@ -2,7 +2,7 @@
  * A simulation in blocks: the portfolio's rows are cut into blocks of BLOCK_ROWS rows (a
  * debtor's later rows join the block of the debtor's first row, so that a debtor's debts run
  * together on one clock), and each block is validated, routed, run and summarised on its own
- * (`runBlock`), in the main thread or in a worker (worker.ts). The parts are merged in block
+ * (`runBlock`), in the main thread or in a worker (pool-worker.ts). The parts are merged in block
  * order, so a run gives the same summary and the same timelines whatever the number of workers:
  * the blocks never depend on it.
  */
