@@ -67,3 +67,8 @@ export function runningStatus(
     view,
   };
 }
+
+/** `settle render TEMPLATE --data examples/records/RECORD.json ...more` from the repository root. */
+export function render(template: string, record: string, ...more: string[]): Promise<CliResult> {
+  return settle(['render', template, '--data', `examples/records/${record}.json`, ...more]);
+}

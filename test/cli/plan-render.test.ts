@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './helpers.js';
+import { render, settle } from './helpers.js';
 
 describe('settle plan', () => {
   it('prints the text plan of an example journey with the policy in force for each send', async () => {
@@ -47,7 +47,7 @@ describe('settle plan', () => {
 
 describe('settle render', () => {
   it('renders an email exactly as sent, in the debtor’s language with local money and dates', async () => {
-    const r = await settle(['render', 'overdue-friendly', '--data', 'examples/records/anna-rossi.json']);
+    const r = await render('overdue-friendly', 'anna-rossi');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('locale fr');
     expect(r.stdout).toMatch(/^Subject: Anna,/m);
@@ -58,16 +58,7 @@ describe('settle render', () => {
   });
 
   it('honours --locale and formats for it', async () => {
-    const r = await settle([
-      'render',
-      'overdue-friendly',
-      '--locale',
-      'nl',
-      '--data',
-      'examples/records/anna-rossi.json',
-      '--format',
-      'json',
-    ]);
+    const r = await render('overdue-friendly', 'anna-rossi', '--locale', 'nl', '--format', 'json');
     expect(r.code).toBe(0);
     const msg = JSON.parse(r.stdout) as { locale: string; subject: string; text: string; channel: string };
     expect(msg).toMatchObject({ locale: 'nl', channel: 'email' });
@@ -75,14 +66,7 @@ describe('settle render', () => {
   });
 
   it('renders an SMS with its opt-out instruction', async () => {
-    const r = await settle([
-      'render',
-      'overdue-nudge-sms',
-      '--data',
-      'examples/records/mary-smith.json',
-      '--format',
-      'json',
-    ]);
+    const r = await render('overdue-nudge-sms', 'mary-smith', '--format', 'json');
     expect(r.code).toBe(0);
     const msg = JSON.parse(r.stdout) as { text: string; subject?: string };
     expect(msg.subject).toBeUndefined();

@@ -1,20 +1,11 @@
 /** settle render previews a message of a running journey: after a payment, and during a payment plan. */
 import { describe, expect, it } from 'vitest';
 import { instalmentScheduleMinorUnits } from '../../src/core/money.js';
-import { settle } from './helpers.js';
+import { render } from './helpers.js';
 
 describe('settle render --paid / --plan', () => {
   it('--plan 3 shows the next instalment as the page and Stripe charge it, and what is left', async () => {
-    const r = await settle([
-      'render',
-      'plan-instalment-reminder',
-      '--data',
-      'examples/records/anna-rossi.json',
-      '--locale',
-      'en',
-      '--plan',
-      '3',
-    ]);
+    const r = await render('plan-instalment-reminder', 'anna-rossi', '--locale', 'en', '--plan', '3');
     expect(r.code).toBe(0);
     const [first, second, third] = instalmentScheduleMinorUnits(420.5, 'EUR', 3);
     expect([first, second, third]).toEqual([14017, 14017, 14016]);
@@ -24,23 +15,14 @@ describe('settle render --paid / --plan', () => {
   });
 
   it('--paid lowers the amount due every template reads', async () => {
-    const r = await settle([
-      'render',
-      'overdue-friendly',
-      '--data',
-      'examples/records/anna-rossi.json',
-      '--locale',
-      'en',
-      '--paid',
-      '100.5',
-    ]);
+    const r = await render('overdue-friendly', 'anna-rossi', '--locale', 'en', '--paid', '100.5');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('€320.00');
     expect(r.stdout).not.toContain('€420.50');
   });
 
   it('refuses a plan that is not a number of instalments', async () => {
-    const r = await settle(['render', 'overdue-friendly', '--data', 'examples/records/anna-rossi.json', '--plan', '1']);
+    const r = await render('overdue-friendly', 'anna-rossi', '--plan', '1');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--plan must be a number of instalments from 2 to 24');
   });

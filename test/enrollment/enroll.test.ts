@@ -138,6 +138,24 @@ function fakeClient(opts: FakeOptions = {}) {
   return { client: client as unknown as Client, runs, holders, signals, stats: () => ({ calls, maxInFlight }) };
 }
 
+/** enrollPortfolio through a fake client on task queue `q`, with the example journeys, at NOW. */
+function enrollFake(
+  fake: ReturnType<typeof fakeClient>,
+  rows: PortfolioRow[],
+  more: Partial<Parameters<typeof enrollPortfolio>[0]> = {},
+) {
+  return enrollPortfolio({
+    client: fake.client,
+    taskQueue: 'q',
+    plans: compiled.plans,
+    project: compiled.project,
+    rows: rowsOf(rows),
+    secret: SECRET,
+    nowMs: NOW,
+    ...more,
+  });
+}
+
 describe('startJourney', () => {
   it('builds the contract input: plan reference, record, hashed keys, enrollment instant', () => {
     const plan = compiled.plans.get('soft-collection')!;
@@ -235,17 +253,7 @@ describe('enrollPortfolio', () => {
       { line: 45, record: rec(0) }, // the same debt again
     ];
     const progress: number[] = [];
-    const summary = await enrollPortfolio({
-      client: fake.client,
-      taskQueue: 'q',
-      plans: compiled.plans,
-      project: compiled.project,
-      rows: rowsOf(rows),
-      secret: SECRET,
-      nowMs: NOW,
-      concurrency: 4,
-      onProgress: (p) => progress.push(p.done),
-    });
+    const summary = await enrollFake(fake, rows, { concurrency: 4, onProgress: (p) => progress.push(p.done) });
     expect(fake.stats().maxInFlight).toBe(4);
     // The routing table went out first (hand-overs route with it), with its hash in the memo.
     const table = routingTableOf(compiled.project, compiled.plans);
@@ -272,14 +280,7 @@ describe('enrollPortfolio', () => {
 
   it('--journey sends every valid row to that journey, whatever the segments say', async () => {
     const fake = fakeClient();
-    const summary = await enrollPortfolio({
-      client: fake.client,
-      taskQueue: 'q',
-      plans: compiled.plans,
-      project: compiled.project,
-      secret: SECRET,
-      nowMs: NOW,
-      rows: rowsOf([{ line: 2, record: rec(1, { dueDate: '2025-01-01' }) }]),
+    const summary = await enrollFake(fake, [{ line: 2, record: rec(1, { dueDate: '2025-01-01' }) }], {
       journey: 'late-stage',
     });
     expect(summary).toMatchObject({ started: 1, unmatched: 0, byJourney: { 'late-stage': 1 } });
@@ -290,17 +291,7 @@ describe('enrollPortfolio', () => {
     const down = grpcError(14);
     const fake = fakeClient({ failures: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [i + 3, down])) });
     const rows = Array.from({ length: 50 }, (_, i) => ({ line: i + 2, record: rec(i) }));
-    const err = await enrollPortfolio({
-      client: fake.client,
-      taskQueue: 'q',
-      plans: compiled.plans,
-      project: compiled.project,
-      rows: rowsOf(rows),
-      secret: SECRET,
-      nowMs: NOW,
-      concurrency: 1,
-      retry: NO_WAIT,
-    }).catch((e: unknown) => e);
+    const err = await enrollFake(fake, rows, { concurrency: 1, retry: NO_WAIT }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnrollAbortedError);
     // Two starts went through, the third was tried three times; reading stopped there.
     expect((err as EnrollAbortedError).summary.started).toBe(2);

@@ -7,44 +7,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeDebtWith } from '../../src/activities/route-debt.js';
 import { compilePaths } from '../../src/compiler/index.js';
-import { declaredAttributes } from '../../src/project/project.js';
 import { zonedMidnight } from '../../src/core/timezone.js';
-import { readPortfolio } from '../../src/enrollment/read.js';
 import { createRouter, routeForward } from '../../src/routing/route.js';
 import { routingTableOf, tableRouter, type RoutingTable } from '../../src/routing/table.js';
-import type { EnrollmentData } from '../../src/ir/index.js';
 import { planRefOf } from '../../src/ids/plan-ref.js';
 import { ROOT } from '../support/journeys.js';
+import { examplePortfolio, routingRecord } from './support.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
 const compiled = compilePaths([join(ROOT, 'journeys')]);
 
-async function portfolio(): Promise<Map<string, EnrollmentData>> {
-  const out = new Map<string, EnrollmentData>();
-  const rows = readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(compiled.project));
-  for await (const row of rows) out.set((row.record as EnrollmentData).debtId, row.record as EnrollmentData);
-  return out;
-}
+const portfolio = () => examplePortfolio(compiled);
 
-function record(over: {
-  timezone?: string;
-  country?: string;
-  dueDate: string;
-  paymentHistory?: string;
-}): EnrollmentData {
-  return {
-    debtId: 'D-1',
-    debtor: {
-      id: 'C-1',
-      firstName: 'A',
-      ...(over.timezone !== undefined && { timezone: over.timezone }),
-      ...(over.country !== undefined && { country: over.country }),
-    },
-    debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: over.dueDate },
-    attributes: { paymentHistory: over.paymentHistory ?? 'late' },
-  };
-}
+const record = routingRecord;
 
 /** The table as the worker reads it: through JSON. */
 const deployed = (): RoutingTable =>

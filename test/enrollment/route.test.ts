@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilePaths, compileSources, type CompileResult } from '../../src/compiler/index.js';
-import { declaredAttributes } from '../../src/project/project.js';
-import { readPortfolio } from '../../src/enrollment/read.js';
 import { createRouter } from '../../src/routing/route.js';
-import type { EnrollmentData } from '../../src/ir/index.js';
 import { ROOT } from '../support/journeys.js';
+import { examplePortfolio, routingRecord } from './support.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 
@@ -16,28 +14,9 @@ function journeys(): CompileResult {
   return r;
 }
 
-async function portfolio(r: CompileResult): Promise<Map<string, EnrollmentData>> {
-  const out = new Map<string, EnrollmentData>();
-  for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(r.project))) {
-    const rec = row.record as EnrollmentData;
-    out.set(rec.debtId, rec);
-  }
-  return out;
-}
+const portfolio = examplePortfolio;
 
-function record(over: { timezone?: string; dueDate: string; paymentHistory?: string; email?: string }): EnrollmentData {
-  return {
-    debtId: 'D-1',
-    debtor: {
-      id: 'C-1',
-      firstName: 'A',
-      ...(over.timezone !== undefined && { timezone: over.timezone }),
-      ...(over.email !== undefined && { email: over.email }),
-    },
-    debt: { reference: 'R', amountDue: 100, currency: 'EUR', dueDate: over.dueDate },
-    attributes: { paymentHistory: over.paymentHistory ?? 'late' },
-  };
-}
+const record = routingRecord;
 
 describe('segment routing', () => {
   it('orders segments by priority, then name', () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signLinkToken } from '../../src/channels/tokens.js';
 import { keyedHash } from '../../src/ids/workflow-ids.js';
 import { PUBLIC_URL, SECRET, testApp, type Recorded, type TestApp } from '../server/support.js';
+import { paidSession, stripeEvent } from '../support/stripe-events.js';
 
 const WHSEC = 'whsec_security_test_0123456789';
 const TWILIO_TOKEN = 'twilio-auth-token-0123456789abcdef';
@@ -24,34 +25,7 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 // --- Stripe -------------------------------------------------------------------------------------
 
-const PAYMENT = {
-  id: 'evt_1',
-  object: 'event',
-  api_version: '2026-01-28',
-  created: 1_790_000_000,
-  livemode: false,
-  type: 'checkout.session.completed',
-  data: {
-    object: {
-      id: 'cs_test_1',
-      object: 'checkout.session',
-      payment_status: 'paid',
-      status: 'complete',
-      amount_total: 42050,
-      currency: 'eur',
-      payment_intent: 'pi_1',
-      metadata: {
-        workflow: WORKFLOW,
-        journey: 'soft-collection',
-        version: '1',
-        step: 'first-email',
-        source: 'email',
-        message: `${WORKFLOW}/first-email/1`,
-        amountDue: '420.5',
-      },
-    },
-  },
-};
+const PAYMENT = stripeEvent('checkout.session.completed', paidSession());
 const PAYLOAD = JSON.stringify(PAYMENT);
 
 function stripeRequest(

@@ -9,6 +9,7 @@ import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerStripeRoutes } from '../../src/server/routes/stripe.js';
 import { recordingDispatcher, type RecordingDispatcher } from '../support/fake-dispatcher.js';
+import { CHECKOUT_METADATA, paidSession, stripeEvent } from '../support/stripe-events.js';
 
 const SECRET = 'whsec_test_settle_0123456789';
 const WORKFLOW = 'settle/INV-2026-0042/soft-collection';
@@ -29,41 +30,11 @@ afterEach(async () => {
   await app.close();
 });
 
-const metadata = {
-  workflow: WORKFLOW,
-  journey: 'soft-collection',
-  version: '1',
-  step: 'first-email',
-  source: 'email',
-  message: `${WORKFLOW}/first-email/1`,
-  amountDue: '420.5',
-};
+const metadata = CHECKOUT_METADATA;
 
-function event(type: string, object: Record<string, unknown>, id = 'evt_1') {
-  return {
-    id,
-    object: 'event',
-    api_version: '2026-01-28',
-    created: 1_790_000_000,
-    livemode: false,
-    type,
-    data: { object },
-  };
-}
+const event = stripeEvent;
 
-function session(over: Record<string, unknown> = {}) {
-  return {
-    id: 'cs_test_1',
-    object: 'checkout.session',
-    payment_status: 'paid',
-    status: 'complete',
-    amount_total: 42050,
-    currency: 'eur',
-    payment_intent: 'pi_1',
-    metadata,
-    ...over,
-  };
-}
+const session = paidSession;
 
 async function post(
   body: unknown,
