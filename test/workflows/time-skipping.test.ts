@@ -3,17 +3,16 @@
  * a webhook receiver: scripted debtors, exact messages in order, and the same sends and outcome as
  * the interpreter on a virtual clock (one interpreter, two runtimes).
  */
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { SendMessageInput } from '../../src/workflows/contract.js';
 import type { EngagementEvent, EnrollmentData } from '../../src/ir/index.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
-import { dataConverterOf } from '../support/codec.js';
 import { examplePlan, exampleRecord } from '../support/journeys.js';
 import { useTimeSkippingRig } from '../support/journey-worker.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { DAY, runPlan } from './harness.js';
+import { scheduledSendInputs } from '../support/scheduled-sends.js';
 
 quietTemporalRuntime();
 
@@ -77,18 +76,8 @@ async function runOnTemporal(journey: string, enrollment: EnrollmentData, script
 
 /** The inputs of the sends the journey scheduled, as its history holds them (decrypted). */
 async function scheduledSends(workflowId: string): Promise<{ json: string; input: SendMessageInput }[]> {
-  const history = await ts.env.client.workflow.getHandle(workflowId).fetchHistory();
-  const codecs = dataConverterOf().payloadCodecs ?? [];
-  const out: { json: string; input: SendMessageInput }[] = [];
-  for (const e of history.events ?? []) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (!['sendEmail', 'sendSms'].includes(scheduled?.activityType?.name ?? '')) continue;
-    let payloads = (scheduled!.input?.payloads ?? []) as Payload[];
-    for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
-    const input = defaultPayloadConverter.fromPayload<SendMessageInput>(payloads[0]!);
-    out.push({ json: JSON.stringify(input), input });
-  }
-  return out;
+  const inputs = await scheduledSendInputs(ts.env.client, workflowId);
+  return inputs.map((input) => ({ json: JSON.stringify(input), input }));
 }
 
 describe('example journeys on the time-skipping server', () => {
