@@ -15,19 +15,14 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkoutSessionParams,
-  createStripeCheckout,
-  type CheckoutSession,
-  type CheckoutSessionRequest,
-} from '../../src/channels/stripe.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyInput, JourneyResult } from '../../src/workflows/types.js';
 import { launchPhone, type PhoneBrowser } from '../support/browser.js';
 import { examplePlan, exampleRecord, ROOT } from '../support/journeys.js';
 import { SECRET } from '../support/journey-worker.js';
-import { useJourneyServer } from '../support/journey-server.js';
+import { paidCheckoutSession, useJourneyServer } from '../support/journey-server.js';
+
 import { startStripeMock, type StripeMock } from '../support/stripe-mock.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 
@@ -38,7 +33,6 @@ const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 let stripeMock: StripeMock;
 let browser: PhoneBrowser;
-const sessions: { request: CheckoutSessionRequest; session: CheckoutSession }[] = [];
 let sentPayUrl: string | undefined;
 
 beforeAll(async () => {
@@ -49,20 +43,8 @@ afterAll(async () => stripeMock?.stop());
 // The whole server app (tracking, landing page, webhooks), as `settle server` runs it, on loopback.
 const t = useJourneyServer({
   listen: true,
-  app: () => {
-    const stripe = createStripeCheckout({ secretKey: 'sk_test_settle', ...stripeMock.sdk });
-    return {
-      // The real adapter, with the sessions it creates kept for the webhook Stripe would send.
-      checkout: {
-        async createCheckoutSession(request) {
-          const session = await stripe.createCheckoutSession(request);
-          sessions.push({ request, session });
-          return session;
-        },
-      },
-      stripe: { webhookSecret: WEBHOOK_SECRET },
-    };
-  },
+  // The real Stripe adapter, with the sessions it creates kept for the webhooks Stripe would send.
+  stripe: { sdk: () => stripeMock.sdk, webhookSecret: WEBHOOK_SECRET },
 });
 
 beforeAll(async () => {
@@ -136,9 +118,9 @@ describe('payment landing page in Chromium', () => {
 
     await pay.click();
     await page.waitForURL(/^https:\/\/checkout\.stripe\.com\//);
-    expect(sessions).toHaveLength(1);
-    expect(page.url()).toBe(sessions[0]!.session.url);
-    expect(sessions[0]!.session).toMatchObject({ amount: 42050, currency: 'EUR' });
+    expect(t.sessions).toHaveLength(1);
+    expect(page.url()).toBe(t.sessions[0]!.session.url);
+    expect(t.sessions[0]!.session).toMatchObject({ amount: 42050, currency: 'EUR' });
 
     // The visit reached the journey as `visited`, tagged with the channel of the link.
     await t.dispatcher.flush(5_000);
@@ -149,7 +131,7 @@ describe('payment landing page in Chromium', () => {
     });
 
     // Stripe's webhook for that session (stripe-mock sends none): signed, with the session's metadata.
-    const { request, session } = sessions[0]!;
+    const { request, session } = t.sessions[0]!;
     const payload = JSON.stringify({
       id: 'evt_e2e_1',
       object: 'event',
@@ -157,16 +139,7 @@ describe('payment landing page in Chromium', () => {
       created: Math.floor((await t.env.currentTimeMs()) / 1000),
       livemode: false,
       data: {
-        object: {
-          id: session.id,
-          object: 'checkout.session',
-          payment_status: 'paid',
-          status: 'complete',
-          amount_total: session.amount,
-          currency: 'eur',
-          payment_intent: 'pi_e2e_1',
-          metadata: checkoutSessionParams(request).metadata,
-        },
+        object: paidCheckoutSession({ request, session }, 'pi_e2e_1'),
       },
     });
     const hook = await fetch(`${t.publicUrl}/webhooks/stripe`, {

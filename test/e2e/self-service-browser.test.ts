@@ -9,16 +9,14 @@
  * Screenshots: test-artifacts/self-service-<locale>.png.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLinkToken } from '../../src/channels/tokens.js';
 import { createServerApp } from '../../src/server/app.js';
 import type { JourneyStateView } from '../../src/workflows/types.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.js';
+import { launchPhone, type PhoneBrowser } from '../support/browser.js';
 import { recordingDispatcher, type RecordingDispatcher } from '../support/fake-dispatcher.js';
 import { journeyView } from '../support/journey-view.js';
 import { ROOT } from '../support/journeys.js';
@@ -33,24 +31,13 @@ let app: FastifyInstance;
 let publicUrl: string;
 let dispatcher: RecordingDispatcher;
 const views = new Map<string, JourneyStateView>();
-const contexts: { context: BrowserContext; profile: string }[] = [];
+const phones: PhoneBrowser[] = [];
 
 /** A phone-sized Chromium (390×844), with or without JavaScript. */
 async function phone(locale: string, javaScriptEnabled = true): Promise<BrowserContext> {
-  const profile = await mkdtemp(join(tmpdir(), 'settle-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale,
-    javaScriptEnabled,
-  });
-  contexts.push({ context, profile });
-  return context;
+  const browser = await launchPhone(locale, javaScriptEnabled);
+  phones.push(browser);
+  return browser.context;
 }
 
 function viewFor(locale: string): JourneyStateView {
@@ -95,10 +82,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const { context, profile } of contexts) {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  }
+  for (const browser of phones) await browser.close();
   await app?.close();
 });
 

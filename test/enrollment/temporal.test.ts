@@ -40,6 +40,7 @@ import type { JourneyRefInput } from '../../src/workflows/types.js';
 import { dataConverterOf, SECRET } from '../support/codec.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { ROOT } from '../support/journeys.js';
+import { examplePortfolio } from './support.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -114,14 +115,7 @@ const contactKeysOf = (r: CsvRecord) =>
     r.debtor.phone && keyedHash(SECRET, 'phone', r.debtor.phone),
   ].filter(Boolean);
 
-async function portfolioRecords(r: ReturnType<typeof compilePaths>): Promise<Map<string, EnrollmentData>> {
-  const out = new Map<string, EnrollmentData>();
-  for await (const row of readPortfolio(join(ROOT, 'examples', 'portfolio.csv'), declaredAttributes(r.project))) {
-    const rec = row.record as EnrollmentData;
-    out.set(rec.debtId, rec);
-  }
-  return out;
-}
+const portfolioRecords = examplePortfolio;
 
 /** Calls `check` for the one journey of each debt of examples/portfolio.csv; returns how many. */
 async function forEachEnrolled(
@@ -142,6 +136,21 @@ async function forEachEnrolled(
     n += 1;
   }
   return n;
+}
+
+/** Enrolls `record` again on `taskQueue` a minute after NOW (newer facts for a running journey). */
+function enrollAgain(r: ReturnType<typeof compilePaths>, taskQueue: string, record: EnrollmentData) {
+  return enrollPortfolio({
+    client: env.client,
+    taskQueue,
+    plans: r.plans,
+    project: r.project,
+    rows: (async function* () {
+      yield { line: 2, record };
+    })(),
+    secret: SECRET,
+    nowMs: NOW + 60_000,
+  });
 }
 
 describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
@@ -314,17 +323,7 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     const newer = { ...record, debt: { ...record.debt, amountDue: 672.6 } };
     const handle = env.client.workflow.getHandle(workflowIdFor(debt));
     const before = await handle.describe();
-    const summary = await enrollPortfolio({
-      client: env.client,
-      taskQueue: TASK_QUEUE,
-      plans: r.plans,
-      project: r.project,
-      rows: (async function* () {
-        yield { line: 2, record: newer };
-      })(),
-      secret: SECRET,
-      nowMs: NOW + 60_000,
-    });
+    const summary = await enrollAgain(r, TASK_QUEUE, newer);
     expect(summary).toMatchObject({ started: 0, updated: 1, alreadyEnrolled: 0 });
     const after = await handle.describe();
     expect(after.runId).toBe(before.runId);
@@ -364,17 +363,7 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
     );
     await delay(50); // the routing table's first publication comes after the older journey's start
     const newer = { ...record, debt: { ...record.debt, amountDue: 3625 } };
-    const summary = await enrollPortfolio({
-      client: env.client,
-      taskQueue: queue,
-      plans: r.plans,
-      project: r.project,
-      rows: (async function* () {
-        yield { line: 2, record: newer };
-      })(),
-      secret: SECRET,
-      nowMs: NOW + 60_000,
-    });
+    const summary = await enrollAgain(r, queue, newer);
     expect(summary).toMatchObject({ started: 0, updated: 1, alreadyEnrolled: 0 });
     await expect(env.client.workflow.getHandle(workflowIdFor(debt)).describe()).rejects.toThrow(/not found/i);
     const signals = (await env.client.workflow.getHandle(legacyId).fetchHistory()).events!.flatMap((e) =>

@@ -24,8 +24,8 @@ export interface PhoneBrowser {
   close(): Promise<void>;
 }
 
-/** A phone-sized (390×844, like an iPhone 12–15) touch browser in the given locale. */
-export async function launchPhone(locale: string): Promise<PhoneBrowser> {
+/** A phone-sized (390×844, like an iPhone 12–15) touch browser in the given locale, with or without JavaScript. */
+export async function launchPhone(locale: string, javaScriptEnabled = true): Promise<PhoneBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'settle-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -36,6 +36,7 @@ export async function launchPhone(locale: string): Promise<PhoneBrowser> {
     isMobile: true,
     hasTouch: true,
     locale,
+    javaScriptEnabled,
   });
   return {
     context,

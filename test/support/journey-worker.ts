@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
@@ -13,8 +14,10 @@ import {
   type SmsChannel,
 } from '../../src/channels/index.js';
 import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
+import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { createRenderer } from '../../src/templates/index.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import type { JourneyInput } from '../../src/workflows/types.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { dataConverterOf, SECRET } from './codec.js';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal.js';
 
@@ -152,4 +155,16 @@ export function useJourneyRig(
 /** useJourneyRig on the time-skipping server. */
 export function useTimeSkippingRig(opts: JourneyRigOptions = {}): { env: TestWorkflowEnvironment; rig: JourneyRig } {
   return useJourneyRig(opts);
+}
+
+/** Starts a journey of `plan` by value as workflow `workflowId` on the rig's task queue (no enrollment checks). */
+export function startOnRig(
+  t: { env: TestWorkflowEnvironment; rig: JourneyRig },
+  workflowId: string,
+  plan: JourneyPlan,
+  enrollment: EnrollmentData,
+  options: JourneyInput['options'],
+): Promise<WorkflowHandle> {
+  const input: JourneyInput = { plan, enrollment, options };
+  return t.env.client.workflow.start('journeyWorkflow', { workflowId, taskQueue: t.rig.taskQueue, args: [input] });
 }

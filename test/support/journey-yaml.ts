@@ -119,3 +119,13 @@ export const EMAIL_WEEK_DONE: Step[] = [
   wait('pause', '7d'),
   exit('done', 'unresolved'),
 ];
+
+/** A friendly email, a pause, the social-proof reminder, then unresolved. */
+export function twoEmails(pause: string): Step[] {
+  return [
+    send('first-email', 'email', 'overdue-friendly'),
+    wait('pause', pause),
+    send('second-email', 'email', 'reminder-social-proof'),
+    exit('done', 'unresolved'),
+  ];
+}

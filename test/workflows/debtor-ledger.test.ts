@@ -9,32 +9,27 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import type { EnrollmentData, JourneyPlan } from '../../src/ir/index.js';
 import { ledgerQuery, ledgerWorkflowId, stateQuery } from '../../src/workflows/definitions.js';
-import type { JourneyInput, JourneyStateView } from '../../src/workflows/types.js';
-import { useTimeSkippingRig } from '../support/journey-worker.js';
+import type { JourneyStateView } from '../../src/workflows/types.js';
+import { startOnRig, useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
-import { journeyPlan } from '../support/journey-yaml.js';
+import { journeyPlan, policyFile } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const POLICY = {
-  path: 'policies/one-person.policy.yaml',
-  text: `apiVersion: settle/v1
-kind: Policy
-metadata:
-  name: one-person
-spec:
-  timezoneFallback: Europe/Paris
+const POLICY = policyFile(
+  'one-person',
+  `  timezoneFallback: Europe/Paris
   sendWindow: { from: "08:00", to: "21:00", days: [mon, tue, wed, thu, fri, sat] }
   frequencyCaps:
     - { channels: [email, sms], max: 3, per: 1d, scope: debtor }
   minGap: 1h
   consent: { sms: required, email: assumed }
 `,
-};
+);
 
 function journey(name: string, steps: string): JourneyPlan {
   return journeyPlan({ name, policy: 'one-person', goal: 'paid', steps }, [POLICY]);
@@ -55,20 +50,13 @@ function debt(debtId: string, changes: Partial<EnrollmentData['debtor']> = {}): 
   return { ...r, debtId, debtor: { ...r.debtor, ...changes } };
 }
 
-async function start(
+const start = (
   plan: JourneyPlan,
   e: EnrollmentData,
   enrolledAt: number,
   debtorKey: string,
   contactKeys: string[] = [],
-): Promise<WorkflowHandle> {
-  const input: JourneyInput = { plan, enrollment: e, options: { debtorKey, contactKeys, enrolledAt } };
-  return t.env.client.workflow.start('journeyWorkflow', {
-    workflowId: `settle/${e.debtId}`,
-    taskQueue: t.rig.taskQueue,
-    args: [input],
-  });
-}
+) => startOnRig(t, `settle/${e.debtId}`, plan, e, { debtorKey, contactKeys, enrolledAt });
 
 async function finish(...handles: WorkflowHandle[]): Promise<JourneyStateView[]> {
   const views: JourneyStateView[] = [];

@@ -21,11 +21,12 @@ quietTemporalRuntime();
 
 const JOURNEY = 'versioned-reminder';
 
+/** Both versions' header. */
+const HEAD = { name: JOURNEY, policy: 'eu-default', goal: 'paid' };
+
 /** v1: email, two days, SMS, end. */
 const V1 = journeyYaml({
-  name: JOURNEY,
-  policy: 'eu-default',
-  goal: 'paid',
+  ...HEAD,
   steps: [
     send('hello-email', 'email', 'overdue-friendly'),
     wait('pause', '2d'),
@@ -36,10 +37,8 @@ const V1 = journeyYaml({
 
 /** v2, "the YAML after the pull request": SMS first, then two different emails, another outcome. */
 const V2 = journeyYaml({
-  name: JOURNEY,
+  ...HEAD,
   version: 2,
-  policy: 'eu-default',
-  goal: 'paid',
   steps: [
     send('heads-up-sms', 'sms', 'overdue-nudge-sms'),
     wait('short-pause', '1d'),
