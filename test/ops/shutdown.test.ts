@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
 import { startJourney } from '../../src/enrollment/start.js';
@@ -36,37 +36,35 @@ const JOURNEY_YAML = journeyYaml({
 });
 
 /** An SMTP server that takes SMTP_DELAY_MS to accept each message, so sends are in flight for a while. */
-function slowSmtp(): Promise<{ url: string; inflight: () => number; ids: string[]; close: () => Promise<void> }> {
+async function slowSmtp(): Promise<{ url: string; inflight: () => number; ids: string[]; close: () => Promise<void> }> {
   const ids: string[] = [];
   let inflight = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      inflight += 1;
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        setTimeout(() => {
-          const id = /^Message-ID:\s*(\S+)/im.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? '';
-          ids.push(id);
-          inflight -= 1;
-          callback(null, 'queued');
-        }, SMTP_DELAY_MS);
-      });
-    },
+  const smtp = await smtpAnswering((stream, _session, callback) => {
+    inflight += 1;
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      setTimeout(() => {
+        const id = /^Message-ID:\s*(\S+)/im.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? '';
+        ids.push(id);
+        inflight -= 1;
+        callback(null, 'queued');
+      }, SMTP_DELAY_MS);
+    });
   });
+  return { ...smtp, inflight: () => inflight, ids };
+}
+
+/** An SMTP server on loopback that hands each message to `onData`. */
+function smtpAnswering(
+  onData: NonNullable<SMTPServerOptions['onData']>,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData });
   server.on('error', () => undefined);
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.server.address() as { port: number };
-      resolve({
-        url: `smtp://127.0.0.1:${port}`,
-        inflight: () => inflight,
-        ids,
-        close: () => new Promise((r) => server.close(() => r())),
-      });
+      resolve({ url: `smtp://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
 }
@@ -205,28 +203,13 @@ describe('SIGTERM during a busy portfolio', () => {
 });
 
 /** An SMTP server that never answers a message: every send hangs until the worker gives up on it. */
-function hangingSmtp(): Promise<{ url: string; inflight: () => number; close: () => Promise<void> }> {
+async function hangingSmtp(): Promise<{ url: string; inflight: () => number; close: () => Promise<void> }> {
   let inflight = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream) {
-      inflight += 1;
-      stream.resume(); // read the message, never answer it
-    },
+  const smtp = await smtpAnswering((stream) => {
+    inflight += 1;
+    stream.resume(); // read the message, never answer it
   });
-  server.on('error', () => undefined);
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.server.address() as { port: number };
-      resolve({
-        url: `smtp://127.0.0.1:${port}`,
-        inflight: () => inflight,
-        close: () => new Promise((r) => server.close(() => r())),
-      });
-    });
-  });
+  return { ...smtp, inflight: () => inflight };
 }
 
 describe('a stop that cannot drain is still bounded', () => {

@@ -30,7 +30,7 @@ import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/jour
 import { startDevServerProcess, type DevServerProcess } from '../support/temporal.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { eventually } from '../support/wait.js';
-import { exit, journeyYaml, send, wait } from '../support/journey-yaml.js';
+import { journeyYaml, twoEmails } from '../support/journey-yaml.js';
 
 const run = promisify(execFile);
 const TIME_SCALE = 43_200; // one journey day = 2 s
@@ -40,12 +40,7 @@ const TOKEN = randomBytes(24).toString('hex');
 const JOURNEY = 'sealed-reminder';
 const PLAN_YAML = journeyYaml({
   name: JOURNEY,
-  steps: [
-    send('first-email', 'email', 'overdue-friendly'),
-    wait('pause', '4d'),
-    send('second-email', 'email', 'reminder-social-proof'),
-    exit('done', 'unresolved'),
-  ],
+  steps: twoEmails('4d'),
 });
 const RECORDS = ['anna-rossi', 'mary-smith', 'jan-devries'] as const;
 const keysEnv = (keys: EncryptionKey[]) => keys.map((k) => `${k.id}:${k.key.toString('hex')}`).join(',');

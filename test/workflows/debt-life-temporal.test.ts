@@ -10,15 +10,13 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessageId } from '../../src/activities/message.js';
-import type { SendInput, SendMessageInput } from '../../src/workflows/contract.js';
-import { createStripeCheckout, checkoutSessionParams, type CheckoutSession } from '../../src/channels/stripe.js';
-import type { CheckoutSessionRequest } from '../../src/channels/stripe.js';
+import type { SendInput } from '../../src/workflows/contract.js';
+import { checkoutSessionParams } from '../../src/channels/stripe.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/project/project.js';
@@ -33,7 +31,7 @@ import { simulatedRouting } from '../../src/simulate/hand-over.js';
 import { runDebt } from '../../src/simulate/run-debt.js';
 import { workflowIdFor } from '../../src/ids/workflow-ids.js';
 import { publishRoutingTable } from '../../src/temporal/routing-store.js';
-import { workflowBundle } from '../../src/temporal/worker.js';
+import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { engagementSignal, stateQuery } from '../../src/workflows/definitions.js';
 import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
 import { dataConverterOf } from '../support/codec.js';
@@ -41,10 +39,12 @@ import { historyFromJSON, historyToJSON } from '../support/history-json.js';
 import { exampleRecord, ROOT } from '../support/journeys.js';
 import { SECRET } from '../support/journey-worker.js';
 import { journeyPlan } from '../support/journey-yaml.js';
-import { useJourneyServer } from '../support/journey-server.js';
+import { paidCheckoutSession, useJourneyServer } from '../support/journey-server.js';
 import { recordStripeMock, type RecordingStripeMock } from '../support/stripe-mock.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
+import { scheduledSendInputs } from '../support/scheduled-sends.js';
+import { agent, dunning } from './life-journeys.js';
 
 quietTemporalRuntime();
 
@@ -53,7 +53,6 @@ const HOUR = 3_600_000;
 const WEBHOOK_SECRET = 'whsec_debt_life_0123456789';
 
 let stripeMock: RecordingStripeMock;
-const sessions: { request: CheckoutSessionRequest; session: CheckoutSession }[] = [];
 beforeAll(async () => {
   stripeMock = await recordStripeMock();
 });
@@ -61,19 +60,8 @@ afterAll(async () => stripeMock?.stop());
 
 // The server app as `settle server` runs it: payment page, Stripe webhooks, the real dispatcher.
 const t = useJourneyServer({
-  app: () => {
-    const stripe = createStripeCheckout({ secretKey: 'sk_test_settle', ...stripeMock.sdk });
-    return {
-      checkout: {
-        async createCheckoutSession(request) {
-          const session = await stripe.createCheckoutSession(request);
-          sessions.push({ request, session });
-          return session;
-        },
-      },
-      stripe: { webhookSecret: WEBHOOK_SECRET },
-    };
-  },
+  // The real Stripe adapter, with the sessions it creates kept for the webhooks Stripe would send.
+  stripe: { sdk: () => stripeMock.sdk, webhookSecret: WEBHOOK_SECRET },
 });
 
 const anna = exampleRecord('anna-rossi');
@@ -83,21 +71,8 @@ function annaOwing(debtId: string, amountDue: number): EnrollmentData {
 
 const journey = (name: string, spec: string, steps: string): JourneyPlan => journeyPlan({ name, spec, steps });
 
-/** Plain dunning: a large debt gets the final notice, a small one a friendly reminder; then the hand-over webhook. */
-const DUNNING = `    - { id: first, type: send, channel: email, template: overdue-friendly, paymentLink: true }
-    - { id: pause, type: wait, duration: 7d }
-    - id: large
-      type: branch
-      cases: [{ when: "debt.amountDue > 100.0", next: final }]
-      default: reminder
-    - { id: reminder, type: send, channel: email, template: overdue-friendly, paymentLink: true, next: pause-2 }
-    - { id: final, type: send, channel: email, template: final-notice, paymentLink: true }
-    - { id: pause-2, type: wait, duration: 10d }
-    - { id: handover, type: webhook, url: "env:ESCALATION_URL", retry: { maxAttempts: 1 } }
-    - { id: unresolved, type: exit, outcome: unresolved }`;
-const AGENT = `
-    - { id: agent, type: webhook, url: "env:ESCALATION_URL", retry: { maxAttempts: 1 }, next: with-agent }
-    - { id: with-agent, type: exit, outcome: handedToAgent }`;
+const DUNNING = dunning(() => 'env:ESCALATION_URL');
+const AGENT = agent(() => 'env:ESCALATION_URL');
 
 const PLAN_SPEC = `  paymentPlans: { instalments: [3], interval: 30d }
   interrupts: { partiallyPaid: track }`;
@@ -128,20 +103,11 @@ async function signal(workflowId: string, type: EngagementEvent, data?: Record<s
 
 /** The inputs of the sends a run scheduled, as its history holds them (decrypted). */
 async function scheduledSends(workflowId: string, runId?: string): Promise<SendInput[]> {
-  const history = await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const codecs = dataConverterOf().payloadCodecs ?? [];
-  const out: SendInput[] = [];
-  for (const e of history.events ?? []) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (!['sendEmail', 'sendSms'].includes(scheduled?.activityType?.name ?? '')) continue;
-    let payloads = (scheduled!.input?.payloads ?? []) as Payload[];
-    for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
-    const input = defaultPayloadConverter.fromPayload<SendMessageInput>(payloads[0]!);
+  return (await scheduledSendInputs(t.env.client, workflowId, runId)).map((input) => {
     // Journeys since the lean sends schedule the message's parts and the values read, not the record.
     if (!('values' in input)) throw new Error(`${input.step}: scheduled with the whole template and record`);
-    out.push(input);
-  }
-  return out;
+    return input;
+  });
 }
 
 const amountsAsked = (sends: SendInput[]) => sends.map((s) => s.values.debt.amountDue as number);
@@ -260,7 +226,7 @@ async function postStripe(type: string, object: Record<string, unknown>, id: str
 async function payOnPage(payPath: string, choice: string, pi: string): Promise<number> {
   const page = await t.app.inject(payPath);
   expect(page.statusCode).toBe(200);
-  const before = sessions.length;
+  const before = t.sessions.length;
   const checkout = await t.app.inject({
     method: 'POST',
     url: `${payPath}/checkout`,
@@ -268,23 +234,10 @@ async function payOnPage(payPath: string, choice: string, pi: string): Promise<n
     payload: `plan=${choice}`,
   });
   expect(checkout.statusCode).toBe(303);
-  expect(sessions).toHaveLength(before + 1);
-  const { request, session } = sessions.at(-1)!;
+  expect(t.sessions).toHaveLength(before + 1);
+  const { request, session } = t.sessions.at(-1)!;
   const metadata = checkoutSessionParams(request).metadata;
-  await postStripe(
-    'checkout.session.completed',
-    {
-      id: session.id,
-      object: 'checkout.session',
-      payment_status: 'paid',
-      status: 'complete',
-      amount_total: session.amount,
-      currency: 'eur',
-      payment_intent: pi,
-      metadata,
-    },
-    `evt_${pi}_a`,
-  );
+  await postStripe('checkout.session.completed', paidCheckoutSession({ request, session }, pi), `evt_${pi}_a`);
   await postStripe(
     'payment_intent.succeeded',
     { id: pi, object: 'payment_intent', amount_received: session.amount, currency: 'eur', metadata },
@@ -355,7 +308,7 @@ describe('tracked payment plans on Temporal', () => {
     expect(state.debt.amountDue).toBe(0);
     expect(state.plan).toMatchObject({ paid: 3 });
     // Each checkout charged the instalment as scheduled, with the plan in its metadata.
-    const planSessions = sessions.filter((s) => s.request.metadata.workflow === wf);
+    const planSessions = t.sessions.filter((s) => s.request.metadata.workflow === wf);
     expect(planSessions.map((s) => s.session.amount)).toEqual(amounts);
     expect(planSessions.map((s) => checkoutSessionParams(s.request).metadata?.plan)).toEqual(['3', '3', '3']);
     // The offer, then a reminder before each later instalment, asking what is left of the plan.
