@@ -18,32 +18,27 @@ import {
   optOutSignal,
   stateQuery,
 } from '../../src/workflows/definitions.js';
-import type { JourneyInput, JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
-import { useTimeSkippingRig } from '../support/journey-worker.js';
+import type { JourneyResult, JourneyStateView } from '../../src/workflows/types.js';
+import { startOnRig, useTimeSkippingRig } from '../support/journey-worker.js';
 import { exampleRecord } from '../support/journeys.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
-import { journeyPlan } from '../support/journey-yaml.js';
+import { journeyPlan, policyFile } from '../support/journey-yaml.js';
 
 quietTemporalRuntime();
 
 const DAY = 86_400_000;
 
-const POLICY = {
-  path: 'policies/house-rules.policy.yaml',
-  text: `apiVersion: settle/v1
-kind: Policy
-metadata:
-  name: house-rules
-spec:
-  timezoneFallback: Europe/Paris
+const POLICY = policyFile(
+  'house-rules',
+  `  timezoneFallback: Europe/Paris
   sendWindow: { from: "08:00", to: "21:00", days: [mon, tue, wed, thu, fri, sat] }
   holidays: { country: FR }
   frequencyCaps:
     - { channels: [email, sms], max: 3, per: 7d }
   consent: { sms: required, email: assumed }
 `,
-};
+);
 
 function journey(name: string, steps: string): JourneyPlan {
   return journeyPlan({ name, policy: 'house-rules', goal: 'paid', steps }, [POLICY]);
@@ -63,19 +58,8 @@ function debtor(debtId: string, changes: Partial<EnrollmentData['debtor']> = {})
   return { ...r, debtId, debtor: { ...r.debtor, ...changes } };
 }
 
-async function start(
-  plan: JourneyPlan,
-  e: EnrollmentData,
-  enrolledAt: number,
-  debtorKey = `k-${e.debtId}`,
-): Promise<WorkflowHandle> {
-  const input: JourneyInput = { plan, enrollment: e, options: { debtorKey, contactKeys: [], enrolledAt } };
-  return t.env.client.workflow.start('journeyWorkflow', {
-    workflowId: `settle/${e.debtId}/${plan.journey}`,
-    taskQueue: t.rig.taskQueue,
-    args: [input],
-  });
-}
+const start = (plan: JourneyPlan, e: EnrollmentData, enrolledAt: number, debtorKey = `k-${e.debtId}`) =>
+  startOnRig(t, `settle/${e.debtId}/${plan.journey}`, plan, e, { debtorKey, contactKeys: [], enrolledAt });
 
 /** Results one at a time: each result() unlocks the test server's time skipping while it waits. */
 async function finish(...handles: WorkflowHandle[]): Promise<JourneyStateView[]> {
