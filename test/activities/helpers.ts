@@ -1,4 +1,6 @@
 /** Fixtures for the activity tests: templates, an enrollment, inputs, deps and a log that keeps its lines. */
+import { ApplicationFailure } from '@temporalio/common';
+import { expect } from 'vitest';
 import type { ActivityDeps, ActivityLog } from '../../src/activities/deps.js';
 import type { SendMessageInput } from '../../src/workflows/contract.js';
 import type { EnrollmentData, PlanTemplate } from '../../src/ir/index.js';
@@ -100,6 +102,10 @@ function unused(name: string): never {
 /** Deps with channels that fail loudly when a test did not expect them to be used. */
 export function testDeps(overrides: Partial<ActivityDeps> = {}): ActivityDeps {
   return {
+    stores: {
+      plans: { load: () => unused('stores.plans.load') },
+      routing: { read: () => unused('stores.routing.read') },
+    },
     email: { send: () => unused('email.send') },
     sms: { send: () => unused('sms.send') },
     payments: { create: () => unused('payments.create') },
@@ -123,4 +129,11 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     },
     (error: unknown) => error,
   );
+}
+
+/** The ApplicationFailure `promise` rejects with (fails the test on any other outcome). */
+export async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  return error as ApplicationFailure;
 }

@@ -2,7 +2,6 @@
  * sendEmail through the real nodemailer transport to a real SMTP server (the local sink on
  * 127.0.0.1), parsing what arrived with mailparser.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import {
   enrollment,
   memoryLog,
   PERSONAL,
+  failure,
   rejection,
   SECRET,
   sendInput,
@@ -66,12 +66,6 @@ function header(mail: ParsedMail, name: string): string | undefined {
 function withEmail(email: string | undefined) {
   const { email: _drop, ...debtor } = enrollment.debtor;
   return sendInput({ enrollment: { ...enrollment, debtor: email === undefined ? debtor : { ...debtor, email } } });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
 }
 
 describe('sendEmail', () => {

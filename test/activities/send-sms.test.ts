@@ -1,5 +1,4 @@
 /** sendSms through the local SMS sink: E.164 validation, rendering, segments and dedupe by key. */
-import { ApplicationFailure } from '@temporalio/common';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { FAILURE, type Activities } from '../../src/workflows/contract.js';
@@ -11,7 +10,7 @@ import {
   enrollment,
   memoryLog,
   PERSONAL,
-  rejection,
+  failure,
   SECRET,
   sendInput,
   smsTemplate,
@@ -39,12 +38,6 @@ function smsInput(phone: string | undefined, template: PlanTemplate = smsTemplat
     step: 'text',
     enrollment: { ...enrollment, debtor: phone === undefined ? debtor : { ...debtor, phone } },
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
 }
 
 describe('sendSms', () => {
