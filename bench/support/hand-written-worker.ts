@@ -9,6 +9,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { createHttpWebhookCaller, createLocalPaymentLinks, createSmtpEmailChannel } from '../../src/channels/index.js';
 import { createRenderer } from '../../src/templates/index.js';
 import { SECRET, type JourneyRig } from '../../test/support/journey-worker.js';
+import { temporalStores } from '../../src/temporal/stores.js';
 
 const quiet = {
   log: () => undefined,
@@ -25,6 +26,7 @@ export async function handWrittenWorker(
 ): Promise<{ worker: Worker; taskQueue: string; close(): void }> {
   const email = createSmtpEmailChannel({ url: rig.smtp.url });
   const activities = createActivities({
+    stores: temporalStores(),
     email,
     sms: rig.sms,
     payments: createLocalPaymentLinks({ publicUrl: 'https://pay.example.test', secret: SECRET }),

@@ -3,12 +3,16 @@
  * the template renderer, the secret and public URL for links, the environment for `env:NAME`
  * webhook URLs (passed in, never read from process.env here) and where outcomes go.
  */
+import type { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import type { EmailChannel } from '../channels/email.js';
 import type { PaymentLinks } from '../channels/payments.js';
 import type { SmsChannel } from '../channels/sms.js';
 import type { WebhookCaller } from '../channels/webhooks.js';
+import type { JourneyPlan } from '../ir/index.js';
+import type { RoutingTable } from '../routing/table.js';
 import type { Renderer } from '../templates/index.js';
+import type { PlanRef } from '../workflows/types.js';
 import type { OutcomeInput, JourneyStartedInput } from '../workflows/contract.js';
 
 /** Receives each journey's outcome (the metrics module implements it later). */
@@ -50,7 +54,17 @@ export const TEST_SUBJECT_PREFIX = '[TEST] ';
 /** The part of Temporal's Logger activities use; log lines carry ids, never personal data. */
 export type ActivityLog = Pick<Logger, 'info' | 'warn'>;
 
+/** Where the activities read what is published in Temporal: injected (temporalStores in src/temporal/stores.ts). */
+export interface ActivityStores {
+  /** Compiled plans by reference, for journeys started with a PlanRef (loadPlan). */
+  plans: { load(client: Client, ref: PlanRef): Promise<JourneyPlan> };
+  /** The deployed routing table of a task queue, for hand-overs (routeDebt). */
+  routing: { read(client: Client, taskQueue: string): Promise<RoutingTable | undefined> };
+}
+
 export interface ActivityDeps {
+  /** The plan store and the routing table (see ActivityStores). */
+  stores: ActivityStores;
   email: EmailChannel;
   sms: SmsChannel;
   payments: PaymentLinks;

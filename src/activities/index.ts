@@ -32,12 +32,12 @@ export function createActivities(deps: ActivityDeps): Activities {
     recordPromise: createRecordPromise(deps),
     recordDispute: createRecordDispute(deps),
     ...createLedgerActivities(deps),
-    loadPlan: createLoadPlan(),
-    routeDebt: createRouteDebt(),
+    loadPlan: createLoadPlan(deps.stores.plans),
+    routeDebt: createRouteDebt(deps.stores.routing),
   };
 }
 
-export type { ActivityDeps, ActivityLog, OutcomeSink } from './deps.js';
+export type { ActivityDeps, ActivityLog, ActivityStores, OutcomeSink } from './deps.js';
 export { emailMessageId } from './message.js';
 export { E164 } from './send-sms.js';
 export * from '../workflows/contract.js';

@@ -8,7 +8,7 @@
 import { Context } from '@temporalio/activity';
 import { routeDebtBy, type Router } from '../routing/route.js';
 import { tablePlans, tableRouter, type RoutingTable } from '../routing/table.js';
-import { createRoutingTableReader, type RoutingTableReader } from '../temporal/routing-store.js';
+import type { ActivityStores } from './deps.js';
 import type { RouteDebtInput, RouteDebtResult } from '../workflows/contract.js';
 
 /** The answer for one debt over a table and its router (pure: no Temporal). */
@@ -36,8 +36,7 @@ function routerCache(max = 8): (table: RoutingTable) => Router {
   };
 }
 
-export function createRouteDebt(options: { reader?: RoutingTableReader } = {}) {
-  const reader = options.reader ?? createRoutingTableReader();
+export function createRouteDebt(reader: ActivityStores['routing']) {
   const routerFor = routerCache();
   return async function routeDebt(input: RouteDebtInput): Promise<RouteDebtResult> {
     const { client, info } = Context.current();

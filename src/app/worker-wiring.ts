@@ -16,6 +16,7 @@ import {
 } from '../channels/index.js';
 import { createTwilioSmsChannel } from '../channels/twilio.js';
 import { ConfigError, requireSecret, type Config } from '../config/env.js';
+import { temporalStores } from '../temporal/stores.js';
 import { createRenderer } from '../templates/index.js';
 
 export interface WorkerChannels {
@@ -60,6 +61,7 @@ export function activitiesFromConfig(config: Config, wiring: ActivityWiring = {}
     notes.push(`SMS go to ${join(dir, 'sms.jsonl')} (no SMS provider configured)`);
   }
   const activities = createActivities({
+    stores: temporalStores(),
     email,
     sms,
     payments: createLocalPaymentLinks({ publicUrl: config.publicUrl, secret }),

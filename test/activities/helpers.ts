@@ -1,9 +1,11 @@
 /** Fixtures for the activity tests: templates, an enrollment, inputs, deps and a log that keeps its lines. */
 import { ApplicationFailure } from '@temporalio/common';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { ActivityDeps, ActivityLog } from '../../src/activities/deps.js';
 import type { SendMessageInput } from '../../src/workflows/contract.js';
 import type { EnrollmentData, PlanTemplate } from '../../src/ir/index.js';
+import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/index.js';
+import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { createRenderer } from '../../src/templates/index.js';
 
 export const SECRET = 'test-secret-'.padEnd(40, '0');
@@ -136,4 +138,18 @@ export async function failure(promise: Promise<unknown>): Promise<ApplicationFai
   const error = await rejection(promise);
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
+}
+
+/** A real SMTP sink and the SMTP channel to it, fresh for each test of the enclosing describe block. */
+export function useSmtpChannel(): { readonly sink: SmtpSink; readonly channel: SmtpEmailChannel } {
+  const t = {} as { sink: SmtpSink; channel: SmtpEmailChannel };
+  beforeEach(async () => {
+    t.sink = await startSmtpSink();
+    t.channel = createSmtpEmailChannel({ url: t.sink.url });
+  });
+  afterEach(async () => {
+    t.channel.close();
+    await t.sink.close();
+  });
+  return t;
 }

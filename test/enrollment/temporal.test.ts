@@ -41,6 +41,7 @@ import { dataConverterOf, SECRET } from '../support/codec.js';
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { ROOT } from '../support/journeys.js';
 import { examplePortfolio } from './support.js';
+import { createPlanLoader } from '../../src/temporal/plan-store.js';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -269,7 +270,7 @@ describe('settle enroll on a dev server', { timeout: 120_000 }, () => {
 
     // The activity, in a real activity context with the test's client, on this task queue.
     const activity = new MockActivityEnvironment({ taskQueue: TASK_QUEUE }, { client: env.client });
-    const routeDebt = createRouteDebt();
+    const routeDebt = createRouteDebt(createRoutingTableReader());
     const record = (await portfolioRecords(r)).get('TN-FR-2026-118204')!; // due 2026-11-23 in Paris, good payer
     const input = {
       workflowId: workflowIdFor(record.debtId),
@@ -416,8 +417,8 @@ describe('settle event and status with a worker', { timeout: 180_000 }, () => {
     recordPromise: async () => undefined,
     recordDispute: async () => undefined,
     ...createLedgerActivities(),
-    loadPlan: createLoadPlan(),
-    routeDebt: createRouteDebt(),
+    loadPlan: createLoadPlan(createPlanLoader()),
+    routeDebt: createRouteDebt(createRoutingTableReader()),
   };
 
   it('signals the running journey of a debt, whose state and audit trail status then shows', async () => {

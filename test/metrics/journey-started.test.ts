@@ -15,6 +15,7 @@ import { exampleRecord } from '../support/journeys.js';
 import { useTemporalEnv } from '../support/journey-worker.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { exit, journeyPlan, wait } from '../support/journey-yaml.js';
+import { createPlanLoader } from '../../src/temporal/plan-store.js';
 
 quietTemporalRuntime();
 const t = useTemporalEnv();
@@ -38,7 +39,7 @@ it('a journey that continues as new reports its start once', async () => {
     recordOutcome: async () => undefined,
     recordPromise: async () => undefined,
     recordDispute: async () => undefined,
-    loadPlan: createLoadPlan(),
+    loadPlan: createLoadPlan(createPlanLoader()),
     routeDebt: async () => {
       throw new Error('not used');
     },

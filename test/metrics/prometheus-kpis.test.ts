@@ -63,6 +63,7 @@ import {
   type Prometheus,
   type Sample,
 } from './prometheus-support.js';
+import { temporalStores } from '../../src/temporal/stores.js';
 
 const JOURNEY = 'soft-collection';
 /** The example journey's version (its metric label). */
@@ -130,6 +131,7 @@ beforeAll(async () => {
   const email = createSmtpEmailChannel({ url: smtp.url });
   closeEmail.push(() => email.close());
   const activities = createActivities({
+    stores: temporalStores(),
     email,
     sms,
     payments: createLocalPaymentLinks({ publicUrl: PUBLIC_URL, secret: SECRET }),

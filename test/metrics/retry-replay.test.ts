@@ -35,6 +35,7 @@ import { ALWAYS_OPEN_POLICY, exampleRecord, planFromYaml } from '../support/jour
 import { createDevServerEnv, quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 import { exit, journeyYaml, send, waitFor } from '../support/journey-yaml.js';
+import { temporalStores } from '../../src/temporal/stores.js';
 
 quietTemporalRuntime();
 
@@ -77,6 +78,7 @@ beforeAll(async () => {
   const email = createSmtpEmailChannel({ url: smtp.url });
   closeEmail.push(() => email.close());
   const real = createActivities({
+    stores: temporalStores(),
     email,
     sms,
     payments: createLocalPaymentLinks({ publicUrl: 'https://pay.example.test', secret: SECRET }),

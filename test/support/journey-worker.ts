@@ -20,6 +20,7 @@ import type { JourneyInput } from '../../src/workflows/types.js';
 import { workflowBundle } from '../../src/temporal/journey-worker.js';
 import { dataConverterOf, SECRET } from './codec.js';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal.js';
+import { temporalStores } from '../../src/temporal/stores.js';
 
 export { SECRET } from './codec.js';
 
@@ -66,6 +67,7 @@ export async function journeyRig(
   const contactRules: JourneyRig['contactRules'] = [];
   const email = createSmtpEmailChannel({ url: smtp.url });
   const activities = createActivities({
+    stores: temporalStores(),
     email,
     sms: opts.smsChannel ?? sms,
     payments: createLocalPaymentLinks({ publicUrl, secret: SECRET }),

@@ -18,6 +18,7 @@ import { useTemporalEnv } from '../support/journey-worker.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { eventually } from '../support/wait.js';
 import { exit, journeyPlan, send, waitFor } from '../support/journey-yaml.js';
+import { createPlanLoader } from '../../src/temporal/plan-store.js';
 
 quietTemporalRuntime();
 const t = useTemporalEnv();
@@ -39,7 +40,7 @@ it('a reply that arrives while the email is being sent is heard by the waitFor a
   const unused = () => Promise.reject(new Error('not used by this journey'));
   const activities: Activities = {
     ...createLedgerActivities(),
-    loadPlan: createLoadPlan(),
+    loadPlan: createLoadPlan(createPlanLoader()),
     routeDebt: async () => {
       throw new Error('not used');
     },
