@@ -8,13 +8,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { optOutUrl, renderFor, sendInputOf } from '../../src/activities/message.js';
 import type { FullSendInput, SendInput } from '../../src/workflows/contract.js';
-import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
 import { LocalSmsSink } from '../../src/channels/sms.js';
-import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import { compilePaths } from '../../src/compiler/index.js';
 import { declaredAttributes } from '../../src/project/project.js';
@@ -24,7 +22,7 @@ import type { EnrollmentData, PlanTemplate } from '../../src/ir/index.js';
 import { keyedHash } from '../../src/ids/workflow-ids.js';
 import { checkLiquid, createRenderer } from '../../src/templates/index.js';
 import { ROOT } from '../support/journeys.js';
-import { emailTemplate, enrollment, NOW, SECRET, smsTemplate, testDeps } from './helpers.js';
+import { emailTemplate, enrollment, NOW, SECRET, smsTemplate, testDeps, useSmtpChannel } from './helpers.js';
 
 const compiled = compilePaths([join(ROOT, 'journeys')]);
 const templates = new Map<string, PlanTemplate>();
@@ -223,19 +221,10 @@ describe('minimal send input', () => {
 });
 
 describe('the activities take both inputs', () => {
-  let sink: SmtpSink;
-  let channel: SmtpEmailChannel;
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    channel = createSmtpEmailChannel({ url: sink.url });
-  });
-  afterEach(async () => {
-    channel.close();
-    await sink.close();
-  });
+  const smtp = useSmtpChannel();
 
   it('sendEmail sends the same message from the old and the new input', async () => {
-    const activities = createActivities(testDeps({ email: channel }));
+    const activities = createActivities(testDeps({ email: smtp.channel }));
     const emails = [...templates.values()].filter((t) => t.channel === 'email');
     const { record } = records.find((r) => r.name === 'anna-rossi.json')!;
     for (const template of emails) {
@@ -243,7 +232,7 @@ describe('the activities take both inputs', () => {
       const b = await activities.sendEmail(minimalInput(template, record));
       expect(b, template.name).toEqual({ ...a, providerId: expect.any(String) });
     }
-    const mails = await Promise.all(sink.messages().map((m) => simpleParser(m.raw)));
+    const mails = await Promise.all(smtp.sink.messages().map((m) => simpleParser(m.raw)));
     expect(mails).toHaveLength(emails.length * 2);
     for (let i = 0; i < mails.length; i += 2) {
       const [a, b] = [mails[i]!, mails[i + 1]!];

@@ -4,14 +4,12 @@
  * opt-out link, mailto: and anchors stay as they are.
  */
 import { simpleParser } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createTracker, trackHtml, trackText } from '../../src/activities/tracking-links.js';
-import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../src/channels/email.js';
-import { startSmtpSink, type SmtpSink } from '../../src/dev/smtp-sink.js';
 import { verifyLinkToken } from '../../src/channels/tokens.js';
 import type { PlanTemplate } from '../../src/ir/index.js';
-import { emailTemplate, NOW, SECRET, sendInput, testDeps } from './helpers.js';
+import { emailTemplate, NOW, SECRET, sendInput, testDeps, useSmtpChannel } from './helpers.js';
 
 const OPT_OUT = 'https://pay.example.test/u/opt.out';
 const tracker = () =>
@@ -92,16 +90,7 @@ describe('trackText', () => {
 });
 
 describe('sendEmail with tracking, through a real SMTP server', () => {
-  let sink: SmtpSink;
-  let channel: SmtpEmailChannel;
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    channel = createSmtpEmailChannel({ url: sink.url });
-  });
-  afterEach(async () => {
-    channel.close();
-    await sink.close();
-  });
+  const smtp = useSmtpChannel();
 
   it('sends rewritten links in both parts and one open pixel', async () => {
     const template: PlanTemplate = {
@@ -114,8 +103,8 @@ describe('sendEmail with tracking, through a real SMTP server', () => {
         },
       },
     };
-    await createActivities(testDeps({ email: channel })).sendEmail(sendInput({ template }));
-    const mail = await simpleParser(sink.messages()[0]!.raw);
+    await createActivities(testDeps({ email: smtp.channel })).sendEmail(sendInput({ template }));
+    const mail = await simpleParser(smtp.sink.messages()[0]!.raw);
     const html = String(mail.html);
     const decode = (s: string) =>
       [...s.matchAll(/\/t\/c\/([\w-]+\.[\w-]+)/g)].map((m) => verifyLinkToken(SECRET, m[1]!, 'c')?.u);
