@@ -32,7 +32,7 @@ describe('sharedWorkflowModules', () => {
   it('shares pure code and the plan cache, never the workflow modules that hold a journey', () => {
     const modules = sharedWorkflowModules();
     expect(modules).toContain('@marcbachmann/cel-js');
-    expect(modules.some((m) => /src\/core\/cel\.(ts|js)$/.test(m))).toBe(true);
+    expect(modules.some((m) => /src\/core\/cel\/index\.(ts|js)$/.test(m))).toBe(true);
     expect(modules.some((m) => /src\/workflows\/shared-plans\.(ts|js)$/.test(m))).toBe(true);
     const workflows = modules.filter((m) => m.includes('/src/workflows/'));
     expect(workflows.map((m) => m.replace(/.*\/src\/workflows\//, ''))).toEqual(
