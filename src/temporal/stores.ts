@@ -8,9 +8,6 @@ import { createPlanLoader } from './plan-store.js';
 import { createRoutingTableReader } from './routing-store.js';
 
 /** One plan cache and one routing-table reader per worker. */
-export function temporalStores(options: { routingTtlMs?: number } = {}): ActivityStores {
-  return {
-    plans: createPlanLoader(),
-    routing: createRoutingTableReader(options.routingTtlMs !== undefined ? { ttlMs: options.routingTtlMs } : {}),
-  };
+export function temporalStores(): ActivityStores {
+  return { plans: createPlanLoader(), routing: createRoutingTableReader() };
 }
